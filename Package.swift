@@ -1,0 +1,101 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Rendezvous",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rendezvous", targets: ["rendezvous"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Rules of the product: Foundation only.
+        .target(
+            name: "RendezvousDomain",
+            swiftSettings: swiftSettings
+        ),
+        // FluentKit records, migrations and SQLKit queries; value types leave it.
+        .target(
+            name: "RendezvousPersistence",
+            dependencies: [
+                "RendezvousDomain",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: routes, controllers, views, JSON API.
+        .target(
+            name: "RendezvousWeb",
+            dependencies: [
+                "RendezvousDomain",
+                "RendezvousPersistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Public"), .copy("openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration and the commands of the `rendezvous` tool.
+        .target(
+            name: "RendezvousApp",
+            dependencies: [
+                "RendezvousDomain",
+                "RendezvousPersistence",
+                "RendezvousWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rendezvous",
+            dependencies: ["RendezvousApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RendezvousDomainTests",
+            dependencies: ["RendezvousDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RendezvousTests",
+            dependencies: [
+                "RendezvousApp",
+                "RendezvousWeb",
+                "RendezvousPersistence",
+                "RendezvousDomain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

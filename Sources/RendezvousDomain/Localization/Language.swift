@@ -1,0 +1,99 @@
+import Foundation
+
+/// The languages the interface is translated into. On Linux `Locale.current` ignores LANG,
+/// so the language is always chosen explicitly, per request.
+public enum Language: String, Sendable, Codable, CaseIterable {
+    case en, fr
+
+    public init?(code: String) {
+        let lower = code.lowercased().replacingOccurrences(of: "_", with: "-")
+        let primary = lower.split(separator: "-").first.map(String.init) ?? lower
+        guard let language = Language(rawValue: primary) else { return nil }
+        self = language
+    }
+
+    public var nativeName: String {
+        switch self {
+        case .en: "English"
+        case .fr: "Français"
+        }
+    }
+
+    /// Picks the language: an explicit choice first, then the browser's Accept-Language,
+    /// then the chapter's language, then English.
+    public static func negotiate(explicit: String?, acceptLanguage: String?, fallback: Language?) -> Language {
+        if let explicit, let language = Language(code: explicit) { return language }
+        if let acceptLanguage {
+            let ranked = acceptLanguage.split(separator: ",").compactMap { part -> (Language, Double)? in
+                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let first = pieces.first, let language = Language(code: first) else { return nil }
+                var quality = 1.0
+                for piece in pieces.dropFirst() where piece.hasPrefix("q=") {
+                    quality = Double(piece.dropFirst(2)) ?? 0
+                }
+                return quality > 0 ? (language, quality) : nil
+            }
+            // Stable: among equal weights, the earlier entry wins.
+            if let best = ranked.enumerated().max(by: { a, b in
+                a.element.1 < b.element.1 || (a.element.1 == b.element.1 && a.offset > b.offset)
+            }) {
+                return best.element.0
+            }
+        }
+        return fallback ?? .en
+    }
+
+    /// A Foundation locale for formatting, with the chapter's country as region where it speaks the language.
+    public func locale(region: String?) -> Locale {
+        let regionsSpeaking: [Language: Set<String>] = [
+            .en: ["GB", "US", "AU", "CA", "IE", "NZ", "IN", "ZA", "SG"],
+            .fr: ["FR", "BE", "CH", "CA", "LU", "MA", "SN", "CI", "TN"],
+        ]
+        if let region, regionsSpeaking[self]?.contains(region.uppercased()) == true {
+            return Locale(identifier: "\(rawValue)_\(region.uppercased())")
+        }
+        return Locale(identifier: self == .en ? "en_GB" : "fr_FR")
+    }
+}
+
+/// Formats dates, times and numbers for a language and a time zone.
+public struct DisplayFormatter: Sendable {
+    public let language: Language
+    public let timeZone: TimeZone
+    public let region: String?
+
+    public init(language: Language, timeZone: TimeZone, region: String? = nil) {
+        self.language = language
+        self.timeZone = timeZone
+        self.region = region
+    }
+
+    private func formatter(template: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = language.locale(region: region)
+        formatter.timeZone = timeZone
+        formatter.setLocalizedDateFormatFromTemplate(template)
+        return formatter
+    }
+
+    /// "mercredi 16 janvier 2019" / "Wednesday 16 January 2019".
+    public func longDate(_ date: Date) -> String { formatter(template: "EEEEdMMMMy").string(from: date) }
+    /// "16 janv. 2019".
+    public func shortDate(_ date: Date) -> String { formatter(template: "dMMMy").string(from: date) }
+    /// "18:30" / "6:30 PM" depending on the region's convention.
+    public func time(_ date: Date) -> String { formatter(template: "jmm").string(from: date) }
+    /// "mercredi 16 janvier 2019, 18:30".
+    public func dateTime(_ date: Date) -> String { formatter(template: "EEEEdMMMMyjmm").string(from: date) }
+    /// The zone's short name at that date, e.g. "CET" or "UTC+1".
+    public func zoneName(_ date: Date) -> String {
+        timeZone.localizedName(for: timeZone.isDaylightSavingTime(for: date) ? .shortDaylightSaving : .shortStandard,
+                               locale: language.locale(region: region)) ?? timeZone.identifier
+    }
+
+    public func number(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = language.locale(region: region)
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}

@@ -1,0 +1,18 @@
+import FluentKit
+
+/// Every migration, in order. One file each, in numbered batch folders; each has a `revert`.
+/// Portable column types only, so the same list runs on SQLite and PostgreSQL.
+enum AllMigrations {
+    static let list: [any Migration] = [
+        CreateUsers(),
+        CreateChapters(),
+        CreateChapterOrganizers(),
+        CreateAPITokens(),
+        CreateVenues(),
+        CreateSpeakers(),
+        CreateEvents(),
+        CreateEventSpeakers(),
+        CreateAgendaItems(),
+        CreateRegistrations(),
+    ]
+}

@@ -1,0 +1,198 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+extension Persistence {
+    /// Stores a validated event with its venue, speakers and agenda, in one transaction.
+    public func createEvent(_ input: EventInput.Valid, in chapter: Chapter.ID, now: Date) async throws -> Event {
+        let event = Event(
+            chapterID: chapter, title: input.title, description: input.description, startsAt: input.startsAt,
+            endsAt: input.endsAt, capacity: input.capacity, status: input.status, createdAt: now)
+        return try await write { sql in
+            var venueID: UUID?
+            if let place = input.venue {
+                venueID = try await Self.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
+            }
+            try await sql.raw("""
+                INSERT INTO events (id, chapter_id, title, description, starts_at, ends_at, capacity, status, venue_id,
+                                    seats_taken, queue_counter, created_at, updated_at)
+                VALUES (\(bind: event.id.uuid), \(bind: chapter.uuid), \(bind: event.title), \(bind: event.description),
+                        \(bind: event.startsAt), \(bind: event.endsAt), \(bind: event.capacity), \(bind: event.status.rawValue),
+                        \(bind: venueID), 0, 0, \(bind: now), \(bind: now))
+                """).run()
+            for (position, speaker) in input.speakers.enumerated() {
+                let speakerID = try await Self.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
+                try await sql.raw("""
+                    INSERT INTO event_speakers (id, event_id, speaker_id, position)
+                    VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: speakerID), \(bind: position))
+                    """).run()
+            }
+            for (position, item) in input.agenda.enumerated() {
+                try await sql.raw("""
+                    INSERT INTO agenda_items (id, event_id, starts_at, title, position)
+                    VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: item.startsAt), \(bind: item.title), \(bind: position))
+                    """).run()
+            }
+            var stored = event
+            stored.venueID = venueID.map { .init($0) }
+            return stored
+        }
+    }
+
+    static func findOrCreateVenue(name: String, address: String, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
+        struct Row: Decodable { var id: UUID }
+        if let existing = try await sql.raw("""
+            SELECT id FROM venues WHERE name = \(bind: name) AND address = \(bind: address)
+            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
+            """).row(Row.self) {
+            return existing.id
+        }
+        let id = UUID()
+        try await sql.raw("""
+            INSERT INTO venues (id, chapter_id, name, address, city, created_at)
+            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: name), \(bind: address), '', \(bind: now))
+            """).run()
+        return id
+    }
+
+    static func findOrCreateSpeaker(_ speaker: Speaker, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
+        struct Row: Decodable { var id: UUID }
+        if let existing = try await sql.raw("""
+            SELECT id FROM speakers WHERE name = \(bind: speaker.name) AND job_title = \(bind: speaker.jobTitle)
+            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
+            """).row(Row.self) {
+            return existing.id
+        }
+        let id = UUID()
+        try await sql.raw("""
+            INSERT INTO speakers (id, chapter_id, name, job_title, company, bio, created_at)
+            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: speaker.name), \(bind: speaker.jobTitle),
+                    \(bind: speaker.company), \(bind: speaker.bio), \(bind: now))
+            """).run()
+        return id
+    }
+
+    public func event(id: Event.ID) async throws -> Event? {
+        try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
+            .row(EventRow.self)?.event
+    }
+
+    /// Seat counts straight from the registrations, one grouped query.
+    public func occupancy(of event: Event) async throws -> Occupancy {
+        let rows = try await sql.raw("""
+            SELECT status, COUNT(*) AS count FROM registrations
+            WHERE event_id = \(bind: event.id.uuid) GROUP BY status
+            """).rows(StatusCountRow.self)
+        return Self.occupancy(capacity: event.capacity, counts: rows)
+    }
+
+    static func occupancy(capacity: Int, counts: [StatusCountRow]) -> Occupancy {
+        func count(_ status: RegistrationStatus) -> Int { counts.first { $0.status == status.rawValue }?.count ?? 0 }
+        return Occupancy(capacity: capacity, confirmed: count(.confirmed), offered: count(.offered), waitlisted: count(.waitlisted))
+    }
+
+    func occupancies(of events: [Event]) async throws -> [Event.ID: Occupancy] {
+        guard !events.isEmpty else { return [:] }
+        struct Row: Decodable { var eventId: UUID; var status: String; var count: Int }
+        let rows = try await sql.select()
+            .column("event_id").column("status").column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("count")))
+            .from("registrations")
+            .where(SQLIdentifier("event_id"), .in, SQLBind.group(events.map(\.id.uuid)))
+            .groupBy("event_id").groupBy("status")
+            .rows(Row.self)
+        var grouped: [UUID: [StatusCountRow]] = [:]
+        for row in rows { grouped[row.eventId, default: []].append(StatusCountRow(status: row.status, count: row.count)) }
+        return Dictionary(uniqueKeysWithValues: events.map { event in
+            (event.id, Self.occupancy(capacity: event.capacity, counts: grouped[event.id.uuid] ?? []))
+        })
+    }
+
+    /// Published events of a chapter that have not ended, soonest first.
+    public func upcomingEvents(of chapter: Chapter.ID, now: Date, includeDrafts: Bool = false) async throws -> [EventSummary] {
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: EventRow.columns) FROM events e
+            WHERE e.chapter_id = \(bind: chapter.uuid) AND e.ends_at > \(bind: now)
+              AND (e.status = 'published' OR \(bind: includeDrafts) = \(bind: true))
+            ORDER BY e.starts_at
+            """).rows(EventRow.self)
+        return try await summaries(rows)
+    }
+
+    /// Events that have ended, most recent first.
+    public func pastEvents(of chapter: Chapter.ID, now: Date, limit: Int = 20) async throws -> [EventSummary] {
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: EventRow.columns) FROM events e
+            WHERE e.chapter_id = \(bind: chapter.uuid) AND e.ends_at <= \(bind: now) AND e.status = 'published'
+            ORDER BY e.starts_at DESC LIMIT \(bind: limit)
+            """).rows(EventRow.self)
+        return try await summaries(rows)
+    }
+
+    private func summaries(_ rows: [EventRow]) async throws -> [EventSummary] {
+        let events = rows.map(\.event)
+        let venues = try await venues(ids: Set(rows.compactMap(\.venueId)))
+        let occupancies = try await occupancies(of: events)
+        return events.map { event in
+            EventSummary(
+                event: event, venue: event.venueID.flatMap { venues[$0.uuid] },
+                occupancy: occupancies[event.id] ?? Occupancy(capacity: event.capacity, confirmed: 0, offered: 0, waitlisted: 0))
+        }
+    }
+
+    /// Everything the public event page shows, in five small queries.
+    public func eventDetail(id: Event.ID) async throws -> EventDetail? {
+        guard let event = try await event(id: id), let chapter = try await chapter(id: event.chapterID) else { return nil }
+        var venue: Venue?
+        if let venueID = event.venueID { venue = try await venues(ids: [venueID.uuid])[venueID.uuid] }
+        struct SpeakerRow: Decodable { var id: UUID; var name: String; var jobTitle: String; var company: String; var bio: String }
+        let speakers = try await sql.raw("""
+            SELECT s.id, s.name, s.job_title, s.company, s.bio FROM speakers s
+            JOIN event_speakers es ON es.speaker_id = s.id
+            WHERE es.event_id = \(bind: id.uuid) ORDER BY es.position
+            """).rows(SpeakerRow.self).map {
+                Speaker(id: .init($0.id), name: $0.name, jobTitle: $0.jobTitle, company: $0.company, bio: $0.bio)
+            }
+        struct AgendaRow: Decodable { var startsAt: Date; var title: String }
+        let agenda = try await sql.raw("""
+            SELECT starts_at, title FROM agenda_items WHERE event_id = \(bind: id.uuid) ORDER BY position
+            """).rows(AgendaRow.self).map { AgendaItem(startsAt: $0.startsAt, title: $0.title) }
+        let occupancy = try await occupancy(of: event)
+        struct AttendeeRow: Decodable { var firstName: String; var lastName: String; var jobTitle: String; var company: String }
+        let attendees = try await sql.raw("""
+            SELECT first_name, last_name, job_title, company FROM registrations
+            WHERE event_id = \(bind: id.uuid) AND status = 'confirmed' AND consent_list = \(bind: true)
+            ORDER BY created_at
+            """).rows(AttendeeRow.self).map {
+                PublicAttendee(firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle, company: $0.company)
+            }
+        return EventDetail(
+            chapter: chapter, event: event, venue: venue, speakers: speakers, agenda: agenda,
+            occupancy: occupancy, attendees: attendees)
+    }
+
+    /// Changes an event. Raising the capacity offers the new seats to the waitlist in order;
+    /// lowering it below the seats already held is refused.
+    public func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, now: Date) async throws -> Event {
+        try await write { sql in
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
+                .row(EventRow.self) else { throw RegistrationActionError.notFound }
+            var event = row.event
+            if let capacity {
+                guard capacity >= row.seatsTaken else {
+                    throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken)
+                }
+                event.capacity = capacity
+            }
+            if let title { event.title = title }
+            if let description { event.description = description }
+            if let status { event.status = status }
+            try await sql.raw("""
+                UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
+                    capacity = \(bind: event.capacity), status = \(bind: event.status.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: id.uuid)
+                """).run()
+            try await Self.offerFreeSeats(event: id, now: now, on: sql)
+            return event
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+extension Persistence {
+    public enum UserError: Error, Equatable {
+        case emailTaken
+        case unknownChapter(String)
+    }
+
+    /// Creates a user with an already-computed bcrypt hash (hashing happens off the event loop, in the caller).
+    public func createUser(email: String, name: String, role: Role, passwordHash: String, chapterSlugs: [String], now: Date) async throws -> User {
+        let normalized = EmailAddress.normalize(email)
+        do {
+            return try await write { sql in
+                let id = UUID()
+                try await sql.raw("""
+                    INSERT INTO users (id, email, name, role, password_hash, created_at)
+                    VALUES (\(bind: id), \(bind: normalized), \(bind: name), \(bind: role.rawValue), \(bind: passwordHash), \(bind: now))
+                    """).run()
+                var chapters: Set<Chapter.ID> = []
+                for slug in chapterSlugs {
+                    struct Row: Decodable { var id: UUID }
+                    guard let chapter = try await sql.raw("SELECT id FROM chapters WHERE slug = \(bind: slug)").row(Row.self) else {
+                        throw UserError.unknownChapter(slug)
+                    }
+                    try await sql.raw("""
+                        INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at)
+                        VALUES (\(bind: UUID()), \(bind: chapter.id), \(bind: id), \(bind: now))
+                        """).run()
+                    chapters.insert(.init(chapter.id))
+                }
+                return User(id: .init(id), email: normalized, name: name, role: role, chapterIDs: chapters)
+            }
+        } catch where Self.isUniqueViolation(error) {
+            throw UserError.emailTaken
+        }
+    }
+
+    /// The user and their password hash, for sign-in.
+    public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
+        struct Row: Decodable { var id: UUID; var email: String; var name: String; var role: String; var passwordHash: String }
+        guard let row = try await sql.raw("""
+            SELECT id, email, name, role, password_hash FROM users WHERE email = \(bind: EmailAddress.normalize(email))
+            """).row(Row.self) else { return nil }
+        let user = try await user(id: .init(row.id))
+        return user.map { ($0, row.passwordHash) }
+    }
+
+    public func user(id: User.ID) async throws -> User? {
+        struct Row: Decodable { var id: UUID; var email: String; var name: String; var role: String }
+        guard let row = try await sql.raw("SELECT id, email, name, role FROM users WHERE id = \(bind: id.uuid)").row(Row.self) else {
+            return nil
+        }
+        struct ChapterRef: Decodable { var chapterId: UUID }
+        let chapters = try await sql.raw("SELECT chapter_id FROM chapter_organizers WHERE user_id = \(bind: id.uuid)")
+            .rows(ChapterRef.self)
+        return User(id: id, email: row.email, name: row.name, role: Role(rawValue: row.role) ?? .organizer,
+                    chapterIDs: Set(chapters.map { .init($0.chapterId) }))
+    }
+
+    /// Issues a bearer token; only its SHA-256 is stored.
+    public func issueToken(for user: User.ID, now: Date, lifetime: TimeInterval = 30 * 24 * 3600) async throws -> String {
+        let token = Secret.token()
+        try await sql.raw("""
+            INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at)
+            VALUES (\(bind: UUID()), \(bind: user.uuid), \(bind: Self.hash(token)), \(bind: now), \(bind: now.addingTimeInterval(lifetime)))
+            """).run()
+        return token
+    }
+
+    public func user(bearerToken token: String, now: Date) async throws -> User? {
+        guard !token.isEmpty, token.count <= 200 else { return nil }
+        struct Row: Decodable { var userId: UUID }
+        guard let row = try await sql.raw("""
+            SELECT user_id FROM api_tokens WHERE token_hash = \(bind: Self.hash(token)) AND expires_at > \(bind: now)
+            """).row(Row.self) else { return nil }
+        return try await user(id: .init(row.userId))
+    }
+
+    public func userCount() async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS count FROM users").row(CountRow.self)?.count ?? 0
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

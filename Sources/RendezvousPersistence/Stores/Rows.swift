@@ -1,0 +1,120 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+/// Plain rows decoded straight from SQLKit: no Fluent model hydration on hot paths.
+struct ChapterRow: Decodable {
+    var id: UUID
+    var slug: String
+    var name: String
+    var city: String
+    var countryCode: String
+    var timeZone: String
+    var locale: String
+    var description: String
+    var offerHours: Int
+    var createdAt: Date
+
+    static let columns = "c.id, c.slug, c.name, c.city, c.country_code, c.time_zone, c.locale, c.description, c.offer_hours, c.created_at"
+
+    var chapter: Chapter {
+        Chapter(
+            id: .init(id), slug: slug, name: name, city: city, countryCode: countryCode, timeZone: timeZone,
+            locale: Language(code: locale) ?? .en, description: description, offerHours: offerHours,
+            createdAt: createdAt)
+    }
+}
+
+struct EventRow: Decodable {
+    var id: UUID
+    var chapterId: UUID
+    var title: String
+    var description: String
+    var startsAt: Date
+    var endsAt: Date
+    var capacity: Int
+    var status: String
+    var venueId: UUID?
+    var seatsTaken: Int
+    var createdAt: Date
+
+    static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at"
+
+    var event: Event {
+        Event(
+            id: .init(id), chapterID: .init(chapterId), title: title, description: description,
+            startsAt: startsAt, endsAt: endsAt, capacity: capacity,
+            status: EventStatus(rawValue: status) ?? .draft, venueID: venueId.map { .init($0) },
+            createdAt: createdAt)
+    }
+}
+
+struct VenueRow: Decodable {
+    var id: UUID
+    var chapterId: UUID?
+    var name: String
+    var address: String
+    var city: String
+
+    static let columns = "v.id, v.chapter_id, v.name, v.address, v.city"
+
+    var venue: Venue {
+        Venue(id: .init(id), chapterID: chapterId.map { .init($0) }, name: name, address: address, city: city)
+    }
+}
+
+struct RegistrationRow: Decodable {
+    var id: UUID
+    var eventId: UUID
+    var firstName: String
+    var lastName: String
+    var email: String
+    var jobTitle: String
+    var company: String
+    var linkedinUrl: String
+    var askMeAbout: String
+    var consentList: Bool
+    var consentProfile: Bool
+    var status: String
+    var queueNumber: Int?
+    var offerExpiresAt: Date?
+    var manageToken: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    static let columns = """
+        r.id, r.event_id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.linkedin_url, \
+        r.ask_me_about, r.consent_list, r.consent_profile, r.status, r.queue_number, r.offer_expires_at, \
+        r.manage_token, r.created_at, r.updated_at
+        """
+
+    var registration: Registration {
+        Registration(
+            id: .init(id), eventID: .init(eventId),
+            profile: AttendeeProfile(
+                firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
+                linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
+                consents: Consents(attendeeList: consentList, profileSharing: consentProfile)),
+            status: RegistrationStatus(rawValue: status) ?? .cancelled, queueNumber: queueNumber,
+            offerExpiresAt: offerExpiresAt, manageToken: manageToken, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+struct CountRow: Decodable {
+    var count: Int
+}
+
+struct StatusCountRow: Decodable {
+    var status: String
+    var count: Int
+}
+
+extension SQLQueryFetcher {
+    func rows<D: Decodable>(_ type: D.Type) async throws -> [D] {
+        try await all(decoding: D.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    func row<D: Decodable>(_ type: D.Type) async throws -> D? {
+        try await first(decoding: D.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import NIOCore
+import Logging
+import RendezvousDomain
+import RendezvousPersistence
+import ServiceLifecycle
+
+/// The one wiring path, used by `rendezvous serve` and by the tests alike.
+public func buildApplication(
+    services: AppServices, hostname: String = "127.0.0.1", port: Int = 8080,
+    backgroundServices: [any Service] = [],
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(services: services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(hostname, port: port), serverName: "Rendezvous"),
+        services: backgroundServices,
+        onServerRunning: onServerRunning,
+        logger: services.logger)
+}
+
+public func buildRouter(services: AppServices) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LanguageMiddleware())
+    router.add(middleware: ErrorMiddleware(renderer: services.renderer))
+    router.add(middleware: OriginCheckMiddleware())
+
+    let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter, trustProxy: services.configuration.trustProxy)
+    try SystemController().addRoutes(to: router)
+    let pages = PublicPagesController(services: services)
+    pages.addRoutes(to: router)
+    RegistrationPagesController(services: services, pages: pages)
+        .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+
+    let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(services: services))
+    APIController(services: services).addRoutes(to: api, writes: api.group().add(middleware: rateLimit))
+    return router
+}
+
+/// Expires unanswered waitlist offers and passes their seats on, every `interval` seconds.
+public struct OfferExpiryService: Service {
+    let services: AppServices
+    let interval: Duration
+
+    public init(services: AppServices, interval: Duration = .seconds(30)) {
+        self.services = services
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let expired = try await services.persistence.expireOffers(now: services.clock.now())
+                    if expired > 0 {
+                        services.logger.info("Expired \(expired) waitlist offers")
+                        services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
+                    }
+                } catch {
+                    services.logger.error("Offer expiry failed: \(error)")
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import RendezvousDomain
+import RendezvousPersistence
+
+/// The JSON API under /api/v1. Organiser calls carry a bearer token from POST /api/v1/tokens;
+/// a resource of a chapter the caller does not organise answers 404, exactly as if it did not exist.
+struct APIController {
+    let services: AppServices
+
+    func addRoutes(to api: RouterGroup<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
+        api.get("chapters", use: listChapters)
+        api.post("chapters", use: createChapter)
+        api.get("chapters/:slug/events", use: listEvents)
+        api.post("chapters/:slug/events", use: createEvent)
+        api.get("events/:id", use: showEvent)
+        api.patch("events/:id", use: updateEvent)
+        api.get("events/:id/registrations", use: listRegistrations)
+        api.get("registrations/:id", use: showRegistration)
+        writes.post("tokens", use: createToken)
+        writes.post("events/:id/registrations", use: register)
+        writes.post("registrations/:id/cancel", use: cancel)
+        writes.post("registrations/:id/accept", use: accept)
+        writes.post("registrations/:id/decline", use: decline)
+    }
+
+    // MARK: Decoding
+
+    /// Reads a JSON body: 415 for another content type, 413 past the size limit, 400 with the
+    /// offending field for malformed JSON or a wrong type.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext, allowEmpty: Bool = false) async throws -> T {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        if allowEmpty, body.readableBytes == 0, let empty = try? JSONDecoder().decode(T.self, from: Data("{}".utf8)) {
+            return empty
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else { throw AppError.unsupportedMediaType }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+        } catch let error as DecodingError {
+            throw AppError.badRequest(detail: nil, fields: Self.fields(of: error, language: context.language))
+        } catch {
+            throw AppError.badRequest(detail: nil)
+        }
+    }
+
+    static func fields(of error: DecodingError, language: Language) -> [String: String] {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return [path(context.codingPath): Strings.text("v.type", language)]
+        case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return [path(context.codingPath): Strings.text("v.unreadable", language)]
+        default:
+            return [:]
+        }
+    }
+
+    // MARK: Authorisation
+
+    func requireUser(_ context: AppRequestContext) throws -> User {
+        guard let user = context.user else { throw AppError.unauthorized }
+        return user
+    }
+
+    /// The chapter if the caller organises it; otherwise 404, never a hint that it exists.
+    func organizedChapter(slug: String, context: AppRequestContext) async throws -> Chapter {
+        let user = try requireUser(context)
+        guard let chapter = try await services.persistence.chapter(slug: slug), user.mayOrganize(chapter.id) else {
+            throw AppError.notFound
+        }
+        return chapter
+    }
+
+    func organizedEvent(_ context: AppRequestContext) async throws -> (Event, Chapter) {
+        let user = try requireUser(context)
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let event = try await services.persistence.event(id: id), user.mayOrganize(event.chapterID),
+              let chapter = try await services.persistence.chapter(id: event.chapterID) else { throw AppError.notFound }
+        return (event, chapter)
+    }
+
+    // MARK: Tokens
+
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await Self.decode(API.TokenRequest.self, from: request, context: context)
+        var errors = ValidationErrors()
+        if (body.email ?? "").isEmpty { errors.add("email", .required) }
+        if (body.password ?? "").isEmpty { errors.add("password", .required) }
+        guard errors.isEmpty, let email = body.email, let password = body.password else { throw AppError.validation(errors) }
+        guard password.utf8.count <= 72 * 4 else { throw AppError.unauthorized }
+        let credentials = try await services.persistence.credentials(email: email)
+        // Verify even for an unknown email, so response time does not reveal which emails exist.
+        let hash = credentials?.passwordHash ?? Self.dummyHash
+        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard valid, let user = credentials?.user else { throw AppError.unauthorized }
+        let now = services.clock.now()
+        let lifetime: TimeInterval = 30 * 24 * 3600
+        let token = try await services.persistence.issueToken(for: user.id, now: now, lifetime: lifetime)
+        return JSONBody.response(status: .created, API.TokenResponse(token: token, expiresAt: ISO8601.format(now.addingTimeInterval(lifetime))))
+    }
+
+    static let dummyHash = Bcrypt.hash("not-a-real-password", cost: 12)
+
+    // MARK: Chapters
+
+    @Sendable func listChapters(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapters = try await services.persistence.chapters()
+        return JSONBody.response(status: .ok, API.ListResponse(items: chapters.map { API.ChapterJSON($0, services: services) }))
+    }
+
+    @Sendable func createChapter(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try requireUser(context)
+        guard user.role == .networkAdmin else { throw AppError.forbidden(messageKey: "error.unauthorized") }
+        let input = try await Self.decode(ChapterInput.self, from: request, context: context)
+        switch input.validated() {
+        case .failure(let errors): throw AppError.validation(errors)
+        case .success(var chapter):
+            chapter.createdAt = services.clock.now()
+            do {
+                let created = try await services.persistence.createChapter(chapter)
+                services.cache.invalidate(prefixes: ["home:"])
+                return JSONBody.response(status: .created, API.ChapterJSON(created, services: services),
+                                         headers: [.location: services.absoluteURL(.chapter(slug: created.slug))])
+            } catch Persistence.ChapterError.slugTaken {
+                throw AppError.validation(ValidationErrors([("slug", .alreadyTaken)]))
+            }
+        }
+    }
+
+    // MARK: Events
+
+    @Sendable func listEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
+        let summaries = try await services.persistence.upcomingEvents(of: chapter.id, now: services.clock.now())
+        let items = summaries.map {
+            API.EventJSON(event: $0.event, chapter: chapter, venue: $0.venue, occupancy: $0.occupancy, speakers: nil, agenda: nil, services: services)
+        }
+        return JSONBody.response(status: .ok, API.ListResponse(items: items))
+    }
+
+    @Sendable func createEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await organizedChapter(slug: try context.parameters.require("slug"), context: context)
+        let input = try await Self.decode(EventInput.self, from: request, context: context)
+        switch input.validated() {
+        case .failure(let errors): throw AppError.validation(errors)
+        case .success(let valid):
+            let event = try await services.persistence.createEvent(valid, in: chapter.id, now: services.clock.now())
+            services.cache.invalidate(prefixes: ["home:", "chapter:\(chapter.slug):"])
+            guard let detail = try await services.persistence.eventDetail(id: event.id) else { throw AppError.notFound }
+            return JSONBody.response(status: .created, eventJSON(detail), headers: [.location: services.absoluteURL(.event(event.id))])
+        }
+    }
+
+    func eventJSON(_ detail: EventDetail) -> API.EventJSON {
+        API.EventJSON(event: detail.event, chapter: detail.chapter, venue: detail.venue, occupancy: detail.occupancy,
+                      speakers: detail.speakers, agenda: detail.agenda, services: services)
+    }
+
+    @Sendable func showEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.eventDetail(id: id) else { throw AppError.notFound }
+        if detail.event.status == .draft, context.user?.mayOrganize(detail.chapter.id) != true { throw AppError.notFound }
+        return JSONBody.response(status: .ok, eventJSON(detail))
+    }
+
+    @Sendable func updateEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (event, chapter) = try await organizedEvent(context)
+        let patch = try await Self.decode(API.EventPatch.self, from: request, context: context)
+        var errors = ValidationErrors()
+        let title = patch.title.map { TextRules.clean($0, field: "title", required: true, maxLength: 140, into: &errors) }
+        let description = patch.description.map { TextRules.clean($0, field: "description", required: false, maxLength: 5000, multiline: true, into: &errors) }
+        if let capacity = patch.capacity, capacity < 1 || capacity > EventInput.maxCapacity {
+            errors.add("capacity", .outOfRange(min: 1, max: EventInput.maxCapacity))
+        }
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        _ = try await services.persistence.updateEvent(
+            event.id, title: title, description: description, capacity: patch.capacity, status: patch.status, now: services.clock.now())
+        services.eventChanged(event.id, chapterSlug: chapter.slug)
+        guard let detail = try await services.persistence.eventDetail(id: event.id) else { throw AppError.notFound }
+        return JSONBody.response(status: .ok, eventJSON(detail))
+    }
+
+    // MARK: Registrations
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let event = try await services.persistence.event(id: id), event.status != .draft else { throw AppError.notFound }
+        let input = try await Self.decode(RegistrationInput.self, from: request, context: context)
+        switch input.validated() {
+        case .failure(let errors): throw AppError.validation(errors)
+        case .success(let profile):
+            let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
+            services.eventChanged(id)
+            let registration = outcome.registration
+            let manageURL = services.absoluteURL(.manage(token: registration.manageToken))
+            return JSONBody.response(
+                status: .created,
+                API.RegistrationCreated(
+                    id: registration.id.description, status: registration.status.rawValue,
+                    waitlistPosition: outcome.waitlistPosition, manageToken: registration.manageToken, manageUrl: manageURL),
+                headers: [.location: manageURL])
+        }
+    }
+
+    @Sendable func listRegistrations(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (event, _) = try await organizedEvent(context)
+        let registrations = try await services.persistence.registrations(of: event.id)
+        // Positions follow queue order among those still waiting.
+        var position = 0
+        let waiting = registrations.filter { $0.status == .waitlisted }.sorted { ($0.queueNumber ?? 0) < ($1.queueNumber ?? 0) }
+        var positions: [Registration.ID: Int] = [:]
+        for registration in waiting { position += 1; positions[registration.id] = position }
+        return JSONBody.response(status: .ok, API.ListResponse(items: registrations.map { API.RegistrationJSON($0, position: positions[$0.id]) }))
+    }
+
+    func manageToken(_ request: Request, context: AppRequestContext) async throws -> String {
+        if let header = request.headers[.xManageToken], !header.isEmpty { return header }
+        let body = try await Self.decode(API.ManageTokenBody.self, from: request, context: context, allowEmpty: true)
+        guard let token = body.manageToken, !token.isEmpty else { throw AppError.notFound }
+        return token
+    }
+
+    func registrationID(_ context: AppRequestContext) throws -> Registration.ID {
+        guard let id = context.parameters.get("id").flatMap(Registration.ID.init(string:)) else { throw AppError.notFound }
+        return id
+    }
+
+    func state(_ registration: Registration) async throws -> API.RegistrationState {
+        API.RegistrationState(
+            id: registration.id.description, eventId: registration.eventID.description, status: registration.status.rawValue,
+            waitlistPosition: try await services.persistence.waitlistPosition(of: registration),
+            offerExpiresAt: registration.offerExpiresAt.map { ISO8601.format($0) })
+    }
+
+    @Sendable func showRegistration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try registrationID(context)
+        guard let token = request.headers[.xManageToken],
+              let registration = try await services.persistence.registration(id: id),
+              constantTimeEqual(registration.manageToken, token) else { throw AppError.notFound }
+        return JSONBody.response(status: .ok, try await state(registration))
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try registrationID(context)
+        let registration = try await services.persistence.cancel(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        services.eventChanged(registration.eventID)
+        return JSONBody.response(status: .ok, try await state(registration))
+    }
+
+    @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try registrationID(context)
+        let registration = try await services.persistence.accept(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        services.eventChanged(registration.eventID)
+        return JSONBody.response(status: .ok, try await state(registration))
+    }
+
+    @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try registrationID(context)
+        let registration = try await services.persistence.decline(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        services.eventChanged(registration.eventID)
+        return JSONBody.response(status: .ok, try await state(registration))
+    }
+}
+
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let left = Array(a.utf8), right = Array(b.utf8)
+    guard left.count == right.count else { return false }
+    return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousPersistence
+
+/// The pages anyone can see: network home, chapter, event. Each is a query function that returns
+/// a view model and a thin handler that renders it; rendered pages are cached for at most a second.
+struct PublicPagesController {
+    let services: AppServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(SiteRoute.Pattern.home, use: home)
+        router.get(SiteRoute.Pattern.chapter, use: chapter)
+        router.get(SiteRoute.Pattern.event, use: event)
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = context.language
+        return try await cached("home:\(language.rawValue)", language: language) {
+            services.renderer.render(try await homePage(language: language), template: "home")
+        }
+    }
+
+    func homePage(language: Language) async throws -> HomePage {
+        let summaries = try await services.persistence.chapterSummaries(now: services.clock.now())
+        let byCountry = Dictionary(grouping: summaries) { $0.chapter.countryCode }
+        let anyChapter = summaries.first?.chapter ?? Chapter(slug: "x", name: "", city: "", countryCode: "FR", timeZone: "UTC", locale: language)
+        let presenterForNames = Presenter(language: language, chapter: anyChapter)
+        let countries = byCountry.map { code, summaries in
+            HomePage.Country(
+                name: presenterForNames.countryName(code),
+                chapters: summaries.sorted { $0.chapter.name.localizedCompare($1.chapter.name) == .orderedAscending }.map { summary in
+                    let presenter = Presenter(language: language, chapter: summary.chapter)
+                    return HomePage.ChapterCard(
+                        name: summary.chapter.name, city: summary.chapter.city,
+                        url: SiteRoute.chapter(slug: summary.chapter.slug).path,
+                        next: summary.nextEvent.map { presenter.card($0) })
+                })
+        }.sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
+        return HomePage(
+            chrome: Chrome(title: Strings.text("home.title", language), language: language, path: SiteRoute.home.path),
+            chapterCount: Strings.text("home.chapters", language, ["count": String(summaries.count)]),
+            countries: countries)
+    }
+
+    @Sendable func chapter(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard slug.count <= 60, let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: chapter.locale)
+        return try await cached("chapter:\(chapter.slug):\(language.rawValue)", language: language) {
+            services.renderer.render(try await chapterPage(chapter, language: language), template: "chapter")
+        }
+    }
+
+    func chapterPage(_ chapter: Chapter, language: Language) async throws -> ChapterPage {
+        let now = services.clock.now()
+        let persistence = services.persistence
+        let presenter = Presenter(language: language, chapter: chapter)
+        async let upcoming = persistence.upcomingEvents(of: chapter.id, now: now)
+        async let past = persistence.pastEvents(of: chapter.id, now: now)
+        async let organizers = persistence.organizers(of: chapter.id)
+        async let venues = persistence.usualVenues(of: chapter.id)
+        return ChapterPage(
+            chrome: Chrome(title: chapter.name, language: language, path: SiteRoute.chapter(slug: chapter.slug).path,
+                           description: chapter.description),
+            name: chapter.name,
+            place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
+            description: Presenter.paragraphs(chapter.description),
+            upcoming: try await upcoming.map { presenter.card($0) },
+            past: try await past.map { presenter.card($0, past: true) },
+            organizers: try await organizers.map(\.name),
+            venues: try await venues.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) })
+    }
+
+    @Sendable func event(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.eventDetail(id: id),
+              detail.event.status != .draft else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        return try await cached("event:\(id):\(language.rawValue)", language: language) {
+            services.renderer.render(eventPage(detail, language: language, input: RegistrationInput(), errors: ValidationErrors()), template: "event")
+        }
+    }
+
+    /// The event page, with the registration form filled with `input` and marked with `errors`.
+    func eventPage(_ detail: EventDetail, language: Language, input: RegistrationInput, errors: ValidationErrors) -> EventPage {
+        let presenter = Presenter(language: language, chapter: detail.chapter)
+        let f = presenter.formatter
+        let event = detail.event
+        let now = services.clock.now()
+        let open = event.status == .published && now < event.startsAt
+        var notice: String?
+        if event.status == .cancelled { notice = presenter.t("event.cancelled") }
+        else if now >= event.endsAt { notice = presenter.t("event.past") }
+        let full = detail.occupancy.isFull
+        let hidden = detail.occupancy.confirmed - detail.attendees.count
+        let sameDay = Calendar.current.dateComponents(in: detail.chapter.zone, from: event.startsAt).day
+            == Calendar.current.dateComponents(in: detail.chapter.zone, from: event.endsAt).day
+        return EventPage(
+            chrome: Chrome(title: event.title, language: language, path: SiteRoute.event(event.id).path,
+                           description: "\(detail.chapter.name) · \(f.longDate(event.startsAt))"),
+            title: event.title,
+            chapterName: detail.chapter.name,
+            chapterURL: SiteRoute.chapter(slug: detail.chapter.slug).path,
+            date: f.longDate(event.startsAt),
+            timeRange: sameDay ? "\(f.time(event.startsAt)) – \(f.time(event.endsAt))" : "\(f.time(event.startsAt)) – \(f.dateTime(event.endsAt))",
+            timeZoneNote: presenter.t("event.timeZone", ["zone": "\(detail.chapter.zone.identifier) (\(f.zoneName(event.startsAt)))"]),
+            venue: detail.venue.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) },
+            availability: presenter.availability(detail.occupancy),
+            isFull: full,
+            waitlistNote: full ? presenter.t("event.waitlistJoin") : nil,
+            notice: notice,
+            description: Presenter.paragraphs(event.description),
+            speakers: detail.speakers.map {
+                .init(name: $0.name, role: presenter.role(jobTitle: $0.jobTitle, company: $0.company), bio: $0.bio.isEmpty ? nil : $0.bio)
+            },
+            agenda: detail.agenda.map { .init(time: f.time($0.startsAt), title: $0.title) },
+            attendees: detail.attendees.map {
+                .init(name: "\($0.firstName) \($0.lastName)", role: presenter.role(jobTitle: $0.jobTitle, company: $0.company))
+            },
+            hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.t("event.attendeesHidden", ["count": f.number(hidden)]) : nil,
+            form: open ? ProfileForm(
+                action: SiteRoute.register(event.id).path, input: input, errors: errors,
+                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil)
+    }
+
+    private func cached(_ key: String, language: Language, render: () async throws -> String) async throws -> Response {
+        if let body = services.cache.get(key) {
+            return PageRenderer.htmlResponse(body, language: language)
+        }
+        let body = ByteBuffer(string: try await render())
+        services.cache.set(key, body)
+        return PageRenderer.htmlResponse(body, language: language)
+    }
+}

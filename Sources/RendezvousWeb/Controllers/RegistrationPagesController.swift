@@ -1,0 +1,210 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RendezvousDomain
+import RendezvousPersistence
+
+/// The registration form's target and the attendee's private manage page.
+struct RegistrationPagesController {
+    let services: AppServices
+    let pages: PublicPagesController
+
+    /// The form as browsers send it: checkboxes are present only when ticked.
+    struct RegistrationForm: Decodable {
+        var firstName: String?
+        var lastName: String?
+        var email: String?
+        var jobTitle: String?
+        var company: String?
+        var linkedinUrl: String?
+        var askMeAbout: String?
+        var consentList: String?
+        var consentProfile: String?
+
+        var input: RegistrationInput {
+            RegistrationInput(
+                firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
+                linkedinUrl: linkedinUrl, askMeAbout: askMeAbout,
+                consents: Consents(attendeeList: consentList != nil, profileSharing: consentProfile != nil))
+        }
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
+        router.get(SiteRoute.Pattern.manage, use: manage)
+        writes.post(SiteRoute.Pattern.register, use: register)
+        writes.post(SiteRoute.Pattern.manageAction, use: manageAction)
+    }
+
+    static func decodeForm(_ request: Request, context: AppRequestContext) async throws -> RegistrationForm {
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else { throw AppError.unsupportedMediaType }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        do {
+            return try URLEncodedFormDecoder().decode(RegistrationForm.self, from: String(buffer: body))
+        } catch {
+            throw AppError.badRequest(detail: nil)
+        }
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.eventDetail(id: id),
+              detail.event.status != .draft else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        let form = try await Self.decodeForm(request, context: context)
+        let input = form.input
+        func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) -> Response {
+            let page = pages.eventPage(detail, language: language, input: input, errors: errors)
+            return services.renderer.htmlResponse(services.renderer.render(page, template: "event"), status: status, language: language)
+        }
+        switch input.validated() {
+        case .failure(let errors):
+            return reshow(errors, status: .unprocessableContent)
+        case .success(let profile):
+            do {
+                let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
+                services.eventChanged(id, chapterSlug: detail.chapter.slug)
+                return Response.redirect(to: SiteRoute.manage(token: outcome.registration.manageToken).path + "?welcome=1", type: .normal)
+            } catch RegistrationActionError.duplicateEmail {
+                var errors = ValidationErrors()
+                errors.add("email", .alreadyTaken)
+                var response = reshow(errors, status: .conflict)
+                response.headers[.contentLanguage] = language.rawValue
+                return response
+            }
+        }
+    }
+
+    @Sendable func manage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let registration = try await services.persistence.registration(manageToken: token) else { throw AppError.notFound }
+        let done = request.uri.queryParameters.get("done")
+        let welcome = request.uri.queryParameters.get("welcome") != nil
+        return try await managePage(registration, request: request, welcome: welcome, notice: done, errors: ValidationErrors(), input: nil, status: .ok)
+    }
+
+    func managePage(
+        _ registration: Registration, request: Request, welcome: Bool, notice: String?, errors: ValidationErrors,
+        input: RegistrationInput?, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let persistence = services.persistence
+        guard let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        let presenter = Presenter(language: language, chapter: detail.chapter)
+        let f = presenter.formatter
+        let now = services.clock.now()
+        let token = registration.manageToken
+        var statusText: String
+        var statusClass = "ok"
+        var actions: [ManagePage.Action] = []
+        var effectiveStatus = registration.status
+        if effectiveStatus == .offered, !WaitlistRules.isOfferOpen(expiresAt: registration.offerExpiresAt, now: now) {
+            effectiveStatus = .expired
+        }
+        switch effectiveStatus {
+        case .confirmed:
+            statusText = presenter.t("manage.statusConfirmed")
+        case .waitlisted:
+            let position = try await persistence.waitlistPosition(of: registration) ?? 1
+            statusText = presenter.t("manage.statusWaitlisted", ["position": f.number(position)])
+            statusClass = "wait"
+        case .offered:
+            statusText = presenter.t("manage.statusOffered", ["deadline": f.dateTime(registration.offerExpiresAt ?? now)])
+            statusClass = "wait"
+            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .accept).path, label: presenter.t("manage.accept"), style: "primary"))
+            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .decline).path, label: presenter.t("manage.decline"), style: ""))
+        case .cancelled:
+            statusText = presenter.t("manage.statusCancelled")
+            statusClass = "off"
+        case .expired:
+            statusText = presenter.t("manage.statusExpired")
+            statusClass = "off"
+        }
+        let open = now < detail.event.startsAt
+        if effectiveStatus.isActive, open {
+            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
+                                 style: "danger", hint: presenter.t("manage.cancelHint")))
+        }
+        var welcomeTitle: String?, welcomeText: String?
+        if welcome {
+            if registration.status == .waitlisted {
+                let position = try await persistence.waitlistPosition(of: registration) ?? 1
+                welcomeTitle = presenter.t("result.waitlistedTitle")
+                welcomeText = presenter.t("result.waitlisted", ["position": f.number(position)])
+            } else if registration.status == .confirmed {
+                welcomeTitle = presenter.t("result.confirmedTitle")
+                welcomeText = presenter.t("result.confirmed", ["event": detail.event.title])
+            }
+        }
+        let noticeKeys = ["cancelled": "manage.cancelledNotice", "accepted": "manage.acceptedNotice",
+                          "declined": "manage.declinedNotice", "saved": "manage.saved"]
+        let profile = registration.profile
+        let shownInput = input ?? RegistrationInput(
+            firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
+            company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents)
+        let page = ManagePage(
+            chrome: Chrome(title: presenter.t("manage.title"), language: language, path: SiteRoute.manage(token: token).path),
+            eventTitle: detail.event.title,
+            eventURL: SiteRoute.event(detail.event.id).path,
+            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
+            venue: detail.venue?.name,
+            welcomeTitle: welcomeTitle,
+            welcomeText: welcomeText,
+            manageURL: welcome ? services.absoluteURL(.manage(token: token)) : nil,
+            notice: notice.flatMap { noticeKeys[$0] }.map { presenter.t($0) },
+            statusText: statusText,
+            statusClass: statusClass,
+            actions: actions,
+            form: effectiveStatus.isActive ? ProfileForm(
+                action: SiteRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
+                submit: presenter.t("manage.save"), language: language) : nil)
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "manage"), status: status, language: language)
+        // A private page: keep it out of shared caches and of referrers.
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    @Sendable func manageAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let action = context.parameters.get("action").flatMap(SiteRoute.ManageAction.init(rawValue:)),
+              let registration = try await services.persistence.registration(manageToken: token) else { throw AppError.notFound }
+        let persistence = services.persistence
+        let now = services.clock.now()
+        let done: String
+        do {
+            switch action {
+            case .cancel:
+                _ = try await persistence.cancel(registration.id, token: token, now: now)
+                done = "cancelled"
+            case .accept:
+                _ = try await persistence.accept(registration.id, token: token, now: now)
+                done = "accepted"
+            case .decline:
+                _ = try await persistence.decline(registration.id, token: token, now: now)
+                done = "declined"
+            case .profile:
+                let input = try await Self.decodeForm(request, context: context).input
+                switch input.validated() {
+                case .failure(let errors):
+                    return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, status: .unprocessableContent)
+                case .success(let profile):
+                    do {
+                        _ = try await persistence.updateProfile(registration.id, token: token, profile: profile, now: now)
+                    } catch RegistrationActionError.duplicateEmail {
+                        var errors = ValidationErrors()
+                        errors.add("email", .alreadyTaken)
+                        return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, status: .conflict)
+                    }
+                    done = "saved"
+                }
+            }
+        } catch let error as RegistrationActionError where error != .notFound {
+            let language = LanguageMiddleware.choose(request, fallback: nil)
+            return services.renderer.errorPage(status: AppError.from(error).status, message: AppError.from(error).message(language),
+                                               context: { var c = context; c.language = language; return c }())
+        }
+        services.eventChanged(registration.eventID)
+        return Response.redirect(to: SiteRoute.manage(token: token).path + "?done=\(done)", type: .normal)
+    }
+}

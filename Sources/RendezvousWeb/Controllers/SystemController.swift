@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Health check, static assets and the OpenAPI document: all served from memory.
+struct SystemController {
+    let assets: [String: (body: ByteBuffer, contentType: String)]
+    let openAPI: ByteBuffer
+
+    init() throws {
+        func load(_ name: String) throws -> ByteBuffer {
+            guard let url = Bundle.module.url(forResource: name, withExtension: nil) else { throw AppError.notFound }
+            return ByteBuffer(bytes: try Data(contentsOf: url))
+        }
+        assets = [
+            "app.css": (try load("Public/app.css"), "text/css; charset=utf-8"),
+            "app.js": (try load("Public/app.js"), "text/javascript; charset=utf-8"),
+        ]
+        openAPI = try load("openapi.json")
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                     body: .init(byteBuffer: ByteBuffer(staticString: "{\"status\":\"ok\"}")))
+        }
+        router.get(SiteRoute.Pattern.staticFile) { _, context in
+            guard let name = context.parameters.get("file"), let asset = assets[name] else { throw AppError.notFound }
+            return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+                            body: .init(byteBuffer: asset.body))
+        }
+        router.get("/api/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],
+                     body: .init(byteBuffer: openAPI))
+        }
+    }
+}

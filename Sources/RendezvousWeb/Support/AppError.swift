@@ -1,0 +1,68 @@
+import Hummingbird
+import RendezvousDomain
+
+/// Every refusal the web layer gives, with its status. Messages are looked up in the user's language.
+public enum AppError: Error, Sendable {
+    case notFound
+    case validation(ValidationErrors)
+    case conflict(messageKey: String)
+    case unprocessable(messageKey: String)
+    case rateLimited(retryAfter: Int)
+    case badRequest(detail: String?, fields: [String: String] = [:])
+    case unauthorized
+    case forbidden(messageKey: String)
+    case payloadTooLarge
+    case unsupportedMediaType
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .validation: .unprocessableContent
+        case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
+        case .rateLimited: .tooManyRequests
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        }
+    }
+
+    func message(_ language: Language) -> String {
+        switch self {
+        case .notFound: Strings.text("error.notFound", language)
+        case .validation: Strings.text("form.errors", language)
+        case .conflict(let key), .unprocessable(let key), .forbidden(let key): Strings.text(key, language)
+        case .rateLimited(let seconds): Strings.text("error.rateLimited", language, ["seconds": String(seconds)])
+        case .badRequest(let detail, _):
+            detail.map { Strings.text("error.badRequest", language) + " " + $0 } ?? Strings.text("error.badRequest", language)
+        case .unauthorized: Strings.text("error.unauthorized", language)
+        case .payloadTooLarge: Strings.text("error.tooLarge", language)
+        case .unsupportedMediaType: Strings.text("error.badRequest", language) + " Content-Type: application/json"
+        }
+    }
+
+    func fields(_ language: Language) -> [String: String] {
+        switch self {
+        case .validation(let errors):
+            Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, language)) }, uniquingKeysWith: { a, _ in a })
+        case .badRequest(_, let fields): fields
+        default: [:]
+        }
+    }
+
+    /// Maps the domain's refusals to HTTP.
+    static func from(_ error: RegistrationActionError) -> AppError {
+        switch error {
+        case .notFound: .notFound
+        case .eventNotOpen: .unprocessable(messageKey: "error.eventClosed")
+        case .duplicateEmail: .conflict(messageKey: "error.duplicate")
+        case .notCancellable: .conflict(messageKey: "error.notCancellable")
+        case .noOpenOffer: .conflict(messageKey: "error.noOffer")
+        case .offerExpired: .conflict(messageKey: "error.offerExpired")
+        case .capacityBelowConfirmed(let confirmed):
+            .validation(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
+        }
+    }
+}

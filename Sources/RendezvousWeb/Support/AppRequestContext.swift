@@ -1,0 +1,31 @@
+import Hummingbird
+import NIOCore
+import RendezvousDomain
+
+/// Per-request state: who is calling from where, and in which language to answer.
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    /// Chosen by `LanguageMiddleware`; refined by pages that know their chapter's language.
+    public var language: Language = .en
+    /// Set when the caller presented a valid bearer token.
+    public var user: User?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Public forms and JSON are small: anything larger is refused with 413 before it is read whole.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The client's address, for rate limiting.
+    var clientKey: String {
+        switch remoteAddress {
+        case .v4(let address): address.host
+        case .v6(let address): address.host
+        case .unixDomainSocket: "unix"
+        case nil: "unknown"
+        }
+    }
+}

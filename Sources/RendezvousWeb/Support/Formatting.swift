@@ -1,0 +1,43 @@
+import Foundation
+import RendezvousDomain
+
+/// Turns domain values into the strings pages show, in one language and the chapter's time zone.
+struct Presenter {
+    let language: Language
+    let chapter: Chapter
+
+    var formatter: DisplayFormatter { DisplayFormatter(language: language, timeZone: chapter.zone, region: chapter.countryCode) }
+
+    func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+
+    func availability(_ occupancy: Occupancy) -> String {
+        if occupancy.seatsLeft == 1 { return t("event.oneSeatLeft") }
+        if occupancy.seatsLeft > 1 { return t("event.seatsLeft", ["count": formatter.number(occupancy.seatsLeft)]) }
+        if occupancy.waitlisted > 0 {
+            return t("event.full") + " · " + t("event.waitlistCount", ["count": formatter.number(occupancy.waitlisted)])
+        }
+        return t("event.full")
+    }
+
+    func card(_ summary: EventSummary, past: Bool = false) -> EventCard {
+        let f = formatter
+        return EventCard(
+            title: summary.event.title, url: SiteRoute.event(summary.event.id).path,
+            date: f.longDate(summary.event.startsAt), time: f.time(summary.event.startsAt),
+            venue: summary.venue?.name, availability: availability(summary.occupancy),
+            isFull: summary.occupancy.isFull,
+            attendance: past ? t("chapter.attended", ["count": f.number(summary.occupancy.confirmed)]) : nil)
+    }
+
+    func role(jobTitle: String, company: String) -> String {
+        [jobTitle, company].filter { !$0.isEmpty }.joined(separator: " · ")
+    }
+
+    static func paragraphs(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    func countryName(_ code: String) -> String {
+        Locale(identifier: language.rawValue).localizedString(forRegionCode: code) ?? code
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// What the web layer needs to know about its deployment.
+public struct WebConfiguration: Sendable {
+    /// The public address of the site, used in links sent outside a page (manage links, API `url`s).
+    public var baseURL: String
+    public var rateLimit: RateLimit
+    /// How stale a cached public page may be; the brief allows one second.
+    public var pageCacheTTL: TimeInterval
+    /// Trust X-Forwarded-For from a reverse proxy for the client address.
+    public var trustProxy: Bool
+
+    public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: Bool = false) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.rateLimit = rateLimit
+        self.pageCacheTTL = pageCacheTTL
+        self.trustProxy = trustProxy
+    }
+}
+
+/// `RATE_LIMIT=30/min`, `5/sec`, `1000/hour` or `off`.
+public struct RateLimit: Sendable, Equatable {
+    public var requests: Int
+    public var window: TimeInterval
+    public var enabled: Bool
+
+    public static let `default` = RateLimit(requests: 30, window: 60, enabled: true)
+    public static let off = RateLimit(requests: 0, window: 1, enabled: false)
+
+    public init(requests: Int, window: TimeInterval, enabled: Bool = true) {
+        self.requests = requests
+        self.window = window
+        self.enabled = enabled
+    }
+
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if ["off", "0", "none", "false"].contains(trimmed) {
+            self = .off
+            return
+        }
+        let parts = trimmed.split(separator: "/")
+        guard parts.count == 2, let count = Int(parts[0]), count > 0 else { return nil }
+        let window: TimeInterval
+        switch parts[1] {
+        case "s", "sec", "second": window = 1
+        case "m", "min", "minute": window = 60
+        case "h", "hour": window = 3600
+        default: return nil
+        }
+        self.init(requests: count, window: window)
+    }
+}
