@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import RendezvousDomain
+import RendezvousPersistence
+import RendezvousWeb
+import ServiceLifecycle
+
+/// `rendezvous`: serve, migrate, load the demo network, manage users.
+public struct RendezvousCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rendezvous",
+        abstract: "Rendezvous: run a network of local in-person professional meetups.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self],
+        defaultSubcommand: Serve.self)
+
+    public init() {}
+}
+
+func makeLogger(_ configuration: AppConfiguration) -> Logger {
+    var logger = Logger(label: "rendezvous")
+    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    return logger
+}
+
+func openPersistence(_ configuration: AppConfiguration, logger: Logger) throws -> Persistence {
+    try Persistence(url: configuration.databaseURL, logger: logger)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the site and the API.")
+
+    @Option(help: "Address to listen on (default 0.0.0.0, or HOSTNAME_BIND).") var hostname: String?
+    @Option(help: "Port to listen on (default 8080, or PORT).") var port: Int?
+    @Flag(help: "Load the demo network first if the database is empty.") var demo = false
+
+    func run() async throws {
+        let configuration = try AppConfiguration.fromEnvironment()
+        let logger = makeLogger(configuration)
+        let persistence = try openPersistence(configuration, logger: logger)
+        do {
+            try await persistence.migrate()
+            if demo {
+                try await DemoNetwork.loadIfEmpty(persistence, clock: SystemClock(), logger: logger)
+            }
+            let services = try await AppServices(persistence: persistence, clock: SystemClock(), configuration: configuration.web, logger: logger)
+            let port = port ?? configuration.port
+            let app = try buildApplication(
+                services: services, hostname: hostname ?? configuration.hostname, port: port,
+                backgroundServices: [OfferExpiryService(services: services)])
+            logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue))")
+            try await app.runService()
+        } catch {
+            await persistence.shutdown()
+            throw error
+        }
+        await persistence.shutdown()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply database migrations.")
+
+    func run() async throws {
+        let configuration = try AppConfiguration.fromEnvironment()
+        let logger = makeLogger(configuration)
+        let persistence = try openPersistence(configuration, logger: logger)
+        do {
+            try await persistence.migrate()
+            print("Migrations applied (\(persistence.kind.rawValue)).")
+        } catch {
+            await persistence.shutdown()
+            throw error
+        }
+        await persistence.shutdown()
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo network into an empty database.")
+
+    func run() async throws {
+        let configuration = try AppConfiguration.fromEnvironment()
+        let logger = makeLogger(configuration)
+        let persistence = try openPersistence(configuration, logger: logger)
+        do {
+            try await persistence.migrate()
+            try await DemoNetwork.loadIfEmpty(persistence, clock: SystemClock(), logger: logger)
+        } catch {
+            await persistence.shutdown()
+            throw error
+        }
+        await persistence.shutdown()
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a network admin or a chapter organiser.")
+
+        @Option(help: "Email address, used to sign in.") var email: String
+        @Option(help: "Password (at least 10 characters).") var password: String
+        @Option(help: "network-admin or organizer.") var role: String
+        @Option(help: "Chapter slug an organiser runs (repeatable).") var chapter: [String] = []
+        @Option(help: "Display name (defaults to the email's local part).") var name: String?
+
+        func validate() throws {
+            guard EmailAddress.isValid(email) else { throw ValidationError("Not a valid email address: \(email)") }
+            guard password.count >= 10 else { throw ValidationError("The password needs at least 10 characters.") }
+            guard let role = Role(rawValue: role) else { throw ValidationError("--role must be network-admin or organizer.") }
+            if role == .organizer, chapter.isEmpty { throw ValidationError("An organizer needs at least one --chapter SLUG.") }
+        }
+
+        func run() async throws {
+            let configuration = try AppConfiguration.fromEnvironment()
+            let logger = makeLogger(configuration)
+            let persistence = try openPersistence(configuration, logger: logger)
+            do {
+                try await persistence.migrate()
+                let hash = try await hashPassword(password)
+                let user = try await persistence.createUser(
+                    email: email, name: name ?? String(email.split(separator: "@").first ?? ""), role: Role(rawValue: role)!,
+                    passwordHash: hash, chapterSlugs: chapter, now: Date())
+                print("Created \(user.role.rawValue) \(user.email).")
+            } catch Persistence.UserError.emailTaken {
+                await persistence.shutdown()
+                throw ValidationError("A user with the email \(email) already exists.")
+            } catch Persistence.UserError.unknownChapter(let slug) {
+                await persistence.shutdown()
+                throw ValidationError("No chapter with the slug \(slug).")
+            } catch {
+                await persistence.shutdown()
+                throw error
+            }
+            await persistence.shutdown()
+        }
+    }
+}
+
+/// Bcrypt at cost 12 takes about a second: never on an event loop.
+func hashPassword(_ password: String) async throws -> String {
+    try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+}
