@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Logging
 import RendezvousDomain
 
@@ -34,6 +35,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 if error.status.code < 500 { appError = .badRequest(detail: nil) } else { return serverError(error, request: request, context: context) }
             }
         case is DecodingError: appError = .badRequest(detail: nil)
+        case is NIOTooManyBytesError: appError = .payloadTooLarge
         default:
             return serverError(error, request: request, context: context)
         }
