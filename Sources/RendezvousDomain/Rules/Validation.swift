@@ -67,7 +67,9 @@ public enum TextRules {
     public static func containsForbiddenCharacters(_ text: String, allowNewlines: Bool) -> Bool {
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x0A, 0x0D where allowNewlines: continue
+            // A `where` clause binds to one pattern only, so each newline gets its own case.
+            case 0x0A where allowNewlines: continue
+            case 0x0D where allowNewlines: continue
             case 0x09 where allowNewlines: continue
             case 0x00...0x1F, 0x7F...0x9F: return true
             // Bidirectional overrides and isolates can reorder what surrounds a name.
