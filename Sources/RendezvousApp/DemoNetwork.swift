@@ -89,13 +89,15 @@ public enum DemoNetwork {
     }
 
     static func printCredentials() {
-        print("""
+        // Written straight to the file descriptor: print() buffers when stdout is not a terminal.
+        FileHandle.standardOutput.write(Data("""
 
         Demo accounts (change them before going live):
           network admin:      \(adminEmail) / \(adminPassword)
           Toulouse organiser: \(organizerEmail) / \(organizerPassword)
 
-        """)
+
+        """.utf8))
     }
 
     public static func load(_ persistence: Persistence, clock: any Clock) async throws {

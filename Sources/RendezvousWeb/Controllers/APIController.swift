@@ -11,20 +11,32 @@ import RendezvousPersistence
 struct APIController {
     let services: AppServices
 
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    /// Every API route: registered from this table and compared with openapi.json by a test.
+    /// Public writes are rate-limited.
+    var routes: [(method: HTTPRequest.Method, path: String, rateLimited: Bool, handler: Handler)] {
+        [
+            (.post, "tokens", true, createToken),
+            (.get, "chapters", false, listChapters),
+            (.post, "chapters", false, createChapter),
+            (.get, "chapters/:slug/events", false, listEvents),
+            (.post, "chapters/:slug/events", false, createEvent),
+            (.get, "events/:id", false, showEvent),
+            (.patch, "events/:id", false, updateEvent),
+            (.get, "events/:id/registrations", false, listRegistrations),
+            (.post, "events/:id/registrations", true, register),
+            (.get, "registrations/:id", false, showRegistration),
+            (.post, "registrations/:id/cancel", true, cancel),
+            (.post, "registrations/:id/accept", true, accept),
+            (.post, "registrations/:id/decline", true, decline),
+        ]
+    }
+
     func addRoutes(to api: RouterGroup<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
-        api.get("chapters", use: listChapters)
-        api.post("chapters", use: createChapter)
-        api.get("chapters/:slug/events", use: listEvents)
-        api.post("chapters/:slug/events", use: createEvent)
-        api.get("events/:id", use: showEvent)
-        api.patch("events/:id", use: updateEvent)
-        api.get("events/:id/registrations", use: listRegistrations)
-        api.get("registrations/:id", use: showRegistration)
-        writes.post("tokens", use: createToken)
-        writes.post("events/:id/registrations", use: register)
-        writes.post("registrations/:id/cancel", use: cancel)
-        writes.post("registrations/:id/accept", use: accept)
-        writes.post("registrations/:id/decline", use: decline)
+        for route in routes {
+            (route.rateLimited ? writes : api).on(RouterPath(route.path), method: route.method, use: route.handler)
+        }
     }
 
     // MARK: Decoding

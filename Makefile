@@ -1,0 +1,57 @@
+# The developer interface: CI calls the same targets. Each target installs what it is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+CONFIG ?= release
+BIN = .build/$(CONFIG)/rendezvous
+PYTHON = .build/venv/bin/python
+export DATABASE_URL ?= sqlite://./data/rendezvous.sqlite
+
+RUN_PACKAGES = tzdata ca-certificates
+TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3
+
+.PHONY: help run build test bench deps deps-test deps-bench migrate demo openapi clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: deps build ## Build, migrate, load the demo network if empty, serve on http://localhost:8080
+	@mkdir -p data
+	PORT=$(PORT) $(BIN) serve --demo
+
+build: ## Build the rendezvous command ($(CONFIG))
+	swift build -c $(CONFIG) --product rendezvous
+
+test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
+	@scripts/python-venv.sh
+	$(PYTHON) -m openapi_spec_validator Sources/RendezvousWeb/openapi.json
+	swift build --build-tests
+	REQUIRE_POSTGRES=1 scripts/with-postgres.sh swift test --skip-build
+	$(PYTHON) -m pytest -q Tests/browser
+
+bench: deps-bench ## wrk against /healthz and an event page, and a 5,000-person registration rush
+	swift build -c release --product rendezvous
+	scripts/bench.sh
+
+migrate: build ## Apply migrations to DATABASE_URL
+	$(BIN) migrate
+
+demo: build ## Load the demo network into an empty DATABASE_URL
+	$(BIN) demo
+
+openapi: ## Regenerate Sources/RendezvousWeb/openapi.json from scripts/openapi.py
+	python3 scripts/openapi.py
+
+deps:
+	@scripts/install-deps.sh $(RUN_PACKAGES)
+
+deps-test:
+	@scripts/install-deps.sh $(TEST_PACKAGES)
+
+deps-bench:
+	@scripts/install-deps.sh $(BENCH_PACKAGES)
+
+clean:
+	rm -rf .build

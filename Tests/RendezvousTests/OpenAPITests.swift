@@ -1,0 +1,32 @@
+import Foundation
+import HummingbirdTesting
+@testable import RendezvousWeb
+import Testing
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    @Test func documentsExactlyTheRoutesTheServerHas() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.application.test(.router) { client in
+                let response = try await client.execute(uri: "/api/openapi.json", method: .get)
+                #expect(response.status == .ok)
+                let document = try response.json()
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = try #require(document["paths"] as? [String: [String: Any]])
+                var documented = Set<String>()
+                for (path, operations) in paths {
+                    for method in operations.keys where ["get", "post", "patch", "put", "delete"].contains(method) {
+                        documented.insert("\(method.uppercased()) \(path)")
+                    }
+                }
+                let controller = APIController(services: app.services)
+                var served = Set(controller.routes.map { route in
+                    let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                    return "\(route.method.rawValue) /api/v1/\(path)"
+                })
+                served.insert("GET /healthz")
+                #expect(documented == served)
+            }
+        }
+    }
+}

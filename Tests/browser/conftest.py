@@ -1,0 +1,82 @@
+"""Browser tests: the real server (debug build) on a fresh SQLite database, driven by Debian's
+headless Chromium through chromedriver. Started once per session."""
+import json, os, pathlib, shutil, socket, subprocess, tempfile, time, urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = ROOT / ".build" / "debug" / "rendezvous"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(base, method, path, body=None, token=None):
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="session")
+def server():
+    directory = tempfile.mkdtemp(prefix="rendezvous-browser-")
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(port), RATE_LIMIT="off",
+               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="error")
+    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
+                    "--role", "network-admin"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz")
+            break
+        except OSError:
+            time.sleep(0.05)
+    token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
+    api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
+                                           "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+    event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+        "title": "Rencontre de janvier", "startsAt": "2099-01-20T18:30:00+01:00", "endsAt": "2099-01-20T21:30:00+01:00",
+        "capacity": 1, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"},
+        "speakers": [{"name": "Jean-Christophe Boussion", "jobTitle": "Fondateur, PowerPitch"}]}, token)
+    yield {"base": base, "event": event}
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture()
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=fr-FR"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, keep a screenshot and the page under .build/browser-failures for a person to look at."""
+    outcome = yield
+    report = outcome.get_result()
+    driver = item.funcargs.get("browser")
+    if report.when == "call" and report.failed and driver is not None:
+        folder = ROOT / ".build" / "browser-failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(folder / f"{item.name}.png"))
+        (folder / f"{item.name}.html").write_text(driver.page_source)

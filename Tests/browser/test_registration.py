@@ -1,0 +1,75 @@
+"""Key flow: a first-timer registers on a phone, fixes a mistake, lands on their private page,
+and the next person is waitlisted and later offered the seat."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def click_and_wait(browser, selector):
+    """Clicks a submit button or link and waits until the next page has replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def fill(browser, values):
+    for name, value in values.items():
+        field = browser.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+
+
+def test_register_fix_error_and_manage(server, browser):
+    browser.get(f"{server['base']}/events/{server['event']['id']}?lang=fr")
+    assert "Rencontre de janvier" in browser.title
+    assert "1 place restante" in browser.page_source
+    # No horizontal scrolling on a 390-pixel phone.
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+    fill(browser, {"firstName": "Zoé", "lastName": "Prinčeva", "email": "zoe@example", "jobTitle": "Fondatrice", "company": "Atelier"})
+    browser.find_element(By.ID, "f-consentList").click()
+    click_and_wait(browser, "form.profile button[type=submit]")
+
+    # Refused with the reason next to the field, what was typed kept, focus on the field.
+    assert "Cette adresse e-mail n’est pas valide." in browser.page_source
+    assert browser.find_element(By.NAME, "lastName").get_attribute("value") == "Prinčeva"
+    assert browser.switch_to.active_element.get_attribute("name") == "email"
+    assert browser.find_element(By.ID, "f-consentList").is_selected()
+
+    fill(browser, {"email": "zoe@example.org"})
+    click_and_wait(browser, "form.profile button[type=submit]")
+    assert "Vous êtes inscrit·e" in browser.page_source
+    manage_url = browser.find_element(By.ID, "manage-url").get_attribute("href")
+    assert "/manage/" in manage_url
+
+    # The room is now full: the next person joins the waitlist.
+    browser.get(f"{server['base']}/events/{server['event']['id']}?lang=fr")
+    assert "Complet" in browser.page_source
+    assert "Zoé Prinčeva" in browser.page_source
+    fill(browser, {"firstName": "Marie", "lastName": "Quinquies", "email": "marie@example.org", "jobTitle": "Consultante"})
+    click_and_wait(browser, "form.profile button[type=submit]")
+    assert "Vous êtes numéro 1 sur la liste d’attente" in browser.page_source
+    waitlist_url = browser.find_element(By.ID, "manage-url").get_attribute("href")
+
+    # Zoé cancels; Marie is offered the seat and accepts it.
+    browser.get(manage_url)
+    click_and_wait(browser, "form.action button.danger")
+    assert "Votre inscription est annulée" in browser.page_source
+    browser.get(waitlist_url)
+    assert "Une place s’est libérée pour vous" in browser.page_source
+    click_and_wait(browser, "form.action button.primary")
+    assert "La place est à vous" in browser.page_source
+    assert "Confirmée" in browser.page_source
+
+
+def test_language_switch_and_skip_link(server, browser):
+    browser.get(f"{server['base']}/events/{server['event']['id']}")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    click_and_wait(browser, "a[hreflang=en]")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert "Register" in browser.page_source
+    # The choice is remembered.
+    browser.get(f"{server['base']}/chapters/toulouse")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    skip = browser.find_element(By.CSS_SELECTOR, "a.skip")
+    assert skip.get_attribute("href").endswith("#main")

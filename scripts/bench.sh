@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make bench: HTTP throughput with wrk and a registration rush, on SQLite and (if installed) PostgreSQL.
+# Loopback only, bounded in time and count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/rendezvous
+PORT="${BENCH_PORT:-8099}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+DURATION="${BENCH_DURATION:-10s}"
+RUSH="${BENCH_RUSH:-5000}"
+ulimit -n 65536 2>/dev/null || true
+
+wrk_run() { # url -> "rps p50 p99"
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
+    /Requests\/sec/ {rps=$2}
+    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    END {print rps, p50, p99}'
+}
+
+bench_database() { # label database-url
+  local label="$1" url="$2" dir
+  dir="$(mktemp -d)"
+  DATABASE_URL="$url" $BIN migrate >/dev/null
+  DATABASE_URL="$url" $BIN demo >/dev/null
+  DATABASE_URL="$url" RATE_LIMIT=off PORT=$PORT LOG_LEVEL=error $BIN serve --hostname 127.0.0.1 >"$dir/server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+  local token event
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"admin@rendezvous.example.org","password":"rendezvous-admin"}' "http://127.0.0.1:$PORT/api/v1/tokens" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  event=$(curl -sf "http://127.0.0.1:$PORT/api/v1/chapters/toulouse/events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  local attendees
+  attendees=$(curl -sf "http://127.0.0.1:$PORT/api/v1/events/$event" | python3 -c 'import json,sys; print(json.load(sys.stdin)["confirmedCount"])')
+  read -r h_rps h_p50 h_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/healthz")"
+  read -r e_rps e_p50 e_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/events/$event")"
+  local rush_event
+  rush_event=$(curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
+    -d '{"title":"Rush","startsAt":"2099-01-20T18:30:00+01:00","endsAt":"2099-01-20T21:30:00+01:00","capacity":70}' \
+    "http://127.0.0.1:$PORT/api/v1/chapters/toulouse/events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  local rush confirmed_after
+  rush=$(python3 scripts/rush.py 127.0.0.1 "$PORT" "$rush_event" "$RUSH")
+  confirmed_after=$(curl -sf "http://127.0.0.1:$PORT/api/v1/events/$rush_event" | python3 -c 'import json,sys; print(json.load(sys.stdin)["confirmedCount"])')
+  local rss
+  rss=$(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)
+  kill $pid; wait $pid 2>/dev/null || true
+  python3 - "$label" "$h_rps" "$h_p50" "$h_p99" "$e_rps" "$e_p50" "$e_p99" "$attendees" "$rush" "$confirmed_after" "$rss" <<'PY'
+import json, sys
+label, h_rps, h_p50, h_p99, e_rps, e_p50, e_p99, attendees, rush, confirmed, rss = sys.argv[1:]
+rush = json.loads(rush)
+ratio = float(e_rps) / float(h_rps)
+print(f"== {label}")
+print(f"  /healthz            {float(h_rps):>10,.0f} req/s   p50 {h_p50:>8}   p99 {h_p99:>8}")
+print(f"  event page ({attendees} att.) {float(e_rps):>8,.0f} req/s   p50 {e_p50:>8}   p99 {e_p99:>8}   page/healthz {ratio:.0%}")
+print(f"  rush {rush['attempts']} for 70 seats: {rush['registrations_per_second']:,.0f} registrations/s in {rush['seconds']} s, "
+      f"statuses {rush['statuses']}, confirmed {rush['confirmed']} (stored {confirmed}), waitlisted {rush['waitlisted']}, "
+      f"positions contiguous {rush['positions_unique_and_contiguous']}, p50 {rush['p50_ms']} ms, p99 {rush['p99_ms']} ms")
+print(f"  peak resident memory {rss}")
+PY
+  rm -rf "$dir"
+}
+
+echo "wrk: 2 threads, $CONNECTIONS connections, $DURATION; rush: $RUSH attempts, 512 in flight"
+SQLITE_DIR="$(mktemp -d)"
+bench_database "SQLite (WAL)" "sqlite://$SQLITE_DIR/bench.sqlite"
+rm -rf "$SQLITE_DIR"
+if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+  PG_TEST_PORT=55433 scripts/with-postgres.sh bash -c "$(declare -f wrk_run bench_database); BIN=$BIN PORT=$PORT CONNECTIONS=$CONNECTIONS DURATION=$DURATION RUSH=$RUSH; bench_database PostgreSQL \"\$TEST_POSTGRES_URL\""
+fi

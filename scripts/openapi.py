@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Writes Sources/RendezvousWeb/openapi.json, the API's contract. Edit here, run, commit both.
+A test checks that the document lists exactly the routes the server registers."""
+import json, pathlib
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def body(name): return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+def ok(name, status="200", desc="OK"): return {status: {"description": desc, "content": {"application/json": {"schema": ref(name)}}}}
+def err(*codes):
+    text = {"400": "Malformed JSON or a value of the wrong type", "401": "Missing, wrong or expired bearer token",
+            "403": "Signed in, but not allowed", "404": "Not found, or belongs to a chapter the caller does not organise",
+            "409": "Conflicts with the current state (duplicate email, no open offer)", "413": "Body larger than 64 KiB",
+            "415": "Content-Type is not application/json", "422": "Validation failed; `fields` says why, per field",
+            "429": "Too many writes from this address; see Retry-After"}
+    out = {}
+    for code in codes:
+        response = {"description": text[code], "content": {"application/json": {"schema": ref("Error")}}}
+        if code == "429":
+            response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}}
+        out[code] = response
+    return out
+def param(name, desc, fmt=None):
+    schema = {"type": "string"}
+    if fmt: schema["format"] = fmt
+    return {"name": name, "in": "path", "required": True, "description": desc, "schema": schema}
+bearer = [{"bearer": []}]
+manage_header = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "The registration's manage token (or send it as `manageToken` in the body)"}
+s = {"type": "string"}
+dt = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset"}
+nullable_int = {"type": ["integer", "null"]}
+
+doc = {
+  "openapi": "3.1.0",
+  "info": {"title": "Rendezvous API", "version": "1.0.0",
+           "description": "Network, chapters, events and registrations of a Rendezvous network. Errors are JSON `{error, fields}` with a 4xx status, in the language of Accept-Language (en or fr)."},
+  "servers": [{"url": "/"}],
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/tokens"}},
+    "schemas": {
+      "Error": {"type": "object", "required": ["error", "fields"], "properties": {
+          "error": s, "fields": {"type": "object", "additionalProperties": s}}},
+      "TokenRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": s, "password": s}},
+      "TokenResponse": {"type": "object", "required": ["token", "expiresAt"], "properties": {"token": s, "expiresAt": dt}},
+      "ChapterInput": {"type": "object", "required": ["slug", "name", "city", "countryCode", "timeZone", "locale"], "properties": {
+          "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$"}, "name": s, "city": s,
+          "countryCode": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+          "timeZone": {"type": "string", "description": "IANA name, e.g. Europe/Paris"},
+          "locale": {"type": "string", "enum": ["en", "fr"]}, "description": s,
+          "offerHours": {"type": "integer", "minimum": 1, "maximum": 336, "description": "How long a waitlist offer stays open (default 24)"}}},
+      "Chapter": {"type": "object", "required": ["id", "slug", "name", "city", "countryCode", "timeZone", "locale", "url"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "slug": s, "name": s, "city": s, "countryCode": s, "timeZone": s, "locale": s,
+          "url": {"type": "string", "format": "uri", "description": "The chapter's public page"}}},
+      "ChapterList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Chapter")}}},
+      "Venue": {"type": "object", "required": ["name", "address", "mapUrl"], "properties": {"name": s, "address": s, "mapUrl": {"type": "string", "format": "uri"}}},
+      "Speaker": {"type": "object", "required": ["name", "jobTitle"], "properties": {"name": s, "jobTitle": s, "company": s}},
+      "AgendaItem": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt, "title": s}},
+      "EventInput": {"type": "object", "required": ["title", "startsAt", "endsAt", "capacity"], "properties": {
+          "title": s, "startsAt": dt, "endsAt": dt, "capacity": {"type": "integer", "minimum": 1, "maximum": 100000},
+          "description": s,
+          "venue": {"type": "object", "required": ["name"], "properties": {"name": s, "address": s}},
+          "speakers": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["name"], "properties": {"name": s, "jobTitle": s, "company": s, "bio": s}}},
+          "agenda": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt, "title": s}}},
+          "status": {"type": "string", "enum": ["draft", "published", "cancelled"], "default": "published"}}},
+      "EventPatch": {"type": "object", "properties": {
+          "title": s, "description": s, "capacity": {"type": "integer", "minimum": 1, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (422)"},
+          "status": {"type": "string", "enum": ["draft", "published", "cancelled"]}}},
+      "Event": {"type": "object", "required": ["id", "chapter", "title", "description", "startsAt", "endsAt", "timeZone", "status", "capacity", "confirmedCount", "waitlistCount", "seatsLeft", "url"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "chapter": {"type": "string", "description": "Chapter slug"}, "title": s, "description": s,
+          "startsAt": dt, "endsAt": dt, "timeZone": s, "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+          "capacity": {"type": "integer"}, "confirmedCount": {"type": "integer"}, "waitlistCount": {"type": "integer"},
+          "seatsLeft": {"type": "integer", "description": "Capacity minus confirmed seats and seats held by open waitlist offers"},
+          "venue": ref("Venue"), "speakers": {"type": "array", "items": ref("Speaker")}, "agenda": {"type": "array", "items": ref("AgendaItem")},
+          "url": {"type": "string", "format": "uri", "description": "The event's public page"}}},
+      "EventList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Event")}}},
+      "Consents": {"type": "object", "properties": {
+          "attendeeList": {"type": "boolean", "description": "Appear on the public attendee list"},
+          "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"}}},
+      "RegistrationInput": {"type": "object", "required": ["firstName", "lastName", "email", "jobTitle"], "properties": {
+          "firstName": {"type": "string", "maxLength": 80}, "lastName": {"type": "string", "maxLength": 80},
+          "email": {"type": "string", "format": "email"}, "jobTitle": {"type": "string", "maxLength": 100},
+          "company": {"type": "string", "maxLength": 100}, "linkedinUrl": {"type": "string", "description": "A linkedin.com/in/… address"},
+          "askMeAbout": {"type": "string", "maxLength": 140}, "consents": ref("Consents")}},
+      "RegistrationCreated": {"type": "object", "required": ["id", "status", "manageToken", "manageUrl"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
+          "waitlistPosition": {"type": "integer", "minimum": 1}, "manageToken": s, "manageUrl": {"type": "string", "format": "uri"}}},
+      "RegistrationState": {"type": "object", "required": ["id", "eventId", "status"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "eventId": {"type": "string", "format": "uuid"},
+          "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered", "cancelled", "expired"]},
+          "waitlistPosition": {"type": "integer"}, "offerExpiresAt": dt}},
+      "ManageTokenBody": {"type": "object", "properties": {"manageToken": s}},
+      "Registration": {"type": "object", "required": ["id", "eventId", "firstName", "lastName", "email", "jobTitle", "status", "createdAt"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "eventId": {"type": "string", "format": "uuid"}, "firstName": s, "lastName": s,
+          "email": s, "jobTitle": s, "company": s, "linkedinUrl": s, "askMeAbout": s, "consents": ref("Consents"),
+          "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered", "cancelled", "expired"]},
+          "waitlistPosition": {"type": "integer"}, "offerExpiresAt": dt, "createdAt": dt}},
+      "RegistrationList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Registration")}}},
+    }},
+  "paths": {
+    "/healthz": {"get": {"summary": "Liveness", "operationId": "health", "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": s}}}}}}}},
+    "/api/v1/tokens": {"post": {"summary": "Exchange an organiser's email and password for a bearer token", "operationId": "createToken",
+        "requestBody": body("TokenRequest"), "responses": {**ok("TokenResponse", "201", "Token issued"), **err("400", "401", "415", "422", "429")}}},
+    "/api/v1/chapters": {
+        "get": {"summary": "All chapters", "operationId": "listChapters", "responses": ok("ChapterList")},
+        "post": {"summary": "Open a chapter (network admins)", "operationId": "createChapter", "security": bearer,
+                 "requestBody": body("ChapterInput"), "responses": {**ok("Chapter", "201", "Created"), **err("400", "401", "403", "415", "422")}}},
+    "/api/v1/chapters/{slug}/events": {
+        "parameters": [param("slug", "Chapter slug")],
+        "get": {"summary": "Upcoming published events of a chapter", "operationId": "listEvents", "responses": {**ok("EventList"), **err("404")}},
+        "post": {"summary": "Create an event (organisers of the chapter, network admins)", "operationId": "createEvent", "security": bearer,
+                 "requestBody": body("EventInput"), "responses": {**ok("Event", "201", "Created"), **err("400", "401", "404", "415", "422")}}},
+    "/api/v1/events/{id}": {
+        "parameters": [param("id", "Event id", "uuid")],
+        "get": {"summary": "An event with its seat counts", "operationId": "showEvent", "responses": {**ok("Event"), **err("404")}},
+        "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "operationId": "updateEvent", "security": bearer,
+                  "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "415", "422")}}},
+    "/api/v1/events/{id}/registrations": {
+        "parameters": [param("id", "Event id", "uuid")],
+        "get": {"summary": "Registrations of an event (organisers)", "operationId": "listRegistrations", "security": bearer,
+                "responses": {**ok("RegistrationList"), **err("401", "404")}},
+        "post": {"summary": "Register, without an account: a seat if one is free, else the waitlist", "operationId": "register",
+                 "requestBody": body("RegistrationInput"),
+                 "responses": {**ok("RegistrationCreated", "201", "Registered"), **err("400", "404", "409", "413", "415", "422", "429")}}},
+    "/api/v1/registrations/{id}": {
+        "parameters": [param("id", "Registration id", "uuid"), {**manage_header, "required": True}],
+        "get": {"summary": "A registration's status (with its manage token)", "operationId": "showRegistration", "responses": {**ok("RegistrationState"), **err("404")}}},
+  },
+}
+for action, summary in [("cancel", "Cancel; a held seat is offered to the first in line"),
+                        ("accept", "Accept an open waitlist offer before it expires"),
+                        ("decline", "Decline a waitlist offer; it passes to the next in line")]:
+    doc["paths"][f"/api/v1/registrations/{{id}}/{action}"] = {
+        "parameters": [param("id", "Registration id", "uuid"), manage_header],
+        "post": {"summary": summary, "operationId": f"{action}Registration",
+                 "requestBody": {"required": False, "content": {"application/json": {"schema": ref("ManageTokenBody")}}},
+                 "responses": {**ok("RegistrationState"), **err("400", "404", "409", "415", "429")}}}
+
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
+out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+print(f"wrote {out}")

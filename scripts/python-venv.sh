@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The Python test tools (OpenAPI validator, Selenium, pytest) in .build/venv, from PyPI, once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.build/venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -c 'import openapi_spec_validator, selenium, pytest' 2>/dev/null \
+  || "$VENV/bin/pip" install -q openapi-spec-validator selenium pytest
