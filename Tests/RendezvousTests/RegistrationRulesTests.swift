@@ -1,6 +1,7 @@
 import Foundation
 import RendezvousDomain
 @testable import RendezvousPersistence
+import SQLKit
 import Testing
 
 @Suite("Registration and waitlist rules, on each database")
@@ -63,6 +64,7 @@ struct RegistrationRulesTests {
 
             let accepted = try await db.accept(offered.id, token: offered.manageToken, now: now.addingTimeInterval(60))
             #expect(accepted.status == .confirmed)
+            try await expectCountersMatch(db, event)
             #expect(try await db.occupancy(of: event) == Occupancy(capacity: 1, confirmed: 1, offered: 0, waitlisted: 2))
         }
     }
@@ -124,6 +126,7 @@ struct RegistrationRulesTests {
             _ = try await db.cancel(seated.registration.id, token: seated.registration.manageToken, now: Fixture.start)
             _ = try await db.decline(first.registration.id, token: first.registration.manageToken, now: Fixture.start)
             #expect(try await db.registration(id: second.registration.id)?.status == .offered)
+            try await expectCountersMatch(db, event)
             await #expect(throws: RegistrationActionError.notCancellable) {
                 try await db.cancel(seated.registration.id, token: seated.registration.manageToken, now: Fixture.start)
             }
@@ -152,6 +155,7 @@ struct RegistrationRulesTests {
             _ = try await db.updateEvent(event.id, title: nil, description: nil, capacity: 4, status: nil, now: Fixture.start)
             let statuses = try await outcomes.asyncMap { try await db.registration(id: $0.registration.id)?.status }
             #expect(statuses == [.confirmed, .confirmed, .offered, .offered, .waitlisted])
+            try await expectCountersMatch(db, event)
             await #expect(throws: RegistrationActionError.capacityBelowConfirmed(confirmed: 4)) {
                 try await db.updateEvent(event.id, title: nil, description: nil, capacity: 3, status: nil, now: Fixture.start)
             }
@@ -166,8 +170,9 @@ struct RegistrationRulesTests {
             await #expect(throws: RegistrationActionError.eventNotOpen) {
                 try await db.register(Fixture.profile(1), for: event.id, now: event.startsAt)
             }
+            // A draft is invisible to the public: registering for it is "not found".
             let draft = try await Fixture.event(db, chapter: chapter, capacity: 10, status: .draft)
-            await #expect(throws: RegistrationActionError.eventNotOpen) {
+            await #expect(throws: RegistrationActionError.notFound) {
                 try await db.register(Fixture.profile(1), for: draft.id, now: Fixture.start)
             }
         }
@@ -190,4 +195,14 @@ extension Sequence {
         for element in self { result.append(try await transform(element)) }
         return result
     }
+}
+
+/// The event row's counters must always agree with the registrations they summarise.
+func expectCountersMatch(_ db: Persistence, _ event: Event, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    struct Counters: Decodable { var seatsTaken: Int; var waitingCount: Int }
+    let counters = try #require(try await db.sql.raw("SELECT seats_taken, waiting_count FROM events WHERE id = \(bind: event.id.uuid)")
+        .row(Counters.self))
+    let occupancy = try await db.occupancy(of: event)
+    #expect(counters.seatsTaken == occupancy.confirmed + occupancy.offered, sourceLocation: sourceLocation)
+    #expect(counters.waitingCount == occupancy.waitlisted, sourceLocation: sourceLocation)
 }

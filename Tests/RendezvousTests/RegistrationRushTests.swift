@@ -57,6 +57,7 @@ struct RegistrationRushTests {
         let stored = try await app.persistence.registrations(of: event.id)
         result.storedConfirmed = stored.filter { $0.status == .confirmed }.count
         result.storedTotal = stored.count
+        if app.persistence.capacityGuard { try await expectCountersMatch(app.persistence, event) }
         return result
     }
 

@@ -19,28 +19,34 @@ public enum Language: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The language the visitor asked for, if any: an explicit choice, else the best supported
+    /// Accept-Language entry. Nil means no preference: the page uses its own (chapter's) language.
+    public static func preferred(explicit: String?, acceptLanguage: String?) -> Language? {
+        if let explicit, let language = Language(code: explicit) { return language }
+        return acceptLanguage.flatMap(bestMatch(acceptLanguage:))
+    }
+
     /// Picks the language: an explicit choice first, then the browser's Accept-Language,
     /// then the chapter's language, then English.
     public static func negotiate(explicit: String?, acceptLanguage: String?, fallback: Language?) -> Language {
-        if let explicit, let language = Language(code: explicit) { return language }
-        if let acceptLanguage {
-            let ranked = acceptLanguage.split(separator: ",").compactMap { part -> (Language, Double)? in
-                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let first = pieces.first, let language = Language(code: first) else { return nil }
-                var quality = 1.0
-                for piece in pieces.dropFirst() where piece.hasPrefix("q=") {
-                    quality = Double(piece.dropFirst(2)) ?? 0
-                }
-                return quality > 0 ? (language, quality) : nil
+        preferred(explicit: explicit, acceptLanguage: acceptLanguage) ?? fallback ?? .en
+    }
+
+    /// The supported language with the highest quality in an Accept-Language header;
+    /// among equal weights, the earlier entry wins.
+    static func bestMatch(acceptLanguage: String) -> Language? {
+        let ranked = acceptLanguage.split(separator: ",").compactMap { part -> (Language, Double)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let first = pieces.first, let language = Language(code: first) else { return nil }
+            var quality = 1.0
+            for piece in pieces.dropFirst() where piece.hasPrefix("q=") {
+                quality = Double(piece.dropFirst(2)) ?? 0
             }
-            // Stable: among equal weights, the earlier entry wins.
-            if let best = ranked.enumerated().max(by: { a, b in
-                a.element.1 < b.element.1 || (a.element.1 == b.element.1 && a.offset > b.offset)
-            }) {
-                return best.element.0
-            }
+            return quality > 0 ? (language, quality) : nil
         }
-        return fallback ?? .en
+        return ranked.enumerated().max { a, b in
+            a.element.1 < b.element.1 || (a.element.1 == b.element.1 && a.offset > b.offset)
+        }?.element.0
     }
 
     /// A Foundation locale for formatting, with the chapter's country as region where it speaks the language.

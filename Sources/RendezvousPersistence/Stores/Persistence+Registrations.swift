@@ -13,38 +13,30 @@ extension Persistence {
         guard capacityGuard else { return try await registerWithoutGuard(profile, for: eventID, now: now) }
         do {
             return try await write { sql in
-                guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)")
-                    .row(EventRow.self) else { throw RegistrationActionError.notFound }
-                guard event.status == EventStatus.published.rawValue, now < event.startsAt else {
+                // One guarded statement decides seat or waitlist, in arrival order: every right-hand
+                // side reads the row as it was, and concurrent registrations queue on the row
+                // (PostgreSQL) or on the write lock (SQLite) until this transaction ends.
+                struct Arrival: Decodable { var lastSeated: Bool; var queueCounter: Int; var waitingCount: Int }
+                guard let arrival = try await sql.raw("""
+                    UPDATE events SET
+                        last_seated = (seats_taken < capacity),
+                        seats_taken = CASE WHEN seats_taken < capacity THEN seats_taken + 1 ELSE seats_taken END,
+                        queue_counter = CASE WHEN seats_taken < capacity THEN queue_counter ELSE queue_counter + 1 END,
+                        waiting_count = CASE WHEN seats_taken < capacity THEN waiting_count ELSE waiting_count + 1 END
+                    WHERE id = \(bind: eventID.uuid) AND status = 'published' AND starts_at > \(bind: now)
+                    RETURNING last_seated, queue_counter, waiting_count
+                    """).row(Arrival.self) else {
+                    guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)")
+                        .row(EventRow.self), event.status != EventStatus.draft.rawValue else { throw RegistrationActionError.notFound }
                     throw RegistrationActionError.eventNotOpen
                 }
-                if try await Self.hasActiveRegistration(email: profile.normalizedEmail, event: eventID, on: sql) {
-                    throw RegistrationActionError.duplicateEmail
-                }
-                let seated = try await sql.raw("""
-                    UPDATE events SET seats_taken = seats_taken + 1
-                    WHERE id = \(bind: eventID.uuid) AND seats_taken < capacity
-                    RETURNING seats_taken
-                    """).all()
-                let registration: Registration
-                var position: Int?
-                if !seated.isEmpty {
-                    registration = Self.newRegistration(profile, event: eventID, status: .confirmed, queueNumber: nil, now: now)
-                } else {
-                    struct Counter: Decodable { var queueCounter: Int }
-                    guard let counter = try await sql.raw("""
-                        UPDATE events SET queue_counter = queue_counter + 1 WHERE id = \(bind: eventID.uuid)
-                        RETURNING queue_counter
-                        """).row(Counter.self) else { throw RegistrationActionError.notFound }
-                    registration = Self.newRegistration(profile, event: eventID, status: .waitlisted, queueNumber: counter.queueCounter, now: now)
-                    let ahead = try await sql.raw("""
-                        SELECT COUNT(*) AS count FROM registrations
-                        WHERE event_id = \(bind: eventID.uuid) AND status = 'waitlisted' AND queue_number < \(bind: counter.queueCounter)
-                        """).row(CountRow.self)?.count ?? 0
-                    position = ahead + 1
-                }
+                let registration = Self.newRegistration(
+                    profile, event: eventID, status: arrival.lastSeated ? .confirmed : .waitlisted,
+                    queueNumber: arrival.lastSeated ? nil : arrival.queueCounter, now: now)
+                // The unique (event_id, active_email) index refuses a second active registration;
+                // the whole transaction, seat included, then rolls back.
                 try await Self.insert(registration, on: sql)
-                return RegistrationOutcome(registration: registration, waitlistPosition: position)
+                return RegistrationOutcome(registration: registration, waitlistPosition: arrival.lastSeated ? nil : arrival.waitingCount)
             }
         } catch where Self.isUniqueViolation(error) {
             throw RegistrationActionError.duplicateEmail
@@ -65,12 +57,6 @@ extension Persistence {
         let registration = Self.newRegistration(profile, event: eventID, status: status, queueNumber: status == .waitlisted ? confirmed : nil, now: now)
         try await Self.insert(registration, on: sql)
         return RegistrationOutcome(registration: registration, waitlistPosition: status == .waitlisted ? 1 : nil)
-    }
-
-    static func hasActiveRegistration(email: String, event: Event.ID, on sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw("""
-            SELECT COUNT(*) AS count FROM registrations WHERE event_id = \(bind: event.uuid) AND active_email = \(bind: email)
-            """).row(CountRow.self)?.count ?? 0 > 0
     }
 
     static func newRegistration(_ profile: AttendeeProfile, event: Event.ID, status: RegistrationStatus, queueNumber: Int?, now: Date) -> Registration {
@@ -141,6 +127,8 @@ extension Persistence {
             try await Self.setStatus(id, .cancelled, now: now, on: sql)
             if status.holdsSeat {
                 try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+            } else if status == .waitlisted {
+                try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: row.eventId)").run()
             }
             var registration = row.registration
             registration.status = .cancelled
@@ -261,7 +249,7 @@ extension Persistence {
                 ORDER BY queue_number LIMIT 1
                 """).row(Next.self) else { return }
             let seated = try await sql.raw("""
-                UPDATE events SET seats_taken = seats_taken + 1
+                UPDATE events SET seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
                 WHERE id = \(bind: id.uuid) AND seats_taken < capacity RETURNING seats_taken
                 """).all()
             guard !seated.isEmpty else { return }

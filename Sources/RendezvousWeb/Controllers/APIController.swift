@@ -202,8 +202,7 @@ struct APIController {
     // MARK: Registrations
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let event = try await services.persistence.event(id: id), event.status != .draft else { throw AppError.notFound }
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)) else { throw AppError.notFound }
         let input = try await Self.decode(RegistrationInput.self, from: request, context: context)
         switch input.validated() {
         case .failure(let errors): throw AppError.validation(errors)

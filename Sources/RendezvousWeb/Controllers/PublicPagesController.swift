@@ -16,8 +16,8 @@ struct PublicPagesController {
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
-        return try await cached("home:\(language.rawValue)", language: language) {
-            services.renderer.render(try await homePage(language: language), template: "home")
+        return try await cached("home:\(language.rawValue)") {
+            (services.renderer.render(try await homePage(language: language), template: "home"), language)
         }
     }
 
@@ -45,10 +45,12 @@ struct PublicPagesController {
 
     @Sendable func chapter(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        guard slug.count <= 60, let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
-        let language = LanguageMiddleware.choose(request, fallback: chapter.locale)
-        return try await cached("chapter:\(chapter.slug):\(language.rawValue)", language: language) {
-            services.renderer.render(try await chapterPage(chapter, language: language), template: "chapter")
+        guard ChapterInput.isValidSlug(slug) else { throw AppError.notFound }
+        let preferred = LanguageMiddleware.preferred(request)
+        return try await cached("chapter:\(slug):\(preferred?.rawValue ?? "own")") {
+            guard let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
+            let language = preferred ?? chapter.locale
+            return (services.renderer.render(try await chapterPage(chapter, language: language), template: "chapter"), language)
         }
     }
 
@@ -73,12 +75,16 @@ struct PublicPagesController {
     }
 
     @Sendable func event(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await services.persistence.eventDetail(id: id),
-              detail.event.status != .draft else { throw AppError.notFound }
-        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
-        return try await cached("event:\(id):\(language.rawValue)", language: language) {
-            services.renderer.render(eventPage(detail, language: language, input: RegistrationInput(), errors: ValidationErrors()), template: "event")
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)) else { throw AppError.notFound }
+        // The cache is consulted before the database: a hit costs one dictionary lookup.
+        let preferred = LanguageMiddleware.preferred(request)
+        return try await cached("event:\(id):\(preferred?.rawValue ?? "own")") {
+            guard let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else {
+                throw AppError.notFound
+            }
+            let language = preferred ?? detail.chapter.locale
+            let page = eventPage(detail, language: language, input: RegistrationInput(), errors: ValidationErrors())
+            return (services.renderer.render(page, template: "event"), language)
         }
     }
 
@@ -124,12 +130,13 @@ struct PublicPagesController {
                 submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil)
     }
 
-    private func cached(_ key: String, language: Language, render: () async throws -> String) async throws -> Response {
-        if let body = services.cache.get(key) {
-            return PageRenderer.htmlResponse(body, language: language)
+    private func cached(_ key: String, render: () async throws -> (String, Language)) async throws -> Response {
+        if let entry = services.cache.get(key), let language = Language(rawValue: entry.language) {
+            return PageRenderer.htmlResponse(entry.body, language: language)
         }
-        let body = ByteBuffer(string: try await render())
-        services.cache.set(key, body)
+        let (html, language) = try await render()
+        let body = ByteBuffer(string: html)
+        services.cache.set(key, body, language: language.rawValue)
         return PageRenderer.htmlResponse(body, language: language)
     }
 }

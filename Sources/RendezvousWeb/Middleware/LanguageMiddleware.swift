@@ -24,6 +24,12 @@ struct LanguageMiddleware: RouterMiddleware {
         return Language.negotiate(explicit: explicit, acceptLanguage: request.headers[.acceptLanguage], fallback: fallback)
     }
 
+    /// The language the visitor asked for, or nil for "the page's own language".
+    static func preferred(_ request: Request) -> Language? {
+        let query: String? = request.uri.queryParameters.get("lang").map { String($0) }
+        return Language.preferred(explicit: query ?? request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
+    }
+
     /// Whether the user expressed a language, rather than it being the default.
     static func hasPreference(_ request: Request) -> Bool {
         request.uri.queryParameters.get("lang") != nil || request.cookies["lang"] != nil || request.headers[.acceptLanguage] != nil

@@ -6,9 +6,10 @@ import NIOCore
 /// lookup while its seat count is never staler than `ttl`. Writes in this process drop the
 /// affected pages at once; other instances see the change within `ttl`.
 final class PageCache: Sendable {
-    private struct Entry {
+    struct Entry {
         var expires: TimeInterval
         var body: ByteBuffer
+        var language: String
     }
 
     private let ttl: TimeInterval
@@ -18,19 +19,19 @@ final class PageCache: Sendable {
         self.ttl = ttl
     }
 
-    func get(_ key: String, now: TimeInterval = Date().timeIntervalSince1970) -> ByteBuffer? {
+    func get(_ key: String, now: TimeInterval = Date().timeIntervalSince1970) -> Entry? {
         guard ttl > 0 else { return nil }
         return entries.withLockedValue { entries in
             guard let entry = entries[key], entry.expires > now else { return nil }
-            return entry.body
+            return entry
         }
     }
 
-    func set(_ key: String, _ body: ByteBuffer, now: TimeInterval = Date().timeIntervalSince1970) {
+    func set(_ key: String, _ body: ByteBuffer, language: String, now: TimeInterval = Date().timeIntervalSince1970) {
         guard ttl > 0 else { return }
         entries.withLockedValue { entries in
             if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(expires: now + ttl, body: body)
+            entries[key] = Entry(expires: now + ttl, body: body, language: language)
         }
     }
 
