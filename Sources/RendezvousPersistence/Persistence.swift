@@ -20,6 +20,8 @@ public final class Persistence: Sendable {
     let writeGate = AsyncGate()
     /// Off only in the test that proves the concurrency test can fail.
     public let capacityGuard: Bool
+    /// Registrations waiting to be committed together.
+    let registrationQueue = RegistrationQueue()
 
     public init(url: String, logger: Logger, capacityGuard: Bool = true) throws {
         self.logger = logger
@@ -38,6 +40,10 @@ public final class Persistence: Sendable {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace), as: .sqlite)
+        }
+        registrationQueue.process = { [weak self] batch in
+            guard let self else { return batch.map { _ in .failure(CancellationError()) } }
+            return await self.registerBatch(batch)
         }
     }
 

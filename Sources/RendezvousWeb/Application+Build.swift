@@ -14,7 +14,8 @@ public func buildApplication(
     let router = try buildRouter(services: services)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(hostname, port: port), serverName: "Rendezvous"),
+        // A deep accept queue: a registration rush opens hundreds of connections at once.
+        configuration: .init(address: .hostname(hostname, port: port), serverName: "Rendezvous", backlog: 4096),
         services: backgroundServices,
         onServerRunning: onServerRunning,
         logger: services.logger)

@@ -4,43 +4,97 @@ import SQLKit
 
 extension Persistence {
     /// Registers someone: a seat if one is free, otherwise a place at the end of the waitlist.
-    ///
-    /// The capacity guard is one conditional UPDATE (`seats_taken < capacity`) inside a write
-    /// transaction: on PostgreSQL concurrent registrations queue on the event row, on SQLite on the
-    /// write lock taken by `BEGIN IMMEDIATE`. The waitlist number comes from the same row, so
-    /// positions are unique and in arrival order.
+    /// Concurrent registrations are committed together (see `RegistrationQueue`), in arrival order.
     public func register(_ profile: AttendeeProfile, for eventID: Event.ID, now: Date) async throws -> RegistrationOutcome {
         guard capacityGuard else { return try await registerWithoutGuard(profile, for: eventID, now: now) }
+        return try await registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now))
+    }
+
+    /// Registers a batch of arrivals, in order, in one write transaction.
+    ///
+    /// Per event, one guarded statement hands out the seats and waitlist places of the whole batch:
+    /// every right-hand side of the UPDATE reads the row as it was, and concurrent writers queue on
+    /// the row (PostgreSQL) or on the write lock (SQLite) until this transaction ends. The unique
+    /// (event_id, active_email) index is the last word on duplicates: if another instance inserted
+    /// one of these emails meanwhile, the batch rolls back and each arrival is retried on its own.
+    func registerBatch(_ batch: [RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>] {
         do {
-            return try await write { sql in
-                // One guarded statement decides seat or waitlist, in arrival order: every right-hand
-                // side reads the row as it was, and concurrent registrations queue on the row
-                // (PostgreSQL) or on the write lock (SQLite) until this transaction ends.
-                struct Arrival: Decodable { var lastSeated: Bool; var queueCounter: Int; var waitingCount: Int }
-                guard let arrival = try await sql.raw("""
-                    UPDATE events SET
-                        last_seated = (seats_taken < capacity),
-                        seats_taken = CASE WHEN seats_taken < capacity THEN seats_taken + 1 ELSE seats_taken END,
-                        queue_counter = CASE WHEN seats_taken < capacity THEN queue_counter ELSE queue_counter + 1 END,
-                        waiting_count = CASE WHEN seats_taken < capacity THEN waiting_count ELSE waiting_count + 1 END
-                    WHERE id = \(bind: eventID.uuid) AND status = 'published' AND starts_at > \(bind: now)
-                    RETURNING last_seated, queue_counter, waiting_count
-                    """).row(Arrival.self) else {
-                    guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)")
-                        .row(EventRow.self), event.status != EventStatus.draft.rawValue else { throw RegistrationActionError.notFound }
-                    throw RegistrationActionError.eventNotOpen
-                }
-                let registration = Self.newRegistration(
-                    profile, event: eventID, status: arrival.lastSeated ? .confirmed : .waitlisted,
-                    queueNumber: arrival.lastSeated ? nil : arrival.queueCounter, now: now)
-                // The unique (event_id, active_email) index refuses a second active registration;
-                // the whole transaction, seat included, then rolls back.
-                try await Self.insert(registration, on: sql)
-                return RegistrationOutcome(registration: registration, waitlistPosition: arrival.lastSeated ? nil : arrival.waitingCount)
-            }
+            return try await write { sql in try await Self.register(batch, on: sql) }
+        } catch where batch.count > 1 && Self.isUniqueViolation(error) {
+            var results: [Result<RegistrationOutcome, any Error>] = []
+            for request in batch { results.append(contentsOf: await registerBatch([request])) }
+            return results
         } catch where Self.isUniqueViolation(error) {
-            throw RegistrationActionError.duplicateEmail
+            return [.failure(RegistrationActionError.duplicateEmail)]
+        } catch {
+            return batch.map { _ in .failure(error) }
         }
+    }
+
+    private static func register(_ batch: [RegistrationRequest], on sql: any SQLDatabase) async throws -> [Result<RegistrationOutcome, any Error>] {
+        var results = [Result<RegistrationOutcome, any Error>?](repeating: nil, count: batch.count)
+        var order: [Event.ID] = []
+        var byEvent: [Event.ID: [Int]] = [:]
+        for (index, request) in batch.enumerated() {
+            if byEvent[request.eventID] == nil { order.append(request.eventID) }
+            byEvent[request.eventID, default: []].append(index)
+        }
+        for eventID in order {
+            let indices = byEvent[eventID]!
+            // Duplicates: already registered, or twice in this batch (the first arrival wins).
+            let emails = Array(Set(indices.map { batch[$0].profile.normalizedEmail }))
+            struct Taken: Decodable { var activeEmail: String }
+            var taken = Set(try await sql.select().column("active_email").from("registrations")
+                .where("event_id", .equal, eventID.uuid)
+                .where(SQLIdentifier("active_email"), .in, SQLBind.group(emails))
+                .rows(Taken.self).map(\.activeEmail))
+            var admitted: [Int] = []
+            for index in indices {
+                let email = batch[index].profile.normalizedEmail
+                if taken.contains(email) {
+                    results[index] = .failure(RegistrationActionError.duplicateEmail)
+                } else {
+                    taken.insert(email)
+                    admitted.append(index)
+                }
+            }
+            guard !admitted.isEmpty else { continue }
+            let count = admitted.count
+            let latest = admitted.map { batch[$0].now }.max()!
+            let seated = SQLQueryString("""
+                CASE WHEN capacity - seats_taken >= \(bind: count) THEN \(bind: count) \
+                WHEN capacity > seats_taken THEN capacity - seats_taken ELSE 0 END
+                """)
+            struct Arrival: Decodable { var lastBatchSeated: Int; var queueCounter: Int; var waitingCount: Int }
+            guard let arrival = try await sql.raw("""
+                UPDATE events SET
+                    last_batch_seated = \(seated),
+                    seats_taken = seats_taken + \(seated),
+                    queue_counter = queue_counter + \(bind: count) - \(seated),
+                    waiting_count = waiting_count + \(bind: count) - \(seated)
+                WHERE id = \(bind: eventID.uuid) AND status = 'published' AND starts_at > \(bind: latest)
+                RETURNING last_batch_seated, queue_counter, waiting_count
+                """).row(Arrival.self) else {
+                let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)").row(EventRow.self)
+                let refusal: RegistrationActionError = event == nil || event?.status == EventStatus.draft.rawValue ? .notFound : .eventNotOpen
+                for index in admitted { results[index] = .failure(refusal) }
+                continue
+            }
+            let waitlisted = count - arrival.lastBatchSeated
+            var registrations: [Registration] = []
+            for (offset, index) in admitted.enumerated() {
+                let request = batch[index]
+                let place = offset - arrival.lastBatchSeated  // 0-based place among this batch's waitlisted
+                let registration = newRegistration(
+                    request.profile, event: eventID, status: place < 0 ? .confirmed : .waitlisted,
+                    queueNumber: place < 0 ? nil : arrival.queueCounter - waitlisted + 1 + place, now: request.now)
+                registrations.append(registration)
+                results[index] = .success(RegistrationOutcome(
+                    registration: registration, waitlistPosition: place < 0 ? nil : arrival.waitingCount - waitlisted + 1 + place))
+            }
+            try await insert(registrations, on: sql)
+        }
+        return results.map { $0! }
     }
 
     /// The classic check-then-insert race, kept only so a test can show that the concurrency
@@ -66,18 +120,27 @@ extension Persistence {
     }
 
     static func insert(_ registration: Registration, on sql: any SQLDatabase) async throws {
-        let profile = registration.profile
-        try await sql.raw("""
-            INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
-                linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
-                manage_token, created_at, updated_at)
-            VALUES (\(bind: registration.id.uuid), \(bind: registration.eventID.uuid), \(bind: profile.firstName),
-                \(bind: profile.lastName), \(bind: profile.email), \(bind: profile.normalizedEmail), \(bind: profile.jobTitle),
-                \(bind: profile.company), \(bind: profile.linkedinURL), \(bind: profile.askMeAbout),
-                \(bind: profile.consents.attendeeList), \(bind: profile.consents.profileSharing),
-                \(bind: registration.status.rawValue), \(bind: registration.queueNumber), \(bind: registration.offerExpiresAt),
-                \(bind: registration.manageToken), \(bind: registration.createdAt), \(bind: registration.updatedAt))
-            """).run()
+        try await insert([registration], on: sql)
+    }
+
+    /// One INSERT for many rows: a batch costs one round trip, not one per person.
+    static func insert(_ registrations: [Registration], on sql: any SQLDatabase) async throws {
+        guard !registrations.isEmpty else { return }
+        var builder = sql.insert(into: "registrations").columns(
+            "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
+            "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
+            "offer_expires_at", "manage_token", "created_at", "updated_at")
+        for registration in registrations {
+            let profile = registration.profile
+            builder = builder.values([
+                registration.id.uuid, registration.eventID.uuid, profile.firstName, profile.lastName, profile.email,
+                profile.normalizedEmail, profile.jobTitle, profile.company, profile.linkedinURL, profile.askMeAbout,
+                profile.consents.attendeeList, profile.consents.profileSharing, registration.status.rawValue,
+                registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
+                registration.updatedAt,
+            ] as [any Encodable & Sendable])
+        }
+        try await builder.run()
     }
 
     public func registration(id: Registration.ID) async throws -> Registration? {

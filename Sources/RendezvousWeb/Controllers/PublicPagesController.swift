@@ -130,13 +130,11 @@ struct PublicPagesController {
                 submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil)
     }
 
-    private func cached(_ key: String, render: () async throws -> (String, Language)) async throws -> Response {
-        if let entry = services.cache.get(key), let language = Language(rawValue: entry.language) {
-            return PageRenderer.htmlResponse(entry.body, language: language)
+    private func cached(_ key: String, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {
+        let entry = try await services.cache.page(key) {
+            let (html, language) = try await render()
+            return (ByteBuffer(string: html), language.rawValue)
         }
-        let (html, language) = try await render()
-        let body = ByteBuffer(string: html)
-        services.cache.set(key, body, language: language.rawValue)
-        return PageRenderer.htmlResponse(body, language: language)
+        return PageRenderer.htmlResponse(entry.body, language: Language(rawValue: entry.language) ?? .en)
     }
 }

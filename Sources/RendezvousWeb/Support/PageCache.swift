@@ -2,43 +2,89 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Rendered public pages kept for at most `ttl` seconds, so a full event page costs a dictionary
-/// lookup while its seat count is never staler than `ttl`. Writes in this process drop the
-/// affected pages at once; other instances see the change within `ttl`.
+/// Rendered public pages, so a busy event page costs a dictionary lookup while its seat count is
+/// never staler than `ttl`.
+///
+/// A page is fresh for half the `ttl`; in the second half it is still served while one request
+/// renders it anew; past `ttl` every request waits for that one rendering. So when a popular page
+/// expires, it is rendered once, not once per waiting connection. Writes in this process drop the
+/// affected pages at once; other instances' writes show within `ttl`.
 final class PageCache: Sendable {
-    struct Entry {
-        var expires: TimeInterval
+    struct Entry: Sendable {
+        var rendered: TimeInterval
         var body: ByteBuffer
         var language: String
     }
 
+    typealias Render = @Sendable () async throws -> (body: ByteBuffer, language: String)
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var renderings: [String: Task<Entry, any Error>] = [:]
+        /// Bumped by `invalidate`, so a rendering started before a write never stores its stale page.
+        var generation = 0
+    }
+
     private let ttl: TimeInterval
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    private let state = NIOLockedValueBox(State())
+    private let now: @Sendable () -> TimeInterval
 
-    init(ttl: TimeInterval) {
+    init(ttl: TimeInterval, now: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
         self.ttl = ttl
+        self.now = now
     }
 
-    func get(_ key: String, now: TimeInterval = Date().timeIntervalSince1970) -> Entry? {
-        guard ttl > 0 else { return nil }
-        return entries.withLockedValue { entries in
-            guard let entry = entries[key], entry.expires > now else { return nil }
-            return entry
+    func page(_ key: String, render: @escaping Render) async throws -> Entry {
+        guard ttl > 0 else {
+            let (body, language) = try await render()
+            return Entry(rendered: now(), body: body, language: language)
+        }
+        let time = now()
+        enum Decision { case serve(Entry), wait(Task<Entry, any Error>) }
+        let decision: Decision = state.withLockedValue { state in
+            let entry = state.entries[key]
+            if let entry, time - entry.rendered < ttl / 2 { return .serve(entry) }
+            let task = state.renderings[key] ?? startRendering(key, render: render, generation: state.generation, in: &state)
+            if let entry, time - entry.rendered < ttl { return .serve(entry) }
+            return .wait(task)
+        }
+        switch decision {
+        case .serve(let entry): return entry
+        case .wait(let task): return try await task.value
         }
     }
 
-    func set(_ key: String, _ body: ByteBuffer, language: String, now: TimeInterval = Date().timeIntervalSince1970) {
-        guard ttl > 0 else { return }
-        entries.withLockedValue { entries in
-            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(expires: now + ttl, body: body, language: language)
+    private func startRendering(_ key: String, render: @escaping Render, generation: Int, in state: inout State) -> Task<Entry, any Error> {
+        let task = Task<Entry, any Error> {
+            let started = self.now()
+            do {
+                let (body, language) = try await render()
+                let entry = Entry(rendered: started, body: body, language: language)
+                self.state.withLockedValue { state in
+                    state.renderings[key] = nil
+                    if state.generation == generation {
+                        if state.entries.count > 10_000 { state.entries.removeAll(keepingCapacity: true) }
+                        state.entries[key] = entry
+                    }
+                }
+                return entry
+            } catch {
+                self.state.withLockedValue { $0.renderings[key] = nil }
+                throw error
+            }
         }
+        state.renderings[key] = task
+        return task
     }
 
     /// Drops every page whose key starts with one of the prefixes.
     func invalidate(prefixes: [String]) {
-        entries.withLockedValue { entries in
-            entries = entries.filter { key, _ in !prefixes.contains { key.hasPrefix($0) } }
+        state.withLockedValue { state in
+            state.generation += 1
+            state.entries = state.entries.filter { key, _ in !prefixes.contains { key.hasPrefix($0) } }
+            for key in state.renderings.keys where prefixes.contains(where: { key.hasPrefix($0) }) {
+                state.renderings[key] = nil
+            }
         }
     }
 }

@@ -22,9 +22,9 @@ struct CreateEvents: AsyncMigration {
             .field("queue_counter", .int, .required, .sql(.default(0)))
             // How many are waiting now: a newcomer's position, without counting the queue.
             .field("waiting_count", .int, .required, .sql(.default(0)))
-            // Whether the latest arrival got a seat: written and returned by the same guarded UPDATE,
-            // under the row lock, so one statement both decides and reports.
-            .field("last_seated", .bool, .required, .sql(.default(false)))
+            // How many of the latest batch of arrivals got a seat: written and returned by the same
+            // guarded UPDATE, under the row lock, so one statement both decides and reports.
+            .field("last_batch_seated", .int, .required, .sql(.default(0)))
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()

@@ -1,0 +1,67 @@
+import Foundation
+import RendezvousDomain
+
+struct RegistrationRequest: Sendable {
+    var profile: AttendeeProfile
+    var eventID: Event.ID
+    var now: Date
+}
+
+/// Group commit for registrations. While one batch is being written, new arrivals wait here in
+/// arrival order; the next transaction takes all of them (up to `maxBatch`). One person alone
+/// is written at once; a rush of thousands costs a few statements per batch instead of per person,
+/// so the database's single writer is no longer the bottleneck.
+final class RegistrationQueue: @unchecked Sendable {
+    typealias Process = @Sendable ([RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>]
+
+    private struct Waiting {
+        var request: RegistrationRequest
+        var continuation: CheckedContinuation<RegistrationOutcome, any Error>
+    }
+
+    private let lock = NSLock()
+    private var waiting: [Waiting] = []
+    private var draining = false
+    private var _process: Process?
+    let maxBatch: Int
+
+    init(maxBatch: Int = 256) {
+        self.maxBatch = maxBatch
+    }
+
+    var process: Process? {
+        get { lock.withLock { _process } }
+        set { lock.withLock { _process = newValue } }
+    }
+
+    func submit(_ request: RegistrationRequest) async throws -> RegistrationOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            let start: Bool = lock.withLock {
+                waiting.append(Waiting(request: request, continuation: continuation))
+                if draining { return false }
+                draining = true
+                return true
+            }
+            if start { Task { await drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let (batch, process): ([Waiting], Process?) = lock.withLock {
+                guard !waiting.isEmpty else {
+                    draining = false
+                    return ([], nil)
+                }
+                let batch = Array(waiting.prefix(maxBatch))
+                waiting.removeFirst(batch.count)
+                return (batch, _process)
+            }
+            guard !batch.isEmpty, let process else { return }
+            let results = await process(batch.map(\.request))
+            for (waiting, result) in zip(batch, results) {
+                waiting.continuation.resume(with: result)
+            }
+        }
+    }
+}
