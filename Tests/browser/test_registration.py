@@ -1,5 +1,6 @@
 """Key flow: a first-timer registers on a phone, fixes a mistake, lands on their private page,
 and the next person is waitlisted and later offered the seat."""
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -8,7 +9,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 def click_and_wait(browser, selector):
     """Clicks a submit button or link and waits until the next page has replaced this one."""
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, selector).click()
+    try:
+        browser.find_element(By.CSS_SELECTOR, selector).click()
+    except WebDriverException as error:
+        # chromedriver sometimes reports the click after the navigation it caused has begun.
+        if "does not belong to the document" not in str(error):
+            raise
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
