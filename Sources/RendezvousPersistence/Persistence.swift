@@ -167,7 +167,10 @@ final class AsyncGate: @unchecked Sendable {
     }
 }
 
-enum Secret {
+public enum Secret {
+    /// A fresh 256-bit token from the system CSPRNG.
+    public static func random() -> String { token() }
+
     /// 256 bits from the system CSPRNG, URL-safe base64 without padding.
     static func token(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()

@@ -27,6 +27,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
     router.add(middleware: OriginCheckMiddleware())
+    router.add(middleware: SessionMiddleware(services: services))
 
     let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter, trustProxy: services.configuration.trustProxy)
     try SystemController().addRoutes(to: router)
@@ -34,6 +35,11 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     pages.addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)
         .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+
+    let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())
+    AuthController(services: services).addRoutes(to: router, signedIn: signedIn)
+    OrganizerController(services: services).addRoutes(to: signedIn)
+    AdminController(services: services).addRoutes(to: signedIn.group().add(middleware: RequireAdminMiddleware()), publicWrites: router.group().add(middleware: rateLimit))
 
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(services: services))
     APIController(services: services).addRoutes(to: api, writes: api.group().add(middleware: rateLimit))

@@ -73,6 +73,21 @@ public struct EventInput: Sendable, Codable, Equatable {
         public var agenda: [AgendaItem]
         public var status: EventStatus
 
+        public init(
+            title: String, startsAt: Date, endsAt: Date, capacity: Int, description: String, venue: (name: String, address: String)?,
+            speakers: [Speaker], agenda: [AgendaItem], status: EventStatus
+        ) {
+            self.title = title
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+            self.capacity = capacity
+            self.description = description
+            self.venue = venue
+            self.speakers = speakers
+            self.agenda = agenda
+            self.status = status
+        }
+
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.title == rhs.title && lhs.startsAt == rhs.startsAt && lhs.endsAt == rhs.endsAt
                 && lhs.capacity == rhs.capacity && lhs.venue?.name == rhs.venue?.name

@@ -177,15 +177,17 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
         public static let linkedin = 200
     }
 
-    public func validated() -> Result<AttendeeProfile, ValidationErrors> {
+    /// Checks every field. Organisers adding or importing people may leave the last name and
+    /// job title empty (`strict: false`); people registering themselves give both.
+    public func validated(strict: Bool = true) -> Result<AttendeeProfile, ValidationErrors> {
         var errors = ValidationErrors()
         let first = TextRules.clean(firstName, field: "firstName", required: true, maxLength: Limits.name, into: &errors)
-        let last = TextRules.clean(lastName, field: "lastName", required: true, maxLength: Limits.name, into: &errors)
+        let last = TextRules.clean(lastName, field: "lastName", required: strict, maxLength: Limits.name, into: &errors)
         let mail = TextRules.clean(email, field: "email", required: true, maxLength: EmailAddress.maxLength, into: &errors)
         if !mail.isEmpty, errors["email"] == nil, !EmailAddress.isValid(mail) {
             errors.add("email", .invalidEmail)
         }
-        let job = TextRules.clean(jobTitle, field: "jobTitle", required: true, maxLength: Limits.jobTitle, into: &errors)
+        let job = TextRules.clean(jobTitle, field: "jobTitle", required: strict, maxLength: Limits.jobTitle, into: &errors)
         let org = TextRules.clean(company, field: "company", required: false, maxLength: Limits.company, into: &errors)
         var linkedin = TextRules.clean(linkedinUrl, field: "linkedinUrl", required: false, maxLength: Limits.linkedin, into: &errors)
         if !linkedin.isEmpty, errors["linkedinUrl"] == nil {

@@ -14,5 +14,12 @@ enum AllMigrations {
         CreateEventSpeakers(),
         CreateAgendaItems(),
         CreateRegistrations(),
+        AddChapterRoles(),
+        CreateSessions(),
+        CreateInvitations(),
+        CreateAuditLog(),
+        AddRegistrationOrganizerFields(),
+        CreateChapterApplications(),
+        AddVenueDirectoryFields(),
     ]
 }

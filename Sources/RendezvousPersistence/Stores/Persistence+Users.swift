@@ -26,8 +26,8 @@ extension Persistence {
                         throw UserError.unknownChapter(slug)
                     }
                     try await sql.raw("""
-                        INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at)
-                        VALUES (\(bind: UUID()), \(bind: chapter.id), \(bind: id), \(bind: now))
+                        INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at, role)
+                        VALUES (\(bind: UUID()), \(bind: chapter.id), \(bind: id), \(bind: now), 'organizer')
                         """).run()
                     chapters.insert(.init(chapter.id))
                 }
@@ -53,11 +53,12 @@ extension Persistence {
         guard let row = try await sql.raw("SELECT id, email, name, role FROM users WHERE id = \(bind: id.uuid)").row(Row.self) else {
             return nil
         }
-        struct ChapterRef: Decodable { var chapterId: UUID }
-        let chapters = try await sql.raw("SELECT chapter_id FROM chapter_organizers WHERE user_id = \(bind: id.uuid)")
-            .rows(ChapterRef.self)
+        struct Membership: Decodable { var chapterId: UUID; var role: String }
+        let memberships = try await sql.raw("SELECT chapter_id, role FROM chapter_organizers WHERE user_id = \(bind: id.uuid)")
+            .rows(Membership.self)
         return User(id: id, email: row.email, name: row.name, role: Role(rawValue: row.role) ?? .organizer,
-                    chapterIDs: Set(chapters.map { .init($0.chapterId) }))
+                    memberships: Dictionary(memberships.map { (.init($0.chapterId), ChapterRole(rawValue: $0.role) ?? .door) },
+                                            uniquingKeysWith: { a, _ in a }))
     }
 
     /// Issues a bearer token; only its SHA-256 is stored.
@@ -81,6 +82,22 @@ extension Persistence {
 
     public func userCount() async throws -> Int {
         try await sql.raw("SELECT COUNT(*) AS count FROM users").row(CountRow.self)?.count ?? 0
+    }
+
+    public func passwordHash(of user: User.ID) async throws -> String? {
+        struct Row: Decodable { var passwordHash: String }
+        return try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: user.uuid)").row(Row.self)?.passwordHash
+    }
+
+    /// Sets a new password and signs the user out everywhere else.
+    public func changePassword(of user: User.ID, to hash: String, keepingSession token: String?) async throws {
+        try await write { sql in
+            try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: user.uuid)").run()
+            try await sql.raw("""
+                DELETE FROM sessions WHERE user_id = \(bind: user.uuid) AND token_hash <> \(bind: token.map(Self.hash) ?? "")
+                """).run()
+            try await sql.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.uuid)").run()
+        }
     }
 
     static func hash(_ token: String) -> String {

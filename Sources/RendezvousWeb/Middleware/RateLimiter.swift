@@ -21,6 +21,21 @@ final class RateLimiter: Sendable {
         self.clock = clock
     }
 
+    /// Whether one more would be refused, without counting it: the seconds to wait, or nil.
+    func check(_ key: String) -> Int? {
+        guard limit.enabled else { return nil }
+        let now = clock()
+        return state.withLockedValue { windows in
+            guard let window = windows[key] else { return nil }
+            let windowStart = (now / limit.window).rounded(.down) * limit.window
+            let elapsed = (now - windowStart) / limit.window
+            let previous = window.start == windowStart ? window.previousCount : (window.start == windowStart - limit.window ? window.count : 0)
+            let current = window.start == windowStart ? window.count : 0
+            let estimate = Double(previous) * (1 - elapsed) + Double(current)
+            return estimate + 1 > Double(limit.requests) ? max(1, Int((limit.window * (1 - elapsed)).rounded(.up))) : nil
+        }
+    }
+
     /// Counts one request; returns nil when allowed, or the seconds to wait.
     func hit(_ key: String) -> Int? {
         guard limit.enabled else { return nil }

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import RendezvousDomain
+import RendezvousPersistence
 
 /// Per-request state: who is calling from where, and in which language to answer.
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -8,8 +9,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// Chosen by `LanguageMiddleware`; refined by pages that know their chapter's language.
     public var language: Language = .en
-    /// Set when the caller presented a valid bearer token.
+    /// Set when the caller presented a valid bearer token, or a session cookie.
     public var user: User?
+    /// The signed-in browser session, if any.
+    public var session: WebSession?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

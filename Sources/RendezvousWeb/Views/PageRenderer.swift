@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 import RendezvousDomain
+import RendezvousPersistence
 
 /// Renders typed view models with Mustache templates; `{{value}}` is HTML-escaped by default,
 /// and no template uses the unescaped form.
@@ -64,6 +65,8 @@ struct Chrome {
     var script = SiteRoute.script.path
     var homeURL = SiteRoute.home.path
     var description: String
+    /// Set on pages for signed-in people: their name, and the links and sign-out form of the workspace.
+    var session: SessionNav?
 
     init(title: String, language: Language, path: String, description: String = "") {
         self.title = title
@@ -79,6 +82,22 @@ struct Chrome {
     static let translations: [Language: [String: String]] = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
         (language, Dictionary(uniqueKeysWithValues: Strings.table(language).map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) }))
     })
+}
+
+struct SessionNav {
+    var name: String
+    var csrf: String
+    var organizeURL = "/organize"
+    var isAdmin: Bool
+    var adminURL = "/admin"
+    var passwordURL = "/account/password"
+    var signOutURL = "/signout"
+
+    init(_ session: WebSession) {
+        name = session.user.name
+        csrf = session.csrfToken
+        isAdmin = session.user.isNetworkAdmin
+    }
 }
 
 struct ErrorPage {

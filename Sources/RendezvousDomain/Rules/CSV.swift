@@ -1,0 +1,172 @@
+import Foundation
+
+/// CSV as spreadsheets expect it: UTF-8 with a byte-order mark (so Excel reads accents right),
+/// CRLF line ends, quotes doubled, and cells that a spreadsheet would run as a formula neutralised.
+public enum CSV {
+    public static let byteOrderMark = "\u{FEFF}"
+
+    public static func write(_ rows: [[String]]) -> String {
+        byteOrderMark + rows.map { $0.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A cell beginning with = + - @ (or a tab or carriage return) is run as a formula by
+    /// spreadsheets: a leading apostrophe makes it text. Then the cell is quoted if needed.
+    public static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(Character(first)) {
+            text = "'" + text
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    public enum ParseError: Error, Equatable {
+        case unterminatedQuote(line: Int)
+        case tooLarge
+    }
+
+    /// Parses RFC 4180 CSV (comma, semicolon or tab separated, detected from the header line),
+    /// with or without a byte-order mark, CRLF or LF line ends, quoted fields with embedded
+    /// separators, quotes and newlines.
+    public static func parse(_ input: String, maxRows: Int = 10_000) throws -> [[String]] {
+        var text = Substring(input)
+        if text.hasPrefix(byteOrderMark) { text = text.dropFirst() }
+        let headerLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
+        let separator: Character = [";", "\t", ","].max { a, b in
+            headerLine.filter { $0 == a }.count < headerLine.filter { $0 == b }.count
+        } ?? ","
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var inQuotes = false
+        var line = 1
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if inQuotes {
+                if character == "\"" {
+                    let next = text.index(after: index)
+                    if next < text.endIndex, text[next] == "\"" {
+                        field.append("\"")
+                        index = next
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if character == "\n" || character == "\r\n" { line += 1 }
+                    field.append(character)
+                }
+            } else if character == "\"" && field.isEmpty {
+                inQuotes = true
+            } else if character == separator {
+                row.append(field)
+                field = ""
+            } else if character == "\n" || character == "\r\n" || character == "\r" {
+                row.append(field)
+                field = ""
+                if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+                row = []
+                line += 1
+                if rows.count > maxRows { throw ParseError.tooLarge }
+            } else {
+                field.append(character)
+            }
+            index = text.index(after: index)
+        }
+        if inQuotes { throw ParseError.unterminatedQuote(line: line) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
+        return rows
+    }
+}
+
+/// Reads attendee lists exported by the tools chapters use today (Eventbrite, Meetup, a spreadsheet),
+/// by recognising their column names in English and French.
+public enum AttendeeImport {
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var input: RegistrationInput
+    }
+
+    public struct Rejection: Sendable, Equatable {
+        public var line: Int
+        public var reason: String
+    }
+
+    public enum Column: String, CaseIterable, Sendable {
+        case firstName, lastName, fullName, email, jobTitle, company, linkedin, status
+    }
+
+    static let aliases: [Column: [String]] = [
+        .firstName: ["first name", "firstname", "given name", "prenom", "attendee first name"],
+        .lastName: ["last name", "lastname", "surname", "family name", "nom de famille", "attendee last name"],
+        .fullName: ["name", "full name", "nom", "nom complet", "attendee name"],
+        .email: ["email", "e-mail", "email address", "e-mail address", "adresse e-mail", "adresse email", "courriel", "attendee email"],
+        .jobTitle: ["job title", "title", "fonction", "poste", "job"],
+        .company: ["company", "organization", "organisation", "entreprise", "societe", "company name"],
+        .linkedin: ["linkedin", "linkedin url", "linkedin profile", "profil linkedin"],
+        .status: ["attendee status", "rsvp", "status", "statut", "response"],
+    ]
+
+    static func normalize(_ header: String) -> String {
+        header.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+            .replacingOccurrences(of: "_", with: " ")
+            .trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}\"")))
+            .lowercased()
+    }
+
+    /// Which column index holds what, from the header row.
+    public static func mapColumns(_ header: [String]) -> [Column: Int] {
+        var mapping: [Column: Int] = [:]
+        for (index, name) in header.enumerated() {
+            let normalized = normalize(name)
+            for column in Column.allCases where mapping[column] == nil && aliases[column]!.contains(normalized) {
+                mapping[column] = index
+                break
+            }
+        }
+        return mapping
+    }
+
+    /// Statuses that mean the person is not coming.
+    static let declined: Set<String> = ["no", "non", "not attending", "cancelled", "canceled", "refunded", "declined", "annule", "annulee"]
+
+    /// Turns parsed CSV rows into registration inputs, and says why each other row was left out.
+    public static func read(_ rows: [[String]]) -> (rows: [Row], rejected: [Rejection], missingColumns: [Column]) {
+        guard let header = rows.first else { return ([], [], [.email]) }
+        let columns = mapColumns(header)
+        var missing: [Column] = []
+        if columns[.email] == nil { missing.append(.email) }
+        if columns[.firstName] == nil && columns[.fullName] == nil { missing.append(.firstName) }
+        guard missing.isEmpty else { return ([], [], missing) }
+        var accepted: [Row] = []
+        var rejected: [Rejection] = []
+        for (offset, row) in rows.dropFirst().enumerated() {
+            let line = offset + 2
+            func value(_ column: Column) -> String? {
+                guard let index = columns[column], index < row.count else { return nil }
+                let text = row[index].trimmingCharacters(in: .whitespacesAndNewlines)
+                return text.isEmpty ? nil : text
+            }
+            if let status = value(.status), declined.contains(normalize(status)) {
+                rejected.append(Rejection(line: line, reason: "status \"\(status)\": not attending"))
+                continue
+            }
+            var first = value(.firstName)
+            var last = value(.lastName)
+            if first == nil, let full = value(.fullName) {
+                let parts = full.split(separator: " ", maxSplits: 1).map(String.init)
+                first = parts.first
+                last = last ?? (parts.count > 1 ? parts[1] : nil)
+            }
+            accepted.append(Row(line: line, input: RegistrationInput(
+                firstName: first, lastName: last ?? "", email: value(.email), jobTitle: value(.jobTitle),
+                company: value(.company), linkedinUrl: value(.linkedin))))
+        }
+        return (accepted, rejected, [])
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+/// One line of the network admins' overview.
+public struct ChapterOverview: Sendable, Equatable {
+    public var chapter: Chapter
+    public var organizers: [String]
+    public var lastEvent: Date?
+    public var nextEvent: Date?
+
+    /// Dormant: no meetup in the last six months and none planned.
+    public func isDormant(now: Date) -> Bool {
+        guard nextEvent == nil else { return false }
+        guard let lastEvent else { return now.timeIntervalSince(chapter.createdAt) > 183 * 86400 }
+        return now.timeIntervalSince(lastEvent) > 183 * 86400
+    }
+}
+
+public struct ChapterApplication: Sendable, Equatable {
+    public enum Status: String, Sendable { case pending, approved, declined }
+    public var id: UUID
+    public var city: String
+    public var countryCode: String
+    public var timeZone: String
+    public var locale: Language
+    public var applicantName: String
+    public var applicantEmail: String
+    public var motivation: String
+    public var status: Status
+    public var createdAt: Date
+
+    public init(id: UUID, city: String, countryCode: String, timeZone: String, locale: Language, applicantName: String,
+                applicantEmail: String, motivation: String, status: Status, createdAt: Date) {
+        self.id = id
+        self.city = city
+        self.countryCode = countryCode
+        self.timeZone = timeZone
+        self.locale = locale
+        self.applicantName = applicantName
+        self.applicantEmail = applicantEmail
+        self.motivation = motivation
+        self.status = status
+        self.createdAt = createdAt
+    }
+}
+
+extension Persistence {
+    public func chaptersOverview() async throws -> [ChapterOverview] {
+        let chapters = try await self.chapters()
+        struct Organizer: Decodable { var chapterId: UUID; var name: String }
+        let organizers = try await sql.raw("""
+            SELECT co.chapter_id, u.name FROM chapter_organizers co JOIN users u ON u.id = co.user_id
+            WHERE co.role = 'organizer' ORDER BY u.name
+            """).rows(Organizer.self)
+        struct Span: Decodable { var chapterId: UUID; var startsAt: Date; var endsAt: Date }
+        let events = try await sql.raw("SELECT chapter_id, starts_at, ends_at FROM events WHERE status = 'published'").rows(Span.self)
+        let now = Date()
+        return chapters.map { chapter in
+            let mine = events.filter { $0.chapterId == chapter.id.uuid }
+            return ChapterOverview(
+                chapter: chapter, organizers: organizers.filter { $0.chapterId == chapter.id.uuid }.map(\.name),
+                lastEvent: mine.filter { $0.endsAt <= now }.map(\.startsAt).max(),
+                nextEvent: mine.filter { $0.endsAt > now }.map(\.startsAt).min())
+        }
+    }
+
+    public func submitApplication(_ application: ChapterApplication) async throws {
+        try await sql.raw("""
+            INSERT INTO chapter_applications (id, city, country_code, time_zone, locale, applicant_name, applicant_email, motivation, status, created_at)
+            VALUES (\(bind: application.id), \(bind: application.city), \(bind: application.countryCode), \(bind: application.timeZone),
+                    \(bind: application.locale.rawValue), \(bind: application.applicantName), \(bind: application.applicantEmail),
+                    \(bind: application.motivation), 'pending', \(bind: application.createdAt))
+            """).run()
+    }
+
+    private struct ApplicationRow: Decodable {
+        var id: UUID; var city: String; var countryCode: String; var timeZone: String; var locale: String
+        var applicantName: String; var applicantEmail: String; var motivation: String; var status: String; var createdAt: Date
+        var application: ChapterApplication {
+            ChapterApplication(id: id, city: city, countryCode: countryCode, timeZone: timeZone, locale: Language(code: locale) ?? .en,
+                               applicantName: applicantName, applicantEmail: applicantEmail, motivation: motivation,
+                               status: .init(rawValue: status) ?? .pending, createdAt: createdAt)
+        }
+    }
+
+    public func applications(status: ChapterApplication.Status) async throws -> [ChapterApplication] {
+        try await sql.raw("""
+            SELECT id, city, country_code, time_zone, locale, applicant_name, applicant_email, motivation, status, created_at
+            FROM chapter_applications WHERE status = \(bind: status.rawValue) ORDER BY created_at
+            """).rows(ApplicationRow.self).map(\.application)
+    }
+
+    public func application(id: UUID) async throws -> ChapterApplication? {
+        try await sql.raw("""
+            SELECT id, city, country_code, time_zone, locale, applicant_name, applicant_email, motivation, status, created_at
+            FROM chapter_applications WHERE id = \(bind: id)
+            """).row(ApplicationRow.self)?.application
+    }
+
+    public func decideApplication(_ id: UUID, status: ChapterApplication.Status, by admin: String, chapter: Chapter.ID?, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE chapter_applications SET status = \(bind: status.rawValue), decided_at = \(bind: now), decided_by = \(bind: admin),
+                chapter_id = \(bind: chapter?.uuid) WHERE id = \(bind: id)
+            """).run()
+    }
+
+    public func addDirectoryVenue(name: String, address: String, city: String, capacity: Int, accessibility: String, contact: String, now: Date) async throws {
+        try await sql.raw("""
+            INSERT INTO venues (id, chapter_id, name, address, city, created_at, capacity, accessibility, contact)
+            VALUES (\(bind: UUID()), NULL, \(bind: name), \(bind: address), \(bind: city), \(bind: now), \(bind: capacity), \(bind: accessibility), \(bind: contact))
+            """).run()
+    }
+
+    public func addDirectorySpeaker(name: String, jobTitle: String, company: String, bio: String, now: Date) async throws {
+        try await sql.raw("""
+            INSERT INTO speakers (id, chapter_id, name, job_title, company, bio, created_at)
+            VALUES (\(bind: UUID()), NULL, \(bind: name), \(bind: jobTitle), \(bind: company), \(bind: bio), \(bind: now))
+            """).run()
+    }
+
+    public struct VenueDetails: Sendable { public var venue: Venue; public var capacity: Int; public var accessibility: String; public var contact: String }
+
+    public func sharedVenues() async throws -> [VenueDetails] {
+        struct Row: Decodable { var id: UUID; var name: String; var address: String; var city: String; var capacity: Int; var accessibility: String; var contact: String }
+        return try await sql.raw("SELECT id, name, address, city, capacity, accessibility, contact FROM venues WHERE chapter_id IS NULL ORDER BY name")
+            .rows(Row.self).map { VenueDetails(venue: Venue(id: .init($0.id), chapterID: nil, name: $0.name, address: $0.address, city: $0.city),
+                                                 capacity: $0.capacity, accessibility: $0.accessibility, contact: $0.contact) }
+    }
+}

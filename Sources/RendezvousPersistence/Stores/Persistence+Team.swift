@@ -1,0 +1,165 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+public struct TeamMember: Sendable, Equatable {
+    public var user: User
+    public var role: ChapterRole
+}
+
+public struct Invitation: Sendable, Equatable {
+    public var id: UUID
+    public var chapterID: Chapter.ID
+    public var email: String
+    public var role: ChapterRole
+    public var token: String
+    public var invitedBy: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var acceptedAt: Date?
+
+    public func isOpen(at now: Date) -> Bool { acceptedAt == nil && now < expiresAt }
+}
+
+public struct AuditEntry: Sendable, Equatable {
+    public var userName: String
+    public var action: String
+    public var subject: String
+    public var createdAt: Date
+}
+
+extension Persistence {
+    public enum TeamError: Error, Equatable {
+        case invitationClosed
+        case lastOrganizer
+    }
+
+    public func team(of chapter: Chapter.ID) async throws -> [TeamMember] {
+        struct Row: Decodable { var id: UUID; var email: String; var name: String; var userRole: String; var role: String }
+        return try await sql.raw("""
+            SELECT u.id, u.email, u.name, u.role AS user_role, co.role FROM users u
+            JOIN chapter_organizers co ON co.user_id = u.id
+            WHERE co.chapter_id = \(bind: chapter.uuid) ORDER BY co.role DESC, u.name
+            """).rows(Row.self).map {
+                let role = ChapterRole(rawValue: $0.role) ?? .door
+                return TeamMember(user: User(id: .init($0.id), email: $0.email, name: $0.name, role: Role(rawValue: $0.userRole) ?? .organizer,
+                                             memberships: [chapter: role]), role: role)
+            }
+    }
+
+    /// Adds (or changes) someone's role in a chapter.
+    public func setMembership(user: User.ID, chapter: Chapter.ID, role: ChapterRole, now: Date) async throws {
+        try await write { sql in
+            try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: user.uuid) AND chapter_id = \(bind: chapter.uuid)").run()
+            try await sql.raw("""
+                INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at, role)
+                VALUES (\(bind: UUID()), \(bind: chapter.uuid), \(bind: user.uuid), \(bind: now), \(bind: role.rawValue))
+                """).run()
+        }
+    }
+
+    /// Removes someone from a chapter's team; a chapter always keeps at least one organiser.
+    public func removeMembership(user: User.ID, chapter: Chapter.ID) async throws {
+        try await write { sql in
+            struct Row: Decodable { var userId: UUID; var role: String }
+            let members = try await sql.raw("SELECT user_id, role FROM chapter_organizers WHERE chapter_id = \(bind: chapter.uuid)").rows(Row.self)
+            let organizers = members.filter { $0.role == ChapterRole.organizer.rawValue }
+            if organizers.count == 1, organizers[0].userId == user.uuid { throw TeamError.lastOrganizer }
+            try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: user.uuid) AND chapter_id = \(bind: chapter.uuid)").run()
+        }
+    }
+
+    public func createInvitation(chapter: Chapter.ID, email: String, role: ChapterRole, invitedBy: String, now: Date) async throws -> Invitation {
+        let invitation = Invitation(
+            id: UUID(), chapterID: chapter, email: EmailAddress.normalize(email), role: role, token: Secret.token(),
+            invitedBy: invitedBy, createdAt: now, expiresAt: now.addingTimeInterval(14 * 24 * 3600), acceptedAt: nil)
+        try await sql.raw("""
+            INSERT INTO invitations (id, chapter_id, email, role, token, invited_by, created_at, expires_at)
+            VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: invitation.token),
+                    \(bind: invitedBy), \(bind: now), \(bind: invitation.expiresAt))
+            """).run()
+        return invitation
+    }
+
+    private struct InvitationRow: Decodable {
+        var id: UUID; var chapterId: UUID; var email: String; var role: String; var token: String; var invitedBy: String
+        var createdAt: Date; var expiresAt: Date; var acceptedAt: Date?
+        var invitation: Invitation {
+            Invitation(id: id, chapterID: .init(chapterId), email: email, role: ChapterRole(rawValue: role) ?? .door, token: token,
+                       invitedBy: invitedBy, createdAt: createdAt, expiresAt: expiresAt, acceptedAt: acceptedAt)
+        }
+    }
+
+    public func invitation(token: String) async throws -> Invitation? {
+        guard !token.isEmpty, token.count <= 100 else { return nil }
+        return try await sql.raw("""
+            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
+            """).row(InvitationRow.self)?.invitation
+    }
+
+    public func invitations(of chapter: Chapter.ID, now: Date) async throws -> [Invitation] {
+        try await sql.raw("""
+            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations
+            WHERE chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND expires_at > \(bind: now) ORDER BY created_at DESC
+            """).rows(InvitationRow.self).map(\.invitation)
+    }
+
+    /// Accepts an invitation: creates the account (or uses the existing one with that email)
+    /// and gives it the invited role. Returns the user.
+    public func acceptInvitation(token: String, name: String, passwordHash: String, now: Date) async throws -> User {
+        let userID: UUID = try await write { sql in
+            guard let row = try await sql.raw("""
+                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
+                """).row(InvitationRow.self), row.invitation.isOpen(at: now) else { throw TeamError.invitationClosed }
+            struct Existing: Decodable { var id: UUID }
+            let userID: UUID
+            if let existing = try await sql.raw("SELECT id FROM users WHERE email = \(bind: row.email)").row(Existing.self) {
+                userID = existing.id
+            } else {
+                userID = UUID()
+                try await sql.raw("""
+                    INSERT INTO users (id, email, name, role, password_hash, created_at)
+                    VALUES (\(bind: userID), \(bind: row.email), \(bind: name), 'organizer', \(bind: passwordHash), \(bind: now))
+                    """).run()
+            }
+            try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: userID) AND chapter_id = \(bind: row.chapterId)").run()
+            try await sql.raw("""
+                INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at, role)
+                VALUES (\(bind: UUID()), \(bind: row.chapterId), \(bind: userID), \(bind: now), \(bind: row.role))
+                """).run()
+            try await sql.raw("UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id)").run()
+            return userID
+        }
+        guard let user = try await user(id: .init(userID)) else { throw TeamError.invitationClosed }
+        return user
+    }
+
+    public func userExists(email: String) async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS count FROM users WHERE email = \(bind: EmailAddress.normalize(email))").row(CountRow.self)?.count ?? 0 > 0
+    }
+
+    // MARK: Audit log
+
+    public func audit(chapter: Chapter.ID?, by user: User, action: String, subject: String, now: Date) async throws {
+        try await sql.raw("""
+            INSERT INTO audit_log (id, chapter_id, user_id, user_name, action, subject, created_at)
+            VALUES (\(bind: UUID()), \(bind: chapter?.uuid), \(bind: user.id.uuid), \(bind: user.name), \(bind: action), \(bind: subject), \(bind: now))
+            """).run()
+    }
+
+    public func auditLog(of chapter: Chapter.ID, limit: Int = 200) async throws -> [AuditEntry] {
+        struct Row: Decodable { var userName: String; var action: String; var subject: String; var createdAt: Date }
+        return try await sql.raw("""
+            SELECT user_name, action, subject, created_at FROM audit_log WHERE chapter_id = \(bind: chapter.uuid)
+            ORDER BY created_at DESC LIMIT \(bind: limit)
+            """).rows(Row.self).map { AuditEntry(userName: $0.userName, action: $0.action, subject: $0.subject, createdAt: $0.createdAt) }
+    }
+}
+
+extension Persistence {
+    /// Hand-over removes every member, organisers included: the chapter's events and history stay,
+    /// and the invited newcomer becomes its organiser on accepting.
+    public func sqlRemoveMembershipForHandover(user: User.ID, chapter: Chapter.ID) async throws {
+        try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: user.uuid) AND chapter_id = \(bind: chapter.uuid)").run()
+    }
+}

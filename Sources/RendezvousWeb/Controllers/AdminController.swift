@@ -1,0 +1,328 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousPersistence
+
+struct AdminPage {
+    struct Row { var name: String; var url: String; var country: String; var organizers: String; var last: String; var next: String; var status: String; var statusClass: String; var handoverURL: String }
+    var chrome: Chrome
+    var links: [DashboardPage.Link]
+    var summary: String
+    var rows: [Row]
+}
+
+struct ApplicationsPage {
+    struct Item { var city: String; var country: String; var name: String; var email: String; var when: String; var motivation: String; var approveURL: String; var declineURL: String }
+    var chrome: Chrome
+    var csrf: String
+    var notice: String?
+    var newLink: String?
+    var items: [Item]
+}
+
+struct DirectoryPage {
+    struct VenueItem { var name: String; var address: String; var capacity: String; var accessibility: String; var contact: String }
+    struct SpeakerItem { var name: String; var role: String; var bio: String? }
+    var chrome: Chrome
+    var csrf: String
+    var notice: String?
+    var error: String?
+    var venues: [VenueItem]
+    var speakers: [SpeakerItem]
+    var venueFields: [FormField]
+    var speakerFields: [FormField]
+}
+
+/// The network admins' pages, and the public "start a chapter" application.
+struct AdminController {
+    let services: AppServices
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    var routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] {
+        [
+            (.get, "/admin", overview),
+            (.get, "/admin/applications", applications),
+            (.post, "/admin/applications/:id/approve", approve),
+            (.post, "/admin/applications/:id/decline", decline),
+            (.get, "/admin/chapters/:slug/handover", handoverForm),
+            (.post, "/admin/chapters/:slug/handover", handover),
+            (.get, "/admin/directory", directory),
+            (.post, "/admin/directory/venues", addVenue),
+            (.post, "/admin/directory/speakers", addSpeaker),
+        ]
+    }
+
+    func addRoutes(to admin: RouterGroup<AppRequestContext>, publicWrites: RouterGroup<AppRequestContext>) {
+        for route in routes { admin.on(RouterPath(route.path), method: route.method, use: route.handler) }
+        publicWrites.get("/apply", use: applyForm)
+        publicWrites.post("/apply", use: apply)
+    }
+
+    var persistence: Persistence { services.persistence }
+    func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String { Strings.text(key, context.language, arguments) }
+
+    func session(_ context: AppRequestContext) throws -> WebSession {
+        guard let session = context.session else { throw AppError.unauthorized }
+        return session
+    }
+
+    func chrome(_ title: String, _ context: AppRequestContext, path: String) throws -> Chrome {
+        var chrome = Chrome(title: title, language: context.language, path: path)
+        chrome.session = SessionNav(try session(context))
+        return chrome
+    }
+
+    func html(_ model: Any, _ template: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var response = services.renderer.htmlResponse(services.renderer.render(model, template: template), status: status, language: context.language)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func form(_ request: Request) async throws -> FormFields {
+        FormFields(String(buffer: try await request.body.collect(upTo: 256 * 1024)))
+    }
+
+    // MARK: Overview
+
+    @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let now = services.clock.now()
+        let overview = try await persistence.chaptersOverview()
+        let pending = try await persistence.applications(status: .pending).count
+        let dormant = overview.filter { $0.isDormant(now: now) }.count
+        let rows = overview.map { item -> AdminPage.Row in
+            let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone, region: item.chapter.countryCode)
+            let isDormant = item.isDormant(now: now)
+            return .init(
+                name: item.chapter.name, url: "/organize/\(item.chapter.slug)",
+                country: Locale(identifier: context.language.rawValue).localizedString(forRegionCode: item.chapter.countryCode) ?? item.chapter.countryCode,
+                organizers: item.organizers.joined(separator: ", "), last: item.lastEvent.map { f.shortDate($0) } ?? "—",
+                next: item.nextEvent.map { f.shortDate($0) } ?? "—", status: t(isDormant ? "admin.dormant" : "admin.active", context),
+                statusClass: isDormant ? "draft" : "confirmed", handoverURL: "/admin/chapters/\(item.chapter.slug)/handover")
+        }
+        let page = AdminPage(
+            chrome: try chrome(t("admin.title", context), context, path: "/admin"),
+            links: [.init(label: t("admin.applications", context) + " (\(pending))", url: "/admin/applications"),
+                    .init(label: t("admin.directory", context), url: "/admin/directory")],
+            summary: t("admin.summary", context, ["chapters": String(overview.count), "dormant": String(dormant)]),
+            rows: rows)
+        return html(page, "admin", context)
+    }
+
+    // MARK: Applications
+
+    func applicationsPage(_ context: AppRequestContext, notice: String? = nil, newLink: String? = nil) async throws -> ApplicationsPage {
+        let items = try await persistence.applications(status: .pending)
+        let csrf = try session(context).csrfToken
+        return ApplicationsPage(
+            chrome: try chrome(t("admin.applications", context), context, path: "/admin/applications"), csrf: csrf, notice: notice, newLink: newLink,
+            items: items.map { item in
+                let f = DisplayFormatter(language: context.language, timeZone: TimeZone(identifier: item.timeZone) ?? .gmt)
+                return .init(city: item.city, country: item.countryCode, name: item.applicantName, email: item.applicantEmail,
+                             when: f.shortDate(item.createdAt), motivation: item.motivation,
+                             approveURL: "/admin/applications/\(item.id.uuidString.lowercased())/approve",
+                             declineURL: "/admin/applications/\(item.id.uuidString.lowercased())/decline")
+            })
+    }
+
+    @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(try await applicationsPage(context), "applications", context)
+    }
+
+    func pendingApplication(_ context: AppRequestContext) async throws -> ChapterApplication {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let application = try await persistence.application(id: id), application.status == .pending else { throw AppError.notFound }
+        return application
+    }
+
+    /// Approval opens the chapter and invites the applicant as its organiser.
+    @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let application = try await pendingApplication(context)
+        let admin = try session(context).user
+        let now = services.clock.now()
+        var slug = Self.slug(application.city)
+        var suffix = 2
+        while try await persistence.chapter(slug: slug) != nil { slug = Self.slug(application.city) + "-\(suffix)"; suffix += 1 }
+        let chapter = try await persistence.createChapter(Chapter(
+            slug: slug, name: "#LinkedInLocal \(application.city)", city: application.city, countryCode: application.countryCode,
+            timeZone: application.timeZone, locale: application.locale, createdAt: now))
+        let invitation = try await persistence.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
+        try await persistence.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
+        try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
+        services.cache.invalidate(prefixes: ["home:"])
+        return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
+                                               newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "applications", context)
+    }
+
+    @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let application = try await pendingApplication(context)
+        try await persistence.decideApplication(application.id, status: .declined, by: try session(context).user.name, chapter: nil, now: services.clock.now())
+        return html(try await applicationsPage(context, notice: t("admin.declined", context, ["city": application.city])), "applications", context)
+    }
+
+    static func slug(_ city: String) -> String {
+        let folded = city.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        let mapped = folded.unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? String($0) : "-" }.joined()
+        let collapsed = mapped.split(separator: "-").joined(separator: "-")
+        return collapsed.count >= 2 ? String(collapsed.prefix(50)) : "chapter-\(collapsed)"
+    }
+
+    // MARK: Hand-over
+
+    func handoverPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil) throws -> SimpleFormPage {
+        SimpleFormPage(
+            chrome: try chrome(t("admin.handover", context), context, path: "/admin/chapters/\(chapter.slug)/handover"),
+            heading: t("admin.handover", context) + " · " + chapter.name, intro: t("admin.handoverIntro", context), notice: notice, error: error,
+            action: "/admin/chapters/\(chapter.slug)/handover", csrf: try session(context).csrfToken,
+            fields: [FormField(name: "email", label: t("admin.newOrganizer", context), value: email, type: "email", required: true, error: nil, maxLength: 254, autocomplete: "off")],
+            selects: [SelectField(id: "f-previous", name: "previous", label: t("admin.previousOrganizers", context), options: [
+                .init(value: "keep", label: t("admin.keepPrevious", context), selected: true),
+                .init(value: "remove", label: t("admin.removePrevious", context), selected: false),
+            ])],
+            submit: t("admin.handover", context))
+    }
+
+    func chapter(_ context: AppRequestContext) async throws -> Chapter {
+        guard let slug = context.parameters.get("slug"), let chapter = try await persistence.chapter(slug: slug) else { throw AppError.notFound }
+        return chapter
+    }
+
+    @Sendable func handoverForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(try handoverPage(try await chapter(context), context: context), "simple-form", context)
+    }
+
+    /// Hands a chapter to a new organiser, keeping its events and history; the previous organisers
+    /// may stay or be removed once the newcomer has accepted (removal happens now, access for the
+    /// newcomer when they accept the invitation).
+    @Sendable func handover(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let form = try await self.form(request)
+        let email = form.text("email").trimmingCharacters(in: .whitespaces)
+        guard EmailAddress.isValid(email) else {
+            return html(try handoverPage(chapter, context: context, email: email, error: t("v.email", context)), "simple-form", context, status: .unprocessableContent)
+        }
+        let admin = try session(context).user
+        let now = services.clock.now()
+        let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: .organizer, invitedBy: admin.name, now: now)
+        if form.text("previous") == "remove" {
+            for member in try await persistence.team(of: chapter.id) {
+                try await persistence.sqlRemoveMembershipForHandover(user: member.user.id, chapter: chapter.id)
+            }
+        }
+        try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
+        return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.configuration.baseURL + "/invitations/\(invitation.token)"),
+                    "simple-form", context)
+    }
+
+    // MARK: Directory
+
+    func directoryPage(_ context: AppRequestContext, notice: String? = nil, error: String? = nil) async throws -> DirectoryPage {
+        let venues = try await persistence.sharedVenues()
+        let speakers = try await persistence.directorySpeakers(for: nil)
+        return DirectoryPage(
+            chrome: try chrome(t("admin.directory", context), context, path: "/admin/directory"), csrf: try session(context).csrfToken,
+            notice: notice, error: error,
+            venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: t("event.capacity", context, ["count": String($0.capacity)]),
+                                       accessibility: $0.accessibility, contact: $0.contact) },
+            speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) },
+            venueFields: [
+                FormField(name: "name", label: t("admin.venueName", context), value: "", required: true, error: nil, maxLength: 140, autocomplete: "off"),
+                FormField(name: "address", label: t("org.address", context), value: "", required: true, error: nil, maxLength: 300, autocomplete: "off"),
+                FormField(name: "city", label: t("admin.city", context), value: "", required: false, error: nil, maxLength: 120, autocomplete: "off"),
+                FormField(name: "capacity", label: t("org.capacity", context), value: "", type: "number", required: false, error: nil, maxLength: 6, autocomplete: "off"),
+                FormField(name: "accessibility", label: t("admin.accessibility", context), value: "", required: false, error: nil, maxLength: 300, autocomplete: "off"),
+                FormField(name: "contact", label: t("admin.contact", context), value: "", required: false, error: nil, maxLength: 300, autocomplete: "off"),
+            ],
+            speakerFields: [
+                FormField(name: "name", label: t("org.speakerName", context), value: "", required: true, error: nil, maxLength: 120, autocomplete: "off"),
+                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: "", required: false, error: nil, maxLength: 140, autocomplete: "off"),
+                FormField(name: "company", label: t("form.company", context), value: "", required: false, error: nil, maxLength: 140, autocomplete: "off"),
+                FormField(name: "bio", label: t("admin.bio", context), value: "", required: false, error: nil, maxLength: 2000, autocomplete: "off"),
+            ])
+    }
+
+    @Sendable func directory(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(try await directoryPage(context), "directory", context)
+    }
+
+    @Sendable func addVenue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request)
+        var errors = ValidationErrors()
+        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 140, into: &errors)
+        let address = TextRules.clean(form["address"], field: "address", required: true, maxLength: 300, into: &errors)
+        let city = TextRules.clean(form["city"], field: "city", required: false, maxLength: 120, into: &errors)
+        let accessibility = TextRules.clean(form["accessibility"], field: "accessibility", required: false, maxLength: 300, into: &errors)
+        let contact = TextRules.clean(form["contact"], field: "contact", required: false, maxLength: 300, into: &errors)
+        let capacity = Int(form.text("capacity")) ?? 0
+        guard errors.isEmpty, capacity >= 0 else {
+            let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
+            return html(try await directoryPage(context, error: message.isEmpty ? t("form.errors", context) : message), "directory", context, status: .unprocessableContent)
+        }
+        try await persistence.addDirectoryVenue(name: name, address: address, city: city, capacity: capacity, accessibility: accessibility, contact: contact, now: services.clock.now())
+        return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
+    }
+
+    @Sendable func addSpeaker(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request)
+        var errors = ValidationErrors()
+        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 120, into: &errors)
+        let job = TextRules.clean(form["jobTitle"], field: "jobTitle", required: false, maxLength: 140, into: &errors)
+        let company = TextRules.clean(form["company"], field: "company", required: false, maxLength: 140, into: &errors)
+        let bio = TextRules.clean(form["bio"], field: "bio", required: false, maxLength: 2000, multiline: true, into: &errors)
+        guard errors.isEmpty else {
+            let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
+            return html(try await directoryPage(context, error: message), "directory", context, status: .unprocessableContent)
+        }
+        try await persistence.addDirectorySpeaker(name: name, jobTitle: job, company: company, bio: bio, now: services.clock.now())
+        return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
+    }
+
+    // MARK: Public application
+
+    func applyPage(_ context: AppRequestContext, form: FormFields? = nil, errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
+        func value(_ key: String) -> String { form?[key] ?? "" }
+        return SimpleFormPage(
+            chrome: Chrome(title: t("apply.title", context), language: context.language, path: "/apply"),
+            heading: t("apply.title", context), intro: t("apply.intro", context), notice: notice,
+            error: errors.isEmpty ? nil : t("form.errors", context), action: "/apply", csrf: "",
+            fields: notice != nil ? [] : [
+                FormField(name: "name", label: t("team.yourName", context), value: value("name"), required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
+                FormField(name: "email", label: t("form.email", context), value: value("email"), type: "email", required: true, error: errors["email"], maxLength: 254, autocomplete: "email"),
+                FormField(name: "city", label: t("admin.city", context), value: value("city"), required: true, error: errors["city"], maxLength: 120, autocomplete: "address-level2"),
+                FormField(name: "countryCode", label: t("admin.country", context), value: value("countryCode"), required: true, hint: t("v.country", context), error: errors["countryCode"], maxLength: 2, autocomplete: "country"),
+                FormField(name: "timeZone", label: t("apply.timeZone", context), value: value("timeZone").isEmpty ? "Europe/Paris" : value("timeZone"), required: true, error: errors["timeZone"], maxLength: 64, autocomplete: "off"),
+            ],
+            textareas: notice != nil ? [] : [TextAreaField(id: "f-motivation", name: "motivation", label: t("apply.motivation", context), value: value("motivation"), hint: nil, error: errors["motivation"], maxLength: 2000)],
+            selects: notice != nil ? [] : [SelectField(id: "f-locale", name: "locale", label: t("nav.language", context), options: Language.allCases.map {
+                .init(value: $0.rawValue, label: $0.nativeName, selected: (form?["locale"] ?? context.language.rawValue) == $0.rawValue)
+            })],
+            submit: t("apply.submit", context))
+    }
+
+    @Sendable func applyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(applyPage(context), "simple-form", context)
+    }
+
+    @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request)
+        var errors = ValidationErrors()
+        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 80, into: &errors)
+        let email = TextRules.clean(form["email"], field: "email", required: true, maxLength: 254, into: &errors)
+        if !email.isEmpty, errors["email"] == nil, !EmailAddress.isValid(email) { errors.add("email", .invalidEmail) }
+        let motivation = TextRules.clean(form["motivation"], field: "motivation", required: true, maxLength: 2000, multiline: true, into: &errors)
+        let chapter = ChapterInput(slug: "xx", name: form["city"], city: form["city"], countryCode: form["countryCode"], timeZone: form["timeZone"], locale: form["locale"]).validated()
+        var language = Language.en
+        switch chapter {
+        case .failure(let chapterErrors):
+            for problem in chapterErrors.problems where problem.field != "name" { errors.add(problem.field, problem.problem) }
+        case .success(let valid): language = valid.locale
+        }
+        let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
+        guard errors.isEmpty, case .success(let valid) = chapter else {
+            return html(applyPage(context, form: form, errors: messages), "simple-form", context, status: .unprocessableContent)
+        }
+        try await persistence.submitApplication(ChapterApplication(
+            id: UUID(), city: valid.city, countryCode: valid.countryCode, timeZone: valid.timeZone, locale: language, applicantName: name,
+            applicantEmail: EmailAddress.normalize(email), motivation: motivation, status: .pending, createdAt: services.clock.now()))
+        return html(applyPage(context, notice: t("apply.thanks", context)), "simple-form", context)
+    }
+}

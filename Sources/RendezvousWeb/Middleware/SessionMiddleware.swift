@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousPersistence
+
+enum SessionCookie {
+    static let name = "rv_session"
+    static let preSignIn = "rv_csrf"
+
+    static func make(_ value: String, secure: Bool, maxAge: Int = Int(Persistence.sessionLifetime)) -> Cookie {
+        Cookie(name: name, value: value, expires: nil, maxAge: maxAge, domain: nil, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// Reads the session cookie; organiser and admin pages then find `context.session` set.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let services: AppServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
+              let session = try await services.persistence.session(token: token, now: services.clock.now()) else {
+            return try await next(request, context)
+        }
+        var context = context
+        context.session = session
+        if context.user == nil { context.user = session.user }
+        return try await next(request, context)
+    }
+}
+
+/// Every state-changing form of a signed-in person carries the session's CSRF token in `_csrf`;
+/// a post without it, or with another, is refused before it reaches a controller.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post else { return try await next(request, context) }
+        guard let session = context.session else { throw AppError.unauthorized }
+        var request = request
+        let body = try await request.body.collect(upTo: 2 * 1024 * 1024)
+        request.body = .init(buffer: body)
+        let fields = FormFields(String(buffer: body))
+        guard let token = fields["_csrf"], constantTimeEqual(token, session.csrfToken) else {
+            throw AppError.forbidden(messageKey: "error.csrf")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// A url-encoded form body as a dictionary (last value wins) plus repeated keys in order.
+struct FormFields {
+    private(set) var values: [String: String] = [:]
+    private(set) var all: [(String, String)] = []
+
+    init(_ body: String) {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            let key = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            values[key] = value
+            all.append((key, value))
+        }
+    }
+
+    subscript(_ key: String) -> String? { values[key] }
+
+    func text(_ key: String) -> String { values[key] ?? "" }
+}
+
+/// Pages for signed-in people: a visitor without a session is sent to sign in, then brought back.
+struct RequireSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.session != nil else {
+            if request.method == .get || request.method == .head {
+                let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                var components = URLComponents()
+                components.queryItems = [URLQueryItem(name: "next", value: target)]
+                return .redirect(to: "/signin?" + (components.percentEncodedQuery ?? ""), type: .normal)
+            }
+            throw AppError.unauthorized
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Network admin pages: anyone else gets 404.
+struct RequireAdminMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.session?.user.isNetworkAdmin == true else { throw AppError.notFound }
+        return try await next(request, context)
+    }
+}
