@@ -46,6 +46,8 @@ def server():
     token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
     api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
                                            "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+    subprocess.run([BINARY, "user", "add", "--email", "orga@example.org", "--password", "browser-orga-pw",
+                    "--role", "organizer", "--chapter", "toulouse", "--name", "Natalajia Princeva"], env=env, check=True, capture_output=True)
     event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
         "title": "Rencontre de janvier", "startsAt": "2099-01-20T18:30:00+01:00", "endsAt": "2099-01-20T21:30:00+01:00",
         "capacity": 1, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"},

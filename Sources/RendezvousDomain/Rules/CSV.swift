@@ -42,6 +42,7 @@ public enum CSV {
         var field = ""
         var inQuotes = false
         var line = 1
+        var quoteStartLine = 1
         var index = text.startIndex
         while index < text.endIndex {
             let character = text[index]
@@ -60,6 +61,7 @@ public enum CSV {
                 }
             } else if character == "\"" && field.isEmpty {
                 inQuotes = true
+                quoteStartLine = line
             } else if character == separator {
                 row.append(field)
                 field = ""
@@ -75,7 +77,7 @@ public enum CSV {
             }
             index = text.index(after: index)
         }
-        if inQuotes { throw ParseError.unterminatedQuote(line: line) }
+        if inQuotes { throw ParseError.unterminatedQuote(line: quoteStartLine) }
         if !field.isEmpty || !row.isEmpty {
             row.append(field)
             rows.append(row)
