@@ -17,7 +17,7 @@ def sign_in(server, browser):
 def test_sign_in_and_plan_a_series(server, browser):
     sign_in(server, browser)
     assert "Prochaines rencontres" in browser.page_source
-    browser.find_element(By.LINK_TEXT, "Planifier une série").click()
+    click_and_wait(browser, "a[href$='/series/new']")
     title = browser.find_element(By.NAME, "title")
     title.clear()
     title.send_keys("Rencontre trimestrielle")

@@ -1,20 +1,16 @@
 """Key flow: a first-timer registers on a phone, fixes a mistake, lands on their private page,
 and the next person is waitlisted and later offered the seat."""
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
 def click_and_wait(browser, selector):
-    """Clicks a submit button or link and waits until the next page has replaced this one."""
+    """Clicks a submit button or link and waits until the next page has replaced this one.
+    The click is dispatched from JavaScript: chromedriver's own click sometimes reports an error
+    when the navigation it caused has already begun."""
     page = browser.find_element(By.TAG_NAME, "html")
-    try:
-        browser.find_element(By.CSS_SELECTOR, selector).click()
-    except WebDriverException as error:
-        # chromedriver sometimes reports the click after the navigation it caused has begun.
-        if "does not belong to the document" not in str(error):
-            raise
+    browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, selector))
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 

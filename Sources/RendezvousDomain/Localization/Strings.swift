@@ -47,6 +47,7 @@ public enum Strings {
         "nav.language": "Language",
         "footer.text": "Rendezvous — open-source meetups for professional networks.",
         "footer.api": "API",
+        "footer.organizers": "Organisers: sign in",
         "home.title": "Meet your network, in person",
         "home.intro": "Quarterly evenings in cities around the world: a speaker, name badges, ice-breakers, and the people behind the profiles.",
         "home.chapters": "{count} chapters",
@@ -348,6 +349,7 @@ public enum Strings {
         "team.role": "Role",
         "team.title": "Team",
         "team.yourName": "Your name",
+        "org.speakersHint": "Start typing a name to pick a speaker from the directory, or type a new one.",
     ]
 
     static let french: [String: String] = [
@@ -358,6 +360,7 @@ public enum Strings {
         "nav.language": "Langue",
         "footer.text": "Rendezvous — des rencontres libres et ouvertes pour les réseaux professionnels.",
         "footer.api": "API",
+        "footer.organizers": "Organisateurs : connexion",
         "home.title": "Rencontrez votre réseau, en vrai",
         "home.intro": "Des soirées trimestrielles dans des villes du monde entier : un intervenant, des badges, des brise-glace, et les personnes derrière les profils.",
         "home.chapters": "{count} villes",
@@ -659,5 +662,6 @@ public enum Strings {
         "team.role": "Rôle",
         "team.title": "Équipe",
         "team.yourName": "Votre nom",
+        "org.speakersHint": "Commencez à taper un nom pour choisir un intervenant de l’annuaire, ou saisissez-en un nouveau.",
     ]
 }

@@ -174,6 +174,7 @@ struct OrganizerController {
             venues: try await venueOptions(chapter, selected: form.venueID, context: context),
             venueName: form.venueID.isEmpty ? form.venueName : "", venueAddress: form.venueID.isEmpty ? form.venueAddress : "",
             speakers: form.speakers.enumerated().map { .init(index: $0.offset + 1, name: $0.element.name, jobTitle: $0.element.jobTitle) },
+            directorySpeakers: try await persistence.directorySpeakers(for: chapter.id).map(\.name),
             agenda: form.agenda, agendaError: error("agenda"),
             statusOptions: [
                 .init(value: "draft", label: t("eventStatus.draft", context), selected: form.status != "published"),
@@ -192,6 +193,14 @@ struct OrganizerController {
     }
 
     func validate(_ form: EventForm, chapter: Chapter) async throws -> Result<EventInput.Valid, ValidationErrors> {
+        var form = form
+        // A speaker picked from the directory brings their job title along.
+        let directory = try await persistence.directorySpeakers(for: chapter.id)
+        for index in form.speakers.indices where form.speakers[index].jobTitle.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let known = directory.first(where: { $0.name == form.speakers[index].name.trimmingCharacters(in: .whitespaces) }) {
+                form.speakers[index].jobTitle = known.jobTitle
+            }
+        }
         let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.directoryVenues(for: chapter.id))
         switch input.validated() {
         case .success(let valid) where formErrors.isEmpty: return .success(valid)

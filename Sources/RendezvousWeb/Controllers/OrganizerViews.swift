@@ -44,6 +44,7 @@ struct EventFormPage {
     var venueName: String
     var venueAddress: String
     var speakers: [Speaker]
+    var directorySpeakers: [String]
     var agenda: String
     var agendaError: String?
     var statusOptions: [SelectField.Option]
