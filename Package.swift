@@ -45,12 +45,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian's cairo + pango (text shaping for every script) and libqrencode.
+        .systemLibrary(
+            name: "CCairoPango", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Print-ready name badges: PDF sheets and labels, PNG previews.
+        .target(
+            name: "RendezvousBadges",
+            dependencies: ["RendezvousDomain", "CCairoPango", "CQRencode"],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: routes, controllers, views, JSON API.
         .target(
             name: "RendezvousWeb",
             dependencies: [
                 "RendezvousDomain",
                 "RendezvousPersistence",
+                "RendezvousBadges",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -68,6 +81,7 @@ let package = Package(
             dependencies: [
                 "RendezvousDomain",
                 "RendezvousPersistence",
+                "RendezvousBadges",
                 "RendezvousWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -80,6 +94,11 @@ let package = Package(
         .executableTarget(
             name: "rendezvous",
             dependencies: ["RendezvousApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RendezvousBadgesTests",
+            dependencies: ["RendezvousBadges"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,296 @@
+import CCairoPango
+import CQRencode
+import Foundation
+
+/// Draws badges with cairo and pango: real shaping for every script (Latin, Greek, Cyrillic,
+/// Arabic and Hebrew right to left, Chinese, Japanese, Korean), text that shrinks, wraps and ends
+/// in an ellipsis instead of overflowing, and vector QR codes.
+public enum BadgeRenderer {
+    public struct RenderError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Writes every badge into one PDF at `path`, page by page: memory stays flat whatever the count.
+    /// `progress` is called after each page with the number of badges done.
+    public static func writePDF(
+        _ badges: [BadgeContent], layout: BadgeLayout, to path: String, title: String = "Badges",
+        progress: (Int) -> Void = { _ in }
+    ) throws {
+        let geometry = layout.geometry
+        guard let surface = cairo_pdf_surface_create(path, geometry.pageWidth, geometry.pageHeight) else {
+            throw RenderError(description: "cannot create \(path)")
+        }
+        defer { cairo_surface_destroy(surface) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, sanitize(title))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Rendezvous")
+        guard let cr = cairo_create(surface) else { throw RenderError(description: "cannot draw") }
+        defer { cairo_destroy(cr) }
+        var index = 0
+        if badges.isEmpty {
+            cairo_show_page(cr)
+        }
+        while index < badges.count {
+            let page = badges[index..<min(index + geometry.perPage, badges.count)]
+            autoreleasepoolIfNeeded {
+                for (slot, badge) in page.enumerated() {
+                    let origin = geometry.origin(slot)
+                    draw(badge, in: cr, x: origin.x, y: origin.y, width: geometry.badgeWidth, height: geometry.badgeHeight)
+                }
+                if geometry.cutMarks { drawCutMarks(cr, geometry) }
+                cairo_show_page(cr)
+            }
+            index += page.count
+            progress(index)
+        }
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw RenderError(description: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    /// One badge as a PNG, at `scale` pixels per point (2 gives a sharp preview on phones).
+    public static func png(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> Data {
+        let geometry = layout.geometry
+        let width = Int32((geometry.badgeWidth * scale).rounded(.up)), height = Int32((geometry.badgeHeight * scale).rounded(.up))
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height) else { throw RenderError(description: "cannot create image") }
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { throw RenderError(description: "cannot draw") }
+        cairo_scale(cr, scale, scale)
+        draw(badge, in: cr, x: 0, y: 0, width: geometry.badgeWidth, height: geometry.badgeHeight)
+        cairo_destroy(cr)
+        cairo_surface_flush(surface)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let status = cairo_surface_write_to_png(surface, path)
+        guard status == CAIRO_STATUS_SUCCESS else { throw RenderError(description: String(cString: cairo_status_to_string(status))) }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    @inline(__always) static func autoreleasepoolIfNeeded(_ body: () -> Void) { body() }
+
+    // MARK: Text
+
+    /// Control characters, bidirectional overrides and isolates, and line breaks never reach the
+    /// page: a name cannot reorder or push around what surrounds it.
+    public static func sanitize(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x0D, 0x09, 0x2028, 0x2029: scalars.append(" ")
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF, 0xFFF9...0xFFFB: continue
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Chinese is set in the Simplified Chinese face, named explicitly: left to fontconfig,
+    /// Han characters would take Japanese glyph shapes.
+    static func family(for text: String) -> String {
+        var han = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x3040...0x30FF, 0x31F0...0x31FF: return "Noto Sans CJK JP"
+            case 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F: return "Noto Sans CJK KR"
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF: han = true
+            default: continue
+            }
+        }
+        // Listed in order, so Arabic and Hebrew come from Noto too, not from whatever sans fontconfig prefers.
+        return han ? "Noto Sans CJK SC" : "Noto Sans,Noto Sans Arabic,Noto Sans Hebrew,Noto Sans CJK SC"
+    }
+
+    struct TextStyle {
+        var size: Double
+        var minSize: Double
+        var weight: PangoWeight = PANGO_WEIGHT_NORMAL
+        var italic = false
+        var maxLines: Int32 = 1
+        var color: (Double, Double, Double) = (0.1, 0.12, 0.14)
+        var alignRight = false
+    }
+
+    /// Lays out `text` within `width` (points): shrinks from `size` to `minSize` to fit, then wraps
+    /// up to `maxLines` and ends in an ellipsis. Returns the layout (caller draws and releases it).
+    static func layout(_ cr: OpaquePointer, _ text: String, width: Double, style: TextStyle) -> (OpaquePointer, height: Double) {
+        let layout = pango_cairo_create_layout(cr)!
+        let description = pango_font_description_new()!
+        defer { pango_font_description_free(description) }
+        pango_font_description_set_family(description, family(for: text))
+        pango_font_description_set_weight(description, style.weight)
+        if style.italic { pango_font_description_set_style(description, PANGO_STYLE_ITALIC) }
+        pango_layout_set_text(layout, text, -1)
+        pango_layout_set_auto_dir(layout, 1)
+        var size = style.size
+        while true {
+            pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+            pango_layout_set_font_description(layout, description)
+            var w: Int32 = 0, h: Int32 = 0
+            pango_layout_get_size(layout, &w, &h)
+            if Double(w) / Double(PANGO_SCALE) <= width || size <= style.minSize { break }
+            size = max(style.minSize, size * 0.92)
+        }
+        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
+        pango_layout_set_height(layout, -style.maxLines)
+        if style.alignRight { pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT) }
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return (layout, Double(h) / Double(PANGO_SCALE))
+    }
+
+    static func show(_ cr: OpaquePointer, _ layout: OpaquePointer, x: Double, y: Double, color: (Double, Double, Double)) {
+        cairo_set_source_rgb(cr, color.0, color.1, color.2)
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+        g_object_unref(UnsafeMutableRawPointer(layout))
+    }
+
+    // MARK: The badge
+
+    static func draw(_ badge: BadgeContent, in cr: OpaquePointer, x: Double, y: Double, width: Double, height: Double) {
+        let mm = BadgeLayout.pointsPerMillimetre
+        // Sizes follow the 90 × 55 mm reference, scaled to the badge.
+        let unit = min(width / (90 * mm), height / (55 * mm))
+        let pad = 4 * mm * unit
+        cairo_save(cr)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_clip(cr)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+
+        // The band: chapter and date, white on the chapter's colour.
+        let band = 9 * mm * unit
+        cairo_set_source_rgb(cr, badge.accent.red, badge.accent.green, badge.accent.blue)
+        cairo_rectangle(cr, x, y, width, band)
+        cairo_fill(cr)
+        let white = (1.0, 1.0, 1.0)
+        let bandText = 3.2 * mm * unit
+        let date = layout(cr, sanitize(badge.eventDate), width: width * 0.4, style: TextStyle(size: bandText * 0.9, minSize: bandText * 0.6, alignRight: true))
+        let chapter = layout(cr, sanitize(badge.chapterName), width: width - 2 * pad - width * 0.4 - pad,
+                             style: TextStyle(size: bandText, minSize: bandText * 0.6, weight: PANGO_WEIGHT_BOLD))
+        show(cr, chapter.0, x: x + pad, y: y + (band - chapter.height) / 2, color: white)
+        show(cr, date.0, x: x + width - pad - width * 0.4, y: y + (band - date.height) / 2, color: white)
+
+        // The QR code for contact exchange, bottom right.
+        var textWidth = width - 2 * pad
+        if let url = badge.contactURL {
+            let side = min(height - band - 2 * pad, 22 * mm * unit)
+            drawQR(cr, url, x: x + width - pad - side, y: y + height - pad - side, side: side)
+            textWidth -= side + pad
+        }
+
+        // The text column: first name large, then last name, job title and company, and the
+        // "ask me about" line at the bottom. If it does not all fit (long text, or a script whose
+        // fonts stand taller), everything shrinks a little; if that is not enough, the least
+        // important lines go first: "ask me about", then the company, then the job title.
+        let top = y + band + pad * 0.8
+        let available = y + height - pad - top
+        let gap = 0.6 * mm * unit
+        let ask = sanitize(badge.askMeAbout)
+        var blocks: [(text: String, style: TextStyle, atBottom: Bool)] = [
+            (sanitize(badge.firstName), TextStyle(size: 11 * mm * unit, minSize: 5 * mm * unit, weight: PANGO_WEIGHT_BOLD, color: (0.08, 0.09, 0.11)), false),
+            (sanitize(badge.lastName), TextStyle(size: 5.5 * mm * unit, minSize: 3.6 * mm * unit, weight: PANGO_WEIGHT_SEMIBOLD), false),
+            (sanitize(badge.jobTitle), TextStyle(size: 3.9 * mm * unit, minSize: 2.8 * mm * unit, maxLines: 2), false),
+            (sanitize(badge.company), TextStyle(size: 3.4 * mm * unit, minSize: 2.6 * mm * unit, color: (0.3, 0.33, 0.38)), false),
+            (ask.isEmpty ? "" : "\(sanitize(badge.askMeAboutLabel)) \(ask)",
+             TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accent.red, badge.accent.green, badge.accent.blue)), true),
+        ]
+        blocks.removeAll { $0.text.isEmpty }
+        // Drop order, least important first: the bottom line, then from the end of the stack.
+        let droppable = blocks.count > 2 ? Array((2..<blocks.count).reversed()) : []
+        search: for dropped in 0...droppable.count {
+            let kept = blocks.enumerated().filter { !droppable.prefix(dropped).contains($0.offset) }.map(\.element)
+            for factor in [1.0, 0.9, 0.8, 0.72] {
+                var laid: [(OpaquePointer, height: Double, style: TextStyle, atBottom: Bool)] = []
+                for block in kept {
+                    var style = block.style
+                    style.size *= factor
+                    style.minSize *= factor
+                    let result = layout(cr, block.text, width: textWidth, style: style)
+                    laid.append((result.0, result.height, style, block.atBottom))
+                }
+                let total = laid.map(\.height).reduce(0, +) + gap * Double(max(0, laid.count - 1))
+                let last = dropped == droppable.count && factor == 0.72
+                if total <= available + 0.5 || last {
+                    var cursor = top
+                    var bottomLine = y + height - pad
+                    for item in laid.reversed() where item.atBottom { bottomLine -= item.height }
+                    for item in laid {
+                        if item.atBottom {
+                            show(cr, item.0, x: x + pad, y: bottomLine, color: item.style.color)
+                        } else if cursor + item.height <= y + height - pad + 0.5 {
+                            show(cr, item.0, x: x + pad, y: cursor, color: item.style.color)
+                            cursor += item.height + gap
+                        } else {
+                            g_object_unref(UnsafeMutableRawPointer(item.0))
+                        }
+                    }
+                    break search
+                }
+                for item in laid { g_object_unref(UnsafeMutableRawPointer(item.0)) }
+            }
+        }
+        cairo_restore(cr)
+    }
+
+    static func drawQR(_ cr: OpaquePointer, _ text: String, x: Double, y: Double, side: Double) {
+        guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return }
+        defer { QRcode_free(code) }
+        let modules = Int(code.pointee.width)
+        let quiet = 2
+        let cell = side / Double(modules + 2 * quiet)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_rectangle(cr, x, y, side, side)
+        cairo_fill(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        let data = code.pointee.data!
+        for row in 0..<modules {
+            for column in 0..<modules where data[row * modules + column] & 1 == 1 {
+                cairo_rectangle(cr, x + Double(column + quiet) * cell, y + Double(row + quiet) * cell, cell, cell)
+            }
+        }
+        cairo_fill(cr)
+    }
+
+    static func drawCutMarks(_ cr: OpaquePointer, _ g: BadgeLayout.Geometry) {
+        let mm = BadgeLayout.pointsPerMillimetre
+        let left = g.origin(0).x, top = g.origin(0).y
+        let right = left + Double(g.columns) * g.badgeWidth, bottom = top + Double(g.rows) * g.badgeHeight
+        cairo_save(cr)
+        cairo_set_line_width(cr, 0.3)
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2)
+        let gap = 2 * mm, length = 5 * mm
+        if top >= gap + length && left >= gap + length {
+            // Classic crop marks in the margins, on every cutting line.
+            for column in 0...g.columns {
+                let cx = left + Double(column) * g.badgeWidth
+                cairo_move_to(cr, cx, top - gap); cairo_line_to(cr, cx, top - gap - length)
+                cairo_move_to(cr, cx, bottom + gap); cairo_line_to(cr, cx, bottom + gap + length)
+            }
+            for row in 0...g.rows {
+                let cy = top + Double(row) * g.badgeHeight
+                cairo_move_to(cr, left - gap, cy); cairo_line_to(cr, left - gap - length, cy)
+                cairo_move_to(cr, right + gap, cy); cairo_line_to(cr, right + gap + length, cy)
+            }
+            cairo_stroke(cr)
+        } else {
+            // No margin to hold them (4 × A6 fills A4): light dashed guides on the inner cutting lines.
+            var dashes = [2 * mm, 2 * mm]
+            cairo_set_dash(cr, &dashes, 2, 0)
+            cairo_set_source_rgb(cr, 0.7, 0.7, 0.7)
+            for column in 1..<g.columns {
+                let cx = left + Double(column) * g.badgeWidth
+                cairo_move_to(cr, cx, top); cairo_line_to(cr, cx, bottom)
+            }
+            for row in 1..<g.rows {
+                let cy = top + Double(row) * g.badgeHeight
+                cairo_move_to(cr, left, cy); cairo_line_to(cr, right, cy)
+            }
+            cairo_stroke(cr)
+        }
+        cairo_restore(cr)
+    }
+}
