@@ -8,9 +8,10 @@ BIN = .build/$(CONFIG)/rendezvous
 PYTHON = .build/venv/bin/python
 export DATABASE_URL ?= sqlite://./data/rendezvous.sqlite
 
-RUN_PACKAGES = tzdata ca-certificates
-TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver
-BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3
+# Building needs cairo, pango and qrencode headers; badges need the Noto fonts for every script.
+RUN_PACKAGES = tzdata ca-certificates pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk
+TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver poppler-utils zbar-tools
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 time
 
 .PHONY: help run build test bench deps deps-test deps-bench migrate demo openapi clean
 

@@ -67,3 +67,12 @@ rm -rf "$SQLITE_DIR"
 if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   PG_TEST_PORT=55433 scripts/with-postgres.sh bash -c "$(declare -f wrk_run bench_database); BIN=$BIN PORT=$PORT CONNECTIONS=$CONNECTIONS DURATION=$DURATION RUSH=$RUSH; bench_database PostgreSQL \"\$TEST_POSTGRES_URL\""
 fi
+
+echo "== Badges (release build, one process per run)"
+for count in 1000 4000; do
+  /usr/bin/time -f "%e %M" -o /tmp/rendezvous-badge-time $BIN badges --sample $count --layout a4-8 -o /tmp/rendezvous-bench-badges.pdf 2>/dev/null
+  read -r seconds kilobytes < /tmp/rendezvous-badge-time
+  size=$(stat -c %s /tmp/rendezvous-bench-badges.pdf)
+  printf "  %5d badges (A4, 8 a page): %5.2f s, peak memory %d MB, PDF %d KB\n" "$count" "$seconds" "$((kilobytes / 1024))" "$((size / 1024))"
+done
+rm -f /tmp/rendezvous-bench-badges.pdf /tmp/rendezvous-badge-time

@@ -21,5 +21,6 @@ enum AllMigrations {
         AddRegistrationOrganizerFields(),
         CreateChapterApplications(),
         AddVenueDirectoryFields(),
+        AddContactTokens(),
     ]
 }

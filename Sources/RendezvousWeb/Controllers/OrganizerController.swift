@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOPosix
+import RendezvousBadges
 import RendezvousDomain
 import RendezvousPersistence
 
@@ -38,6 +41,8 @@ struct OrganizerController {
             (.get, "/organize/events/:id/attendees.csv", exportCSV),
             (.get, "/organize/events/:id/import", importForm),
             (.post, "/organize/events/:id/import", importCSV),
+            (.get, "/organize/events/:id/badges", badgesForm),
+            (.get, "/organize/events/:id/badges.pdf", badgesPDF),
         ]
     }
 
@@ -342,7 +347,7 @@ struct OrganizerController {
             chrome: try chrome(detail.event.title, context, path: "/organize/events/\(id)"), csrf: session.csrfToken,
             title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: "/organize/\(detail.chapter.slug)",
             publicURL: SiteRoute.event(id).path, editURL: "/organize/events/\(id)/edit", exportURL: "/organize/events/\(id)/attendees.csv",
-            importURL: "/organize/events/\(id)/import",
+            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges",
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
             availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
@@ -653,5 +658,46 @@ struct OrganizerController {
             entries: entries.map { .init(when: "\(f.shortDate($0.createdAt)) \(f.time($0.createdAt))", who: $0.userName,
                                          action: Strings.table(context.language)["audit.\($0.action)"] ?? $0.action, subject: $0.subject) })
         return html(page, "audit", context)
+    }
+
+    // MARK: Badges
+
+    @Sendable func badgesForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let people = try await persistence.attendees(of: detail.event.id).filter { $0.registration.status.isActive }
+            .sorted { ($0.registration.profile.lastName.lowercased(), $0.registration.profile.firstName.lowercased()) < ($1.registration.profile.lastName.lowercased(), $1.registration.profile.firstName.lowercased()) }
+        let page = BadgesPage(
+            chrome: try chrome(t("badges.title", context), context, path: "/organize/events/\(detail.event.id)/badges"),
+            title: detail.event.title, eventURL: "/organize/events/\(detail.event.id)", pdfURL: "/organize/events/\(detail.event.id)/badges.pdf",
+            layouts: BadgeLayout.allCases.map { .init(value: $0.rawValue, label: $0.title, selected: $0 == .a4Eight) },
+            includes: [.init(value: BadgeSelection.confirmed.rawValue, label: t("badges.confirmed", context), selected: true),
+                       .init(value: BadgeSelection.holdingSeats.rawValue, label: t("badges.holdingSeats", context), selected: false),
+                       .init(value: BadgeSelection.selection.rawValue, label: t("badges.selectionOnly", context), selected: false)],
+            people: people.map { .init(id: $0.registration.id.description, name: "\($0.registration.profile.firstName) \($0.registration.profile.lastName)",
+                                       status: statusLabel($0.registration.status, context)) })
+        return html(page, "badges", context)
+    }
+
+    /// One PDF of the chosen people in the chosen layout, drawn off the event loop into a
+    /// temporary file page by page.
+    @Sendable func badgesPDF(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let query = request.uri.queryParameters
+        guard let layout = BadgeLayout(rawValue: query.get("layout").map { String($0) } ?? BadgeLayout.a4Eight.rawValue),
+              let selection = BadgeSelection(rawValue: query.get("include").map { String($0) } ?? BadgeSelection.confirmed.rawValue) else {
+            throw AppError.badRequest(detail: nil)
+        }
+        let ids = Set(query.getAll("ids").compactMap { Registration.ID(string: String($0)) })
+        let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
+        let badges = try await builder.badges(for: detail.event.id, selection: selection, ids: ids)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badges-\(UUID().uuidString).pdf").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let title = "\(detail.chapter.name) · \(detail.event.title)"
+        try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.writePDF(badges, layout: layout, to: path, title: title) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try await log(context, chapter: detail.chapter.id, "badges.printed", "\(detail.event.title): \(badges.count) (\(layout.rawValue))")
+        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"badges-\(layout.rawValue).pdf\"",
+                                               .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

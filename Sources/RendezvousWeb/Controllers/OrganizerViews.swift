@@ -80,6 +80,7 @@ struct OrganizerEventPage {
     var editURL: String
     var exportURL: String
     var importURL: String
+    var badgesURL: String
     var date: String
     var statusLabel: String
     var status: String

@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOPosix
+import RendezvousBadges
 import RendezvousDomain
 import RendezvousPersistence
 
@@ -31,6 +34,9 @@ struct RegistrationPagesController {
 
     func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
         router.get(SiteRoute.Pattern.manage, use: manage)
+        router.get("/manage/:token/badge.png", use: badgePreview)
+        router.get("/c/:token", use: contactCard)
+        router.get("/c/:token/vcard", use: contactVCard)
         writes.post(SiteRoute.Pattern.register, use: register)
         writes.post(SiteRoute.Pattern.manageAction, use: manageAction)
     }
@@ -137,7 +143,7 @@ struct RegistrationPagesController {
             }
         }
         let noticeKeys = ["cancelled": "manage.cancelledNotice", "accepted": "manage.acceptedNotice",
-                          "declined": "manage.declinedNotice", "saved": "manage.saved"]
+                          "declined": "manage.declinedNotice", "saved": "manage.saved", "renewed": "badges.renewed"]
         let profile = registration.profile
         let shownInput = input ?? RegistrationInput(
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
@@ -155,6 +161,8 @@ struct RegistrationPagesController {
             statusText: statusText,
             statusClass: statusClass,
             actions: actions,
+            badgeURL: effectiveStatus.isActive ? "/manage/\(token)/badge.png" : nil,
+            renewURL: effectiveStatus.isActive ? SiteRoute.manageAction(token: token, action: .contact).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
                 action: SiteRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
@@ -183,6 +191,9 @@ struct RegistrationPagesController {
             case .decline:
                 _ = try await persistence.decline(registration.id, token: token, now: now)
                 done = "declined"
+            case .contact:
+                _ = try await persistence.renewContactToken(of: registration.id)
+                done = "renewed"
             case .profile:
                 let input = try await Self.decodeForm(request, context: context).input
                 switch input.validated() {
@@ -206,5 +217,87 @@ struct RegistrationPagesController {
         }
         services.eventChanged(registration.eventID)
         return Response.redirect(to: SiteRoute.manage(token: token).path + "?done=\(done)", type: .normal)
+    }
+
+    // MARK: Badge preview and contact card
+
+    @Sendable func badgePreview(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let registration = try await services.persistence.registration(manageToken: token), registration.status.isActive,
+              let detail = try await services.persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        let builder = BadgeBuilder(persistence: services.persistence, baseURL: services.configuration.baseURL)
+        let contact = try await services.persistence.contactToken(of: registration.id)
+        let content = builder.content(registration.profile, detail: detail, contactToken: contact)
+        let png = try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.png(content) }
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    func card(_ context: AppRequestContext) async throws -> (ContactCard, EventDetail) {
+        let token = try context.parameters.require("token")
+        guard let card = try await services.persistence.contactCard(token: token), card.status.isActive,
+              let detail = try await services.persistence.eventDetail(id: card.eventID) else { throw AppError.notFound }
+        return (card, detail)
+    }
+
+    /// What the badge's QR code opens: the name and role printed on the badge, and the LinkedIn
+    /// profile only if the attendee chose to share it.
+    @Sendable func contactCard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (card, detail) = try await card(context)
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        let p = card.profile
+        let page = ContactPage(
+            chrome: Chrome(title: "\(p.firstName) \(p.lastName)", language: language, path: request.uri.path),
+            eventTitle: detail.event.title, chapterName: detail.chapter.name, name: "\(p.firstName) \(p.lastName)",
+            role: [p.jobTitle, p.company].filter { !$0.isEmpty }.joined(separator: " · ").nilIfEmpty,
+            askMeAbout: p.consents.profileSharing ? p.askMeAbout.nilIfEmpty : nil,
+            linkedin: p.consents.profileSharing ? p.linkedinURL.nilIfEmpty : nil,
+            vcardURL: request.uri.path + "/vcard")
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "contact"), language: language)
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.xRobotsTag] = "noindex"
+        return response
+    }
+
+    @Sendable func contactVCard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (card, detail) = try await card(context)
+        let vcard = VCard.make(card.profile, note: "\(detail.event.title) · \(detail.chapter.name)")
+        return Response(status: .ok, headers: [.contentType: "text/vcard; charset=utf-8", .contentDisposition: "attachment; filename=\"contact.vcf\"",
+                                               .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: vcard)))
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// vCard 4.0 (RFC 6350): every value escaped, so nothing an attendee typed adds a property.
+enum VCard {
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "\\": result += "\\\\"
+            case ",": result += "\\,"
+            case ";": result += "\\;"
+            case "\n", "\r\n", "\r": result += "\\n"
+            default:
+                if character.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) { result.append(character) }
+            }
+        }
+        return result
+    }
+
+    static func make(_ profile: AttendeeProfile, note: String) -> String {
+        var lines = ["BEGIN:VCARD", "VERSION:4.0",
+                     "FN:\(escape("\(profile.firstName) \(profile.lastName)"))",
+                     "N:\(escape(profile.lastName));\(escape(profile.firstName));;;"]
+        if !profile.jobTitle.isEmpty { lines.append("TITLE:\(escape(profile.jobTitle))") }
+        if !profile.company.isEmpty { lines.append("ORG:\(escape(profile.company))") }
+        if profile.consents.profileSharing, !profile.linkedinURL.isEmpty { lines.append("URL:\(escape(profile.linkedinURL))") }
+        lines.append("NOTE:\(escape(note))")
+        lines.append("END:VCARD")
+        return lines.joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -6,4 +6,5 @@ extension HTTPField.Name {
     static let xManageToken = Self("X-Manage-Token")!
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xRobotsTag = Self("X-Robots-Tag")!
 }

@@ -14,6 +14,8 @@ enum SiteRoute {
 
     enum ManageAction: String, CaseIterable {
         case cancel, accept, decline, profile
+        /// Renews the contact token behind the badge's QR code.
+        case contact
     }
 
     static let stylesheetVersion = "3"

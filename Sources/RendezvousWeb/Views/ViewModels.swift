@@ -172,5 +172,29 @@ struct ManagePage {
     var statusText: String
     var statusClass: String
     var actions: [Action]
+    var badgeURL: String?
+    var renewURL: String?
     var form: ProfileForm?
+}
+
+struct ContactPage {
+    var chrome: Chrome
+    var eventTitle: String
+    var chapterName: String
+    var name: String
+    var role: String?
+    var askMeAbout: String?
+    var linkedin: String?
+    var vcardURL: String
+}
+
+struct BadgesPage {
+    struct Person { var id: String; var name: String; var status: String }
+    var chrome: Chrome
+    var title: String
+    var eventURL: String
+    var pdfURL: String
+    var layouts: [SelectField.Option]
+    var includes: [SelectField.Option]
+    var people: [Person]
 }

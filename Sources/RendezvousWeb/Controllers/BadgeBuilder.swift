@@ -1,0 +1,54 @@
+import Foundation
+import RendezvousBadges
+import RendezvousDomain
+import RendezvousPersistence
+
+/// Who gets a badge in a print run.
+public enum BadgeSelection: String, CaseIterable, Sendable {
+    /// Confirmed attendees.
+    case confirmed
+    /// Confirmed, plus those holding a waitlist offer.
+    case holdingSeats = "seats"
+    /// Only the registrations listed by id.
+    case selection
+}
+
+/// Turns registrations into badge contents: the chapter's name and colour, the date in the
+/// chapter's language and zone, and the contact-card address for the QR code.
+public struct BadgeBuilder: Sendable {
+    public let persistence: Persistence
+    public let baseURL: String
+
+    public init(persistence: Persistence, baseURL: String) {
+        self.persistence = persistence
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    public func contactURL(_ token: String) -> String { "\(baseURL)/c/\(token)" }
+
+    public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?) -> BadgeContent {
+        let language = detail.chapter.locale
+        let formatter = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
+        return BadgeContent(
+            firstName: profile.firstName, lastName: profile.lastName, jobTitle: profile.jobTitle, company: profile.company,
+            askMeAbout: profile.askMeAbout, chapterName: detail.chapter.name, eventDate: formatter.shortDate(detail.event.startsAt),
+            askMeAboutLabel: Strings.text("form.askMeAbout", language), accent: BadgeContent.accent(for: detail.chapter.slug),
+            contactURL: contactToken.map(contactURL))
+    }
+
+    /// The badges of an event, sorted by last name then first name (the order people queue in at the door).
+    public func badges(for event: Event.ID, selection: BadgeSelection, ids: Set<Registration.ID> = []) async throws -> [BadgeContent] {
+        guard let detail = try await persistence.eventDetail(id: event) else { return [] }
+        let tokens = try await persistence.contactTokens(of: event)
+        let registrations = try await persistence.registrations(of: event).filter { registration in
+            switch selection {
+            case .confirmed: registration.status == .confirmed
+            case .holdingSeats: registration.status.holdsSeat
+            case .selection: ids.contains(registration.id) && registration.status.isActive
+            }
+        }.sorted {
+            ($0.profile.lastName.lowercased(), $0.profile.firstName.lowercased()) < ($1.profile.lastName.lowercased(), $1.profile.firstName.lowercased())
+        }
+        return registrations.map { content($0.profile, detail: detail, contactToken: tokens[$0.id]) }
+    }
+}
