@@ -360,7 +360,7 @@ public enum Strings {
         "badges.selectionOnly": "Only the people ticked below",
         "badges.download": "Download the PDF",
         "badges.yours": "Your badge",
-        "badges.previewHint": "This is how your badge will look. Fix your job title or “ask me about” line above before the evening.",
+        "badges.previewHint": "This is how your badge will look. Fix your job title or “ask me about” line below before the evening.",
         "badges.previewAlt": "Preview of your name badge",
         "badges.renew": "Renew my badge's QR code",
         "badges.renewHint": "The QR code on your badge opens your contact card. Renewing it makes old printouts and photos of your badge open nothing.",
