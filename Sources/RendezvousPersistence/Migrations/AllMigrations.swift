@@ -22,5 +22,6 @@ enum AllMigrations {
         CreateChapterApplications(),
         AddVenueDirectoryFields(),
         AddContactTokens(),
+        AddCheckIn(),
     ]
 }

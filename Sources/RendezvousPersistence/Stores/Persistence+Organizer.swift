@@ -8,6 +8,8 @@ public struct AttendeeRecord: Sendable, Equatable {
     public var note: String
     public var source: String
     public var waitlistPosition: Int?
+    public var checkedInAt: Date? = nil
+    public var walkIn = false
 }
 
 extension Persistence {
@@ -39,15 +41,16 @@ extension Persistence {
 
     /// Every registration of an event with organiser fields; waitlist positions in queue order.
     public func attendees(of event: Event.ID) async throws -> [AttendeeRecord] {
-        struct Extra: Decodable { var organizerNote: String; var source: String }
+        struct Extra: Decodable { var organizerNote: String; var source: String; var checkedInAt: Date?; var walkIn: Bool }
         let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns), r.organizer_note, r.source FROM registrations r
+            SELECT \(unsafeRaw: RegistrationRow.columns), r.organizer_note, r.source, r.checked_in_at, r.walk_in FROM registrations r
             WHERE r.event_id = \(bind: event.uuid) ORDER BY r.created_at, r.queue_number
             """).all()
         var records = try rows.map { row in
             let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration
             let extra = try row.decode(model: Extra.self, keyDecodingStrategy: .convertFromSnakeCase)
-            return AttendeeRecord(registration: registration, note: extra.organizerNote, source: extra.source, waitlistPosition: nil)
+            return AttendeeRecord(registration: registration, note: extra.organizerNote, source: extra.source, waitlistPosition: nil,
+                                  checkedInAt: extra.checkedInAt, walkIn: extra.walkIn)
         }
         let waiting = records.indices.filter { records[$0].registration.status == .waitlisted }
             .sorted { (records[$0].registration.queueNumber ?? 0) < (records[$1].registration.queueNumber ?? 0) }

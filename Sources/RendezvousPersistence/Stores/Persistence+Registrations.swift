@@ -129,7 +129,7 @@ extension Persistence {
         var builder = sql.insert(into: "registrations").columns(
             "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
             "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
-            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token")
+            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token")
         for registration in registrations {
             let profile = registration.profile
             builder = builder.values([
@@ -137,7 +137,7 @@ extension Persistence {
                 profile.normalizedEmail, profile.jobTitle, profile.company, profile.linkedinURL, profile.askMeAbout,
                 profile.consents.attendeeList, profile.consents.profileSharing, registration.status.rawValue,
                 registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
-                registration.updatedAt, Secret.token(),
+                registration.updatedAt, Secret.token(), Secret.token(),
             ] as [any Encodable & Sendable])
         }
         try await builder.run()

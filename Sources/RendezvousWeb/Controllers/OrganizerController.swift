@@ -132,6 +132,9 @@ struct OrganizerController {
         let now = now()
         let events = try await persistence.allEvents(of: chapter.id, now: now)
         let recent = try await persistence.recentRegistrations(of: chapter.id, limit: 10)
+        let attendance = try await persistence.attendance(of: chapter.id, now: now)
+        let rates = attendance.compactMap(\.noShowRate)
+        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let base = "/organize/\(chapter.slug)"
         let page = DashboardPage(
@@ -144,7 +147,12 @@ struct OrganizerController {
                 .init(label: t("org.publicPage", context), url: SiteRoute.chapter(slug: chapter.slug).path),
             ],
             upcoming: events.filter { $0.event.endsAt > now }.map { eventRow($0, chapter: chapter, context: context) },
-            past: events.filter { $0.event.endsAt <= now }.map { eventRow($0, chapter: chapter, context: context) },
+            past: attendance.map { item in
+                .init(title: item.title, url: "/organize/events/\(item.eventID)", date: f.shortDate(item.startsAt), expected: item.expected,
+                      came: item.noShowRate == nil ? "—" : "\(item.came)" + (item.walkIns > 0 ? " (+\(item.walkIns))" : ""),
+                      noShow: item.noShowRate.map(percent) ?? "—")
+            },
+            noShowAverage: rates.isEmpty ? nil : t("org.noShowAverage", context, ["rate": percent(rates.reduce(0, +) / Double(rates.count))]),
             recent: recent.map { item in
                 .init(name: "\(item.registration.profile.firstName) \(item.registration.profile.lastName)", event: item.eventTitle,
                       status: item.registration.status.rawValue, statusLabel: statusLabel(item.registration.status, context),
@@ -328,7 +336,14 @@ struct OrganizerController {
         let shown = all.filter { record in
             let p = record.registration.profile
             let haystack = Self.folded([p.firstName, p.lastName, p.email, p.company, p.jobTitle].joined(separator: " "))
-            return terms.allSatisfy { haystack.contains($0) } && (filter.isEmpty || record.registration.status.rawValue == filter)
+            let matchesFilter: Bool
+            switch filter {
+            case "": matchesFilter = true
+            case "came": matchesFilter = record.checkedInAt != nil
+            case "noshow": matchesFilter = record.registration.status == .confirmed && record.checkedInAt == nil
+            default: matchesFilter = record.registration.status.rawValue == filter
+            }
+            return terms.allSatisfy { haystack.contains($0) } && matchesFilter
         }
         let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
                        "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
@@ -347,7 +362,7 @@ struct OrganizerController {
             chrome: try chrome(detail.event.title, context, path: "/organize/events/\(id)"), csrf: session.csrfToken,
             title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: "/organize/\(detail.chapter.slug)",
             publicURL: SiteRoute.event(id).path, editURL: "/organize/events/\(id)/edit", exportURL: "/organize/events/\(id)/attendees.csv",
-            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges",
+            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges", doorURL: "/door/\(id)",
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
             availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
@@ -357,7 +372,9 @@ struct OrganizerController {
             duplicateDate: EventForm.localDay(detail.event.startsAt.addingTimeInterval(91 * 86400), detail.chapter.zone),
             query: query,
             filters: [OrganizerEventPage.Filter(value: "", label: t("org.allStatuses", context), selected: filter.isEmpty)]
-                + RegistrationStatus.allCases.map { .init(value: $0.rawValue, label: statusLabel($0, context), selected: filter == $0.rawValue) },
+                + RegistrationStatus.allCases.map { .init(value: $0.rawValue, label: statusLabel($0, context), selected: filter == $0.rawValue) }
+                + [.init(value: "came", label: t("org.came", context), selected: filter == "came"),
+                   .init(value: "noshow", label: t("org.noShow", context), selected: filter == "noshow")],
             attendees: shown.map { record in
                 let r = record.registration
                 let base = "/organize/events/\(id)/attendees/\(r.id)"
@@ -365,7 +382,8 @@ struct OrganizerController {
                     id: r.id.description, name: "\(r.profile.firstName) \(r.profile.lastName)", email: r.profile.email,
                     role: presenter.role(jobTitle: r.profile.jobTitle, company: r.profile.company), status: r.status.rawValue,
                     statusLabel: statusLabel(r.status, context), position: record.waitlistPosition, note: record.note,
-                    source: t("source.\(record.source)", context), canCancel: r.status.isActive,
+                    source: t("source.\(record.source)", context),
+                    arrived: record.checkedInAt.map { t("org.checkedIn", context, ["time": f.time($0)]) }, canCancel: r.status.isActive,
                     canPromote: r.status == .waitlisted || r.status == .offered,
                     cancelURL: "\(base)/cancel", promoteURL: "\(base)/promote", noteURL: "\(base)/note")
             },

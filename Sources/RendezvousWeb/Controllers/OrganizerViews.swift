@@ -20,13 +20,15 @@ struct DashboardPage {
         var waitlist: Int
     }
     struct RecentRow { var name: String; var event: String; var status: String; var statusLabel: String; var when: String }
+    struct PastRow { var title: String; var url: String; var date: String; var expected: Int; var came: String; var noShow: String }
     struct Link { var label: String; var url: String }
 
     var chrome: Chrome
     var name: String
     var links: [Link]
     var upcoming: [EventRow]
-    var past: [EventRow]
+    var past: [PastRow]
+    var noShowAverage: String?
     var recent: [RecentRow]
 }
 
@@ -62,6 +64,7 @@ struct OrganizerEventPage {
         var position: Int?
         var note: String
         var source: String
+        var arrived: String?
         var canCancel: Bool
         var canPromote: Bool
         var cancelURL: String
@@ -81,6 +84,7 @@ struct OrganizerEventPage {
     var exportURL: String
     var importURL: String
     var badgesURL: String
+    var doorURL: String
     var date: String
     var statusLabel: String
     var status: String

@@ -35,6 +35,7 @@ struct RegistrationPagesController {
     func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
         router.get(SiteRoute.Pattern.manage, use: manage)
         router.get("/manage/:token/badge.png", use: badgePreview)
+        router.get("/manage/:token/ticket.svg", use: ticketCode)
         router.get("/c/:token", use: contactCard)
         router.get("/c/:token/vcard", use: contactVCard)
         writes.post(SiteRoute.Pattern.register, use: register)
@@ -161,6 +162,7 @@ struct RegistrationPagesController {
             statusText: statusText,
             statusClass: statusClass,
             actions: actions,
+            ticketURL: effectiveStatus == .confirmed ? "/manage/\(token)/ticket.svg" : nil,
             badgeURL: effectiveStatus.isActive ? "/manage/\(token)/badge.png" : nil,
             renewURL: effectiveStatus.isActive ? SiteRoute.manageAction(token: token, action: .contact).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
@@ -217,6 +219,16 @@ struct RegistrationPagesController {
         }
         services.eventChanged(registration.eventID)
         return Response.redirect(to: SiteRoute.manage(token: token).path + "?done=\(done)", type: .normal)
+    }
+
+    /// The ticket as a QR code: the ticket's address, which door staff can open with any camera.
+    /// Only a confirmed registration has one.
+    @Sendable func ticketCode(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let registration = try await services.persistence.registration(manageToken: token), registration.status == .confirmed,
+              let ticket = try await services.persistence.ticketToken(of: registration.id),
+              let svg = QRCode.svg(services.configuration.baseURL + "/t/" + ticket) else { throw AppError.notFound }
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
     // MARK: Badge preview and contact card

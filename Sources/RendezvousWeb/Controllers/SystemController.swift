@@ -15,6 +15,7 @@ struct SystemController {
         assets = [
             "app.css": (try load("Public/app.css"), "text/css; charset=utf-8"),
             "app.js": (try load("Public/app.js"), "text/javascript; charset=utf-8"),
+            "door.js": (try load("Public/door.js"), "text/javascript; charset=utf-8"),
         ]
         openAPI = try load("openapi.json")
     }

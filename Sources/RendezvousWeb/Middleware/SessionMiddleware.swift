@@ -37,6 +37,11 @@ struct CSRFMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
         guard let session = context.session else { throw AppError.unauthorized }
+        // Scripts send the token in a header; forms in the `_csrf` field.
+        if let header = request.headers[.xCSRFToken] {
+            guard constantTimeEqual(header, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
+            return try await next(request, context)
+        }
         var request = request
         let body = try await request.body.collect(upTo: 2 * 1024 * 1024)
         request.body = .init(buffer: body)

@@ -7,4 +7,5 @@ extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xRobotsTag = Self("X-Robots-Tag")!
+    static let xCSRFToken = Self("X-CSRF-Token")!
 }

@@ -172,6 +172,7 @@ struct ManagePage {
     var statusText: String
     var statusClass: String
     var actions: [Action]
+    var ticketURL: String?
     var badgeURL: String?
     var renewURL: String?
     var form: ProfileForm?

@@ -1,0 +1,328 @@
+import Crypto
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+/// One person on the door list.
+public struct DoorAttendee: Sendable, Equatable, Codable {
+    public var id: String
+    public var firstName: String
+    public var lastName: String
+    public var jobTitle: String
+    public var company: String
+    public var status: String
+    public var walkIn: Bool
+    public var checkedInAt: Date?
+    public var checkedInBy: String?
+    /// SHA-256 of the ticket secret: a door device can recognise a scanned ticket offline
+    /// without holding the tickets themselves.
+    public var ticketHash: String
+}
+
+public enum CheckInResult: String, Sendable, Codable {
+    /// Welcome: admitted now.
+    case admitted
+    /// Already admitted (when and by whom is in the outcome).
+    case already
+    /// Cancelled, waitlisted or an expired offer: no valid ticket.
+    case notConfirmed
+    /// No such ticket or person.
+    case unknown
+    /// A valid ticket, for another event.
+    case otherEvent
+    /// The admission was undone.
+    case undone
+}
+
+public struct CheckInOutcome: Sendable, Equatable, Codable {
+    public var result: CheckInResult
+    public var registrationID: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var status: String?
+    public var checkedInAt: Date?
+    public var checkedInBy: String?
+    /// Two devices admitted the same person while offline.
+    public var conflict: Bool
+
+    public init(result: CheckInResult, registrationID: String?, firstName: String?, lastName: String?, status: String?,
+                checkedInAt: Date?, checkedInBy: String?, conflict: Bool) {
+        self.result = result
+        self.registrationID = registrationID
+        self.firstName = firstName
+        self.lastName = lastName
+        self.status = status
+        self.checkedInAt = checkedInAt
+        self.checkedInBy = checkedInBy
+        self.conflict = conflict
+    }
+}
+
+public struct DoorState: Sendable, Equatable, Codable {
+    public struct Admission: Sendable, Equatable, Codable {
+        public var id: String
+        public var at: Date
+        public var by: String
+    }
+    public struct Conflict: Sendable, Equatable, Codable {
+        public var name: String
+        public var device: String
+        public var by: String
+        public var at: Date
+    }
+    public var checkedIn: Int
+    public var expected: Int
+    public var walkIns: Int
+    public var capacity: Int
+    /// Changes when someone joins the list (a walk-in on another device): devices reload it.
+    public var listVersion: Int
+    public var admissions: [Admission]
+    public var conflicts: [Conflict]
+}
+
+/// How many came to a past event.
+public struct Attendance: Sendable, Equatable {
+    public var eventID: Event.ID
+    public var title: String
+    public var startsAt: Date
+    public var expected: Int
+    public var came: Int
+    public var walkIns: Int
+    /// Expected people who did not come, as a share of those expected; nil before anyone checked in.
+    public var noShowRate: Double? { came == 0 && walkIns == 0 ? nil : expected == 0 ? 0 : Double(max(0, expected - (came - walkIns))) / Double(expected) }
+}
+
+extension Persistence {
+    static func ticketHash(_ token: String) -> String { hash(token) }
+
+    private struct DoorRow: Decodable {
+        var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: String
+        var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String?; var ticketToken: String; var eventId: UUID
+    }
+
+    private static let doorColumns = "r.id, r.first_name, r.last_name, r.job_title, r.company, r.status, r.walk_in, r.checked_in_at, r.checked_in_by, r.ticket_token, r.event_id"
+
+    /// Everyone the door may meet: confirmed and walk-ins, plus waitlisted and cancelled people so a
+    /// scan of their ticket can say why it does not admit.
+    public func doorList(of event: Event.ID) async throws -> [DoorAttendee] {
+        try await ensureTickets(of: event)
+        return try await sql.raw("""
+            SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.event_id = \(bind: event.uuid)
+            ORDER BY r.last_name, r.first_name
+            """).rows(DoorRow.self).map {
+                DoorAttendee(id: $0.id.uuidString.lowercased(), firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle,
+                             company: $0.company, status: $0.status, walkIn: $0.walkIn, checkedInAt: $0.checkedInAt, checkedInBy: $0.checkedInBy,
+                             ticketHash: Self.ticketHash($0.ticketToken))
+            }
+    }
+
+    /// Registrations made before tickets existed get one.
+    func ensureTickets(of event: Event.ID) async throws {
+        struct Row: Decodable { var id: UUID }
+        for row in try await sql.raw("SELECT id FROM registrations WHERE event_id = \(bind: event.uuid) AND ticket_token = ''").rows(Row.self) {
+            try await sql.raw("UPDATE registrations SET ticket_token = \(bind: Secret.token()) WHERE id = \(bind: row.id) AND ticket_token = ''").run()
+        }
+    }
+
+    public func ticketToken(of registration: Registration.ID) async throws -> String? {
+        guard let event = try await self.registration(id: registration)?.eventID else { return nil }
+        try await ensureTickets(of: event)
+        struct Row: Decodable { var ticketToken: String }
+        return try await sql.raw("SELECT ticket_token FROM registrations WHERE id = \(bind: registration.uuid)").row(Row.self)?.ticketToken
+    }
+
+    /// The registration a ticket belongs to, whatever its status.
+    public func ticket(_ token: String) async throws -> Registration? {
+        guard token.count >= 22, token.count <= 100 else { return nil }
+        return try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.ticket_token = \(bind: token)")
+            .row(RegistrationRow.self)?.registration
+    }
+
+    public enum CheckInTarget: Sendable {
+        case registration(Registration.ID)
+        case ticket(String)
+    }
+
+    /// Admits one person, exactly once: one conditional UPDATE decides, whatever the number of
+    /// devices; a retried request (same nonce) returns the first answer and changes nothing.
+    public func checkIn(
+        event: Event.ID, target: CheckInTarget, nonce: String, device: String, by: String, happenedAt: Date, offline: Bool, now: Date
+    ) async throws -> CheckInOutcome {
+        guard capacityGuard else { return try await checkInWithoutGuard(event: event, target: target, by: by, now: now) }
+        do {
+            return try await write { sql in
+                if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+                let row: DoorRow?
+                switch target {
+                case .registration(let id):
+                    row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: id.uuid)").row(DoorRow.self)
+                case .ticket(let token):
+                    row = token.count < 22 || token.count > 100 ? nil
+                        : try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.ticket_token = \(bind: token)").row(DoorRow.self)
+                }
+                var outcome = CheckInOutcome(result: .unknown, registrationID: nil, firstName: nil, lastName: nil, status: nil,
+                                             checkedInAt: nil, checkedInBy: nil, conflict: false)
+                if let row {
+                    outcome.registrationID = row.id.uuidString.lowercased()
+                    outcome.firstName = row.firstName
+                    outcome.lastName = row.lastName
+                    outcome.status = row.status
+                    if row.eventId != event.uuid {
+                        outcome.result = .otherEvent
+                        if case .registration = target { outcome = CheckInOutcome(result: .unknown, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false) }
+                    } else if row.status != RegistrationStatus.confirmed.rawValue {
+                        outcome.result = .notConfirmed
+                    } else {
+                        let at = min(happenedAt, now)
+                        let admitted = try await sql.raw("""
+                            UPDATE registrations SET checked_in_at = \(bind: at), checked_in_by = \(bind: by)
+                            WHERE id = \(bind: row.id) AND status = 'confirmed' AND checked_in_at IS NULL
+                            RETURNING id
+                            """).all()
+                        if admitted.isEmpty {
+                            struct Current: Decodable { var checkedInAt: Date?; var checkedInBy: String? }
+                            let current = try await sql.raw("SELECT checked_in_at, checked_in_by FROM registrations WHERE id = \(bind: row.id)").row(Current.self)
+                            outcome.result = .already
+                            outcome.checkedInAt = current?.checkedInAt
+                            outcome.checkedInBy = current?.checkedInBy
+                            outcome.conflict = offline
+                        } else {
+                            outcome.result = .admitted
+                            outcome.checkedInAt = at
+                            outcome.checkedInBy = by
+                        }
+                    }
+                }
+                try await sql.raw("""
+                    INSERT INTO check_ins (id, event_id, registration_id, nonce, device, action, result, offline, by_name, happened_at, recorded_at)
+                    VALUES (\(bind: UUID()), \(bind: event.uuid), \(bind: outcome.registrationID.flatMap(UUID.init(uuidString:))), \(bind: nonce),
+                            \(bind: device), 'check-in', \(bind: outcome.conflict ? "conflict" : outcome.result.rawValue), \(bind: offline),
+                            \(bind: by), \(bind: min(happenedAt, now)), \(bind: now))
+                    """).run()
+                return outcome
+            }
+        } catch where Self.isUniqueViolation(error) {
+            // The same nonce raced itself: the first one's answer stands.
+            if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+            throw error
+        }
+    }
+
+    /// Look, then write, with nothing holding the two together: kept only so a test can show that
+    /// the five-devices test catches a missing guard.
+    private func checkInWithoutGuard(event: Event.ID, target: CheckInTarget, by: String, now: Date) async throws -> CheckInOutcome {
+        guard case .ticket(let token) = target,
+              let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.ticket_token = \(bind: token)").row(DoorRow.self),
+              row.checkedInAt == nil else {
+            return CheckInOutcome(result: .already, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false)
+        }
+        // The window a real request spends between its read and its write (network, other work).
+        try await Task.sleep(for: .milliseconds(50))
+        try await sql.raw("UPDATE registrations SET checked_in_at = \(bind: now), checked_in_by = \(bind: by) WHERE id = \(bind: row.id)").run()
+        return CheckInOutcome(result: .admitted, registrationID: row.id.uuidString.lowercased(), firstName: row.firstName, lastName: row.lastName,
+                              status: row.status, checkedInAt: now, checkedInBy: by, conflict: false)
+    }
+
+    static func previousOutcome(nonce: String, on sql: any SQLDatabase) async throws -> CheckInOutcome? {
+        struct Row: Decodable { var registrationId: UUID?; var result: String }
+        guard let row = try await sql.raw("SELECT registration_id, result FROM check_ins WHERE nonce = \(bind: nonce)").row(Row.self) else { return nil }
+        var outcome = CheckInOutcome(result: CheckInResult(rawValue: row.result) ?? .already, registrationID: row.registrationId?.uuidString.lowercased(),
+                                     firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: row.result == "conflict")
+        if row.result == "conflict" { outcome.result = .already }
+        if let id = row.registrationId, let current = try await sql.raw("SELECT \(unsafeRaw: doorColumns) FROM registrations r WHERE r.id = \(bind: id)").row(DoorRow.self) {
+            outcome.firstName = current.firstName
+            outcome.lastName = current.lastName
+            outcome.status = current.status
+            outcome.checkedInAt = current.checkedInAt
+            outcome.checkedInBy = current.checkedInBy
+        }
+        return outcome
+    }
+
+    /// Takes an admission back (a tap on the wrong name).
+    public func undoCheckIn(event: Event.ID, registration: Registration.ID, nonce: String, device: String, by: String, now: Date) async throws -> CheckInOutcome {
+        try await write { sql in
+            if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: registration.uuid)")
+                .row(DoorRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
+            try await sql.raw("UPDATE registrations SET checked_in_at = NULL, checked_in_by = NULL WHERE id = \(bind: registration.uuid)").run()
+            try await sql.raw("""
+                INSERT INTO check_ins (id, event_id, registration_id, nonce, device, action, result, offline, by_name, happened_at, recorded_at)
+                VALUES (\(bind: UUID()), \(bind: event.uuid), \(bind: registration.uuid), \(bind: nonce), \(bind: device), 'undo', 'undone',
+                        \(bind: false), \(bind: by), \(bind: now), \(bind: now))
+                """).run()
+            return CheckInOutcome(result: .undone, registrationID: row.id.uuidString.lowercased(), firstName: row.firstName, lastName: row.lastName,
+                                  status: row.status, checkedInAt: nil, checkedInBy: nil, conflict: false)
+        }
+    }
+
+    /// Someone who turns up unregistered: confirmed past capacity (walk-ins take no online seat),
+    /// counted apart, and admitted at once. A known email finds the existing registration instead.
+    public func addWalkIn(event: Event.ID, profile: AttendeeProfile, by: String, now: Date) async throws -> CheckInOutcome {
+        if !profile.email.isEmpty, let existing = try await sql.raw("""
+            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.active_email = \(bind: profile.normalizedEmail)
+            """).row(RegistrationRow.self) {
+            return try await checkIn(event: event, target: .registration(existing.registration.id), nonce: Secret.token(), device: "walk-in",
+                                     by: by, happenedAt: now, offline: false, now: now)
+        }
+        let id = UUID()
+        try await write { sql in
+            try await sql.raw("""
+                INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company, linkedin_url,
+                    ask_me_about, consent_list, consent_profile, status, manage_token, created_at, updated_at, source, contact_token,
+                    ticket_token, walk_in, checked_in_at, checked_in_by)
+                VALUES (\(bind: id), \(bind: event.uuid), \(bind: profile.firstName), \(bind: profile.lastName), \(bind: profile.email),
+                    \(bind: profile.email.isEmpty ? nil : profile.normalizedEmail), \(bind: profile.jobTitle), \(bind: profile.company), '', '',
+                    \(bind: false), \(bind: false), 'confirmed', \(bind: Secret.token()), \(bind: now), \(bind: now), 'door', \(bind: Secret.token()),
+                    \(bind: Secret.token()), \(bind: true), \(bind: now), \(bind: by))
+                """).run()
+        }
+        return CheckInOutcome(result: .admitted, registrationID: id.uuidString.lowercased(), firstName: profile.firstName, lastName: profile.lastName,
+                              status: "confirmed", checkedInAt: now, checkedInBy: by, conflict: false)
+    }
+
+    public func doorState(of event: Event.ID) async throws -> DoorState {
+        guard let capacity = try await self.event(id: event)?.capacity else { throw RegistrationActionError.notFound }
+        struct Row: Decodable { var id: UUID; var status: String; var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String? }
+        let rows = try await sql.raw("""
+            SELECT id, status, walk_in, checked_in_at, checked_in_by FROM registrations WHERE event_id = \(bind: event.uuid)
+            """).rows(Row.self)
+        struct ConflictRow: Decodable { var firstName: String; var lastName: String; var device: String; var byName: String; var recordedAt: Date }
+        let conflicts = try await sql.raw("""
+            SELECT r.first_name, r.last_name, c.device, c.by_name, c.recorded_at FROM check_ins c JOIN registrations r ON r.id = c.registration_id
+            WHERE c.event_id = \(bind: event.uuid) AND c.result = 'conflict' ORDER BY c.recorded_at
+            """).rows(ConflictRow.self)
+        let confirmed = rows.filter { $0.status == RegistrationStatus.confirmed.rawValue }
+        return DoorState(
+            checkedIn: confirmed.filter { $0.checkedInAt != nil }.count,
+            expected: confirmed.filter { !$0.walkIn }.count,
+            walkIns: confirmed.filter(\.walkIn).count,
+            capacity: capacity,
+            listVersion: rows.count,
+            admissions: confirmed.compactMap { row in row.checkedInAt.map { .init(id: row.id.uuidString.lowercased(), at: $0, by: row.checkedInBy ?? "") } },
+            conflicts: conflicts.map { .init(name: "\($0.firstName) \($0.lastName)", device: $0.device, by: $0.byName, at: $0.recordedAt) })
+    }
+
+    /// Attendance of a chapter's past events, most recent first.
+    public func attendance(of chapter: Chapter.ID, now: Date) async throws -> [Attendance] {
+        struct Row: Decodable { var id: UUID; var title: String; var startsAt: Date }
+        let events = try await sql.raw("""
+            SELECT id, title, starts_at FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
+            ORDER BY starts_at DESC LIMIT 40
+            """).rows(Row.self)
+        var result: [Attendance] = []
+        for event in events {
+            struct Agg: Decodable { var expected: Int; var came: Int; var walkIns: Int }
+            let agg = try await sql.raw("""
+                SELECT
+                    COALESCE(SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END), 0) AS expected,
+                    COALESCE(SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS came,
+                    COALESCE(SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END), 0) AS walk_ins
+                FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed'
+                """).row(Agg.self)
+            result.append(Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt,
+                                     expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0))
+        }
+        return result
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOPosix
+import RendezvousBadges
+import RendezvousDomain
+import RendezvousPersistence
+
+struct DoorPage {
+    struct Person {
+        var id: String
+        var name: String
+        var role: String
+        var status: String
+        var statusLabel: String
+        var checkedIn: String?
+        var canCheckIn: Bool
+        var checkInURL: String
+        var undoURL: String
+    }
+    var chrome: Chrome
+    var eventId: String
+    var csrf: String
+    var by: String
+    var title: String
+    var date: String
+    var dashboardURL: String
+    var checkedIn: Int
+    var expected: Int
+    var walkIns: Int
+    var overCapacity: Bool
+    var result: Bool
+    var resultClass: String
+    var resultTitle: String
+    var resultDetail: String
+    var query: String
+    var people: [Person]
+    var walkInURL: String
+    var walkInFields: [FormField]
+    var conflicts: [String]
+}
+
+struct TicketPage {
+    var chrome: Chrome
+    var resultClass: String
+    var resultTitle: String
+    var resultDetail: String
+    var eventTitle: String
+    var eventURL: String
+    var date: String
+    var doorURL: String?
+}
+
+/// The door: any phone of a door-staff member or organiser. Works without JavaScript (search and
+/// forms); with it, the page keeps the list on the device, checks people in offline, queues the
+/// check-ins and syncs them, scans tickets with the camera where the browser can, and polls the
+/// counters every second and a half.
+struct DoorController {
+    let services: AppServices
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    var routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] {
+        [
+            (.get, "/door/:id", page),
+            (.get, "/door/:id/list.json", list),
+            (.get, "/door/:id/state.json", state),
+            (.post, "/door/:id/checkins", checkIn),
+            (.post, "/door/:id/undo", undo),
+            (.post, "/door/:id/walkins", walkIn),
+            (.get, "/door/:id/badge/:registration", badge),
+        ]
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>, router: Router<AppRequestContext>) {
+        for route in routes { group.on(RouterPath(route.path), method: route.method, use: route.handler) }
+        router.get("/t/:token", use: ticket)
+    }
+
+    var persistence: Persistence { services.persistence }
+    func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String { Strings.text(key, context.language, arguments) }
+
+    /// The event, if the signed-in person may check people in for its chapter; 404 otherwise.
+    func event(_ context: AppRequestContext) async throws -> (EventDetail, WebSession) {
+        guard let session = context.session, let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await persistence.eventDetail(id: id), session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
+        return (detail, session)
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        request.headers[.contentType]?.hasPrefix("application/json") == true || request.headers[.accept]?.contains("application/json") == true
+    }
+
+    // MARK: The page
+
+    func describe(_ outcome: CheckInOutcome, detail: EventDetail, context: AppRequestContext) -> (ok: Bool, title: String, detail: String) {
+        let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+        let name = [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")
+        switch outcome.result {
+        case .admitted: return (true, t("door.welcome", context, ["name": outcome.firstName ?? ""]), name)
+        case .undone: return (true, t("door.undone", context, ["name": name]), "")
+        case .already:
+            let when = outcome.checkedInAt.map { f.time($0) } ?? ""
+            return (false, t("door.already", context, ["time": when, "by": outcome.checkedInBy ?? ""]), name + (outcome.conflict ? " · " + t("door.conflict", context) : ""))
+        case .notConfirmed:
+            return (false, t("door.invalid", context), name + " · " + t("status.\(outcome.status ?? "cancelled")", context))
+        case .otherEvent: return (false, t("door.otherEvent", context), name)
+        case .unknown: return (false, t("door.unknown", context), "")
+        }
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, session) = try await event(context)
+        let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+        let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+        let people = try await persistence.doorList(of: detail.event.id)
+        let state = try await persistence.doorState(of: detail.event.id)
+        let terms = OrganizerController.folded(query).split(separator: " ").map(String.init)
+        // Without JavaScript the search runs here; with it, on the device, over the whole list.
+        let shown = query.isEmpty ? [] : people.filter { person in
+            let haystack = OrganizerController.folded("\(person.firstName) \(person.lastName) \(person.company)")
+            return terms.allSatisfy { haystack.contains($0) }
+        }
+        var flash: (Bool, String, String)?
+        if let result = request.uri.queryParameters.get("r").flatMap({ CheckInResult(rawValue: String($0)) }) {
+            let name = request.uri.queryParameters.get("n").map { String($0) }
+            let outcome = CheckInOutcome(result: result, registrationID: nil, firstName: name, lastName: nil, status: request.uri.queryParameters.get("s").map { String($0) },
+                                         checkedInAt: request.uri.queryParameters.get("at").flatMap { Double(String($0)) }.map { Date(timeIntervalSince1970: $0) },
+                                         checkedInBy: request.uri.queryParameters.get("by").map { String($0) }, conflict: false)
+            let described = describe(outcome, detail: detail, context: context)
+            flash = (described.ok, described.title, described.detail)
+        }
+        let base = "/door/\(detail.event.id)"
+        let page = DoorPage(
+            chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: base); c.session = SessionNav(session); return c }(),
+            eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
+            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
+            dashboardURL: session.user.mayOrganize(detail.chapter.id) ? "/organize/events/\(detail.event.id)" : "/organize",
+            checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
+            overCapacity: state.expected + state.walkIns > state.capacity,
+            result: flash != nil, resultClass: flash?.0 == true ? "ok" : "bad", resultTitle: flash?.1 ?? "", resultDetail: flash?.2 ?? "",
+            query: query,
+            people: shown.map { person in
+                .init(id: person.id, name: "\(person.firstName) \(person.lastName)", role: [person.jobTitle, person.company].filter { !$0.isEmpty }.joined(separator: " · "),
+                      status: person.status, statusLabel: t("status.\(person.status)", context),
+                      checkedIn: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
+                      canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: "\(base)/checkins", undoURL: "\(base)/undo")
+            },
+            walkInURL: "\(base)/walkins",
+            walkInFields: [
+                FormField(name: "firstName", label: t("form.firstName", context), value: "", required: true, error: nil, maxLength: 80, autocomplete: "off"),
+                FormField(name: "lastName", label: t("form.lastName", context), value: "", required: false, error: nil, maxLength: 80, autocomplete: "off"),
+                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: "", required: false, error: nil, maxLength: 100, autocomplete: "off"),
+                FormField(name: "company", label: t("form.company", context), value: "", required: false, error: nil, maxLength: 100, autocomplete: "off"),
+                FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: false, error: nil, maxLength: 254, autocomplete: "off"),
+            ],
+            conflicts: state.conflicts.map { "\($0.name) · \($0.by) · \(f.time($0.at))" })
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "door"), language: context.language)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    // MARK: JSON for the door script
+
+    struct ListBody: Encodable { var people: [DoorAttendee]; var state: DoorState }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONBody.encoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder().encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, _) = try await event(context)
+        return Self.json(ListBody(people: try await persistence.doorList(of: detail.event.id), state: try await persistence.doorState(of: detail.event.id)))
+    }
+
+    @Sendable func state(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, _) = try await event(context)
+        return Self.json(try await persistence.doorState(of: detail.event.id))
+    }
+
+    struct CheckInBody: Decodable {
+        var registrationId: String?
+        var ticket: String?
+        var nonce: String?
+        var device: String?
+        var at: Date?
+        var offline: Bool?
+        var firstName: String?
+        var lastName: String?
+        var jobTitle: String?
+        var company: String?
+        var email: String?
+    }
+
+    func body(_ request: Request, context: AppRequestContext) async throws -> CheckInBody {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        if Self.wantsJSON(request), request.headers[.contentType]?.hasPrefix("application/json") == true {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do { return try decoder.decode(CheckInBody.self, from: Data(buffer: buffer)) } catch { throw AppError.badRequest(detail: nil) }
+        }
+        let form = FormFields(String(buffer: buffer))
+        return CheckInBody(registrationId: form["registrationId"], ticket: form["ticket"], nonce: form["nonce"], device: "form", at: nil, offline: false,
+                           firstName: form["firstName"], lastName: form["lastName"], jobTitle: form["jobTitle"], company: form["company"], email: form["email"])
+    }
+
+    func answer(_ outcome: CheckInOutcome, detail: EventDetail, request: Request, context: AppRequestContext) -> Response {
+        if Self.wantsJSON(request) { return Self.json(outcome) }
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
+                                 URLQueryItem(name: "s", value: outcome.status), URLQueryItem(name: "by", value: outcome.checkedInBy),
+                                 URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]
+        return .redirect(to: "/door/\(detail.event.id)?" + (components.percentEncodedQuery ?? ""), type: .normal)
+    }
+
+    func nonce(_ body: CheckInBody) throws -> String {
+        guard let nonce = body.nonce, !nonce.isEmpty else { return Secret.random() }
+        guard nonce.count <= 100 else { throw AppError.badRequest(detail: nil) }
+        return nonce
+    }
+
+    @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, session) = try await event(context)
+        let body = try await body(request, context: context)
+        let target: Persistence.CheckInTarget
+        if let id = body.registrationId.flatMap(Registration.ID.init(string:)) {
+            target = .registration(id)
+        } else if let ticket = body.ticket.map(Self.ticketToken) {
+            target = .ticket(ticket)
+        } else {
+            throw AppError.badRequest(detail: nil)
+        }
+        let now = services.clock.now()
+        let outcome = try await persistence.checkIn(
+            event: detail.event.id, target: target, nonce: try nonce(body), device: String((body.device ?? "web").prefix(64)),
+            by: session.user.name, happenedAt: body.at ?? now, offline: body.offline ?? false, now: now)
+        return answer(outcome, detail: detail, request: request, context: context)
+    }
+
+    /// A scanned code may be the whole ticket address; the token is its last path component.
+    static func ticketToken(_ scanned: String) -> String {
+        let trimmed = scanned.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let url = URL(string: trimmed), url.pathComponents.count >= 3, url.pathComponents[url.pathComponents.count - 2] == "t" {
+            return url.lastPathComponent
+        }
+        return trimmed
+    }
+
+    @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, session) = try await event(context)
+        let body = try await body(request, context: context)
+        guard let id = body.registrationId.flatMap(Registration.ID.init(string:)) else { throw AppError.badRequest(detail: nil) }
+        let outcome = try await persistence.undoCheckIn(event: detail.event.id, registration: id, nonce: try nonce(body),
+                                                        device: String((body.device ?? "web").prefix(64)), by: session.user.name, now: services.clock.now())
+        return answer(outcome, detail: detail, request: request, context: context)
+    }
+
+    @Sendable func walkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, session) = try await event(context)
+        let body = try await body(request, context: context)
+        let input = RegistrationInput(firstName: body.firstName, lastName: body.lastName ?? "", email: body.email, jobTitle: body.jobTitle, company: body.company)
+        var profile: AttendeeProfile
+        switch RegistrationInput(firstName: input.firstName, lastName: input.lastName, email: (input.email ?? "").isEmpty ? "walk-in@example.org" : input.email,
+                                 jobTitle: input.jobTitle, company: input.company).validated(strict: false) {
+        case .failure(let errors): throw AppError.validation(errors)
+        case .success(let valid): profile = valid
+        }
+        if (input.email ?? "").trimmingCharacters(in: .whitespaces).isEmpty { profile.email = "" }
+        let outcome = try await persistence.addWalkIn(event: detail.event.id, profile: profile, by: session.user.name, now: services.clock.now())
+        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        return answer(outcome, detail: detail, request: request, context: context)
+    }
+
+    /// A single label for someone at the door (a walk-in, a lost badge).
+    @Sendable func badge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, _) = try await event(context)
+        guard let id = context.parameters.get("registration").flatMap(Registration.ID.init(string:)),
+              let registration = try await persistence.registration(id: id), registration.eventID == detail.event.id else { throw AppError.notFound }
+        let layout = BadgeLayout(rawValue: request.uri.queryParameters.get("layout").map { String($0) } ?? "") ?? .roll62
+        let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
+        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.contactToken(of: id))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).pdf").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
+        return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))))
+    }
+
+    // MARK: Ticket links
+
+    /// What a ticket's QR code opens. For door staff of that chapter it admits the person at once
+    /// (a repeated scan says when and by whom); for anyone else it only says whose event it is for.
+    @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let registration = try await persistence.ticket(token),
+              let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        var context = context
+        context.language = language
+        let f = Presenter(language: language, chapter: detail.chapter).formatter
+        var page = TicketPage(
+            chrome: Chrome(title: t("door.ticket", context), language: language, path: request.uri.path),
+            resultClass: "", resultTitle: t("door.ticketFor", context, ["name": registration.profile.firstName]),
+            resultDetail: t("door.showAtDoor", context), eventTitle: detail.event.title, eventURL: SiteRoute.event(detail.event.id).path,
+            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))", doorURL: nil)
+        if let session = context.session, session.user.mayCheckIn(detail.chapter.id) {
+            let now = services.clock.now()
+            let outcome = try await persistence.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "camera",
+                                                        by: session.user.name, happenedAt: now, offline: false, now: now)
+            let described = describe(outcome, detail: detail, context: context)
+            page.resultClass = described.ok ? "ok" : "bad"
+            page.resultTitle = described.title
+            page.resultDetail = described.detail
+            page.doorURL = "/door/\(detail.event.id)"
+            page.chrome.session = SessionNav(session)
+        } else if registration.status != .confirmed {
+            page.resultClass = "bad"
+            page.resultTitle = t("door.invalid", context)
+            page.resultDetail = t("status.\(registration.status.rawValue)", context)
+        }
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "ticket"), language: language)
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+}

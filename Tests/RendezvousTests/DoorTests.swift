@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import RendezvousDomain
+@testable import RendezvousPersistence
+@testable import RendezvousWeb
+import Testing
+
+@Suite("Door check-in")
+struct DoorTests {
+    struct Outcome: Decodable, Sendable { var result: String; var conflict: Bool; var firstName: String? }
+
+    /// Five door phones scan the same ticket at the same moment: one welcome, four "already".
+    func fiveDevices(_ app: TestApp) async throws -> [String] {
+        let chapter = try await Fixture.chapter(app.persistence)
+        let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+        let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+        let ticket = try #require(try await app.persistence.ticketToken(of: zoe.registration.id))
+        var phones: [SignedIn] = []
+        for index in 0..<5 { phones.append(try await Accounts.signIn(app, email: "door\(index)@example.org", chapters: ["toulouse"])) }
+        let devices = phones
+        return try await withLiveServer(app) { port in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for (index, phone) in devices.enumerated() {
+                    group.addTask {
+                        var headers = phone.headers
+                        headers[.xCSRFToken] = phone.csrf
+                        let body = #"{"ticket":"https://rendezvous.test/t/\#(ticket)","nonce":"n-\#(index)","device":"phone-\#(index)"}"#
+                        let response = try await send(port, .post, "/door/\(event.id)/checkins", json: body, headers: headers)
+                        return try response.decode(Outcome.self).result
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func oneAdmissionPerTicketAcrossDevices(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let results = try await fiveDevices(app)
+            #expect(results.filter { $0 == "admitted" }.count == 1)
+            #expect(results.filter { $0 == "already" }.count == 4)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func theFiveDevicesTestCatchesAMissingGuard(_ kind: DatabaseKind) async throws {
+        try await withApp(kind, capacityGuard: false) { app in
+            let results = try await fiveDevices(app)
+            #expect(results.filter { $0 == "admitted" }.count > 1, "without the guard several phones admit the same ticket")
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func retriesOfflineConflictsUndoAndWalkIns(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 2)
+            let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let marie = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.register(Fixture.profile(3, first: "Waiting"), for: event.id, now: Fixture.start)
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.persistence.setMembership(user: door.user.id, chapter: chapter.id, role: .door, now: Fixture.start)
+            let db = app.persistence
+            let now = Fixture.start.addingTimeInterval(30 * 86400)
+            // A retried request (same nonce) changes nothing and gets the same answer.
+            let first = try await db.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            let retry = try await db.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            #expect(first.result == .admitted && retry.result == .admitted)
+            // Two phones offline admitted Marie: the second sync is recorded as a conflict, not dropped.
+            _ = try await db.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x1", device: "phone-1", by: "Ana", happenedAt: now, offline: true, now: now)
+            let second = try await db.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x2", device: "phone-2", by: "Bob", happenedAt: now, offline: true, now: now)
+            #expect(second.result == .already && second.conflict && second.checkedInBy == "Ana")
+            // No ticket for the waitlist.
+            let refused = try await db.checkIn(event: event.id, target: .registration(waiting.registration.id), nonce: "w", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            #expect(refused.result == .notConfirmed)
+            let state = try await db.doorState(of: event.id)
+            #expect(state.checkedIn == 2 && state.expected == 2 && state.walkIns == 0)
+            #expect(state.conflicts.map(\.name) == ["Marie Quinquies 2"])
+
+            try await app.application.test(.router) { client in
+                // The door page works without JavaScript: search, check in, undo, walk-in.
+                let search = try await client.get("/door/\(event.id)?q=ZOE", as: door)
+                #expect(search.status == .ok)
+                #expect(search.text.contains("Zoé Quinquies 1"))
+                let undo = try await client.post("/door/\(event.id)/undo", as: door, ["registrationId": zoe.registration.id.description])
+                #expect(undo.status == .seeOther)
+                #expect(try await db.doorState(of: event.id).checkedIn == 1)
+                let again = try await client.post("/door/\(event.id)/checkins", as: door, ["registrationId": zoe.registration.id.description])
+                let flash = try await client.get(try #require(again.headers[.location]), as: door)
+                #expect(flash.text.contains("Welcome, Zoé Quinquies 1!") || flash.text.contains("Welcome, Zoé"))
+                let walkIn = try await client.post("/door/\(event.id)/walkins", as: door, ["firstName": "Jean-Christophe", "lastName": "Boussion", "company": "PowerPitch"])
+                #expect(walkIn.status == .seeOther)
+                let after = try await db.doorState(of: event.id)
+                #expect(after.walkIns == 1 && after.checkedIn == 3 && after.expected == 2)
+                let page = try await client.get("/door/\(event.id)", as: door)
+                #expect(page.text.contains("Over capacity with the walk-ins"))
+                #expect(page.text.contains("To look at: checked in twice while offline"))
+                // Door staff may not organise; another chapter's organiser sees nothing.
+                #expect(try await client.get("/organize/events/\(event.id)", as: door).status == .notFound)
+                let stranger = try await Accounts.signIn(app, email: "paris@example.org", chapters: [])
+                #expect(try await client.get("/door/\(event.id)", as: stranger).status == .notFound)
+                #expect(try await client.post("/door/\(event.id)/checkins", as: stranger, ["registrationId": marie.registration.id.description]).status == .notFound)
+                #expect(try await client.execute(uri: "/door/\(event.id)", method: .get).status == .seeOther)
+            }
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func ticketLinksAdmitForDoorStaffAndInformOthers(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
+            let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let gone = try await app.persistence.register(Fixture.profile(2, first: "Gone"), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.cancel(gone.registration.id, token: gone.registration.manageToken, now: Fixture.start)
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            let ticket = try #require(try await app.persistence.ticketToken(of: zoe.registration.id))
+            let goneTicket = try #require(try await app.persistence.ticketToken(of: gone.registration.id))
+            #expect(ticket.count >= 43, "at least 256 bits")
+            #expect(ticket != zoe.registration.manageToken)
+            try await app.application.test(.router) { client in
+                // The manage page shows the ticket QR to a confirmed person; it encodes the ticket address.
+                let manage = try await client.execute(uri: "/manage/\(zoe.registration.manageToken)", method: .get)
+                #expect(manage.text.contains("/manage/\(zoe.registration.manageToken)/ticket.svg"))
+                let svg = try await client.execute(uri: "/manage/\(zoe.registration.manageToken)/ticket.svg", method: .get)
+                #expect(svg.headers[.contentType] == "image/svg+xml")
+                #expect(try await client.execute(uri: "/manage/\(gone.registration.manageToken)/ticket.svg", method: .get).status == .notFound)
+
+                let anonymous = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(anonymous.text.contains("Zoé&#39;s ticket"))
+                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+
+                let scanned = try await client.get("/t/\(ticket)", as: door)
+                #expect(scanned.text.contains("Welcome, Zoé!"))
+                let twice = try await client.get("/t/\(ticket)", as: door)
+                #expect(twice.text.contains("Already checked in at"))
+                #expect(twice.text.contains("by Door"))
+                let cancelled = try await client.get("/t/\(goneTicket)", as: door)
+                #expect(cancelled.text.contains("No valid ticket"))
+                #expect(try await client.get("/t/not-a-ticket", as: door).status == .notFound)
+            }
+            // Attendance feeds the organiser: who came, who did not.
+            let attendance = try await app.persistence.attendance(of: chapter.id, now: event.startsAt.addingTimeInterval(3600))
+            #expect(attendance.first?.came == 1 && attendance.first?.expected == 1)
+            #expect(attendance.first?.noShowRate == 0)
+        }
+    }
+
+    @Test func doorPageWeighsUnder50KB() async throws {
+        try await withApp(.sqlite) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 70)
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                var total = try await client.get("/door/\(event.id)", as: door).body.readableBytes
+                for asset in ["/static/app.css", "/static/app.js", "/static/door.js"] {
+                    total += try await client.execute(uri: asset, method: .get).body.readableBytes
+                }
+                #expect(total < 50_000, "\(total) bytes")
+            }
+        }
+    }
+}
