@@ -124,10 +124,10 @@ struct DoorTests {
             try await app.application.test(.router) { client in
                 // The manage page shows the ticket QR to a confirmed person; it encodes the ticket address.
                 let manage = try await client.execute(uri: "/manage/\(zoe.registration.manageToken)", method: .get)
-                #expect(manage.text.contains("/manage/\(zoe.registration.manageToken)/ticket.svg"))
-                let svg = try await client.execute(uri: "/manage/\(zoe.registration.manageToken)/ticket.svg", method: .get)
-                #expect(svg.headers[.contentType] == "image/svg+xml")
-                #expect(try await client.execute(uri: "/manage/\(gone.registration.manageToken)/ticket.svg", method: .get).status == .notFound)
+                #expect(manage.text.contains("/manage/\(zoe.registration.manageToken)/ticket.png"))
+                let svg = try await client.execute(uri: "/manage/\(zoe.registration.manageToken)/ticket.png", method: .get)
+                #expect(svg.headers[.contentType] == "image/png")
+                #expect(try await client.execute(uri: "/manage/\(gone.registration.manageToken)/ticket.png", method: .get).status == .notFound)
 
                 let anonymous = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(anonymous.text.contains("Zoé&#39;s ticket"))
@@ -160,6 +160,9 @@ struct DoorTests {
                     total += try await client.execute(uri: asset, method: .get).body.readableBytes
                 }
                 #expect(total < 50_000, "\(total) bytes")
+                let worker = try await client.execute(uri: "/door/sw.js", method: .get)
+                #expect(worker.status == .ok)
+                #expect(worker.headers[.contentType] == "text/javascript; charset=utf-8")
             }
         }
     }

@@ -52,7 +52,7 @@ def server():
         "title": "Rencontre de janvier", "startsAt": "2099-01-20T18:30:00+01:00", "endsAt": "2099-01-20T21:30:00+01:00",
         "capacity": 1, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"},
         "speakers": [{"name": "Jean-Christophe Boussion", "jobTitle": "Fondateur, PowerPitch"}]}, token)
-    yield {"base": base, "event": event}
+    yield {"base": base, "event": event, "token": token}
     process.terminate()
     process.wait(timeout=10)
     shutil.rmtree(directory, ignore_errors=True)

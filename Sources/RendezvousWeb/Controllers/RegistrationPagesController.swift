@@ -35,7 +35,7 @@ struct RegistrationPagesController {
     func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
         router.get(SiteRoute.Pattern.manage, use: manage)
         router.get("/manage/:token/badge.png", use: badgePreview)
-        router.get("/manage/:token/ticket.svg", use: ticketCode)
+        router.get("/manage/:token/ticket.png", use: ticketCode)
         router.get("/c/:token", use: contactCard)
         router.get("/c/:token/vcard", use: contactVCard)
         writes.post(SiteRoute.Pattern.register, use: register)
@@ -162,7 +162,7 @@ struct RegistrationPagesController {
             statusText: statusText,
             statusClass: statusClass,
             actions: actions,
-            ticketURL: effectiveStatus == .confirmed ? "/manage/\(token)/ticket.svg" : nil,
+            ticketURL: effectiveStatus == .confirmed ? "/manage/\(token)/ticket.png" : nil,
             badgeURL: effectiveStatus.isActive ? "/manage/\(token)/badge.png" : nil,
             renewURL: effectiveStatus.isActive ? SiteRoute.manageAction(token: token, action: .contact).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
@@ -227,8 +227,8 @@ struct RegistrationPagesController {
         let token = try context.parameters.require("token")
         guard let registration = try await services.persistence.registration(manageToken: token), registration.status == .confirmed,
               let ticket = try await services.persistence.ticketToken(of: registration.id),
-              let svg = QRCode.svg(services.configuration.baseURL + "/t/" + ticket) else { throw AppError.notFound }
-        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: svg)))
+              let png = QRCode.png(services.configuration.baseURL + "/t/" + ticket) else { throw AppError.notFound }
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
 
     // MARK: Badge preview and contact card

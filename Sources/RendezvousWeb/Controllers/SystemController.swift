@@ -16,6 +16,7 @@ struct SystemController {
             "app.css": (try load("Public/app.css"), "text/css; charset=utf-8"),
             "app.js": (try load("Public/app.js"), "text/javascript; charset=utf-8"),
             "door.js": (try load("Public/door.js"), "text/javascript; charset=utf-8"),
+            "door-sw.js": (try load("Public/door-sw.js"), "text/javascript; charset=utf-8"),
         ]
         openAPI = try load("openapi.json")
     }
@@ -29,6 +30,11 @@ struct SystemController {
             guard let name = context.parameters.get("file"), let asset = assets[name] else { throw AppError.notFound }
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
                             body: .init(byteBuffer: asset.body))
+        }
+        // The door's service worker, served from /door/ so that its scope covers the door pages.
+        router.get("/door/sw.js") { _, _ in
+            guard let asset = assets["door-sw.js"] else { throw AppError.notFound }
+            return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: .init(byteBuffer: asset.body))
         }
         router.get("/api/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],

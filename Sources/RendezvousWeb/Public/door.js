@@ -207,6 +207,7 @@
     });
   }
 
+  if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/door/sw.js', { scope: '/door/' }).catch(function () {}); }
   input.addEventListener('input', render);
   input.form.addEventListener('submit', function (e) { e.preventDefault(); render(); });
   window.addEventListener('online', function () { online = true; flush(); });

@@ -1,0 +1,92 @@
+"""The door on a phone: scan a ticket link, search and check in, lose the connection, check in two
+people offline, get the connection back, and see both reach the server."""
+import json
+import subprocess
+import time
+import urllib.request
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import api
+from test_organizer import sign_in
+
+
+def door_state(server, browser, event_id):
+    cookie = browser.get_cookie("rv_session")["value"]
+    request = urllib.request.Request(f"{server['base']}/door/{event_id}/state.json", headers={"Cookie": f"rv_session={cookie}", "Accept": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def test_scan_search_offline_and_sync(server, browser):
+    base, token = server["base"], server["token"]
+    event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+        "title": "Soirée de la porte", "startsAt": "2099-03-17T18:30:00+01:00", "endsAt": "2099-03-17T21:30:00+01:00", "capacity": 10}, token)
+    people = {}
+    for first, last in [("Zoé", "Prinčeva"), ("Marie", "Quinquies"), ("Paul", "Durand"), ("Inès", "Benali")]:
+        created = api(base, "POST", f"/api/v1/events/{event['id']}/registrations",
+                      {"firstName": first, "lastName": last, "email": f"{first.lower()}.door@example.org", "jobTitle": "Consultante"})
+        people[first] = created
+    sign_in(server, browser)
+
+    # Scanning Zoé's ticket with the phone's camera app opens its link: welcome.
+    browser.get(people["Zoé"]["manageUrl"])
+    ticket_img = browser.find_element(By.CSS_SELECTOR, "img.ticket-qr").get_attribute("src")
+    assert ticket_img.endswith("/ticket.png")
+    registrations = api(base, "GET", f"/api/v1/events/{event['id']}/registrations", token=token)["items"]
+    assert len(registrations) == 4
+
+    door = f"{base}/door/{event['id']}"
+    browser.get(door)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return JSON.parse(localStorage.getItem('rv-door-%s') || '{}').people?.length" % event["id"]) == 4)
+
+    # Search as you type, accent- and case-insensitive, then one tap.
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("PRINCEVA")
+    WebDriverWait(browser, 5).until(lambda b: "Zoé Prinčeva" in b.find_element(By.ID, "people").text)
+    browser.find_element(By.CSS_SELECTOR, "#people button.primary").click()
+    WebDriverWait(browser, 5).until(lambda b: "Bienvenue, Zoé" in b.find_element(By.ID, "result").text)
+    WebDriverWait(browser, 10).until(lambda b: door_state(server, b, event["id"])["checkedIn"] == 1)
+
+    # The connection drops: two more people are checked in on the phone.
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    for name in ["Marie", "Inès"]:
+        search.clear()
+        search.send_keys(name.lower())
+        WebDriverWait(browser, 5).until(lambda b: name in b.find_element(By.ID, "people").text)
+        browser.find_element(By.CSS_SELECTOR, "#people button.primary").click()
+        WebDriverWait(browser, 5).until(lambda b: f"Bienvenue, {name}" in b.find_element(By.ID, "result").text)
+    WebDriverWait(browser, 10).until(lambda b: "Hors ligne" in b.find_element(By.ID, "sync").text)
+    assert "2 à envoyer" in browser.find_element(By.ID, "sync").text
+    assert browser.find_element(By.ID, "c-in").text == "3"
+
+    # Back online: both reach the server, nothing is lost.
+    browser.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    browser.execute_script("window.dispatchEvent(new Event('online'))")
+    WebDriverWait(browser, 15).until(lambda b: door_state(server, b, event["id"])["checkedIn"] == 3)
+    WebDriverWait(browser, 10).until(lambda b: "à envoyer" not in b.find_element(By.ID, "sync").text)
+    admitted = {a["id"] for a in door_state(server, browser, event["id"])["admissions"]}
+    assert {people[n]["id"] for n in ["Zoé", "Marie", "Inès"]} == admitted
+
+
+def test_ticket_link_admits_once(server, browser, tmp_path):
+    base, token = server["base"], server["token"]
+    event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+        "title": "Soirée des billets", "startsAt": "2099-04-17T18:30:00+02:00", "endsAt": "2099-04-17T21:30:00+02:00", "capacity": 10}, token)
+    created = api(base, "POST", f"/api/v1/events/{event['id']}/registrations",
+                  {"firstName": "Jean-Christophe", "lastName": "Boussion", "email": "jc.ticket@example.org", "jobTitle": "Fondateur"})
+    # The attendee's phone shows the ticket; the door phone's camera reads it.
+    browser.get(created["manageUrl"])
+    shot = tmp_path / "ticket.png"
+    image = browser.find_element(By.CSS_SELECTOR, "img.ticket-qr")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", image)
+    image.screenshot(str(shot))
+    ticket_url = subprocess.run(["zbarimg", "--quiet", "--raw", str(shot)], capture_output=True, text=True, check=True).stdout.strip()
+    assert ticket_url.startswith(f"{base}/t/")
+    sign_in(server, browser)
+    browser.get(ticket_url)
+    assert "Bienvenue, Jean-Christophe" in browser.find_element(By.CSS_SELECTOR, ".result").text
+    browser.get(ticket_url)
+    assert "Déjà arrivé·e" in browser.find_element(By.CSS_SELECTOR, ".result").text
+    assert door_state(server, browser, event["id"])["checkedIn"] == 1
