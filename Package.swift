@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Rules of the product: Foundation only.
@@ -57,6 +59,20 @@ let package = Package(
             dependencies: ["RendezvousDomain", "CCairoPango", "CQRencode"],
             swiftSettings: swiftSettings
         ),
+        // Mail: the outbox sender, messages in the recipient's language, an SMTP client on NIO + NIOSSL.
+        .target(
+            name: "RendezvousMail",
+            dependencies: [
+                "RendezvousDomain",
+                "RendezvousPersistence",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: routes, controllers, views, JSON API.
         .target(
             name: "RendezvousWeb",
@@ -83,6 +99,7 @@ let package = Package(
                 "RendezvousPersistence",
                 "RendezvousBadges",
                 "RendezvousWeb",
+                "RendezvousMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -111,6 +128,7 @@ let package = Package(
             dependencies: [
                 "RendezvousApp",
                 "RendezvousWeb",
+                "RendezvousMail",
                 "RendezvousPersistence",
                 "RendezvousDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

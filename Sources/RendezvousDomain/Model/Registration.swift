@@ -46,6 +46,8 @@ public struct AttendeeProfile: Sendable, Equatable {
     public var linkedinURL: String
     public var askMeAbout: String
     public var consents: Consents
+    /// The language they registered in, for their messages; nil means the chapter's.
+    public var language: Language? = nil
 
     public init(
         firstName: String, lastName: String, email: String, jobTitle: String, company: String = "",

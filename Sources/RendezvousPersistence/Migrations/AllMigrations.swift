@@ -23,5 +23,6 @@ enum AllMigrations {
         AddVenueDirectoryFields(),
         AddContactTokens(),
         AddCheckIn(),
+        CreateOutbox(),
     ]
 }

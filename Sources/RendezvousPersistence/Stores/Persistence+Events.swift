@@ -185,6 +185,7 @@ extension Persistence {
             }
             if let title { event.title = title }
             if let description { event.description = description }
+            let wasCancelled = event.status == .cancelled
             if let status { event.status = status }
             try await sql.raw("""
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
@@ -192,6 +193,9 @@ extension Persistence {
                 WHERE id = \(bind: id.uuid)
                 """).run()
             try await Self.offerFreeSeats(event: id, now: now, on: sql)
+            if event.status == .cancelled, !wasCancelled {
+                try await Self.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
+            }
             return event
         }
     }

@@ -112,6 +112,11 @@ extension Persistence {
             if let place = input.venue {
                 venueID = try await Self.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
             }
+            // People who registered hear about a new time or place, with an updated calendar entry.
+            if existing.startsAt != input.startsAt || existing.endsAt != input.endsAt || existing.venueID?.uuid != venueID,
+               existing.status == .published, input.status == .published {
+                try await Self.announceEventChange(id.uuid, cancelled: false, now: now, on: sql)
+            }
             try await sql.raw("""
                 UPDATE events SET starts_at = \(bind: input.startsAt), ends_at = \(bind: input.endsAt), venue_id = \(bind: venueID),
                     updated_at = \(bind: now) WHERE id = \(bind: id.uuid)

@@ -93,6 +93,10 @@ extension Persistence {
                     registration: registration, waitlistPosition: place < 0 ? nil : arrival.waitingCount - waitlisted + 1 + place))
             }
             try await insert(registrations, on: sql)
+            // Their confirmation or waitlist messages commit with them, or not at all.
+            let chapter = try await chapterOf(event: eventID.uuid, on: sql)
+            try await enqueue(registrations.map { ($0.status == .confirmed ? .confirmed : .waitlisted, $0.id.uuid, eventID.uuid, chapter, "", [:]) },
+                              now: latest, on: sql)
         }
         return results.map { $0! }
     }
@@ -129,7 +133,7 @@ extension Persistence {
         var builder = sql.insert(into: "registrations").columns(
             "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
             "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
-            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token")
+            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token", "language")
         for registration in registrations {
             let profile = registration.profile
             builder = builder.values([
@@ -137,10 +141,15 @@ extension Persistence {
                 profile.normalizedEmail, profile.jobTitle, profile.company, profile.linkedinURL, profile.askMeAbout,
                 profile.consents.attendeeList, profile.consents.profileSharing, registration.status.rawValue,
                 registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
-                registration.updatedAt, Secret.token(), Secret.token(),
+                registration.updatedAt, Secret.token(), Secret.token(), profile.language?.rawValue ?? "",
             ] as [any Encodable & Sendable])
         }
         try await builder.run()
+    }
+
+    public func language(of registration: Registration.ID) async throws -> Language? {
+        struct Row: Decodable { var language: String }
+        return try await sql.raw("SELECT language FROM registrations WHERE id = \(bind: registration.uuid)").row(Row.self).flatMap { Language(code: $0.language) }
     }
 
     public func registration(id: Registration.ID) async throws -> Registration? {
@@ -188,6 +197,7 @@ extension Persistence {
             let status = RegistrationStatus(rawValue: row.status) ?? .cancelled
             guard status.isActive else { throw RegistrationActionError.notCancellable }
             try await Self.setStatus(id, .cancelled, now: now, on: sql)
+            try await Self.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             if status.holdsSeat {
                 try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             } else if status == .waitlisted {
@@ -209,6 +219,7 @@ extension Persistence {
             guard WaitlistRules.isOfferOpen(expiresAt: row.offerExpiresAt, now: now) else {
                 // Expire it now rather than wait for the sweeper, and pass the seat on.
                 try await Self.setStatus(id, .expired, now: now, on: sql)
+                try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
                 try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
                 return .failure(.offerExpired)
             }
@@ -274,6 +285,7 @@ extension Persistence {
                 """).rows(Row.self)
             for row in expired {
                 try await Self.setStatus(.init(row.id), .expired, now: now, on: sql)
+                try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
                 try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             }
             return expired.count
@@ -320,6 +332,7 @@ extension Persistence {
                 UPDATE registrations SET status = 'offered', offer_expires_at = \(bind: deadline), updated_at = \(bind: now)
                 WHERE id = \(bind: next.id)
                 """).run()
+            try await enqueue(.offer, registration: next.id, event: id.uuid, chapter: event.chapterId, now: now, on: sql)
             free -= 1
         }
     }

@@ -206,7 +206,8 @@ struct APIController {
         let input = try await Self.decode(RegistrationInput.self, from: request, context: context)
         switch input.validated() {
         case .failure(let errors): throw AppError.validation(errors)
-        case .success(let profile):
+        case .success(var profile):
+            profile.language = LanguageMiddleware.preferred(request)
             let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
             services.eventChanged(id)
             let registration = outcome.registration

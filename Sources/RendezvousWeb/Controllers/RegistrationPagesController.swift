@@ -67,7 +67,8 @@ struct RegistrationPagesController {
         switch input.validated() {
         case .failure(let errors):
             return reshow(errors, status: .unprocessableContent)
-        case .success(let profile):
+        case .success(var profile):
+            profile.language = language
             do {
                 let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)

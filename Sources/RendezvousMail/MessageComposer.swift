@@ -1,0 +1,208 @@
+import Foundation
+import RendezvousDomain
+import RendezvousPersistence
+
+/// Renders an outbox item into the email the recipient reads, in their language, from the
+/// current state of the data: a message queued for a registration that has since gone is skipped.
+public struct MessageComposer: Sendable {
+    public let persistence: Persistence
+    public let baseURL: String
+    public let from: MailMessage.Address
+
+    public init(persistence: Persistence, baseURL: String, from: MailMessage.Address) {
+        self.persistence = persistence
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.from = from
+    }
+
+    public enum Outcome: Sendable {
+        case message(MailMessage)
+        case skip(String)
+    }
+
+    var host: String { URL(string: baseURL)?.host ?? "localhost" }
+
+    /// The Message-ID is derived from the outbox row: a resend after a crash carries the same one.
+    public func messageID(_ item: OutboxItem) -> String { "outbox-\(item.id.uuidString.lowercased())@\(host)" }
+
+    public func compose(_ item: OutboxItem, now: Date) async throws -> Outcome {
+        switch item.kind {
+        case .invitation, .application, .passwordReset, .deliveryFailure:
+            return try await organizerMessage(item, now: now)
+        default:
+            return try await attendeeMessage(item, now: now)
+        }
+    }
+
+    // MARK: To attendees
+
+    func attendeeMessage(_ item: OutboxItem, now: Date) async throws -> Outcome {
+        guard let id = item.registrationID, let registration = try await persistence.registration(id: id) else { return .skip("registration gone") }
+        guard !registration.profile.email.isEmpty else { return .skip("no email address") }
+        guard let detail = try await persistence.eventDetail(id: registration.eventID) else { return .skip("event gone") }
+        if !item.kind.isTransactional, try await persistence.isUnsubscribed(id) { return .skip("unsubscribed") }
+        let language = try await persistence.language(of: id) ?? detail.chapter.locale
+        let f = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+        let p = registration.profile
+        let manageURL = "\(baseURL)/manage/\(registration.manageToken)"
+        let event = detail.event
+        let when = "\(f.longDate(event.startsAt)), \(f.time(event.startsAt)) – \(f.time(event.endsAt)) (\(detail.chapter.zone.identifier))"
+        var facts: [(String, String)] = [(t("event.when"), when)]
+        if let venue = detail.venue {
+            facts.append((t("event.where"), [venue.name, venue.address].filter { !$0.isEmpty }.joined(separator: ", ")))
+            facts.append((t("event.map"), venue.mapURL))
+        }
+        var paragraphs: [String] = []
+        var subject: String
+        var links: [(String, String)] = [(t("mail.manageLink"), manageURL)]
+        var method: ICalendar.Method? = nil
+        switch item.kind {
+        case .confirmed:
+            subject = t("mail.confirmed.subject", ["event": event.title])
+            paragraphs = [t("mail.confirmed.body", ["event": event.title]), t("mail.ticketHint")]
+            method = .publish
+        case .waitlisted:
+            let position = try await persistence.waitlistPosition(of: registration)
+            subject = t("mail.waitlisted.subject", ["event": event.title])
+            paragraphs = [t("result.waitlisted", ["position": f.number(position ?? 1)])]
+        case .offer:
+            guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }
+            subject = t("mail.offer.subject", ["event": event.title])
+            paragraphs = [t("mail.offer.body", ["deadline": f.dateTime(deadline)])]
+            links = [(t("manage.accept"), manageURL)]
+        case .offerExpired:
+            subject = t("mail.expired.subject", ["event": event.title])
+            paragraphs = [t("manage.statusExpired")]
+        case .cancelled:
+            subject = t("mail.cancelled.subject", ["event": event.title])
+            paragraphs = [t("manage.cancelledNotice")]
+        case .reminder:
+            guard registration.status == .confirmed else { return .skip("no longer confirmed") }
+            subject = t("mail.reminder.subject", ["event": event.title])
+            paragraphs = [t("mail.reminder.body", ["event": event.title]), t("mail.checkInHowTo")]
+        case .eventChanged:
+            subject = t("mail.changed.subject", ["event": event.title])
+            paragraphs = [t("mail.changed.body")]
+            method = .request
+        case .eventCancelled:
+            subject = t("mail.eventCancelled.subject", ["event": event.title])
+            paragraphs = [t("mail.eventCancelled.body", ["event": event.title])]
+            facts = [(t("event.when"), when)]
+            method = .cancel
+        case .broadcast:
+            subject = item.payload["subject"] ?? event.title
+            paragraphs = Presenter.paragraphs(item.payload["body"] ?? "")
+            if let sender = item.payload["from"] { paragraphs.append("— \(sender), \(detail.chapter.name)") }
+        default:
+            return .skip("not an attendee message")
+        }
+        var attachments: [MailMessage.Attachment] = []
+        if let method {
+            let sequence = try await persistence.eventSequence(event.id)
+            let ics = ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone, entries: [
+                ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
+                                location: [detail.venue?.name, detail.venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+                                url: "\(baseURL)/events/\(event.id)", startsAt: event.startsAt, endsAt: event.endsAt,
+                                cancelled: method == .cancel || event.status == .cancelled, organizerName: detail.chapter.name,
+                                organizerEmail: from.email),
+            ], method: method, now: now)
+            attachments.append(.init(filename: "invite.ics", contentType: "text/calendar; charset=utf-8; method=\(method.rawValue)", data: Data(ics.utf8)))
+        }
+        let unsubscribe = item.kind.isTransactional ? nil : "\(baseURL)/unsubscribe/\(registration.manageToken)"
+        let greeting = t("mail.greeting", ["name": p.firstName])
+        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, links: links,
+                                       footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) })
+        return .message(MailMessage(
+            from: MailMessage.Address(name: detail.chapter.name, email: from.email),
+            to: .init(name: "\(p.firstName) \(p.lastName)", email: p.email), subject: subject, text: text, html: html,
+            messageID: messageID(item), date: now, unsubscribeURL: unsubscribe, attachments: attachments, language: language.rawValue))
+    }
+
+    // MARK: To organisers and admins
+
+    func organizerMessage(_ item: OutboxItem, now: Date) async throws -> Outcome {
+        guard !item.recipient.isEmpty else { return .skip("no recipient") }
+        let chapter = try await item.chapterID.asyncFlatMap { try await persistence.chapter(id: $0) }
+        let language = chapter?.locale ?? .en
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+        let subject: String
+        var paragraphs: [String] = []
+        var links: [(String, String)] = []
+        switch item.kind {
+        case .invitation:
+            subject = t("mail.invitation.subject", ["chapter": chapter?.name ?? ""])
+            paragraphs = [t("mail.invitation.body", ["name": item.payload["invitedBy"] ?? "", "chapter": chapter?.name ?? ""])]
+            links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? "")")]
+        case .application:
+            subject = t("mail.application.subject", ["city": item.payload["city"] ?? ""])
+            paragraphs = [t("mail.application.body", ["name": item.payload["name"] ?? "", "city": item.payload["city"] ?? ""]), item.payload["motivation"] ?? ""]
+            links = [(t("admin.applications"), "\(baseURL)/admin/applications")]
+        case .passwordReset:
+            subject = t("mail.reset.subject")
+            paragraphs = [t("mail.reset.body")]
+            links = [(t("auth.changePassword"), "\(baseURL)/password/reset/\(item.payload["token"] ?? "")")]
+        case .deliveryFailure:
+            subject = t("mail.failure.subject", ["recipient": item.payload["recipient"] ?? ""])
+            paragraphs = [t("mail.failure.body", ["recipient": item.payload["recipient"] ?? "", "subject": item.payload["subject"] ?? ""]),
+                          item.payload["error"] ?? ""]
+            if let chapter { links = [(t("mail.outboxLink"), "\(baseURL)/organize/\(chapter.slug)/outbox")] }
+        default:
+            return .skip("not an organiser message")
+        }
+        let (text, html) = Self.bodies(greeting: t("mail.hello"), paragraphs: paragraphs, facts: [], links: links,
+                                       footer: t("mail.footer", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil)
+        return .message(MailMessage(from: from, to: .init(email: item.recipient), subject: subject, text: text, html: html,
+                                    messageID: messageID(item), date: now, language: language.rawValue))
+    }
+
+    // MARK: Bodies
+
+    /// The plain-text and HTML versions of one message; every value is escaped in the HTML.
+    static func bodies(greeting: String, paragraphs: [String], facts: [(String, String)], links: [(String, String)],
+                       footer: String, unsubscribe: (String, String)?) -> (text: String, html: String) {
+        var text = [greeting, ""] + paragraphs.flatMap { [$0, ""] }
+        for (label, value) in facts { text.append("\(label): \(value)") }
+        if !facts.isEmpty { text.append("") }
+        for (label, url) in links { text += ["\(label):", url, ""] }
+        text += ["--", footer]
+        if let (label, url) = unsubscribe { text.append("\(label): \(url)") }
+        func e(_ value: String) -> String {
+            value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+        }
+        var html = ["<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
+                    "<body style=\"margin:0;padding:16px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.5;color:#1b1f24;background:#f7f7f5\">",
+                    "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px\">",
+                    "<p>\(e(greeting))</p>"]
+        html += paragraphs.map { "<p>\(e($0))</p>" }
+        if !facts.isEmpty {
+            html.append("<table role=\"presentation\" style=\"border-collapse:collapse;margin:12px 0\">")
+            for (label, value) in facts {
+                let shown = value.hasPrefix("https://") ? "<a href=\"\(e(value))\" style=\"color:#0a5ea8\">\(e(value))</a>" : e(value)
+                html.append("<tr><th style=\"text-align:left;padding:4px 12px 4px 0;vertical-align:top\">\(e(label))</th><td style=\"padding:4px 0\">\(shown)</td></tr>")
+            }
+            html.append("</table>")
+        }
+        for (label, url) in links {
+            html.append("<p><a href=\"\(e(url))\" style=\"display:inline-block;background:#0a5ea8;color:#fff;padding:12px 18px;border-radius:6px;text-decoration:none;font-weight:700\">\(e(label))</a></p>")
+        }
+        html.append("<p style=\"color:#4d5562;font-size:14px\">\(e(footer))")
+        if let (label, url) = unsubscribe { html.append("<br><a href=\"\(e(url))\" style=\"color:#4d5562\">\(e(label))</a>") }
+        html.append("</p></div></body></html>")
+        return (text.joined(separator: "\n"), html.joined(separator: "\n"))
+    }
+}
+
+enum Presenter {
+    static func paragraphs(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

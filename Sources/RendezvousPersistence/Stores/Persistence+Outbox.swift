@@ -1,0 +1,232 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+/// What a message is about; the sender renders it when it delivers.
+public enum OutboxKind: String, Sendable, CaseIterable {
+    case confirmed, waitlisted, offer, offerExpired, cancelled, reminder, eventChanged, eventCancelled
+    case broadcast, invitation, application, passwordReset, deliveryFailure
+
+    /// Messages people may opt out of; the rest answer something they did or must know.
+    public var isTransactional: Bool { self != .reminder && self != .broadcast }
+}
+
+public struct OutboxItem: Sendable, Equatable {
+    public var id: UUID
+    public var kind: OutboxKind
+    public var registrationID: Registration.ID?
+    public var eventID: Event.ID?
+    public var chapterID: Chapter.ID?
+    public var recipient: String
+    public var payload: [String: String]
+    public var attempts: Int
+    public var createdAt: Date
+}
+
+public struct OutboxRecord: Sendable, Equatable {
+    public var id: UUID
+    public var kind: OutboxKind
+    public var recipient: String
+    public var subject: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String
+    public var createdAt: Date
+    public var sentAt: Date?
+}
+
+extension Persistence {
+    static let outboxColumns = ["id", "kind", "registration_id", "event_id", "chapter_id", "recipient", "payload", "status", "attempts",
+                                "next_attempt_at", "last_error", "subject", "created_at"]
+
+    static func payloadJSON(_ payload: [String: String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(payload), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Writes messages in the caller's transaction: they exist if and only if the change commits.
+    static func enqueue(_ items: [(kind: OutboxKind, registration: UUID?, event: UUID?, chapter: UUID?, recipient: String, payload: [String: String])],
+                        now: Date, on sql: any SQLDatabase) async throws {
+        guard !items.isEmpty else { return }
+        for chunk in stride(from: 0, to: items.count, by: 200).map({ Array(items[$0..<min($0 + 200, items.count)]) }) {
+            var builder = sql.insert(into: "outbox").columns(outboxColumns)
+            for item in chunk {
+                builder = builder.values([UUID(), item.kind.rawValue, item.registration, item.event, item.chapter, item.recipient,
+                                          payloadJSON(item.payload), "pending", 0, now, "", "", now] as [any Encodable & Sendable])
+            }
+            try await builder.run()
+        }
+    }
+
+    static func enqueue(_ kind: OutboxKind, registration: UUID? = nil, event: UUID? = nil, chapter: UUID? = nil, recipient: String = "",
+                        payload: [String: String] = [:], now: Date, on sql: any SQLDatabase) async throws {
+        try await enqueue([(kind, registration, event, chapter, recipient, payload)], now: now, on: sql)
+    }
+
+    /// The chapter an event belongs to, for messages about it.
+    static func chapterOf(event: UUID, on sql: any SQLDatabase) async throws -> UUID? {
+        struct Row: Decodable { var chapterId: UUID }
+        return try await sql.raw("SELECT chapter_id FROM events WHERE id = \(bind: event)").row(Row.self)?.chapterId
+    }
+
+    /// Tells every active registrant of an event that it changed (or was cancelled); the calendar
+    /// sequence goes up so calendars replace their copy.
+    static func announceEventChange(_ event: UUID, cancelled: Bool, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE events SET sequence = sequence + 1 WHERE id = \(bind: event)").run()
+        struct Row: Decodable { var id: UUID }
+        let people = try await sql.raw("""
+            SELECT id FROM registrations WHERE event_id = \(bind: event) AND status IN ('confirmed', 'waitlisted', 'offered') AND email <> ''
+            """).rows(Row.self)
+        let chapter = try await chapterOf(event: event, on: sql)
+        try await enqueue(people.map { (cancelled ? .eventCancelled : .eventChanged, $0.id, event, chapter, "", [:]) }, now: now, on: sql)
+    }
+
+    /// Claims up to `limit` due messages for this sender; a claim lapses after `lease` so a crashed
+    /// sender's messages are picked up again (with the same Message-ID).
+    public func claimDueMessages(now: Date, limit: Int = 20, lease: TimeInterval = 120) async throws -> [OutboxItem] {
+        struct Row: Decodable {
+            var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
+            var recipient: String; var payload: String; var attempts: Int; var createdAt: Date
+        }
+        let candidates = try await sql.raw("""
+            SELECT id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at FROM outbox
+            WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+            ORDER BY next_attempt_at LIMIT \(bind: limit)
+            """).rows(Row.self)
+        var claimed: [OutboxItem] = []
+        for row in candidates {
+            // One conditional update per message: two senders never take the same one.
+            let won = try await sql.raw("""
+                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease))
+                WHERE id = \(bind: row.id) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now)) RETURNING id
+                """).all()
+            guard !won.isEmpty, let kind = OutboxKind(rawValue: row.kind) else { continue }
+            let payload = (try? JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))) ?? [:]
+            claimed.append(OutboxItem(id: row.id, kind: kind, registrationID: row.registrationId.map { .init($0) }, eventID: row.eventId.map { .init($0) },
+                                      chapterID: row.chapterId.map { .init($0) }, recipient: row.recipient, payload: payload,
+                                      attempts: row.attempts, createdAt: row.createdAt))
+        }
+        return claimed
+    }
+
+    public func markSent(_ id: UUID, subject: String, recipient: String, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE outbox SET status = 'sent', sent_at = \(bind: now), subject = \(bind: subject), recipient = \(bind: recipient), claimed_until = NULL
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// A message with nothing to say any more (its registration is gone): dropped, with the reason kept.
+    public func markSkipped(_ id: UUID, reason: String) async throws {
+        try await sql.raw("UPDATE outbox SET status = 'skipped', last_error = \(bind: reason), claimed_until = NULL WHERE id = \(bind: id)").run()
+    }
+
+    public func markRetry(_ id: UUID, error: String, attempts: Int, next: Date, subject: String, recipient: String) async throws {
+        try await sql.raw("""
+            UPDATE outbox SET attempts = \(bind: attempts), next_attempt_at = \(bind: next), last_error = \(bind: error), claimed_until = NULL,
+                subject = \(bind: subject), recipient = \(bind: recipient)
+            WHERE id = \(bind: id)
+            """).run()
+    }
+
+    /// Gives up on a message and tells the chapter's organisers, with the server's answer.
+    public func markFailed(_ item: OutboxItem, error: String, subject: String, recipient: String, now: Date) async throws {
+        try await write { sql in
+            try await sql.raw("""
+                UPDATE outbox SET status = 'failed', attempts = \(bind: item.attempts + 1), last_error = \(bind: error), claimed_until = NULL,
+                    subject = \(bind: subject), recipient = \(bind: recipient)
+                WHERE id = \(bind: item.id)
+                """).run()
+            guard item.kind != .deliveryFailure, let chapter = item.chapterID else { return }
+            struct Row: Decodable { var email: String }
+            let organizers = try await sql.raw("""
+                SELECT u.email FROM users u JOIN chapter_organizers co ON co.user_id = u.id
+                WHERE co.chapter_id = \(bind: chapter.uuid) AND co.role = 'organizer'
+                """).rows(Row.self)
+            try await Self.enqueue(organizers.map { (.deliveryFailure, nil, item.eventID?.uuid, chapter.uuid, $0.email,
+                                                     ["recipient": recipient, "subject": subject, "error": error]) }, now: now, on: sql)
+        }
+    }
+
+    public func outbox(of chapter: Chapter.ID, limit: Int = 100) async throws -> [OutboxRecord] {
+        struct Row: Decodable {
+            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: String; var attempts: Int
+            var lastError: String; var createdAt: Date; var sentAt: Date?
+        }
+        return try await sql.raw("""
+            SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at FROM outbox
+            WHERE chapter_id = \(bind: chapter.uuid) ORDER BY created_at DESC LIMIT \(bind: limit)
+            """).rows(Row.self).compactMap { row in
+                OutboxKind(rawValue: row.kind).map {
+                    OutboxRecord(id: row.id, kind: $0, recipient: row.recipient, subject: row.subject, status: row.status, attempts: row.attempts,
+                                 lastError: row.lastError, createdAt: row.createdAt, sentAt: row.sentAt)
+                }
+            }
+    }
+
+    public func outboxCount(status: String) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE status = \(bind: status)").row(CountRow.self)?.count ?? 0
+    }
+
+    /// Reminders for events starting within their chapter's reminder window, once per event.
+    @discardableResult
+    public func enqueueReminders(now: Date) async throws -> Int {
+        try await write { sql in
+            struct Row: Decodable { var id: UUID; var chapterId: UUID; var startsAt: Date; var reminderHours: Int }
+            let due = try await sql.raw("""
+                SELECT e.id, e.chapter_id, e.starts_at, c.reminder_hours FROM events e JOIN chapters c ON c.id = e.chapter_id
+                WHERE e.status = 'published' AND e.reminded_at IS NULL AND e.starts_at > \(bind: now)
+                  AND e.starts_at <= \(bind: now.addingTimeInterval(14 * 86400))
+                """).rows(Row.self).filter { $0.startsAt.timeIntervalSince(now) <= Double($0.reminderHours) * 3600 && $0.reminderHours > 0 }
+            var count = 0
+            for event in due {
+                struct Person: Decodable { var id: UUID }
+                let people = try await sql.raw("""
+                    SELECT id FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed' AND unsubscribed = \(bind: false) AND email <> ''
+                    """).rows(Person.self)
+                try await Self.enqueue(people.map { (.reminder, $0.id, event.id, event.chapterId, "", [:]) }, now: now, on: sql)
+                try await sql.raw("UPDATE events SET reminded_at = \(bind: now) WHERE id = \(bind: event.id)").run()
+                count += people.count
+            }
+            return count
+        }
+    }
+
+    /// An organiser's message to an event's attendees, filtered by status.
+    public func enqueueBroadcast(event: Event.ID, statuses: Set<String>, checkedInOnly: Bool, subject: String, body: String, from: String, now: Date) async throws -> Int {
+        try await write { sql in
+            struct Row: Decodable { var id: UUID; var status: String; var checkedInAt: Date? }
+            let people = try await sql.raw("""
+                SELECT id, status, checked_in_at FROM registrations WHERE event_id = \(bind: event.uuid) AND unsubscribed = \(bind: false) AND email <> ''
+                """).rows(Row.self).filter { statuses.contains($0.status) && (!checkedInOnly || $0.checkedInAt != nil) }
+            let chapter = try await Self.chapterOf(event: event.uuid, on: sql)
+            try await Self.enqueue(people.map { (.broadcast, $0.id, event.uuid, chapter, "", ["subject": subject, "body": body, "from": from]) }, now: now, on: sql)
+            return people.count
+        }
+    }
+
+    public func unsubscribe(manageToken: String) async throws -> Bool {
+        guard let registration = try await registration(manageToken: manageToken) else { return false }
+        try await sql.raw("UPDATE registrations SET unsubscribed = \(bind: true) WHERE id = \(bind: registration.id.uuid)").run()
+        return true
+    }
+
+    public func isUnsubscribed(_ registration: Registration.ID) async throws -> Bool {
+        struct Row: Decodable { var unsubscribed: Bool }
+        return try await sql.raw("SELECT unsubscribed FROM registrations WHERE id = \(bind: registration.uuid)").row(Row.self)?.unsubscribed ?? false
+    }
+
+    public func eventSequence(_ event: Event.ID) async throws -> Int {
+        struct Row: Decodable { var sequence: Int }
+        return try await sql.raw("SELECT sequence FROM events WHERE id = \(bind: event.uuid)").row(Row.self)?.sequence ?? 0
+    }
+
+    public func networkAdminEmails() async throws -> [String] {
+        struct Row: Decodable { var email: String }
+        return try await sql.raw("SELECT email FROM users WHERE role = 'network-admin'").rows(Row.self).map(\.email)
+    }
+
+    /// Queues a message outside any other change (invitations, applications, password resets).
+    public func enqueueMessage(_ kind: OutboxKind, chapter: Chapter.ID?, recipient: String, payload: [String: String], now: Date) async throws {
+        try await Self.enqueue(kind, chapter: chapter?.uuid, recipient: recipient, payload: payload, now: now, on: sql)
+    }
+}
