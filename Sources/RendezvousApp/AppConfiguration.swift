@@ -1,4 +1,5 @@
 import Foundation
+import RendezvousMail
 import RendezvousWeb
 
 /// Everything configurable, read from the environment, with development defaults.
@@ -10,6 +11,10 @@ public struct AppConfiguration: Sendable {
     public var rateLimit: RateLimit
     public var trustProxy: Bool
     public var logLevel: String
+    /// `smtp+starttls://user:pass@host:587` and friends; nil writes .eml files to `outboxDirectory`.
+    public var smtpURL: String?
+    public var mailFrom: String
+    public var outboxDirectory: String
 
     public static let defaultDatabaseURL = "sqlite://./data/rendezvous.sqlite"
 
@@ -20,6 +25,9 @@ public struct AppConfiguration: Sendable {
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         let port = Int(environment["PORT"] ?? "8080") ?? 8080
         let rateLimitText = environment["RATE_LIMIT"] ?? "30/min"
+        if let smtp = environment["SMTP_URL"], !smtp.isEmpty, SMTPConfiguration(url: smtp) == nil {
+            throw Invalid(description: "SMTP_URL must look like smtp+starttls://user:pass@host:587, smtps://… or smtp://…")
+        }
         guard let rateLimit = RateLimit(parsing: rateLimitText) else {
             throw Invalid(description: "RATE_LIMIT must look like 30/min, 5/sec, 1000/hour or off; got \(rateLimitText)")
         }
@@ -30,10 +38,26 @@ public struct AppConfiguration: Sendable {
             baseURL: environment["BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:\(port)",
             rateLimit: rateLimit,
             trustProxy: environment["TRUST_PROXY"] == "1" || environment["TRUST_PROXY"] == "true",
-            logLevel: environment["LOG_LEVEL"] ?? "info")
+            logLevel: environment["LOG_LEVEL"] ?? "info",
+            smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
+            outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox")
     }
 
     public var web: WebConfiguration {
-        WebConfiguration(baseURL: baseURL, rateLimit: rateLimit, trustProxy: trustProxy)
+        var web = WebConfiguration(baseURL: baseURL, rateLimit: rateLimit, trustProxy: trustProxy)
+        web.outboxDirectory = outboxDirectory
+        web.mailUsesFiles = smtpURL == nil
+        return web
+    }
+}
+
+extension AppConfiguration {
+    /// The transport the outbox uses: SMTP when configured, otherwise .eml files.
+    public var mailTransport: any MailTransport {
+        if let smtpURL, let smtp = SMTPConfiguration(url: smtpURL, heloName: URL(string: baseURL)?.host ?? "localhost") {
+            return SMTPClient(configuration: smtp)
+        }
+        return FileTransport(directory: outboxDirectory)
     }
 }

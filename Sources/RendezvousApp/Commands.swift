@@ -6,6 +6,7 @@ import Logging
 import NIOPosix
 import RendezvousDomain
 import RendezvousPersistence
+import RendezvousMail
 import RendezvousWeb
 import ServiceLifecycle
 
@@ -48,10 +49,12 @@ struct Serve: AsyncParsableCommand {
             }
             let services = try await AppServices(persistence: persistence, clock: SystemClock(), configuration: configuration.web, logger: logger)
             let port = port ?? configuration.port
+            let composer = MessageComposer(persistence: persistence, baseURL: configuration.baseURL, from: .init(name: "Rendezvous", email: configuration.mailFrom))
+            let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
-                backgroundServices: [OfferExpiryService(services: services)])
-            logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue))")
+                backgroundServices: [OfferExpiryService(services: services), sender])
+            logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
         } catch {
             await persistence.shutdown()

@@ -24,5 +24,6 @@ enum AllMigrations {
         AddContactTokens(),
         AddCheckIn(),
         CreateOutbox(),
+        CreatePasswordResets(),
     ]
 }

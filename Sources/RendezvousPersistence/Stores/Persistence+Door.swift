@@ -217,7 +217,7 @@ extension Persistence {
             return CheckInOutcome(result: .already, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false)
         }
         // The window a real request spends between its read and its write (network, other work).
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(300))
         try await sql.raw("UPDATE registrations SET checked_in_at = \(bind: now), checked_in_by = \(bind: by) WHERE id = \(bind: row.id)").run()
         return CheckInOutcome(result: .admitted, registrationID: row.id.uuidString.lowercased(), firstName: row.firstName, lastName: row.lastName,
                               status: row.status, checkedInAt: now, checkedInBy: by, conflict: false)

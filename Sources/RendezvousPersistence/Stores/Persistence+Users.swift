@@ -104,3 +104,53 @@ extension Persistence {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+extension Persistence {
+    /// Starts a password reset for the account with this email, if there is one: the link's token
+    /// and the reset message are written together. Says nothing about whether the account exists.
+    public func requestPasswordReset(email: String, now: Date) async throws {
+        guard let user = try await credentials(email: email)?.user else { return }
+        let token = Secret.token()
+        try await write { sql in
+            try await sql.raw("""
+                INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES (\(bind: UUID()), \(bind: user.id.uuid), \(bind: Self.hash(token)),
+                \(bind: now.addingTimeInterval(3600)))
+                """).run()
+            try await Self.enqueue(.passwordReset, chapter: user.chapterIDs.first?.uuid, recipient: user.email, payload: ["token": token], now: now, on: sql)
+        }
+    }
+
+    /// The user a reset link is for, while it is unused and fresh.
+    public func passwordResetUser(token: String, now: Date) async throws -> User? {
+        guard token.count >= 20, token.count <= 100 else { return nil }
+        struct Row: Decodable { var userId: UUID }
+        guard let row = try await sql.raw("""
+            SELECT user_id FROM password_resets WHERE token_hash = \(bind: Self.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
+            """).row(Row.self) else { return nil }
+        return try await user(id: .init(row.userId))
+    }
+
+    /// Sets the new password once: the link is spent, other sessions and tokens end.
+    public func completePasswordReset(token: String, hash: String, now: Date) async throws -> User? {
+        let id: UUID? = try await write { sql in
+            struct Row: Decodable { var id: UUID; var userId: UUID }
+            guard let row = try await sql.raw("""
+                SELECT id, user_id FROM password_resets WHERE token_hash = \(bind: Self.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
+                """).row(Row.self) else { return nil }
+            let spent = try await sql.raw("UPDATE password_resets SET used_at = \(bind: now) WHERE id = \(bind: row.id) AND used_at IS NULL RETURNING id").all()
+            guard !spent.isEmpty else { return nil }
+            try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: row.userId)").run()
+            try await sql.raw("DELETE FROM sessions WHERE user_id = \(bind: row.userId)").run()
+            try await sql.raw("DELETE FROM api_tokens WHERE user_id = \(bind: row.userId)").run()
+            return row.userId
+        }
+        return try await id.asyncMap { try await user(id: .init($0)) } ?? nil
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

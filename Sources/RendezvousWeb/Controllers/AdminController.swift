@@ -147,6 +147,8 @@ struct AdminController {
             timeZone: application.timeZone, locale: application.locale, createdAt: now))
         let invitation = try await persistence.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
         try await persistence.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
+        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: application.applicantEmail,
+                                             payload: ["token": invitation.token, "invitedBy": admin.name], now: now)
         try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
         return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
@@ -209,6 +211,8 @@ struct AdminController {
             }
         }
         try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
+        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
+                                             payload: ["token": invitation.token, "invitedBy": admin.name], now: now)
         return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.configuration.baseURL + "/invitations/\(invitation.token)"),
                     "simple-form", context)
     }
@@ -323,6 +327,10 @@ struct AdminController {
         try await persistence.submitApplication(ChapterApplication(
             id: UUID(), city: valid.city, countryCode: valid.countryCode, timeZone: valid.timeZone, locale: language, applicantName: name,
             applicantEmail: EmailAddress.normalize(email), motivation: motivation, status: .pending, createdAt: services.clock.now()))
+        for admin in try await persistence.networkAdminEmails() {
+            try await persistence.enqueueMessage(.application, chapter: nil, recipient: admin,
+                                                 payload: ["city": valid.city, "name": name, "motivation": motivation], now: services.clock.now())
+        }
         return html(applyPage(context, notice: t("apply.thanks", context)), "simple-form", context)
     }
 }

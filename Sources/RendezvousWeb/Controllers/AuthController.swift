@@ -28,9 +28,9 @@ struct TextAreaField {
 struct SimpleFormPage {
     var chrome: Chrome
     var heading: String
-    var intro: String?
-    var notice: String?
-    var error: String?
+    var intro: String? = nil
+    var notice: String? = nil
+    var error: String? = nil
     var action: String
     var csrf: String
     var fields: [FormField]
@@ -60,6 +60,10 @@ struct AuthController {
     func addRoutes(to router: Router<AppRequestContext>, signedIn: RouterGroup<AppRequestContext>) {
         router.get("/signin", use: signInForm)
         router.post("/signin", use: signIn)
+        router.get("/password/forgot", use: forgotForm)
+        router.post("/password/forgot", use: forgot)
+        router.get("/password/reset/:token", use: resetForm)
+        router.post("/password/reset/:token", use: reset)
         router.get("/invitations/:token", use: invitationForm)
         router.post("/invitations/:token", use: acceptInvitation)
         signedIn.post("/signout", use: signOut)
@@ -244,6 +248,64 @@ struct AuthController {
         try await services.persistence.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
         let session = try await services.persistence.createSession(for: user.id, now: now)
         var response = Response.redirect(to: "/organize/\(chapter.slug)", type: .normal)
+        response.setCookie(SessionCookie.make(session, secure: secureCookies))
+        return response
+    }
+
+    // MARK: Forgotten passwords
+
+    func forgotPage(_ context: AppRequestContext, notice: String? = nil) -> SimpleFormPage {
+        SimpleFormPage(
+            chrome: Chrome(title: t("auth.forgot", context), language: context.language, path: "/password/forgot"),
+            heading: t("auth.forgot", context), intro: t("auth.forgotIntro", context), notice: notice, error: nil, action: "/password/forgot", csrf: "",
+            fields: notice == nil ? [FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: true, error: nil, maxLength: 254, autocomplete: "username")] : [],
+            submit: t("auth.sendLink", context))
+    }
+
+    @Sendable func forgotForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        services.renderer.htmlResponse(services.renderer.render(forgotPage(context), template: "simple-form"), language: context.language)
+    }
+
+    /// Always the same answer, whether or not the email has an account.
+    @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+        let email = form.text("email").trimmingCharacters(in: .whitespaces)
+        if let wait = signInLimiter.hit("reset:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if EmailAddress.isValid(email) { try await services.persistence.requestPasswordReset(email: email, now: services.clock.now()) }
+        return services.renderer.htmlResponse(services.renderer.render(forgotPage(context, notice: t("auth.linkSent", context)), template: "simple-form"), language: context.language)
+    }
+
+    func resetPage(_ token: String, context: AppRequestContext, error: String? = nil) -> SimpleFormPage {
+        SimpleFormPage(
+            chrome: Chrome(title: t("auth.changePassword", context), language: context.language, path: "/password/reset/\(token)"),
+            heading: t("auth.changePassword", context), intro: nil, error: error, action: "/password/reset/\(token)", csrf: "",
+            fields: [FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true, hint: t("auth.passwordHint", context), error: error, maxLength: 200, autocomplete: "new-password")],
+            submit: t("auth.changePassword", context))
+    }
+
+    @Sendable func resetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard try await services.persistence.passwordResetUser(token: token, now: services.clock.now()) != nil else { throw AppError.conflict(messageKey: "auth.linkExpired") }
+        var response = services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context), template: "simple-form"), language: context.language)
+        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
+        let password = form.text("password")
+        if let problem = Self.passwordProblem(password, context: context) {
+            return services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context, error: problem), template: "simple-form"),
+                                                  status: .unprocessableContent, language: context.language)
+        }
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        guard let user = try await services.persistence.completePasswordReset(token: token, hash: hash, now: services.clock.now()) else {
+            throw AppError.conflict(messageKey: "auth.linkExpired")
+        }
+        let session = try await services.persistence.createSession(for: user.id, now: services.clock.now())
+        var response = Response.redirect(to: "/organize", type: .normal)
         response.setCookie(SessionCookie.make(session, secure: secureCookies))
         return response
     }

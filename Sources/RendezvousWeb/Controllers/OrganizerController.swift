@@ -41,6 +41,9 @@ struct OrganizerController {
             (.get, "/organize/events/:id/attendees.csv", exportCSV),
             (.get, "/organize/events/:id/import", importForm),
             (.post, "/organize/events/:id/import", importCSV),
+            (.get, "/organize/:slug/outbox", outbox),
+            (.get, "/organize/events/:id/message", messageForm),
+            (.post, "/organize/events/:id/message", sendMessage),
             (.get, "/organize/events/:id/badges", badgesForm),
             (.get, "/organize/events/:id/badges.pdf", badgesPDF),
         ]
@@ -144,6 +147,7 @@ struct OrganizerController {
                 .init(label: t("series.title", context), url: "\(base)/series/new"),
                 .init(label: t("team.title", context), url: "\(base)/team"),
                 .init(label: t("audit.title", context), url: "\(base)/audit"),
+                .init(label: t("org.outbox", context), url: "\(base)/outbox"),
                 .init(label: t("org.publicPage", context), url: SiteRoute.chapter(slug: chapter.slug).path),
             ],
             upcoming: events.filter { $0.event.endsAt > now }.map { eventRow($0, chapter: chapter, context: context) },
@@ -362,7 +366,7 @@ struct OrganizerController {
             chrome: try chrome(detail.event.title, context, path: "/organize/events/\(id)"), csrf: session.csrfToken,
             title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: "/organize/\(detail.chapter.slug)",
             publicURL: SiteRoute.event(id).path, editURL: "/organize/events/\(id)/edit", exportURL: "/organize/events/\(id)/attendees.csv",
-            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges", doorURL: "/door/\(id)",
+            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges", doorURL: "/door/\(id)", messageURL: "/organize/events/\(id)/message",
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
             availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
@@ -649,6 +653,8 @@ struct OrganizerController {
         let role = ChapterRole(rawValue: form.text("role")) ?? .door
         let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
         try await log(context, chapter: chapter.id, "team.invited", "\(invitation.email) (\(role.rawValue))")
+        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
+                                             payload: ["token": invitation.token, "invitedBy": invitation.invitedBy], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
                                        newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "team", context)
     }
@@ -717,5 +723,72 @@ struct OrganizerController {
         return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"badges-\(layout.rawValue).pdf\"",
                                                .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Messages
+
+    struct OutboxPage {
+        struct Row { var when: String; var recipient: String; var subject: String; var status: String; var statusClass: String; var error: String? }
+        var chrome: Chrome
+        var name: String
+        var dashboardURL: String
+        var filesNote: String?
+        var rows: [Row]
+    }
+
+    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let records = try await persistence.outbox(of: chapter.id)
+        let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
+        let page = OutboxPage(
+            chrome: try chrome(t("org.outbox", context), context, path: "/organize/\(chapter.slug)/outbox"), name: chapter.name,
+            dashboardURL: "/organize/\(chapter.slug)",
+            filesNote: services.configuration.mailUsesFiles ? t("org.outboxFiles", context, ["dir": services.configuration.outboxDirectory]) : nil,
+            rows: records.map { record in
+                .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
+                      subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
+                      status: t("outbox.\(record.status)", context) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
+                      statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError)
+            })
+        return html(page, "outbox", context)
+    }
+
+    func messagePage(_ detail: EventDetail, context: AppRequestContext, subject: String = "", body: String = "", errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
+        SimpleFormPage(
+            chrome: try chrome(t("org.message", context), context, path: "/organize/events/\(detail.event.id)/message"),
+            heading: t("org.message", context) + " · " + detail.event.title, intro: t("org.messageIntro", context), notice: notice,
+            error: errors.isEmpty ? nil : t("form.errors", context), action: "/organize/events/\(detail.event.id)/message", csrf: try session(context).csrfToken,
+            fields: [FormField(name: "subject", label: t("org.messageSubject", context), value: subject, required: true, error: errors["subject"], maxLength: 150, autocomplete: "off")],
+            textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody", context), value: body, hint: nil, error: errors["body"], maxLength: 5000)],
+            selects: [SelectField(id: "f-audience", name: "audience", label: t("org.messageTo", context), options: [
+                .init(value: "confirmed", label: t("org.toConfirmed", context), selected: true),
+                .init(value: "waitlisted", label: t("org.toWaitlisted", context), selected: false),
+                .init(value: "both", label: t("org.toConfirmed", context) + " + " + t("org.toWaitlisted", context), selected: false),
+                .init(value: "checkedin", label: t("org.toCheckedIn", context), selected: false),
+            ])],
+            submit: t("org.message", context))
+    }
+
+    @Sendable func messageForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(try messagePage(try await event(context), context: context), "simple-form", context)
+    }
+
+    @Sendable func sendMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        var errors = ValidationErrors()
+        let subject = TextRules.clean(form["subject"], field: "subject", required: true, maxLength: 150, into: &errors)
+        let body = TextRules.clean(form["body"], field: "body", required: true, maxLength: 5000, multiline: true, into: &errors)
+        guard errors.isEmpty else {
+            let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
+            return html(try messagePage(detail, context: context, subject: form.text("subject"), body: form.text("body"), errors: messages), "simple-form", context, status: .unprocessableContent)
+        }
+        let audience = form.text("audience")
+        let statuses: Set<String> = audience == "waitlisted" ? ["waitlisted", "offered"] : audience == "both" ? ["confirmed", "waitlisted", "offered"] : ["confirmed"]
+        let count = try await persistence.enqueueBroadcast(event: detail.event.id, statuses: statuses, checkedInOnly: audience == "checkedin",
+                                                           subject: subject, body: body, from: try session(context).user.name, now: now())
+        try await log(context, chapter: detail.chapter.id, "message.sent", "\(detail.event.title): \(subject) (\(count))")
+        return html(try messagePage(detail, context: context, notice: t("org.messageQueued", context, ["count": String(count)])), "simple-form", context)
     }
 }

@@ -85,6 +85,7 @@ struct OrganizerEventPage {
     var importURL: String
     var badgesURL: String
     var doorURL: String
+    var messageURL: String
     var date: String
     var statusLabel: String
     var status: String

@@ -62,9 +62,12 @@ struct PublicPagesController {
         async let past = persistence.pastEvents(of: chapter.id, now: now)
         async let organizers = persistence.organizers(of: chapter.id)
         async let venues = persistence.usualVenues(of: chapter.id)
+        let feed = services.configuration.baseURL + "/chapters/\(chapter.slug)/calendar.ics"
         return ChapterPage(
             chrome: Chrome(title: chapter.name, language: language, path: SiteRoute.chapter(slug: chapter.slug).path,
                            description: chapter.description),
+            feedURL: feed.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://"),
+            feedDownloadURL: "/chapters/\(chapter.slug)/calendar.ics",
             name: chapter.name,
             place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
             description: Presenter.paragraphs(chapter.description),
@@ -127,7 +130,9 @@ struct PublicPagesController {
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.t("event.attendeesHidden", ["count": f.number(hidden)]) : nil,
             form: open ? ProfileForm(
                 action: SiteRoute.register(event.id).path, input: input, errors: errors,
-                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil)
+                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil,
+            calendarURL: "/events/\(event.id)/calendar.ics",
+            share: sharePreview(detail, formatter: f))
     }
 
     private func cached(_ key: String, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {
@@ -136,5 +141,35 @@ struct PublicPagesController {
             return (ByteBuffer(string: html), language.rawValue)
         }
         return PageRenderer.htmlResponse(entry.body, language: Language(rawValue: entry.language) ?? .en)
+    }
+
+    func sharePreview(_ detail: EventDetail, formatter f: DisplayFormatter) -> SharePreview {
+        let url = services.absoluteURL(.event(detail.event.id))
+        let image = services.configuration.baseURL + "/events/\(detail.event.id)/share.png"
+        let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
+        let description = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt)) · \(place)"
+        var location: [String: Any] = ["@type": "Place", "name": detail.venue?.name ?? detail.chapter.city]
+        location["address"] = ["@type": "PostalAddress", "streetAddress": detail.venue?.address ?? "", "addressLocality": detail.chapter.city,
+                               "addressCountry": detail.chapter.countryCode]
+        var object: [String: Any] = [
+            "@context": "https://schema.org", "@type": "Event", "name": detail.event.title, "url": url, "image": [image],
+            "startDate": ISO8601.format(detail.event.startsAt, in: detail.chapter.zone), "endDate": ISO8601.format(detail.event.endsAt, in: detail.chapter.zone),
+            "eventStatus": detail.event.status == .cancelled ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode", "location": location,
+            "organizer": ["@type": "Organization", "name": detail.chapter.name, "url": services.absoluteURL(.chapter(slug: detail.chapter.slug))],
+            "isAccessibleForFree": true,
+            "offers": ["@type": "Offer", "price": "0", "priceCurrency": "EUR", "url": url,
+                       "availability": detail.occupancy.isFull ? "https://schema.org/SoldOut" : "https://schema.org/InStock"],
+        ]
+        if !detail.event.description.isEmpty { object["description"] = detail.event.description }
+        if !detail.speakers.isEmpty { object["performer"] = detail.speakers.map { ["@type": "Person", "name": $0.name, "jobTitle": $0.jobTitle] } }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return SharePreview(url: url, image: image, description: description, jsonLD: Self.scriptSafe(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// JSON inside a script element: nothing in it can close the element or open a comment.
+    static func scriptSafe(_ json: String) -> String {
+        json.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+            .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
     }
 }

@@ -9,6 +9,10 @@ public struct WebConfiguration: Sendable {
     public var pageCacheTTL: TimeInterval
     /// Trust X-Forwarded-For from a reverse proxy for the client address.
     public var trustProxy: Bool
+    /// Where the file transport writes .eml files (listed on the organiser's outbox page).
+    public var outboxDirectory: String = "./data/outbox"
+    /// True when no SMTP server is configured and messages become .eml files.
+    public var mailUsesFiles = true
 
     public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: Bool = false) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

@@ -32,6 +32,8 @@ struct EventCard {
 
 struct ChapterPage {
     var chrome: Chrome
+    var feedURL: String
+    var feedDownloadURL: String
     var name: String
     var place: String
     var description: [String]
@@ -150,6 +152,17 @@ struct EventPage {
     var attendees: [AttendeeView]
     var hiddenAttendees: String?
     var form: ProfileForm?
+    var calendarURL: String
+    var share: SharePreview
+}
+
+/// What a social network or search engine reads from an event page.
+struct SharePreview {
+    var url: String
+    var image: String
+    var description: String
+    /// schema.org Event as JSON, made safe to sit inside a script element.
+    var jsonLD: String
 }
 
 struct ManagePage {

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOPosix
+import RendezvousBadges
+import RendezvousDomain
+import RendezvousPersistence
+
+/// Calendar files and feeds, the picture shown when a link is shared, and unsubscribing.
+struct CalendarController {
+    let services: AppServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/events/:id/calendar.ics", use: eventCalendar)
+        router.get("/chapters/:slug/calendar.ics", use: chapterFeed)
+        router.get("/events/:id/share.png", use: shareImage)
+        router.get("/unsubscribe/:token", use: unsubscribeForm)
+        router.post("/unsubscribe/:token", use: unsubscribe)
+    }
+
+    var host: String { URL(string: services.configuration.baseURL)?.host ?? "localhost" }
+
+    func entry(_ event: Event, venue: Venue?, chapter: Chapter, sequence: Int) -> ICalendar.Entry {
+        ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
+                        location: [venue?.name, venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+                        url: services.absoluteURL(.event(event.id)), startsAt: event.startsAt, endsAt: event.endsAt,
+                        cancelled: event.status == .cancelled, organizerName: chapter.name)
+    }
+
+    static func ics(_ text: String, filename: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .contentDisposition: "inline; filename=\"\(filename)\"",
+                                        .cacheControl: "public, max-age=300"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    @Sendable func eventCalendar(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
+        let sequence = try await services.persistence.eventSequence(id)
+        return Self.ics(ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone,
+                                           entries: [entry(detail.event, venue: detail.venue, chapter: detail.chapter, sequence: sequence)],
+                                           now: services.clock.now()), filename: "event.ics")
+    }
+
+    /// The chapter's upcoming meetups, for calendar apps to subscribe to (webcal:// on the chapter page).
+    @Sendable func chapterFeed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let slug = context.parameters.get("slug"), let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
+        let upcoming = try await services.persistence.upcomingEvents(of: chapter.id, now: services.clock.now())
+        var entries: [ICalendar.Entry] = []
+        for summary in upcoming {
+            entries.append(entry(summary.event, venue: summary.venue, chapter: chapter, sequence: try await services.persistence.eventSequence(summary.event.id)))
+        }
+        return Self.ics(ICalendar.calendar(name: chapter.name, zone: chapter.zone, entries: entries, now: services.clock.now()), filename: "\(chapter.slug).ics")
+    }
+
+    @Sendable func shareImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
+        let f = DisplayFormatter(language: detail.chapter.locale, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
+        let date = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"
+        let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
+        let png = try await NIOThreadPool.singleton.runIfActive {
+            try ShareImage.png(title: detail.event.title, date: date, place: place, chapter: detail.chapter.name, accent: BadgeContent.accent(for: detail.chapter.slug))
+        }
+        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard try await services.persistence.registration(manageToken: token) != nil else { throw AppError.notFound }
+        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
+                                  heading: Strings.text("mail.unsubscribe", context.language), intro: Strings.text("unsubscribe.intro", context.language),
+                                  action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    /// One-click unsubscribe (RFC 8058): mail clients post here without a page in between.
+    @Sendable func unsubscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard try await services.persistence.unsubscribe(manageToken: token) else { throw AppError.notFound }
+        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
+                                  heading: Strings.text("mail.unsubscribe", context.language), notice: Strings.text("unsubscribe.done", context.language),
+                                  action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
+        return services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
+    }
+}
