@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.build/venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/python" -c 'import openapi_spec_validator, selenium, pytest' 2>/dev/null \
-  || "$VENV/bin/pip" install -q openapi-spec-validator selenium pytest
+"$VENV/bin/python" -c 'import openapi_spec_validator, selenium, pytest, aiosmtpd, icalendar' 2>/dev/null \
+  || "$VENV/bin/pip" install -q openapi-spec-validator selenium pytest aiosmtpd icalendar

@@ -141,8 +141,11 @@ public struct MailMessage: Sendable, Equatable {
         guard line.utf8.count > 78 else { return line }
         var result = ""
         var current = ""
+        var first = true
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-            if !current.isEmpty, current.utf8.count + word.utf8.count + 1 > 76 {
+            // Never fold between the field name and its first word.
+            defer { first = false }
+            if !current.isEmpty, !(first || current.hasSuffix(":") && !current.contains(" ")), current.utf8.count + word.utf8.count + 1 > 76 {
                 result += current + "\r\n"
                 current = " " + word
             } else {
