@@ -22,7 +22,7 @@ bench_database() { # label database-url
   dir="$(mktemp -d)"
   DATABASE_URL="$url" $BIN migrate >/dev/null
   DATABASE_URL="$url" $BIN demo >/dev/null
-  DATABASE_URL="$url" RATE_LIMIT=off PORT=$PORT LOG_LEVEL=error $BIN serve --hostname 127.0.0.1 >"$dir/server.log" 2>&1 &
+  DATABASE_URL="$url" RATE_LIMIT=off PORT=$PORT LOG_LEVEL=error OUTBOX_DIR="$dir/outbox" $BIN serve --hostname 127.0.0.1 >"$dir/server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
   local token event
