@@ -68,17 +68,10 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply database migrations.")
 
     func run() async throws {
-        let configuration = try AppConfiguration.fromEnvironment()
-        let logger = makeLogger(configuration)
-        let persistence = try openPersistence(configuration, logger: logger)
-        do {
+        try await withPersistence { persistence, _ in
             try await persistence.migrate()
             print("Migrations applied (\(persistence.kind.rawValue)).")
-        } catch {
-            await persistence.shutdown()
-            throw error
         }
-        await persistence.shutdown()
     }
 }
 
@@ -86,18 +79,25 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load the demo network into an empty database.")
 
     func run() async throws {
-        let configuration = try AppConfiguration.fromEnvironment()
-        let logger = makeLogger(configuration)
-        let persistence = try openPersistence(configuration, logger: logger)
-        do {
+        try await withPersistence { persistence, logger in
             try await persistence.migrate()
             try await DemoNetwork.loadIfEmpty(persistence, clock: SystemClock(), logger: logger)
-        } catch {
-            await persistence.shutdown()
-            throw error
         }
-        await persistence.shutdown()
     }
+}
+
+/// Opens the configured database for one command and always closes it, error or not.
+func withPersistence(_ body: (Persistence, Logger) async throws -> Void) async throws {
+    let configuration = try AppConfiguration.fromEnvironment()
+    let logger = makeLogger(configuration)
+    let persistence = try openPersistence(configuration, logger: logger)
+    do {
+        try await body(persistence, logger)
+    } catch {
+        await persistence.shutdown()
+        throw error
+    }
+    await persistence.shutdown()
 }
 
 struct UserCommand: AsyncParsableCommand {

@@ -34,7 +34,7 @@ struct DirectoryPage {
 }
 
 /// The network admins' pages, and the public "start a chapter" application.
-struct AdminController {
+struct AdminController: WorkspaceController {
     let services: AppServices
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
@@ -61,22 +61,6 @@ struct AdminController {
     var persistence: Persistence { services.persistence }
     func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String { Strings.text(key, context.language, arguments) }
 
-    func session(_ context: AppRequestContext) throws -> WebSession {
-        guard let session = context.session else { throw AppError.unauthorized }
-        return session
-    }
-
-    func chrome(_ title: String, _ context: AppRequestContext, path: String) throws -> Chrome {
-        var chrome = Chrome(title: title, language: context.language, path: path)
-        chrome.session = SessionNav(try session(context))
-        return chrome
-    }
-
-    func html(_ model: Any, _ template: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.htmlResponse(services.renderer.render(model, template: template), status: status, language: context.language)
-        response.headers[.cacheControl] = "no-store"
-        return response
-    }
 
     func form(_ request: Request) async throws -> FormFields {
         FormFields(String(buffer: try await request.body.collect(upTo: 256 * 1024)))

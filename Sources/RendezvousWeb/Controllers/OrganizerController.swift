@@ -9,7 +9,7 @@ import RendezvousPersistence
 /// The organiser workspace under /organize. Every handler resolves its chapter first and checks
 /// `User.mayOrganize`: a chapter the user does not organise, or any of its events and attendees,
 /// answers 404 exactly like something that does not exist.
-struct OrganizerController {
+struct OrganizerController: WorkspaceController {
     let services: AppServices
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
@@ -59,16 +59,6 @@ struct OrganizerController {
     func now() -> Date { services.clock.now() }
     func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String { Strings.text(key, context.language, arguments) }
 
-    func session(_ context: AppRequestContext) throws -> WebSession {
-        guard let session = context.session else { throw AppError.unauthorized }
-        return session
-    }
-
-    func chrome(_ title: String, _ context: AppRequestContext, path: String) throws -> Chrome {
-        var chrome = Chrome(title: title, language: context.language, path: path)
-        chrome.session = SessionNav(try session(context))
-        return chrome
-    }
 
     func chapter(_ context: AppRequestContext) async throws -> Chapter {
         let user = try session(context).user
@@ -93,11 +83,6 @@ struct OrganizerController {
         FormFields(String(buffer: try await request.body.collect(upTo: 2 * 1024 * 1024)))
     }
 
-    func html(_ model: Any, _ template: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.htmlResponse(services.renderer.render(model, template: template), status: status, language: context.language)
-        response.headers[.cacheControl] = "no-store"
-        return response
-    }
 
     func log(_ context: AppRequestContext, chapter: Chapter.ID, _ action: String, _ subject: String) async throws {
         try await persistence.audit(chapter: chapter, by: try session(context).user, action: action, subject: subject, now: now())
@@ -425,28 +410,32 @@ struct OrganizerController {
         }
     }
 
-    @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// Cancel or promote one attendee: the change, its audit line, fresh pages, back to the list.
+    func attendeeAction(
+        _ context: AppRequestContext, audit: String, done: String, refusal: RegistrationActionError,
+        _ change: (Registration.ID, Event.ID) async throws -> Registration
+    ) async throws -> Response {
         let detail = try await event(context)
         do {
-            let registration = try await persistence.cancelByOrganizer(try registrationID(context), in: detail.event.id, now: now())
-            try await log(context, chapter: detail.chapter.id, "attendee.cancelled", "\(registration.profile.firstName) \(registration.profile.lastName) · \(detail.event.title)")
-        } catch RegistrationActionError.notCancellable {
+            let registration = try await change(try registrationID(context), detail.event.id)
+            try await log(context, chapter: detail.chapter.id, audit, "\(registration.profile.firstName) \(registration.profile.lastName) · \(detail.event.title)")
+        } catch let error as RegistrationActionError where error == refusal {
             return .redirect(to: "/organize/events/\(detail.event.id)", type: .normal)
         }
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=attendeeCancelled", type: .normal)
+        return .redirect(to: "/organize/events/\(detail.event.id)?done=\(done)", type: .normal)
+    }
+
+    @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await attendeeAction(context, audit: "attendee.cancelled", done: "attendeeCancelled", refusal: .notCancellable) { id, event in
+            try await persistence.cancelByOrganizer(id, in: event, now: now())
+        }
     }
 
     @Sendable func promoteAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let detail = try await event(context)
-        do {
-            let registration = try await persistence.promote(try registrationID(context), in: detail.event.id, now: now())
-            try await log(context, chapter: detail.chapter.id, "attendee.promoted", "\(registration.profile.firstName) \(registration.profile.lastName) · \(detail.event.title)")
-        } catch RegistrationActionError.noOpenOffer {
-            return .redirect(to: "/organize/events/\(detail.event.id)", type: .normal)
+        try await attendeeAction(context, audit: "attendee.promoted", done: "promoted", refusal: .noOpenOffer) { id, event in
+            try await persistence.promote(id, in: event, now: now())
         }
-        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=promoted", type: .normal)
     }
 
     @Sendable func noteAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
