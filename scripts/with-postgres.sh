@@ -5,7 +5,8 @@
 set -euo pipefail
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ -z "$PG_BIN" ]; then echo "PostgreSQL is not installed (run: make deps)" >&2; exit 1; fi
-PORT="${PG_TEST_PORT:-55432}"
+# A free loopback port unless one is given, so two runs on one machine never meet.
+PORT="${PG_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')}"
 DIR="$(mktemp -d /tmp/rendezvous-pg.XXXXXX)"
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -93,6 +93,10 @@ struct OrganizerTests {
                 #expect(events.last?.event.status == .draft)
                 #expect(events.last?.event.startsAt == ISO8601.parse("2027-06-16T17:00:00Z"))
 
+                let saved = try await client.post("/organize/toulouse/settings", as: organizer, ["offerHours": "12", "reminderHours": "48", "description": "Rencontres."])
+                #expect(saved.status == .ok)
+                #expect(try await app.persistence.settings(of: chapter.id) == .init(description: "Rencontres.", offerHours: 12, reminderHours: 48))
+                #expect(try await client.post("/organize/toulouse/settings", as: organizer, ["offerHours": "0", "reminderHours": "x"]).status == .unprocessableContent)
                 let audit = try await client.get("/organize/toulouse/audit", as: organizer)
                 #expect(audit.text.contains("created the event"))
                 #expect(audit.text.contains("published the event"))

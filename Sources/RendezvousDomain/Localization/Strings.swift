@@ -463,6 +463,12 @@ public enum Strings {
         "outbox.failed": "Failed",
         "outbox.skipped": "Not needed",
         "audit.message.sent": "wrote to attendees",
+        "org.settings": "Chapter settings",
+        "settings.offerHours": "Waitlist offers stay open (hours)",
+        "settings.offerHoursHint": "When a seat frees up, the first person waiting has this long to accept it (never past the start). Default 24.",
+        "settings.reminderHours": "Reminder before the meetup (hours)",
+        "settings.reminderHoursHint": "Confirmed attendees get the practical details this long before the start; 0 sends none. Default 24.",
+        "audit.chapter.settings": "changed the chapter settings",
     ]
 
     static let french: [String: String] = [
@@ -889,5 +895,11 @@ public enum Strings {
         "outbox.failed": "Échec",
         "outbox.skipped": "Sans objet",
         "audit.message.sent": "a écrit aux participants",
+        "org.settings": "Réglages de la ville",
+        "settings.offerHours": "Durée d’une proposition de place (heures)",
+        "settings.offerHoursHint": "Quand une place se libère, la première personne en attente a ce délai pour l’accepter (jamais au-delà du début). 24 par défaut.",
+        "settings.reminderHours": "Rappel avant la rencontre (heures)",
+        "settings.reminderHoursHint": "Les personnes confirmées reçoivent les informations pratiques ce délai avant le début ; 0 n’en envoie pas. 24 par défaut.",
+        "audit.chapter.settings": "a modifié les réglages de la ville",
     ]
 }

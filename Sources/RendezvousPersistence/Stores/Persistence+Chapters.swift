@@ -96,3 +96,29 @@ extension Persistence {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.venue) })
     }
 }
+
+extension Persistence {
+    public struct ChapterSettings: Sendable, Equatable {
+        public var description: String
+        public var offerHours: Int
+        public var reminderHours: Int
+        public init(description: String, offerHours: Int, reminderHours: Int) {
+            self.description = description
+            self.offerHours = offerHours
+            self.reminderHours = reminderHours
+        }
+    }
+
+    public func settings(of chapter: Chapter.ID) async throws -> ChapterSettings? {
+        struct Row: Decodable { var description: String; var offerHours: Int; var reminderHours: Int }
+        return try await sql.raw("SELECT description, offer_hours, reminder_hours FROM chapters WHERE id = \(bind: chapter.uuid)")
+            .row(Row.self).map { ChapterSettings(description: $0.description, offerHours: $0.offerHours, reminderHours: $0.reminderHours) }
+    }
+
+    public func updateSettings(of chapter: Chapter.ID, _ settings: ChapterSettings) async throws {
+        try await sql.raw("""
+            UPDATE chapters SET description = \(bind: settings.description), offer_hours = \(bind: settings.offerHours),
+                reminder_hours = \(bind: settings.reminderHours) WHERE id = \(bind: chapter.uuid)
+            """).run()
+    }
+}
