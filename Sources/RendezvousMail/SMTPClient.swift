@@ -16,6 +16,8 @@ public struct SMTPConfiguration: Sendable, Equatable {
     public var password: String?
     public var trustedCAFile: String?
     public var heloName: String
+    /// `?auth=login` uses AUTH LOGIN even where the server also offers PLAIN.
+    public var preferLogin = false
 
     public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, trustedCAFile: String? = nil, heloName: String = "localhost") {
         self.host = host
@@ -39,6 +41,7 @@ public struct SMTPConfiguration: Sendable, Equatable {
         username = components.user?.removingPercentEncoding
         password = components.password?.removingPercentEncoding
         trustedCAFile = components.queryItems?.first { $0.name == "ca" }?.value
+        preferLogin = components.queryItems?.first { $0.name == "auth" }?.value?.lowercased() == "login"
         self.heloName = heloName
     }
 }
@@ -141,7 +144,8 @@ public struct SMTPClient: Sendable {
         }
         if let user = configuration.username, let password = configuration.password {
             let auth = capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""
-            if auth.contains("PLAIN") || !auth.contains("LOGIN") {
+            let useLogin = auth.contains("LOGIN") && (configuration.preferLogin || !auth.contains("PLAIN"))
+            if !useLogin {
                 let token = Data("\u{0}\(user)\u{0}\(password)".utf8).base64EncodedString()
                 _ = try await expect([235], after: "AUTH PLAIN \(token)")
             } else {

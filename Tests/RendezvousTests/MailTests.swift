@@ -51,7 +51,9 @@ struct MailTests {
             let outcome = try await app.persistence.register(zoe, for: event.id, now: Fixture.start)
             let scheme = ["plain": "smtp", "starttls": "smtp+starttls", "implicit": "smtps"][mode]!
             let credentials = mode == "plain" ? "" : "rendezvous:s3cret%20pass@"
-            let url = "\(scheme)://\(credentials)localhost:\(server.port)" + (server.certificate.map { "?ca=\($0)" } ?? "")
+            // Implicit TLS also exercises AUTH LOGIN; STARTTLS uses AUTH PLAIN.
+            let query = [server.certificate.map { "ca=\($0)" }, mode == "implicit" ? "auth=login" : nil].compactMap { $0 }.joined(separator: "&")
+            let url = "\(scheme)://\(credentials)localhost:\(server.port)" + (query.isEmpty ? "" : "?" + query)
             let configuration = try #require(SMTPConfiguration(url: url))
             #expect(try await Self.sender(app, transport: SMTPClient(configuration: configuration)).sendDue() == 1)
             let messages = server.messages
@@ -70,8 +72,8 @@ struct MailTests {
             let item = try #require(try await app.persistence.outbox(of: chapter.id).first)
             #expect(message["messageID"] == "<outbox-\(item.id.uuidString.lowercased())@rendezvous.test>")
             #expect(item.status == "sent")
-            if mode == "starttls" { #expect(server.envelopes.contains("tls=True auth=True")) }
-            if mode == "implicit" { #expect(server.envelopes.contains("tls=implicit auth=True")) }
+            if mode == "starttls" { #expect(server.envelopes.contains("tls=True auth=True mechanism=PLAIN")) }
+            if mode == "implicit" { #expect(server.envelopes.contains("tls=implicit auth=True mechanism=LOGIN")) }
         }
     }
 

@@ -35,11 +35,15 @@ class Handler:
             failures["left"] -= 1
             return "451 4.3.0 Temporary local problem, try later"
         (spool / f"{next(counter):04d}.eml").write_bytes(envelope.original_content)
-        (spool / "envelope.log").open("a").write(f"{envelope.mail_from} -> {','.join(envelope.rcpt_tos)} tls={'implicit' if args.mode == 'implicit' else session.ssl is not None} auth={session.authenticated}\n")
+        (spool / "envelope.log").open("a").write(f"{envelope.mail_from} -> {','.join(envelope.rcpt_tos)} tls={'implicit' if args.mode == 'implicit' else session.ssl is not None} auth={session.authenticated} mechanism={mechanisms.get(id(session), '')}\n")
         return "250 Message accepted"
 
 
+mechanisms = {}
+
+
 def authenticator(server, session, envelope, mechanism, auth_data):
+    mechanisms[id(session)] = mechanism
     if not args.auth:
         return AuthResult(success=False)
     user, password = args.auth.split(":", 1)
