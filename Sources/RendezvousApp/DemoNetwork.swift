@@ -101,6 +101,12 @@ public enum DemoNetwork {
     }
 
     public static func load(_ persistence: Persistence, clock: any Clock) async throws {
+        try await loadNetwork(persistence, clock: clock)
+        // The demo's people are made up: their confirmation messages are not sent.
+        try await persistence.skipPendingMessages(reason: "demo data")
+    }
+
+    static func loadNetwork(_ persistence: Persistence, clock: any Clock) async throws {
         let now = clock.now()
         var random = SeededGenerator(seed: 2019)
         let toulouse = try await persistence.createChapter(Chapter(

@@ -163,6 +163,11 @@ extension Persistence {
             }
     }
 
+    /// Marks every waiting message as not to be sent (used after loading made-up demo data).
+    public func skipPendingMessages(reason: String) async throws {
+        try await sql.raw("UPDATE outbox SET status = 'skipped', last_error = \(bind: reason) WHERE status = 'pending'").run()
+    }
+
     public func outboxCount(status: String) async throws -> Int {
         try await sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE status = \(bind: status)").row(CountRow.self)?.count ?? 0
     }
