@@ -51,11 +51,12 @@ public struct MessageComposer: Sendable {
         var facts: [(String, String)] = [(t("event.when"), when)]
         if let venue = detail.venue {
             facts.append((t("event.where"), [venue.name, venue.address].filter { !$0.isEmpty }.joined(separator: ", ")))
-            facts.append((t("event.map"), venue.mapURL))
         }
         var paragraphs: [String] = []
         var subject: String
         var links: [(String, String)] = [(t("mail.manageLink"), manageURL)]
+        // The map is a link under the facts: a long address never widens the message on a phone.
+        let map = detail.venue.map { (t("event.map"), $0.mapURL) }
         var method: ICalendar.Method? = nil
         switch item.kind {
         case .confirmed:
@@ -111,7 +112,7 @@ public struct MessageComposer: Sendable {
         }
         let unsubscribe = item.kind.isTransactional ? nil : "\(baseURL)/unsubscribe/\(registration.manageToken)"
         let greeting = t("mail.greeting", ["name": p.firstName])
-        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, links: links,
+        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links,
                                        footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) })
         return .message(MailMessage(
             from: MailMessage.Address(name: detail.chapter.name, email: from.email),
@@ -159,11 +160,12 @@ public struct MessageComposer: Sendable {
     // MARK: Bodies
 
     /// The plain-text and HTML versions of one message; every value is escaped in the HTML.
-    static func bodies(greeting: String, paragraphs: [String], facts: [(String, String)], links: [(String, String)],
+    static func bodies(greeting: String, paragraphs: [String], facts: [(String, String)], map: (String, String)? = nil, links: [(String, String)],
                        footer: String, unsubscribe: (String, String)?) -> (text: String, html: String) {
         var text = [greeting, ""] + paragraphs.flatMap { [$0, ""] }
         for (label, value) in facts { text.append("\(label): \(value)") }
-        if !facts.isEmpty { text.append("") }
+        if let (label, url) = map { text.append("\(label): \(url)") }
+        if !facts.isEmpty || map != nil { text.append("") }
         for (label, url) in links { text += ["\(label):", url, ""] }
         text += ["--", footer]
         if let (label, url) = unsubscribe { text.append("\(label): \(url)") }
@@ -176,13 +178,12 @@ public struct MessageComposer: Sendable {
                     "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px\">",
                     "<p>\(e(greeting))</p>"]
         html += paragraphs.map { "<p>\(e($0))</p>" }
-        if !facts.isEmpty {
-            html.append("<table role=\"presentation\" style=\"border-collapse:collapse;margin:12px 0\">")
-            for (label, value) in facts {
-                let shown = value.hasPrefix("https://") ? "<a href=\"\(e(value))\" style=\"color:#0a5ea8\">\(e(value))</a>" : e(value)
-                html.append("<tr><th style=\"text-align:left;padding:4px 12px 4px 0;vertical-align:top\">\(e(label))</th><td style=\"padding:4px 0\">\(shown)</td></tr>")
-            }
-            html.append("</table>")
+        // Facts stacked, label above value: readable on the narrowest phone.
+        for (label, value) in facts {
+            html.append("<p style=\"margin:12px 0;overflow-wrap:anywhere\"><strong>\(e(label))</strong><br>\(e(value))</p>")
+        }
+        if let (label, url) = map {
+            html.append("<p style=\"margin:0 0 12px\"><a href=\"\(e(url))\" style=\"color:#0a5ea8\">\(e(label))</a></p>")
         }
         for (label, url) in links {
             html.append("<p><a href=\"\(e(url))\" style=\"display:inline-block;background:#0a5ea8;color:#fff;padding:12px 18px;border-radius:6px;text-decoration:none;font-weight:700\">\(e(label))</a></p>")

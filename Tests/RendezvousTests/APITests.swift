@@ -179,6 +179,20 @@ struct APITests {
         }
     }
 
+    @Test func consentsMayBeSentAlone() async throws {
+        try await withApp(.sqlite) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
+            try await app.application.test(.router) { client in
+                let body = #"{"firstName":"Zoé","lastName":"Prinčeva","email":"zoe@example.org","jobTitle":"Coach","consents":{"attendeeList":true}}"#
+                let response = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: body))
+                #expect(response.status == .created)
+            }
+            let stored = try #require(try await app.persistence.registrations(of: event.id).first)
+            #expect(stored.profile.consents == Consents(attendeeList: true, profileSharing: false))
+        }
+    }
+
     @Test func publicWritesAreRateLimited() async throws {
         try await withApp(.sqlite, rateLimit: RateLimit(requests: 3, window: 60)) { app in
             let chapter = try await Fixture.chapter(app.persistence)

@@ -34,6 +34,13 @@ public struct Consents: Sendable, Equatable, Codable {
         self.attendeeList = attendeeList
         self.profileSharing = profileSharing
     }
+
+    /// A consent left out means "no": either may be sent alone.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        attendeeList = try container.decodeIfPresent(Bool.self, forKey: .attendeeList) ?? false
+        profileSharing = try container.decodeIfPresent(Bool.self, forKey: .profileSharing) ?? false
+    }
 }
 
 /// What an attendee tells about themselves, already validated.

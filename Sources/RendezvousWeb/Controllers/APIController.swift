@@ -68,6 +68,8 @@ struct APIController {
             return [path(context.codingPath): Strings.text("v.type", language)]
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
             return [path(context.codingPath): Strings.text("v.unreadable", language)]
+        case .keyNotFound(let key, let context):
+            return [path(context.codingPath + [key]): Strings.text("v.required", language)]
         default:
             return [:]
         }
