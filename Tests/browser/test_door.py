@@ -90,3 +90,19 @@ def test_ticket_link_admits_once(server, browser, tmp_path):
     browser.get(ticket_url)
     assert "Déjà arrivé·e" in browser.find_element(By.CSS_SELECTOR, ".result").text
     assert door_state(server, browser, event["id"])["checkedIn"] == 1
+
+
+def test_door_page_reopens_offline(server, browser):
+    """With the connection gone, reloading the door page still opens it (service worker)."""
+    sign_in(server, browser)
+    door = f"{server['base']}/door/{server['event']['id']}"
+    browser.get(door)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)") or b.get(door) or False)
+    browser.get(door)
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    try:
+        browser.get(door)
+        assert browser.find_elements(By.ID, "door"), "the door page opens offline"
+        WebDriverWait(browser, 10).until(lambda b: "Hors ligne" in b.find_element(By.ID, "sync").text)
+    finally:
+        browser.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
