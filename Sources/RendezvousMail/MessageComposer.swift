@@ -93,7 +93,7 @@ public struct MessageComposer: Sendable {
             method = .cancel
         case .broadcast:
             subject = item.payload["subject"] ?? event.title
-            paragraphs = Presenter.paragraphs(item.payload["body"] ?? "")
+            paragraphs = RendezvousDomain.paragraphs(item.payload["body"] ?? "")
             if let sender = item.payload["from"] { paragraphs.append("— \(sender), \(detail.chapter.name)") }
         default:
             return .skip("not an attendee message")
@@ -124,7 +124,8 @@ public struct MessageComposer: Sendable {
 
     func organizerMessage(_ item: OutboxItem, now: Date) async throws -> Outcome {
         guard !item.recipient.isEmpty else { return .skip("no recipient") }
-        let chapter = try await item.chapterID.asyncFlatMap { try await persistence.chapter(id: $0) }
+        var chapter: Chapter?
+        if let id = item.chapterID { chapter = try await persistence.chapter(id: id) }
         let language = chapter?.locale ?? .en
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
         let subject: String
@@ -195,15 +196,3 @@ public struct MessageComposer: Sendable {
     }
 }
 
-enum Presenter {
-    static func paragraphs(_ text: String) -> [String] {
-        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

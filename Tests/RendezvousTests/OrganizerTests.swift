@@ -38,7 +38,8 @@ struct OrganizerTests {
                 #expect(good.status == .seeOther)
                 #expect(good.headers[.location] == "/organize/toulouse")
                 let session = try #require(good.headers[.setCookie])
-                #expect(session.contains("rv_session=") && session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+                // BASE_URL is https in the tests: the cookie is Secure too.
+                #expect(session.contains("rv_session=") && session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Secure"))
                 let token = String(session.split(separator: ";")[0].dropFirst("rv_session=".count))
                 let dashboard = try await client.execute(uri: "/organize/toulouse", method: .get, headers: [.cookie: "rv_session=\(token)", .acceptLanguage: "en"])
                 #expect(dashboard.status == .ok)

@@ -26,9 +26,22 @@ extension Persistence {
         return Dictionary(uniqueKeysWithValues: rows.map { (.init($0.id), $0.contactToken) })
     }
 
+    /// One registration's contact token, created if it has none yet.
     public func contactToken(of registration: Registration.ID) async throws -> String? {
-        guard let event = try await self.registration(id: registration)?.eventID else { return nil }
-        return try await contactTokens(of: event)[registration]
+        try await ensureToken("contact_token", of: registration)
+    }
+
+    /// Reads a per-registration secret column, filling it once if empty (rows from before the
+    /// column existed). A concurrent fill is settled by reading back.
+    func ensureToken(_ column: String, of registration: Registration.ID) async throws -> String? {
+        struct Row: Decodable { var token: String }
+        let select = SQLQueryString("SELECT \(unsafeRaw: column) AS token FROM registrations WHERE id = \(bind: registration.uuid)")
+        guard let row = try await sql.raw(select).row(Row.self) else { return nil }
+        guard row.token.isEmpty else { return row.token }
+        try await sql.raw("""
+            UPDATE registrations SET \(unsafeRaw: column) = \(bind: Secret.token()) WHERE id = \(bind: registration.uuid) AND \(unsafeRaw: column) = ''
+            """).run()
+        return try await sql.raw(select).row(Row.self)?.token
     }
 
     /// A new contact token: every badge printed before stops opening the card.

@@ -93,8 +93,6 @@ public struct Attendance: Sendable, Equatable {
 }
 
 extension Persistence {
-    static func ticketHash(_ token: String) -> String { hash(token) }
-
     private struct DoorRow: Decodable {
         var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: String
         var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String?; var ticketToken: String; var eventId: UUID
@@ -112,7 +110,7 @@ extension Persistence {
             """).rows(DoorRow.self).map {
                 DoorAttendee(id: $0.id.uuidString.lowercased(), firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle,
                              company: $0.company, status: $0.status, walkIn: $0.walkIn, checkedInAt: $0.checkedInAt, checkedInBy: $0.checkedInBy,
-                             ticketHash: Self.ticketHash($0.ticketToken))
+                             ticketHash: Self.hash($0.ticketToken))
             }
     }
 
@@ -125,10 +123,7 @@ extension Persistence {
     }
 
     public func ticketToken(of registration: Registration.ID) async throws -> String? {
-        guard let event = try await self.registration(id: registration)?.eventID else { return nil }
-        try await ensureTickets(of: event)
-        struct Row: Decodable { var ticketToken: String }
-        return try await sql.raw("SELECT ticket_token FROM registrations WHERE id = \(bind: registration.uuid)").row(Row.self)?.ticketToken
+        try await ensureToken("ticket_token", of: registration)
     }
 
     /// The registration a ticket belongs to, whatever its status.
@@ -310,19 +305,21 @@ extension Persistence {
             SELECT id, title, starts_at FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
             ORDER BY starts_at DESC LIMIT 40
             """).rows(Row.self)
-        var result: [Attendance] = []
-        for event in events {
-            struct Agg: Decodable { var expected: Int; var came: Int; var walkIns: Int }
-            let agg = try await sql.raw("""
-                SELECT
-                    COALESCE(SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END), 0) AS expected,
-                    COALESCE(SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS came,
-                    COALESCE(SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END), 0) AS walk_ins
-                FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed'
-                """).row(Agg.self)
-            result.append(Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt,
-                                     expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0))
+        guard !events.isEmpty else { return [] }
+        struct Agg: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int }
+        let counts = try await sql.raw("""
+            SELECT event_id,
+                SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
+                SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
+                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins
+            FROM registrations WHERE event_id IN \(SQLBind.group(events.map(\.id))) AND status = 'confirmed'
+            GROUP BY event_id
+            """).rows(Agg.self)
+        let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
+        return events.map { event in
+            let agg = byEvent[event.id]
+            return Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt,
+                              expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0)
         }
-        return result
     }
 }

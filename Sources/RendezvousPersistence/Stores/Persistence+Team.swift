@@ -159,7 +159,7 @@ extension Persistence {
 extension Persistence {
     /// Hand-over removes every member, organisers included: the chapter's events and history stay,
     /// and the invited newcomer becomes its organiser on accepting.
-    public func sqlRemoveMembershipForHandover(user: User.ID, chapter: Chapter.ID) async throws {
-        try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: user.uuid) AND chapter_id = \(bind: chapter.uuid)").run()
+    public func removeTeam(of chapter: Chapter.ID) async throws {
+        try await sql.raw("DELETE FROM chapter_organizers WHERE chapter_id = \(bind: chapter.uuid)").run()
     }
 }

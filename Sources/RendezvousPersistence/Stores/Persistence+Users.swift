@@ -80,10 +80,6 @@ extension Persistence {
         return try await user(id: .init(row.userId))
     }
 
-    public func userCount() async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS count FROM users").row(CountRow.self)?.count ?? 0
-    }
-
     public func passwordHash(of user: User.ID) async throws -> String? {
         struct Row: Decodable { var passwordHash: String }
         return try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: user.uuid)").row(Row.self)?.passwordHash
@@ -144,13 +140,7 @@ extension Persistence {
             try await sql.raw("DELETE FROM api_tokens WHERE user_id = \(bind: row.userId)").run()
             return row.userId
         }
-        return try await id.asyncMap { try await user(id: .init($0)) } ?? nil
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
+        guard let id else { return nil }
+        return try await user(id: .init(id))
     }
 }

@@ -257,7 +257,7 @@ struct APIController {
         let id = try registrationID(context)
         guard let token = request.headers[.xManageToken],
               let registration = try await services.persistence.registration(id: id),
-              constantTimeEqual(registration.manageToken, token) else { throw AppError.notFound }
+              constantTimeEquals(registration.manageToken, token) else { throw AppError.notFound }
         return JSONBody.response(status: .ok, try await state(registration))
     }
 
@@ -281,10 +281,4 @@ struct APIController {
         services.eventChanged(registration.eventID)
         return JSONBody.response(status: .ok, try await state(registration))
     }
-}
-
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let left = Array(a.utf8), right = Array(b.utf8)
-    guard left.count == right.count else { return false }
-    return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
 }

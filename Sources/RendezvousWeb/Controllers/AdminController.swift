@@ -189,11 +189,7 @@ struct AdminController: WorkspaceController {
         let admin = try session(context).user
         let now = services.clock.now()
         let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: .organizer, invitedBy: admin.name, now: now)
-        if form.text("previous") == "remove" {
-            for member in try await persistence.team(of: chapter.id) {
-                try await persistence.sqlRemoveMembershipForHandover(user: member.user.id, chapter: chapter.id)
-            }
-        }
+        if form.text("previous") == "remove" { try await persistence.removeTeam(of: chapter.id) }
         try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
         try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["token": invitation.token, "invitedBy": admin.name], now: now)

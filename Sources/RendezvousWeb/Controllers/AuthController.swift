@@ -108,7 +108,7 @@ struct AuthController {
         let form = FormFields(String(buffer: body))
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
         let next = form["next"].flatMap(Self.safeNext)
-        guard let cookie = request.cookies[SessionCookie.preSignIn]?.value, let sent = form["_csrf"], constantTimeEqual(cookie, sent) else {
+        guard let cookie = request.cookies[SessionCookie.preSignIn]?.value, let sent = form["_csrf"], constantTimeEquals(cookie, sent) else {
             return renderSignIn(context: context, email: email, next: next, error: t("error.csrf", context), notice: nil, status: .forbidden)
         }
         if let wait = signInLimiter.check(context.clientKey) ?? signInLimiter.check("email:" + EmailAddress.normalize(email)) {

@@ -70,7 +70,7 @@ struct PublicPagesController {
             feedDownloadURL: "/chapters/\(chapter.slug)/calendar.ics",
             name: chapter.name,
             place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
-            description: Presenter.paragraphs(chapter.description),
+            description: paragraphs(chapter.description),
             upcoming: try await upcoming.map { presenter.card($0) },
             past: try await past.map { presenter.card($0, past: true) },
             organizers: try await organizers.map(\.name),
@@ -119,7 +119,7 @@ struct PublicPagesController {
             isFull: full,
             waitlistNote: full ? presenter.t("event.waitlistJoin") : nil,
             notice: notice,
-            description: Presenter.paragraphs(event.description),
+            description: paragraphs(event.description),
             speakers: detail.speakers.map {
                 .init(name: $0.name, role: presenter.role(jobTitle: $0.jobTitle, company: $0.company), bio: $0.bio.isEmpty ? nil : $0.bio)
             },

@@ -29,9 +29,4 @@ struct LanguageMiddleware: RouterMiddleware {
         let query: String? = request.uri.queryParameters.get("lang").map { String($0) }
         return Language.preferred(explicit: query ?? request.cookies["lang"]?.value, acceptLanguage: request.headers[.acceptLanguage])
     }
-
-    /// Whether the user expressed a language, rather than it being the default.
-    static func hasPreference(_ request: Request) -> Bool {
-        request.uri.queryParameters.get("lang") != nil || request.cookies["lang"] != nil || request.headers[.acceptLanguage] != nil
-    }
 }

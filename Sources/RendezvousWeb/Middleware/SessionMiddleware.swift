@@ -39,14 +39,14 @@ struct CSRFMiddleware: RouterMiddleware {
         guard let session = context.session else { throw AppError.unauthorized }
         // Scripts send the token in a header; forms in the `_csrf` field.
         if let header = request.headers[.xCSRFToken] {
-            guard constantTimeEqual(header, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
+            guard constantTimeEquals(header, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
             return try await next(request, context)
         }
         var request = request
         let body = try await request.body.collect(upTo: 2 * 1024 * 1024)
         request.body = .init(buffer: body)
         let fields = FormFields(String(buffer: body))
-        guard let token = fields["_csrf"], constantTimeEqual(token, session.csrfToken) else {
+        guard let token = fields["_csrf"], constantTimeEquals(token, session.csrfToken) else {
             throw AppError.forbidden(messageKey: "error.csrf")
         }
         return try await next(request, context)

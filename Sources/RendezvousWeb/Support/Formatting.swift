@@ -33,10 +33,6 @@ struct Presenter {
         [jobTitle, company].filter { !$0.isEmpty }.joined(separator: " · ")
     }
 
-    static func paragraphs(_ text: String) -> [String] {
-        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-    }
-
     func countryName(_ code: String) -> String {
         Locale(identifier: language.rawValue).localizedString(forRegionCode: code) ?? code
     }
