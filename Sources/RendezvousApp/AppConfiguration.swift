@@ -15,6 +15,9 @@ public struct AppConfiguration: Sendable {
     public var smtpURL: String?
     public var mailFrom: String
     public var outboxDirectory: String
+    /// Time for a client to send a request head (`HTTP_HEADER_TIMEOUT`), and for a keep-alive
+    /// connection to sit idle (`HTTP_IDLE_TIMEOUT`), before the server hangs up.
+    public var serverTimeouts: ServerTimeouts = .default
 
     public static let defaultDatabaseURL = "sqlite://./data/rendezvous.sqlite"
 
@@ -31,6 +34,16 @@ public struct AppConfiguration: Sendable {
         guard let rateLimit = RateLimit(parsing: rateLimitText) else {
             throw Invalid(description: "RATE_LIMIT must look like 30/min, 5/sec, 1000/hour or off; got \(rateLimitText)")
         }
+        func seconds(_ name: String, default value: Duration) throws -> Duration {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let duration = ServerTimeouts.seconds(parsing: text) else {
+                throw Invalid(description: "\(name) must be a positive number of seconds, like 10 or 2.5; got \(text)")
+            }
+            return duration
+        }
+        let serverTimeouts = ServerTimeouts(
+            header: try seconds("HTTP_HEADER_TIMEOUT", default: ServerTimeouts.default.header),
+            idle: try seconds("HTTP_IDLE_TIMEOUT", default: ServerTimeouts.default.idle))
         return AppConfiguration(
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabaseURL,
             hostname: environment["HOSTNAME_BIND"] ?? "0.0.0.0",
@@ -41,13 +54,15 @@ public struct AppConfiguration: Sendable {
             logLevel: environment["LOG_LEVEL"] ?? "info",
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
-            outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox")
+            outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox",
+            serverTimeouts: serverTimeouts)
     }
 
     public var web: WebConfiguration {
         var web = WebConfiguration(baseURL: baseURL, rateLimit: rateLimit, trustProxy: trustProxy)
         web.outboxDirectory = outboxDirectory
         web.mailUsesFiles = smtpURL == nil
+        web.serverTimeouts = serverTimeouts
         return web
     }
 }

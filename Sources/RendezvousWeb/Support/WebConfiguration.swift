@@ -13,6 +13,8 @@ public struct WebConfiguration: Sendable {
     public var outboxDirectory: String = "./data/outbox"
     /// True when no SMTP server is configured and messages become .eml files.
     public var mailUsesFiles = true
+    /// Header-read and keep-alive idle timeouts of the HTTP server.
+    public var serverTimeouts: ServerTimeouts = .default
 
     public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: Bool = false) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
