@@ -28,7 +28,8 @@ func makeLogger(_ configuration: AppConfiguration) -> Logger {
 }
 
 func openPersistence(_ configuration: AppConfiguration, logger: Logger) throws -> Persistence {
-    try Persistence(url: configuration.databaseURL, logger: logger)
+    try Persistence(url: configuration.databaseURL, logger: logger,
+                    tokens: try ServerSecret.load(databaseURL: configuration.databaseURL))
 }
 
 struct Serve: AsyncParsableCommand {

@@ -110,7 +110,7 @@ public struct MessageComposer: Sendable {
             ], method: method, now: now)
             attachments.append(.init(filename: "invite.ics", contentType: "text/calendar; charset=utf-8; method=\(method.rawValue)", data: Data(ics.utf8)))
         }
-        let unsubscribe = item.kind.isTransactional ? nil : "\(baseURL)/unsubscribe/\(registration.manageToken)"
+        let unsubscribe = item.kind.isTransactional ? nil : try await persistence.unsubscribeToken(of: registration.id).map { "\(baseURL)/unsubscribe/\($0)" }
         let greeting = t("mail.greeting", ["name": p.firstName])
         let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links,
                                        footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) })

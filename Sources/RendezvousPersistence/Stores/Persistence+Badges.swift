@@ -23,40 +23,41 @@ extension Persistence {
             // Read back: a concurrent call may have set some of them first.
             rows = try await sql.raw("SELECT id, contact_token FROM registrations WHERE event_id = \(bind: event.uuid)").rows(Row.self)
         }
-        return Dictionary(uniqueKeysWithValues: rows.map { (.init($0.id), $0.contactToken) })
+        return Dictionary(uniqueKeysWithValues: rows.map { (.init($0.id), tokens.token(.contact, id: $0.id, salt: $0.contactToken)) })
     }
 
     /// One registration's contact token, created if it has none yet.
     public func contactToken(of registration: Registration.ID) async throws -> String? {
-        try await ensureToken("contact_token", of: registration)
+        try await ensureToken(.contact, of: registration)
     }
 
-    /// Reads a per-registration secret column, filling it once if empty (rows from before the
-    /// column existed). A concurrent fill is settled by reading back.
-    func ensureToken(_ column: String, of registration: Registration.ID) async throws -> String? {
-        struct Row: Decodable { var token: String }
-        let select = SQLQueryString("SELECT \(unsafeRaw: column) AS token FROM registrations WHERE id = \(bind: registration.uuid)")
-        guard let row = try await sql.raw(select).row(Row.self) else { return nil }
-        guard row.token.isEmpty else { return row.token }
-        try await sql.raw("""
-            UPDATE registrations SET \(unsafeRaw: column) = \(bind: Secret.token()) WHERE id = \(bind: registration.uuid) AND \(unsafeRaw: column) = ''
-            """).run()
-        return try await sql.raw(select).row(Row.self)?.token
+    /// The current token of `purpose` for a registration, creating its salt if it has none yet
+    /// (rows from before the column existed). A concurrent fill is settled by reading back.
+    func ensureToken(_ purpose: TokenVault.Purpose, of registration: Registration.ID) async throws -> String? {
+        struct Row: Decodable { var salt: String }
+        let column = purpose.saltColumn
+        let select = SQLQueryString("SELECT \(unsafeRaw: column) AS salt FROM registrations WHERE id = \(bind: registration.uuid)")
+        guard var row = try await sql.raw(select).row(Row.self) else { return nil }
+        if row.salt.isEmpty {
+            try await sql.raw("""
+                UPDATE registrations SET \(unsafeRaw: column) = \(bind: Secret.token()) WHERE id = \(bind: registration.uuid) AND \(unsafeRaw: column) = ''
+                """).run()
+            guard let filled = try await sql.raw(select).row(Row.self) else { return nil }
+            row = filled
+        }
+        return tokens.token(purpose, id: registration.uuid, salt: row.salt)
     }
 
     /// A new contact token: every badge printed before stops opening the card.
     public func renewContactToken(of registration: Registration.ID) async throws -> String {
-        let token = Secret.token()
-        try await sql.raw("UPDATE registrations SET contact_token = \(bind: token) WHERE id = \(bind: registration.uuid)").run()
-        return token
+        let salt = Secret.token()
+        try await sql.raw("UPDATE registrations SET contact_token = \(bind: salt) WHERE id = \(bind: registration.uuid)").run()
+        return tokens.token(.contact, id: registration.uuid, salt: salt)
     }
 
     public func contactCard(token: String) async throws -> ContactCard? {
-        guard token.count >= 20, token.count <= 100 else { return nil }
-        guard let row = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.contact_token = \(bind: token)
-            """).row(RegistrationRow.self) else { return nil }
-        let registration = row.registration
+        guard let row = try await registrationRow(token: token, .contact) else { return nil }
+        let registration = row.registration(tokens)
         return ContactCard(registrationID: registration.id, eventID: registration.eventID, profile: registration.profile, status: registration.status)
     }
 }

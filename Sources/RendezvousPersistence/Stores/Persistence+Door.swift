@@ -110,7 +110,7 @@ extension Persistence {
             """).rows(DoorRow.self).map {
                 DoorAttendee(id: $0.id.uuidString.lowercased(), firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle,
                              company: $0.company, status: $0.status, walkIn: $0.walkIn, checkedInAt: $0.checkedInAt, checkedInBy: $0.checkedInBy,
-                             ticketHash: Self.hash($0.ticketToken))
+                             ticketHash: Self.hash(tokens.token(.ticket, id: $0.id, salt: $0.ticketToken)))
             }
     }
 
@@ -123,14 +123,20 @@ extension Persistence {
     }
 
     public func ticketToken(of registration: Registration.ID) async throws -> String? {
-        try await ensureToken("ticket_token", of: registration)
+        try await ensureToken(.ticket, of: registration)
     }
 
     /// The registration a ticket belongs to, whatever its status.
     public func ticket(_ token: String) async throws -> Registration? {
-        guard token.count >= 22, token.count <= 100 else { return nil }
-        return try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.ticket_token = \(bind: token)")
-            .row(RegistrationRow.self)?.registration
+        try await registration(token: token, .ticket)
+    }
+
+    /// The door's view of the registration a ticket names, if it is that registration's current ticket.
+    private func ticketRow(_ token: String, on sql: any SQLDatabase) async throws -> DoorRow? {
+        guard let id = TokenVault.registrationID(in: token),
+              let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: id)").row(DoorRow.self),
+              tokens.verify(token, .ticket, id: id, salt: row.ticketToken) else { return nil }
+        return row
     }
 
     public enum CheckInTarget: Sendable {
@@ -152,8 +158,7 @@ extension Persistence {
                 case .registration(let id):
                     row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: id.uuid)").row(DoorRow.self)
                 case .ticket(let token):
-                    row = token.count < 22 || token.count > 100 ? nil
-                        : try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.ticket_token = \(bind: token)").row(DoorRow.self)
+                    row = try await self.ticketRow(token, on: sql)
                 }
                 var outcome = CheckInOutcome(result: .unknown, registrationID: nil, firstName: nil, lastName: nil, status: nil,
                                              checkedInAt: nil, checkedInBy: nil, conflict: false)
@@ -207,7 +212,7 @@ extension Persistence {
     /// the five-devices test catches a missing guard.
     private func checkInWithoutGuard(event: Event.ID, target: CheckInTarget, by: String, now: Date) async throws -> CheckInOutcome {
         guard case .ticket(let token) = target,
-              let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.ticket_token = \(bind: token)").row(DoorRow.self),
+              let row = try await ticketRow(token, on: sql),
               row.checkedInAt == nil else {
             return CheckInOutcome(result: .already, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false)
         }
@@ -240,7 +245,11 @@ extension Persistence {
             if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: registration.uuid)")
                 .row(DoorRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
-            try await sql.raw("UPDATE registrations SET checked_in_at = NULL, checked_in_by = NULL WHERE id = \(bind: registration.uuid)").run()
+            // Conditional: a second undo (another phone, a retry) finds nothing to take back.
+            try await sql.raw("""
+                UPDATE registrations SET checked_in_at = NULL, checked_in_by = NULL
+                WHERE id = \(bind: registration.uuid) AND event_id = \(bind: event.uuid) AND checked_in_at IS NOT NULL
+                """).run()
             try await sql.raw("""
                 INSERT INTO check_ins (id, event_id, registration_id, nonce, device, action, result, offline, by_name, happened_at, recorded_at)
                 VALUES (\(bind: UUID()), \(bind: event.uuid), \(bind: registration.uuid), \(bind: nonce), \(bind: device), 'undo', 'undone',
@@ -257,7 +266,7 @@ extension Persistence {
         if !profile.email.isEmpty, let existing = try await sql.raw("""
             SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.active_email = \(bind: profile.normalizedEmail)
             """).row(RegistrationRow.self) {
-            return try await checkIn(event: event, target: .registration(existing.registration.id), nonce: Secret.token(), device: "walk-in",
+            return try await checkIn(event: event, target: .registration(.init(existing.id)), nonce: Secret.token(), device: "walk-in",
                                      by: by, happenedAt: now, offline: false, now: now)
         }
         let id = UUID()

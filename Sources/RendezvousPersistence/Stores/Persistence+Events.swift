@@ -174,8 +174,8 @@ extension Persistence {
     /// lowering it below the seats already held is refused.
     public func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, now: Date) async throws -> Event {
         try await write { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
-                .row(EventRow.self) else { throw RegistrationActionError.notFound }
+            // Under the event's lock: a capacity change and a cancellation or an offer never interleave.
+            guard let row = try await Self.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
             var event = row.event
             if let capacity {
                 guard capacity >= row.seatsTaken else {
@@ -187,11 +187,12 @@ extension Persistence {
             if let description { event.description = description }
             let wasCancelled = event.status == .cancelled
             if let status { event.status = status }
-            try await sql.raw("""
+            let updated = try await sql.raw("""
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
                     capacity = \(bind: event.capacity), status = \(bind: event.status.rawValue), updated_at = \(bind: now)
-                WHERE id = \(bind: id.uuid)
-                """).run()
+                WHERE id = \(bind: id.uuid) AND seats_taken <= \(bind: event.capacity) RETURNING id
+                """).all()
+            guard !updated.isEmpty else { throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken) }
             try await Self.offerFreeSeats(event: id, now: now, on: sql)
             if event.status == .cancelled, !wasCancelled {
                 try await Self.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)

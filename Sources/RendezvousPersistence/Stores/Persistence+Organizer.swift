@@ -34,7 +34,7 @@ extension Persistence {
             WHERE e.chapter_id = \(bind: chapter.uuid) ORDER BY r.created_at DESC LIMIT \(bind: limit)
             """).all()
         return try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration
+            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
             return (registration, try row.decode(column: "title", as: String.self))
         }
     }
@@ -47,7 +47,7 @@ extension Persistence {
             WHERE r.event_id = \(bind: event.uuid) ORDER BY r.created_at, r.queue_number
             """).all()
         var records = try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration
+            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
             let extra = try row.decode(model: Extra.self, keyDecodingStrategy: .convertFromSnakeCase)
             return AttendeeRecord(registration: registration, note: extra.organizerNote, source: extra.source, waitlistPosition: nil,
                                   checkedInAt: extra.checkedInAt, walkIn: extra.walkIn)
@@ -63,35 +63,6 @@ extension Persistence {
         let outcome = try await register(profile, for: event, now: now)
         try await sql.raw("UPDATE registrations SET source = \(bind: source) WHERE id = \(bind: outcome.registration.id.uuid)").run()
         return outcome
-    }
-
-    /// Cancels on the organisers' side; the seat goes to the waitlist as for any cancellation.
-    public func cancelByOrganizer(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
-        guard let registration = try await registration(id: id), registration.eventID == event else { throw RegistrationActionError.notFound }
-        return try await cancel(id, token: registration.manageToken, now: now)
-    }
-
-    /// Confirms someone from the waitlist at once, adding a seat for them: the room grows by one
-    /// and nobody else's place changes.
-    public func promote(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
-        try await write { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
-                .row(RegistrationRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
-            let status = RegistrationStatus(rawValue: row.status)
-            guard status == .waitlisted || status == .offered else { throw RegistrationActionError.noOpenOffer }
-            if status == .waitlisted {
-                try await sql.raw("""
-                    UPDATE events SET capacity = capacity + 1, seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
-                    WHERE id = \(bind: event.uuid)
-                    """).run()
-            }
-            try await sql.raw("""
-                UPDATE registrations SET status = 'confirmed', offer_expires_at = NULL, updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
-                """).run()
-            var registration = row.registration
-            registration.status = .confirmed
-            return registration
-        }
     }
 
     public func setNote(_ id: Registration.ID, in event: Event.ID, note: String) async throws {

@@ -184,12 +184,17 @@ extension Persistence {
                 """).rows(Row.self).filter { $0.startsAt.timeIntervalSince(now) <= Double($0.reminderHours) * 3600 && $0.reminderHours > 0 }
             var count = 0
             for event in due {
+                // Claim the event's reminders first, conditionally: another instance sweeping at the
+                // same moment finds it claimed and queues nothing, so nobody is reminded twice.
+                let claimed = try await sql.raw("""
+                    UPDATE events SET reminded_at = \(bind: now) WHERE id = \(bind: event.id) AND reminded_at IS NULL RETURNING id
+                    """).all()
+                guard !claimed.isEmpty else { continue }
                 struct Person: Decodable { var id: UUID }
                 let people = try await sql.raw("""
                     SELECT id FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed' AND unsubscribed = \(bind: false) AND email <> ''
                     """).rows(Person.self)
                 try await Self.enqueue(people.map { (.reminder, $0.id, event.id, event.chapterId, "", [:]) }, now: now, on: sql)
-                try await sql.raw("UPDATE events SET reminded_at = \(bind: now) WHERE id = \(bind: event.id)").run()
                 count += people.count
             }
             return count
@@ -209,8 +214,18 @@ extension Persistence {
         }
     }
 
-    public func unsubscribe(manageToken: String) async throws -> Bool {
-        guard let registration = try await registration(manageToken: manageToken) else { return false }
+    /// The link in a mail's unsubscribe footer: it can unsubscribe, and do nothing else.
+    public func unsubscribeToken(of registration: Registration.ID) async throws -> String? {
+        try await ensureToken(.unsubscribe, of: registration)
+    }
+
+    /// Whether an unsubscribe link is current.
+    public func isUnsubscribeToken(_ token: String) async throws -> Bool {
+        try await registrationRow(token: token, .unsubscribe) != nil
+    }
+
+    public func unsubscribe(token: String) async throws -> Bool {
+        guard let registration = try await registration(token: token, .unsubscribe) else { return false }
         try await sql.raw("UPDATE registrations SET unsubscribed = \(bind: true) WHERE id = \(bind: registration.id.uuid)").run()
         return true
     }

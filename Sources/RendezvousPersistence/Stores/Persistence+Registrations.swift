@@ -19,7 +19,7 @@ extension Persistence {
     /// one of these emails meanwhile, the batch rolls back and each arrival is retried on its own.
     func registerBatch(_ batch: [RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>] {
         do {
-            return try await write { sql in try await Self.register(batch, on: sql) }
+            return try await write { sql in try await Self.register(batch, tokens: self.tokens, on: sql) }
         } catch where batch.count > 1 && Self.isUniqueViolation(error) {
             var results: [Result<RegistrationOutcome, any Error>] = []
             for request in batch { results.append(contentsOf: await registerBatch([request])) }
@@ -31,7 +31,7 @@ extension Persistence {
         }
     }
 
-    private static func register(_ batch: [RegistrationRequest], on sql: any SQLDatabase) async throws -> [Result<RegistrationOutcome, any Error>] {
+    private static func register(_ batch: [RegistrationRequest], tokens: TokenVault, on sql: any SQLDatabase) async throws -> [Result<RegistrationOutcome, any Error>] {
         var results = [Result<RegistrationOutcome, any Error>?](repeating: nil, count: batch.count)
         var order: [Event.ID] = []
         var byEvent: [Event.ID: [Int]] = [:]
@@ -90,7 +90,7 @@ extension Persistence {
                     queueNumber: place < 0 ? nil : arrival.queueCounter - waitlisted + 1 + place, now: request.now)
                 registrations.append(registration)
                 results[index] = .success(RegistrationOutcome(
-                    registration: registration, waitlistPosition: place < 0 ? nil : arrival.waitingCount - waitlisted + 1 + place))
+                    registration: shown(registration, tokens), waitlistPosition: place < 0 ? nil : arrival.waitingCount - waitlisted + 1 + place))
             }
             try await insert(registrations, on: sql)
             // Their confirmation or waitlist messages commit with them, or not at all.
@@ -114,7 +114,14 @@ extension Persistence {
         let status: RegistrationStatus = confirmed < event.capacity ? .confirmed : .waitlisted
         let registration = Self.newRegistration(profile, event: eventID, status: status, queueNumber: status == .waitlisted ? confirmed : nil, now: now)
         try await Self.insert(registration, on: sql)
-        return RegistrationOutcome(registration: registration, waitlistPosition: status == .waitlisted ? 1 : nil)
+        return RegistrationOutcome(registration: Self.shown(registration, tokens), waitlistPosition: status == .waitlisted ? 1 : nil)
+    }
+
+    /// A new registration's `manageToken` holds the salt until it is stored; the caller is shown the token.
+    static func shown(_ registration: Registration, _ tokens: TokenVault) -> Registration {
+        var shown = registration
+        shown.manageToken = tokens.token(.manage, id: registration.id.uuid, salt: registration.manageToken)
+        return shown
     }
 
     static func newRegistration(_ profile: AttendeeProfile, event: Event.ID, status: RegistrationStatus, queueNumber: Int?, now: Date) -> Registration {
@@ -154,13 +161,25 @@ extension Persistence {
 
     public func registration(id: Registration.ID) async throws -> Registration? {
         try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
-            .row(RegistrationRow.self)?.registration
+            .row(RegistrationRow.self)?.registration(tokens)
     }
 
     public func registration(manageToken: String) async throws -> Registration? {
-        guard !manageToken.isEmpty, manageToken.count <= 100 else { return nil }
-        return try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.manage_token = \(bind: manageToken)")
-            .row(RegistrationRow.self)?.registration
+        try await registration(token: manageToken, .manage)
+    }
+
+    /// The registration a link's token belongs to, if the token is its current one for `purpose`.
+    func registrationRow(token: String, _ purpose: TokenVault.Purpose) async throws -> RegistrationRow? {
+        guard let id = TokenVault.registrationID(in: token) else { return nil }
+        struct Salt: Decodable { var salt: String }
+        guard let salt = try await sql.raw("""
+            SELECT \(unsafeRaw: purpose.saltColumn) AS salt FROM registrations WHERE id = \(bind: id)
+            """).row(Salt.self), tokens.verify(token, purpose, id: id, salt: salt.salt) else { return nil }
+        return try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id)").row(RegistrationRow.self)
+    }
+
+    func registration(token: String, _ purpose: TokenVault.Purpose) async throws -> Registration? {
+        try await registrationRow(token: token, purpose)?.registration(tokens)
     }
 
     /// 1-based place among those still waiting, or nil if not waitlisted.
@@ -178,56 +197,135 @@ extension Persistence {
         try await sql.raw("""
             SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid)
             ORDER BY r.created_at, r.queue_number
-            """).rows(RegistrationRow.self).map(\.registration)
+            """).rows(RegistrationRow.self).map { $0.registration(self.tokens) }
     }
 
-    /// Looks a registration up by id and checks its manage token in constant time.
-    static func authorizedRegistration(_ id: Registration.ID, token: String, on sql: any SQLDatabase) async throws -> RegistrationRow {
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
-            .row(RegistrationRow.self), constantTimeEquals(row.manageToken, token) else {
+    // MARK: Status transitions
+    //
+    // Every change of a registration's status runs in one write transaction that first locks the
+    // row of its event (`lockEvent`), then reads the registration afresh and moves it with a
+    // conditional UPDATE (`transition`). All seat movements of an event therefore happen one
+    // after the other, on PostgreSQL as on SQLite, and a request repeated in parallel finds the
+    // state the first one left: it answers for that state and never moves a second seat.
+
+    /// Which registrations an action may touch: the holder of the manage link, or an organiser of the event.
+    public enum Actor: Sendable {
+        case holder(token: String)
+        case organizer(event: Event.ID)
+    }
+
+    /// Locks the event's row until the transaction ends and returns it as it is now.
+    /// PostgreSQL: a row lock (an UPDATE takes it; `FOR UPDATE` would not parse on SQLite).
+    /// SQLite: the transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
+    static func lockEvent(_ id: UUID, on sql: any SQLDatabase) async throws -> EventRow? {
+        try await sql.raw("""
+            UPDATE events SET seats_taken = seats_taken WHERE id = \(bind: id)
+            RETURNING \(unsafeRaw: EventRow.columns.replacingOccurrences(of: "e.", with: ""))
+            """).row(EventRow.self)
+    }
+
+    /// Reads the registration, locks its event, and reads it again under the lock; checks who asks.
+    /// Without the guard (a test proving the concurrency tests can fail) the read happens before
+    /// and outside the lock, as the unguarded code did.
+    func lockedRegistration(_ id: Registration.ID, actor: Actor, on sql: any SQLDatabase, unguardedRead: RegistrationRow? = nil) async throws -> RegistrationRow {
+        if let unguardedRead { return unguardedRead }
+        struct EventOf: Decodable { var eventId: UUID }
+        guard let owner = try await sql.raw("SELECT event_id FROM registrations WHERE id = \(bind: id.uuid)").row(EventOf.self) else {
             throw RegistrationActionError.notFound
+        }
+        _ = try await Self.lockEvent(owner.eventId, on: sql)
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
+            .row(RegistrationRow.self) else { throw RegistrationActionError.notFound }
+        switch actor {
+        case .holder(let token):
+            guard tokens.verify(token, .manage, id: row.id, salt: row.manageToken) else { throw RegistrationActionError.notFound }
+        case .organizer(let event):
+            guard row.eventId == event.uuid else { throw RegistrationActionError.notFound }
         }
         return row
     }
 
-    /// Cancels; a held seat goes back and is offered to the first in line.
+    /// The unguarded read, outside any transaction: only when the guard is off.
+    func unguardedRead(_ id: Registration.ID, actor: Actor) async throws -> RegistrationRow? {
+        guard !capacityGuard else { return nil }
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
+            .row(RegistrationRow.self) else { throw RegistrationActionError.notFound }
+        if case .holder(let token) = actor, !tokens.verify(token, .manage, id: row.id, salt: row.manageToken) { throw RegistrationActionError.notFound }
+        if case .organizer(let event) = actor, row.eventId != event.uuid { throw RegistrationActionError.notFound }
+        // The window a real request spends between its read and its write.
+        try await Task.sleep(for: .milliseconds(50))
+        return row
+    }
+
+    /// Moves a registration from one of `from` to `to` in one conditional statement; false when it
+    /// was no longer in one of `from` (someone else moved it first).
+    func transition(_ id: Registration.ID, from: [RegistrationStatus], to status: RegistrationStatus, offerExpiresAt: Date? = nil,
+                    now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        // Leaving the active statuses frees the email for a new registration.
+        let guardClause = capacityGuard ? SQLQueryString(" AND status IN \(SQLBind.group(from.map(\.rawValue)))") : SQLQueryString("")
+        let moved = try await sql.raw("""
+            UPDATE registrations SET status = \(bind: status.rawValue), updated_at = \(bind: now),
+                offer_expires_at = \(bind: offerExpiresAt)\(unsafeRaw: status.isActive ? "" : ", active_email = NULL")
+            WHERE id = \(bind: id.uuid)\(guardClause)
+            RETURNING id
+            """).all()
+        return !moved.isEmpty
+    }
+
+    /// Cancels; a held seat goes back and is offered to the first in line. Cancelling twice
+    /// answers with the cancelled registration and changes nothing.
     public func cancel(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
-        try await write { sql in
-            let row = try await Self.authorizedRegistration(id, token: token, on: sql)
-            let status = RegistrationStatus(rawValue: row.status) ?? .cancelled
-            guard status.isActive else { throw RegistrationActionError.notCancellable }
-            try await Self.setStatus(id, .cancelled, now: now, on: sql)
+        try await cancel(id, actor: .holder(token: token), now: now)
+    }
+
+    /// Cancels on the organisers' side; the seat goes to the waitlist as for any cancellation.
+    public func cancelByOrganizer(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
+        try await cancel(id, actor: .organizer(event: event), now: now)
+    }
+
+    func cancel(_ id: Registration.ID, actor: Actor, now: Date) async throws -> Registration {
+        let early = try await unguardedRead(id, actor: actor)
+        return try await write { sql in
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            var registration = row.registration(self.tokens)
+            let status = registration.status
+            guard status.isActive else {
+                if status == .cancelled { return registration }
+                throw RegistrationActionError.notCancellable
+            }
+            guard try await self.transition(id, from: [status], to: .cancelled, now: now, on: sql) else {
+                throw RegistrationActionError.notCancellable
+            }
             try await Self.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             if status.holdsSeat {
                 try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             } else if status == .waitlisted {
                 try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: row.eventId)").run()
             }
-            var registration = row.registration
             registration.status = .cancelled
             registration.offerExpiresAt = nil
             return registration
         }
     }
 
-    /// Accepts an open waitlist offer.
+    /// Accepts an open waitlist offer. Accepting twice answers with the confirmed registration.
     public func accept(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
+        let actor = Actor.holder(token: token)
+        let early = try await unguardedRead(id, actor: actor)
         let result: Result<Registration, RegistrationActionError> = try await write { sql in
-            let row = try await Self.authorizedRegistration(id, token: token, on: sql)
-            if row.status == RegistrationStatus.confirmed.rawValue { return .success(row.registration) }
-            guard row.status == RegistrationStatus.offered.rawValue else { return .failure(.noOpenOffer) }
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            var registration = row.registration(self.tokens)
+            if registration.status == .confirmed { return .success(registration) }
+            guard registration.status == .offered else { return .failure(.noOpenOffer) }
             guard WaitlistRules.isOfferOpen(expiresAt: row.offerExpiresAt, now: now) else {
                 // Expire it now rather than wait for the sweeper, and pass the seat on.
-                try await Self.setStatus(id, .expired, now: now, on: sql)
-                try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
-                try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                if try await self.transition(id, from: [.offered], to: .expired, now: now, on: sql) {
+                    try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+                    try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                }
                 return .failure(.offerExpired)
             }
-            try await sql.raw("""
-                UPDATE registrations SET status = 'confirmed', offer_expires_at = NULL, updated_at = \(bind: now)
-                WHERE id = \(bind: id.uuid)
-                """).run()
-            var registration = row.registration
+            guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
             registration.status = .confirmed
             registration.offerExpiresAt = nil
             return .success(registration)
@@ -235,15 +333,49 @@ extension Persistence {
         return try result.get()
     }
 
-    /// Declines an open offer: the seat passes to the next in line.
+    /// Declines an open offer: the seat passes to the next in line. Declining twice answers with
+    /// the cancelled registration.
     public func decline(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
-        try await write { sql in
-            let row = try await Self.authorizedRegistration(id, token: token, on: sql)
-            guard row.status == RegistrationStatus.offered.rawValue else { throw RegistrationActionError.noOpenOffer }
-            try await Self.setStatus(id, .cancelled, now: now, on: sql)
+        let actor = Actor.holder(token: token)
+        let early = try await unguardedRead(id, actor: actor)
+        return try await write { sql in
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            var registration = row.registration(self.tokens)
+            if registration.status == .cancelled { return registration }
+            guard registration.status == .offered,
+                  try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql) else {
+                throw RegistrationActionError.noOpenOffer
+            }
             try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
-            var registration = row.registration
             registration.status = .cancelled
+            registration.offerExpiresAt = nil
+            return registration
+        }
+    }
+
+    /// Confirms someone from the waitlist at once, adding a seat for them: the room grows by one
+    /// and nobody else's place changes. An offered person is confirmed in the seat they hold.
+    /// Promoting twice answers with the confirmed registration.
+    public func promote(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
+        let actor = Actor.organizer(event: event)
+        let early = try await unguardedRead(id, actor: actor)
+        return try await write { sql in
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            var registration = row.registration(self.tokens)
+            if registration.status == .confirmed { return registration }
+            let status = registration.status
+            guard status == .waitlisted || status == .offered,
+                  try await self.transition(id, from: [status], to: .confirmed, now: now, on: sql) else {
+                throw RegistrationActionError.noOpenOffer
+            }
+            if status == .waitlisted {
+                try await sql.raw("""
+                    UPDATE events SET capacity = capacity + 1, seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
+                    WHERE id = \(bind: event.uuid)
+                    """).run()
+            }
+            registration.status = .confirmed
+            registration.offerExpiresAt = nil
             return registration
         }
     }
@@ -253,7 +385,8 @@ extension Persistence {
     public func updateProfile(_ id: Registration.ID, token: String, profile: AttendeeProfile, now: Date) async throws -> Registration {
         do {
             return try await write { sql in
-                let row = try await Self.authorizedRegistration(id, token: token, on: sql)
+                // Under the event's lock, so a parallel cancel cannot be undone by an active email.
+                let row = try await self.lockedRegistration(id, actor: .holder(token: token), on: sql)
                 let status = RegistrationStatus(rawValue: row.status) ?? .cancelled
                 try await sql.raw("""
                     UPDATE registrations SET first_name = \(bind: profile.firstName), last_name = \(bind: profile.lastName),
@@ -264,7 +397,7 @@ extension Persistence {
                         updated_at = \(bind: now)
                     WHERE id = \(bind: id.uuid)
                     """).run()
-                var registration = row.registration
+                var registration = row.registration(self.tokens)
                 registration.profile = profile
                 registration.updatedAt = now
                 return registration
@@ -275,39 +408,44 @@ extension Persistence {
     }
 
     /// Expires every offer whose deadline has passed and passes each seat on. Returns how many expired.
+    /// Every instance runs this: each event is swept in its own transaction under its row lock,
+    /// and an offer moves only if it is still open, so two sweepers never release one seat twice
+    /// nor send one "offer expired" message twice.
     @discardableResult
     public func expireOffers(now: Date) async throws -> Int {
-        try await write { sql in
-            struct Row: Decodable { var id: UUID; var eventId: UUID }
-            let expired = try await sql.raw("""
-                SELECT id, event_id FROM registrations WHERE status = 'offered' AND offer_expires_at <= \(bind: now)
-                ORDER BY offer_expires_at
-                """).rows(Row.self)
-            for row in expired {
-                try await Self.setStatus(.init(row.id), .expired, now: now, on: sql)
-                try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
-                try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+        struct Row: Decodable { var eventId: UUID }
+        let events = try await sql.raw("""
+            SELECT DISTINCT event_id FROM registrations WHERE status = 'offered' AND offer_expires_at <= \(bind: now)
+            """).rows(Row.self).map(\.eventId).sorted { $0.uuidString < $1.uuidString }
+        var count = 0
+        for event in events {
+            count += try await write { sql in
+                if self.capacityGuard { _ = try await Self.lockEvent(event, on: sql) }
+                struct Due: Decodable { var id: UUID }
+                let due = try await sql.raw("""
+                    SELECT id FROM registrations WHERE event_id = \(bind: event) AND status = 'offered' AND offer_expires_at <= \(bind: now)
+                    ORDER BY offer_expires_at, queue_number
+                    """).rows(Due.self)
+                var expired = 0
+                for row in due where try await self.transition(.init(row.id), from: [.offered], to: .expired, now: now, on: sql) {
+                    try await Self.enqueue(.offerExpired, registration: row.id, event: event, chapter: try await Self.chapterOf(event: event, on: sql), now: now, on: sql)
+                    try await Self.releaseSeat(event: .init(event), now: now, on: sql)
+                    expired += 1
+                }
+                return expired
             }
-            return expired.count
         }
+        return count
     }
 
-    static func setStatus(_ id: Registration.ID, _ status: RegistrationStatus, now: Date, on sql: any SQLDatabase) async throws {
-        // Leaving the active statuses frees the email for a new registration.
-        try await sql.raw("""
-            UPDATE registrations SET status = \(bind: status.rawValue), updated_at = \(bind: now),
-                offer_expires_at = NULL\(unsafeRaw: status.isActive ? "" : ", active_email = NULL")
-            WHERE id = \(bind: id.uuid)
-            """).run()
-    }
-
-    /// Gives one seat back and offers whatever is free to the queue.
+    /// Gives one seat back and offers whatever is free to the queue. The caller holds the event's lock.
     static func releaseSeat(event: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: event.uuid) AND seats_taken > 0").run()
         try await offerFreeSeats(event: event, now: now, on: sql)
     }
 
     /// While a seat is free and someone waits, offers it to the first in line, time-boxed.
+    /// The caller holds the event's lock; each step is still conditional, so nothing is counted twice.
     static func offerFreeSeats(event id: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
         guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
             .row(EventRow.self) else { return }
@@ -328,10 +466,17 @@ extension Persistence {
                 WHERE id = \(bind: id.uuid) AND seats_taken < capacity RETURNING seats_taken
                 """).all()
             guard !seated.isEmpty else { return }
-            try await sql.raw("""
+            let offered = try await sql.raw("""
                 UPDATE registrations SET status = 'offered', offer_expires_at = \(bind: deadline), updated_at = \(bind: now)
-                WHERE id = \(bind: next.id)
-                """).run()
+                WHERE id = \(bind: next.id) AND status = 'waitlisted' RETURNING id
+                """).all()
+            guard !offered.isEmpty else {
+                // Someone moved that person meanwhile: the seat goes back, nothing is offered twice.
+                try await sql.raw("""
+                    UPDATE events SET seats_taken = seats_taken - 1, waiting_count = waiting_count + 1 WHERE id = \(bind: id.uuid)
+                    """).run()
+                return
+            }
             try await enqueue(.offer, registration: next.id, event: id.uuid, chapter: event.chapterId, now: now, on: sql)
             free -= 1
         }

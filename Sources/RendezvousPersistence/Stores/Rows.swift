@@ -88,7 +88,8 @@ struct RegistrationRow: Decodable {
         r.manage_token, r.created_at, r.updated_at
         """
 
-    var registration: Registration {
+    /// `manageToken` holds the salt in the row; the registration carries the token derived from it.
+    func registration(_ tokens: TokenVault) -> Registration {
         Registration(
             id: .init(id), eventID: .init(eventId),
             profile: AttendeeProfile(
@@ -96,7 +97,7 @@ struct RegistrationRow: Decodable {
                 linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
                 consents: Consents(attendeeList: consentList, profileSharing: consentProfile)),
             status: RegistrationStatus(rawValue: status) ?? .cancelled, queueNumber: queueNumber,
-            offerExpiresAt: offerExpiresAt, manageToken: manageToken, createdAt: createdAt, updatedAt: updatedAt)
+            offerExpiresAt: offerExpiresAt, manageToken: tokens.token(.manage, id: id, salt: manageToken), createdAt: createdAt, updatedAt: updatedAt)
     }
 }
 

@@ -67,7 +67,7 @@ struct CalendarController {
 
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard try await services.persistence.registration(manageToken: token) != nil else { throw AppError.notFound }
+        guard try await services.persistence.isUnsubscribeToken(token) else { throw AppError.notFound }
         let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
                                   heading: Strings.text("mail.unsubscribe", context.language), intro: Strings.text("unsubscribe.intro", context.language),
                                   action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
@@ -79,7 +79,7 @@ struct CalendarController {
     /// One-click unsubscribe (RFC 8058): mail clients post here without a page in between.
     @Sendable func unsubscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard try await services.persistence.unsubscribe(manageToken: token) else { throw AppError.notFound }
+        guard try await services.persistence.unsubscribe(token: token) else { throw AppError.notFound }
         let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
                                   heading: Strings.text("mail.unsubscribe", context.language), notice: Strings.text("unsubscribe.done", context.language),
                                   action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))

@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import RendezvousDomain
+
+/// The secrets in links (manage, ticket, contact card, unsubscribe) are never stored.
+///
+/// A token is the registration's id followed by an HMAC of (purpose, id, salt) under a server key
+/// that the database does not hold. The database keeps only the per-registration salt, in the
+/// `manage_token`, `ticket_token` and `contact_token` columns; a new salt revokes every earlier
+/// token of that purpose (a renewed badge QR code). A copy of the database therefore lets nobody
+/// cancel, admit or read: without the key no token can be made, and none can be read back.
+public struct TokenVault: Sendable {
+    public enum Purpose: String, Sendable, CaseIterable {
+        case manage, ticket, contact, unsubscribe
+
+        /// The column holding the salt this purpose is derived from. Unsubscribe links are derived
+        /// from the manage salt under their own purpose: they can unsubscribe, nothing else.
+        var saltColumn: String {
+            switch self {
+            case .manage, .unsubscribe: "manage_token"
+            case .ticket: "ticket_token"
+            case .contact: "contact_token"
+            }
+        }
+    }
+
+    /// The HMAC key, kept as bytes (SymmetricKey is not Sendable).
+    private let key: Data
+
+    /// `secret` should hold at least 32 random bytes (see `rendezvous serve`'s SECRET_KEY).
+    public init(secret: Data) {
+        key = Data(SHA256.hash(data: secret))
+    }
+
+    /// A random key for one process: tests, and commands that never show a link.
+    public static func ephemeral() -> TokenVault {
+        TokenVault(secret: Data(Secret.random().utf8))
+    }
+
+    /// 22 characters of id, then 22 of authentication code (128 bits).
+    public func token(_ purpose: Purpose, id: UUID, salt: String) -> String {
+        Self.base64URL(Self.bytes(of: id)) + Self.base64URL(mac(purpose, id: id, salt: salt))
+    }
+
+    /// The registration a token names, if it is well formed; the caller then checks it with `verify`.
+    public static func registrationID(in token: String) -> UUID? {
+        guard token.count == 44, let bytes = data(fromBase64URL: String(token.prefix(22))), bytes.count == 16 else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            UUID(uuid: raw.loadUnaligned(as: uuid_t.self))
+        }
+    }
+
+    /// Whether `token` is the current token of this purpose for this registration (constant time).
+    public func verify(_ token: String, _ purpose: Purpose, id: UUID, salt: String) -> Bool {
+        guard !salt.isEmpty else { return false }
+        return constantTimeEquals(token, self.token(purpose, id: id, salt: salt))
+    }
+
+    private func mac(_ purpose: Purpose, id: UUID, salt: String) -> Data {
+        let message = Data("\(purpose.rawValue)|\(id.uuidString.lowercased())|\(salt)".utf8)
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))).prefix(16)
+    }
+
+    private static func bytes(of id: UUID) -> Data {
+        withUnsafeBytes(of: id.uuid) { Data($0) }
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func data(fromBase64URL text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        return Data(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HummingbirdTesting
+import RendezvousDomain
+@testable import RendezvousPersistence
+import SQLKit
+import Testing
+
+/// A copy of the database lets nobody cancel, admit or read: the tokens in links are derived
+/// from a server key the database does not hold, and only per-registration salts are stored.
+@Suite("Secrets in links are not stored")
+struct TokenStorageTests {
+    @Test(arguments: DatabaseKind.available)
+    func theDatabaseHoldsNoLinkToken(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            let registration = try await db.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
+            let tokens = [
+                registration.manageToken,
+                try #require(try await db.ticketToken(of: registration.id)),
+                try #require(try await db.contactToken(of: registration.id)),
+                try #require(try await db.unsubscribeToken(of: registration.id)),
+            ]
+            #expect(Set(tokens).count == 4, "each purpose has its own token")
+            // Every text value of the person's row, as a copy of the database would show it.
+            let row = try #require(try await db.sql.raw("SELECT * FROM registrations WHERE id = \(bind: registration.id.uuid)").first())
+            var stored: [String] = []
+            for column in row.allColumns { if let text = try? row.decode(column: column, as: String.self) { stored.append(text) } }
+            #expect(stored.count > 5)
+            for token in tokens {
+                #expect(!stored.contains { $0.contains(token) || $0.contains(String(token.suffix(22))) }, "a link's token is stored in clear")
+            }
+            // Each token still works for its purpose, through the pages.
+            try await app.application.test(.router) { client in
+                let manage = try await client.execute(uri: "/manage/\(tokens[0])", method: .get)
+                #expect(manage.status == .ok)
+                #expect(try await client.execute(uri: "/c/\(tokens[2])", method: .get).status == .ok)
+                #expect(try await client.execute(uri: "/unsubscribe/\(tokens[3])", method: .get).status == .ok)
+                // The unsubscribe link is narrow: it manages nothing; the manage link does not unsubscribe.
+                #expect(try await client.execute(uri: "/manage/\(tokens[3])", method: .get).status == .notFound)
+                #expect(try await client.execute(uri: "/manage/\(tokens[3])/cancel", method: .post).status == .notFound)
+                #expect(try await client.execute(uri: "/unsubscribe/\(tokens[0])", method: .post).status == .notFound)
+                // A ticket or a badge's code cannot manage the registration either.
+                #expect(try await client.execute(uri: "/manage/\(tokens[1])", method: .get).status == .notFound)
+                #expect(try await client.execute(uri: "/manage/\(tokens[2])", method: .get).status == .notFound)
+            }
+            #expect(try await db.registration(id: registration.id)?.status == .confirmed)
+        }
+    }
+
+    /// With the database but another server key (a stolen copy), no token verifies and none can be made.
+    @Test(arguments: DatabaseKind.available)
+    func anotherKeyOpensNothing(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            let registration = try await db.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
+            let ticket = try #require(try await db.ticketToken(of: registration.id))
+            let thief = try Persistence(url: db.url, logger: testLogger, tokens: TokenVault(secret: Data("another key of more than thirty-two bytes".utf8)))
+            #expect(try await thief.registration(manageToken: registration.manageToken) == nil)
+            #expect(try await thief.ticket(ticket) == nil)
+            let forged = try #require(try await thief.registration(id: registration.id)).manageToken
+            await #expect(throws: RegistrationActionError.notFound) {
+                _ = try await db.cancel(registration.id, token: forged, now: Fixture.start)
+            }
+            await thief.shutdown()
+            #expect(try await db.registration(manageToken: registration.manageToken)?.id == registration.id)
+            // A token with a changed character is refused.
+            var tampered = Array(registration.manageToken)
+            tampered[30] = tampered[30] == "A" ? "B" : "A"
+            #expect(try await db.registration(manageToken: String(tampered)) == nil)
+        }
+    }
+}
