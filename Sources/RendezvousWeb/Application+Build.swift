@@ -14,6 +14,9 @@ public func buildApplication(
     let router = try buildRouter(services: services)
     return Application(
         router: router,
+        // Nobody holds a connection hostage: a deadline for request heads, an idle timeout, and a
+        // close after an answer sent before the request body was in (see ServerTimeouts).
+        server: services.configuration.serverTimeouts.http1Server,
         // A deep accept queue: a registration rush opens hundreds of connections at once.
         configuration: .init(address: .hostname(hostname, port: port), serverName: "Rendezvous", backlog: 4096),
         services: backgroundServices,
@@ -23,13 +26,14 @@ public func buildApplication(
 
 public func buildRouter(services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustProxy))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
-    router.add(middleware: OriginCheckMiddleware())
+    router.add(middleware: OriginCheckMiddleware(origin: services.configuration.origin))
     router.add(middleware: SessionMiddleware(services: services))
 
-    let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter, trustProxy: services.configuration.trustProxy)
+    let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter)
     try SystemController().addRoutes(to: router)
     let pages = PublicPagesController(services: services)
     pages.addRoutes(to: router)

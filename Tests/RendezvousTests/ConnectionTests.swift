@@ -40,6 +40,7 @@ struct ConnectionTests {
         try await withTimeouts(.sqlite, ServerTimeouts(header: .seconds(1), idle: .seconds(30))) { app in
             try await withLiveServer(app) { port in
                 let client = try await RawClient.connect(port)
+                defer { client.close() }
                 try await client.send("GET /healthz HT")
                 let closedAfter = await client.waitForClose(within: .seconds(5))
                 #expect(closedAfter != nil, "a half-sent request line kept the connection open")
@@ -55,6 +56,7 @@ struct ConnectionTests {
         try await withTimeouts(.sqlite, ServerTimeouts(header: .seconds(1), idle: .seconds(30))) { app in
             try await withLiveServer(app) { port in
                 let client = try await RawClient.connect(port)
+                defer { client.close() }
                 let trickle = Task {
                     for byte in "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".utf8 where !client.isClosed {
                         try? await client.send(bytes: [byte])
@@ -75,6 +77,7 @@ struct ConnectionTests {
         try await withTimeouts(.sqlite, ServerTimeouts(header: .seconds(1), idle: .seconds(30))) { app in
             try await withLiveServer(app) { port in
                 let client = try await RawClient.connect(port)
+                defer { client.close() }
                 try await client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 let first = try await client.waitForResponse(within: .seconds(5))
                 #expect(first == 200)
@@ -96,6 +99,7 @@ struct ConnectionTests {
         try await withTimeouts(.sqlite, ServerTimeouts(header: .seconds(1), idle: .seconds(3))) { app in
             try await withLiveServer(app) { port in
                 let client = try await RawClient.connect(port)
+                defer { client.close() }
                 try await client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try await client.waitForResponse(within: .seconds(5)) == 200)
                 let answeredAt = ContinuousClock.now
@@ -118,15 +122,62 @@ struct ConnectionTests {
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
             try await withLiveServer(app) { port in
                 let client = try await RawClient.connect(port)
+                defer { client.close() }
                 let body = [UInt8](repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024)
                 let head = "POST /api/v1/events/\(event.id)/registrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
                 // The whole upload first, as a naive client does; only then the answer is read.
                 let sent = await withDeadline(.seconds(10)) { try await client.send(bytes: Array(head.utf8) + body) }
-                #expect(sent != .timedOut, "the upload hung: the server neither read nor closed")
+                #expect(sent == .done, "the upload hung or was cut off: \(sent)")
                 let status = try await client.waitForResponse(within: .seconds(5))
                 #expect(status == 413)
+                #expect(client.text.lowercased().contains("connection: close"))
                 let closed = await client.waitForClose(within: .seconds(5))
                 #expect(closed != nil, "the connection stayed open after the 413")
+            }
+        }
+    }
+
+    /// Any answer sent before the body is in closes the connection, here a 401 for a wrong token.
+    @Test(arguments: DatabaseKind.available)
+    func answerBeforeTheBodyClosesTheConnection(_ kind: DatabaseKind) async throws {
+        try await withTimeouts(kind, ServerTimeouts(header: .seconds(10), idle: .seconds(30))) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            try await withLiveServer(app) { port in
+                let client = try await RawClient.connect(port)
+                defer { client.close() }
+                let body = [UInt8](repeating: UInt8(ascii: " "), count: 1024 * 1024)
+                let head = "POST /api/v1/events/\(event.id)/registrations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                let sent = await withDeadline(.seconds(10)) { try await client.send(bytes: Array(head.utf8) + body) }
+                #expect(sent == .done, "the upload hung or was cut off: \(sent)")
+                #expect(try await client.waitForResponse(within: .seconds(5)) == 401)
+                #expect(client.text.lowercased().contains("connection: close"))
+                #expect(await client.waitForClose(within: .seconds(5)) != nil, "the connection stayed open after the early 401")
+            }
+        }
+    }
+
+    /// The guard does not close what may stay open: an answered registration and a page on one connection.
+    @Test
+    func ordinaryRequestsKeepTheConnection() async throws {
+        try await withTimeouts(.sqlite, ServerTimeouts(header: .seconds(1), idle: .seconds(30))) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            try await withLiveServer(app) { port in
+                let client = try await RawClient.connect(port)
+                defer { client.close() }
+                let json = Fixture.registrationJSON(1)
+                try await client.send("POST /api/v1/events/\(event.id)/registrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n")
+                try await Task.sleep(for: .milliseconds(100))
+                try await client.send(json)
+                #expect(try await client.waitForResponse(within: .seconds(5)) == 201)
+                #expect(!client.text.lowercased().contains("connection: close"))
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(!client.isClosed)
+                client.record.withLockedValue { $0.bytes = [] }
+                try await client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try await client.waitForResponse(within: .seconds(5)) == 200)
+                #expect(!client.isClosed)
             }
         }
     }
@@ -220,7 +271,8 @@ private func raiseFileLimit(to wanted: rlim_t) throws {
     #expect(limit.rlim_cur >= 2500, "the file-descriptor limit (\(limit.rlim_cur)) is too low for 1,000 connections")
 }
 
-/// A raw TCP client on NIO (never blocking a thread), recording what it receives and when it is closed.
+/// A raw TCP client on NIO (never blocking a thread), recording what it receives and when the
+/// server closes the connection (its end of stream, or a reset).
 private final class RawClient: Sendable {
     struct Record {
         var bytes: [UInt8] = []
@@ -252,6 +304,15 @@ private final class RawClient: Sendable {
             context.fireChannelInactive()
         }
 
+        /// The server's end of stream. The client keeps its own side open, as a socket that is
+        /// still uploading does: it can go on writing, and counts the connection as closed.
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case ChannelEvent.inputClosed = event {
+                record.withLockedValue { $0.closedAt = $0.closedAt ?? .now }
+            }
+            context.fireUserInboundEventTriggered(event)
+        }
+
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             context.close(promise: nil)
         }
@@ -260,6 +321,7 @@ private final class RawClient: Sendable {
     static func connect(_ port: Int) async throws -> RawClient {
         let record = NIOLockedValueBox(Record())
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Recorder(record)) }
             }

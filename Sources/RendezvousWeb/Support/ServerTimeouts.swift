@@ -51,7 +51,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     /// How long the bytes still coming after an early answer are read and dropped before the connection is closed.
-    static let lingerAfterEarlyAnswer: TimeAmount = .seconds(2)
+    static let lingerAfterEarlyAnswer: TimeAmount = .seconds(5)
 
     let headerTimeout: TimeAmount
     private var headerDeadline: Scheduled<Void>?
