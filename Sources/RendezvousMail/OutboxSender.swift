@@ -7,9 +7,17 @@ import ServiceLifecycle
 /// How a rendered message leaves: SMTP, or an .eml file when no SMTP server is configured.
 public protocol MailTransport: Sendable {
     func send(_ message: MailMessage) async throws
+    /// Why the settings cannot work (said at start-up), or nil.
+    var configurationProblem: String? { get }
 }
 
-extension SMTPClient: MailTransport {}
+extension MailTransport {
+    public var configurationProblem: String? { nil }
+}
+
+extension SMTPClient: MailTransport {
+    public var configurationProblem: String? { configuration.problem }
+}
 
 /// Writes each message as an .eml file (the `make run` default): the demo works with no mail server.
 public struct FileTransport: MailTransport {
@@ -32,8 +40,10 @@ public struct FileTransport: MailTransport {
 }
 
 /// Delivers the outbox. Temporary failures (4xx, no connection) are retried with growing
-/// pauses; permanent ones (5xx) are marked failed and reported to the chapter's organisers.
-/// Also queues the day-before reminders.
+/// pauses; permanent ones (a 5xx to RCPT TO or DATA) are marked failed and reported to the
+/// chapter's organisers. When the relay itself refuses us (credentials, TLS, settings, no
+/// connection), every message waits and the network admins get one alert, cleared by the next
+/// message that leaves. Also queues the day-before reminders.
 public struct OutboxSender: Service {
     let persistence: Persistence
     let composer: MessageComposer
@@ -55,6 +65,10 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
+        if let problem = transport.configurationProblem {
+            logger.error("Mail settings refused: \(problem). Messages wait in the outbox until this is fixed.")
+            try? await raiseAlert(.configuration, detail: problem)
+        }
         try? await cancelWhenGracefulShutdown {
             var lastReminderCheck = Date.distantPast
             while !Task.isCancelled {
@@ -77,33 +91,66 @@ public struct OutboxSender: Service {
     public func sendDue(limit: Int = 20) async throws -> Int {
         let now = clock.now()
         let items = try await persistence.claimDueMessages(now: now, limit: limit)
-        for item in items { try await deliver(item, now: now) }
+        var relayDown: (trouble: RelayTrouble, error: SMTPError)?
+        var delivered = false
+        for item in items {
+            // Once the relay has refused us, the rest of the batch waits untried: no point (and,
+            // with wrong credentials, some risk of a lock-out) in asking again for each message.
+            switch try await deliver(item, now: now, relayDown: relayDown?.error) {
+            case .sent: delivered = true
+            case .relayDown(let trouble, let error): relayDown = (trouble, error)
+            case .other: break
+            }
+        }
+        if delivered, let cleared = try await persistence.clearMailAlert() {
+            logger.notice("The mail relay works again (alert \(cleared.kind) since \(cleared.since) cleared)")
+        }
+        if let relayDown { try await raiseAlert(relayDown.trouble, detail: relayDown.error.description) }
         return items.count
     }
 
-    func deliver(_ item: OutboxItem, now: Date) async throws {
+    enum Outcome { case sent, relayDown(RelayTrouble, SMTPError), other }
+
+    func deliver(_ item: OutboxItem, now: Date, relayDown: SMTPError? = nil) async throws -> Outcome {
         let message: MailMessage
         switch try await composer.compose(item, now: now) {
         case .skip(let reason):
             try await persistence.markSkipped(item.id, reason: reason)
-            return
+            return .other
         case .message(let composed):
             message = composed
+        }
+        if let relayDown {
+            try await retry(item, error: relayDown.description, message: message)
+            return .other
         }
         do {
             try await transport.send(message)
             try await persistence.markSent(item.id, subject: message.subject, recipient: message.to.email, now: clock.now())
+            return .sent
         } catch let error as SMTPError {
             switch error {
             case .permanent:
                 logger.warning("Message \(item.id) refused: \(error)")
                 try await persistence.markFailed(item, error: error.description, subject: message.subject, recipient: message.to.email, now: clock.now())
+                return .other
             case .temporary:
                 try await retry(item, error: error.description, message: message)
+                return .other
+            case .relay(let trouble, _, _):
+                try await retry(item, error: error.description, message: message)
+                return .relayDown(trouble, error)
             }
         } catch {
             try await retry(item, error: "\(error)", message: message)
+            return .other
         }
+    }
+
+    /// Raises the network admins' alert; logged once per incident, not once per message.
+    func raiseAlert(_ trouble: RelayTrouble, detail: String) async throws {
+        guard try await persistence.raiseMailAlert(kind: trouble.rawValue, detail: detail, now: clock.now()) else { return }
+        logger.error("Mail relay trouble (\(trouble.rawValue)): \(detail). Messages wait in the outbox and are retried; the network admins see it on /admin.")
     }
 
     func retry(_ item: OutboxItem, error: String, message: MailMessage) async throws {

@@ -5,7 +5,8 @@ import NIOSSL
 
 /// Where and how to deliver: `SMTP_URL`, e.g. `smtp+starttls://user:pass@host:587`,
 /// `smtps://user:pass@host:465` (implicit TLS) or `smtp://host:25` (plain). `?ca=/path/to.pem`
-/// trusts an extra certificate authority (a private relay, the tests' server).
+/// trusts an extra certificate authority (a private relay, the tests' server). Credentials are
+/// only ever sent over TLS, unless `?insecure-auth=1` says otherwise.
 public struct SMTPConfiguration: Sendable, Equatable {
     public enum Security: String, Sendable { case plain, startTLS, implicitTLS }
 
@@ -18,8 +19,11 @@ public struct SMTPConfiguration: Sendable, Equatable {
     public var heloName: String
     /// `?auth=login` uses AUTH LOGIN even where the server also offers PLAIN.
     public var preferLogin = false
+    /// `?insecure-auth=1` allows AUTH on a plain connection (a relay on a trusted network).
+    public var allowsInsecureAuth = false
 
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, trustedCAFile: String? = nil, heloName: String = "localhost") {
+    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, trustedCAFile: String? = nil,
+                heloName: String = "localhost", allowsInsecureAuth: Bool = false) {
         self.host = host
         self.port = port
         self.security = security
@@ -27,6 +31,7 @@ public struct SMTPConfiguration: Sendable, Equatable {
         self.password = password
         self.trustedCAFile = trustedCAFile
         self.heloName = heloName
+        self.allowsInsecureAuth = allowsInsecureAuth
     }
 
     public init?(url text: String, heloName: String = "localhost") {
@@ -40,21 +45,81 @@ public struct SMTPConfiguration: Sendable, Equatable {
         self.host = host
         username = components.user?.removingPercentEncoding
         password = components.password?.removingPercentEncoding
-        trustedCAFile = components.queryItems?.first { $0.name == "ca" }?.value
-        preferLogin = components.queryItems?.first { $0.name == "auth" }?.value?.lowercased() == "login"
+        let query = { (name: String) in components.queryItems?.first { $0.name == name }?.value }
+        trustedCAFile = query("ca")
+        preferLogin = query("auth")?.lowercased() == "login"
+        allowsInsecureAuth = ["1", "true", "yes"].contains(query("insecure-auth")?.lowercased() ?? "")
         self.heloName = heloName
+    }
+
+    var hasCredentials: Bool { username != nil && password != nil }
+
+    /// Why these settings must not be used as they are, or nil. Credentials on a plain connection
+    /// would travel in clear: refused unless `?insecure-auth=1` asks for it.
+    public var problem: String? {
+        guard security == .plain, hasCredentials, !allowsInsecureAuth else { return nil }
+        return "SMTP_URL has a user name and password but no TLS, so they would travel in clear: use smtp+starttls:// or smtps://, "
+            + "or add ?insecure-auth=1 if the relay is on a trusted network"
     }
 }
 
+/// What keeps the relay from taking any message: every message waits and is retried, and the
+/// network admins are told once.
+public enum RelayTrouble: String, Sendable, CaseIterable {
+    /// No connection, the connection dropped, or no answer in time.
+    case connection
+    /// The relay turns us away (greeting or EHLO refused, 421, a temporary AUTH failure).
+    case unavailable
+    /// The TLS handshake failed, STARTTLS was refused, or plaintext came before the handshake.
+    case tls
+    /// AUTH refused (535 and the like).
+    case credentials
+    /// 530: the relay wants AUTH first.
+    case authenticationRequired
+    /// MAIL FROM refused: our sender address or our right to send.
+    case sender
+    /// Our own settings: credentials without TLS, an unreadable CA file.
+    case configuration
+}
+
 public enum SMTPError: Error, Equatable, CustomStringConvertible {
-    /// 4xx, or the connection failed: try again later.
+    /// 4xx about this message or recipient: try again later.
     case temporary(code: Int, message: String)
-    /// 5xx: the server refused for good.
+    /// 5xx to RCPT TO or DATA: the server refused this message or recipient for good.
     case permanent(code: Int, message: String)
+    /// The relay does not work for us whatever the message: try again later, and tell the admins.
+    case relay(RelayTrouble, code: Int, message: String)
 
     public var description: String {
         switch self {
-        case .temporary(let code, let message), .permanent(let code, let message): code == 0 ? message : "\(code) \(message)"
+        case .temporary(let code, let message), .permanent(let code, let message), .relay(_, let code, let message):
+            code == 0 ? message : "\(code) \(message)"
+        }
+    }
+
+    /// Where in the conversation a reply came, which tells whose fault a refusal is.
+    enum Stage { case greeting, hello, startTLS, auth, sender, recipient, data }
+
+    /// Only a 5xx to RCPT TO or DATA is about this message; anything the relay says before that is
+    /// about us or the relay, so temporary.
+    static func classify(code: Int, text: String, stage: Stage) -> SMTPError {
+        if code == 530 || (code >= 500 && text.hasPrefix("5.7.0") && (stage == .sender || stage == .recipient)) {
+            return .relay(.authenticationRequired, code: code, message: text)
+        }
+        if code == 421 { return .relay(.unavailable, code: code, message: text) }
+        switch stage {
+        case .greeting, .hello:
+            return .relay(.unavailable, code: code, message: text)
+        case .startTLS:
+            return .relay(.tls, code: code, message: text)
+        case .auth:
+            return .relay(code >= 500 ? .credentials : .unavailable, code: code, message: text)
+        case .sender:
+            // 552 (5.3.4) is the only MAIL FROM refusal clearly about the message (its size).
+            if code >= 500 { return code == 552 || text.hasPrefix("5.3.4") ? .permanent(code: code, message: text) : .relay(.sender, code: code, message: text) }
+            return .temporary(code: code, message: text)
+        case .recipient, .data:
+            return code >= 500 ? .permanent(code: code, message: text) : .temporary(code: code, message: text)
         }
     }
 }
@@ -74,91 +139,112 @@ public struct SMTPClient: Sendable {
             group.addTask { try await self.deliver(message) }
             group.addTask {
                 try await Task.sleep(for: self.timeout)
-                throw SMTPError.temporary(code: 0, message: "timed out after \(self.timeout)")
+                throw SMTPError.relay(.connection, code: 0, message: "no answer from \(self.configuration.host):\(self.configuration.port) after \(self.timeout)")
             }
             try await group.next()
             group.cancelAll()
         }
     }
 
-    func tlsHandler() throws -> NIOSSLClientHandler {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let file = configuration.trustedCAFile {
-            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(file))]
+    func tlsContext() throws -> NIOSSLContext {
+        do {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let file = configuration.trustedCAFile {
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(file))]
+            }
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            throw SMTPError.relay(.configuration, code: 0, message: "cannot set up TLS (ca=\(configuration.trustedCAFile ?? "")): \(error)")
         }
-        let context = try NIOSSLContext(configuration: tls)
-        let isAddress = configuration.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" }
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : configuration.host)
+    }
+
+    /// The name the certificate must carry (none for an IP address).
+    var serverHostname: String? {
+        configuration.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : configuration.host
     }
 
     private func deliver(_ message: MailMessage) async throws {
+        if let problem = configuration.problem { throw SMTPError.relay(.configuration, code: 0, message: problem) }
+        let tls = configuration.security == .plain ? nil : try tlsContext()
+        let implicit = configuration.security == .implicitTLS ? tls : nil
+        let hostname = serverHostname
         let (lines, continuation) = AsyncThrowingStream<String, any Error>.makeStream()
         let reader = LineHandler(continuation: continuation)
-        let implicit = configuration.security == .implicitTLS ? try tlsHandler() : nil
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(10))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let implicit { try channel.pipeline.syncOperations.addHandler(implicit) }
+                        if let implicit { try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: implicit, serverHostname: hostname)) }
                         try channel.pipeline.syncOperations.addHandler(reader)
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port).get()
         } catch {
-            throw SMTPError.temporary(code: 0, message: "cannot connect to \(configuration.host):\(configuration.port): \(error)")
+            throw SMTPError.relay(.connection, code: 0, message: "cannot connect to \(configuration.host):\(configuration.port): \(error)")
         }
         defer { channel.close(promise: nil) }
         var replies = lines.makeAsyncIterator()
+        var consumed = 0
 
         func reply() async throws -> (code: Int, lines: [String]) {
             var collected: [String] = []
             while true {
-                guard let line = try await replies.next() else { throw SMTPError.temporary(code: 0, message: "connection closed") }
+                guard let line = try await replies.next() else { throw SMTPError.relay(.connection, code: 0, message: "connection closed") }
+                consumed += 1
                 collected.append(line)
                 let scalars = Array(line.utf8)
                 if scalars.count < 4 || scalars[3] == UInt8(ascii: " ") {
-                    guard let code = Int(String(line.prefix(3))) else { throw SMTPError.temporary(code: 0, message: "garbled reply: \(line)") }
+                    guard let code = Int(String(line.prefix(3))) else { throw SMTPError.relay(.connection, code: 0, message: "garbled reply: \(line)") }
                     return (code, collected.map { String($0.dropFirst(4)) })
                 }
             }
         }
-        func expect(_ accepted: Set<Int>, after command: String?) async throws -> [String] {
-            if let command { try await channel.writeAndFlush(ByteBuffer(string: command + "\r\n")) }
-            let answer = try await reply()
-            guard accepted.contains(answer.code) else {
-                let text = answer.lines.joined(separator: " ")
-                if answer.code >= 500 { throw SMTPError.permanent(code: answer.code, message: text) }
-                throw SMTPError.temporary(code: answer.code, message: text)
+        func expect(_ accepted: Set<Int>, after command: String?, _ stage: SMTPError.Stage) async throws -> [String] {
+            if let command {
+                do { try await channel.writeAndFlush(ByteBuffer(string: command + "\r\n")) } catch {
+                    throw SMTPError.relay(LineHandler.trouble(error), code: 0, message: "cannot write to \(configuration.host): \(error)")
+                }
             }
+            let answer = try await reply()
+            guard accepted.contains(answer.code) else { throw SMTPError.classify(code: answer.code, text: answer.lines.joined(separator: " "), stage: stage) }
             return answer.lines
         }
 
-        _ = try await expect([220], after: nil)
-        var capabilities = try await expect([250], after: "EHLO \(configuration.heloName)")
-        if configuration.security == .startTLS {
-            _ = try await expect([220], after: "STARTTLS")
-            try await channel.pipeline.addHandler(try tlsHandler(), position: .first).get()
-            capabilities = try await expect([250], after: "EHLO \(configuration.heloName)")
+        _ = try await expect([220], after: nil, .greeting)
+        var capabilities = try await expect([250], after: "EHLO \(configuration.heloName)", .hello)
+        if configuration.security == .startTLS, let tls {
+            _ = try await expect([220], after: "STARTTLS", .startTLS)
+            // Whatever came after the 220 was sent before the handshake, in clear: reading it as a
+            // reply inside TLS would let anyone on the path answer for the server. Checked and the
+            // TLS handler added in one turn of the event loop, so no byte slips in between.
+            let read = consumed
+            try await channel.eventLoop.submit {
+                guard reader.yielded == read, !reader.hasPartialLine else {
+                    throw SMTPError.relay(.tls, code: 0, message: "the server sent plaintext after its STARTTLS reply, before the TLS handshake: connection closed")
+                }
+                try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: hostname), position: .first)
+            }.get()
+            capabilities = try await expect([250], after: "EHLO \(configuration.heloName)", .hello)
         }
         if let user = configuration.username, let password = configuration.password {
             let auth = capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""
             let useLogin = auth.contains("LOGIN") && (configuration.preferLogin || !auth.contains("PLAIN"))
             if !useLogin {
                 let token = Data("\u{0}\(user)\u{0}\(password)".utf8).base64EncodedString()
-                _ = try await expect([235], after: "AUTH PLAIN \(token)")
+                _ = try await expect([235], after: "AUTH PLAIN \(token)", .auth)
             } else {
-                _ = try await expect([334], after: "AUTH LOGIN")
-                _ = try await expect([334], after: Data(user.utf8).base64EncodedString())
-                _ = try await expect([235], after: Data(password.utf8).base64EncodedString())
+                _ = try await expect([334], after: "AUTH LOGIN", .auth)
+                _ = try await expect([334], after: Data(user.utf8).base64EncodedString(), .auth)
+                _ = try await expect([235], after: Data(password.utf8).base64EncodedString(), .auth)
             }
         }
-        _ = try await expect([250], after: "MAIL FROM:<\(Self.clean(message.from.email))>")
-        _ = try await expect([250, 251], after: "RCPT TO:<\(Self.clean(message.to.email))>")
-        _ = try await expect([354], after: "DATA")
-        _ = try await expect([250], after: Self.dotStuffed(message.rendered()) + ".")
-        _ = try? await expect([221], after: "QUIT")
+        _ = try await expect([250], after: "MAIL FROM:<\(Self.clean(message.from.email))>", .sender)
+        _ = try await expect([250, 251], after: "RCPT TO:<\(Self.clean(message.to.email))>", .recipient)
+        _ = try await expect([354], after: "DATA", .data)
+        _ = try await expect([250], after: Self.dotStuffed(message.rendered()) + ".", .data)
+        _ = try? await expect([221], after: "QUIT", .data)
     }
 
     /// Addresses go into commands: nothing that could end the command or start another.
@@ -172,32 +258,44 @@ public struct SMTPClient: Sendable {
     }
 }
 
-/// Splits the server's bytes into CRLF lines for the client.
+/// Splits the server's bytes into CRLF lines for the client, counting them so the client can tell
+/// whether anything is waiting that it has not read.
 final class LineHandler: ChannelInboundHandler, @unchecked Sendable {
+    // @unchecked: the handler is created off the event loop, but its state is only touched on it
+    // (channel callbacks, and the client's `eventLoop.submit` before adding TLS).
     typealias InboundIn = ByteBuffer
     private var pending = ""
+    private(set) var yielded = 0
     private let continuation: AsyncThrowingStream<String, any Error>.Continuation
 
     init(continuation: AsyncThrowingStream<String, any Error>.Continuation) {
         self.continuation = continuation
     }
 
+    /// Bytes received that do not make a whole line yet.
+    var hasPartialLine: Bool { !pending.isEmpty }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         pending += buffer.readString(length: buffer.readableBytes) ?? ""
         while let end = pending.range(of: "\r\n") {
             continuation.yield(String(pending[..<end.lowerBound]))
+            yielded += 1
             pending.removeSubrange(..<end.upperBound)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        continuation.finish(throwing: SMTPError.temporary(code: 0, message: "connection closed"))
+        continuation.finish(throwing: SMTPError.relay(.connection, code: 0, message: "connection closed"))
         context.fireChannelInactive()
     }
 
+    static func trouble(_ error: any Error) -> RelayTrouble {
+        error is NIOSSLError || error is BoringSSLError ? .tls : .connection
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        continuation.finish(throwing: SMTPError.temporary(code: 0, message: "\(error)"))
+        continuation.finish(throwing: SMTPError.relay(Self.trouble(error), code: 0, message: "\(error)"))
         context.close(promise: nil)
     }
 }

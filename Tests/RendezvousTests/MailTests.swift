@@ -14,9 +14,9 @@ import Testing
 struct MailTests {
     static let from = MailMessage.Address(name: "Rendezvous", email: "rendezvous@rendezvous.test")
 
-    static func sender(_ app: TestApp, transport: any MailTransport) -> OutboxSender {
+    static func sender(_ app: TestApp, transport: any MailTransport, logger: Logger = testLogger) -> OutboxSender {
         OutboxSender(persistence: app.persistence, composer: MessageComposer(persistence: app.persistence, baseURL: "https://rendezvous.test", from: from),
-                     transport: transport, clock: app.clock, logger: testLogger)
+                     transport: transport, clock: app.clock, logger: logger)
     }
 
     static func pending(_ db: Persistence) async throws -> Int { try await db.outboxCount(status: "pending") }
@@ -176,7 +176,10 @@ struct MailTests {
             #expect(try await app.persistence.enqueueReminders(now: app.clock.now()) == 1)
             #expect(try await app.persistence.enqueueReminders(now: app.clock.now()) == 0, "once per event")
             let reminder = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Demain : Rencontre trimestrielle" })
-            #expect(reminder["unsubscribe"] == "<https://rendezvous.test/unsubscribe/\(queued.registration.manageToken)>")
+            // The unsubscribe link has its own token (it can unsubscribe, nothing else), never the manage link's.
+            let token = try #require(try await app.persistence.unsubscribeToken(of: queued.registration.id))
+            #expect(token != queued.registration.manageToken)
+            #expect(reminder["unsubscribe"] == "<https://rendezvous.test/unsubscribe/\(token)>")
             #expect(reminder["text"]?.contains("Halles de la Cartoucherie") == true)
 
             // Organisers move the event: an update with the same UID and a higher SEQUENCE; then cancel it.
@@ -197,7 +200,6 @@ struct MailTests {
             #expect(detail.event.status == .cancelled)
 
             // Unsubscribed people get no news from the organisers.
-            let token = queued.registration.manageToken
             try await app.application.test(.router) { client in
                 let response = try await client.execute(uri: "/unsubscribe/\(token)", method: .post,
                                                          headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
@@ -252,6 +254,227 @@ struct MailTests {
         return formatter.string(from: date).replacingOccurrences(of: "Z", with: "+00:00")
     }
 
+    // MARK: Mail never drops a message silently
+
+    /// Relays that fail for every message, each as the test server plays it, with the admins' alert
+    /// it must raise and a part of the stored error.
+    struct RelayTrouble: Sendable, CustomTestStringConvertible {
+        var name: String
+        var alert: String
+        var detail: String
+        var testDescription: String { name }
+
+        static let all: [RelayTrouble] = [
+            .init(name: "wrong password (535)", alert: "The mail relay refuses our credentials since", detail: "535"),
+            .init(name: "authentication required (530 to MAIL FROM)", alert: "The mail relay asks for a user name and password since", detail: "530"),
+            .init(name: "STARTTLS refused (554)", alert: "The secure connection to the mail relay fails since", detail: "554"),
+            .init(name: "unreachable", alert: "The mail relay cannot be reached since", detail: "cannot connect"),
+            .init(name: "plaintext injected after STARTTLS", alert: "The secure connection to the mail relay fails since", detail: "before the TLS handshake"),
+            .init(name: "credentials without TLS", alert: "The mail settings are refused since", detail: "insecure-auth=1"),
+        ]
+
+        /// The server playing this trouble (none when unreachable) and the SMTP_URL that meets it.
+        func relay() throws -> (server: SMTPTestServer?, url: String) {
+            switch name {
+            case "wrong password (535)":
+                let server = try SMTPTestServer(mode: "starttls", auth: "rendezvous:right")
+                return (server, "smtp+starttls://rendezvous:wrong@localhost:\(server.port)?ca=\(server.certificate!)")
+            case "authentication required (530 to MAIL FROM)":
+                let server = try SMTPTestServer(mode: "plain", auth: "rendezvous:right")
+                return (server, "smtp://localhost:\(server.port)")
+            case "STARTTLS refused (554)":
+                let server = try SMTPTestServer(mode: "starttls", starttlsReply: "554 5.7.3 TLS not available")
+                return (server, "smtp+starttls://localhost:\(server.port)?ca=\(server.certificate!)")
+            case "unreachable":
+                return (nil, "smtp://127.0.0.1:\(try SMTPTestServer.closedPort())")
+            case "plaintext injected after STARTTLS":
+                let server = try SMTPTestServer(mode: "starttls", injectAfterSTARTTLS: "250-injected before TLS|250 AUTH PLAIN")
+                return (server, "smtp+starttls://localhost:\(server.port)?ca=\(server.certificate!)")
+            default:
+                let server = try SMTPTestServer(mode: "plain", auth: "rendezvous:s3cret")
+                return (server, "smtp://rendezvous:s3cret@localhost:\(server.port)")
+            }
+        }
+    }
+
+    /// A relay that refuses us (credentials, TLS, configuration, no connection) says nothing about
+    /// the message: it waits and is retried, nothing is reported as failed, the network admins see
+    /// one alert (on /admin and on the chapter's outbox page, logged once) until a send succeeds.
+    @Test(arguments: DatabaseKind.available, RelayTrouble.all)
+    func relayTroubleKeepsMessagesAndAlertsOnce(_ kind: DatabaseKind, _ trouble: RelayTrouble) async throws {
+        guard SMTPTestServer.available else { return }
+        let (server, url) = try trouble.relay()
+        defer { server?.stop() }
+        let working = try SMTPTestServer()
+        defer { working.stop() }
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            _ = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let logs = LogRecorder()
+            let broken = Self.sender(app, transport: SMTPClient(configuration: try #require(SMTPConfiguration(url: url))), logger: logs.logger)
+
+            #expect(try await broken.sendDue() == 2)
+            app.clock.advance(by: 61)
+            #expect(try await broken.sendDue() == 2, "retried after the first pause")
+            let records = try await app.persistence.outbox(of: chapter.id)
+            #expect(records.count == 2, "no failure report: nothing failed")
+            for record in records {
+                #expect(record.status == "pending" && record.attempts == 2, "\(record.status) \(record.attempts) \(record.lastError)")
+                #expect(record.lastError.contains(trouble.detail), "\(record.lastError)")
+            }
+            #expect(server?.messages.isEmpty ?? true)
+            #expect(logs.messages(.error).count == 1, "one alert per incident, not per message: \(logs.messages(.error))")
+            if trouble.name == "wrong password (535)" {
+                #expect(server?.commands.filter { $0.hasPrefix("AUTH") }.count == 2, "one try per round, not one per message")
+            }
+            if trouble.name == "plaintext injected after STARTTLS" {
+                #expect(server?.commands == ["EHLO tls=False", "EHLO tls=False"], "nothing was said inside TLS after the injection")
+            }
+            if trouble.name == "credentials without TLS" {
+                #expect(server?.commands.contains { $0.hasPrefix("AUTH") } == false, "the password never left in clear")
+            }
+
+            let paris = DisplayFormatter(language: .en, timeZone: TimeZone(identifier: "Europe/Paris")!, region: "FR")
+            let since = "\(paris.shortDate(Fixture.start)) \(paris.time(Fixture.start))"
+            try await app.application.test(.router) { client in
+                let adminPage = try await client.get("/admin", as: admin).text
+                #expect(adminPage.components(separatedBy: trouble.alert).count == 2, "shown once on /admin")
+                let outbox = try await client.get("/organize/toulouse/outbox", as: organizer).text
+                #expect(outbox.contains("\(trouble.alert) \(since)"), "\(outbox)")
+                #expect(outbox.contains(trouble.detail.replacingOccurrences(of: "=", with: "&#61;")) || outbox.contains(trouble.detail))
+            }
+
+            // The relay works again: the messages leave and the alert goes.
+            app.clock.advance(by: 301)
+            let repaired = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: working.port, security: .plain)), logger: logs.logger)
+            #expect(try await repaired.sendDue() == 2)
+            #expect(working.messages.count == 2)
+            #expect(logs.messages(.notice).contains { $0.contains("works again") }, "\(logs.messages(.notice))")
+            try await app.application.test(.router) { client in
+                let adminPage = try await client.get("/admin", as: admin).text
+                let outbox = try await client.get("/organize/toulouse/outbox", as: organizer).text
+                #expect(!adminPage.contains(trouble.alert) && !outbox.contains(trouble.alert))
+            }
+        }
+    }
+
+    /// Whatever a server (or a man in the middle) sends after the STARTTLS 220 and before the
+    /// handshake is never read as a reply inside TLS: the connection is dropped and nothing is sent.
+    @Test func plaintextAfterSTARTTLSIsNeverReadInsideTLS() async throws {
+        guard SMTPTestServer.available else { return }
+        let server = try SMTPTestServer(mode: "starttls", injectAfterSTARTTLS: "250-injected before TLS|250 AUTH PLAIN")
+        defer { server.stop() }
+        let configuration = try #require(SMTPConfiguration(url: "smtp+starttls://localhost:\(server.port)?ca=\(server.certificate!)"))
+        let message = MailMessage(from: Self.from, to: .init(name: "Zoé", email: "zoe@example.org"), subject: "Hi", text: "Hello", html: "<p>Hello</p>", messageID: "m1@test")
+        do {
+            try await SMTPClient(configuration: configuration).send(message)
+            Issue.record("sent despite the injected plaintext")
+        } catch {
+            #expect("\(error)".contains("before the TLS handshake"), "\(error)")
+        }
+        #expect(server.commands == ["EHLO tls=False"])
+        #expect(server.messages.isEmpty)
+        // The same server without the injection: STARTTLS works.
+        let honest = try SMTPTestServer(mode: "starttls")
+        defer { honest.stop() }
+        try await SMTPClient(configuration: try #require(SMTPConfiguration(url: "smtp+starttls://localhost:\(honest.port)?ca=\(honest.certificate!)"))).send(message)
+        #expect(honest.commands == ["EHLO tls=False", "EHLO tls=True"])
+        #expect(honest.messages.count == 1)
+    }
+
+    /// `smtp://user:pass@host` would send the password in clear: refused unless the URL says
+    /// `?insecure-auth=1`.
+    @Test func credentialsNeverTravelInClearUnlessAsked() async throws {
+        guard SMTPTestServer.available else { return }
+        let server = try SMTPTestServer(mode: "plain", auth: "rendezvous:s3cret")
+        defer { server.stop() }
+        let message = MailMessage(from: Self.from, to: .init(name: "Zoé", email: "zoe@example.org"), subject: "Hi", text: "Hello", html: "<p>Hello</p>", messageID: "m1@test")
+        let clear = try #require(SMTPConfiguration(url: "smtp://rendezvous:s3cret@localhost:\(server.port)"))
+        await #expect(throws: (any Error).self) { try await SMTPClient(configuration: clear).send(message) }
+        #expect(!server.commands.contains { $0.hasPrefix("AUTH") }, "\(server.commands)")
+        #expect(server.messages.isEmpty)
+        let allowed = try #require(SMTPConfiguration(url: "smtp://rendezvous:s3cret@localhost:\(server.port)?insecure-auth=1"))
+        try await SMTPClient(configuration: allowed).send(message)
+        #expect(server.commands.contains("AUTH PLAIN tls=False"))
+        #expect(server.messages.count == 1)
+    }
+
+    /// Organisers put failed messages back in the queue, one or all at once, for their chapter only.
+    @Test(arguments: DatabaseKind.available)
+    func organisersRetryFailedMessages(_ kind: DatabaseKind) async throws {
+        guard SMTPTestServer.available else { return }
+        let refusing = try SMTPTestServer()
+        defer { refusing.stop() }
+        let accepting = try SMTPTestServer(reject: "")
+        defer { accepting.stop() }
+        try await withApp(kind) { app in
+            let toulouse = try await Fixture.chapter(app.persistence)
+            let lyon = try await Fixture.chapter(app.persistence, slug: "lyon")
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            _ = try await Accounts.signIn(app, email: "lyon@example.org", chapters: ["lyon"])
+            let here = try await Fixture.event(app.persistence, chapter: toulouse, capacity: 10)
+            let there = try await Fixture.event(app.persistence, chapter: lyon, capacity: 10)
+            for (index, event) in [(1, here.id), (2, here.id), (3, there.id)] {
+                var person = Fixture.profile(index)
+                person.email = "reject-\(index)@example.org"
+                _ = try await app.persistence.register(person, for: event, now: Fixture.start)
+            }
+            let refused = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: refusing.port, security: .plain)))
+            while try await refused.sendDue() > 0 {}
+            let failedHere = try await app.persistence.outbox(of: toulouse.id).filter { $0.status == "failed" }
+            let failedThere = try #require(try await app.persistence.outbox(of: lyon.id).first { $0.status == "failed" })
+            #expect(failedHere.count == 2)
+            /// "status attempts" of one message.
+            @Sendable func status(_ id: UUID) async throws -> String {
+                let all = try await app.persistence.outbox(of: toulouse.id) + app.persistence.outbox(of: lyon.id)
+                return all.first { $0.id == id }.map { "\($0.status) \($0.attempts)" } ?? "missing"
+            }
+            let first = failedHere[0].id, second = failedHere[1].id
+            let one = "/organize/toulouse/outbox/\(first.uuidString.lowercased())/retry"
+            try await app.application.test(.router) { client in
+                let page = try await client.get("/organize/toulouse/outbox", as: organizer).text
+                #expect(page.contains("action=\"\(one)\""))
+                #expect(page.contains("action=\"/organize/toulouse/outbox/retry\""))
+                #expect(page.contains("name=\"_csrf\" value=\"\(organizer.csrf)\""))
+                #expect(page.contains("Retry all failed messages"))
+
+                // Another chapter's message, by any address, is not there; a forged form changes nothing.
+                let lyonID = failedThere.id.uuidString.lowercased()
+                #expect(try await client.post("/organize/toulouse/outbox/\(lyonID)/retry", as: organizer).status == .notFound)
+                #expect(try await client.post("/organize/lyon/outbox/\(lyonID)/retry", as: organizer).status == .notFound)
+                #expect(try await client.post("/organize/lyon/outbox/retry", as: organizer).status == .notFound)
+                #expect(try await client.post(one, as: organizer, csrf: "forged").status == .forbidden)
+                #expect(try await status(first) == "failed 1")
+
+                let retried = try await client.post(one, as: organizer)
+                #expect(retried.status == .seeOther)
+                #expect(try await status(first) == "pending 0")
+                #expect(try await status(second) == "failed 1")
+            }
+            let delivered = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: accepting.port, security: .plain)))
+            #expect(try await delivered.sendDue() == 1)
+            #expect(try await status(first) == "sent 0")
+            #expect(accepting.messages.count == 1)
+
+            try await app.application.test(.router) { client in
+                let retried = try await client.post("/organize/toulouse/outbox/retry", as: organizer)
+                let page = try await client.get("/organize/toulouse/outbox?retried=1", as: organizer).text
+                #expect(retried.status == .seeOther)
+                #expect(page.contains("will be sent again"))
+            }
+            #expect(try await status(second) == "pending 0")
+            #expect(try await status(failedThere.id) == "failed 1", "the other chapter's message stays as it was")
+            #expect(try await delivered.sendDue() == 1)
+            #expect(try await status(second) == "sent 0")
+            let audit = try await app.persistence.auditLog(of: toulouse.id).filter { $0.action == "outbox.retried" }
+            #expect(audit.count == 2)
+        }
+    }
+
     @Test func hostileHeadersCannotAddHeaders() {
         let message = MailMessage(from: .init(name: "Evil\r\nBcc: victim@example.org", email: "a@example.org"), to: .init(name: "Zoé \"Z\"", email: "z@example.org"),
                                   subject: "Hi\r\nBcc: x@example.org", text: ".\r\nQUIT", html: "<p>x</p>", messageID: "m1@test")
@@ -259,5 +482,28 @@ struct MailTests {
         let headers = raw.components(separatedBy: "\r\n\r\n")[0]
         #expect(!headers.contains("\r\nBcc:"))
         #expect(SMTPClient.dotStuffed(".\r\nQUIT\r\n.line").hasPrefix("..\r\n"))
+    }
+}
+
+/// Keeps what a logger was told, to count alerts.
+final class LogRecorder: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [(Logger.Level, String)] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    var logger: Logger { Logger(label: "mail-test") { _ in self } }
+
+    func log(event: LogEvent) {
+        lock.withLock { records.append((event.level, event.message.description)) }
+    }
+
+    func messages(_ level: Logger.Level) -> [String] {
+        lock.withLock { records.filter { $0.0 == level }.map(\.1) }
     }
 }

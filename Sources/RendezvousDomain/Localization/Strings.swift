@@ -469,6 +469,18 @@ public enum Strings {
         "settings.reminderHours": "Reminder before the meetup (hours)",
         "settings.reminderHoursHint": "Confirmed attendees get the practical details this long before the start; 0 sends none. Default 24.",
         "audit.chapter.settings": "changed the chapter settings",
+        "mailAlert.connection": "The mail relay cannot be reached since {since}.",
+        "mailAlert.unavailable": "The mail relay turns us away since {since}.",
+        "mailAlert.tls": "The secure connection to the mail relay fails since {since}.",
+        "mailAlert.credentials": "The mail relay refuses our credentials since {since}.",
+        "mailAlert.authenticationRequired": "The mail relay asks for a user name and password since {since}.",
+        "mailAlert.sender": "The mail relay refuses our sender address since {since}.",
+        "mailAlert.configuration": "The mail settings are refused since {since}.",
+        "mailAlert.waiting": "Messages wait in the outbox and are tried again; none is lost. The network admins are told.",
+        "outbox.retry": "Retry",
+        "outbox.retryAll": "Retry all failed messages",
+        "outbox.retried": "Messages put back in the queue: {count}. They will be sent again in a moment.",
+        "audit.outbox.retried": "sent failed messages again",
     ]
 
     static let french: [String: String] = [
@@ -901,5 +913,17 @@ public enum Strings {
         "settings.reminderHours": "Rappel avant la rencontre (heures)",
         "settings.reminderHoursHint": "Les personnes confirmées reçoivent les informations pratiques ce délai avant le début ; 0 n’en envoie pas. 24 par défaut.",
         "audit.chapter.settings": "a modifié les réglages de la ville",
+        "mailAlert.connection": "Le serveur d’envoi des messages est injoignable depuis le {since}.",
+        "mailAlert.unavailable": "Le serveur d’envoi des messages nous refuse depuis le {since}.",
+        "mailAlert.tls": "La connexion chiffrée au serveur d’envoi des messages échoue depuis le {since}.",
+        "mailAlert.credentials": "Le serveur d’envoi des messages refuse nos identifiants depuis le {since}.",
+        "mailAlert.authenticationRequired": "Le serveur d’envoi des messages demande un identifiant et un mot de passe depuis le {since}.",
+        "mailAlert.sender": "Le serveur d’envoi des messages refuse notre adresse d’expéditeur depuis le {since}.",
+        "mailAlert.configuration": "Les réglages d’envoi des messages sont refusés depuis le {since}.",
+        "mailAlert.waiting": "Les messages attendent et seront réessayés ; aucun n’est perdu. Les administrateurs du réseau sont prévenus.",
+        "outbox.retry": "Réessayer",
+        "outbox.retryAll": "Réessayer tous les messages en échec",
+        "outbox.retried": "Messages remis dans la file : {count}. Ils repartent dans un instant.",
+        "audit.outbox.retried": "a relancé des messages en échec",
     ]
 }

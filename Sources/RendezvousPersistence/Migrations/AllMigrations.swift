@@ -25,5 +25,6 @@ enum AllMigrations {
         AddCheckIn(),
         CreateOutbox(),
         CreatePasswordResets(),
+        CreateMailAlerts(),
     ]
 }

@@ -23,6 +23,14 @@ public struct OutboxItem: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// The relay refuses us (what kind of trouble, what it said) since a given time: shown to the
+/// network admins and on the chapters' outbox pages until a message leaves again.
+public struct MailAlert: Sendable, Equatable {
+    public var kind: String
+    public var detail: String
+    public var since: Date
+}
+
 public struct OutboxRecord: Sendable, Equatable {
     public var id: UUID
     public var kind: OutboxKind
@@ -161,6 +169,67 @@ extension Persistence {
                                  lastError: row.lastError, createdAt: row.createdAt, sentAt: row.sentAt)
                 }
             }
+    }
+
+    /// Puts a chapter's failed messages back in the queue, attempts reset, to be sent at once: one
+    /// (`id`) or all of them. Another chapter's messages are never touched. Returns how many.
+    public func retryFailedMessages(of chapter: Chapter.ID, id: UUID? = nil, now: Date) async throws -> Int {
+        if let id {
+            return try await sql.raw("""
+                UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = \(bind: now), claimed_until = NULL
+                WHERE id = \(bind: id) AND chapter_id = \(bind: chapter.uuid) AND status = 'failed' RETURNING id
+                """).all().count
+        }
+        return try await sql.raw("""
+            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = \(bind: now), claimed_until = NULL
+            WHERE chapter_id = \(bind: chapter.uuid) AND status = 'failed' RETURNING id
+            """).all().count
+    }
+
+    /// Raises the mail alert; true when that is news (no alert was up, or the trouble changed),
+    /// false when the same trouble is already reported (its detail is refreshed).
+    public func raiseMailAlert(kind: String, detail: String, now: Date) async throws -> Bool {
+        // One conditional insert: several senders at once still make one alert.
+        let inserted = try await sql.raw("""
+            INSERT INTO mail_alerts (id, kind, detail, since) VALUES ('relay', \(bind: kind), \(bind: detail), \(bind: now))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """).all()
+        if !inserted.isEmpty { return true }
+        let changed = try await sql.raw("""
+            UPDATE mail_alerts SET kind = \(bind: kind), detail = \(bind: detail), since = \(bind: now)
+            WHERE id = 'relay' AND kind <> \(bind: kind) RETURNING id
+            """).all()
+        if !changed.isEmpty { return true }
+        try await sql.raw("UPDATE mail_alerts SET detail = \(bind: detail) WHERE id = 'relay'").run()
+        return false
+    }
+
+    /// Clears the mail alert; returns it if one was up.
+    public func clearMailAlert() async throws -> MailAlert? {
+        try await sql.raw("DELETE FROM mail_alerts WHERE id = 'relay' RETURNING kind, detail, since").rows(MailAlertRow.self).first?.alert
+    }
+
+    public func mailAlert() async throws -> MailAlert? {
+        try await sql.raw("SELECT kind, detail, since FROM mail_alerts WHERE id = 'relay'").row(MailAlertRow.self)?.alert
+    }
+
+    struct MailAlertRow: Decodable {
+        var kind: String; var detail: String; var since: Date
+        var alert: MailAlert { MailAlert(kind: kind, detail: detail, since: since) }
+    }
+
+    /// One message of a chapter's outbox, or nil (another chapter's messages are not there).
+    public func outboxRecord(_ id: UUID, of chapter: Chapter.ID) async throws -> OutboxRecord? {
+        struct Row: Decodable {
+            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: String; var attempts: Int
+            var lastError: String; var createdAt: Date; var sentAt: Date?
+        }
+        guard let row = try await sql.raw("""
+            SELECT id, kind, recipient, subject, status, attempts, last_error, created_at, sent_at FROM outbox
+            WHERE id = \(bind: id) AND chapter_id = \(bind: chapter.uuid)
+            """).row(Row.self), let kind = OutboxKind(rawValue: row.kind) else { return nil }
+        return OutboxRecord(id: row.id, kind: kind, recipient: row.recipient, subject: row.subject, status: row.status, attempts: row.attempts,
+                            lastError: row.lastError, createdAt: row.createdAt, sentAt: row.sentAt)
     }
 
     /// Marks every waiting message as not to be sent (used after loading made-up demo data).

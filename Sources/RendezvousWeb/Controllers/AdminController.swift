@@ -3,9 +3,28 @@ import Hummingbird
 import RendezvousDomain
 import RendezvousPersistence
 
+/// The relay refuses us: what, since when, what it said. Shown on /admin and on every outbox page.
+struct MailAlertView {
+    var title: String
+    var detail: String
+    var waiting: String
+
+    init?(_ alert: MailAlert?, language: Language, formatter: DisplayFormatter, zoneSuffix: String = "") {
+        guard let alert else { return nil }
+        let key = Self.kinds.contains(alert.kind) ? "mailAlert.\(alert.kind)" : "mailAlert.unavailable"
+        title = Strings.text(key, language, ["since": "\(formatter.shortDate(alert.since)) \(formatter.time(alert.since))\(zoneSuffix)"])
+        detail = alert.detail
+        waiting = Strings.text("mailAlert.waiting", language)
+    }
+
+    /// The kinds of relay trouble the sender records (RendezvousMail's `RelayTrouble`).
+    static let kinds: Set<String> = ["connection", "unavailable", "tls", "credentials", "authenticationRequired", "sender", "configuration"]
+}
+
 struct AdminPage {
     struct Row { var name: String; var url: String; var country: String; var organizers: String; var last: String; var next: String; var status: String; var statusClass: String; var handoverURL: String }
     var chrome: Chrome
+    var mailAlert: MailAlertView?
     var links: [DashboardPage.Link]
     var summary: String
     var rows: [Row]
@@ -85,6 +104,8 @@ struct AdminController: WorkspaceController {
         }
         let page = AdminPage(
             chrome: try chrome(t("admin.title", context), context, path: "/admin"),
+            mailAlert: MailAlertView(try await persistence.mailAlert(), language: context.language,
+                                     formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
             links: [.init(label: t("admin.applications", context) + " (\(pending))", url: "/admin/applications"),
                     .init(label: t("admin.directory", context), url: "/admin/directory")],
             summary: t("admin.summary", context, ["chapters": String(overview.count), "dormant": String(dormant)]),

@@ -42,6 +42,8 @@ struct OrganizerController: WorkspaceController {
             (.get, "/organize/events/:id/import", importForm),
             (.post, "/organize/events/:id/import", importCSV),
             (.get, "/organize/:slug/outbox", outbox),
+            (.post, "/organize/:slug/outbox/retry", retryAllMessages),
+            (.post, "/organize/:slug/outbox/:message/retry", retryMessage),
             (.get, "/organize/:slug/settings", settings),
             (.post, "/organize/:slug/settings", saveSettings),
             (.get, "/organize/events/:id/message", messageForm),
@@ -721,11 +723,15 @@ struct OrganizerController: WorkspaceController {
     // MARK: Messages
 
     struct OutboxPage {
-        struct Row { var when: String; var recipient: String; var subject: String; var status: String; var statusClass: String; var error: String? }
+        struct Row { var when: String; var recipient: String; var subject: String; var status: String; var statusClass: String; var error: String?; var retryURL: String? }
         var chrome: Chrome
         var name: String
         var dashboardURL: String
         var filesNote: String?
+        var mailAlert: MailAlertView?
+        var notice: String?
+        var csrf: String
+        var retryAllURL: String?
         var rows: [Row]
     }
 
@@ -734,17 +740,42 @@ struct OrganizerController: WorkspaceController {
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let records = try await persistence.outbox(of: chapter.id)
         let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
+        let base = "/organize/\(chapter.slug)/outbox"
+        let retried = request.uri.queryParameters.get("retried").flatMap { Int(String($0)) }
         let page = OutboxPage(
-            chrome: try chrome(t("org.outbox", context), context, path: "/organize/\(chapter.slug)/outbox"), name: chapter.name,
+            chrome: try chrome(t("org.outbox", context), context, path: base), name: chapter.name,
             dashboardURL: "/organize/\(chapter.slug)",
             filesNote: services.configuration.mailUsesFiles ? t("org.outboxFiles", context, ["dir": services.configuration.outboxDirectory]) : nil,
+            mailAlert: MailAlertView(try await persistence.mailAlert(), language: context.language, formatter: f),
+            notice: retried.map { t("outbox.retried", context, ["count": String($0)]) },
+            csrf: try session(context).csrfToken,
+            retryAllURL: records.contains { $0.status == "failed" } ? "\(base)/retry" : nil,
             rows: records.map { record in
                 .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
                       subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
                       status: t("outbox.\(record.status)", context) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
-                      statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError)
+                      statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
+                      retryURL: record.status == "failed" ? "\(base)/\(record.id.uuidString.lowercased())/retry" : nil)
             })
         return html(page, "outbox", context)
+    }
+
+    /// Puts one failed message of the chapter back in the queue, attempts reset.
+    @Sendable func retryMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        guard let id = context.parameters.get("message").flatMap(UUID.init(uuidString:)),
+              let record = try await persistence.outboxRecord(id, of: chapter.id) else { throw AppError.notFound }
+        let count = try await persistence.retryFailedMessages(of: chapter.id, id: id, now: now())
+        if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", "\(record.subject.isEmpty ? record.kind.rawValue : record.subject) → \(record.recipient)") }
+        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
+    }
+
+    /// Puts every failed message of the chapter back in the queue.
+    @Sendable func retryAllMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let count = try await persistence.retryFailedMessages(of: chapter.id, now: now())
+        if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", String(count)) }
+        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
     }
 
     func messagePage(_ detail: EventDetail, context: AppRequestContext, subject: String = "", body: String = "", errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The tests' real SMTP server (Python's aiosmtpd, Tests/smtp/smtp_server.py), one per test.
@@ -21,12 +24,19 @@ final class SMTPTestServer: @unchecked Sendable {
         return ok
     }
 
-    init(mode: String = "plain", auth: String? = nil, failFirst: Int = 0) throws {
+    /// `starttlsReply` answers STARTTLS with that reply instead of starting TLS; `injectAfterSTARTTLS`
+    /// sends those plaintext lines (separated by `|`) in the same write as the STARTTLS 220;
+    /// `reject` refuses recipients containing it with 550 (empty: nobody).
+    init(mode: String = "plain", auth: String? = nil, failFirst: Int = 0, starttlsReply: String? = nil, injectAfterSTARTTLS: String? = nil,
+         reject: String = "reject") throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rendezvous-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         spool = directory.appendingPathComponent("spool")
         var arguments = [Self.root.appendingPathComponent("Tests/smtp/smtp_server.py").path, "--spool", spool.path, "--mode", mode, "--fail-first", String(failFirst)]
         if let auth { arguments += ["--auth", auth] }
+        if let starttlsReply { arguments += ["--starttls-reply", starttlsReply] }
+        if let injectAfterSTARTTLS { arguments += ["--inject-after-starttls", injectAfterSTARTTLS] }
+        arguments += ["--reject", reject]
         if mode != "plain" {
             let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
             let openssl = Process()
@@ -75,6 +85,26 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     var envelopes: String { (try? String(contentsOf: spool.appendingPathComponent("envelope.log"), encoding: .utf8)) ?? "" }
+
+    /// Every EHLO and AUTH the server received, one a line, with whether the connection was encrypted.
+    var commands: [String] {
+        ((try? String(contentsOf: spool.appendingPathComponent("commands.log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// A loopback port nothing listens on (bound for a moment, then released).
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CancellationError() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 
     /// Runs a Python snippet with the message on standard input (the standard library's email
     /// parser and the icalendar package read what we wrote, independently).
