@@ -9,7 +9,7 @@ public struct AppConfiguration: Sendable {
     public var port: Int
     public var baseURL: String
     public var rateLimit: RateLimit
-    public var trustProxy: Bool
+    public var trustProxy: TrustedProxies
     public var logLevel: String
     /// `smtp+starttls://user:pass@host:587` and friends; nil writes .eml files to `outboxDirectory`.
     public var smtpURL: String?
@@ -31,6 +31,10 @@ public struct AppConfiguration: Sendable {
         if let smtp = environment["SMTP_URL"], !smtp.isEmpty, SMTPConfiguration(url: smtp) == nil {
             throw Invalid(description: "SMTP_URL must look like smtp+starttls://user:pass@host:587, smtps://… or smtp://…")
         }
+        let trustProxyText = environment["TRUST_PROXY"] ?? ""
+        guard let trustProxy = TrustedProxies(parsing: trustProxyText) else {
+            throw Invalid(description: "TRUST_PROXY must be a number of proxies (1) or a comma-separated list of proxy addresses and CIDR blocks (10.0.0.0/8,192.0.2.7); got \(trustProxyText)")
+        }
         guard let rateLimit = RateLimit(parsing: rateLimitText) else {
             throw Invalid(description: "RATE_LIMIT must look like 30/min, 5/sec, 1000/hour or off; got \(rateLimitText)")
         }
@@ -50,7 +54,7 @@ public struct AppConfiguration: Sendable {
             port: port,
             baseURL: environment["BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:\(port)",
             rateLimit: rateLimit,
-            trustProxy: environment["TRUST_PROXY"] == "1" || environment["TRUST_PROXY"] == "true",
+            trustProxy: trustProxy,
             logLevel: environment["LOG_LEVEL"] ?? "info",
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",

@@ -26,13 +26,14 @@ public func buildApplication(
 
 public func buildRouter(services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustProxy))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LanguageMiddleware())
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
-    router.add(middleware: OriginCheckMiddleware())
+    router.add(middleware: OriginCheckMiddleware(origin: services.configuration.origin))
     router.add(middleware: SessionMiddleware(services: services))
 
-    let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter, trustProxy: services.configuration.trustProxy)
+    let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter)
     try SystemController().addRoutes(to: router)
     let pages = PublicPagesController(services: services)
     pages.addRoutes(to: router)

@@ -133,11 +133,19 @@ struct DoorTests {
                 #expect(anonymous.text.contains("Zoé&#39;s ticket"))
                 #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
 
+                // The scan shows the person and one button; the tap admits.
                 let scanned = try await client.get("/t/\(ticket)", as: door)
-                #expect(scanned.text.contains("Welcome, Zoé!"))
+                #expect(scanned.text.contains("action=\"/t/\(ticket)\""))
+                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+                var tap = door.form([:])
+                tap.0[.acceptLanguage] = "en"
+                let admitted = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
+                #expect(admitted.text.contains("Welcome, Zoé!"))
                 let twice = try await client.get("/t/\(ticket)", as: door)
                 #expect(twice.text.contains("Already checked in at"))
                 #expect(twice.text.contains("by Door"))
+                let tappedTwice = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
+                #expect(tappedTwice.text.contains("Already checked in at"))
                 let cancelled = try await client.get("/t/\(goneTicket)", as: door)
                 #expect(cancelled.text.contains("No valid ticket"))
                 #expect(try await client.get("/t/not-a-ticket", as: door).status == .notFound)

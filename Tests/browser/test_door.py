@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import api
 from test_organizer import sign_in
+from test_registration import click_and_wait
 
 
 def door_state(server, browser, event_id):
@@ -85,10 +86,15 @@ def test_ticket_link_admits_once(server, browser, tmp_path):
     ticket_url = subprocess.run(["zbarimg", "--quiet", "--raw", str(shot)], capture_output=True, text=True, check=True).stdout.strip()
     assert ticket_url.startswith(f"{base}/t/")
     sign_in(server, browser)
+    # Opening the link shows the person and one big button: opening alone admits no one.
     browser.get(ticket_url)
+    assert "Jean-Christophe Boussion" in browser.find_element(By.CSS_SELECTOR, ".result").text
+    assert door_state(server, browser, event["id"])["checkedIn"] == 0
+    click_and_wait(browser, "#admit")
     assert "Bienvenue, Jean-Christophe" in browser.find_element(By.CSS_SELECTOR, ".result").text
     browser.get(ticket_url)
     assert "Déjà arrivé·e" in browser.find_element(By.CSS_SELECTOR, ".result").text
+    assert not browser.find_elements(By.ID, "admit")
     assert door_state(server, browser, event["id"])["checkedIn"] == 1
 
 
@@ -111,3 +117,45 @@ def test_door_page_reopens_offline(server, browser):
         WebDriverWait(browser, 10).until(lambda b: "Hors ligne" in b.find_element(By.ID, "sync").text)
     finally:
         browser.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+
+
+def door_keys(browser):
+    return browser.execute_script(
+        "var k = []; for (var i = 0; i < localStorage.length; i++) { if (localStorage.key(i).indexOf('rv-door-') === 0) { k.push(localStorage.key(i)); } } return k;")
+
+
+def door_caches(browser):
+    return browser.execute_async_script(
+        "var done = arguments[0]; caches.keys().then(function (k) { done(k.filter(function (n) { return n.indexOf('rendezvous-door') === 0; })); });")
+
+
+def open_door_until_stored(server, browser):
+    door = f"{server['base']}/door/{server['event']['id']}"
+    browser.get(door)
+    WebDriverWait(browser, 10).until(lambda b: door_keys(b))
+    # The service worker keeps a copy of the page once it controls it.
+    for _ in range(20):
+        browser.get(door)
+        if browser.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+            break
+    WebDriverWait(browser, 10).until(lambda b: door_caches(b))
+
+
+def test_signing_out_wipes_the_door_list(server, browser):
+    """A shared phone keeps nothing of the attendee list once its person signs out."""
+    sign_in(server, browser)
+    open_door_until_stored(server, browser)
+    click_and_wait(browser, "form[action='/signout'] button")
+    assert "/signin" in browser.current_url
+    WebDriverWait(browser, 10).until(lambda b: not door_keys(b))
+    WebDriverWait(browser, 10).until(lambda b: not door_caches(b))
+
+
+def test_a_lost_session_wipes_the_door_list(server, browser):
+    """When the server says the session is gone, the door page wipes what it kept and asks to sign in."""
+    sign_in(server, browser)
+    open_door_until_stored(server, browser)
+    browser.delete_cookie("rv_session")
+    WebDriverWait(browser, 15).until(lambda b: "/signin" in b.current_url)
+    assert not door_keys(browser)
+    assert not door_caches(browser)

@@ -26,5 +26,6 @@ enum AllMigrations {
         CreateOutbox(),
         CreatePasswordResets(),
         CreateMailAlerts(),
+        ScopeCheckInNonces(),
     ]
 }

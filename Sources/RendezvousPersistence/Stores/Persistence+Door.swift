@@ -152,7 +152,7 @@ extension Persistence {
         guard capacityGuard else { return try await checkInWithoutGuard(event: event, target: target, by: by, now: now) }
         do {
             return try await write { sql in
-                if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+                if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
                 let row: DoorRow?
                 switch target {
                 case .registration(let id):
@@ -203,7 +203,7 @@ extension Persistence {
             }
         } catch where Self.isUniqueViolation(error) {
             // The same nonce raced itself: the first one's answer stands.
-            if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+            if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
             throw error
         }
     }
@@ -223,9 +223,13 @@ extension Persistence {
                               status: row.status, checkedInAt: now, checkedInBy: by, conflict: false)
     }
 
-    static func previousOutcome(nonce: String, on sql: any SQLDatabase) async throws -> CheckInOutcome? {
+    /// The answer already given to this nonce at this event. A nonce is one device's retry key
+    /// within one event: another event's nonce (another chapter's door) neither answers nor blocks.
+    static func previousOutcome(nonce: String, event: Event.ID, on sql: any SQLDatabase) async throws -> CheckInOutcome? {
         struct Row: Decodable { var registrationId: UUID?; var result: String }
-        guard let row = try await sql.raw("SELECT registration_id, result FROM check_ins WHERE nonce = \(bind: nonce)").row(Row.self) else { return nil }
+        guard let row = try await sql.raw("""
+            SELECT registration_id, result FROM check_ins WHERE event_id = \(bind: event.uuid) AND nonce = \(bind: nonce)
+            """).row(Row.self) else { return nil }
         var outcome = CheckInOutcome(result: CheckInResult(rawValue: row.result) ?? .already, registrationID: row.registrationId?.uuidString.lowercased(),
                                      firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: row.result == "conflict")
         if row.result == "conflict" { outcome.result = .already }
@@ -242,7 +246,7 @@ extension Persistence {
     /// Takes an admission back (a tap on the wrong name).
     public func undoCheckIn(event: Event.ID, registration: Registration.ID, nonce: String, device: String, by: String, now: Date) async throws -> CheckInOutcome {
         try await write { sql in
-            if let previous = try await Self.previousOutcome(nonce: nonce, on: sql) { return previous }
+            if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: registration.uuid)")
                 .row(DoorRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
             // Conditional: a second undo (another phone, a retry) finds nothing to take back.

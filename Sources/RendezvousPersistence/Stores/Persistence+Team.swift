@@ -32,6 +32,10 @@ extension Persistence {
     public enum TeamError: Error, Equatable {
         case invitationClosed
         case lastOrganizer
+        /// The invitation's email already has an account: it accepts signed in, as itself.
+        case accountExists
+        /// Signed in as someone other than the invited email.
+        case wrongAccount
     }
 
     public func team(of chapter: Chapter.ID) async throws -> [TeamMember] {
@@ -81,7 +85,7 @@ extension Persistence {
         return invitation
     }
 
-    private struct InvitationRow: Decodable {
+    struct InvitationRow: Decodable, Sendable {
         var id: UUID; var chapterId: UUID; var email: String; var role: String; var token: String; var invitedBy: String
         var createdAt: Date; var expiresAt: Date; var acceptedAt: Date?
         var invitation: Invitation {
@@ -104,30 +108,56 @@ extension Persistence {
             """).rows(InvitationRow.self).map(\.invitation)
     }
 
-    /// Accepts an invitation: creates the account (or uses the existing one with that email)
-    /// and gives it the invited role. Returns the user.
-    public func acceptInvitation(token: String, name: String, passwordHash: String, now: Date) async throws -> User {
-        let userID: UUID = try await write { sql in
-            guard let row = try await sql.raw("""
-                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
-                """).row(InvitationRow.self), row.invitation.isOpen(at: now) else { throw TeamError.invitationClosed }
-            struct Existing: Decodable { var id: UUID }
-            let userID: UUID
-            if let existing = try await sql.raw("SELECT id FROM users WHERE email = \(bind: row.email)").row(Existing.self) {
-                userID = existing.id
-            } else {
-                userID = UUID()
+    /// Accepts an invitation for an account that already exists: the signed-in person, whose
+    /// email must be the invited one. Never creates nor signs in anyone.
+    public func acceptInvitation(token: String, existingUser: User.ID, now: Date) async throws -> User {
+        try await acceptInvitation(token: token, now: now) { sql, row in
+            struct Existing: Decodable { var email: String }
+            guard let existing = try await sql.raw("SELECT email FROM users WHERE id = \(bind: existingUser.uuid)").row(Existing.self),
+                  EmailAddress.normalize(existing.email) == row.email else { throw TeamError.wrongAccount }
+            return existingUser.uuid
+        }
+    }
+
+    /// Accepts an invitation by creating the account of its email, with this name and password.
+    /// If an account with that email exists (even one created a moment ago), nothing changes:
+    /// that account must sign in and accept as itself.
+    public func acceptInvitation(token: String, newAccountName name: String, passwordHash: String, now: Date) async throws -> User {
+        do {
+            return try await acceptInvitation(token: token, now: now) { sql, row in
+                struct Existing: Decodable { var id: UUID }
+                if try await sql.raw("SELECT id FROM users WHERE email = \(bind: row.email)").row(Existing.self) != nil { throw TeamError.accountExists }
+                let userID = UUID()
                 try await sql.raw("""
                     INSERT INTO users (id, email, name, role, password_hash, created_at)
                     VALUES (\(bind: userID), \(bind: row.email), \(bind: name), 'organizer', \(bind: passwordHash), \(bind: now))
                     """).run()
+                return userID
             }
+        } catch where Self.isUniqueViolation(error) {
+            throw TeamError.accountExists
+        }
+    }
+
+    /// Spends the link (once: a conditional update decides between two concurrent accepts), finds
+    /// the account with `account`, and gives it the invited role, in one transaction.
+    private func acceptInvitation(
+        token: String, now: Date, account: @escaping @Sendable (any SQLDatabase, InvitationRow) async throws -> UUID
+    ) async throws -> User {
+        let userID: UUID = try await write { sql in
+            guard let row = try await sql.raw("""
+                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
+                """).row(InvitationRow.self), row.invitation.isOpen(at: now) else { throw TeamError.invitationClosed }
+            let claimed = try await sql.raw("""
+                UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id) AND accepted_at IS NULL RETURNING id
+                """).all()
+            guard !claimed.isEmpty else { throw TeamError.invitationClosed }
+            let userID = try await account(sql, row)
             try await sql.raw("DELETE FROM chapter_organizers WHERE user_id = \(bind: userID) AND chapter_id = \(bind: row.chapterId)").run()
             try await sql.raw("""
                 INSERT INTO chapter_organizers (id, chapter_id, user_id, created_at, role)
                 VALUES (\(bind: UUID()), \(bind: row.chapterId), \(bind: userID), \(bind: now), \(bind: row.role))
                 """).run()
-            try await sql.raw("UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id)").run()
             return userID
         }
         guard let user = try await user(id: .init(userID)) else { throw TeamError.invitationClosed }

@@ -1,8 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdBcrypt
-import NIOPosix
 import RendezvousDomain
 import RendezvousPersistence
 
@@ -107,19 +105,18 @@ struct APIController {
         if (body.email ?? "").isEmpty { errors.add("email", .required) }
         if (body.password ?? "").isEmpty { errors.add("password", .required) }
         guard errors.isEmpty, let email = body.email, let password = body.password else { throw AppError.validation(errors) }
-        guard password.utf8.count <= 72 * 4 else { throw AppError.unauthorized }
+        // The same limiter as the sign-in form, counted before the check: the API is no way around it.
+        let keys = AuthController.passwordKeys(email: email, context: context)
+        if let wait = services.authLimiter.reserve(keys) { throw AppError.rateLimited(retryAfter: wait) }
         let credentials = try await services.persistence.credentials(email: email)
         // Verify even for an unknown email, so response time does not reveal which emails exist.
-        let hash = credentials?.passwordHash ?? Self.dummyHash
-        let valid = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard valid, let user = credentials?.user else { throw AppError.unauthorized }
+        guard try await Passwords.verify(password, hash: credentials?.passwordHash), let user = credentials?.user else { throw AppError.unauthorized }
+        services.authLimiter.refund(keys)
         let now = services.clock.now()
         let lifetime: TimeInterval = 30 * 24 * 3600
         let token = try await services.persistence.issueToken(for: user.id, now: now, lifetime: lifetime)
         return JSONBody.response(status: .created, API.TokenResponse(token: token, expiresAt: ISO8601.format(now.addingTimeInterval(lifetime))))
     }
-
-    static let dummyHash = Bcrypt.hash("not-a-real-password", cost: 12)
 
     // MARK: Chapters
 

@@ -1,7 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdBcrypt
-import NIOPosix
 import RendezvousDomain
 import RendezvousPersistence
 
@@ -37,6 +35,14 @@ struct SimpleFormPage {
     var textareas: [TextAreaField] = []
     var selects: [SelectField] = []
     var submit: String
+    /// A page that only explains and links somewhere (no form).
+    var link: PageLink? = nil
+    var noForm = false
+}
+
+struct PageLink {
+    var url: String
+    var label: String
 }
 
 struct SignInPage {
@@ -52,8 +58,14 @@ struct SignInPage {
 /// Sign-in, sign-out, password change, and accepting an invitation.
 struct AuthController {
     let services: AppServices
-    /// Failed sign-ins per address and per email: ten a quarter-hour, then a clear wait message.
-    let signInLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    /// Password attempts per address and per email, invitation and reset posts per address:
+    /// ten a quarter-hour, then a clear wait message. Shared with the API's token endpoint.
+    var limiter: RateLimiter { services.authLimiter }
+
+    /// The keys one password attempt counts against: the client's address and the account.
+    static func passwordKeys(email: String, context: AppRequestContext) -> [String] {
+        ["signin:" + context.clientKey, "email:" + EmailAddress.normalize(email)]
+    }
 
     var secureCookies: Bool { services.configuration.baseURL.hasPrefix("https://") }
 
@@ -98,9 +110,36 @@ struct AuthController {
         return response
     }
 
-    /// Only same-site paths are followed after sign-in.
+    /// Only a plain path of this site is followed after sign-in: one leading `/`, no scheme, no
+    /// host, no backslash, no whitespace or control character, before or after percent-decoding.
+    /// Browsers drop tabs and line breaks from an address and read `\\` as `/`, so `/\t/evil.example`
+    /// would otherwise leave for evil.example.
     static func safeNext(_ next: String) -> String? {
-        next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : nil
+        var text = next
+        for _ in 0..<4 {
+            guard text.hasPrefix("/"), !text.hasPrefix("//"),
+                  !text.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.isWhitespace || isControl($0) }) else { return nil }
+            guard let decoded = text.removingPercentEncoding else { return nil }
+            if decoded == text { break }
+            text = decoded
+        }
+        guard let components = URLComponents(string: next), components.scheme == nil, components.host == nil,
+              components.path.hasPrefix("/") else { return nil }
+        return next
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
+    }
+
+    func tooManyAttempts(_ wait: Int, context: AppRequestContext, email: String, next: String?) -> Response {
+        var response = renderSignIn(context: context, email: email, next: next,
+                                    error: Strings.text("auth.tooMany", context.language, ["minutes": String(max(1, wait / 60))]), notice: nil, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(wait)
+        return response
     }
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -111,21 +150,15 @@ struct AuthController {
         guard let cookie = request.cookies[SessionCookie.preSignIn]?.value, let sent = form["_csrf"], constantTimeEquals(cookie, sent) else {
             return renderSignIn(context: context, email: email, next: next, error: t("error.csrf", context), notice: nil, status: .forbidden)
         }
-        if let wait = signInLimiter.check(context.clientKey) ?? signInLimiter.check("email:" + EmailAddress.normalize(email)) {
-            var response = renderSignIn(context: context, email: email, next: next,
-                                        error: Strings.text("auth.tooMany", context.language, ["minutes": String(max(1, wait / 60))]), notice: nil, status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
-            return response
-        }
-        let password = form.text("password")
+        // The attempt is counted before the password is checked, so parallel guesses cannot all
+        // pass the limit; a right password gives its attempt back.
+        let keys = Self.passwordKeys(email: email, context: context)
+        if let wait = limiter.reserve(keys) { return tooManyAttempts(wait, context: context, email: email, next: next) }
         let credentials = try await services.persistence.credentials(email: email)
-        let hash = credentials?.passwordHash ?? APIController.dummyHash
-        let valid = password.utf8.count <= 256 ? try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) } : false
-        guard valid, let user = credentials?.user else {
-            _ = signInLimiter.hit(context.clientKey)
-            _ = signInLimiter.hit("email:" + EmailAddress.normalize(email))
+        guard try await Passwords.verify(form.text("password"), hash: credentials?.passwordHash), let user = credentials?.user else {
             return renderSignIn(context: context, email: email, next: next, error: t("auth.invalid", context), notice: nil, status: .unauthorized)
         }
+        limiter.refund(keys)
         let token = try await services.persistence.createSession(for: user.id, now: services.clock.now())
         var response = Response.redirect(to: next ?? "/organize", type: .normal)
         response.setCookie(SessionCookie.make(token, secure: secureCookies))
@@ -136,6 +169,9 @@ struct AuthController {
         if let token = request.cookies[SessionCookie.name]?.value { try await services.persistence.deleteSession(token: token) }
         var response = Response.redirect(to: "/signin?signedout=1", type: .normal)
         response.setCookie(SessionCookie.make("", secure: secureCookies, maxAge: 0))
+        // The door page keeps its attendee list in localStorage and its pages in the service
+        // worker's cache: a shared phone must not keep them after its person signs out.
+        response.headers[.clearSiteData] = "\"cache\", \"storage\""
         return response
     }
 
@@ -165,15 +201,17 @@ struct AuthController {
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let current = form.text("current"), new = form.text("password")
         var errors: [String: String] = [:]
-        let stored = try await services.persistence.passwordHash(of: session.user.id) ?? APIController.dummyHash
-        let currentValid = current.utf8.count <= 256 ? try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: stored) } : false
-        if !currentValid { errors["current"] = t("auth.invalidPassword", context) }
+        // A borrowed session must not become a way to guess the password: same limit as sign-in.
+        let keys = ["email:" + EmailAddress.normalize(session.user.email)]
+        if let wait = limiter.reserve(keys) { throw AppError.rateLimited(retryAfter: wait) }
+        let stored = try await services.persistence.passwordHash(of: session.user.id)
+        if try await Passwords.verify(current, hash: stored) { limiter.refund(keys) } else { errors["current"] = t("auth.invalidPassword", context) }
         if let problem = Self.passwordProblem(new, context: context) { errors["password"] = problem }
         guard errors.isEmpty else {
             return services.renderer.htmlResponse(services.renderer.render(passwordPage(context, session: session, errors: errors), template: "simple-form"),
                                                   status: .unprocessableContent, language: context.language)
         }
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(new, cost: 12) }
+        let hash = try await Passwords.hash(new)
         try await services.persistence.changePassword(of: session.user.id, to: hash, keepingSession: request.cookies[SessionCookie.name]?.value)
         return .redirect(to: "/account/password?done=1", type: .normal)
     }
@@ -186,69 +224,123 @@ struct AuthController {
 
     // MARK: Invitations
 
-    func invitationPage(_ invitation: Invitation, chapter: Chapter, context: AppRequestContext, name: String = "", errors: [String: String] = [:], exists: Bool) -> SimpleFormPage {
-        let role = t(invitation.role == .organizer ? "team.organizer" : "team.door", context)
-        var fields = [FormField(name: "name", label: t("team.yourName", context), value: name, required: true, error: errors["name"], maxLength: 80, autocomplete: "name")]
-        fields.append(FormField(name: "password", label: exists ? t("auth.password", context) : t("auth.newPassword", context), value: "", type: "password", required: true,
-                                hint: exists ? nil : t("auth.passwordHint", context), error: errors["password"], maxLength: 200, autocomplete: exists ? "current-password" : "new-password"))
-        return SimpleFormPage(
-            chrome: Chrome(title: t("team.invitation", context), language: context.language, path: "/invitations/\(invitation.token)"),
-            heading: Strings.text("team.invitedTo", context.language, ["chapter": chapter.name, "role": role]),
-            intro: Strings.text("team.invitedBy", context.language, ["name": invitation.invitedBy, "email": invitation.email]),
-            error: errors.isEmpty ? nil : t("form.errors", context), action: "/invitations/\(invitation.token)", csrf: "",
-            fields: fields, submit: t("team.accept", context))
+    /// Who is looking at an invitation, which decides what its page offers.
+    enum InvitationVisitor {
+        /// No account has the invited email: the page creates one (name and a new password).
+        case newAccount
+        /// An account has it, and the visitor is not signed in as it: sign in first.
+        case signInFirst
+        /// Signed in as someone else.
+        case otherAccount(WebSession)
+        /// Signed in as the invited account: one button.
+        case invitedAccount(WebSession)
     }
 
-    @Sendable func invitationForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let token = try context.parameters.require("token")
-        guard let invitation = try await services.persistence.invitation(token: token),
-              let chapter = try await services.persistence.chapter(id: invitation.chapterID) else { throw AppError.notFound }
-        guard invitation.isOpen(at: services.clock.now()) else { throw AppError.conflict(messageKey: "error.invitationClosed") }
-        let exists = try await services.persistence.userExists(email: invitation.email)
-        var response = services.renderer.htmlResponse(services.renderer.render(invitationPage(invitation, chapter: chapter, context: context, exists: exists), template: "simple-form"), language: context.language)
+    func visitor(of invitation: Invitation, context: AppRequestContext) async throws -> InvitationVisitor {
+        guard try await services.persistence.userExists(email: invitation.email) else { return .newAccount }
+        guard let session = context.session else { return .signInFirst }
+        return EmailAddress.normalize(session.user.email) == invitation.email ? .invitedAccount(session) : .otherAccount(session)
+    }
+
+    func invitationPage(_ invitation: Invitation, token: String, chapter: Chapter, visitor: InvitationVisitor, context: AppRequestContext,
+                        name: String = "", errors: [String: String] = [:]) -> SimpleFormPage {
+        let role = t(invitation.role == .organizer ? "team.organizer" : "team.door", context)
+        let path = "/invitations/\(token)"
+        var page = SimpleFormPage(
+            chrome: Chrome(title: t("team.invitation", context), language: context.language, path: path),
+            heading: Strings.text("team.invitedTo", context.language, ["chapter": chapter.name, "role": role]),
+            intro: Strings.text("team.invitedBy", context.language, ["name": invitation.invitedBy, "email": invitation.email]),
+            error: errors.isEmpty ? nil : t("form.errors", context), action: path, csrf: "", fields: [], submit: t("team.accept", context))
+        switch visitor {
+        case .newAccount:
+            page.fields = [
+                FormField(name: "name", label: t("team.yourName", context), value: name, required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
+                FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true,
+                          hint: t("auth.passwordHint", context), error: errors["password"], maxLength: 200, autocomplete: "new-password"),
+            ]
+        case .signInFirst:
+            page.notice = Strings.text("team.signInToAccept", context.language, ["email": invitation.email])
+            page.link = PageLink(url: "/signin?next=" + path, label: t("team.signInFirst", context))
+            page.noForm = true
+        case .otherAccount(let session):
+            page.chrome.session = SessionNav(session)
+            page.error = Strings.text("team.wrongAccount", context.language, ["email": invitation.email, "current": session.user.email])
+            page.noForm = true
+        case .invitedAccount(let session):
+            page.chrome.session = SessionNav(session)
+            page.notice = Strings.text("team.joinAs", context.language, ["email": invitation.email])
+            page.csrf = session.csrfToken
+        }
+        return page
+    }
+
+    func invitationResponse(_ page: SimpleFormPage, status: HTTPResponse.Status = .ok, context: AppRequestContext) -> Response {
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), status: status, language: context.language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
 
-    @Sendable func acceptInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let token = try context.parameters.require("token")
+    /// The invitation if the link is still open: 404 for an unknown link, 409 for a used or expired one.
+    func openInvitation(_ token: String) async throws -> (Invitation, Chapter) {
         guard let invitation = try await services.persistence.invitation(token: token),
               let chapter = try await services.persistence.chapter(id: invitation.chapterID) else { throw AppError.notFound }
+        guard invitation.isOpen(at: services.clock.now()) else { throw AppError.conflict(messageKey: "error.invitationClosed") }
+        return (invitation, chapter)
+    }
+
+    @Sendable func invitationForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let (invitation, chapter) = try await openInvitation(token)
+        let visitor = try await visitor(of: invitation, context: context)
+        return invitationResponse(invitationPage(invitation, token: token, chapter: chapter, visitor: visitor, context: context), context: context)
+    }
+
+    /// Accepting: rate-limited, the link checked first, and never a sign-in. An existing account
+    /// accepts while signed in as itself (with its session's CSRF token); only a new account is
+    /// created here, with the password typed now, and signed in.
+    @Sendable func acceptInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        if let wait = limiter.hit("invitation:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
+        let (invitation, chapter) = try await openInvitation(token)
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
-        let exists = try await services.persistence.userExists(email: invitation.email)
-        var errors = ValidationErrors()
-        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 80, into: &errors)
-        var problems = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
-        let password = form.text("password")
-        var hash: String
-        if exists {
-            // An existing account proves it is theirs with its password.
-            let stored = try await services.persistence.credentials(email: invitation.email)?.passwordHash ?? APIController.dummyHash
-            let valid = password.utf8.count <= 256 ? try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: stored) } : false
-            if !valid { problems["password"] = t("auth.invalidPassword", context) }
-            hash = stored
-        } else {
-            if let problem = Self.passwordProblem(password, context: context) { problems["password"] = problem }
-            hash = ""
-        }
-        guard problems.isEmpty else {
-            return services.renderer.htmlResponse(
-                services.renderer.render(invitationPage(invitation, chapter: chapter, context: context, name: form.text("name"), errors: problems, exists: exists), template: "simple-form"),
-                status: .unprocessableContent, language: context.language)
-        }
-        if !exists { hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) } }
         let now = services.clock.now()
         let user: User
+        var newSession: String?
+        let visitor = try await visitor(of: invitation, context: context)
         do {
-            user = try await services.persistence.acceptInvitation(token: token, name: name, passwordHash: hash, now: now)
+            switch visitor {
+            case .signInFirst, .otherAccount:
+                return invitationResponse(invitationPage(invitation, token: token, chapter: chapter, visitor: visitor, context: context), status: .forbidden, context: context)
+            case .invitedAccount(let session):
+                guard let sent = form["_csrf"], constantTimeEquals(sent, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
+                user = try await services.persistence.acceptInvitation(token: token, existingUser: session.user.id, now: now)
+            case .newAccount:
+                var errors = ValidationErrors()
+                let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 80, into: &errors)
+                var problems = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
+                let password = form.text("password")
+                if let problem = Self.passwordProblem(password, context: context) { problems["password"] = problem }
+                guard problems.isEmpty else {
+                    let page = invitationPage(invitation, token: token, chapter: chapter, visitor: .newAccount, context: context, name: form.text("name"), errors: problems)
+                    return invitationResponse(page, status: .unprocessableContent, context: context)
+                }
+                let hash = try await Passwords.hash(password)
+                user = try await services.persistence.acceptInvitation(token: token, newAccountName: name, passwordHash: hash, now: now)
+                newSession = try await services.persistence.createSession(for: user.id, now: now)
+            }
         } catch Persistence.TeamError.invitationClosed {
             throw AppError.conflict(messageKey: "error.invitationClosed")
+        } catch Persistence.TeamError.wrongAccount {
+            throw AppError.forbidden(messageKey: "error.forbidden")
+        } catch Persistence.TeamError.accountExists {
+            // Someone created the account meanwhile: it must sign in, like any existing account.
+            let page = invitationPage(invitation, token: token, chapter: chapter, visitor: .signInFirst, context: context)
+            return invitationResponse(page, status: .conflict, context: context)
         }
         try await services.persistence.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
-        let session = try await services.persistence.createSession(for: user.id, now: now)
         var response = Response.redirect(to: "/organize/\(chapter.slug)", type: .normal)
-        response.setCookie(SessionCookie.make(session, secure: secureCookies))
+        if let newSession { response.setCookie(SessionCookie.make(newSession, secure: secureCookies)) }
         return response
     }
 
@@ -270,7 +362,7 @@ struct AuthController {
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
-        if let wait = signInLimiter.hit("reset:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = limiter.hit("forgot:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
         if EmailAddress.isValid(email) { try await services.persistence.requestPasswordReset(email: email, now: services.clock.now()) }
         return services.renderer.htmlResponse(services.renderer.render(forgotPage(context, notice: t("auth.linkSent", context)), template: "simple-form"), language: context.language)
     }
@@ -294,13 +386,18 @@ struct AuthController {
 
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
+        // Counted, then the link looked up, and only for a live link is a password hashed.
+        if let wait = limiter.hit("reset:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
+        guard try await services.persistence.passwordResetUser(token: token, now: services.clock.now()) != nil else {
+            throw AppError.conflict(messageKey: "auth.linkExpired")
+        }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let password = form.text("password")
         if let problem = Self.passwordProblem(password, context: context) {
             return services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context, error: problem), template: "simple-form"),
                                                   status: .unprocessableContent, language: context.language)
         }
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        let hash = try await Passwords.hash(password)
         guard let user = try await services.persistence.completePasswordReset(token: token, hash: hash, now: services.clock.now()) else {
             throw AppError.conflict(messageKey: "auth.linkExpired")
         }

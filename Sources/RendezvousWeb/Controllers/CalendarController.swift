@@ -59,10 +59,15 @@ struct CalendarController {
         let f = DisplayFormatter(language: detail.chapter.locale, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
         let date = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"
         let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
-        let png = try await NIOThreadPool.singleton.runIfActive {
-            try ShareImage.png(title: detail.event.title, date: date, place: place, chapter: detail.chapter.name, accent: BadgeContent.accent(for: detail.chapter.slug))
+        let (title, chapter, slug) = (detail.event.title, detail.chapter.name, detail.chapter.slug)
+        // Keyed by everything the picture shows: any change to the event draws a new one.
+        let key = [detail.event.id.description, title, date, place, chapter, slug].joined(separator: "\u{1F}")
+        let image = try await services.shareImages.image(for: key) {
+            [UInt8](try ShareImage.png(title: title, date: date, place: place, chapter: chapter, accent: BadgeContent.accent(for: slug)))
         }
-        return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        let headers: HTTPFields = [.contentType: "image/png", .cacheControl: "public, max-age=3600", .eTag: image.etag]
+        if request.headers[.ifNoneMatch] == image.etag { return Response(status: .notModified, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.png))
     }
 
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {

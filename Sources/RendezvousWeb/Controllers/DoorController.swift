@@ -49,6 +49,9 @@ struct TicketPage {
     var eventURL: String
     var date: String
     var doorURL: String?
+    /// For door staff, before admission: the form of the one button that admits.
+    var admitURL: String? = nil
+    var csrf = ""
 }
 
 /// The door: any phone of a door-staff member or organiser. Works without JavaScript (search and
@@ -74,6 +77,8 @@ struct DoorController {
     func addRoutes(to group: RouterGroup<AppRequestContext>, router: Router<AppRequestContext>) {
         for route in routes { group.on(RouterPath(route.path), method: route.method, use: route.handler) }
         router.get("/t/:token", use: ticket)
+        // Admission is a POST with the session's CSRF token: opening a link never admits anyone.
+        group.post("/t/:token", use: admit)
     }
 
     var persistence: Persistence { services.persistence }
@@ -288,44 +293,86 @@ struct DoorController {
         let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.contactToken(of: id))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).pdf").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
+        try await CPUWork.run { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
         return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))))
     }
 
     // MARK: Ticket links
 
-    /// What a ticket's QR code opens. For door staff of that chapter it admits the person at once
-    /// (a repeated scan says when and by whom); for anyone else it only says whose event it is for.
+    /// What a ticket's QR code opens. For door staff of that chapter: the person and one big
+    /// button that admits them (a POST with the CSRF token, so a link planted on another site
+    /// admits no one), or when and by whom they were already admitted; for anyone else, only
+    /// whose ticket it is and for which event.
     @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let registration = try await persistence.ticket(token),
-              let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
-        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
-        var context = context
-        context.language = language
-        let f = Presenter(language: language, chapter: detail.chapter).formatter
-        var page = TicketPage(
-            chrome: Chrome(title: t("door.ticket", context), language: language, path: request.uri.path),
-            resultClass: "", resultTitle: t("door.ticketFor", context, ["name": registration.profile.firstName]),
-            resultDetail: t("door.showAtDoor", context), eventTitle: detail.event.title, eventURL: SiteRoute.event(detail.event.id).path,
-            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))", doorURL: nil)
+        let (registration, detail, context) = try await ticketed(token, request: request, context: context)
+        var page = ticketPage(registration, detail: detail, request: request, context: context)
         if let session = context.session, session.user.mayCheckIn(detail.chapter.id) {
-            let now = services.clock.now()
-            let outcome = try await persistence.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "camera",
-                                                        by: session.user.name, happenedAt: now, offline: false, now: now)
-            let described = describe(outcome, detail: detail, context: context)
-            page.resultClass = described.ok ? "ok" : "bad"
-            page.resultTitle = described.title
-            page.resultDetail = described.detail
             page.doorURL = "/door/\(detail.event.id)"
             page.chrome.session = SessionNav(session)
+            let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+            let name = "\(registration.profile.firstName) \(registration.profile.lastName)"
+            if registration.status != .confirmed {
+                page.resultClass = "bad"
+                page.resultTitle = t("door.invalid", context)
+                page.resultDetail = name + " · " + t("status.\(registration.status.rawValue)", context)
+            } else if let admission = try await persistence.doorState(of: detail.event.id).admissions.first(where: { $0.id == registration.id.description.lowercased() }) {
+                page.resultClass = "bad"
+                page.resultTitle = t("door.already", context, ["time": f.time(admission.at), "by": admission.by])
+                page.resultDetail = name
+            } else {
+                page.resultDetail = ([name] + [registration.profile.jobTitle, registration.profile.company].filter { !$0.isEmpty }).joined(separator: " · ")
+                page.admitURL = "/t/\(token)"
+                page.csrf = session.csrfToken
+            }
         } else if registration.status != .confirmed {
             page.resultClass = "bad"
             page.resultTitle = t("door.invalid", context)
             page.resultDetail = t("status.\(registration.status.rawValue)", context)
         }
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "ticket"), language: language)
+        return ticketResponse(page)
+    }
+
+    /// The tap on the ticket page's button: admits the person, once.
+    @Sendable func admit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if request.headers[.secFetchSite] == "cross-site" { throw AppError.forbidden(messageKey: "error.forbidden") }
+        let token = try context.parameters.require("token")
+        let (registration, detail, context) = try await ticketed(token, request: request, context: context)
+        guard let session = context.session, session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
+        let now = services.clock.now()
+        let outcome = try await persistence.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
+                                                    by: session.user.name, happenedAt: now, offline: false, now: now)
+        let described = describe(outcome, detail: detail, context: context)
+        var page = ticketPage(registration, detail: detail, request: request, context: context)
+        page.resultClass = described.ok ? "ok" : "bad"
+        page.resultTitle = described.title
+        page.resultDetail = described.detail
+        page.doorURL = "/door/\(detail.event.id)"
+        page.chrome.session = SessionNav(session)
+        return ticketResponse(page)
+    }
+
+    /// The registration a ticket names and its event, with the page's language chosen (404 otherwise).
+    func ticketed(_ token: String, request: Request, context: AppRequestContext) async throws -> (Registration, EventDetail, AppRequestContext) {
+        guard let registration = try await persistence.ticket(token),
+              let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        var context = context
+        context.language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        return (registration, detail, context)
+    }
+
+    func ticketPage(_ registration: Registration, detail: EventDetail, request: Request, context: AppRequestContext) -> TicketPage {
+        let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+        return TicketPage(
+            chrome: Chrome(title: t("door.ticket", context), language: context.language, path: request.uri.path),
+            resultClass: "", resultTitle: t("door.ticketFor", context, ["name": registration.profile.firstName]),
+            resultDetail: t("door.showAtDoor", context), eventTitle: detail.event.title, eventURL: SiteRoute.event(detail.event.id).path,
+            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))", doorURL: nil)
+    }
+
+    func ticketResponse(_ page: TicketPage) -> Response {
+        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "ticket"), language: Language(code: page.chrome.lang) ?? .en)
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
         return response

@@ -8,13 +8,16 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let services: AppServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Only the token counts here: whatever a cookie said is forgotten.
+        var context = context
+        context.user = nil
+        context.session = nil
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
               let user = try await services.persistence.user(bearerToken: String(parts[1]), now: services.clock.now()) else {
             throw AppError.unauthorized
         }
-        var context = context
         context.user = user
         return try await next(request, context)
     }

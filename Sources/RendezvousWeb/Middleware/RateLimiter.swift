@@ -21,63 +21,70 @@ final class RateLimiter: Sendable {
         self.clock = clock
     }
 
-    /// Whether one more would be refused, without counting it: the seconds to wait, or nil.
-    func check(_ key: String) -> Int? {
-        guard limit.enabled else { return nil }
-        let now = clock()
-        return state.withLockedValue { windows in
-            guard let window = windows[key] else { return nil }
-            let windowStart = (now / limit.window).rounded(.down) * limit.window
-            let elapsed = (now - windowStart) / limit.window
-            let previous = window.start == windowStart ? window.previousCount : (window.start == windowStart - limit.window ? window.count : 0)
-            let current = window.start == windowStart ? window.count : 0
-            let estimate = Double(previous) * (1 - elapsed) + Double(current)
-            return estimate + 1 > Double(limit.requests) ? max(1, Int((limit.window * (1 - elapsed)).rounded(.up))) : nil
-        }
-    }
-
     /// Counts one request; returns nil when allowed, or the seconds to wait.
     func hit(_ key: String) -> Int? {
+        reserve([key])
+    }
+
+    /// Counts one attempt against every key at once, under one lock, before the work it guards
+    /// starts: nil when all keys allow it (and each is counted), or the seconds to wait (and none
+    /// is). Thirty attempts arriving together cannot all pass a check that counts only afterwards.
+    func reserve(_ keys: [String]) -> Int? {
         guard limit.enabled else { return nil }
         let now = clock()
         return state.withLockedValue { windows in
             if windows.count > 100_000 { windows.removeAll(keepingCapacity: true) }
             let windowStart = (now / limit.window).rounded(.down) * limit.window
-            var window = windows[key] ?? Window(start: windowStart, previousCount: 0, count: 0)
-            if window.start != windowStart {
-                window.previousCount = window.start == windowStart - limit.window ? window.count : 0
-                window.count = 0
-                window.start = windowStart
-            }
             // Weighted estimate of the last full window, so bursts at a boundary are not doubled.
             let elapsed = (now - windowStart) / limit.window
-            let estimate = Double(window.previousCount) * (1 - elapsed) + Double(window.count)
-            if estimate + 1 > Double(limit.requests) {
-                windows[key] = window
-                return max(1, Int((limit.window * (1 - elapsed)).rounded(.up)))
+            var updated: [(String, Window)] = []
+            for key in keys {
+                var window = windows[key] ?? Window(start: windowStart, previousCount: 0, count: 0)
+                if window.start != windowStart {
+                    window.previousCount = window.start == windowStart - limit.window ? window.count : 0
+                    window.count = 0
+                    window.start = windowStart
+                }
+                let estimate = Double(window.previousCount) * (1 - elapsed) + Double(window.count)
+                if estimate + 1 > Double(limit.requests) {
+                    return max(1, Int((limit.window * (1 - elapsed)).rounded(.up)))
+                }
+                window.count += 1
+                updated.append((key, window))
             }
-            window.count += 1
-            windows[key] = window
+            for (key, window) in updated { windows[key] = window }
             return nil
+        }
+    }
+
+    /// Gives back attempts reserved by `reserve` (a sign-in that succeeded is not a guess).
+    func refund(_ keys: [String]) {
+        guard limit.enabled else { return }
+        let windowStart = (clock() / limit.window).rounded(.down) * limit.window
+        state.withLockedValue { windows in
+            for key in keys {
+                guard var window = windows[key] else { continue }
+                if window.start == windowStart, window.count > 0 {
+                    window.count -= 1
+                } else if window.start == windowStart - limit.window, window.count > 0 {
+                    window.count -= 1
+                } else if window.start == windowStart, window.previousCount > 0 {
+                    window.previousCount -= 1
+                }
+                windows[key] = window
+            }
         }
     }
 }
 
-/// Applies the limiter to the routes it wraps.
+/// Applies the limiter to the routes it wraps, per client address (see `ClientAddressMiddleware`).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let limiter: RateLimiter
-    let trustProxy: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method != .get, request.method != .head {
-            var key = context.clientKey
-            if trustProxy, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
-                key = forwarded.trimmingCharacters(in: .whitespaces)
-            }
-            if let wait = limiter.hit(key) {
-                throw AppError.rateLimited(retryAfter: wait)
-            }
+        if request.method != .get, request.method != .head, let wait = limiter.hit(context.clientKey) {
+            throw AppError.rateLimited(retryAfter: wait)
         }
         return try await next(request, context)
     }

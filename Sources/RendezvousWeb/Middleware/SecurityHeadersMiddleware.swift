@@ -20,22 +20,20 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
 /// Cross-site request forgery guard for form posts: a browser always sends Origin (or at least
 /// Sec-Fetch-Site) on a cross-site POST, and such a post is refused. Works with cached pages,
-/// which a per-session token would not.
+/// which a per-session token would not. The Origin is compared with the site's public address
+/// (`BASE_URL`), never with the Host header: a proxy may rewrite Host, and a rebound DNS name
+/// makes an attacker's Host and Origin agree.
 struct OriginCheckMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// `BASE_URL`'s origin, as `WebConfiguration.origin` gives it.
+    let origin: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.method == .post, !request.uri.path.hasPrefix("/api/") {
-            if let site = request.headers[.secFetchSite], site == "cross-site" {
+            if request.headers[.secFetchSite] == "cross-site" {
                 throw AppError.forbidden(messageKey: "error.forbidden")
             }
-            if let origin = request.headers[.origin], origin != "null" {
-                let host = request.head.authority ?? ""
-                let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-                if !host.isEmpty, originHost != host {
-                    throw AppError.forbidden(messageKey: "error.forbidden")
-                }
-            } else if request.headers[.origin] == "null" {
+            if let sent = request.headers[.origin], WebConfiguration.origin(of: sent) != origin {
                 throw AppError.forbidden(messageKey: "error.forbidden")
             }
         }

@@ -13,12 +13,14 @@ enum SessionCookie {
 }
 
 /// Reads the session cookie; organiser and admin pages then find `context.session` set.
+/// Not under /api/: the API authenticates by bearer token only, so a browser's cookie, which
+/// any site can make it send, never authorises an API call.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let services: AppServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
+        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
               let session = try await services.persistence.session(token: token, now: services.clock.now()) else {
             return try await next(request, context)
         }
@@ -82,7 +84,9 @@ struct RequireSessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.session != nil else {
-            if request.method == .get || request.method == .head {
+            // A script (the door page) asking for JSON learns that the session is gone.
+            let wantsJSON = request.headers[.accept]?.contains("application/json") == true
+            if (request.method == .get || request.method == .head) && !wantsJSON {
                 let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 var components = URLComponents()
                 components.queryItems = [URLQueryItem(name: "next", value: target)]

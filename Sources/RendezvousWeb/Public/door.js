@@ -15,7 +15,26 @@
   var store = JSON.parse(localStorage.getItem(key) || '{"people":[],"queue":[],"version":-1}');
   var online = true;
 
-  function save() { localStorage.setItem(key, JSON.stringify(store)); }
+  function save() { if (!gone) { localStorage.setItem(key, JSON.stringify(store)); } }
+
+  // The session is gone (signed out, expired): the attendee list must not stay on a shared phone.
+  // Everything the door keeps is wiped, then the person is asked to sign in again.
+  var gone = false;
+  function wipe() {
+    if (gone) { return; }
+    gone = true;
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var k = localStorage.key(i);
+      if (k && k.indexOf('rv-door-') === 0) { localStorage.removeItem(k); }
+    }
+    store = { people: [], queue: [], version: -1 };
+    list.textContent = '';
+    var done = window.caches ? caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf('rendezvous-door') === 0; }).map(function (n) { return caches.delete(n); }));
+    }).catch(function () {}) : Promise.resolve();
+    done.then(function () { location.href = '/signin?next=' + encodeURIComponent(location.pathname); });
+  }
+  function checked(r) { if (r.status === 401) { wipe(); throw new Error('signed out'); } return r; }
   function fold(s) { return (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
   function nonce() { return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : device + '-' + Date.now() + '-' + Math.random().toString(36).slice(2); }
   function time(iso) { var d = new Date(iso); return d.toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' }); }
@@ -99,7 +118,7 @@
   function post(path, body) {
     return fetch('/door/' + eventId + '/' + path, { method: 'POST', credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body) })
-      .then(function (r) { if (r.status >= 500) { throw new Error('server'); } return r.json().then(function (j) { return { status: r.status, body: j }; }); });
+      .then(checked).then(function (r) { if (r.status >= 500) { throw new Error('server'); } return r.json().then(function (j) { return { status: r.status, body: j }; }); });
   }
 
   var flushing = false;
@@ -123,7 +142,7 @@
 
   function load() {
     return fetch('/door/' + eventId + '/list.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.json(); })
+      .then(checked).then(function (r) { return r.json(); })
       .then(function (data) {
         online = true;
         var pending = {};
@@ -140,8 +159,9 @@
   }
 
   function poll() {
+    if (gone) { return; }
     fetch('/door/' + eventId + '/state.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.json(); })
+      .then(checked).then(function (r) { return r.json(); })
       .then(function (state) {
         online = true;
         if (state.listVersion !== store.version) { return load(); }

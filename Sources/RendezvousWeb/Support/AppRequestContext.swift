@@ -22,8 +22,14 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Public forms and JSON are small: anything larger is refused with 413 before it is read whole.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The client's address, for rate limiting.
-    var clientKey: String {
+    /// The client's address, resolved once by `ClientAddressMiddleware` (through trusted proxies).
+    var clientAddress: String?
+
+    /// The client's address, for rate limits, logs and the audit trail.
+    var clientKey: String { clientAddress ?? peerAddress }
+
+    /// The other end of the connection: the client, or the nearest proxy.
+    var peerAddress: String {
         switch remoteAddress {
         case .v4(let address): address.host
         case .v6(let address): address.host

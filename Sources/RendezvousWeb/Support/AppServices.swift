@@ -12,6 +12,11 @@ public struct AppServices: Sendable {
     let renderer: PageRenderer
     let cache: PageCache
     let rateLimiter: RateLimiter
+    /// Every way to prove a password (the sign-in form, API tokens, a password change) and every
+    /// link that leads to an account (invitations, resets) counts here: ten a quarter-hour per
+    /// client address, and per account for passwords.
+    let authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    let shareImages = ShareImageCache()
 
     public init(persistence: Persistence, clock: any Clock, configuration: WebConfiguration, logger: Logger) async throws {
         self.persistence = persistence

@@ -8,4 +8,5 @@ extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xRobotsTag = Self("X-Robots-Tag")!
     static let xCSRFToken = Self("X-CSRF-Token")!
+    static let clearSiteData = Self("Clear-Site-Data")!
 }

@@ -7,8 +7,8 @@ public struct WebConfiguration: Sendable {
     public var rateLimit: RateLimit
     /// How stale a cached public page may be; the brief allows one second.
     public var pageCacheTTL: TimeInterval
-    /// Trust X-Forwarded-For from a reverse proxy for the client address.
-    public var trustProxy: Bool
+    /// The reverse proxies whose X-Forwarded-For entries tell the client's address (`TRUST_PROXY`).
+    public var trustProxy: TrustedProxies
     /// Where the file transport writes .eml files (listed on the organiser's outbox page).
     public var outboxDirectory: String = "./data/outbox"
     /// True when no SMTP server is configured and messages become .eml files.
@@ -16,11 +16,22 @@ public struct WebConfiguration: Sendable {
     /// Header-read and keep-alive idle timeouts of the HTTP server.
     public var serverTimeouts: ServerTimeouts = .default
 
-    public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: Bool = false) {
+    public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: TrustedProxies = .none) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.rateLimit = rateLimit
         self.pageCacheTTL = pageCacheTTL
         self.trustProxy = trustProxy
+    }
+
+    /// `scheme://host[:port]` of `baseURL`, lowercased, as a browser writes it in `Origin`.
+    public var origin: String { Self.origin(of: baseURL) ?? baseURL.lowercased() }
+
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased(), !host.isEmpty else { return nil }
+        let defaultPort = scheme == "https" ? 443 : scheme == "http" ? 80 : nil
+        let port = components.port.flatMap { $0 == defaultPort ? nil : $0 }
+        return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")
     }
 }
 
