@@ -394,10 +394,15 @@ struct MailTests {
         defer { server.stop() }
         let message = MailMessage(from: Self.from, to: .init(name: "Zoé", email: "zoe@example.org"), subject: "Hi", text: "Hello", html: "<p>Hello</p>", messageID: "m1@test")
         let clear = try #require(SMTPConfiguration(url: "smtp://rendezvous:s3cret@localhost:\(server.port)"))
+        // Said at start-up by the sender, and never a silent drop: a relay trouble, so the message waits.
+        #expect(SMTPClient(configuration: clear).configurationProblem?.contains("?insecure-auth=1") == true)
+        await #expect(throws: SMTPError.relay(.configuration, code: 0, message: clear.problem ?? "")) { try await SMTPClient(configuration: clear).send(message) }
         await #expect(throws: (any Error).self) { try await SMTPClient(configuration: clear).send(message) }
         #expect(!server.commands.contains { $0.hasPrefix("AUTH") }, "\(server.commands)")
         #expect(server.messages.isEmpty)
         let allowed = try #require(SMTPConfiguration(url: "smtp://rendezvous:s3cret@localhost:\(server.port)?insecure-auth=1"))
+        #expect(allowed.problem == nil)
+        #expect(SMTPConfiguration(url: "smtp+starttls://rendezvous:s3cret@localhost:587")?.problem == nil)
         try await SMTPClient(configuration: allowed).send(message)
         #expect(server.commands.contains("AUTH PLAIN tls=False"))
         #expect(server.messages.count == 1)
