@@ -150,6 +150,29 @@ struct StatusTransitionTests {
         }
     }
 
+    /// Three instances queue reminders at the same moment: each confirmed person is reminded once.
+    @Test(arguments: DatabaseKind.available)
+    func remindersAreQueuedOnceAcrossInstances(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let (event, _) = try await Self.fullEvent(db)
+            let dayBefore = event.startsAt.addingTimeInterval(-20 * 3600)
+            var instances = [db]
+            if kind == .postgres {
+                for _ in 0..<2 { instances.append(try Persistence(url: db.url, logger: testLogger)) }
+            }
+            let queued = try await withThrowingTaskGroup(of: Int.self) { group in
+                for round in 0..<9 {
+                    let instance = instances[round % instances.count]
+                    group.addTask { try await instance.enqueueReminders(now: dayBefore) }
+                }
+                return try await group.reduce(0, +)
+            }
+            for instance in instances.dropFirst() { await instance.shutdown() }
+            #expect(queued == 4)
+            #expect(try await Self.invariantProblems(db, event.id) == [])
+        }
+    }
+
     /// Organisers, attendees and the sweeper all at once, over and over: the room never holds more
     /// than its capacity and the counters never drift.
     @Test(arguments: DatabaseKind.available)
