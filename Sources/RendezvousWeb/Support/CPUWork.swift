@@ -30,8 +30,8 @@ enum Passwords {
     /// False for anything longer than bcrypt could read (it would only burn time).
     static func verify(_ password: String, hash: String?) async throws -> Bool {
         guard password.utf8.count <= 256 else { return false }
-        let hash = hash ?? dummyHash
-        return try await CPUWork.run { Bcrypt.verify(password, hash: hash) }
+        // `dummyHash` is itself a bcrypt run the first time: made on the pool too.
+        return try await CPUWork.run { Bcrypt.verify(password, hash: hash ?? dummyHash) }
     }
 
     static func hash(_ password: String) async throws -> String {
