@@ -135,7 +135,7 @@ public struct MessageComposer: Sendable {
         case .invitation:
             subject = t("mail.invitation.subject", ["chapter": chapter?.name ?? ""])
             paragraphs = [t("mail.invitation.body", ["name": item.payload["invitedBy"] ?? "", "chapter": chapter?.name ?? ""])]
-            links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? "")")]
+            links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? item.payload["invitation"].flatMap(UUID.init(uuidString:)).map(persistence.invitationToken(for:)) ?? "")")]
         case .application:
             subject = t("mail.application.subject", ["city": item.payload["city"] ?? ""])
             paragraphs = [t("mail.application.body", ["name": item.payload["name"] ?? "", "city": item.payload["city"] ?? ""]), item.payload["motivation"] ?? ""]
@@ -143,7 +143,7 @@ public struct MessageComposer: Sendable {
         case .passwordReset:
             subject = t("mail.reset.subject")
             paragraphs = [t("mail.reset.body")]
-            links = [(t("auth.changePassword"), "\(baseURL)/password/reset/\(item.payload["token"] ?? "")")]
+            links = [(t("auth.changePassword"), "\(baseURL)/password/reset/\(item.payload["token"] ?? item.payload["reset"].flatMap(UUID.init(uuidString:)).map(persistence.passwordResetToken(for:)) ?? "")")]
         case .deliveryFailure:
             subject = t("mail.failure.subject", ["recipient": item.payload["recipient"] ?? ""])
             paragraphs = [t("mail.failure.body", ["recipient": item.payload["recipient"] ?? "", "subject": item.payload["subject"] ?? ""]),

@@ -12,6 +12,8 @@ import RendezvousDomain
 public struct TokenVault: Sendable {
     public enum Purpose: String, Sendable, CaseIterable {
         case manage, ticket, contact, unsubscribe
+        /// Not registrations: an invitation to a chapter's team, a password reset link.
+        case invitation, passwordReset
 
         /// The column holding the salt this purpose is derived from. Unsubscribe links are derived
         /// from the manage salt under their own purpose: they can unsubscribe, nothing else.
@@ -20,6 +22,7 @@ public struct TokenVault: Sendable {
             case .manage, .unsubscribe: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
+            case .invitation, .passwordReset: ""
             }
         }
     }

@@ -49,6 +49,39 @@ struct TokenStorageTests {
         }
     }
 
+    /// Invitation links and password-reset links: neither the invitations, the resets nor the
+    /// outbox hold a usable token; the links the mails carry work.
+    @Test(arguments: DatabaseKind.available)
+    func invitationAndResetLinksAreNotStored(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            _ = try await db.createUser(email: "ana@example.org", name: "Ana", role: .organizer, passwordHash: "x", chapterSlugs: [chapter.slug], now: Fixture.start)
+            let invitation = try await db.createInvitation(chapter: chapter.id, email: "new@example.org", role: .door, invitedBy: "Ana", now: Fixture.start)
+            try await db.requestPasswordReset(email: "ana@example.org", now: Fixture.start)
+            struct Reset: Decodable { var id: UUID }
+            let reset = try #require(try await db.sql.raw("SELECT id FROM password_resets").first(decoding: Reset.self))
+            let resetToken = db.passwordResetToken(for: reset.id)
+            var stored: [String] = []
+            for table in ["invitations", "password_resets", "outbox"] {
+                for row in try await db.sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
+                    for column in row.allColumns { if let text = try? row.decode(column: column, as: String.self) { stored.append(text) } }
+                }
+            }
+            for token in [invitation.token, resetToken] {
+                #expect(!stored.contains { $0.contains(token) || $0.contains(String(token.suffix(22))) }, "a link's token is stored in clear")
+            }
+            try await app.application.test(.router) { client in
+                let invited = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)
+                #expect(invited.status == .ok)
+                #expect(try await client.execute(uri: "/password/reset/\(resetToken)", method: .get).status == .ok)
+                #expect(try await client.execute(uri: "/invitations/\(resetToken)", method: .get).status == .notFound)
+            }
+            #expect(try await db.invitation(token: invitation.token)?.id == invitation.id)
+            #expect(try await db.passwordResetUser(token: resetToken, now: Fixture.start)?.email == "ana@example.org")
+        }
+    }
+
     /// With the database but another server key (a stolen copy), no token verifies and none can be made.
     @Test(arguments: DatabaseKind.available)
     func anotherKeyOpensNothing(_ kind: DatabaseKind) async throws {

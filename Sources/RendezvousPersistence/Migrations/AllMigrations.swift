@@ -27,5 +27,6 @@ enum AllMigrations {
         CreatePasswordResets(),
         CreateMailAlerts(),
         ScopeCheckInNonces(),
+        HashStoredTokens(),
     ]
 }

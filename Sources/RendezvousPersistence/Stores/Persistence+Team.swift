@@ -74,12 +74,13 @@ extension Persistence {
     }
 
     public func createInvitation(chapter: Chapter.ID, email: String, role: ChapterRole, invitedBy: String, now: Date) async throws -> Invitation {
+        let id = UUID()
         let invitation = Invitation(
-            id: UUID(), chapterID: chapter, email: EmailAddress.normalize(email), role: role, token: Secret.token(),
+            id: id, chapterID: chapter, email: EmailAddress.normalize(email), role: role, token: invitationToken(for: id),
             invitedBy: invitedBy, createdAt: now, expiresAt: now.addingTimeInterval(14 * 24 * 3600), acceptedAt: nil)
         try await sql.raw("""
             INSERT INTO invitations (id, chapter_id, email, role, token, invited_by, created_at, expires_at)
-            VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: invitation.token),
+            VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: Self.hash(invitation.token)),
                     \(bind: invitedBy), \(bind: now), \(bind: invitation.expiresAt))
             """).run()
         return invitation
@@ -88,24 +89,41 @@ extension Persistence {
     struct InvitationRow: Decodable, Sendable {
         var id: UUID; var chapterId: UUID; var email: String; var role: String; var token: String; var invitedBy: String
         var createdAt: Date; var expiresAt: Date; var acceptedAt: Date?
-        var invitation: Invitation {
-            Invitation(id: id, chapterID: .init(chapterId), email: email, role: ChapterRole(rawValue: role) ?? .door, token: token,
+        /// `token` holds a hash; the link's token is derived again from the id under the server key.
+        func invitation(_ tokens: TokenVault) -> Invitation {
+            Invitation(id: id, chapterID: .init(chapterId), email: email, role: ChapterRole(rawValue: role) ?? .door,
+                       token: tokens.token(.invitation, id: id, salt: "invitation"),
                        invitedBy: invitedBy, createdAt: createdAt, expiresAt: expiresAt, acceptedAt: acceptedAt)
         }
+    }
+
+    /// An invitation link's token: derived from the invitation's id under the server key, never stored.
+    public func invitationToken(for id: UUID) -> String {
+        tokens.token(.invitation, id: id, salt: "invitation")
+    }
+
+    /// Which invitation a link names: by its authentication code, or (links sent before tokens were
+    /// derived) by the SHA-256 that replaced the clear token.
+    static func invitationCondition(_ token: String, _ tokens: TokenVault) -> SQLQueryString {
+        if let id = TokenVault.registrationID(in: token), tokens.verify(token, .invitation, id: id, salt: "invitation") {
+            return "id = \(bind: id)"
+        }
+        return "token = \(bind: hash(token))"
     }
 
     public func invitation(token: String) async throws -> Invitation? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
         return try await sql.raw("""
-            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
-            """).row(InvitationRow.self)?.invitation
+            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations
+            WHERE \(Self.invitationCondition(token, tokens))
+            """).row(InvitationRow.self)?.invitation(tokens)
     }
 
     public func invitations(of chapter: Chapter.ID, now: Date) async throws -> [Invitation] {
         try await sql.raw("""
             SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations
             WHERE chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND expires_at > \(bind: now) ORDER BY created_at DESC
-            """).rows(InvitationRow.self).map(\.invitation)
+            """).rows(InvitationRow.self).map { $0.invitation(self.tokens) }
     }
 
     /// Accepts an invitation for an account that already exists: the signed-in person, whose
@@ -144,10 +162,12 @@ extension Persistence {
     private func acceptInvitation(
         token: String, now: Date, account: @escaping @Sendable (any SQLDatabase, InvitationRow) async throws -> UUID
     ) async throws -> User {
+        let condition = Self.invitationCondition(token, tokens)
+        let tokens = self.tokens
         let userID: UUID = try await write { sql in
             guard let row = try await sql.raw("""
-                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE token = \(bind: token)
-                """).row(InvitationRow.self), row.invitation.isOpen(at: now) else { throw TeamError.invitationClosed }
+                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE \(condition)
+                """).row(InvitationRow.self), row.invitation(tokens).isOpen(at: now) else { throw TeamError.invitationClosed }
             let claimed = try await sql.raw("""
                 UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id) AND accepted_at IS NULL RETURNING id
                 """).all()

@@ -106,14 +106,22 @@ extension Persistence {
     /// and the reset message are written together. Says nothing about whether the account exists.
     public func requestPasswordReset(email: String, now: Date) async throws {
         guard let user = try await credentials(email: email)?.user else { return }
-        let token = Secret.token()
+        // The message names the reset, not its token: the token is derived again when the mail is
+        // written, so neither the outbox nor password_resets holds a usable link.
+        let id = UUID()
+        let token = passwordResetToken(for: id)
         try await write { sql in
             try await sql.raw("""
-                INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES (\(bind: UUID()), \(bind: user.id.uuid), \(bind: Self.hash(token)),
+                INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES (\(bind: id), \(bind: user.id.uuid), \(bind: Self.hash(token)),
                 \(bind: now.addingTimeInterval(3600)))
                 """).run()
-            try await Self.enqueue(.passwordReset, chapter: user.chapterIDs.first?.uuid, recipient: user.email, payload: ["token": token], now: now, on: sql)
+            try await Self.enqueue(.passwordReset, chapter: user.chapterIDs.first?.uuid, recipient: user.email, payload: ["reset": id.uuidString], now: now, on: sql)
         }
+    }
+
+    /// A password reset link's token, derived from the reset's id under the server key.
+    public func passwordResetToken(for id: UUID) -> String {
+        tokens.token(.passwordReset, id: id, salt: "reset")
     }
 
     /// The user a reset link is for, while it is unused and fresh.

@@ -153,7 +153,7 @@ struct AdminController: WorkspaceController {
         let invitation = try await persistence.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
         try await persistence.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
         try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: application.applicantEmail,
-                                             payload: ["token": invitation.token, "invitedBy": admin.name], now: now)
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
         try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
         return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
@@ -213,7 +213,7 @@ struct AdminController: WorkspaceController {
         if form.text("previous") == "remove" { try await persistence.removeTeam(of: chapter.id) }
         try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
         try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
-                                             payload: ["token": invitation.token, "invitedBy": admin.name], now: now)
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
         return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.configuration.baseURL + "/invitations/\(invitation.token)"),
                     "simple-form", context)
     }

@@ -649,7 +649,7 @@ struct OrganizerController: WorkspaceController {
         let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
         try await log(context, chapter: chapter.id, "team.invited", "\(invitation.email) (\(role.rawValue))")
         try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
-                                             payload: ["token": invitation.token, "invitedBy": invitation.invitedBy], now: now())
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
                                        newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "team", context)
     }
@@ -712,7 +712,7 @@ struct OrganizerController: WorkspaceController {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("badges-\(UUID().uuidString).pdf").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let title = "\(detail.chapter.name) · \(detail.event.title)"
-        try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.writePDF(badges, layout: layout, to: path, title: title) }
+        try await CPUWork.run { try BadgeRenderer.writePDF(badges, layout: layout, to: path, title: title) }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try await log(context, chapter: detail.chapter.id, "badges.printed", "\(detail.event.title): \(badges.count) (\(layout.rawValue))")
         return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"badges-\(layout.rawValue).pdf\"",

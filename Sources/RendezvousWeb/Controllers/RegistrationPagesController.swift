@@ -241,7 +241,7 @@ struct RegistrationPagesController {
         let builder = BadgeBuilder(persistence: services.persistence, baseURL: services.configuration.baseURL)
         let contact = try await services.persistence.contactToken(of: registration.id)
         let content = builder.content(registration.profile, detail: detail, contactToken: contact)
-        let png = try await NIOThreadPool.singleton.runIfActive { try BadgeRenderer.png(content) }
+        let png = try await CPUWork.run { try BadgeRenderer.png(content) }
         return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
