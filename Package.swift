@@ -33,6 +33,13 @@ let package = Package(
             name: "RendezvousDomain",
             swiftSettings: swiftSettings
         ),
+        // The interface's words: one JSON catalog per language, with plural forms.
+        .target(
+            name: "RendezvousLocalization",
+            dependencies: ["RendezvousDomain"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         // FluentKit records, migrations and SQLKit queries; value types leave it.
         .target(
             name: "RendezvousPersistence",
@@ -64,6 +71,7 @@ let package = Package(
             name: "RendezvousMail",
             dependencies: [
                 "RendezvousDomain",
+                "RendezvousLocalization",
                 "RendezvousPersistence",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,6 +86,7 @@ let package = Package(
             name: "RendezvousWeb",
             dependencies: [
                 "RendezvousDomain",
+                "RendezvousLocalization",
                 "RendezvousPersistence",
                 "RendezvousBadges",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -121,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "RendezvousDomainTests",
             dependencies: ["RendezvousDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RendezvousLocalizationTests",
+            dependencies: ["RendezvousLocalization", "RendezvousDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

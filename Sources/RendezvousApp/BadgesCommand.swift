@@ -35,7 +35,7 @@ struct BadgesCommand: AsyncParsableCommand {
             let configuration = try AppConfiguration.fromEnvironment()
             let persistence = try openPersistence(configuration, logger: makeLogger(configuration))
             do {
-                guard let id = event.flatMap(Event.ID.init(string:)), try await persistence.event(id: id) != nil else {
+                guard let id = event.flatMap(Event.ID.init(string:)), try await persistence.events.event(id: id) != nil else {
                     throw ValidationError("No event with the id \(event ?? "").")
                 }
                 badges = try await BadgeBuilder(persistence: persistence, baseURL: configuration.baseURL)

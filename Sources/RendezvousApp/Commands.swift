@@ -127,14 +127,14 @@ struct UserCommand: AsyncParsableCommand {
             do {
                 try await persistence.migrate()
                 let hash = try await hashPassword(password)
-                let user = try await persistence.createUser(
+                let user = try await persistence.accounts.createUser(
                     email: email, name: name ?? String(email.split(separator: "@").first ?? ""), role: Role(rawValue: role)!,
                     passwordHash: hash, chapterSlugs: chapter, now: Date())
                 print("Created \(user.role.rawValue) \(user.email).")
-            } catch Persistence.UserError.emailTaken {
+            } catch AccountStore.UserError.emailTaken {
                 await persistence.shutdown()
                 throw ValidationError("A user with the email \(email) already exists.")
-            } catch Persistence.UserError.unknownChapter(let slug) {
+            } catch AccountStore.UserError.unknownChapter(let slug) {
                 await persistence.shutdown()
                 throw ValidationError("No chapter with the slug \(slug).")
             } catch {

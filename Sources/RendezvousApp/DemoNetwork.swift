@@ -79,7 +79,7 @@ public enum DemoNetwork {
 
     /// Loads the network if the database has no chapter yet, and prints the demo accounts.
     public static func loadIfEmpty(_ persistence: Persistence, clock: any Clock, logger: Logger) async throws {
-        guard try await persistence.chapterCount() == 0 else {
+        guard try await persistence.chapters.chapterCount() == 0 else {
             logger.info("Database already has chapters; demo not loaded.")
             printCredentials()
             return
@@ -103,13 +103,13 @@ public enum DemoNetwork {
     public static func load(_ persistence: Persistence, clock: any Clock) async throws {
         try await loadNetwork(persistence, clock: clock)
         // The demo's people are made up: their confirmation messages are not sent.
-        try await persistence.skipPendingMessages(reason: "demo data")
+        try await persistence.outbox.skipPendingMessages(reason: "demo data")
     }
 
     static func loadNetwork(_ persistence: Persistence, clock: any Clock) async throws {
         let now = clock.now()
         var random = SeededGenerator(seed: 2019)
-        let toulouse = try await persistence.createChapter(Chapter(
+        let toulouse = try await persistence.chapters.createChapter(Chapter(
             slug: "toulouse", name: "#LinkedInLocal Toulouse", city: "Toulouse", countryCode: "FR", timeZone: "Europe/Paris",
             locale: .fr,
             description: "Passer du virtuel au réel : quatre rencontres par an depuis mars 2018, pour rencontrer en vrai les personnes de son réseau LinkedIn.\n\nProfessions libérales, consultants, dirigeants de PME et de TPE : venez rencontrer des personnes hors de votre cercle.",
@@ -118,9 +118,9 @@ public enum DemoNetwork {
         let adminHash = try await hashPassword(adminPassword)
         let organizerHash = try await hashPassword(organizerPassword)
         let lockedHash = try await hashPassword(UUID().uuidString)
-        _ = try await persistence.createUser(email: adminEmail, name: "Network admin", role: .networkAdmin, passwordHash: adminHash, chapterSlugs: [], now: now)
-        _ = try await persistence.createUser(email: organizerEmail, name: "Natalajia Princeva", role: .organizer, passwordHash: organizerHash, chapterSlugs: ["toulouse"], now: now)
-        _ = try await persistence.createUser(email: "marie.quinquies@rendezvous.example.org", name: "Marie Quinquies", role: .organizer, passwordHash: lockedHash, chapterSlugs: ["toulouse"], now: now)
+        _ = try await persistence.accounts.createUser(email: adminEmail, name: "Network admin", role: .networkAdmin, passwordHash: adminHash, chapterSlugs: [], now: now)
+        _ = try await persistence.accounts.createUser(email: organizerEmail, name: "Natalajia Princeva", role: .organizer, passwordHash: organizerHash, chapterSlugs: ["toulouse"], now: now)
+        _ = try await persistence.accounts.createUser(email: "marie.quinquies@rendezvous.example.org", name: "Marie Quinquies", role: .organizer, passwordHash: lockedHash, chapterSlugs: ["toulouse"], now: now)
 
         let paris = "Europe/Paris"
         let melee = EventInput.VenueInput(name: "La Mêlée", address: "27 rue d'Aubuisson, 31000 Toulouse")
@@ -149,23 +149,23 @@ public enum DemoNetwork {
             now: now)
         var registered: [Registration] = []
         for _ in 0..<75 {
-            let outcome = try await persistence.register(attendee(&random), for: next.id, now: now.addingTimeInterval(-3600))
+            let outcome = try await persistence.registrations.register(attendee(&random), for: next.id, now: now.addingTimeInterval(-3600))
             registered.append(outcome.registration)
         }
         for leaving in registered.prefix(2) {
-            _ = try await persistence.cancel(leaving.id, token: leaving.manageToken, now: now.addingTimeInterval(-600))
+            _ = try await persistence.registrations.cancel(leaving.id, token: leaving.manageToken, now: now.addingTimeInterval(-600))
         }
         // And the one after, just opened.
         let later = try await createEvent(
             persistence, chapter: toulouse, title: "#LinkedInLocalToulouse — printemps", start: thirdWednesday(after: nextStart.addingTimeInterval(80 * 86400), hour: 18, minute: 30, zone: paris),
             hours: 3, capacity: 70, venue: melee, speakers: [], agenda: [], description: "Prochaine rencontre trimestrielle.", now: now)
-        for _ in 0..<12 { _ = try await persistence.register(attendee(&random), for: later.id, now: now.addingTimeInterval(-60)) }
+        for _ in 0..<12 { _ = try await persistence.registrations.register(attendee(&random), for: later.id, now: now.addingTimeInterval(-60)) }
 
         for (index, city) in cities.enumerated() {
-            let chapter = try await persistence.createChapter(Chapter(
+            let chapter = try await persistence.chapters.createChapter(Chapter(
                 slug: city.slug, name: city.name, city: city.city, countryCode: city.country, timeZone: city.zone, locale: city.language,
                 description: city.description, createdAt: date(2018, 1, 1, 12, 0, city.zone)))
-            _ = try await persistence.createUser(
+            _ = try await persistence.accounts.createUser(
                 email: "\(city.slug)@rendezvous.example.org", name: city.organizer, role: .organizer, passwordHash: lockedHash,
                 chapterSlugs: [city.slug], now: now)
             let venue = EventInput.VenueInput(name: city.venue.0, address: city.venue.1)
@@ -179,7 +179,7 @@ public enum DemoNetwork {
                 persistence, chapter: chapter, title: city.language == .fr ? "Rencontre trimestrielle — \(city.city)" : "Quarterly meetup — \(city.city)",
                 start: start, hours: 3, capacity: 40 + (index % 4) * 10, venue: venue, speakers: [], agenda: [(0, city.language == .fr ? "Accueil" : "Welcome"), (45, city.language == .fr ? "Quiz brise-glace" : "Ice-breaker quiz")],
                 description: city.description, now: now)
-            for _ in 0..<(5 + (index * 11) % 30) { _ = try await persistence.register(attendee(&random), for: event.id, now: now.addingTimeInterval(-60)) }
+            for _ in 0..<(5 + (index * 11) % 30) { _ = try await persistence.registrations.register(attendee(&random), for: event.id, now: now.addingTimeInterval(-60)) }
         }
     }
 
@@ -206,7 +206,7 @@ public enum DemoNetwork {
             title: title, startsAt: ISO8601.format(start), endsAt: ISO8601.format(start.addingTimeInterval(hours * 3600)),
             capacity: capacity, description: description, venue: venue, speakers: speakers,
             agenda: agenda.map { .init(startsAt: ISO8601.format(start.addingTimeInterval(Double($0.0) * 60)), title: $0.1) })
-        return try await persistence.createEvent(try input.validated().get(), in: chapter.id, now: now)
+        return try await persistence.events.createEvent(try input.validated().get(), in: chapter.id, now: now)
     }
 
     static func pastEvent(
@@ -218,7 +218,7 @@ public enum DemoNetwork {
             persistence, chapter: chapter, title: title, start: start, hours: 3, capacity: max(70, attendees), venue: venue, speakers: speakers,
             agenda: [], description: description, now: created)
         for _ in 0..<attendees {
-            _ = try await persistence.register(attendee(&random), for: event.id, now: start.addingTimeInterval(-Double(Int.random(in: 1...30, using: &random)) * 86400))
+            _ = try await persistence.registrations.register(attendee(&random), for: event.id, now: start.addingTimeInterval(-Double(Int.random(in: 1...30, using: &random)) * 86400))
         }
     }
 

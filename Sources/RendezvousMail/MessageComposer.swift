@@ -1,5 +1,6 @@
 import Foundation
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// Renders an outbox item into the email the recipient reads, in their language, from the
@@ -37,11 +38,11 @@ public struct MessageComposer: Sendable {
     // MARK: To attendees
 
     func attendeeMessage(_ item: OutboxItem, now: Date) async throws -> Outcome {
-        guard let id = item.registrationID, let registration = try await persistence.registration(id: id) else { return .skip("registration gone") }
+        guard let id = item.registrationID, let registration = try await persistence.registrations.registration(id: id) else { return .skip("registration gone") }
         guard !registration.profile.email.isEmpty else { return .skip("no email address") }
-        guard let detail = try await persistence.eventDetail(id: registration.eventID) else { return .skip("event gone") }
-        if !item.kind.isTransactional, try await persistence.isUnsubscribed(id) { return .skip("unsubscribed") }
-        let language = try await persistence.language(of: id) ?? detail.chapter.locale
+        guard let detail = try await persistence.events.eventDetail(id: registration.eventID) else { return .skip("event gone") }
+        if !item.kind.isTransactional, try await persistence.outbox.isUnsubscribed(id) { return .skip("unsubscribed") }
+        let language = try await persistence.registrations.language(of: id) ?? detail.chapter.locale
         let f = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
         let p = registration.profile
@@ -64,7 +65,7 @@ public struct MessageComposer: Sendable {
             paragraphs = [t("mail.confirmed.body", ["event": event.title]), t("mail.ticketHint")]
             method = .publish
         case .waitlisted:
-            let position = try await persistence.waitlistPosition(of: registration)
+            let position = try await persistence.registrations.waitlistPosition(of: registration)
             subject = t("mail.waitlisted.subject", ["event": event.title])
             paragraphs = [t("result.waitlisted", ["position": f.number(position ?? 1)])]
         case .offer:
@@ -100,7 +101,7 @@ public struct MessageComposer: Sendable {
         }
         var attachments: [MailMessage.Attachment] = []
         if let method {
-            let sequence = try await persistence.eventSequence(event.id)
+            let sequence = try await persistence.outbox.eventSequence(event.id)
             let ics = ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone, entries: [
                 ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
                                 location: [detail.venue?.name, detail.venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
@@ -110,7 +111,7 @@ public struct MessageComposer: Sendable {
             ], method: method, now: now)
             attachments.append(.init(filename: "invite.ics", contentType: "text/calendar; charset=utf-8; method=\(method.rawValue)", data: Data(ics.utf8)))
         }
-        let unsubscribe = item.kind.isTransactional ? nil : try await persistence.unsubscribeToken(of: registration.id).map { "\(baseURL)/unsubscribe/\($0)" }
+        let unsubscribe = item.kind.isTransactional ? nil : try await persistence.outbox.unsubscribeToken(of: registration.id).map { "\(baseURL)/unsubscribe/\($0)" }
         let greeting = t("mail.greeting", ["name": p.firstName])
         let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links,
                                        footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) })
@@ -125,7 +126,7 @@ public struct MessageComposer: Sendable {
     func organizerMessage(_ item: OutboxItem, now: Date) async throws -> Outcome {
         guard !item.recipient.isEmpty else { return .skip("no recipient") }
         var chapter: Chapter?
-        if let id = item.chapterID { chapter = try await persistence.chapter(id: id) }
+        if let id = item.chapterID { chapter = try await persistence.chapters.chapter(id: id) }
         let language = chapter?.locale ?? .en
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
         let subject: String
@@ -135,7 +136,7 @@ public struct MessageComposer: Sendable {
         case .invitation:
             subject = t("mail.invitation.subject", ["chapter": chapter?.name ?? ""])
             paragraphs = [t("mail.invitation.body", ["name": item.payload["invitedBy"] ?? "", "chapter": chapter?.name ?? ""])]
-            links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? item.payload["invitation"].flatMap(UUID.init(uuidString:)).map(persistence.invitationToken(for:)) ?? "")")]
+            links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? item.payload["invitation"].flatMap(UUID.init(uuidString:)).map(persistence.team.invitationToken(for:)) ?? "")")]
         case .application:
             subject = t("mail.application.subject", ["city": item.payload["city"] ?? ""])
             paragraphs = [t("mail.application.body", ["name": item.payload["name"] ?? "", "city": item.payload["city"] ?? ""]), item.payload["motivation"] ?? ""]
@@ -143,7 +144,7 @@ public struct MessageComposer: Sendable {
         case .passwordReset:
             subject = t("mail.reset.subject")
             paragraphs = [t("mail.reset.body")]
-            links = [(t("auth.changePassword"), "\(baseURL)/password/reset/\(item.payload["token"] ?? item.payload["reset"].flatMap(UUID.init(uuidString:)).map(persistence.passwordResetToken(for:)) ?? "")")]
+            links = [(t("auth.changePassword"), "\(baseURL)/password/reset/\(item.payload["token"] ?? item.payload["reset"].flatMap(UUID.init(uuidString:)).map(persistence.accounts.passwordResetToken(for:)) ?? "")")]
         case .deliveryFailure:
             subject = t("mail.failure.subject", ["recipient": item.payload["recipient"] ?? ""])
             paragraphs = [t("mail.failure.body", ["recipient": item.payload["recipient"] ?? "", "subject": item.payload["subject"] ?? ""]),

@@ -74,7 +74,7 @@ public struct OutboxSender: Service {
             while !Task.isCancelled {
                 if clock.now().timeIntervalSince(lastReminderCheck) > 60 {
                     lastReminderCheck = clock.now()
-                    do { try await persistence.enqueueReminders(now: clock.now()) } catch { logger.error("Reminders: \(error)") }
+                    do { try await persistence.outbox.enqueueReminders(now: clock.now()) } catch { logger.error("Reminders: \(error)") }
                 }
                 do {
                     while try await sendDue() > 0 {}
@@ -90,7 +90,7 @@ public struct OutboxSender: Service {
     @discardableResult
     public func sendDue(limit: Int = 20) async throws -> Int {
         let now = clock.now()
-        let items = try await persistence.claimDueMessages(now: now, limit: limit)
+        let items = try await persistence.outbox.claimDueMessages(now: now, limit: limit)
         var relayDown: (trouble: RelayTrouble, error: SMTPError)?
         var delivered = false
         for item in items {
@@ -102,7 +102,7 @@ public struct OutboxSender: Service {
             case .other: break
             }
         }
-        if delivered, let cleared = try await persistence.clearMailAlert() {
+        if delivered, let cleared = try await persistence.outbox.clearMailAlert() {
             logger.notice("The mail relay works again (alert \(cleared.kind) since \(cleared.since) cleared)")
         }
         if let relayDown { try await raiseAlert(relayDown.trouble, detail: relayDown.error.description) }
@@ -115,7 +115,7 @@ public struct OutboxSender: Service {
         let message: MailMessage
         switch try await composer.compose(item, now: now) {
         case .skip(let reason):
-            try await persistence.markSkipped(item.id, reason: reason)
+            try await persistence.outbox.markSkipped(item.id, reason: reason)
             return .other
         case .message(let composed):
             message = composed
@@ -126,13 +126,13 @@ public struct OutboxSender: Service {
         }
         do {
             try await transport.send(message)
-            try await persistence.markSent(item.id, subject: message.subject, recipient: message.to.email, now: clock.now())
+            try await persistence.outbox.markSent(item.id, subject: message.subject, recipient: message.to.email, now: clock.now())
             return .sent
         } catch let error as SMTPError {
             switch error {
             case .permanent:
                 logger.warning("Message \(item.id) refused: \(error)")
-                try await persistence.markFailed(item, error: error.description, subject: message.subject, recipient: message.to.email, now: clock.now())
+                try await persistence.outbox.markFailed(item, error: error.description, subject: message.subject, recipient: message.to.email, now: clock.now())
                 return .other
             case .temporary:
                 try await retry(item, error: error.description, message: message)
@@ -149,18 +149,18 @@ public struct OutboxSender: Service {
 
     /// Raises the network admins' alert; logged once per incident, not once per message.
     func raiseAlert(_ trouble: RelayTrouble, detail: String) async throws {
-        guard try await persistence.raiseMailAlert(kind: trouble.rawValue, detail: detail, now: clock.now()) else { return }
+        guard try await persistence.outbox.raiseMailAlert(kind: trouble.rawValue, detail: detail, now: clock.now()) else { return }
         logger.error("Mail relay trouble (\(trouble.rawValue)): \(detail). Messages wait in the outbox and are retried; the network admins see it on /admin.")
     }
 
     func retry(_ item: OutboxItem, error: String, message: MailMessage) async throws {
         let attempts = item.attempts + 1
         guard attempts <= Self.backoff.count else {
-            try await persistence.markFailed(item, error: error, subject: message.subject, recipient: message.to.email, now: clock.now())
+            try await persistence.outbox.markFailed(item, error: error, subject: message.subject, recipient: message.to.email, now: clock.now())
             return
         }
         logger.info("Message \(item.id) will be retried: \(error)")
-        try await persistence.markRetry(item.id, error: error, attempts: attempts, next: clock.now().addingTimeInterval(Self.backoff[attempts - 1]),
+        try await persistence.outbox.markRetry(item.id, error: error, attempts: attempts, next: clock.now().addingTimeInterval(Self.backoff[attempts - 1]),
                                         subject: message.subject, recipient: message.to.email)
     }
 }

@@ -49,7 +49,7 @@ public final class Persistence: Sendable {
         }
         registrationQueue.process = { [weak self] batch in
             guard let self else { return batch.map { _ in .failure(CancellationError()) } }
-            return await self.registerBatch(batch)
+            return await self.registrations.registerBatch(batch)
         }
     }
 

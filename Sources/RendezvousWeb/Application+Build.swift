@@ -66,7 +66,7 @@ public struct OfferExpiryService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let expired = try await services.persistence.expireOffers(now: services.clock.now())
+                    let expired = try await services.persistence.registrations.expireOffers(now: services.clock.now())
                     if expired > 0 {
                         services.logger.info("Expired \(expired) waitlist offers")
                         services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])

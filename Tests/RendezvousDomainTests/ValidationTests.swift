@@ -142,13 +142,6 @@ struct LanguageTests {
         #expect(Language.negotiate(explicit: explicit, acceptLanguage: accept, fallback: fallback) == expected)
     }
 
-    @Test func bothLanguagesHaveEveryString() {
-        #expect(Set(Strings.table(.en).keys) == Set(Strings.table(.fr).keys))
-        for language in Language.allCases {
-            for (key, value) in Strings.table(language) { #expect(!value.isEmpty, "\(language) \(key)") }
-        }
-    }
-
     @Test func datesInTheChaptersZoneAndLanguage() {
         let date = ISO8601.parse("2019-01-16T17:30:00Z")!
         let paris = DisplayFormatter(language: .fr, timeZone: TimeZone(identifier: "Europe/Paris")!, region: "FR")

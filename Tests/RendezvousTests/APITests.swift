@@ -14,10 +14,10 @@ struct APITests {
     static func accounts(_ app: TestApp) async throws -> (admin: String, organizer: String, chapter: Chapter) {
         let chapter = try await Fixture.chapter(app.persistence)
         let hash = Bcrypt.hash("correct horse battery", cost: 4)
-        let admin = try await app.persistence.createUser(email: "admin@example.org", name: "Admin", role: .networkAdmin, passwordHash: hash, chapterSlugs: [], now: Fixture.start)
-        let organizer = try await app.persistence.createUser(email: "orga@example.org", name: "Natalajia", role: .organizer, passwordHash: hash, chapterSlugs: ["toulouse"], now: Fixture.start)
-        return (try await app.persistence.issueToken(for: admin.id, now: Fixture.start),
-                try await app.persistence.issueToken(for: organizer.id, now: Fixture.start), chapter)
+        let admin = try await app.persistence.accounts.createUser(email: "admin@example.org", name: "Admin", role: .networkAdmin, passwordHash: hash, chapterSlugs: [], now: Fixture.start)
+        let organizer = try await app.persistence.accounts.createUser(email: "orga@example.org", name: "Natalajia", role: .organizer, passwordHash: hash, chapterSlugs: ["toulouse"], now: Fixture.start)
+        return (try await app.persistence.accounts.issueToken(for: admin.id, now: Fixture.start),
+                try await app.persistence.accounts.issueToken(for: organizer.id, now: Fixture.start), chapter)
     }
 
     static let eventJSON = """
@@ -142,8 +142,8 @@ struct APITests {
                     #expect(response.status == .notFound, "\(method) \(uri)")
                 }
             }
-            #expect(try await app.persistence.event(id: event.id)?.capacity == 10)
-            #expect(try await app.persistence.upcomingEvents(of: paris.id, now: Fixture.start).count == 1)
+            #expect(try await app.persistence.events.event(id: event.id)?.capacity == 10)
+            #expect(try await app.persistence.events.upcomingEvents(of: paris.id, now: Fixture.start).count == 1)
         }
     }
 
@@ -175,7 +175,7 @@ struct APITests {
                 #expect(try await client.execute(uri: "/api/v1/events/not-a-uuid", method: .get).status == .notFound)
                 #expect(try await client.execute(uri: "/api/v1/events/\(UUID())/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: Fixture.registrationJSON(1))).status == .notFound)
             }
-            #expect(try await app.persistence.registrations(of: event.id).isEmpty)
+            #expect(try await app.persistence.registrations.registrations(of: event.id).isEmpty)
         }
     }
 
@@ -188,7 +188,7 @@ struct APITests {
                 let response = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: body))
                 #expect(response.status == .created)
             }
-            let stored = try #require(try await app.persistence.registrations(of: event.id).first)
+            let stored = try #require(try await app.persistence.registrations.registrations(of: event.id).first)
             #expect(stored.profile.consents == Consents(attendeeList: true, profileSharing: false))
         }
     }

@@ -34,10 +34,10 @@ struct BadgeTests {
             sharing.askMeAbout = "le pitch"
             var private_ = Fixture.profile(2, first: "Дмитрий")
             private_.linkedinURL = "https://www.linkedin.com/in/secret"
-            let zoe = try await app.persistence.register(sharing, for: event.id, now: Fixture.start)
-            _ = try await app.persistence.register(private_, for: event.id, now: Fixture.start)
-            _ = try await app.persistence.register(Fixture.profile(3, first: "王芳"), for: event.id, now: Fixture.start)
-            let waiting = try await app.persistence.register(Fixture.profile(4, first: "Waiting"), for: event.id, now: Fixture.start)
+            let zoe = try await app.persistence.registrations.register(sharing, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(private_, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(3, first: "王芳"), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(4, first: "Waiting"), for: event.id, now: Fixture.start)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("badges-\(UUID().uuidString)").path
             defer {
                 try? FileManager.default.removeItem(atPath: path + ".pdf")
@@ -56,8 +56,8 @@ struct BadgeTests {
                 _ = try Self.run("pdftoppm", ["-r", "200", "-png", "-f", "1", "-l", "1", path + ".pdf", path])
                 let urls = try Self.run("zbarimg", ["--quiet", "--raw", path + "-1.png"]).split(separator: "\n").map(String.init)
                 #expect(urls.count == 3)
-                let tokens = try await app.persistence.contactTokens(of: event.id)
-                let confirmed = try await app.persistence.registrations(of: event.id).filter { $0.status == .confirmed }.map(\.id)
+                let tokens = try await app.persistence.registrations.contactTokens(of: event.id)
+                let confirmed = try await app.persistence.registrations.registrations(of: event.id).filter { $0.status == .confirmed }.map(\.id)
                 #expect(Set(urls) == Set(confirmed.map { "https://rendezvous.test/c/\(tokens[$0]!)" }))
                 #expect(urls.allSatisfy { $0.hasPrefix("https://rendezvous.test/c/") })
                 #expect(!urls.contains { $0.contains(zoe.registration.manageToken) }, "the badge never carries the manage token")

@@ -15,8 +15,8 @@ struct DoorTests {
     func fiveDevices(_ app: TestApp) async throws -> [String] {
         let chapter = try await Fixture.chapter(app.persistence)
         let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
-        let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
-        let ticket = try #require(try await app.persistence.ticketToken(of: zoe.registration.id))
+        let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+        let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
         var phones: [SignedIn] = []
         for index in 0..<5 { phones.append(try await Accounts.signIn(app, email: "door\(index)@example.org", chapters: ["toulouse"])) }
         let devices = phones
@@ -58,25 +58,25 @@ struct DoorTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 2)
-            let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
-            let marie = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
-            let waiting = try await app.persistence.register(Fixture.profile(3, first: "Waiting"), for: event.id, now: Fixture.start)
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let marie = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(3, first: "Waiting"), for: event.id, now: Fixture.start)
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
-            try await app.persistence.setMembership(user: door.user.id, chapter: chapter.id, role: .door, now: Fixture.start)
+            try await app.persistence.team.setMembership(user: door.user.id, chapter: chapter.id, role: .door, now: Fixture.start)
             let db = app.persistence
             let now = Fixture.start.addingTimeInterval(30 * 86400)
             // A retried request (same nonce) changes nothing and gets the same answer.
-            let first = try await db.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
-            let retry = try await db.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            let first = try await db.door.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            let retry = try await db.door.checkIn(event: event.id, target: .registration(zoe.registration.id), nonce: "same", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
             #expect(first.result == .admitted && retry.result == .admitted)
             // Two phones offline admitted Marie: the second sync is recorded as a conflict, not dropped.
-            _ = try await db.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x1", device: "phone-1", by: "Ana", happenedAt: now, offline: true, now: now)
-            let second = try await db.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x2", device: "phone-2", by: "Bob", happenedAt: now, offline: true, now: now)
+            _ = try await db.door.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x1", device: "phone-1", by: "Ana", happenedAt: now, offline: true, now: now)
+            let second = try await db.door.checkIn(event: event.id, target: .registration(marie.registration.id), nonce: "x2", device: "phone-2", by: "Bob", happenedAt: now, offline: true, now: now)
             #expect(second.result == .already && second.conflict && second.checkedInBy == "Ana")
             // No ticket for the waitlist.
-            let refused = try await db.checkIn(event: event.id, target: .registration(waiting.registration.id), nonce: "w", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
+            let refused = try await db.door.checkIn(event: event.id, target: .registration(waiting.registration.id), nonce: "w", device: "a", by: "Door", happenedAt: now, offline: false, now: now)
             #expect(refused.result == .notConfirmed)
-            let state = try await db.doorState(of: event.id)
+            let state = try await db.door.doorState(of: event.id)
             #expect(state.checkedIn == 2 && state.expected == 2 && state.walkIns == 0)
             #expect(state.conflicts.map(\.name) == ["Marie Quinquies 2"])
 
@@ -87,13 +87,13 @@ struct DoorTests {
                 #expect(search.text.contains("Zoé Quinquies 1"))
                 let undo = try await client.post("/door/\(event.id)/undo", as: door, ["registrationId": zoe.registration.id.description])
                 #expect(undo.status == .seeOther)
-                #expect(try await db.doorState(of: event.id).checkedIn == 1)
+                #expect(try await db.door.doorState(of: event.id).checkedIn == 1)
                 let again = try await client.post("/door/\(event.id)/checkins", as: door, ["registrationId": zoe.registration.id.description])
                 let flash = try await client.get(try #require(again.headers[.location]), as: door)
                 #expect(flash.text.contains("Welcome, Zoé Quinquies 1!"))
                 let walkIn = try await client.post("/door/\(event.id)/walkins", as: door, ["firstName": "Jean-Christophe", "lastName": "Boussion", "company": "PowerPitch"])
                 #expect(walkIn.status == .seeOther)
-                let after = try await db.doorState(of: event.id)
+                let after = try await db.door.doorState(of: event.id)
                 #expect(after.walkIns == 1 && after.checkedIn == 3 && after.expected == 2)
                 let page = try await client.get("/door/\(event.id)", as: door)
                 #expect(page.text.contains("Over capacity with the walk-ins"))
@@ -113,12 +113,12 @@ struct DoorTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
-            let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
-            let gone = try await app.persistence.register(Fixture.profile(2, first: "Gone"), for: event.id, now: Fixture.start)
-            _ = try await app.persistence.cancel(gone.registration.id, token: gone.registration.manageToken, now: Fixture.start)
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let gone = try await app.persistence.registrations.register(Fixture.profile(2, first: "Gone"), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.cancel(gone.registration.id, token: gone.registration.manageToken, now: Fixture.start)
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
-            let ticket = try #require(try await app.persistence.ticketToken(of: zoe.registration.id))
-            let goneTicket = try #require(try await app.persistence.ticketToken(of: gone.registration.id))
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+            let goneTicket = try #require(try await app.persistence.door.ticketToken(of: gone.registration.id))
             #expect(ticket.count >= 43, "at least 256 bits")
             #expect(ticket != zoe.registration.manageToken)
             try await app.application.test(.router) { client in
@@ -131,12 +131,12 @@ struct DoorTests {
 
                 let anonymous = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(anonymous.text.contains("Zoé&#39;s ticket"))
-                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
 
                 // The scan shows the person and one button; the tap admits.
                 let scanned = try await client.get("/t/\(ticket)", as: door)
                 #expect(scanned.text.contains("action=\"/t/\(ticket)\""))
-                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
                 var tap = door.form([:])
                 tap.0[.acceptLanguage] = "en"
                 let admitted = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
@@ -151,7 +151,7 @@ struct DoorTests {
                 #expect(try await client.get("/t/not-a-ticket", as: door).status == .notFound)
             }
             // Attendance feeds the organiser: who came, who did not.
-            let attendance = try await app.persistence.attendance(of: chapter.id, now: event.startsAt.addingTimeInterval(3600))
+            let attendance = try await app.persistence.door.attendance(of: chapter.id, now: event.startsAt.addingTimeInterval(3600))
             #expect(attendance.first?.came == 1 && attendance.first?.expected == 1)
             #expect(attendance.first?.noShowRate == 0)
         }

@@ -19,7 +19,7 @@ struct MailTests {
                      transport: transport, clock: app.clock, logger: logger)
     }
 
-    static func pending(_ db: Persistence) async throws -> Int { try await db.outboxCount(status: "pending") }
+    static func pending(_ db: Persistence) async throws -> Int { try await db.outbox.outboxCount(status: "pending") }
 
     /// Reads a delivered message with Python's own email parser: subject, parts, headers.
     static func parsed(_ raw: String) throws -> [String: String] {
@@ -48,7 +48,7 @@ struct MailTests {
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
             let zoe = Fixture.profile(1, first: "Zoé <script>")
-            let outcome = try await app.persistence.register(zoe, for: event.id, now: Fixture.start)
+            let outcome = try await app.persistence.registrations.register(zoe, for: event.id, now: Fixture.start)
             let scheme = ["plain": "smtp", "starttls": "smtp+starttls", "implicit": "smtps"][mode]!
             let credentials = mode == "plain" ? "" : "rendezvous:s3cret%20pass@"
             // Implicit TLS also exercises AUTH LOGIN; STARTTLS uses AUTH PLAIN.
@@ -57,7 +57,7 @@ struct MailTests {
             let configuration = try #require(SMTPConfiguration(url: url))
             #expect(try await Self.sender(app, transport: SMTPClient(configuration: configuration)).sendDue() == 1)
             let messages = server.messages
-            let lastError = try await app.persistence.outbox(of: chapter.id).first?.lastError ?? ""
+            let lastError = try await app.persistence.outbox.outbox(of: chapter.id).first?.lastError ?? ""
             #expect(messages.count == 1, "\(lastError)")
             let message = try Self.parsed(try #require(messages.first))
             #expect(message["subject"] == "Inscription confirmée : Rencontre trimestrielle")
@@ -69,7 +69,7 @@ struct MailTests {
             #expect(message["html"]?.contains("Zoé &lt;script&gt;") == true)
             #expect(message["html"]?.contains("<script>") == false)
             #expect(message["calendar"]?.contains("BEGIN:VEVENT") == true)
-            let item = try #require(try await app.persistence.outbox(of: chapter.id).first)
+            let item = try #require(try await app.persistence.outbox.outbox(of: chapter.id).first)
             #expect(message["messageID"] == "<outbox-\(item.id.uuidString.lowercased())@rendezvous.test>")
             #expect(item.status == "sent")
             if mode == "starttls" { #expect(server.envelopes.contains("tls=True auth=True mechanism=PLAIN")) }
@@ -85,7 +85,7 @@ struct MailTests {
             let chapter = try await Fixture.chapter(app.persistence)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
-            _ = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
             let sender = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: server.port, security: .plain)))
             // 451: kept, tried again after a pause.
             #expect(try await sender.sendDue() == 1)
@@ -99,9 +99,9 @@ struct MailTests {
             // 550: failed for good, with the server's answer, and the organisers are told.
             var refused = Fixture.profile(2)
             refused.email = "reject-me@example.org"
-            _ = try await app.persistence.register(refused, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(refused, for: event.id, now: Fixture.start)
             #expect(try await sender.sendDue() == 1)
-            let failed = try #require(try await app.persistence.outbox(of: chapter.id).first { $0.status == "failed" })
+            let failed = try #require(try await app.persistence.outbox.outbox(of: chapter.id).first { $0.status == "failed" })
             #expect(failed.lastError.contains("550") && failed.lastError.contains("User unknown"))
             #expect(try await sender.sendDue() == 1, "the failure report to the organiser")
             let report = try Self.parsed(try #require(server.messages.last))
@@ -121,18 +121,18 @@ struct MailTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1)
-            _ = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
             #expect(try await Self.pending(app.persistence) == 1)
             // A rolled-back change leaves no message.
             await #expect(throws: RegistrationActionError.duplicateEmail) {
-                try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+                try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
             }
             #expect(try await Self.pending(app.persistence) == 1)
 
             // A sender claims the message and dies before it is marked sent.
-            let claimed = try await app.persistence.claimDueMessages(now: app.clock.now())
+            let claimed = try await app.persistence.outbox.claimDueMessages(now: app.clock.now())
             #expect(claimed.count == 1)
-            #expect(try await app.persistence.claimDueMessages(now: app.clock.now()).isEmpty, "claimed messages are not taken twice")
+            #expect(try await app.persistence.outbox.claimDueMessages(now: app.clock.now()).isEmpty, "claimed messages are not taken twice")
             // After the lease, a fresh sender (a restarted process) delivers it, with the same Message-ID.
             app.clock.advance(by: 121)
             let spool = FileManager.default.temporaryDirectory.appendingPathComponent("rendezvous-eml-\(UUID().uuidString)").path
@@ -151,10 +151,10 @@ struct MailTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence, locale: .en)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1, startsIn: 3)
-            let seated = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            let seated = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
             var waiting = Fixture.profile(2)
             waiting.language = .fr
-            let queued = try await app.persistence.register(waiting, for: event.id, now: Fixture.start)
+            let queued = try await app.persistence.registrations.register(waiting, for: event.id, now: Fixture.start)
             let spool = FileManager.default.temporaryDirectory.appendingPathComponent("rendezvous-eml-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: spool) }
             let sender = Self.sender(app, transport: FileTransport(directory: spool))
@@ -165,38 +165,38 @@ struct MailTests {
             func subjects(_ raws: [String]) throws -> [String] { try raws.map { try Self.parsed($0)["subject"] ?? "" } }
             #expect(Set(try subjects(try await delivered())) == ["You are registered: Rencontre trimestrielle", "Liste d’attente : Rencontre trimestrielle"])
             // Cancelling offers the seat: a cancellation to one, an offer (in French) to the other.
-            _ = try await app.persistence.cancel(seated.registration.id, token: seated.registration.manageToken, now: Fixture.start)
+            _ = try await app.persistence.registrations.cancel(seated.registration.id, token: seated.registration.manageToken, now: Fixture.start)
             let afterCancel = try subjects(try await delivered())
             #expect(afterCancel.contains("Registration cancelled: Rencontre trimestrielle"))
             #expect(afterCancel.contains("Une place s’est libérée pour vous : Rencontre trimestrielle"))
-            _ = try await app.persistence.accept(queued.registration.id, token: queued.registration.manageToken, now: Fixture.start)
+            _ = try await app.persistence.registrations.accept(queued.registration.id, token: queued.registration.manageToken, now: Fixture.start)
 
             // The day before: a reminder with the practical details and a way to unsubscribe.
             app.clock.set(event.startsAt.addingTimeInterval(-20 * 3600))
-            #expect(try await app.persistence.enqueueReminders(now: app.clock.now()) == 1)
-            #expect(try await app.persistence.enqueueReminders(now: app.clock.now()) == 0, "once per event")
+            #expect(try await app.persistence.outbox.enqueueReminders(now: app.clock.now()) == 1)
+            #expect(try await app.persistence.outbox.enqueueReminders(now: app.clock.now()) == 0, "once per event")
             let reminder = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Demain : Rencontre trimestrielle" })
             // The unsubscribe link has its own token (it can unsubscribe, nothing else), never the manage link's.
-            let token = try #require(try await app.persistence.unsubscribeToken(of: queued.registration.id))
+            let token = try #require(try await app.persistence.outbox.unsubscribeToken(of: queued.registration.id))
             #expect(token != queued.registration.manageToken)
             #expect(reminder["unsubscribe"] == "<https://rendezvous.test/unsubscribe/\(token)>")
             #expect(reminder["text"]?.contains("Halles de la Cartoucherie") == true)
 
             // Organisers move the event: an update with the same UID and a higher SEQUENCE; then cancel it.
-            guard var detail = try await app.persistence.eventDetail(id: event.id) else { return }
+            guard var detail = try await app.persistence.events.eventDetail(id: event.id) else { return }
             let moved = EventInput.Valid(title: detail.event.title, startsAt: detail.event.startsAt.addingTimeInterval(3600), endsAt: detail.event.endsAt.addingTimeInterval(3600),
                                          capacity: 1, description: "", venue: ("Halles de la Cartoucherie", "31300 Toulouse"), speakers: [], agenda: [], status: .published)
-            _ = try await app.persistence.editEvent(event.id, moved, now: app.clock.now())
+            _ = try await app.persistence.events.editEvent(event.id, moved, now: app.clock.now())
             let changed = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Changement : Rencontre trimestrielle" })
             #expect(changed["calendar"]?.contains("METHOD:REQUEST") == true)
             #expect(changed["calendar"]?.contains("SEQUENCE:1") == true)
             #expect(changed["calendar"]?.contains("UID:event-\(event.id)@rendezvous.test") == true)
-            _ = try await app.persistence.updateEvent(event.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: app.clock.now())
+            _ = try await app.persistence.events.updateEvent(event.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: app.clock.now())
             let cancelled = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Annulée : Rencontre trimestrielle" })
             #expect(cancelled["calendar"]?.contains("METHOD:CANCEL") == true)
             #expect(cancelled["calendar"]?.contains("STATUS:CANCELLED") == true)
             #expect(cancelled["calendar"]?.contains("SEQUENCE:2") == true)
-            detail = try #require(try await app.persistence.eventDetail(id: event.id))
+            detail = try #require(try await app.persistence.events.eventDetail(id: event.id))
             #expect(detail.event.status == .cancelled)
 
             // Unsubscribed people get no news from the organisers.
@@ -205,7 +205,7 @@ struct MailTests {
                                                          headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
                 #expect(response.status == .ok)
             }
-            _ = try await app.persistence.enqueueBroadcast(event: event.id, statuses: ["confirmed"], checkedInOnly: false, subject: "News", body: "Hello", from: "Orga", now: app.clock.now())
+            _ = try await app.persistence.outbox.enqueueBroadcast(event: event.id, statuses: ["confirmed"], checkedInOnly: false, subject: "News", body: "Hello", from: "Orga", now: app.clock.now())
             #expect(try await delivered().allSatisfy { !$0.contains("Subject: News") })
         }
     }
@@ -312,15 +312,15 @@ struct MailTests {
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
             let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
-            _ = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
-            _ = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
             let logs = LogRecorder()
             let broken = Self.sender(app, transport: SMTPClient(configuration: try #require(SMTPConfiguration(url: url))), logger: logs.logger)
 
             #expect(try await broken.sendDue() == 2)
             app.clock.advance(by: 61)
             #expect(try await broken.sendDue() == 2, "retried after the first pause")
-            let records = try await app.persistence.outbox(of: chapter.id)
+            let records = try await app.persistence.outbox.outbox(of: chapter.id)
             #expect(records.count == 2, "no failure report: nothing failed")
             for record in records {
                 #expect(record.status == "pending" && record.attempts == 2, "\(record.status) \(record.attempts) \(record.lastError)")
@@ -426,16 +426,16 @@ struct MailTests {
             for (index, event) in [(1, here.id), (2, here.id), (3, there.id)] {
                 var person = Fixture.profile(index)
                 person.email = "reject-\(index)@example.org"
-                _ = try await app.persistence.register(person, for: event, now: Fixture.start)
+                _ = try await app.persistence.registrations.register(person, for: event, now: Fixture.start)
             }
             let refused = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: refusing.port, security: .plain)))
             while try await refused.sendDue() > 0 {}
-            let failedHere = try await app.persistence.outbox(of: toulouse.id).filter { $0.status == "failed" }
-            let failedThere = try #require(try await app.persistence.outbox(of: lyon.id).first { $0.status == "failed" })
+            let failedHere = try await app.persistence.outbox.outbox(of: toulouse.id).filter { $0.status == "failed" }
+            let failedThere = try #require(try await app.persistence.outbox.outbox(of: lyon.id).first { $0.status == "failed" })
             #expect(failedHere.count == 2)
             /// "status attempts" of one message.
             @Sendable func status(_ id: UUID) async throws -> String {
-                let all = try await app.persistence.outbox(of: toulouse.id) + app.persistence.outbox(of: lyon.id)
+                let all = try await app.persistence.outbox.outbox(of: toulouse.id) + app.persistence.outbox.outbox(of: lyon.id)
                 return all.first { $0.id == id }.map { "\($0.status) \($0.attempts)" } ?? "missing"
             }
             let first = failedHere[0].id, second = failedHere[1].id
@@ -475,7 +475,7 @@ struct MailTests {
             #expect(try await status(failedThere.id) == "failed 1", "the other chapter's message stays as it was")
             #expect(try await delivered.sendDue() == 1)
             #expect(try await status(second) == "sent 0")
-            let audit = try await app.persistence.auditLog(of: toulouse.id).filter { $0.action == "outbox.retried" }
+            let audit = try await app.persistence.team.auditLog(of: toulouse.id).filter { $0.action == "outbox.retried" }
             #expect(audit.count == 2)
         }
     }

@@ -13,7 +13,7 @@ struct OrganizerTests {
     func signInWithPasswordAndCSRFAndRateLimit(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             _ = try await Fixture.chapter(app.persistence)
-            _ = try await app.persistence.createUser(email: "natalajia@example.org", name: "Natalajia", role: .organizer,
+            _ = try await app.persistence.accounts.createUser(email: "natalajia@example.org", name: "Natalajia", role: .organizer,
                                                      passwordHash: Accounts.hash, chapterSlugs: ["toulouse"], now: Fixture.start)
             try await app.application.test(.router) { client in
                 let redirect = try await client.execute(uri: "/organize/toulouse", method: .get)
@@ -66,14 +66,14 @@ struct OrganizerTests {
                 #expect(bad.status == .unprocessableContent)
                 #expect(bad.text.contains("value=\"Rencontre de printemps\""))
                 #expect(try await client.post("/organize/toulouse/events", as: organizer, fields, csrf: "forged").status == .forbidden)
-                #expect(try await app.persistence.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).isEmpty)
+                #expect(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).isEmpty)
 
                 let created = try await client.post("/organize/toulouse/events", as: organizer, fields)
                 #expect(created.status == .seeOther)
-                let event = try #require(try await app.persistence.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).first?.event)
+                let event = try #require(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).first?.event)
                 #expect(event.status == .draft)
                 #expect(event.startsAt == ISO8601.parse("2027-03-17T17:30:00Z"))
-                let detail = try #require(try await app.persistence.eventDetail(id: event.id))
+                let detail = try #require(try await app.persistence.events.eventDetail(id: event.id))
                 #expect(detail.agenda.map(\.title) == ["Accueil", "Quiz brise-glace"])
                 #expect(detail.speakers.first?.name == "Claire Vidal")
                 // A draft is invisible to the public until published.
@@ -84,19 +84,19 @@ struct OrganizerTests {
                 let edited = try await client.post("/organize/events/\(event.id)/edit", as: organizer,
                                                    fields.merging(["title": "Rencontre de mars", "startTime": "19:00", "status": "published"]) { $1 })
                 #expect(edited.status == .seeOther)
-                #expect(try await app.persistence.event(id: event.id)?.title == "Rencontre de mars")
-                #expect(try await app.persistence.event(id: event.id)?.startsAt == ISO8601.parse("2027-03-17T18:00:00Z"))
+                #expect(try await app.persistence.events.event(id: event.id)?.title == "Rencontre de mars")
+                #expect(try await app.persistence.events.event(id: event.id)?.startsAt == ISO8601.parse("2027-03-17T18:00:00Z"))
 
                 let copy = try await client.post("/organize/events/\(event.id)/duplicate", as: organizer, ["date": "2027-06-16"])
                 #expect(copy.status == .seeOther)
-                let events = try await app.persistence.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true)
+                let events = try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true)
                 #expect(events.count == 2)
                 #expect(events.last?.event.status == .draft)
                 #expect(events.last?.event.startsAt == ISO8601.parse("2027-06-16T17:00:00Z"))
 
                 let saved = try await client.post("/organize/toulouse/settings", as: organizer, ["offerHours": "12", "reminderHours": "48", "description": "Rencontres."])
                 #expect(saved.status == .ok)
-                #expect(try await app.persistence.settings(of: chapter.id) == .init(description: "Rencontres.", offerHours: 12, reminderHours: 48))
+                #expect(try await app.persistence.chapters.settings(of: chapter.id) == .init(description: "Rencontres.", offerHours: 12, reminderHours: 48))
                 #expect(try await client.post("/organize/toulouse/settings", as: organizer, ["offerHours": "0", "reminderHours": "x"]).status == .unprocessableContent)
                 let audit = try await client.get("/organize/toulouse/audit", as: organizer)
                 #expect(audit.text.contains("created the event"))
@@ -117,7 +117,7 @@ struct OrganizerTests {
                     "count": "4", "pattern": "monthly3", "ordinal": "3", "weekday": "4"])
                 #expect(response.status == .seeOther)
             }
-            let events = try await app.persistence.upcomingEvents(of: chapter.id, now: Fixture.start.addingTimeInterval(-86400 * 30), includeDrafts: true)
+            let events = try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start.addingTimeInterval(-86400 * 30), includeDrafts: true)
             // 18:30 in Paris: UTC+1 in winter, UTC+2 in summer.
             #expect(events.map { ISO8601.format($0.event.startsAt) } == [
                 "2027-01-20T17:30:00Z", "2027-04-21T16:30:00Z", "2027-07-21T16:30:00Z", "2027-10-20T16:30:00Z"])
@@ -133,9 +133,9 @@ struct OrganizerTests {
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
             var zoe = Fixture.profile(1, first: "Zoé")
             zoe.lastName = "Prinčeva"
-            _ = try await app.persistence.register(zoe, for: event.id, now: Fixture.start)
-            _ = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
-            let waiting = try await app.persistence.register(Fixture.profile(3), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(zoe, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(3), for: event.id, now: Fixture.start)
             try await app.application.test(.router) { client in
                 for query in ["princeva", "PRINČEVA", "zoe"] {
                     let page = try await client.get("/organize/events/\(event.id)?q=\(query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", as: organizer)
@@ -151,24 +151,24 @@ struct OrganizerTests {
                 #expect(lowered.status == .unprocessableContent)
                 #expect(lowered.text.contains("2 seats are already taken"))
                 #expect(try await client.post("/organize/events/\(event.id)/capacity", as: organizer, ["capacity": "3"]).status == .seeOther)
-                #expect(try await app.persistence.registration(id: waiting.registration.id)?.status == .offered)
+                #expect(try await app.persistence.registrations.registration(id: waiting.registration.id)?.status == .offered)
 
                 let added = try await client.post("/organize/events/\(event.id)/attendees", as: organizer, ["firstName": "Walk", "email": "walk@example.org"])
                 #expect(added.status == .seeOther)
-                let records = try await app.persistence.attendees(of: event.id)
+                let records = try await app.persistence.registrations.attendees(of: event.id)
                 #expect(records.first { $0.registration.profile.email == "walk@example.org" }?.source == "organizer")
                 #expect(records.first { $0.registration.profile.email == "walk@example.org" }?.registration.status == .waitlisted)
 
                 let walkID = try #require(records.first { $0.registration.profile.email == "walk@example.org" }?.registration.id)
                 #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/promote", as: organizer).status == .seeOther)
-                #expect(try await app.persistence.registration(id: walkID)?.status == .confirmed)
-                #expect(try await app.persistence.event(id: event.id)?.capacity == 4)
+                #expect(try await app.persistence.registrations.registration(id: walkID)?.status == .confirmed)
+                #expect(try await app.persistence.events.event(id: event.id)?.capacity == 4)
 
                 #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/note", as: organizer, ["note": "Speaker's guest"]).status == .seeOther)
-                #expect(try await app.persistence.attendees(of: event.id).first { $0.registration.id == walkID }?.note == "Speaker's guest")
+                #expect(try await app.persistence.registrations.attendees(of: event.id).first { $0.registration.id == walkID }?.note == "Speaker's guest")
                 #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/cancel", as: organizer).status == .seeOther)
-                #expect(try await app.persistence.registration(id: walkID)?.status == .cancelled)
-                try await expectCountersMatch(app.persistence, try #require(try await app.persistence.event(id: event.id)))
+                #expect(try await app.persistence.registrations.registration(id: walkID)?.status == .cancelled)
+                try await expectCountersMatch(app.persistence, try #require(try await app.persistence.events.event(id: event.id)))
             }
         }
     }
@@ -183,7 +183,7 @@ struct OrganizerTests {
             hostile.firstName = "=HYPERLINK(\"http://evil.example\",\"click\")"
             hostile.company = "Dupont, Fils & \"Cie\""
             hostile.lastName = "Éloïse"
-            _ = try await app.persistence.register(hostile, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(hostile, for: event.id, now: Fixture.start)
             try await app.application.test(.router) { client in
                 let response = try await client.get("/organize/events/\(event.id)/attendees.csv", as: organizer)
                 #expect(response.status == .ok)
@@ -234,7 +234,7 @@ struct OrganizerTests {
                 #expect(noEmail.status == .unprocessableContent)
                 #expect(noEmail.text.contains("no column for: Email"))
             }
-            let imported = try await app.persistence.attendees(of: event.id)
+            let imported = try await app.persistence.registrations.attendees(of: event.id)
             #expect(imported.count == 5)
             #expect(imported.allSatisfy { $0.source == "import" })
             #expect(imported.contains { $0.registration.profile.firstName == "=cmd|' /C calc'!A0" && $0.registration.profile.jobTitle == "Consultant, senior" })
@@ -250,7 +250,7 @@ struct OrganizerTests {
             try await app.application.test(.router) { client in
                 let invited = try await client.post("/organize/toulouse/team/invite", as: organizer, ["email": "door@example.org", "role": "door"])
                 #expect(invited.status == .ok)
-                let invitation = try #require(try await app.persistence.invitations(of: chapter.id, now: Fixture.start).first)
+                let invitation = try #require(try await app.persistence.team.invitations(of: chapter.id, now: Fixture.start).first)
                 #expect(invited.text.contains("/invitations/\(invitation.token)"))
 
                 let page = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)
@@ -266,7 +266,7 @@ struct OrganizerTests {
                 #expect(try await client.execute(uri: "/organize/toulouse", method: .get, headers: [.cookie: cookie]).status == .notFound)
                 let again = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)
                 #expect(again.status == .conflict)
-                let team = try await app.persistence.team(of: chapter.id)
+                let team = try await app.persistence.team.team(of: chapter.id)
                 #expect(team.contains { $0.user.email == "door@example.org" && $0.role == .door })
                 // The last organiser cannot leave.
                 let leave = try await client.post("/organize/toulouse/team/\(organizer.user.id)/remove", as: organizer)
@@ -282,8 +282,8 @@ struct OrganizerTests {
             _ = try await Fixture.chapter(app.persistence)
             let paris = try await Fixture.chapter(app.persistence, slug: "paris")
             let event = try await Fixture.event(app.persistence, chapter: paris, capacity: 1)
-            let seated = try await app.persistence.register(Fixture.profile(1), for: event.id, now: Fixture.start)
-            let waiting = try await app.persistence.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let seated = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
             let parisOrganizer = try await Accounts.signIn(app, email: "paris@example.org", chapters: ["paris"])
             let intruder = try await Accounts.signIn(app, email: "toulouse@example.org", chapters: ["toulouse"])
             let controller = OrganizerController(services: app.services)
@@ -304,13 +304,13 @@ struct OrganizerTests {
                 }
             }
             // Nothing changed.
-            #expect(try await app.persistence.event(id: event.id)?.title == "Rencontre trimestrielle")
-            #expect(try await app.persistence.event(id: event.id)?.capacity == 1)
-            #expect(try await app.persistence.attendees(of: event.id).count == 2)
-            #expect(try await app.persistence.registration(id: waiting.registration.id)?.status == .waitlisted)
-            #expect(try await app.persistence.upcomingEvents(of: paris.id, now: Fixture.start, includeDrafts: true).count == 1)
-            #expect(try await app.persistence.team(of: paris.id).count == 1)
-            #expect(try await app.persistence.invitations(of: paris.id, now: Fixture.start).isEmpty)
+            #expect(try await app.persistence.events.event(id: event.id)?.title == "Rencontre trimestrielle")
+            #expect(try await app.persistence.events.event(id: event.id)?.capacity == 1)
+            #expect(try await app.persistence.registrations.attendees(of: event.id).count == 2)
+            #expect(try await app.persistence.registrations.registration(id: waiting.registration.id)?.status == .waitlisted)
+            #expect(try await app.persistence.events.upcomingEvents(of: paris.id, now: Fixture.start, includeDrafts: true).count == 1)
+            #expect(try await app.persistence.team.team(of: paris.id).count == 1)
+            #expect(try await app.persistence.team.invitations(of: paris.id, now: Fixture.start).isEmpty)
         }
     }
 
@@ -336,23 +336,23 @@ struct OrganizerTests {
                     "name": "X", "email": "x@", "city": "", "countryCode": "Australia", "timeZone": "Nowhere/Land", "locale": "en", "motivation": ""]))
                 #expect(invalid.status == .unprocessableContent)
 
-                let application = try #require(try await app.persistence.applications(status: .pending).first)
+                let application = try #require(try await app.persistence.network.applications(status: .pending).first)
                 let approved = try await client.post("/admin/applications/\(application.id.uuidString.lowercased())/approve", as: admin)
                 #expect(approved.status == .ok)
-                let chapter = try #require(try await app.persistence.chapter(slug: "coffs-harbour"))
+                let chapter = try #require(try await app.persistence.chapters.chapter(slug: "coffs-harbour"))
                 #expect(chapter.timeZone == "Australia/Sydney")
-                #expect(try await app.persistence.invitations(of: chapter.id, now: Fixture.start).first?.email == "kate@example.org")
-                #expect(try await app.persistence.applications(status: .pending).isEmpty)
+                #expect(try await app.persistence.team.invitations(of: chapter.id, now: Fixture.start).first?.email == "kate@example.org")
+                #expect(try await app.persistence.network.applications(status: .pending).isEmpty)
 
                 let handover = try await client.post("/admin/chapters/toulouse/handover", as: admin, ["email": "new@example.org", "previous": "remove"])
                 #expect(handover.status == .ok)
-                #expect(try await app.persistence.team(of: toulouse.id).isEmpty)
-                #expect(try await app.persistence.upcomingEvents(of: toulouse.id, now: Fixture.start).count == 1, "history kept")
+                #expect(try await app.persistence.team.team(of: toulouse.id).isEmpty)
+                #expect(try await app.persistence.events.upcomingEvents(of: toulouse.id, now: Fixture.start).count == 1, "history kept")
                 #expect(try await client.get("/organize/toulouse", as: organizer).status == .notFound)
 
                 let venue = try await client.post("/admin/directory/venues", as: admin, ["name": "Halles de la Cartoucherie", "address": "31300 Toulouse", "capacity": "200", "accessibility": "Step-free"])
                 #expect(venue.status == .ok)
-                #expect(try await app.persistence.directoryVenues(for: nil).contains { $0.name == "Halles de la Cartoucherie" })
+                #expect(try await app.persistence.events.directoryVenues(for: nil).contains { $0.name == "Halles de la Cartoucherie" })
             }
         }
     }
@@ -362,7 +362,7 @@ struct OrganizerTests {
         try await withApp(kind) { app in
             _ = try await Fixture.chapter(app.persistence)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
-            let other = try await app.persistence.createSession(for: organizer.user.id, now: Fixture.start)
+            let other = try await app.persistence.sessions.createSession(for: organizer.user.id, now: Fixture.start)
             try await app.application.test(.router) { client in
                 let wrong = try await client.post("/account/password", as: organizer, ["current": "nope", "password": "a brand new password"])
                 #expect(wrong.status == .unprocessableContent)

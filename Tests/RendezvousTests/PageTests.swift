@@ -23,8 +23,8 @@ struct PageTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 3)
-            _ = try await app.persistence.register(Fixture.profile(1, first: "Natalajia"), for: event.id, now: Fixture.start)
-            _ = try await app.persistence.register(Fixture.profile(2, first: "Hidden", consent: false), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(1, first: "Natalajia"), for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(Fixture.profile(2, first: "Hidden", consent: false), for: event.id, now: Fixture.start)
             try await app.application.test(.router) { client in
                 let home = try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "en-GB,en;q=0.9"])
                 #expect(home.status == .ok)
@@ -101,7 +101,7 @@ struct PageTests {
                 #expect(offer.text.contains("/manage/\(waitToken)/accept"))
                 let accepted = try await client.execute(uri: "/manage/\(waitToken)/accept", method: .post)
                 #expect(accepted.status == .seeOther)
-                #expect(try await app.persistence.registration(manageToken: waitToken)?.status == .confirmed)
+                #expect(try await app.persistence.registrations.registration(manageToken: waitToken)?.status == .confirmed)
 
                 #expect(try await client.execute(uri: "/manage/not-a-token", method: .get).status == .notFound)
             }
@@ -125,7 +125,7 @@ struct PageTests {
                 #expect(!html.contains("<script>alert(1)"))
                 #expect(html.contains("aria-invalid=\"true\""))
             }
-            #expect(try await app.persistence.registrations(of: event.id).isEmpty)
+            #expect(try await app.persistence.registrations.registrations(of: event.id).isEmpty)
         }
     }
 
@@ -137,7 +137,7 @@ struct PageTests {
             var profile = Fixture.profile(1)
             profile.firstName = "\"><img src=x onerror=alert(1)>"
             profile.company = "{{chrome.title}} & Co"
-            _ = try await app.persistence.register(profile, for: event.id, now: Fixture.start)
+            _ = try await app.persistence.registrations.register(profile, for: event.id, now: Fixture.start)
             try await app.application.test(.router) { client in
                 let html = try await client.execute(uri: "/events/\(event.id)", method: .get).text
                 #expect(!html.contains("<img src=x"))
@@ -158,7 +158,7 @@ struct PageTests {
                 let response = try await client.execute(uri: "/events/\(event.id)/register", method: .post, headers: headers, body: Self.form(fields))
                 #expect(response.status == .forbidden)
             }
-            #expect(try await app.persistence.registrations(of: event.id).isEmpty)
+            #expect(try await app.persistence.registrations.registrations(of: event.id).isEmpty)
         }
     }
 
@@ -172,7 +172,7 @@ struct PageTests {
                 _ = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: Fixture.registrationJSON(1)))
                 #expect(try await client.execute(uri: "/events/\(event.id)?lang=en", method: .get).text.contains("4 seats left"))
                 // One written by another instance (straight to the database) shows within a second.
-                _ = try await app.persistence.register(Fixture.profile(9), for: event.id, now: Fixture.start)
+                _ = try await app.persistence.registrations.register(Fixture.profile(9), for: event.id, now: Fixture.start)
                 try await Task.sleep(for: .milliseconds(1100))
                 #expect(try await client.execute(uri: "/events/\(event.id)?lang=en", method: .get).text.contains("3 seats left"))
             }

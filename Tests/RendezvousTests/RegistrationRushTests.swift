@@ -54,7 +54,7 @@ struct RegistrationRushTests {
                 return result
             }
         }
-        let stored = try await app.persistence.registrations(of: event.id)
+        let stored = try await app.persistence.registrations.registrations(of: event.id)
         result.storedConfirmed = stored.filter { $0.status == .confirmed }.count
         result.storedTotal = stored.count
         if app.persistence.capacityGuard { try await expectCountersMatch(app.persistence, event) }
@@ -98,7 +98,7 @@ struct RegistrationRushTests {
             }
             #expect(statuses.filter { $0 == 201 }.count == 1)
             #expect(statuses.filter { $0 == 409 }.count == 11)
-            #expect(try await app.persistence.registrations(of: event.id).count == 1)
+            #expect(try await app.persistence.registrations.registrations(of: event.id).count == 1)
         }
     }
 }

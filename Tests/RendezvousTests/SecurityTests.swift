@@ -55,7 +55,7 @@ struct SecurityTests {
             let chapter = try await Fixture.chapter(app.persistence)
             let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
-            let invitation = try await app.persistence.createInvitation(chapter: chapter.id, email: "admin@example.org", role: .organizer,
+            let invitation = try await app.persistence.team.createInvitation(chapter: chapter.id, email: "admin@example.org", role: .organizer,
                                                                          invitedBy: "Orga", now: Fixture.start)
             try await app.application.test(.router) { client in
                 // The right password, posted by whoever holds the link: no session, nothing accepted.
@@ -64,7 +64,7 @@ struct SecurityTests {
                 #expect(Self.sessionCookie(guessed) == nil)
                 #expect(guessed.status == .forbidden)
                 #expect(guessed.text.contains("Sign in as admin@example.org"))
-                #expect(try await app.persistence.team(of: chapter.id).count == 1)
+                #expect(try await app.persistence.team.team(of: chapter.id).count == 1)
 
                 // The page tells an existing account to sign in first, and asks for no password.
                 let anonymous = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)
@@ -75,7 +75,7 @@ struct SecurityTests {
                 // Another signed-in person cannot take it.
                 let other = try await client.post("/invitations/\(invitation.token)", as: organizer)
                 #expect(other.status == .forbidden)
-                #expect(try await app.persistence.team(of: chapter.id).count == 1)
+                #expect(try await app.persistence.team.team(of: chapter.id).count == 1)
 
                 // Signed in as the invited account: one button, with the session's CSRF token.
                 let page = try await client.get("/invitations/\(invitation.token)", as: admin)
@@ -87,7 +87,7 @@ struct SecurityTests {
                 #expect(accepted.status == .seeOther)
                 #expect(accepted.headers[.location] == "/organize/toulouse")
                 #expect(Self.sessionCookie(accepted) == nil, "the existing session carries on")
-                #expect(try await app.persistence.team(of: chapter.id).contains { $0.user.id == admin.user.id && $0.role == .organizer })
+                #expect(try await app.persistence.team.team(of: chapter.id).contains { $0.user.id == admin.user.id && $0.role == .organizer })
             }
         }
     }
@@ -98,7 +98,7 @@ struct SecurityTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             _ = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
-            let invitation = try await app.persistence.createInvitation(chapter: chapter.id, email: "admin@example.org", role: .organizer,
+            let invitation = try await app.persistence.team.createInvitation(chapter: chapter.id, email: "admin@example.org", role: .organizer,
                                                                          invitedBy: "Orga", now: Fixture.start)
             app.clock.advance(by: 15 * 86400)
             try await app.application.test(.router) { client in
@@ -116,7 +116,7 @@ struct SecurityTests {
     func theInvitationFormIsRateLimited(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
-            let invitation = try await app.persistence.createInvitation(chapter: chapter.id, email: "new@example.org", role: .door,
+            let invitation = try await app.persistence.team.createInvitation(chapter: chapter.id, email: "new@example.org", role: .door,
                                                                          invitedBy: "Orga", now: Fixture.start)
             try await app.application.test(.router) { client in
                 var statuses: [HTTPResponse.Status] = []
@@ -335,7 +335,7 @@ struct SecurityTests {
                     }
                 }
                 try await Task.sleep(for: .milliseconds(150))
-                _ = try await app.persistence.chapter(slug: "toulouse")
+                _ = try await app.persistence.chapters.chapter(slug: "toulouse")
                 let databaseDone = clock.now
                 let finished = try await responses.value
                 let firstAnswer = try #require(finished.min())
@@ -359,7 +359,7 @@ struct SecurityTests {
                 #expect(second.body == first.body)
                 let unchanged = try await client.execute(uri: "/events/\(event.id)/share.png", method: .get, headers: [.ifNoneMatch: etag])
                 #expect(unchanged.status == .notModified)
-                _ = try await app.persistence.updateEvent(event.id, title: "Rencontre de mars", description: nil, capacity: nil, status: nil, now: Fixture.start)
+                _ = try await app.persistence.events.updateEvent(event.id, title: "Rencontre de mars", description: nil, capacity: nil, status: nil, now: Fixture.start)
                 let renamed = try await client.execute(uri: "/events/\(event.id)/share.png", method: .get, headers: [.ifNoneMatch: etag])
                 #expect(renamed.status == .ok)
                 #expect(renamed.headers[.eTag] != etag)
@@ -375,14 +375,14 @@ struct SecurityTests {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
-            let zoe = try await app.persistence.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
-            let ticket = try #require(try await app.persistence.ticketToken(of: zoe.registration.id))
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
             try await app.application.test(.router) { client in
                 // A cross-site link (an <img>, a redirect, a mail) opened on the door phone admits no one.
                 let opened = try await client.get("/t/\(ticket)", as: door)
                 #expect(opened.status == .ok)
-                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
                 #expect(opened.text.contains("Zoé Quinquies 1"))
                 #expect(opened.text.contains("action=\"/t/\(ticket)\""))
                 #expect(opened.text.contains("value=\"\(door.csrf)\""))
@@ -392,7 +392,7 @@ struct SecurityTests {
                 #expect(try await client.execute(uri: "/t/\(ticket)", method: .post, headers: crossSite, body: door.form([:]).1).status == .forbidden)
                 #expect(try await client.post("/t/\(ticket)", as: door, csrf: "forged").status == .forbidden)
                 #expect(try await client.execute(uri: "/t/\(ticket)", method: .post, headers: PageTests.formHeaders, body: PageTests.form([:])).status != .ok)
-                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 0)
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
 
                 // One tap on the big button admits.
                 var english = door.form([:])
@@ -400,7 +400,7 @@ struct SecurityTests {
                 let admitted = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: english.0, body: english.1)
                 #expect(admitted.status == .ok)
                 #expect(admitted.text.contains("Welcome, Zoé!"))
-                #expect(try await app.persistence.doorState(of: event.id).checkedIn == 1)
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 1)
                 let again = try await client.get("/t/\(ticket)", as: door)
                 #expect(again.text.contains("Already checked in at"))
                 #expect(!again.text.contains("action=\"/t/\(ticket)\""))
@@ -421,10 +421,10 @@ struct SecurityTests {
                 let body = #"{"title":"Planted","startsAt":"2027-03-17T18:30:00+01:00","endsAt":"2027-03-17T21:30:00+01:00","capacity":10}"#
                 let created = try await client.execute(uri: "/api/v1/chapters/toulouse/events", method: .post, headers: headers, body: ByteBuffer(string: body))
                 #expect(created.status == .unauthorized)
-                #expect(try await app.persistence.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).count == 1)
+                #expect(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).count == 1)
                 #expect(try await client.execute(uri: "/api/v1/events/\(draft.id)", method: .get, headers: organizer.headers).status == .notFound)
                 // With a bearer token the same call works.
-                let token = try await app.persistence.issueToken(for: organizer.user.id, now: Fixture.start)
+                let token = try await app.persistence.accounts.issueToken(for: organizer.user.id, now: Fixture.start)
                 var bearer = jsonHeaders(token)
                 bearer[.cookie] = "rv_session=\(organizer.cookie)"
                 #expect(try await client.execute(uri: "/api/v1/chapters/toulouse/events", method: .post, headers: bearer, body: ByteBuffer(string: body)).status == .created)
@@ -491,26 +491,26 @@ struct SecurityTests {
             let paris = try await Fixture.chapter(app.persistence, slug: "paris")
             let there = try await Fixture.event(app.persistence, chapter: paris, capacity: 5)
             let here = try await Fixture.event(app.persistence, chapter: toulouse, capacity: 5)
-            let secret = try await app.persistence.register(Fixture.profile(1, first: "Secret"), for: there.id, now: Fixture.start)
-            let zoe = try await app.persistence.register(Fixture.profile(2, first: "Zoé"), for: here.id, now: Fixture.start)
+            let secret = try await app.persistence.registrations.register(Fixture.profile(1, first: "Secret"), for: there.id, now: Fixture.start)
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(2, first: "Zoé"), for: here.id, now: Fixture.start)
             let db = app.persistence
             let now = Fixture.start
-            let first = try await db.checkIn(event: there.id, target: .registration(secret.registration.id), nonce: "shared", device: "p", by: "Paris door",
+            let first = try await db.door.checkIn(event: there.id, target: .registration(secret.registration.id), nonce: "shared", device: "p", by: "Paris door",
                                              happenedAt: now, offline: false, now: now)
             #expect(first.result == .admitted)
             // Toulouse's door sends the same nonce: it admits Zoé and learns nothing about Paris.
-            let mine = try await db.checkIn(event: here.id, target: .registration(zoe.registration.id), nonce: "shared", device: "t", by: "Toulouse door",
+            let mine = try await db.door.checkIn(event: here.id, target: .registration(zoe.registration.id), nonce: "shared", device: "t", by: "Toulouse door",
                                             happenedAt: now, offline: false, now: now)
             #expect(mine.result == .admitted)
             #expect(mine.firstName == "Zoé")
-            #expect(try await db.doorState(of: here.id).checkedIn == 1)
-            let undo = try await db.undoCheckIn(event: here.id, registration: zoe.registration.id, nonce: "shared-undo", device: "t", by: "Toulouse door", now: now)
+            #expect(try await db.door.doorState(of: here.id).checkedIn == 1)
+            let undo = try await db.door.undoCheckIn(event: here.id, registration: zoe.registration.id, nonce: "shared-undo", device: "t", by: "Toulouse door", now: now)
             #expect(undo.result == .undone)
-            let sameUndoNonceThere = try await db.undoCheckIn(event: there.id, registration: secret.registration.id, nonce: "shared-undo", device: "p", by: "Paris door", now: now)
+            let sameUndoNonceThere = try await db.door.undoCheckIn(event: there.id, registration: secret.registration.id, nonce: "shared-undo", device: "p", by: "Paris door", now: now)
             #expect(sameUndoNonceThere.result == .undone)
             #expect(sameUndoNonceThere.firstName == "Secret")
             // A retry within an event still gets the first answer.
-            let retry = try await db.checkIn(event: there.id, target: .registration(secret.registration.id), nonce: "shared", device: "p", by: "Paris door",
+            let retry = try await db.door.checkIn(event: there.id, target: .registration(secret.registration.id), nonce: "shared", device: "p", by: "Paris door",
                                              happenedAt: now, offline: false, now: now)
             #expect(retry.result == .admitted && retry.firstName == "Secret")
         }

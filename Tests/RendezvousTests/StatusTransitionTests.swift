@@ -17,8 +17,8 @@ struct StatusTransitionTests {
     /// rows, the queue numbers of those waiting are distinct, and nobody received a message twice.
     static func invariantProblems(_ db: Persistence, _ eventID: Event.ID) async throws -> [String] {
         var problems: [String] = []
-        let event = try #require(try await db.event(id: eventID))
-        let occupancy = try await db.occupancy(of: event)
+        let event = try #require(try await db.events.event(id: eventID))
+        let occupancy = try await db.events.occupancy(of: event)
         if occupancy.confirmed + occupancy.offered > event.capacity {
             problems.append("confirmed \(occupancy.confirmed) + offered \(occupancy.offered) > capacity \(event.capacity)")
         }
@@ -26,9 +26,9 @@ struct StatusTransitionTests {
         let counters = try #require(try await db.sql.raw("SELECT seats_taken, waiting_count FROM events WHERE id = \(bind: eventID.uuid)").row(Counters.self))
         if counters.seatsTaken != occupancy.confirmed + occupancy.offered { problems.append("seats_taken \(counters.seatsTaken) ≠ rows \(occupancy.confirmed + occupancy.offered)") }
         if counters.waitingCount != occupancy.waitlisted { problems.append("waiting_count \(counters.waitingCount) ≠ rows \(occupancy.waitlisted)") }
-        let waiting = try await db.registrations(of: eventID).filter { $0.status == .waitlisted }
+        let waiting = try await db.registrations.registrations(of: eventID).filter { $0.status == .waitlisted }
         var positions: [Int] = []
-        for registration in waiting { positions.append(try #require(try await db.waitlistPosition(of: registration))) }
+        for registration in waiting { positions.append(try #require(try await db.registrations.waitlistPosition(of: registration))) }
         if positions.sorted() != Array(0..<waiting.count).map({ $0 + 1 }) { problems.append("waitlist positions not contiguous: \(positions.sorted())") }
         struct Sent: Decodable { var registrationId: UUID?; var kind: String; var count: Int }
         let twice = try await db.sql.raw("""
@@ -44,7 +44,7 @@ struct StatusTransitionTests {
         let chapter = try await Fixture.chapter(db)
         let event = try await Fixture.event(db, chapter: chapter, capacity: 4)
         var people: [Registration] = []
-        for index in 0..<14 { people.append(try await db.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
+        for index in 0..<14 { people.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
         return (event, people)
     }
 
@@ -73,7 +73,7 @@ struct StatusTransitionTests {
             }
             // Every repeat answers for the state it finds; exactly one seat went back, to one person.
             #expect(statuses == Array(repeating: 200, count: 8))
-            let occupancy = try await app.persistence.occupancy(of: event)
+            let occupancy = try await app.persistence.events.occupancy(of: event)
             #expect(occupancy.confirmed == 3 && occupancy.offered == 1 && occupancy.waitlisted == 9)
             #expect(try await Self.invariantProblems(app.persistence, event.id) == [])
         }
@@ -89,7 +89,7 @@ struct StatusTransitionTests {
             _ = try await withLiveServer(app) { port in
                 try await Self.parallel(port, times: 8, [("/api/v1/registrations/\(seated.id)/cancel", seated.manageToken)])
             }
-            let occupancy = try await app.persistence.occupancy(of: event)
+            let occupancy = try await app.persistence.events.occupancy(of: event)
             #expect(occupancy.confirmed + occupancy.offered > event.capacity, "without the guard parallel cancels should overbook")
             #expect(try await Self.invariantProblems(app.persistence, event.id) != [])
         }
@@ -101,8 +101,8 @@ struct StatusTransitionTests {
             let db = app.persistence
             let (event, people) = try await Self.fullEvent(db)
             // Two cancellations: people[4] and people[5] hold offers.
-            for person in people[0..<2] { _ = try await db.cancel(person.id, token: person.manageToken, now: Fixture.start) }
-            let offered = try await db.registrations(of: event.id).filter { $0.status == .offered }
+            for person in people[0..<2] { _ = try await db.registrations.cancel(person.id, token: person.manageToken, now: Fixture.start) }
+            let offered = try await db.registrations.registrations(of: event.id).filter { $0.status == .offered }
             #expect(offered.map(\.id) == [people[4].id, people[5].id])
             let statuses = try await withLiveServer(app) { port in
                 try await Self.parallel(port, times: 8, [
@@ -111,10 +111,10 @@ struct StatusTransitionTests {
                 ])
             }
             #expect(statuses == Array(repeating: 200, count: 16))
-            #expect(try await db.registration(id: people[4].id)?.status == .confirmed)
-            #expect(try await db.registration(id: people[5].id)?.status == .cancelled)
+            #expect(try await db.registrations.registration(id: people[4].id)?.status == .confirmed)
+            #expect(try await db.registrations.registration(id: people[5].id)?.status == .cancelled)
             // The declined seat went to the next in line, once.
-            let now = try await db.registrations(of: event.id)
+            let now = try await db.registrations.registrations(of: event.id)
             #expect(now.filter { $0.status == .offered }.map(\.id) == [people[6].id])
             #expect(try await Self.invariantProblems(db, event.id) == [])
         }
@@ -126,7 +126,7 @@ struct StatusTransitionTests {
     func sweepersOnSeveralInstancesExpireEachOfferOnce(_ kind: DatabaseKind) async throws {
         try await withDatabase(kind) { db in
             let (event, people) = try await Self.fullEvent(db)
-            for person in people[0..<3] { _ = try await db.cancel(person.id, token: person.manageToken, now: Fixture.start) }
+            for person in people[0..<3] { _ = try await db.registrations.cancel(person.id, token: person.manageToken, now: Fixture.start) }
             let later = Fixture.start.addingTimeInterval(25 * 3600)
             // Other processes on the same database: PostgreSQL gets separate pools; SQLite has one
             // writer per file, so its "instances" share the process's pool.
@@ -137,13 +137,13 @@ struct StatusTransitionTests {
             let expired = try await withThrowingTaskGroup(of: Int.self) { group in
                 for round in 0..<9 {
                     let instance = instances[round % instances.count]
-                    group.addTask { try await instance.expireOffers(now: later) }
+                    group.addTask { try await instance.registrations.expireOffers(now: later) }
                 }
                 return try await group.reduce(0, +)
             }
             for instance in instances.dropFirst() { await instance.shutdown() }
             #expect(expired == 3)
-            let registrations = try await db.registrations(of: event.id)
+            let registrations = try await db.registrations.registrations(of: event.id)
             #expect(registrations.filter { $0.status == .expired }.map(\.id) == Array(people[4..<7].map(\.id)))
             #expect(registrations.filter { $0.status == .offered }.map(\.id) == Array(people[7..<10].map(\.id)))
             #expect(try await Self.invariantProblems(db, event.id) == [])
@@ -163,7 +163,7 @@ struct StatusTransitionTests {
             let queued = try await withThrowingTaskGroup(of: Int.self) { group in
                 for round in 0..<9 {
                     let instance = instances[round % instances.count]
-                    group.addTask { try await instance.enqueueReminders(now: dayBefore) }
+                    group.addTask { try await instance.outbox.enqueueReminders(now: dayBefore) }
                 }
                 return try await group.reduce(0, +)
             }
@@ -190,13 +190,13 @@ struct StatusTransitionTests {
                                                    headers: [HTTPField.Name("X-Manage-Token")!: person.manageToken])
                             }
                         }
-                        group.addTask { _ = try? await db.promote(person.id, in: event.id, now: Fixture.start) }
-                        group.addTask { _ = try? await db.cancelByOrganizer(person.id, in: event.id, now: Fixture.start) }
+                        group.addTask { _ = try? await db.registrations.promote(person.id, in: event.id, now: Fixture.start) }
+                        group.addTask { _ = try? await db.registrations.cancelByOrganizer(person.id, in: event.id, now: Fixture.start) }
                     }
                     for capacity in [3, 6, 2, 8] {
-                        group.addTask { _ = try? await db.updateEvent(event.id, title: nil, description: nil, capacity: capacity, status: nil, now: Fixture.start) }
+                        group.addTask { _ = try? await db.events.updateEvent(event.id, title: nil, description: nil, capacity: capacity, status: nil, now: Fixture.start) }
                     }
-                    for _ in 0..<4 { group.addTask { _ = try await db.expireOffers(now: later) } }
+                    for _ in 0..<4 { group.addTask { _ = try await db.registrations.expireOffers(now: later) } }
                     try await group.waitForAll()
                 }
             }
@@ -211,10 +211,10 @@ struct StatusTransitionTests {
             let (event, people) = try await Self.fullEvent(db)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<6 {
-                    group.addTask { _ = try? await db.updateEvent(event.id, title: nil, description: nil, capacity: 4 + index, status: nil, now: Fixture.start) }
-                    group.addTask { _ = try? await db.updateEvent(event.id, title: nil, description: nil, capacity: 4, status: nil, now: Fixture.start) }
+                    group.addTask { _ = try? await db.events.updateEvent(event.id, title: nil, description: nil, capacity: 4 + index, status: nil, now: Fixture.start) }
+                    group.addTask { _ = try? await db.events.updateEvent(event.id, title: nil, description: nil, capacity: 4, status: nil, now: Fixture.start) }
                 }
-                group.addTask { _ = try await db.cancel(people[0].id, token: people[0].manageToken, now: Fixture.start) }
+                group.addTask { _ = try await db.registrations.cancel(people[0].id, token: people[0].manageToken, now: Fixture.start) }
                 try await group.waitForAll()
             }
             #expect(try await Self.invariantProblems(db, event.id) == [])

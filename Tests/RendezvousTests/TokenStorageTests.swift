@@ -15,12 +15,12 @@ struct TokenStorageTests {
             let db = app.persistence
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
-            let registration = try await db.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
+            let registration = try await db.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
             let tokens = [
                 registration.manageToken,
-                try #require(try await db.ticketToken(of: registration.id)),
-                try #require(try await db.contactToken(of: registration.id)),
-                try #require(try await db.unsubscribeToken(of: registration.id)),
+                try #require(try await db.door.ticketToken(of: registration.id)),
+                try #require(try await db.registrations.contactToken(of: registration.id)),
+                try #require(try await db.outbox.unsubscribeToken(of: registration.id)),
             ]
             #expect(Set(tokens).count == 4, "each purpose has its own token")
             // Every text value of the person's row, as a copy of the database would show it.
@@ -45,7 +45,7 @@ struct TokenStorageTests {
                 #expect(try await client.execute(uri: "/manage/\(tokens[1])", method: .get).status == .notFound)
                 #expect(try await client.execute(uri: "/manage/\(tokens[2])", method: .get).status == .notFound)
             }
-            #expect(try await db.registration(id: registration.id)?.status == .confirmed)
+            #expect(try await db.registrations.registration(id: registration.id)?.status == .confirmed)
         }
     }
 
@@ -56,12 +56,12 @@ struct TokenStorageTests {
         try await withApp(kind) { app in
             let db = app.persistence
             let chapter = try await Fixture.chapter(db)
-            _ = try await db.createUser(email: "ana@example.org", name: "Ana", role: .organizer, passwordHash: "x", chapterSlugs: [chapter.slug], now: Fixture.start)
-            let invitation = try await db.createInvitation(chapter: chapter.id, email: "new@example.org", role: .door, invitedBy: "Ana", now: Fixture.start)
-            try await db.requestPasswordReset(email: "ana@example.org", now: Fixture.start)
+            _ = try await db.accounts.createUser(email: "ana@example.org", name: "Ana", role: .organizer, passwordHash: "x", chapterSlugs: [chapter.slug], now: Fixture.start)
+            let invitation = try await db.team.createInvitation(chapter: chapter.id, email: "new@example.org", role: .door, invitedBy: "Ana", now: Fixture.start)
+            try await db.accounts.requestPasswordReset(email: "ana@example.org", now: Fixture.start)
             struct Reset: Decodable { var id: UUID }
             let reset = try #require(try await db.sql.raw("SELECT id FROM password_resets").first(decoding: Reset.self))
-            let resetToken = db.passwordResetToken(for: reset.id)
+            let resetToken = db.accounts.passwordResetToken(for: reset.id)
             var stored: [String] = []
             for table in ["invitations", "password_resets", "outbox"] {
                 for row in try await db.sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
@@ -77,8 +77,8 @@ struct TokenStorageTests {
                 #expect(try await client.execute(uri: "/password/reset/\(resetToken)", method: .get).status == .ok)
                 #expect(try await client.execute(uri: "/invitations/\(resetToken)", method: .get).status == .notFound)
             }
-            #expect(try await db.invitation(token: invitation.token)?.id == invitation.id)
-            #expect(try await db.passwordResetUser(token: resetToken, now: Fixture.start)?.email == "ana@example.org")
+            #expect(try await db.team.invitation(token: invitation.token)?.id == invitation.id)
+            #expect(try await db.accounts.passwordResetUser(token: resetToken, now: Fixture.start)?.email == "ana@example.org")
         }
     }
 
@@ -88,21 +88,21 @@ struct TokenStorageTests {
         try await withDatabase(kind) { db in
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
-            let registration = try await db.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
-            let ticket = try #require(try await db.ticketToken(of: registration.id))
+            let registration = try await db.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
+            let ticket = try #require(try await db.door.ticketToken(of: registration.id))
             let thief = try Persistence(url: db.url, logger: testLogger, tokens: TokenVault(secret: Data("another key of more than thirty-two bytes".utf8)))
-            #expect(try await thief.registration(manageToken: registration.manageToken) == nil)
-            #expect(try await thief.ticket(ticket) == nil)
-            let forged = try #require(try await thief.registration(id: registration.id)).manageToken
+            #expect(try await thief.registrations.registration(manageToken: registration.manageToken) == nil)
+            #expect(try await thief.door.ticket(ticket) == nil)
+            let forged = try #require(try await thief.registrations.registration(id: registration.id)).manageToken
             await #expect(throws: RegistrationActionError.notFound) {
-                _ = try await db.cancel(registration.id, token: forged, now: Fixture.start)
+                _ = try await db.registrations.cancel(registration.id, token: forged, now: Fixture.start)
             }
             await thief.shutdown()
-            #expect(try await db.registration(manageToken: registration.manageToken)?.id == registration.id)
+            #expect(try await db.registrations.registration(manageToken: registration.manageToken)?.id == registration.id)
             // A token with a changed character is refused.
             var tampered = Array(registration.manageToken)
             tampered[30] = tampered[30] == "A" ? "B" : "A"
-            #expect(try await db.registration(manageToken: String(tampered)) == nil)
+            #expect(try await db.registrations.registration(manageToken: String(tampered)) == nil)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// The JSON API under /api/v1. Organiser calls carry a bearer token from POST /api/v1/tokens;
@@ -83,7 +84,7 @@ struct APIController {
     /// The chapter if the caller organises it; otherwise 404, never a hint that it exists.
     func organizedChapter(slug: String, context: AppRequestContext) async throws -> Chapter {
         let user = try requireUser(context)
-        guard let chapter = try await services.persistence.chapter(slug: slug), user.mayOrganize(chapter.id) else {
+        guard let chapter = try await services.persistence.chapters.chapter(slug: slug), user.mayOrganize(chapter.id) else {
             throw AppError.notFound
         }
         return chapter
@@ -92,8 +93,8 @@ struct APIController {
     func organizedEvent(_ context: AppRequestContext) async throws -> (Event, Chapter) {
         let user = try requireUser(context)
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let event = try await services.persistence.event(id: id), user.mayOrganize(event.chapterID),
-              let chapter = try await services.persistence.chapter(id: event.chapterID) else { throw AppError.notFound }
+              let event = try await services.persistence.events.event(id: id), user.mayOrganize(event.chapterID),
+              let chapter = try await services.persistence.chapters.chapter(id: event.chapterID) else { throw AppError.notFound }
         return (event, chapter)
     }
 
@@ -108,20 +109,20 @@ struct APIController {
         // The same limiter as the sign-in form, counted before the check: the API is no way around it.
         let keys = AuthController.passwordKeys(email: email, context: context)
         if let wait = services.authLimiter.reserve(keys) { throw AppError.rateLimited(retryAfter: wait) }
-        let credentials = try await services.persistence.credentials(email: email)
+        let credentials = try await services.persistence.accounts.credentials(email: email)
         // Verify even for an unknown email, so response time does not reveal which emails exist.
         guard try await Passwords.verify(password, hash: credentials?.passwordHash), let user = credentials?.user else { throw AppError.unauthorized }
         services.authLimiter.refund(keys)
         let now = services.clock.now()
         let lifetime: TimeInterval = 30 * 24 * 3600
-        let token = try await services.persistence.issueToken(for: user.id, now: now, lifetime: lifetime)
+        let token = try await services.persistence.accounts.issueToken(for: user.id, now: now, lifetime: lifetime)
         return JSONBody.response(status: .created, API.TokenResponse(token: token, expiresAt: ISO8601.format(now.addingTimeInterval(lifetime))))
     }
 
     // MARK: Chapters
 
     @Sendable func listChapters(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let chapters = try await services.persistence.chapters()
+        let chapters = try await services.persistence.chapters.chapters()
         return JSONBody.response(status: .ok, API.ListResponse(items: chapters.map { API.ChapterJSON($0, services: services) }))
     }
 
@@ -134,11 +135,11 @@ struct APIController {
         case .success(var chapter):
             chapter.createdAt = services.clock.now()
             do {
-                let created = try await services.persistence.createChapter(chapter)
+                let created = try await services.persistence.chapters.createChapter(chapter)
                 services.cache.invalidate(prefixes: ["home:"])
                 return JSONBody.response(status: .created, API.ChapterJSON(created, services: services),
                                          headers: [.location: services.absoluteURL(.chapter(slug: created.slug))])
-            } catch Persistence.ChapterError.slugTaken {
+            } catch ChapterStore.ChapterError.slugTaken {
                 throw AppError.validation(ValidationErrors([("slug", .alreadyTaken)]))
             }
         }
@@ -148,8 +149,8 @@ struct APIController {
 
     @Sendable func listEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        guard let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
-        let summaries = try await services.persistence.upcomingEvents(of: chapter.id, now: services.clock.now())
+        guard let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
+        let summaries = try await services.persistence.events.upcomingEvents(of: chapter.id, now: services.clock.now())
         let items = summaries.map {
             API.EventJSON(event: $0.event, chapter: chapter, venue: $0.venue, occupancy: $0.occupancy, speakers: nil, agenda: nil, services: services)
         }
@@ -162,9 +163,9 @@ struct APIController {
         switch input.validated() {
         case .failure(let errors): throw AppError.validation(errors)
         case .success(let valid):
-            let event = try await services.persistence.createEvent(valid, in: chapter.id, now: services.clock.now())
+            let event = try await services.persistence.events.createEvent(valid, in: chapter.id, now: services.clock.now())
             services.cache.invalidate(prefixes: ["home:", "chapter:\(chapter.slug):"])
-            guard let detail = try await services.persistence.eventDetail(id: event.id) else { throw AppError.notFound }
+            guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
             return JSONBody.response(status: .created, eventJSON(detail), headers: [.location: services.absoluteURL(.event(event.id))])
         }
     }
@@ -176,7 +177,7 @@ struct APIController {
 
     @Sendable func showEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await services.persistence.eventDetail(id: id) else { throw AppError.notFound }
+              let detail = try await services.persistence.events.eventDetail(id: id) else { throw AppError.notFound }
         if detail.event.status == .draft, context.user?.mayOrganize(detail.chapter.id) != true { throw AppError.notFound }
         return JSONBody.response(status: .ok, eventJSON(detail))
     }
@@ -191,10 +192,10 @@ struct APIController {
             errors.add("capacity", .outOfRange(min: 1, max: EventInput.maxCapacity))
         }
         guard errors.isEmpty else { throw AppError.validation(errors) }
-        _ = try await services.persistence.updateEvent(
+        _ = try await services.persistence.events.updateEvent(
             event.id, title: title, description: description, capacity: patch.capacity, status: patch.status, now: services.clock.now())
         services.eventChanged(event.id, chapterSlug: chapter.slug)
-        guard let detail = try await services.persistence.eventDetail(id: event.id) else { throw AppError.notFound }
+        guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
         return JSONBody.response(status: .ok, eventJSON(detail))
     }
 
@@ -207,7 +208,7 @@ struct APIController {
         case .failure(let errors): throw AppError.validation(errors)
         case .success(var profile):
             profile.language = LanguageMiddleware.preferred(request)
-            let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
+            let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
             services.eventChanged(id)
             let registration = outcome.registration
             let manageURL = services.absoluteURL(.manage(token: registration.manageToken))
@@ -222,7 +223,7 @@ struct APIController {
 
     @Sendable func listRegistrations(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (event, _) = try await organizedEvent(context)
-        let registrations = try await services.persistence.registrations(of: event.id)
+        let registrations = try await services.persistence.registrations.registrations(of: event.id)
         // Positions follow queue order among those still waiting.
         var position = 0
         let waiting = registrations.filter { $0.status == .waitlisted }.sorted { ($0.queueNumber ?? 0) < ($1.queueNumber ?? 0) }
@@ -246,35 +247,35 @@ struct APIController {
     func state(_ registration: Registration) async throws -> API.RegistrationState {
         API.RegistrationState(
             id: registration.id.description, eventId: registration.eventID.description, status: registration.status.rawValue,
-            waitlistPosition: try await services.persistence.waitlistPosition(of: registration),
+            waitlistPosition: try await services.persistence.registrations.waitlistPosition(of: registration),
             offerExpiresAt: registration.offerExpiresAt.map { ISO8601.format($0) })
     }
 
     @Sendable func showRegistration(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try registrationID(context)
         guard let token = request.headers[.xManageToken],
-              let registration = try await services.persistence.registration(id: id),
+              let registration = try await services.persistence.registrations.registration(id: id),
               constantTimeEquals(registration.manageToken, token) else { throw AppError.notFound }
         return JSONBody.response(status: .ok, try await state(registration))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try registrationID(context)
-        let registration = try await services.persistence.cancel(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        let registration = try await services.persistence.registrations.cancel(id, token: try await manageToken(request, context: context), now: services.clock.now())
         services.eventChanged(registration.eventID)
         return JSONBody.response(status: .ok, try await state(registration))
     }
 
     @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try registrationID(context)
-        let registration = try await services.persistence.accept(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        let registration = try await services.persistence.registrations.accept(id, token: try await manageToken(request, context: context), now: services.clock.now())
         services.eventChanged(registration.eventID)
         return JSONBody.response(status: .ok, try await state(registration))
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try registrationID(context)
-        let registration = try await services.persistence.decline(id, token: try await manageToken(request, context: context), now: services.clock.now())
+        let registration = try await services.persistence.registrations.decline(id, token: try await manageToken(request, context: context), now: services.clock.now())
         services.eventChanged(registration.eventID)
         return JSONBody.response(status: .ok, try await state(registration))
     }

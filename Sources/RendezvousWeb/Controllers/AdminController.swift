@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// The relay refuses us: what, since when, what it said. Shown on /admin and on every outbox page.
@@ -89,8 +90,8 @@ struct AdminController: WorkspaceController {
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let now = services.clock.now()
-        let overview = try await persistence.chaptersOverview()
-        let pending = try await persistence.applications(status: .pending).count
+        let overview = try await persistence.network.chaptersOverview()
+        let pending = try await persistence.network.applications(status: .pending).count
         let dormant = overview.filter { $0.isDormant(now: now) }.count
         let rows = overview.map { item -> AdminPage.Row in
             let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone, region: item.chapter.countryCode)
@@ -104,11 +105,11 @@ struct AdminController: WorkspaceController {
         }
         let page = AdminPage(
             chrome: try chrome(t("admin.title", context), context, path: "/admin"),
-            mailAlert: MailAlertView(try await persistence.mailAlert(), language: context.language,
+            mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language,
                                      formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
             links: [.init(label: t("admin.applications", context) + " (\(pending))", url: "/admin/applications"),
                     .init(label: t("admin.directory", context), url: "/admin/directory")],
-            summary: t("admin.summary", context, ["chapters": String(overview.count), "dormant": String(dormant)]),
+            summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows)
         return html(page, "admin", context)
     }
@@ -116,7 +117,7 @@ struct AdminController: WorkspaceController {
     // MARK: Applications
 
     func applicationsPage(_ context: AppRequestContext, notice: String? = nil, newLink: String? = nil) async throws -> ApplicationsPage {
-        let items = try await persistence.applications(status: .pending)
+        let items = try await persistence.network.applications(status: .pending)
         let csrf = try session(context).csrfToken
         return ApplicationsPage(
             chrome: try chrome(t("admin.applications", context), context, path: "/admin/applications"), csrf: csrf, notice: notice, newLink: newLink,
@@ -135,7 +136,7 @@ struct AdminController: WorkspaceController {
 
     func pendingApplication(_ context: AppRequestContext) async throws -> ChapterApplication {
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-              let application = try await persistence.application(id: id), application.status == .pending else { throw AppError.notFound }
+              let application = try await persistence.network.application(id: id), application.status == .pending else { throw AppError.notFound }
         return application
     }
 
@@ -146,15 +147,15 @@ struct AdminController: WorkspaceController {
         let now = services.clock.now()
         var slug = Self.slug(application.city)
         var suffix = 2
-        while try await persistence.chapter(slug: slug) != nil { slug = Self.slug(application.city) + "-\(suffix)"; suffix += 1 }
-        let chapter = try await persistence.createChapter(Chapter(
+        while try await persistence.chapters.chapter(slug: slug) != nil { slug = Self.slug(application.city) + "-\(suffix)"; suffix += 1 }
+        let chapter = try await persistence.chapters.createChapter(Chapter(
             slug: slug, name: "#LinkedInLocal \(application.city)", city: application.city, countryCode: application.countryCode,
             timeZone: application.timeZone, locale: application.locale, createdAt: now))
-        let invitation = try await persistence.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
-        try await persistence.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
-        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: application.applicantEmail,
+        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
+        try await persistence.network.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
+        try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: application.applicantEmail,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
-        try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
+        try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
         return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
                                                newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "applications", context)
@@ -162,7 +163,7 @@ struct AdminController: WorkspaceController {
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
         let application = try await pendingApplication(context)
-        try await persistence.decideApplication(application.id, status: .declined, by: try session(context).user.name, chapter: nil, now: services.clock.now())
+        try await persistence.network.decideApplication(application.id, status: .declined, by: try session(context).user.name, chapter: nil, now: services.clock.now())
         return html(try await applicationsPage(context, notice: t("admin.declined", context, ["city": application.city])), "applications", context)
     }
 
@@ -189,7 +190,7 @@ struct AdminController: WorkspaceController {
     }
 
     func chapter(_ context: AppRequestContext) async throws -> Chapter {
-        guard let slug = context.parameters.get("slug"), let chapter = try await persistence.chapter(slug: slug) else { throw AppError.notFound }
+        guard let slug = context.parameters.get("slug"), let chapter = try await persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
         return chapter
     }
 
@@ -209,10 +210,10 @@ struct AdminController: WorkspaceController {
         }
         let admin = try session(context).user
         let now = services.clock.now()
-        let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: .organizer, invitedBy: admin.name, now: now)
-        if form.text("previous") == "remove" { try await persistence.removeTeam(of: chapter.id) }
-        try await persistence.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
-        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
+        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: email, role: .organizer, invitedBy: admin.name, now: now)
+        if form.text("previous") == "remove" { try await persistence.team.removeTeam(of: chapter.id) }
+        try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
+        try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
         return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.configuration.baseURL + "/invitations/\(invitation.token)"),
                     "simple-form", context)
@@ -221,12 +222,12 @@ struct AdminController: WorkspaceController {
     // MARK: Directory
 
     func directoryPage(_ context: AppRequestContext, notice: String? = nil, error: String? = nil) async throws -> DirectoryPage {
-        let venues = try await persistence.sharedVenues()
-        let speakers = try await persistence.directorySpeakers(for: nil)
+        let venues = try await persistence.network.sharedVenues()
+        let speakers = try await persistence.events.directorySpeakers(for: nil)
         return DirectoryPage(
             chrome: try chrome(t("admin.directory", context), context, path: "/admin/directory"), csrf: try session(context).csrfToken,
             notice: notice, error: error,
-            venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: t("event.capacity", context, ["count": String($0.capacity)]),
+            venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: Strings.plural("event.capacity", count: $0.capacity, context.language),
                                        accessibility: $0.accessibility, contact: $0.contact) },
             speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) },
             venueFields: [
@@ -262,7 +263,7 @@ struct AdminController: WorkspaceController {
             let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
             return html(try await directoryPage(context, error: message.isEmpty ? t("form.errors", context) : message), "directory", context, status: .unprocessableContent)
         }
-        try await persistence.addDirectoryVenue(name: name, address: address, city: city, capacity: capacity, accessibility: accessibility, contact: contact, now: services.clock.now())
+        try await persistence.network.addDirectoryVenue(name: name, address: address, city: city, capacity: capacity, accessibility: accessibility, contact: contact, now: services.clock.now())
         return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
     }
 
@@ -277,7 +278,7 @@ struct AdminController: WorkspaceController {
             let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
             return html(try await directoryPage(context, error: message), "directory", context, status: .unprocessableContent)
         }
-        try await persistence.addDirectorySpeaker(name: name, jobTitle: job, company: company, bio: bio, now: services.clock.now())
+        try await persistence.network.addDirectorySpeaker(name: name, jobTitle: job, company: company, bio: bio, now: services.clock.now())
         return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
     }
 
@@ -325,11 +326,11 @@ struct AdminController: WorkspaceController {
         guard errors.isEmpty, case .success(let valid) = chapter else {
             return html(applyPage(context, form: form, errors: messages), "simple-form", context, status: .unprocessableContent)
         }
-        try await persistence.submitApplication(ChapterApplication(
+        try await persistence.network.submitApplication(ChapterApplication(
             id: UUID(), city: valid.city, countryCode: valid.countryCode, timeZone: valid.timeZone, locale: language, applicantName: name,
             applicantEmail: EmailAddress.normalize(email), motivation: motivation, status: .pending, createdAt: services.clock.now()))
-        for admin in try await persistence.networkAdminEmails() {
-            try await persistence.enqueueMessage(.application, chapter: nil, recipient: admin,
+        for admin in try await persistence.outbox.networkAdminEmails() {
+            try await persistence.outbox.enqueueMessage(.application, chapter: nil, recipient: admin,
                                                  payload: ["city": valid.city, "name": name, "motivation": motivation], now: services.clock.now())
         }
         return html(applyPage(context, notice: t("apply.thanks", context)), "simple-form", context)

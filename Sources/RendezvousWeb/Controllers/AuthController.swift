@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// A select box in a simple form.
@@ -137,7 +138,7 @@ struct AuthController {
 
     func tooManyAttempts(_ wait: Int, context: AppRequestContext, email: String, next: String?) -> Response {
         var response = renderSignIn(context: context, email: email, next: next,
-                                    error: Strings.text("auth.tooMany", context.language, ["minutes": String(max(1, wait / 60))]), notice: nil, status: .tooManyRequests)
+                                    error: Strings.plural("auth.tooMany", count: max(1, wait / 60), context.language), notice: nil, status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)
         return response
     }
@@ -154,19 +155,19 @@ struct AuthController {
         // pass the limit; a right password gives its attempt back.
         let keys = Self.passwordKeys(email: email, context: context)
         if let wait = limiter.reserve(keys) { return tooManyAttempts(wait, context: context, email: email, next: next) }
-        let credentials = try await services.persistence.credentials(email: email)
+        let credentials = try await services.persistence.accounts.credentials(email: email)
         guard try await Passwords.verify(form.text("password"), hash: credentials?.passwordHash), let user = credentials?.user else {
             return renderSignIn(context: context, email: email, next: next, error: t("auth.invalid", context), notice: nil, status: .unauthorized)
         }
         limiter.refund(keys)
-        let token = try await services.persistence.createSession(for: user.id, now: services.clock.now())
+        let token = try await services.persistence.sessions.createSession(for: user.id, now: services.clock.now())
         var response = Response.redirect(to: next ?? "/organize", type: .normal)
         response.setCookie(SessionCookie.make(token, secure: secureCookies))
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let token = request.cookies[SessionCookie.name]?.value { try await services.persistence.deleteSession(token: token) }
+        if let token = request.cookies[SessionCookie.name]?.value { try await services.persistence.sessions.deleteSession(token: token) }
         var response = Response.redirect(to: "/signin?signedout=1", type: .normal)
         response.setCookie(SessionCookie.make("", secure: secureCookies, maxAge: 0))
         // The door page keeps its attendee list in localStorage and its pages in the service
@@ -204,7 +205,7 @@ struct AuthController {
         // A borrowed session must not become a way to guess the password: same limit as sign-in.
         let keys = ["email:" + EmailAddress.normalize(session.user.email)]
         if let wait = limiter.reserve(keys) { throw AppError.rateLimited(retryAfter: wait) }
-        let stored = try await services.persistence.passwordHash(of: session.user.id)
+        let stored = try await services.persistence.accounts.passwordHash(of: session.user.id)
         if try await Passwords.verify(current, hash: stored) { limiter.refund(keys) } else { errors["current"] = t("auth.invalidPassword", context) }
         if let problem = Self.passwordProblem(new, context: context) { errors["password"] = problem }
         guard errors.isEmpty else {
@@ -212,7 +213,7 @@ struct AuthController {
                                                   status: .unprocessableContent, language: context.language)
         }
         let hash = try await Passwords.hash(new)
-        try await services.persistence.changePassword(of: session.user.id, to: hash, keepingSession: request.cookies[SessionCookie.name]?.value)
+        try await services.persistence.accounts.changePassword(of: session.user.id, to: hash, keepingSession: request.cookies[SessionCookie.name]?.value)
         return .redirect(to: "/account/password?done=1", type: .normal)
     }
 
@@ -237,7 +238,7 @@ struct AuthController {
     }
 
     func visitor(of invitation: Invitation, context: AppRequestContext) async throws -> InvitationVisitor {
-        guard try await services.persistence.userExists(email: invitation.email) else { return .newAccount }
+        guard try await services.persistence.team.userExists(email: invitation.email) else { return .newAccount }
         guard let session = context.session else { return .signInFirst }
         return EmailAddress.normalize(session.user.email) == invitation.email ? .invitedAccount(session) : .otherAccount(session)
     }
@@ -283,8 +284,8 @@ struct AuthController {
 
     /// The invitation if the link is still open: 404 for an unknown link, 409 for a used or expired one.
     func openInvitation(_ token: String) async throws -> (Invitation, Chapter) {
-        guard let invitation = try await services.persistence.invitation(token: token),
-              let chapter = try await services.persistence.chapter(id: invitation.chapterID) else { throw AppError.notFound }
+        guard let invitation = try await services.persistence.team.invitation(token: token),
+              let chapter = try await services.persistence.chapters.chapter(id: invitation.chapterID) else { throw AppError.notFound }
         guard invitation.isOpen(at: services.clock.now()) else { throw AppError.conflict(messageKey: "error.invitationClosed") }
         return (invitation, chapter)
     }
@@ -314,7 +315,7 @@ struct AuthController {
                 return invitationResponse(invitationPage(invitation, token: token, chapter: chapter, visitor: visitor, context: context), status: .forbidden, context: context)
             case .invitedAccount(let session):
                 guard let sent = form["_csrf"], constantTimeEquals(sent, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
-                user = try await services.persistence.acceptInvitation(token: token, existingUser: session.user.id, now: now)
+                user = try await services.persistence.team.acceptInvitation(token: token, existingUser: session.user.id, now: now)
             case .newAccount:
                 var errors = ValidationErrors()
                 let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 80, into: &errors)
@@ -326,19 +327,19 @@ struct AuthController {
                     return invitationResponse(page, status: .unprocessableContent, context: context)
                 }
                 let hash = try await Passwords.hash(password)
-                user = try await services.persistence.acceptInvitation(token: token, newAccountName: name, passwordHash: hash, now: now)
-                newSession = try await services.persistence.createSession(for: user.id, now: now)
+                user = try await services.persistence.team.acceptInvitation(token: token, newAccountName: name, passwordHash: hash, now: now)
+                newSession = try await services.persistence.sessions.createSession(for: user.id, now: now)
             }
-        } catch Persistence.TeamError.invitationClosed {
+        } catch TeamStore.TeamError.invitationClosed {
             throw AppError.conflict(messageKey: "error.invitationClosed")
-        } catch Persistence.TeamError.wrongAccount {
+        } catch TeamStore.TeamError.wrongAccount {
             throw AppError.forbidden(messageKey: "error.forbidden")
-        } catch Persistence.TeamError.accountExists {
+        } catch TeamStore.TeamError.accountExists {
             // Someone created the account meanwhile: it must sign in, like any existing account.
             let page = invitationPage(invitation, token: token, chapter: chapter, visitor: .signInFirst, context: context)
             return invitationResponse(page, status: .conflict, context: context)
         }
-        try await services.persistence.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
+        try await services.persistence.team.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
         var response = Response.redirect(to: "/organize/\(chapter.slug)", type: .normal)
         if let newSession { response.setCookie(SessionCookie.make(newSession, secure: secureCookies)) }
         return response
@@ -363,7 +364,7 @@ struct AuthController {
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
         if let wait = limiter.hit("forgot:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
-        if EmailAddress.isValid(email) { try await services.persistence.requestPasswordReset(email: email, now: services.clock.now()) }
+        if EmailAddress.isValid(email) { try await services.persistence.accounts.requestPasswordReset(email: email, now: services.clock.now()) }
         return services.renderer.htmlResponse(services.renderer.render(forgotPage(context, notice: t("auth.linkSent", context)), template: "simple-form"), language: context.language)
     }
 
@@ -377,7 +378,7 @@ struct AuthController {
 
     @Sendable func resetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard try await services.persistence.passwordResetUser(token: token, now: services.clock.now()) != nil else { throw AppError.conflict(messageKey: "auth.linkExpired") }
+        guard try await services.persistence.accounts.passwordResetUser(token: token, now: services.clock.now()) != nil else { throw AppError.conflict(messageKey: "auth.linkExpired") }
         var response = services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context), template: "simple-form"), language: context.language)
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
@@ -388,7 +389,7 @@ struct AuthController {
         let token = try context.parameters.require("token")
         // Counted, then the link looked up, and only for a live link is a password hashed.
         if let wait = limiter.hit("reset:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
-        guard try await services.persistence.passwordResetUser(token: token, now: services.clock.now()) != nil else {
+        guard try await services.persistence.accounts.passwordResetUser(token: token, now: services.clock.now()) != nil else {
             throw AppError.conflict(messageKey: "auth.linkExpired")
         }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
@@ -398,10 +399,10 @@ struct AuthController {
                                                   status: .unprocessableContent, language: context.language)
         }
         let hash = try await Passwords.hash(password)
-        guard let user = try await services.persistence.completePasswordReset(token: token, hash: hash, now: services.clock.now()) else {
+        guard let user = try await services.persistence.accounts.completePasswordReset(token: token, hash: hash, now: services.clock.now()) else {
             throw AppError.conflict(messageKey: "auth.linkExpired")
         }
-        let session = try await services.persistence.createSession(for: user.id, now: services.clock.now())
+        let session = try await services.persistence.sessions.createSession(for: user.id, now: services.clock.now())
         var response = Response.redirect(to: "/organize", type: .normal)
         response.setCookie(SessionCookie.make(session, secure: secureCookies))
         return response

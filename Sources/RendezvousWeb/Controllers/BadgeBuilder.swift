@@ -1,6 +1,7 @@
 import Foundation
 import RendezvousBadges
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// Who gets a badge in a print run.
@@ -38,9 +39,9 @@ public struct BadgeBuilder: Sendable {
 
     /// The badges of an event, sorted by last name then first name (the order people queue in at the door).
     public func badges(for event: Event.ID, selection: BadgeSelection, ids: Set<Registration.ID> = []) async throws -> [BadgeContent] {
-        guard let detail = try await persistence.eventDetail(id: event) else { return [] }
-        let tokens = try await persistence.contactTokens(of: event)
-        let registrations = try await persistence.registrations(of: event).filter { registration in
+        guard let detail = try await persistence.events.eventDetail(id: event) else { return [] }
+        let tokens = try await persistence.registrations.contactTokens(of: event)
+        let registrations = try await persistence.registrations.registrations(of: event).filter { registration in
             switch selection {
             case .confirmed: registration.status == .confirmed
             case .holdingSeats: registration.status.holdsSeat

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RendezvousBadges
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// Calendar files and feeds, the picture shown when a link is shared, and unsubscribing.
@@ -35,8 +36,8 @@ struct CalendarController {
 
     @Sendable func eventCalendar(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
-        let sequence = try await services.persistence.eventSequence(id)
+              let detail = try await services.persistence.events.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
+        let sequence = try await services.persistence.outbox.eventSequence(id)
         return Self.ics(ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone,
                                            entries: [entry(detail.event, venue: detail.venue, chapter: detail.chapter, sequence: sequence)],
                                            now: services.clock.now()), filename: "event.ics")
@@ -44,18 +45,18 @@ struct CalendarController {
 
     /// The chapter's upcoming meetups, for calendar apps to subscribe to (webcal:// on the chapter page).
     @Sendable func chapterFeed(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let slug = context.parameters.get("slug"), let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
-        let upcoming = try await services.persistence.upcomingEvents(of: chapter.id, now: services.clock.now())
+        guard let slug = context.parameters.get("slug"), let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
+        let upcoming = try await services.persistence.events.upcomingEvents(of: chapter.id, now: services.clock.now())
         var entries: [ICalendar.Entry] = []
         for summary in upcoming {
-            entries.append(entry(summary.event, venue: summary.venue, chapter: chapter, sequence: try await services.persistence.eventSequence(summary.event.id)))
+            entries.append(entry(summary.event, venue: summary.venue, chapter: chapter, sequence: try await services.persistence.outbox.eventSequence(summary.event.id)))
         }
         return Self.ics(ICalendar.calendar(name: chapter.name, zone: chapter.zone, entries: entries, now: services.clock.now()), filename: "\(chapter.slug).ics")
     }
 
     @Sendable func shareImage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
+              let detail = try await services.persistence.events.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
         let f = DisplayFormatter(language: detail.chapter.locale, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
         let date = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"
         let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
@@ -72,7 +73,7 @@ struct CalendarController {
 
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard try await services.persistence.isUnsubscribeToken(token) else { throw AppError.notFound }
+        guard try await services.persistence.outbox.isUnsubscribeToken(token) else { throw AppError.notFound }
         let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
                                   heading: Strings.text("mail.unsubscribe", context.language), intro: Strings.text("unsubscribe.intro", context.language),
                                   action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
@@ -84,7 +85,7 @@ struct CalendarController {
     /// One-click unsubscribe (RFC 8058): mail clients post here without a page in between.
     @Sendable func unsubscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard try await services.persistence.unsubscribe(token: token) else { throw AppError.notFound }
+        guard try await services.persistence.outbox.unsubscribe(token: token) else { throw AppError.notFound }
         let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
                                   heading: Strings.text("mail.unsubscribe", context.language), notice: Strings.text("unsubscribe.done", context.language),
                                   action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))

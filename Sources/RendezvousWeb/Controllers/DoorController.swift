@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RendezvousBadges
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 struct DoorPage {
@@ -87,7 +88,7 @@ struct DoorController {
     /// The event, if the signed-in person may check people in for its chapter; 404 otherwise.
     func event(_ context: AppRequestContext) async throws -> (EventDetail, WebSession) {
         guard let session = context.session, let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await persistence.eventDetail(id: id), session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
+              let detail = try await persistence.events.eventDetail(id: id), session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
         return (detail, session)
     }
 
@@ -117,8 +118,8 @@ struct DoorController {
         let (detail, session) = try await event(context)
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
-        let people = try await persistence.doorList(of: detail.event.id)
-        let state = try await persistence.doorState(of: detail.event.id)
+        let people = try await persistence.door.doorList(of: detail.event.id)
+        let state = try await persistence.door.doorState(of: detail.event.id)
         let terms = OrganizerController.folded(query).split(separator: " ").map(String.init)
         // Without JavaScript the search runs here; with it, on the device, over the whole list.
         let shown = query.isEmpty ? [] : people.filter { person in
@@ -182,12 +183,12 @@ struct DoorController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
-        return Self.json(ListBody(people: try await persistence.doorList(of: detail.event.id), state: try await persistence.doorState(of: detail.event.id)))
+        return Self.json(ListBody(people: try await persistence.door.doorList(of: detail.event.id), state: try await persistence.door.doorState(of: detail.event.id)))
     }
 
     @Sendable func state(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
-        return Self.json(try await persistence.doorState(of: detail.event.id))
+        return Self.json(try await persistence.door.doorState(of: detail.event.id))
     }
 
     struct CheckInBody: Decodable {
@@ -234,7 +235,7 @@ struct DoorController {
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         let body = try await body(request, context: context)
-        let target: Persistence.CheckInTarget
+        let target: DoorStore.CheckInTarget
         if let id = body.registrationId.flatMap(Registration.ID.init(string:)) {
             target = .registration(id)
         } else if let ticket = body.ticket.map(Self.ticketToken) {
@@ -243,7 +244,7 @@ struct DoorController {
             throw AppError.badRequest(detail: nil)
         }
         let now = services.clock.now()
-        let outcome = try await persistence.checkIn(
+        let outcome = try await persistence.door.checkIn(
             event: detail.event.id, target: target, nonce: try nonce(body), device: String((body.device ?? "web").prefix(64)),
             by: session.user.name, happenedAt: body.at ?? now, offline: body.offline ?? false, now: now)
         return answer(outcome, detail: detail, request: request, context: context)
@@ -262,7 +263,7 @@ struct DoorController {
         let (detail, session) = try await event(context)
         let body = try await body(request, context: context)
         guard let id = body.registrationId.flatMap(Registration.ID.init(string:)) else { throw AppError.badRequest(detail: nil) }
-        let outcome = try await persistence.undoCheckIn(event: detail.event.id, registration: id, nonce: try nonce(body),
+        let outcome = try await persistence.door.undoCheckIn(event: detail.event.id, registration: id, nonce: try nonce(body),
                                                         device: String((body.device ?? "web").prefix(64)), by: session.user.name, now: services.clock.now())
         return answer(outcome, detail: detail, request: request, context: context)
     }
@@ -278,7 +279,7 @@ struct DoorController {
         case .success(let valid): profile = valid
         }
         if (input.email ?? "").trimmingCharacters(in: .whitespaces).isEmpty { profile.email = "" }
-        let outcome = try await persistence.addWalkIn(event: detail.event.id, profile: profile, by: session.user.name, now: services.clock.now())
+        let outcome = try await persistence.door.addWalkIn(event: detail.event.id, profile: profile, by: session.user.name, now: services.clock.now())
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
         return answer(outcome, detail: detail, request: request, context: context)
     }
@@ -287,10 +288,10 @@ struct DoorController {
     @Sendable func badge(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
         guard let id = context.parameters.get("registration").flatMap(Registration.ID.init(string:)),
-              let registration = try await persistence.registration(id: id), registration.eventID == detail.event.id else { throw AppError.notFound }
+              let registration = try await persistence.registrations.registration(id: id), registration.eventID == detail.event.id else { throw AppError.notFound }
         let layout = BadgeLayout(rawValue: request.uri.queryParameters.get("layout").map { String($0) } ?? "") ?? .roll62
         let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
-        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.contactToken(of: id))
+        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.registrations.contactToken(of: id))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).pdf").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await CPUWork.run { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
@@ -317,7 +318,7 @@ struct DoorController {
                 page.resultClass = "bad"
                 page.resultTitle = t("door.invalid", context)
                 page.resultDetail = name + " · " + t("status.\(registration.status.rawValue)", context)
-            } else if let admission = try await persistence.doorState(of: detail.event.id).admissions.first(where: { $0.id == registration.id.description.lowercased() }) {
+            } else if let admission = try await persistence.door.doorState(of: detail.event.id).admissions.first(where: { $0.id == registration.id.description.lowercased() }) {
                 page.resultClass = "bad"
                 page.resultTitle = t("door.already", context, ["time": f.time(admission.at), "by": admission.by])
                 page.resultDetail = name
@@ -341,7 +342,7 @@ struct DoorController {
         let (registration, detail, context) = try await ticketed(token, request: request, context: context)
         guard let session = context.session, session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
         let now = services.clock.now()
-        let outcome = try await persistence.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
+        let outcome = try await persistence.door.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
                                                     by: session.user.name, happenedAt: now, offline: false, now: now)
         let described = describe(outcome, detail: detail, context: context)
         var page = ticketPage(registration, detail: detail, request: request, context: context)
@@ -355,8 +356,8 @@ struct DoorController {
 
     /// The registration a ticket names and its event, with the page's language chosen (404 otherwise).
     func ticketed(_ token: String, request: Request, context: AppRequestContext) async throws -> (Registration, EventDetail, AppRequestContext) {
-        guard let registration = try await persistence.ticket(token),
-              let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        guard let registration = try await persistence.door.ticket(token),
+              let detail = try await persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
         var context = context
         context.language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         return (registration, detail, context)

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RendezvousBadges
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// The organiser workspace under /organize. Every handler resolves its chapter first and checks
@@ -67,14 +68,14 @@ struct OrganizerController: WorkspaceController {
     func chapter(_ context: AppRequestContext) async throws -> Chapter {
         let user = try session(context).user
         guard let slug = context.parameters.get("slug"), ChapterInput.isValidSlug(slug),
-              let chapter = try await persistence.chapter(slug: slug), user.mayOrganize(chapter.id) else { throw AppError.notFound }
+              let chapter = try await persistence.chapters.chapter(slug: slug), user.mayOrganize(chapter.id) else { throw AppError.notFound }
         return chapter
     }
 
     func event(_ context: AppRequestContext) async throws -> EventDetail {
         let user = try session(context).user
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await persistence.eventDetail(id: id), user.mayOrganize(detail.chapter.id) else { throw AppError.notFound }
+              let detail = try await persistence.events.eventDetail(id: id), user.mayOrganize(detail.chapter.id) else { throw AppError.notFound }
         return detail
     }
 
@@ -89,7 +90,7 @@ struct OrganizerController: WorkspaceController {
 
 
     func log(_ context: AppRequestContext, chapter: Chapter.ID, _ action: String, _ subject: String) async throws {
-        try await persistence.audit(chapter: chapter, by: try session(context).user, action: action, subject: subject, now: now())
+        try await persistence.team.audit(chapter: chapter, by: try session(context).user, action: action, subject: subject, now: now())
     }
 
     func statusLabel(_ status: RegistrationStatus, _ context: AppRequestContext) -> String { t("status.\(status.rawValue)", context) }
@@ -100,7 +101,7 @@ struct OrganizerController: WorkspaceController {
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try session(context).user
         // The chapters this person is part of (network admins reach the others from /admin).
-        let chapters = try await persistence.chapters().filter { user.memberships[$0.id] != nil }
+        let chapters = try await persistence.chapters.chapters().filter { user.memberships[$0.id] != nil }
         if chapters.count == 1, !user.isNetworkAdmin { return .redirect(to: "/organize/\(chapters[0].slug)", type: .normal) }
         let page = OrganizeIndexPage(
             chrome: try chrome(t("org.myChapters", context), context, path: "/organize"),
@@ -123,9 +124,9 @@ struct OrganizerController: WorkspaceController {
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         let now = now()
-        let events = try await persistence.allEvents(of: chapter.id, now: now)
-        let recent = try await persistence.recentRegistrations(of: chapter.id, limit: 10)
-        let attendance = try await persistence.attendance(of: chapter.id, now: now)
+        let events = try await persistence.events.allEvents(of: chapter.id, now: now)
+        let recent = try await persistence.registrations.recentRegistrations(of: chapter.id, limit: 10)
+        let attendance = try await persistence.door.attendance(of: chapter.id, now: now)
         let rates = attendance.compactMap(\.noShowRate)
         let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let f = Presenter(language: context.language, chapter: chapter).formatter
@@ -159,7 +160,7 @@ struct OrganizerController: WorkspaceController {
     // MARK: Creating and editing events
 
     func venueOptions(_ chapter: Chapter, selected: String, context: AppRequestContext) async throws -> [SelectField.Option] {
-        let venues = try await persistence.directoryVenues(for: chapter.id)
+        let venues = try await persistence.events.directoryVenues(for: chapter.id)
         return [SelectField.Option(value: "", label: t("org.noVenue", context), selected: selected.isEmpty)]
             + venues.map { .init(value: $0.id.description, label: [$0.name, $0.address].filter { !$0.isEmpty }.joined(separator: ", "), selected: $0.id.description == selected) }
     }
@@ -182,7 +183,7 @@ struct OrganizerController: WorkspaceController {
             venues: try await venueOptions(chapter, selected: form.venueID, context: context),
             venueName: form.venueID.isEmpty ? form.venueName : "", venueAddress: form.venueID.isEmpty ? form.venueAddress : "",
             speakers: form.speakers.enumerated().map { .init(index: $0.offset + 1, name: $0.element.name, jobTitle: $0.element.jobTitle) },
-            directorySpeakers: try await persistence.directorySpeakers(for: chapter.id).map(\.name),
+            directorySpeakers: try await persistence.events.directorySpeakers(for: chapter.id).map(\.name),
             agenda: form.agenda, agendaError: error("agenda"),
             statusOptions: [
                 .init(value: "draft", label: t("eventStatus.draft", context), selected: form.status != "published"),
@@ -203,13 +204,13 @@ struct OrganizerController: WorkspaceController {
     func validate(_ form: EventForm, chapter: Chapter) async throws -> Result<EventInput.Valid, ValidationErrors> {
         var form = form
         // A speaker picked from the directory brings their job title along.
-        let directory = try await persistence.directorySpeakers(for: chapter.id)
+        let directory = try await persistence.events.directorySpeakers(for: chapter.id)
         for index in form.speakers.indices where form.speakers[index].jobTitle.trimmingCharacters(in: .whitespaces).isEmpty {
             if let known = directory.first(where: { $0.name == form.speakers[index].name.trimmingCharacters(in: .whitespaces) }) {
                 form.speakers[index].jobTitle = known.jobTitle
             }
         }
-        let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.directoryVenues(for: chapter.id))
+        let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.events.directoryVenues(for: chapter.id))
         switch input.validated() {
         case .success(let valid) where formErrors.isEmpty: return .success(valid)
         case .success: return .failure(formErrors)
@@ -228,7 +229,7 @@ struct OrganizerController: WorkspaceController {
                                                back: "/organize/\(chapter.slug)", errors: errors, context: context)
             return html(page, "event-form", context, status: .unprocessableContent)
         case .success(let valid):
-            let event = try await persistence.createEvent(valid, in: chapter.id, now: now())
+            let event = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
             try await log(context, chapter: chapter.id, "event.created", event.title)
             services.eventChanged(event.id, chapterSlug: chapter.slug)
             return .redirect(to: "/organize/events/\(event.id)?done=created", type: .normal)
@@ -257,7 +258,7 @@ struct OrganizerController: WorkspaceController {
         case .success(var valid):
             if detail.event.status == .cancelled { valid.status = .cancelled }
             do {
-                _ = try await persistence.editEvent(detail.event.id, valid, now: now())
+                _ = try await persistence.events.editEvent(detail.event.id, valid, now: now())
             } catch RegistrationActionError.capacityBelowConfirmed(let held) {
                 return try await reshow(ValidationErrors([("capacity", .outOfRange(min: held, max: EventInput.maxCapacity))]))
             }
@@ -269,7 +270,7 @@ struct OrganizerController: WorkspaceController {
 
     func setStatus(_ status: EventStatus, action: String, _ context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        _ = try await persistence.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
+        _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
         try await log(context, chapter: detail.chapter.id, action, detail.event.title)
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
         return .redirect(to: "/organize/events/\(detail.event.id)?done=\(status.rawValue)", type: .normal)
@@ -286,10 +287,10 @@ struct OrganizerController: WorkspaceController {
             return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .outOfRange(min: 1, max: EventInput.maxCapacity), context.language), status: .unprocessableContent)
         }
         do {
-            _ = try await persistence.updateEvent(detail.event.id, title: nil, description: nil, capacity: capacity, status: nil, now: now())
+            _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: capacity, status: nil, now: now())
         } catch RegistrationActionError.capacityBelowConfirmed(let held) {
             return try await eventPage(detail, request: request, context: context,
-                                       error: t("org.capacityTooLow", context, ["count": String(held)]), status: .unprocessableContent)
+                                       error: Strings.plural("org.capacityTooLow", count: held, context.language), status: .unprocessableContent)
         }
         try await log(context, chapter: detail.chapter.id, "event.capacity", "\(detail.event.title): \(detail.event.capacity) → \(capacity)")
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
@@ -303,7 +304,7 @@ struct OrganizerController: WorkspaceController {
         guard let start = EventForm.instant(day: form.text("date"), time: time, zone: detail.chapter.zone) else {
             return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .invalidDate, context.language), status: .unprocessableContent)
         }
-        let copy = try await persistence.duplicateEvent(detail.event.id, startsAt: start, now: now())
+        let copy = try await persistence.events.duplicateEvent(detail.event.id, startsAt: start, now: now())
         try await log(context, chapter: detail.chapter.id, "event.duplicated", copy.title)
         return .redirect(to: "/organize/events/\(copy.id)/edit", type: .normal)
     }
@@ -326,7 +327,7 @@ struct OrganizerController: WorkspaceController {
         let id = detail.event.id
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
         let filter = request.uri.queryParameters.get("status").map { String($0) } ?? ""
-        let all = try await persistence.attendees(of: id)
+        let all = try await persistence.registrations.attendees(of: id)
         let terms = Self.folded(query).split(separator: " ").map { String($0) }
         let shown = all.filter { record in
             let p = record.registration.profile
@@ -382,7 +383,7 @@ struct OrganizerController: WorkspaceController {
                     canPromote: r.status == .waitlisted || r.status == .offered,
                     cancelURL: "\(base)/cancel", promoteURL: "\(base)/promote", noteURL: "\(base)/note")
             },
-            shownCount: t("org.shown", context, ["shown": String(shown.count), "total": String(all.count)]),
+            shownCount: Strings.plural("org.shown", count: shown.count, context.language, ["total": String(all.count)]),
             addURL: "/organize/events/\(id)/attendees",
             addFields: [
                 FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: 80, autocomplete: "off"),
@@ -403,7 +404,7 @@ struct OrganizerController: WorkspaceController {
             return try await eventPage(detail, request: request, context: context, error: t("form.errors", context), status: .unprocessableContent, addInput: input, addErrors: errors)
         case .success(let profile):
             do {
-                _ = try await persistence.registerByOrganizer(profile, for: detail.event.id, source: "organizer", now: now())
+                _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: "organizer", now: now())
             } catch RegistrationActionError.duplicateEmail {
                 return try await eventPage(detail, request: request, context: context, error: t("error.duplicate", context), status: .conflict,
                                            addInput: input, addErrors: ValidationErrors([("email", .alreadyTaken)]))
@@ -434,13 +435,13 @@ struct OrganizerController: WorkspaceController {
 
     @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await attendeeAction(context, audit: "attendee.cancelled", done: "attendeeCancelled", refusal: .notCancellable) { id, event in
-            try await persistence.cancelByOrganizer(id, in: event, now: now())
+            try await persistence.registrations.cancelByOrganizer(id, in: event, now: now())
         }
     }
 
     @Sendable func promoteAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await attendeeAction(context, audit: "attendee.promoted", done: "promoted", refusal: .noOpenOffer) { id, event in
-            try await persistence.promote(id, in: event, now: now())
+            try await persistence.registrations.promote(id, in: event, now: now())
         }
     }
 
@@ -452,7 +453,7 @@ struct OrganizerController: WorkspaceController {
         guard errors.isEmpty else {
             return try await eventPage(detail, request: request, context: context, error: errors.problems.first.map { Strings.message(for: $0.problem, context.language) }, status: .unprocessableContent)
         }
-        try await persistence.setNote(try registrationID(context), in: detail.event.id, note: note)
+        try await persistence.registrations.setNote(try registrationID(context), in: detail.event.id, note: note)
         return .redirect(to: "/organize/events/\(detail.event.id)?done=note", type: .normal)
     }
 
@@ -461,7 +462,7 @@ struct OrganizerController: WorkspaceController {
     @Sendable func exportCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let f = DisplayFormatter(language: context.language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
-        let records = try await persistence.attendees(of: detail.event.id)
+        let records = try await persistence.registrations.attendees(of: detail.event.id)
         var rows = [[t("form.firstName", context), t("form.lastName", context), t("form.email", context), t("form.jobTitle", context),
                      t("form.company", context), t("form.linkedin", context), t("form.askMeAbout", context), t("manage.status", context),
                      t("org.position", context), t("org.registeredAt", context), t("org.source", context), t("org.note", context)]]
@@ -516,7 +517,7 @@ struct OrganizerController: WorkspaceController {
                 rejected.append(.init(line: row.line, reason: reasons.joined(separator: "; ")))
             case .success(let profile):
                 do {
-                    _ = try await persistence.registerByOrganizer(profile, for: detail.event.id, source: "import", now: now())
+                    _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: "import", now: now())
                     imported += 1
                 } catch RegistrationActionError.duplicateEmail {
                     rejected.append(.init(line: row.line, reason: t("import.duplicate", context, ["email": profile.email])))
@@ -603,12 +604,12 @@ struct OrganizerController: WorkspaceController {
             return html(try await seriesPage(chapter, form: form, errors: errors, context: context), "series", context, status: .unprocessableContent)
         }
         let starts = rule.occurrences(from: from, count: count, hour: time[0], minute: time[1], zone: chapter.zone)
-        let venue = try await persistence.directoryVenues(for: chapter.id).first { $0.id.description == form.text("venueId") }
+        let venue = try await persistence.events.directoryVenues(for: chapter.id).first { $0.id.description == form.text("venueId") }
         for start in starts {
             let valid = EventInput.Valid(
                 title: title, startsAt: start, endsAt: start.addingTimeInterval(hours * 3600), capacity: capacity, description: "",
                 venue: venue.map { ($0.name, $0.address) }, speakers: [], agenda: [], status: .draft)
-            _ = try await persistence.createEvent(valid, in: chapter.id, now: now())
+            _ = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
         }
         try await log(context, chapter: chapter.id, "series.created", "\(title) × \(starts.count)")
         return .redirect(to: "/organize/\(chapter.slug)?done=series", type: .normal)
@@ -617,8 +618,8 @@ struct OrganizerController: WorkspaceController {
     // MARK: Team and audit
 
     func teamPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil, newLink: String? = nil) async throws -> TeamPage {
-        let members = try await persistence.team(of: chapter.id)
-        let invitations = try await persistence.invitations(of: chapter.id, now: now())
+        let members = try await persistence.team.team(of: chapter.id)
+        let invitations = try await persistence.team.invitations(of: chapter.id, now: now())
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let me = try session(context).user.id
         return TeamPage(
@@ -646,9 +647,9 @@ struct OrganizerController: WorkspaceController {
             return html(try await teamPage(chapter, context: context, email: email, error: t("v.email", context)), "team", context, status: .unprocessableContent)
         }
         let role = ChapterRole(rawValue: form.text("role")) ?? .door
-        let invitation = try await persistence.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
+        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
         try await log(context, chapter: chapter.id, "team.invited", "\(invitation.email) (\(role.rawValue))")
-        try await persistence.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
+        try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
                                        newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "team", context)
@@ -657,10 +658,10 @@ struct OrganizerController: WorkspaceController {
     @Sendable func removeMember(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         guard let user = context.parameters.get("user").flatMap(User.ID.init(string:)),
-              let member = try await persistence.team(of: chapter.id).first(where: { $0.user.id == user }) else { throw AppError.notFound }
+              let member = try await persistence.team.team(of: chapter.id).first(where: { $0.user.id == user }) else { throw AppError.notFound }
         do {
-            try await persistence.removeMembership(user: user, chapter: chapter.id)
-        } catch Persistence.TeamError.lastOrganizer {
+            try await persistence.team.removeMembership(user: user, chapter: chapter.id)
+        } catch TeamStore.TeamError.lastOrganizer {
             return html(try await teamPage(chapter, context: context, error: t("error.lastOrganizer", context)), "team", context, status: .conflict)
         }
         try await log(context, chapter: chapter.id, "team.removed", member.user.email)
@@ -670,7 +671,7 @@ struct OrganizerController: WorkspaceController {
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         let f = Presenter(language: context.language, chapter: chapter).formatter
-        let entries = try await persistence.auditLog(of: chapter.id)
+        let entries = try await persistence.team.auditLog(of: chapter.id)
         let page = AuditPage(
             chrome: try chrome(t("audit.title", context), context, path: "/organize/\(chapter.slug)/audit"), name: chapter.name,
             dashboardURL: "/organize/\(chapter.slug)",
@@ -683,7 +684,7 @@ struct OrganizerController: WorkspaceController {
 
     @Sendable func badgesForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        let people = try await persistence.attendees(of: detail.event.id).filter { $0.registration.status.isActive }
+        let people = try await persistence.registrations.attendees(of: detail.event.id).filter { $0.registration.status.isActive }
             .sorted { ($0.registration.profile.lastName.lowercased(), $0.registration.profile.firstName.lowercased()) < ($1.registration.profile.lastName.lowercased(), $1.registration.profile.firstName.lowercased()) }
         let page = BadgesPage(
             chrome: try chrome(t("badges.title", context), context, path: "/organize/events/\(detail.event.id)/badges"),
@@ -738,7 +739,7 @@ struct OrganizerController: WorkspaceController {
     @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         let f = Presenter(language: context.language, chapter: chapter).formatter
-        let records = try await persistence.outbox(of: chapter.id)
+        let records = try await persistence.outbox.outbox(of: chapter.id)
         let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
         let base = "/organize/\(chapter.slug)/outbox"
         let retried = request.uri.queryParameters.get("retried").flatMap { Int(String($0)) }
@@ -746,7 +747,7 @@ struct OrganizerController: WorkspaceController {
             chrome: try chrome(t("org.outbox", context), context, path: base), name: chapter.name,
             dashboardURL: "/organize/\(chapter.slug)",
             filesNote: services.configuration.mailUsesFiles ? t("org.outboxFiles", context, ["dir": services.configuration.outboxDirectory]) : nil,
-            mailAlert: MailAlertView(try await persistence.mailAlert(), language: context.language, formatter: f),
+            mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language, formatter: f),
             notice: retried.map { t("outbox.retried", context, ["count": String($0)]) },
             csrf: try session(context).csrfToken,
             retryAllURL: records.contains { $0.status == "failed" } ? "\(base)/retry" : nil,
@@ -764,8 +765,8 @@ struct OrganizerController: WorkspaceController {
     @Sendable func retryMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         guard let id = context.parameters.get("message").flatMap(UUID.init(uuidString:)),
-              let record = try await persistence.outboxRecord(id, of: chapter.id) else { throw AppError.notFound }
-        let count = try await persistence.retryFailedMessages(of: chapter.id, id: id, now: now())
+              let record = try await persistence.outbox.outboxRecord(id, of: chapter.id) else { throw AppError.notFound }
+        let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, id: id, now: now())
         if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", "\(record.subject.isEmpty ? record.kind.rawValue : record.subject) → \(record.recipient)") }
         return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
     }
@@ -773,7 +774,7 @@ struct OrganizerController: WorkspaceController {
     /// Puts every failed message of the chapter back in the queue.
     @Sendable func retryAllMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
-        let count = try await persistence.retryFailedMessages(of: chapter.id, now: now())
+        let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, now: now())
         if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", String(count)) }
         return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
     }
@@ -810,15 +811,15 @@ struct OrganizerController: WorkspaceController {
         }
         let audience = form.text("audience")
         let statuses: Set<String> = audience == "waitlisted" ? ["waitlisted", "offered"] : audience == "both" ? ["confirmed", "waitlisted", "offered"] : ["confirmed"]
-        let count = try await persistence.enqueueBroadcast(event: detail.event.id, statuses: statuses, checkedInOnly: audience == "checkedin",
+        let count = try await persistence.outbox.enqueueBroadcast(event: detail.event.id, statuses: statuses, checkedInOnly: audience == "checkedin",
                                                            subject: subject, body: body, from: try session(context).user.name, now: now())
         try await log(context, chapter: detail.chapter.id, "message.sent", "\(detail.event.title): \(subject) (\(count))")
-        return html(try messagePage(detail, context: context, notice: t("org.messageQueued", context, ["count": String(count)])), "simple-form", context)
+        return html(try messagePage(detail, context: context, notice: Strings.plural("org.messageQueued", count: count, context.language)), "simple-form", context)
     }
 
     // MARK: Chapter settings
 
-    func settingsPage(_ chapter: Chapter, values: Persistence.ChapterSettings, context: AppRequestContext, errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
+    func settingsPage(_ chapter: Chapter, values: ChapterStore.ChapterSettings, context: AppRequestContext, errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
         SimpleFormPage(
             chrome: try chrome(t("org.settings", context), context, path: "/organize/\(chapter.slug)/settings"),
             heading: t("org.settings", context) + " · " + chapter.name, notice: notice, error: errors.isEmpty ? nil : t("form.errors", context),
@@ -836,7 +837,7 @@ struct OrganizerController: WorkspaceController {
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
-        guard let values = try await persistence.settings(of: chapter.id) else { throw AppError.notFound }
+        guard let values = try await persistence.chapters.settings(of: chapter.id) else { throw AppError.notFound }
         return html(try settingsPage(chapter, values: values, context: context), "simple-form", context)
     }
 
@@ -851,11 +852,11 @@ struct OrganizerController: WorkspaceController {
         if !(1...336).contains(offer) { errors["offerHours"] = Strings.message(for: .outOfRange(min: 1, max: 336), context.language) }
         let reminder = Int(form.text("reminderHours").trimmingCharacters(in: .whitespaces)) ?? -1
         if !(0...168).contains(reminder) { errors["reminderHours"] = Strings.message(for: .outOfRange(min: 0, max: 168), context.language) }
-        let values = Persistence.ChapterSettings(description: description, offerHours: offer, reminderHours: reminder)
+        let values = ChapterStore.ChapterSettings(description: description, offerHours: offer, reminderHours: reminder)
         guard errors.isEmpty else {
             return html(try settingsPage(chapter, values: values, context: context, errors: errors), "simple-form", context, status: .unprocessableContent)
         }
-        try await persistence.updateSettings(of: chapter.id, values)
+        try await persistence.chapters.updateSettings(of: chapter.id, values)
         try await log(context, chapter: chapter.id, "chapter.settings", "\(offer) h / \(reminder) h")
         services.cache.invalidate(prefixes: ["chapter:\(chapter.slug):", "home:"])
         return html(try settingsPage(chapter, values: values, context: context, notice: t("manage.saved", context)), "simple-form", context)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// The pages anyone can see: network home, chapter, event. Each is a query function that returns
@@ -22,7 +23,7 @@ struct PublicPagesController {
     }
 
     func homePage(language: Language) async throws -> HomePage {
-        let summaries = try await services.persistence.chapterSummaries(now: services.clock.now())
+        let summaries = try await services.persistence.chapters.chapterSummaries(now: services.clock.now())
         let byCountry = Dictionary(grouping: summaries) { $0.chapter.countryCode }
         let anyChapter = summaries.first?.chapter ?? Chapter(slug: "x", name: "", city: "", countryCode: "FR", timeZone: "UTC", locale: language)
         let presenterForNames = Presenter(language: language, chapter: anyChapter)
@@ -39,7 +40,7 @@ struct PublicPagesController {
         }.sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
         return HomePage(
             chrome: Chrome(title: Strings.text("home.title", language), language: language, path: SiteRoute.home.path),
-            chapterCount: Strings.text("home.chapters", language, ["count": String(summaries.count)]),
+            chapterCount: Strings.plural("home.chapters", count: summaries.count, language),
             countries: countries)
     }
 
@@ -48,7 +49,7 @@ struct PublicPagesController {
         guard ChapterInput.isValidSlug(slug) else { throw AppError.notFound }
         let preferred = LanguageMiddleware.preferred(request)
         return try await cached("chapter:\(slug):\(preferred?.rawValue ?? "own")") {
-            guard let chapter = try await services.persistence.chapter(slug: slug) else { throw AppError.notFound }
+            guard let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
             let language = preferred ?? chapter.locale
             return (services.renderer.render(try await chapterPage(chapter, language: language), template: "chapter"), language)
         }
@@ -58,10 +59,10 @@ struct PublicPagesController {
         let now = services.clock.now()
         let persistence = services.persistence
         let presenter = Presenter(language: language, chapter: chapter)
-        async let upcoming = persistence.upcomingEvents(of: chapter.id, now: now)
-        async let past = persistence.pastEvents(of: chapter.id, now: now)
-        async let organizers = persistence.organizers(of: chapter.id)
-        async let venues = persistence.usualVenues(of: chapter.id)
+        async let upcoming = persistence.events.upcomingEvents(of: chapter.id, now: now)
+        async let past = persistence.events.pastEvents(of: chapter.id, now: now)
+        async let organizers = persistence.chapters.organizers(of: chapter.id)
+        async let venues = persistence.chapters.usualVenues(of: chapter.id)
         let feed = services.configuration.baseURL + "/chapters/\(chapter.slug)/calendar.ics"
         return ChapterPage(
             chrome: Chrome(title: chapter.name, language: language, path: SiteRoute.chapter(slug: chapter.slug).path,
@@ -82,7 +83,7 @@ struct PublicPagesController {
         // The cache is consulted before the database: a hit costs one dictionary lookup.
         let preferred = LanguageMiddleware.preferred(request)
         return try await cached("event:\(id):\(preferred?.rawValue ?? "own")") {
-            guard let detail = try await services.persistence.eventDetail(id: id), detail.event.status != .draft else {
+            guard let detail = try await services.persistence.events.eventDetail(id: id), detail.event.status != .draft else {
                 throw AppError.notFound
             }
             let language = preferred ?? detail.chapter.locale
@@ -127,7 +128,7 @@ struct PublicPagesController {
             attendees: detail.attendees.map {
                 .init(name: "\($0.firstName) \($0.lastName)", role: presenter.role(jobTitle: $0.jobTitle, company: $0.company))
             },
-            hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.t("event.attendeesHidden", ["count": f.number(hidden)]) : nil,
+            hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
             form: open ? ProfileForm(
                 action: SiteRoute.register(event.id).path, input: input, errors: errors,
                 submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil,

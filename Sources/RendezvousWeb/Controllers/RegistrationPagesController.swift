@@ -55,7 +55,7 @@ struct RegistrationPagesController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
-              let detail = try await services.persistence.eventDetail(id: id),
+              let detail = try await services.persistence.events.eventDetail(id: id),
               detail.event.status != .draft else { throw AppError.notFound }
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let form = try await Self.decodeForm(request, context: context)
@@ -70,7 +70,7 @@ struct RegistrationPagesController {
         case .success(var profile):
             profile.language = language
             do {
-                let outcome = try await services.persistence.register(profile, for: id, now: services.clock.now())
+                let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)
                 return Response.redirect(to: SiteRoute.manage(token: outcome.registration.manageToken).path + "?welcome=1", type: .normal)
             } catch RegistrationActionError.duplicateEmail {
@@ -85,7 +85,7 @@ struct RegistrationPagesController {
 
     @Sendable func manage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let registration = try await services.persistence.registration(manageToken: token) else { throw AppError.notFound }
+        guard let registration = try await services.persistence.registrations.registration(manageToken: token) else { throw AppError.notFound }
         let done = request.uri.queryParameters.get("done")
         let welcome = request.uri.queryParameters.get("welcome") != nil
         return try await managePage(registration, request: request, welcome: welcome, notice: done, errors: ValidationErrors(), input: nil, status: .ok)
@@ -96,7 +96,7 @@ struct RegistrationPagesController {
         input: RegistrationInput?, status: HTTPResponse.Status
     ) async throws -> Response {
         let persistence = services.persistence
-        guard let detail = try await persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        guard let detail = try await persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let presenter = Presenter(language: language, chapter: detail.chapter)
         let f = presenter.formatter
@@ -113,7 +113,7 @@ struct RegistrationPagesController {
         case .confirmed:
             statusText = presenter.t("manage.statusConfirmed")
         case .waitlisted:
-            let position = try await persistence.waitlistPosition(of: registration) ?? 1
+            let position = try await persistence.registrations.waitlistPosition(of: registration) ?? 1
             statusText = presenter.t("manage.statusWaitlisted", ["position": f.number(position)])
             statusClass = "wait"
         case .offered:
@@ -136,7 +136,7 @@ struct RegistrationPagesController {
         var welcomeTitle: String?, welcomeText: String?
         if welcome {
             if registration.status == .waitlisted {
-                let position = try await persistence.waitlistPosition(of: registration) ?? 1
+                let position = try await persistence.registrations.waitlistPosition(of: registration) ?? 1
                 welcomeTitle = presenter.t("result.waitlistedTitle")
                 welcomeText = presenter.t("result.waitlisted", ["position": f.number(position)])
             } else if registration.status == .confirmed {
@@ -179,23 +179,23 @@ struct RegistrationPagesController {
     @Sendable func manageAction(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let action = context.parameters.get("action").flatMap(SiteRoute.ManageAction.init(rawValue:)),
-              let registration = try await services.persistence.registration(manageToken: token) else { throw AppError.notFound }
+              let registration = try await services.persistence.registrations.registration(manageToken: token) else { throw AppError.notFound }
         let persistence = services.persistence
         let now = services.clock.now()
         let done: String
         do {
             switch action {
             case .cancel:
-                _ = try await persistence.cancel(registration.id, token: token, now: now)
+                _ = try await persistence.registrations.cancel(registration.id, token: token, now: now)
                 done = "cancelled"
             case .accept:
-                _ = try await persistence.accept(registration.id, token: token, now: now)
+                _ = try await persistence.registrations.accept(registration.id, token: token, now: now)
                 done = "accepted"
             case .decline:
-                _ = try await persistence.decline(registration.id, token: token, now: now)
+                _ = try await persistence.registrations.decline(registration.id, token: token, now: now)
                 done = "declined"
             case .contact:
-                _ = try await persistence.renewContactToken(of: registration.id)
+                _ = try await persistence.registrations.renewContactToken(of: registration.id)
                 done = "renewed"
             case .profile:
                 let input = try await Self.decodeForm(request, context: context).input
@@ -204,7 +204,7 @@ struct RegistrationPagesController {
                     return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, status: .unprocessableContent)
                 case .success(let profile):
                     do {
-                        _ = try await persistence.updateProfile(registration.id, token: token, profile: profile, now: now)
+                        _ = try await persistence.registrations.updateProfile(registration.id, token: token, profile: profile, now: now)
                     } catch RegistrationActionError.duplicateEmail {
                         var errors = ValidationErrors()
                         errors.add("email", .alreadyTaken)
@@ -226,8 +226,8 @@ struct RegistrationPagesController {
     /// Only a confirmed registration has one.
     @Sendable func ticketCode(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let registration = try await services.persistence.registration(manageToken: token), registration.status == .confirmed,
-              let ticket = try await services.persistence.ticketToken(of: registration.id),
+        guard let registration = try await services.persistence.registrations.registration(manageToken: token), registration.status == .confirmed,
+              let ticket = try await services.persistence.door.ticketToken(of: registration.id),
               let png = QRCode.png(services.configuration.baseURL + "/t/" + ticket) else { throw AppError.notFound }
         return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
@@ -236,10 +236,10 @@ struct RegistrationPagesController {
 
     @Sendable func badgePreview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let registration = try await services.persistence.registration(manageToken: token), registration.status.isActive,
-              let detail = try await services.persistence.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        guard let registration = try await services.persistence.registrations.registration(manageToken: token), registration.status.isActive,
+              let detail = try await services.persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
         let builder = BadgeBuilder(persistence: services.persistence, baseURL: services.configuration.baseURL)
-        let contact = try await services.persistence.contactToken(of: registration.id)
+        let contact = try await services.persistence.registrations.contactToken(of: registration.id)
         let content = builder.content(registration.profile, detail: detail, contactToken: contact)
         let png = try await CPUWork.run { try BadgeRenderer.png(content) }
         return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
@@ -248,8 +248,8 @@ struct RegistrationPagesController {
 
     func card(_ context: AppRequestContext) async throws -> (ContactCard, EventDetail) {
         let token = try context.parameters.require("token")
-        guard let card = try await services.persistence.contactCard(token: token), card.status.isActive,
-              let detail = try await services.persistence.eventDetail(id: card.eventID) else { throw AppError.notFound }
+        guard let card = try await services.persistence.registrations.contactCard(token: token), card.status.isActive,
+              let detail = try await services.persistence.events.eventDetail(id: card.eventID) else { throw AppError.notFound }
         return (card, detail)
     }
 

@@ -15,7 +15,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let user = try await services.persistence.user(bearerToken: String(parts[1]), now: services.clock.now()) else {
+              let user = try await services.persistence.accounts.user(bearerToken: String(parts[1]), now: services.clock.now()) else {
             throw AppError.unauthorized
         }
         context.user = user

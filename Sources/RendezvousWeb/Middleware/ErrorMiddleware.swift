@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Logging
 import RendezvousDomain
+import RendezvousLocalization
 
 /// Turns every error into a clear answer in the user's language: JSON under /api, a page elsewhere.
 /// Unknown errors are logged and answered with a generic message, never with internals.

@@ -7,7 +7,7 @@ enum SessionCookie {
     static let name = "rv_session"
     static let preSignIn = "rv_csrf"
 
-    static func make(_ value: String, secure: Bool, maxAge: Int = Int(Persistence.sessionLifetime)) -> Cookie {
+    static func make(_ value: String, secure: Bool, maxAge: Int = Int(SessionStore.sessionLifetime)) -> Cookie {
         Cookie(name: name, value: value, expires: nil, maxAge: maxAge, domain: nil, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }
@@ -21,7 +21,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
-              let session = try await services.persistence.session(token: token, now: services.clock.now()) else {
+              let session = try await services.persistence.sessions.session(token: token, now: services.clock.now()) else {
             return try await next(request, context)
         }
         var context = context

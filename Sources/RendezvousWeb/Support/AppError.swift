@@ -1,5 +1,6 @@
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 
 /// Every refusal the web layer gives, with its status. Messages are looked up in the user's language.
 public enum AppError: Error, Sendable {
@@ -34,7 +35,7 @@ public enum AppError: Error, Sendable {
         case .notFound: Strings.text("error.notFound", language)
         case .validation: Strings.text("form.errors", language)
         case .conflict(let key), .unprocessable(let key), .forbidden(let key): Strings.text(key, language)
-        case .rateLimited(let seconds): Strings.text("error.rateLimited", language, ["seconds": String(seconds)])
+        case .rateLimited(let seconds): Strings.plural("error.rateLimited", count: seconds, language)
         case .badRequest(let detail, _):
             detail.map { Strings.text("error.badRequest", language) + " " + $0 } ?? Strings.text("error.badRequest", language)
         case .unauthorized: Strings.text("error.unauthorized", language)

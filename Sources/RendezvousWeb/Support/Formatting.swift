@@ -1,5 +1,6 @@
 import Foundation
 import RendezvousDomain
+import RendezvousLocalization
 
 /// Turns domain values into the strings pages show, in one language and the chapter's time zone.
 struct Presenter {
@@ -10,9 +11,11 @@ struct Presenter {
 
     func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
 
+    /// The form of `key` for `count`, the number written the language's way.
+    func plural(_ key: String, _ count: Int) -> String { Strings.plural(key, count: count, language, ["count": formatter.number(count)]) }
+
     func availability(_ occupancy: Occupancy) -> String {
-        if occupancy.seatsLeft == 1 { return t("event.oneSeatLeft") }
-        if occupancy.seatsLeft > 1 { return t("event.seatsLeft", ["count": formatter.number(occupancy.seatsLeft)]) }
+        if occupancy.seatsLeft > 0 { return plural("event.seatsLeft", occupancy.seatsLeft) }
         if occupancy.waitlisted > 0 {
             return t("event.full") + " · " + t("event.waitlistCount", ["count": formatter.number(occupancy.waitlisted)])
         }
@@ -26,7 +29,7 @@ struct Presenter {
             date: f.longDate(summary.event.startsAt), time: f.time(summary.event.startsAt),
             venue: summary.venue?.name, availability: availability(summary.occupancy),
             isFull: summary.occupancy.isFull,
-            attendance: past ? t("chapter.attended", ["count": f.number(summary.occupancy.confirmed)]) : nil)
+            attendance: past ? plural("chapter.attended", summary.occupancy.confirmed) : nil)
     }
 
     func role(jobTitle: String, company: String) -> String {

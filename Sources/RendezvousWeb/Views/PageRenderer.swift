@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// Renders typed view models with Mustache templates; `{{value}}` is HTML-escaped by default,

@@ -1,5 +1,6 @@
 import Foundation
 import RendezvousDomain
+import RendezvousLocalization
 
 struct HomePage {
     struct Country {

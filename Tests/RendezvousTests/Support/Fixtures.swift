@@ -7,7 +7,7 @@ enum Fixture {
     static let start = Date(timeIntervalSince1970: 1_800_000_000) // 2027-01-15
 
     static func chapter(_ persistence: Persistence, slug: String = "toulouse", offerHours: Int = 24, locale: Language = .fr) async throws -> Chapter {
-        try await persistence.createChapter(Chapter(
+        try await persistence.chapters.createChapter(Chapter(
             slug: slug, name: "#LinkedInLocal \(slug.capitalized)", city: slug.capitalized, countryCode: "FR",
             timeZone: "Europe/Paris", locale: locale, offerHours: offerHours, createdAt: start))
     }
@@ -21,7 +21,7 @@ enum Fixture {
             title: title, startsAt: ISO8601.format(startsAt), endsAt: ISO8601.format(startsAt.addingTimeInterval(3 * 3600)),
             capacity: capacity, description: "Une soirée.", venue: .init(name: "Halles de la Cartoucherie", address: "31300 Toulouse"),
             speakers: [.init(name: "Jean-Christophe Boussion", jobTitle: "Fondateur")], status: status)
-        return try await persistence.createEvent(try input.validated().get(), in: chapter.id, now: now)
+        return try await persistence.events.createEvent(try input.validated().get(), in: chapter.id, now: now)
     }
 
     static func profile(_ index: Int, first: String = "Marie", consent: Bool = true) -> AttendeeProfile {

@@ -30,10 +30,10 @@ enum Accounts {
     static let hash = Bcrypt.hash(password, cost: 4)
 
     static func signIn(_ app: TestApp, email: String, role: Role = .organizer, chapters: [String] = []) async throws -> SignedIn {
-        let user = try await app.persistence.createUser(email: email, name: email.split(separator: "@")[0].capitalized, role: role,
+        let user = try await app.persistence.accounts.createUser(email: email, name: email.split(separator: "@")[0].capitalized, role: role,
                                                         passwordHash: hash, chapterSlugs: chapters, now: app.clock.now())
-        let cookie = try await app.persistence.createSession(for: user.id, now: app.clock.now())
-        let session = try #require(try await app.persistence.session(token: cookie, now: app.clock.now()))
+        let cookie = try await app.persistence.sessions.createSession(for: user.id, now: app.clock.now())
+        let session = try #require(try await app.persistence.sessions.session(token: cookie, now: app.clock.now()))
         return SignedIn(user: session.user, cookie: cookie, csrf: session.csrfToken)
     }
 }

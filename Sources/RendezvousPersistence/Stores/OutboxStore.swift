@@ -43,50 +43,12 @@ public struct OutboxRecord: Sendable, Equatable {
     public var sentAt: Date?
 }
 
-extension Persistence {
-    static let outboxColumns = ["id", "kind", "registration_id", "event_id", "chapter_id", "recipient", "payload", "status", "attempts",
-                                "next_attempt_at", "last_error", "subject", "created_at"]
+extension OutboxStore {
 
-    static func payloadJSON(_ payload: [String: String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(payload), as: UTF8.self)) ?? "{}"
-    }
 
-    /// Writes messages in the caller's transaction: they exist if and only if the change commits.
-    static func enqueue(_ items: [(kind: OutboxKind, registration: UUID?, event: UUID?, chapter: UUID?, recipient: String, payload: [String: String])],
-                        now: Date, on sql: any SQLDatabase) async throws {
-        guard !items.isEmpty else { return }
-        for chunk in stride(from: 0, to: items.count, by: 200).map({ Array(items[$0..<min($0 + 200, items.count)]) }) {
-            var builder = sql.insert(into: "outbox").columns(outboxColumns)
-            for item in chunk {
-                builder = builder.values([UUID(), item.kind.rawValue, item.registration, item.event, item.chapter, item.recipient,
-                                          payloadJSON(item.payload), "pending", 0, now, "", "", now] as [any Encodable & Sendable])
-            }
-            try await builder.run()
-        }
-    }
 
-    static func enqueue(_ kind: OutboxKind, registration: UUID? = nil, event: UUID? = nil, chapter: UUID? = nil, recipient: String = "",
-                        payload: [String: String] = [:], now: Date, on sql: any SQLDatabase) async throws {
-        try await enqueue([(kind, registration, event, chapter, recipient, payload)], now: now, on: sql)
-    }
 
-    /// The chapter an event belongs to, for messages about it.
-    static func chapterOf(event: UUID, on sql: any SQLDatabase) async throws -> UUID? {
-        struct Row: Decodable { var chapterId: UUID }
-        return try await sql.raw("SELECT chapter_id FROM events WHERE id = \(bind: event)").row(Row.self)?.chapterId
-    }
 
-    /// Tells every active registrant of an event that it changed (or was cancelled); the calendar
-    /// sequence goes up so calendars replace their copy.
-    static func announceEventChange(_ event: UUID, cancelled: Bool, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE events SET sequence = sequence + 1 WHERE id = \(bind: event)").run()
-        struct Row: Decodable { var id: UUID }
-        let people = try await sql.raw("""
-            SELECT id FROM registrations WHERE event_id = \(bind: event) AND status IN ('confirmed', 'waitlisted', 'offered') AND email <> ''
-            """).rows(Row.self)
-        let chapter = try await chapterOf(event: event, on: sql)
-        try await enqueue(people.map { (cancelled ? .eventCancelled : .eventChanged, $0.id, event, chapter, "", [:]) }, now: now, on: sql)
-    }
 
     /// Claims up to `limit` due messages for this sender; a claim lapses after `lease` so a crashed
     /// sender's messages are picked up again (with the same Message-ID).
@@ -150,7 +112,7 @@ extension Persistence {
                 SELECT u.email FROM users u JOIN chapter_organizers co ON co.user_id = u.id
                 WHERE co.chapter_id = \(bind: chapter.uuid) AND co.role = 'organizer'
                 """).rows(Row.self)
-            try await Self.enqueue(organizers.map { (.deliveryFailure, nil, item.eventID?.uuid, chapter.uuid, $0.email,
+            try await Persistence.enqueue(organizers.map { (.deliveryFailure, nil, item.eventID?.uuid, chapter.uuid, $0.email,
                                                      ["recipient": recipient, "subject": subject, "error": error]) }, now: now, on: sql)
         }
     }
@@ -263,7 +225,7 @@ extension Persistence {
                 let people = try await sql.raw("""
                     SELECT id FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed' AND unsubscribed = \(bind: false) AND email <> ''
                     """).rows(Person.self)
-                try await Self.enqueue(people.map { (.reminder, $0.id, event.id, event.chapterId, "", [:]) }, now: now, on: sql)
+                try await Persistence.enqueue(people.map { (.reminder, $0.id, event.id, event.chapterId, "", [:]) }, now: now, on: sql)
                 count += people.count
             }
             return count
@@ -277,24 +239,24 @@ extension Persistence {
             let people = try await sql.raw("""
                 SELECT id, status, checked_in_at FROM registrations WHERE event_id = \(bind: event.uuid) AND unsubscribed = \(bind: false) AND email <> ''
                 """).rows(Row.self).filter { statuses.contains($0.status) && (!checkedInOnly || $0.checkedInAt != nil) }
-            let chapter = try await Self.chapterOf(event: event.uuid, on: sql)
-            try await Self.enqueue(people.map { (.broadcast, $0.id, event.uuid, chapter, "", ["subject": subject, "body": body, "from": from]) }, now: now, on: sql)
+            let chapter = try await Persistence.chapterOf(event: event.uuid, on: sql)
+            try await Persistence.enqueue(people.map { (.broadcast, $0.id, event.uuid, chapter, "", ["subject": subject, "body": body, "from": from]) }, now: now, on: sql)
             return people.count
         }
     }
 
     /// The link in a mail's unsubscribe footer: it can unsubscribe, and do nothing else.
     public func unsubscribeToken(of registration: Registration.ID) async throws -> String? {
-        try await ensureToken(.unsubscribe, of: registration)
+        try await persistence.registrations.ensureToken(.unsubscribe, of: registration)
     }
 
     /// Whether an unsubscribe link is current.
     public func isUnsubscribeToken(_ token: String) async throws -> Bool {
-        try await registrationRow(token: token, .unsubscribe) != nil
+        try await persistence.registrations.registrationRow(token: token, .unsubscribe) != nil
     }
 
     public func unsubscribe(token: String) async throws -> Bool {
-        guard let registration = try await registration(token: token, .unsubscribe) else { return false }
+        guard let registration = try await persistence.registrations.registration(token: token, .unsubscribe) else { return false }
         try await sql.raw("UPDATE registrations SET unsubscribed = \(bind: true) WHERE id = \(bind: registration.id.uuid)").run()
         return true
     }
@@ -316,6 +278,52 @@ extension Persistence {
 
     /// Queues a message outside any other change (invitations, applications, password resets).
     public func enqueueMessage(_ kind: OutboxKind, chapter: Chapter.ID?, recipient: String, payload: [String: String], now: Date) async throws {
-        try await Self.enqueue(kind, chapter: chapter?.uuid, recipient: recipient, payload: payload, now: now, on: sql)
+        try await Persistence.enqueue(kind, chapter: chapter?.uuid, recipient: recipient, payload: payload, now: now, on: sql)
+    }
+}
+
+extension Persistence {
+    static let outboxColumns = ["id", "kind", "registration_id", "event_id", "chapter_id", "recipient", "payload", "status", "attempts",
+                                "next_attempt_at", "last_error", "subject", "created_at"]
+
+    static func payloadJSON(_ payload: [String: String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(payload), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Writes messages in the caller's transaction: they exist if and only if the change commits.
+    static func enqueue(_ items: [(kind: OutboxKind, registration: UUID?, event: UUID?, chapter: UUID?, recipient: String, payload: [String: String])],
+                        now: Date, on sql: any SQLDatabase) async throws {
+        guard !items.isEmpty else { return }
+        for chunk in stride(from: 0, to: items.count, by: 200).map({ Array(items[$0..<min($0 + 200, items.count)]) }) {
+            var builder = sql.insert(into: "outbox").columns(outboxColumns)
+            for item in chunk {
+                builder = builder.values([UUID(), item.kind.rawValue, item.registration, item.event, item.chapter, item.recipient,
+                                          payloadJSON(item.payload), "pending", 0, now, "", "", now] as [any Encodable & Sendable])
+            }
+            try await builder.run()
+        }
+    }
+
+    static func enqueue(_ kind: OutboxKind, registration: UUID? = nil, event: UUID? = nil, chapter: UUID? = nil, recipient: String = "",
+                        payload: [String: String] = [:], now: Date, on sql: any SQLDatabase) async throws {
+        try await enqueue([(kind, registration, event, chapter, recipient, payload)], now: now, on: sql)
+    }
+
+    /// The chapter an event belongs to, for messages about it.
+    static func chapterOf(event: UUID, on sql: any SQLDatabase) async throws -> UUID? {
+        struct Row: Decodable { var chapterId: UUID }
+        return try await sql.raw("SELECT chapter_id FROM events WHERE id = \(bind: event)").row(Row.self)?.chapterId
+    }
+
+    /// Tells every active registrant of an event that it changed (or was cancelled); the calendar
+    /// sequence goes up so calendars replace their copy.
+    static func announceEventChange(_ event: UUID, cancelled: Bool, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE events SET sequence = sequence + 1 WHERE id = \(bind: event)").run()
+        struct Row: Decodable { var id: UUID }
+        let people = try await sql.raw("""
+            SELECT id FROM registrations WHERE event_id = \(bind: event) AND status IN ('confirmed', 'waitlisted', 'offered') AND email <> ''
+            """).rows(Row.self)
+        let chapter = try await chapterOf(event: event, on: sql)
+        try await enqueue(people.map { (cancelled ? .eventCancelled : .eventChanged, $0.id, event, chapter, "", [:]) }, now: now, on: sql)
     }
 }

@@ -2,12 +2,12 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-extension Persistence {
+extension RegistrationStore {
     /// Registers someone: a seat if one is free, otherwise a place at the end of the waitlist.
     /// Concurrent registrations are committed together (see `RegistrationQueue`), in arrival order.
     public func register(_ profile: AttendeeProfile, for eventID: Event.ID, now: Date) async throws -> RegistrationOutcome {
         guard capacityGuard else { return try await registerWithoutGuard(profile, for: eventID, now: now) }
-        return try await registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now))
+        return try await persistence.registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now))
     }
 
     /// Registers a batch of arrivals, in order, in one write transaction.
@@ -20,11 +20,11 @@ extension Persistence {
     func registerBatch(_ batch: [RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>] {
         do {
             return try await write { sql in try await Self.register(batch, tokens: self.tokens, on: sql) }
-        } catch where batch.count > 1 && Self.isUniqueViolation(error) {
+        } catch where batch.count > 1 && Persistence.isUniqueViolation(error) {
             var results: [Result<RegistrationOutcome, any Error>] = []
             for request in batch { results.append(contentsOf: await registerBatch([request])) }
             return results
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             return [.failure(RegistrationActionError.duplicateEmail)]
         } catch {
             return batch.map { _ in .failure(error) }
@@ -94,8 +94,8 @@ extension Persistence {
             }
             try await insert(registrations, on: sql)
             // Their confirmation or waitlist messages commit with them, or not at all.
-            let chapter = try await chapterOf(event: eventID.uuid, on: sql)
-            try await enqueue(registrations.map { ($0.status == .confirmed ? .confirmed : .waitlisted, $0.id.uuid, eventID.uuid, chapter, "", [:]) },
+            let chapter = try await Persistence.chapterOf(event: eventID.uuid, on: sql)
+            try await Persistence.enqueue(registrations.map { ($0.status == .confirmed ? .confirmed : .waitlisted, $0.id.uuid, eventID.uuid, chapter, "", [:]) },
                               now: latest, on: sql)
         }
         return results.map { $0! }
@@ -214,15 +214,6 @@ extension Persistence {
         case organizer(event: Event.ID)
     }
 
-    /// Locks the event's row until the transaction ends and returns it as it is now.
-    /// PostgreSQL: a row lock (an UPDATE takes it; `FOR UPDATE` would not parse on SQLite).
-    /// SQLite: the transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
-    static func lockEvent(_ id: UUID, on sql: any SQLDatabase) async throws -> EventRow? {
-        try await sql.raw("""
-            UPDATE events SET seats_taken = seats_taken WHERE id = \(bind: id)
-            RETURNING \(unsafeRaw: EventRow.columns.replacingOccurrences(of: "e.", with: ""))
-            """).row(EventRow.self)
-    }
 
     /// Reads the registration, locks its event, and reads it again under the lock; checks who asks.
     /// Without the guard (a test proving the concurrency tests can fail) the read happens before
@@ -233,7 +224,7 @@ extension Persistence {
         guard let owner = try await sql.raw("SELECT event_id FROM registrations WHERE id = \(bind: id.uuid)").row(EventOf.self) else {
             throw RegistrationActionError.notFound
         }
-        _ = try await Self.lockEvent(owner.eventId, on: sql)
+        _ = try await Persistence.lockEvent(owner.eventId, on: sql)
         guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
             .row(RegistrationRow.self) else { throw RegistrationActionError.notFound }
         switch actor {
@@ -296,9 +287,9 @@ extension Persistence {
             guard try await self.transition(id, from: [status], to: .cancelled, now: now, on: sql) else {
                 throw RegistrationActionError.notCancellable
             }
-            try await Self.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+            try await Persistence.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             if status.holdsSeat {
-                try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             } else if status == .waitlisted {
                 try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: row.eventId)").run()
             }
@@ -320,8 +311,8 @@ extension Persistence {
             guard WaitlistRules.isOfferOpen(expiresAt: row.offerExpiresAt, now: now) else {
                 // Expire it now rather than wait for the sweeper, and pass the seat on.
                 if try await self.transition(id, from: [.offered], to: .expired, now: now, on: sql) {
-                    try await Self.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Self.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
-                    try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                    try await Persistence.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+                    try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
                 }
                 return .failure(.offerExpired)
             }
@@ -346,7 +337,7 @@ extension Persistence {
                   try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql) else {
                 throw RegistrationActionError.noOpenOffer
             }
-            try await Self.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+            try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             registration.status = .cancelled
             registration.offerExpiresAt = nil
             return registration
@@ -402,7 +393,7 @@ extension Persistence {
                 registration.updatedAt = now
                 return registration
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             throw RegistrationActionError.duplicateEmail
         }
     }
@@ -420,7 +411,7 @@ extension Persistence {
         var count = 0
         for event in events {
             count += try await write { sql in
-                if self.capacityGuard { _ = try await Self.lockEvent(event, on: sql) }
+                if self.capacityGuard { _ = try await Persistence.lockEvent(event, on: sql) }
                 struct Due: Decodable { var id: UUID }
                 let due = try await sql.raw("""
                     SELECT id FROM registrations WHERE event_id = \(bind: event) AND status = 'offered' AND offer_expires_at <= \(bind: now)
@@ -428,14 +419,28 @@ extension Persistence {
                     """).rows(Due.self)
                 var expired = 0
                 for row in due where try await self.transition(.init(row.id), from: [.offered], to: .expired, now: now, on: sql) {
-                    try await Self.enqueue(.offerExpired, registration: row.id, event: event, chapter: try await Self.chapterOf(event: event, on: sql), now: now, on: sql)
-                    try await Self.releaseSeat(event: .init(event), now: now, on: sql)
+                    try await Persistence.enqueue(.offerExpired, registration: row.id, event: event, chapter: try await Persistence.chapterOf(event: event, on: sql), now: now, on: sql)
+                    try await Persistence.releaseSeat(event: .init(event), now: now, on: sql)
                     expired += 1
                 }
                 return expired
             }
         }
         return count
+    }
+
+
+}
+
+extension Persistence {
+    /// Locks the event's row until the transaction ends and returns it as it is now.
+    /// PostgreSQL: a row lock (an UPDATE takes it; `FOR UPDATE` would not parse on SQLite).
+    /// SQLite: the transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
+    static func lockEvent(_ id: UUID, on sql: any SQLDatabase) async throws -> EventRow? {
+        try await sql.raw("""
+            UPDATE events SET seats_taken = seats_taken WHERE id = \(bind: id)
+            RETURNING \(unsafeRaw: EventRow.columns.replacingOccurrences(of: "e.", with: ""))
+            """).row(EventRow.self)
     }
 
     /// Gives one seat back and offers whatever is free to the queue. The caller holds the event's lock.

@@ -3,7 +3,7 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-extension Persistence {
+extension AccountStore {
     public enum UserError: Error, Equatable {
         case emailTaken
         case unknownChapter(String)
@@ -33,7 +33,7 @@ extension Persistence {
                 }
                 return User(id: .init(id), email: normalized, name: name, role: role, chapterIDs: chapters)
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             throw UserError.emailTaken
         }
     }
@@ -66,7 +66,7 @@ extension Persistence {
         let token = Secret.token()
         try await sql.raw("""
             INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at)
-            VALUES (\(bind: UUID()), \(bind: user.uuid), \(bind: Self.hash(token)), \(bind: now), \(bind: now.addingTimeInterval(lifetime)))
+            VALUES (\(bind: UUID()), \(bind: user.uuid), \(bind: Persistence.hash(token)), \(bind: now), \(bind: now.addingTimeInterval(lifetime)))
             """).run()
         return token
     }
@@ -75,7 +75,7 @@ extension Persistence {
         guard !token.isEmpty, token.count <= 200 else { return nil }
         struct Row: Decodable { var userId: UUID }
         guard let row = try await sql.raw("""
-            SELECT user_id FROM api_tokens WHERE token_hash = \(bind: Self.hash(token)) AND expires_at > \(bind: now)
+            SELECT user_id FROM api_tokens WHERE token_hash = \(bind: Persistence.hash(token)) AND expires_at > \(bind: now)
             """).row(Row.self) else { return nil }
         return try await user(id: .init(row.userId))
     }
@@ -90,18 +90,15 @@ extension Persistence {
         try await write { sql in
             try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: user.uuid)").run()
             try await sql.raw("""
-                DELETE FROM sessions WHERE user_id = \(bind: user.uuid) AND token_hash <> \(bind: token.map(Self.hash) ?? "")
+                DELETE FROM sessions WHERE user_id = \(bind: user.uuid) AND token_hash <> \(bind: token.map(Persistence.hash) ?? "")
                 """).run()
             try await sql.raw("DELETE FROM api_tokens WHERE user_id = \(bind: user.uuid)").run()
         }
     }
 
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
-extension Persistence {
+extension AccountStore {
     /// Starts a password reset for the account with this email, if there is one: the link's token
     /// and the reset message are written together. Says nothing about whether the account exists.
     public func requestPasswordReset(email: String, now: Date) async throws {
@@ -112,10 +109,10 @@ extension Persistence {
         let token = passwordResetToken(for: id)
         try await write { sql in
             try await sql.raw("""
-                INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES (\(bind: id), \(bind: user.id.uuid), \(bind: Self.hash(token)),
+                INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES (\(bind: id), \(bind: user.id.uuid), \(bind: Persistence.hash(token)),
                 \(bind: now.addingTimeInterval(3600)))
                 """).run()
-            try await Self.enqueue(.passwordReset, chapter: user.chapterIDs.first?.uuid, recipient: user.email, payload: ["reset": id.uuidString], now: now, on: sql)
+            try await Persistence.enqueue(.passwordReset, chapter: user.chapterIDs.first?.uuid, recipient: user.email, payload: ["reset": id.uuidString], now: now, on: sql)
         }
     }
 
@@ -129,7 +126,7 @@ extension Persistence {
         guard token.count >= 20, token.count <= 100 else { return nil }
         struct Row: Decodable { var userId: UUID }
         guard let row = try await sql.raw("""
-            SELECT user_id FROM password_resets WHERE token_hash = \(bind: Self.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
+            SELECT user_id FROM password_resets WHERE token_hash = \(bind: Persistence.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
             """).row(Row.self) else { return nil }
         return try await user(id: .init(row.userId))
     }
@@ -139,7 +136,7 @@ extension Persistence {
         let id: UUID? = try await write { sql in
             struct Row: Decodable { var id: UUID; var userId: UUID }
             guard let row = try await sql.raw("""
-                SELECT id, user_id FROM password_resets WHERE token_hash = \(bind: Self.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
+                SELECT id, user_id FROM password_resets WHERE token_hash = \(bind: Persistence.hash(token)) AND used_at IS NULL AND expires_at > \(bind: now)
                 """).row(Row.self) else { return nil }
             let spent = try await sql.raw("UPDATE password_resets SET used_at = \(bind: now) WHERE id = \(bind: row.id) AND used_at IS NULL RETURNING id").all()
             guard !spent.isEmpty else { return nil }
@@ -150,5 +147,11 @@ extension Persistence {
         }
         guard let id else { return nil }
         return try await user(id: .init(id))
+    }
+}
+
+extension Persistence {
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RendezvousDomain
+import RendezvousLocalization
 import Testing
 
 @Suite("Translations used by templates and controllers")
@@ -30,10 +31,10 @@ struct TranslationTests {
     }
 
     @Test func everyLiteralKeyTheControllersUseExists() throws {
-        let keys = try Self.matches(#"(?:\bt|Strings\.text)\("([a-z]+\.[A-Za-z0-9_.]+)""#, in: Self.sources, extension: "swift")
+        let keys = try Self.matches(#"(?:\bt|Strings\.text|Strings\.plural)\("([a-z]+\.[A-Za-z0-9_.]+)""#, in: Self.sources, extension: "swift")
             .union(try Self.matches(#"messageKey: "([a-z]+\.[A-Za-z0-9_.]+)""#, in: Self.sources, extension: "swift"))
         #expect(keys.count > 50)
-        let table = Set(Strings.table(.en).keys)
+        let table = Set(Strings.catalog(.en).entries.keys)
         #expect(keys.subtracting(table).isEmpty, "\(keys.subtracting(table).sorted())")
     }
 }

@@ -2,17 +2,8 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// An attendee as organisers see them: the registration, its note, where it came from.
-public struct AttendeeRecord: Sendable, Equatable {
-    public var registration: Registration
-    public var note: String
-    public var source: String
-    public var waitlistPosition: Int?
-    public var checkedInAt: Date? = nil
-    public var walkIn = false
-}
-
-extension Persistence {
+/// What the organiser workspace does with events: all of a chapter's, edit, duplicate, the directory.
+extension EventStore {
     /// All events of a chapter, drafts included, soonest upcoming first, then the past.
     public func allEvents(of chapter: Chapter.ID, now: Date) async throws -> [EventSummary] {
         let upcoming = try await upcomingEvents(of: chapter, now: now, includeDrafts: true)
@@ -26,53 +17,6 @@ extension Persistence {
         return upcoming + past.map { EventSummary(event: $0, venue: nil, occupancy: occupancies[$0.id] ?? Occupancy(capacity: $0.capacity, confirmed: 0, offered: 0, waitlisted: 0)) }
     }
 
-    /// The latest registrations across a chapter's events.
-    public func recentRegistrations(of chapter: Chapter.ID, limit: Int = 10) async throws -> [(registration: Registration, eventTitle: String)] {
-        struct Row: Decodable { var title: String }
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns), e.title FROM registrations r JOIN events e ON e.id = r.event_id
-            WHERE e.chapter_id = \(bind: chapter.uuid) ORDER BY r.created_at DESC LIMIT \(bind: limit)
-            """).all()
-        return try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
-            return (registration, try row.decode(column: "title", as: String.self))
-        }
-    }
-
-    /// Every registration of an event with organiser fields; waitlist positions in queue order.
-    public func attendees(of event: Event.ID) async throws -> [AttendeeRecord] {
-        struct Extra: Decodable { var organizerNote: String; var source: String; var checkedInAt: Date?; var walkIn: Bool }
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns), r.organizer_note, r.source, r.checked_in_at, r.walk_in FROM registrations r
-            WHERE r.event_id = \(bind: event.uuid) ORDER BY r.created_at, r.queue_number
-            """).all()
-        var records = try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
-            let extra = try row.decode(model: Extra.self, keyDecodingStrategy: .convertFromSnakeCase)
-            return AttendeeRecord(registration: registration, note: extra.organizerNote, source: extra.source, waitlistPosition: nil,
-                                  checkedInAt: extra.checkedInAt, walkIn: extra.walkIn)
-        }
-        let waiting = records.indices.filter { records[$0].registration.status == .waitlisted }
-            .sorted { (records[$0].registration.queueNumber ?? 0) < (records[$1].registration.queueNumber ?? 0) }
-        for (position, index) in waiting.enumerated() { records[index].waitlistPosition = position + 1 }
-        return records
-    }
-
-    /// Registers someone on an organiser's behalf (by hand or from an import).
-    public func registerByOrganizer(_ profile: AttendeeProfile, for event: Event.ID, source: String, now: Date) async throws -> RegistrationOutcome {
-        let outcome = try await register(profile, for: event, now: now)
-        try await sql.raw("UPDATE registrations SET source = \(bind: source) WHERE id = \(bind: outcome.registration.id.uuid)").run()
-        return outcome
-    }
-
-    public func setNote(_ id: Registration.ID, in event: Event.ID, note: String) async throws {
-        try await write { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
-                .row(RegistrationRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
-            try await sql.raw("UPDATE registrations SET organizer_note = \(bind: note) WHERE id = \(bind: id.uuid)").run()
-        }
-    }
-
     /// Replaces what an event says and where it is; capacity changes follow `updateEvent`'s rules.
     public func editEvent(_ id: Event.ID, _ input: EventInput.Valid, now: Date) async throws -> Event {
         guard let existing = try await event(id: id) else { throw RegistrationActionError.notFound }
@@ -81,12 +25,12 @@ extension Persistence {
         try await write { sql in
             var venueID: UUID?
             if let place = input.venue {
-                venueID = try await Self.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
+                venueID = try await Persistence.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
             }
             // People who registered hear about a new time or place, with an updated calendar entry.
             if existing.startsAt != input.startsAt || existing.endsAt != input.endsAt || existing.venueID?.uuid != venueID,
                existing.status == .published, input.status == .published {
-                try await Self.announceEventChange(id.uuid, cancelled: false, now: now, on: sql)
+                try await Persistence.announceEventChange(id.uuid, cancelled: false, now: now, on: sql)
             }
             try await sql.raw("""
                 UPDATE events SET starts_at = \(bind: input.startsAt), ends_at = \(bind: input.endsAt), venue_id = \(bind: venueID),
@@ -94,7 +38,7 @@ extension Persistence {
                 """).run()
             try await sql.raw("DELETE FROM event_speakers WHERE event_id = \(bind: id.uuid)").run()
             for (position, speaker) in input.speakers.enumerated() {
-                let speakerID = try await Self.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
+                let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
                 try await sql.raw("""
                     INSERT INTO event_speakers (id, event_id, speaker_id, position)
                     VALUES (\(bind: UUID()), \(bind: id.uuid), \(bind: speakerID), \(bind: position))

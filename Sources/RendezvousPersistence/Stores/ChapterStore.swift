@@ -2,7 +2,7 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-extension Persistence {
+extension ChapterStore {
     public enum ChapterError: Error, Equatable {
         case slugTaken
     }
@@ -15,7 +15,7 @@ extension Persistence {
                         \(bind: chapter.countryCode), \(bind: chapter.timeZone), \(bind: chapter.locale.rawValue),
                         \(bind: chapter.description), \(bind: chapter.offerHours), 'active', \(bind: chapter.createdAt))
                 """).run()
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             throw ChapterError.slugTaken
         }
         return chapter
@@ -51,7 +51,7 @@ extension Persistence {
         var next: [UUID: EventRow] = [:]
         for row in upcoming where next[row.chapterId] == nil { next[row.chapterId] = row }
         let venues = try await venues(ids: Set(next.values.compactMap(\.venueId)))
-        let occupancies = try await occupancies(of: next.values.map(\.event))
+        let occupancies = try await persistence.events.occupancies(of: next.values.map(\.event))
         return chapters.map { chapter in
             let summary = next[chapter.id.uuid].map { row in
                 EventSummary(
@@ -97,7 +97,7 @@ extension Persistence {
     }
 }
 
-extension Persistence {
+extension ChapterStore {
     public struct ChapterSettings: Sendable, Equatable {
         public var description: String
         public var offerHours: Int

@@ -28,7 +28,7 @@ public struct AuditEntry: Sendable, Equatable {
     public var createdAt: Date
 }
 
-extension Persistence {
+extension TeamStore {
     public enum TeamError: Error, Equatable {
         case invitationClosed
         case lastOrganizer
@@ -80,7 +80,7 @@ extension Persistence {
             invitedBy: invitedBy, createdAt: now, expiresAt: now.addingTimeInterval(14 * 24 * 3600), acceptedAt: nil)
         try await sql.raw("""
             INSERT INTO invitations (id, chapter_id, email, role, token, invited_by, created_at, expires_at)
-            VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: Self.hash(invitation.token)),
+            VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: Persistence.hash(invitation.token)),
                     \(bind: invitedBy), \(bind: now), \(bind: invitation.expiresAt))
             """).run()
         return invitation
@@ -108,7 +108,7 @@ extension Persistence {
         if let id = TokenVault.registrationID(in: token), tokens.verify(token, .invitation, id: id, salt: "invitation") {
             return "id = \(bind: id)"
         }
-        return "token = \(bind: hash(token))"
+        return "token = \(bind: Persistence.hash(token))"
     }
 
     public func invitation(token: String) async throws -> Invitation? {
@@ -152,7 +152,7 @@ extension Persistence {
                     """).run()
                 return userID
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             throw TeamError.accountExists
         }
     }
@@ -180,7 +180,7 @@ extension Persistence {
                 """).run()
             return userID
         }
-        guard let user = try await user(id: .init(userID)) else { throw TeamError.invitationClosed }
+        guard let user = try await persistence.accounts.user(id: .init(userID)) else { throw TeamError.invitationClosed }
         return user
     }
 
@@ -206,7 +206,7 @@ extension Persistence {
     }
 }
 
-extension Persistence {
+extension TeamStore {
     /// Hand-over removes every member, organisers included: the chapter's events and history stay,
     /// and the invited newcomer becomes its organiser on accepting.
     public func removeTeam(of chapter: Chapter.ID) async throws {

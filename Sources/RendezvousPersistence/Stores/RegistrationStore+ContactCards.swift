@@ -10,7 +10,7 @@ public struct ContactCard: Sendable, Equatable {
     public var status: RegistrationStatus
 }
 
-extension Persistence {
+extension RegistrationStore {
     /// Contact tokens of an event's registrations, creating any that are missing (rows from before
     /// tokens existed).
     public func contactTokens(of event: Event.ID) async throws -> [Registration.ID: String] {

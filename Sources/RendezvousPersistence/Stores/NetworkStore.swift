@@ -45,9 +45,9 @@ public struct ChapterApplication: Sendable, Equatable {
     }
 }
 
-extension Persistence {
+extension NetworkStore {
     public func chaptersOverview() async throws -> [ChapterOverview] {
-        let chapters = try await self.chapters()
+        let chapters = try await persistence.chapters.chapters()
         struct Organizer: Decodable { var chapterId: UUID; var name: String }
         let organizers = try await sql.raw("""
             SELECT co.chapter_id, u.name FROM chapter_organizers co JOIN users u ON u.id = co.user_id

@@ -2,7 +2,7 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-extension Persistence {
+extension EventStore {
     /// Stores a validated event with its venue, speakers and agenda, in one transaction.
     public func createEvent(_ input: EventInput.Valid, in chapter: Chapter.ID, now: Date) async throws -> Event {
         let event = Event(
@@ -11,7 +11,7 @@ extension Persistence {
         return try await write { sql in
             var venueID: UUID?
             if let place = input.venue {
-                venueID = try await Self.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
+                venueID = try await Persistence.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
             }
             try await sql.raw("""
                 INSERT INTO events (id, chapter_id, title, description, starts_at, ends_at, capacity, status, venue_id,
@@ -21,7 +21,7 @@ extension Persistence {
                         \(bind: venueID), 0, 0, \(bind: now), \(bind: now))
                 """).run()
             for (position, speaker) in input.speakers.enumerated() {
-                let speakerID = try await Self.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
+                let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
                 try await sql.raw("""
                     INSERT INTO event_speakers (id, event_id, speaker_id, position)
                     VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: speakerID), \(bind: position))
@@ -39,38 +39,7 @@ extension Persistence {
         }
     }
 
-    static func findOrCreateVenue(name: String, address: String, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
-        struct Row: Decodable { var id: UUID }
-        if let existing = try await sql.raw("""
-            SELECT id FROM venues WHERE name = \(bind: name) AND address = \(bind: address)
-            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
-            """).row(Row.self) {
-            return existing.id
-        }
-        let id = UUID()
-        try await sql.raw("""
-            INSERT INTO venues (id, chapter_id, name, address, city, created_at)
-            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: name), \(bind: address), '', \(bind: now))
-            """).run()
-        return id
-    }
 
-    static func findOrCreateSpeaker(_ speaker: Speaker, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
-        struct Row: Decodable { var id: UUID }
-        if let existing = try await sql.raw("""
-            SELECT id FROM speakers WHERE name = \(bind: speaker.name) AND job_title = \(bind: speaker.jobTitle)
-            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
-            """).row(Row.self) {
-            return existing.id
-        }
-        let id = UUID()
-        try await sql.raw("""
-            INSERT INTO speakers (id, chapter_id, name, job_title, company, bio, created_at)
-            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: speaker.name), \(bind: speaker.jobTitle),
-                    \(bind: speaker.company), \(bind: speaker.bio), \(bind: now))
-            """).run()
-        return id
-    }
 
     public func event(id: Event.ID) async throws -> Event? {
         try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
@@ -130,7 +99,7 @@ extension Persistence {
 
     private func summaries(_ rows: [EventRow]) async throws -> [EventSummary] {
         let events = rows.map(\.event)
-        let venues = try await venues(ids: Set(rows.compactMap(\.venueId)))
+        let venues = try await persistence.chapters.venues(ids: Set(rows.compactMap(\.venueId)))
         let occupancies = try await occupancies(of: events)
         return events.map { event in
             EventSummary(
@@ -141,9 +110,9 @@ extension Persistence {
 
     /// Everything the public event page shows, in five small queries.
     public func eventDetail(id: Event.ID) async throws -> EventDetail? {
-        guard let event = try await event(id: id), let chapter = try await chapter(id: event.chapterID) else { return nil }
+        guard let event = try await event(id: id), let chapter = try await persistence.chapters.chapter(id: event.chapterID) else { return nil }
         var venue: Venue?
-        if let venueID = event.venueID { venue = try await venues(ids: [venueID.uuid])[venueID.uuid] }
+        if let venueID = event.venueID { venue = try await persistence.chapters.venues(ids: [venueID.uuid])[venueID.uuid] }
         struct SpeakerRow: Decodable { var id: UUID; var name: String; var jobTitle: String; var company: String; var bio: String }
         let speakers = try await sql.raw("""
             SELECT s.id, s.name, s.job_title, s.company, s.bio FROM speakers s
@@ -175,7 +144,7 @@ extension Persistence {
     public func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, now: Date) async throws -> Event {
         try await write { sql in
             // Under the event's lock: a capacity change and a cancellation or an offer never interleave.
-            guard let row = try await Self.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
+            guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
             var event = row.event
             if let capacity {
                 guard capacity >= row.seatsTaken else {
@@ -193,11 +162,46 @@ extension Persistence {
                 WHERE id = \(bind: id.uuid) AND seats_taken <= \(bind: event.capacity) RETURNING id
                 """).all()
             guard !updated.isEmpty else { throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken) }
-            try await Self.offerFreeSeats(event: id, now: now, on: sql)
+            try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             if event.status == .cancelled, !wasCancelled {
-                try await Self.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
+                try await Persistence.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
             }
             return event
         }
+    }
+}
+
+extension Persistence {
+    static func findOrCreateVenue(name: String, address: String, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
+        struct Row: Decodable { var id: UUID }
+        if let existing = try await sql.raw("""
+            SELECT id FROM venues WHERE name = \(bind: name) AND address = \(bind: address)
+            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
+            """).row(Row.self) {
+            return existing.id
+        }
+        let id = UUID()
+        try await sql.raw("""
+            INSERT INTO venues (id, chapter_id, name, address, city, created_at)
+            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: name), \(bind: address), '', \(bind: now))
+            """).run()
+        return id
+    }
+
+    static func findOrCreateSpeaker(_ speaker: Speaker, chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID {
+        struct Row: Decodable { var id: UUID }
+        if let existing = try await sql.raw("""
+            SELECT id FROM speakers WHERE name = \(bind: speaker.name) AND job_title = \(bind: speaker.jobTitle)
+            AND (chapter_id = \(bind: chapter.uuid) OR chapter_id IS NULL)
+            """).row(Row.self) {
+            return existing.id
+        }
+        let id = UUID()
+        try await sql.raw("""
+            INSERT INTO speakers (id, chapter_id, name, job_title, company, bio, created_at)
+            VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: speaker.name), \(bind: speaker.jobTitle),
+                    \(bind: speaker.company), \(bind: speaker.bio), \(bind: now))
+            """).run()
+        return id
     }
 }

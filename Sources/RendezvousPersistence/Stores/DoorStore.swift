@@ -92,7 +92,7 @@ public struct Attendance: Sendable, Equatable {
     public var noShowRate: Double? { came == 0 && walkIns == 0 ? nil : expected == 0 ? 0 : Double(max(0, expected - (came - walkIns))) / Double(expected) }
 }
 
-extension Persistence {
+extension DoorStore {
     private struct DoorRow: Decodable {
         var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: String
         var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String?; var ticketToken: String; var eventId: UUID
@@ -110,7 +110,7 @@ extension Persistence {
             """).rows(DoorRow.self).map {
                 DoorAttendee(id: $0.id.uuidString.lowercased(), firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle,
                              company: $0.company, status: $0.status, walkIn: $0.walkIn, checkedInAt: $0.checkedInAt, checkedInBy: $0.checkedInBy,
-                             ticketHash: Self.hash(tokens.token(.ticket, id: $0.id, salt: $0.ticketToken)))
+                             ticketHash: Persistence.hash(tokens.token(.ticket, id: $0.id, salt: $0.ticketToken)))
             }
     }
 
@@ -123,12 +123,12 @@ extension Persistence {
     }
 
     public func ticketToken(of registration: Registration.ID) async throws -> String? {
-        try await ensureToken(.ticket, of: registration)
+        try await persistence.registrations.ensureToken(.ticket, of: registration)
     }
 
     /// The registration a ticket belongs to, whatever its status.
     public func ticket(_ token: String) async throws -> Registration? {
-        try await registration(token: token, .ticket)
+        try await persistence.registrations.registration(token: token, .ticket)
     }
 
     /// The door's view of the registration a ticket names, if it is that registration's current ticket.
@@ -201,7 +201,7 @@ extension Persistence {
                     """).run()
                 return outcome
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch where Persistence.isUniqueViolation(error) {
             // The same nonce raced itself: the first one's answer stands.
             if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
             throw error
@@ -290,7 +290,7 @@ extension Persistence {
     }
 
     public func doorState(of event: Event.ID) async throws -> DoorState {
-        guard let capacity = try await self.event(id: event)?.capacity else { throw RegistrationActionError.notFound }
+        guard let capacity = try await persistence.events.event(id: event)?.capacity else { throw RegistrationActionError.notFound }
         struct Row: Decodable { var id: UUID; var status: String; var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String? }
         let rows = try await sql.raw("""
             SELECT id, status, walk_in, checked_in_at, checked_in_by FROM registrations WHERE event_id = \(bind: event.uuid)

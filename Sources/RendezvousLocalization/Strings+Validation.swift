@@ -1,0 +1,23 @@
+import RendezvousDomain
+
+extension Strings {
+    /// A validation problem as a sentence.
+    public static func message(for problem: ValidationProblem, _ language: Language) -> String {
+        switch problem {
+        case .required: text("v.required", language)
+        case .tooLong(let max): text("v.tooLong", language, ["max": String(max)])
+        case .tooShort(let min): text("v.tooShort", language, ["min": String(min)])
+        case .controlCharacters: text("v.control", language)
+        case .invalidEmail: text("v.email", language)
+        case .invalidLinkedInURL: text("v.linkedin", language)
+        case .invalidTimeZone: text("v.timeZone", language)
+        case .invalidCountryCode: text("v.country", language)
+        case .invalidSlug: text("v.slug", language)
+        case .invalidLocale: text("v.locale", language)
+        case .invalidDate: text("v.date", language)
+        case .endsBeforeStart: text("v.endsBeforeStart", language)
+        case .outOfRange(let min, let max): text("v.range", language, ["min": String(min), "max": String(max)])
+        case .alreadyTaken: text("v.taken", language)
+        }
+    }
+}
