@@ -20,18 +20,15 @@ public final class Persistence: Sendable {
     let logger: Logger
     /// SQLite has one writer at a time: writers queue here instead of spinning in SQLite's busy handler.
     let writeGate = AsyncGate()
-    /// Off only in the test that proves the concurrency test can fail.
-    public let capacityGuard: Bool
     /// Derives the tokens in links from per-registration salts; the database never holds a token.
     public let tokens: TokenVault
     /// Registrations waiting to be committed together.
     let registrationQueue = RegistrationQueue()
 
-    public init(url: String, logger: Logger, tokens: TokenVault = .ephemeral(), capacityGuard: Bool = true) throws {
+    public init(url: String, logger: Logger, tokens: TokenVault = .ephemeral()) throws {
         self.logger = logger
         self.url = url
         self.tokens = tokens
-        self.capacityGuard = capacityGuard
         self.databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             kind = .postgres

@@ -3,97 +3,8 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// One person on the door list.
-public struct DoorAttendee: Sendable, Equatable, Codable {
-    public var id: String
-    public var firstName: String
-    public var lastName: String
-    public var jobTitle: String
-    public var company: String
-    public var status: String
-    public var walkIn: Bool
-    public var checkedInAt: Date?
-    public var checkedInBy: String?
-    /// SHA-256 of the ticket secret: a door device can recognise a scanned ticket offline
-    /// without holding the tickets themselves.
-    public var ticketHash: String
-}
-
-public enum CheckInResult: String, Sendable, Codable {
-    /// Welcome: admitted now.
-    case admitted
-    /// Already admitted (when and by whom is in the outcome).
-    case already
-    /// Cancelled, waitlisted or an expired offer: no valid ticket.
-    case notConfirmed
-    /// No such ticket or person.
-    case unknown
-    /// A valid ticket, for another event.
-    case otherEvent
-    /// The admission was undone.
-    case undone
-}
-
-public struct CheckInOutcome: Sendable, Equatable, Codable {
-    public var result: CheckInResult
-    public var registrationID: String?
-    public var firstName: String?
-    public var lastName: String?
-    public var status: String?
-    public var checkedInAt: Date?
-    public var checkedInBy: String?
-    /// Two devices admitted the same person while offline.
-    public var conflict: Bool
-
-    public init(result: CheckInResult, registrationID: String?, firstName: String?, lastName: String?, status: String?,
-                checkedInAt: Date?, checkedInBy: String?, conflict: Bool) {
-        self.result = result
-        self.registrationID = registrationID
-        self.firstName = firstName
-        self.lastName = lastName
-        self.status = status
-        self.checkedInAt = checkedInAt
-        self.checkedInBy = checkedInBy
-        self.conflict = conflict
-    }
-}
-
-public struct DoorState: Sendable, Equatable, Codable {
-    public struct Admission: Sendable, Equatable, Codable {
-        public var id: String
-        public var at: Date
-        public var by: String
-    }
-    public struct Conflict: Sendable, Equatable, Codable {
-        public var name: String
-        public var device: String
-        public var by: String
-        public var at: Date
-    }
-    public var checkedIn: Int
-    public var expected: Int
-    public var walkIns: Int
-    public var capacity: Int
-    /// Changes when someone joins the list (a walk-in on another device): devices reload it.
-    public var listVersion: Int
-    public var admissions: [Admission]
-    public var conflicts: [Conflict]
-}
-
-/// How many came to a past event.
-public struct Attendance: Sendable, Equatable {
-    public var eventID: Event.ID
-    public var title: String
-    public var startsAt: Date
-    public var expected: Int
-    public var came: Int
-    public var walkIns: Int
-    /// Expected people who did not come, as a share of those expected; nil before anyone checked in.
-    public var noShowRate: Double? { came == 0 && walkIns == 0 ? nil : expected == 0 ? 0 : Double(max(0, expected - (came - walkIns))) / Double(expected) }
-}
-
 extension DoorStore {
-    private struct DoorRow: Decodable {
+    struct DoorRow: Decodable {
         var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: String
         var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String?; var ticketToken: String; var eventId: UUID
     }
@@ -132,7 +43,7 @@ extension DoorStore {
     }
 
     /// The door's view of the registration a ticket names, if it is that registration's current ticket.
-    private func ticketRow(_ token: String, on sql: any SQLDatabase) async throws -> DoorRow? {
+    func ticketRow(_ token: String, on sql: any SQLDatabase) async throws -> DoorRow? {
         guard let id = TokenVault.registrationID(in: token),
               let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: id)").row(DoorRow.self),
               tokens.verify(token, .ticket, id: id, salt: row.ticketToken) else { return nil }
@@ -149,7 +60,6 @@ extension DoorStore {
     public func checkIn(
         event: Event.ID, target: CheckInTarget, nonce: String, device: String, by: String, happenedAt: Date, offline: Bool, now: Date
     ) async throws -> CheckInOutcome {
-        guard capacityGuard else { return try await checkInWithoutGuard(event: event, target: target, by: by, now: now) }
         do {
             return try await write { sql in
                 if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
@@ -206,21 +116,6 @@ extension DoorStore {
             if let previous = try await Self.previousOutcome(nonce: nonce, event: event, on: sql) { return previous }
             throw error
         }
-    }
-
-    /// Look, then write, with nothing holding the two together: kept only so a test can show that
-    /// the five-devices test catches a missing guard.
-    private func checkInWithoutGuard(event: Event.ID, target: CheckInTarget, by: String, now: Date) async throws -> CheckInOutcome {
-        guard case .ticket(let token) = target,
-              let row = try await ticketRow(token, on: sql),
-              row.checkedInAt == nil else {
-            return CheckInOutcome(result: .already, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false)
-        }
-        // The window a real request spends between its read and its write (network, other work).
-        try await Task.sleep(for: .milliseconds(300))
-        try await sql.raw("UPDATE registrations SET checked_in_at = \(bind: now), checked_in_by = \(bind: by) WHERE id = \(bind: row.id)").run()
-        return CheckInOutcome(result: .admitted, registrationID: row.id.uuidString.lowercased(), firstName: row.firstName, lastName: row.lastName,
-                              status: row.status, checkedInAt: now, checkedInBy: by, conflict: false)
     }
 
     /// The answer already given to this nonce at this event. A nonce is one device's retry key

@@ -39,8 +39,6 @@ extension EventStore {
         }
     }
 
-
-
     public func event(id: Event.ID) async throws -> Event? {
         try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
             .row(EventRow.self)?.event

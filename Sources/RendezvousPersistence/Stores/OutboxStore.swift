@@ -2,53 +2,28 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// What a message is about; the sender renders it when it delivers.
-public enum OutboxKind: String, Sendable, CaseIterable {
-    case confirmed, waitlisted, offer, offerExpired, cancelled, reminder, eventChanged, eventCancelled
-    case broadcast, invitation, application, passwordReset, deliveryFailure
+/// A message to queue: what it is, whom and what it is about. Written in the same transaction as
+/// the change that causes it.
+struct PendingMessage: Sendable {
+    var kind: OutboxKind
+    var registration: UUID?
+    var event: UUID?
+    var chapter: UUID?
+    /// Empty when the message goes to the registration's own address.
+    var recipient: String
+    var payload: [String: String]
 
-    /// Messages people may opt out of; the rest answer something they did or must know.
-    public var isTransactional: Bool { self != .reminder && self != .broadcast }
-}
-
-public struct OutboxItem: Sendable, Equatable {
-    public var id: UUID
-    public var kind: OutboxKind
-    public var registrationID: Registration.ID?
-    public var eventID: Event.ID?
-    public var chapterID: Chapter.ID?
-    public var recipient: String
-    public var payload: [String: String]
-    public var attempts: Int
-    public var createdAt: Date
-}
-
-/// The relay refuses us (what kind of trouble, what it said) since a given time: shown to the
-/// network admins and on the chapters' outbox pages until a message leaves again.
-public struct MailAlert: Sendable, Equatable {
-    public var kind: String
-    public var detail: String
-    public var since: Date
-}
-
-public struct OutboxRecord: Sendable, Equatable {
-    public var id: UUID
-    public var kind: OutboxKind
-    public var recipient: String
-    public var subject: String
-    public var status: String
-    public var attempts: Int
-    public var lastError: String
-    public var createdAt: Date
-    public var sentAt: Date?
+    init(_ kind: OutboxKind, registration: UUID? = nil, event: UUID? = nil, chapter: UUID? = nil, recipient: String = "", payload: [String: String] = [:]) {
+        self.kind = kind
+        self.registration = registration
+        self.event = event
+        self.chapter = chapter
+        self.recipient = recipient
+        self.payload = payload
+    }
 }
 
 extension OutboxStore {
-
-
-
-
-
 
     /// Claims up to `limit` due messages for this sender; a claim lapses after `lease` so a crashed
     /// sender's messages are picked up again (with the same Message-ID).
@@ -112,8 +87,10 @@ extension OutboxStore {
                 SELECT u.email FROM users u JOIN chapter_organizers co ON co.user_id = u.id
                 WHERE co.chapter_id = \(bind: chapter.uuid) AND co.role = 'organizer'
                 """).rows(Row.self)
-            try await Persistence.enqueue(organizers.map { (.deliveryFailure, nil, item.eventID?.uuid, chapter.uuid, $0.email,
-                                                     ["recipient": recipient, "subject": subject, "error": error]) }, now: now, on: sql)
+            try await Persistence.enqueue(organizers.map {
+                PendingMessage(.deliveryFailure, event: item.eventID?.uuid, chapter: chapter.uuid, recipient: $0.email,
+                               payload: ["recipient": recipient, "subject": subject, "error": error])
+            }, now: now, on: sql)
         }
     }
 
@@ -225,7 +202,7 @@ extension OutboxStore {
                 let people = try await sql.raw("""
                     SELECT id FROM registrations WHERE event_id = \(bind: event.id) AND status = 'confirmed' AND unsubscribed = \(bind: false) AND email <> ''
                     """).rows(Person.self)
-                try await Persistence.enqueue(people.map { (.reminder, $0.id, event.id, event.chapterId, "", [:]) }, now: now, on: sql)
+                try await Persistence.enqueue(people.map { PendingMessage(.reminder, registration: $0.id, event: event.id, chapter: event.chapterId) }, now: now, on: sql)
                 count += people.count
             }
             return count
@@ -240,7 +217,9 @@ extension OutboxStore {
                 SELECT id, status, checked_in_at FROM registrations WHERE event_id = \(bind: event.uuid) AND unsubscribed = \(bind: false) AND email <> ''
                 """).rows(Row.self).filter { statuses.contains($0.status) && (!checkedInOnly || $0.checkedInAt != nil) }
             let chapter = try await Persistence.chapterOf(event: event.uuid, on: sql)
-            try await Persistence.enqueue(people.map { (.broadcast, $0.id, event.uuid, chapter, "", ["subject": subject, "body": body, "from": from]) }, now: now, on: sql)
+            try await Persistence.enqueue(people.map {
+                PendingMessage(.broadcast, registration: $0.id, event: event.uuid, chapter: chapter, payload: ["subject": subject, "body": body, "from": from])
+            }, now: now, on: sql)
             return people.count
         }
     }
@@ -291,8 +270,7 @@ extension Persistence {
     }
 
     /// Writes messages in the caller's transaction: they exist if and only if the change commits.
-    static func enqueue(_ items: [(kind: OutboxKind, registration: UUID?, event: UUID?, chapter: UUID?, recipient: String, payload: [String: String])],
-                        now: Date, on sql: any SQLDatabase) async throws {
+    static func enqueue(_ items: [PendingMessage], now: Date, on sql: any SQLDatabase) async throws {
         guard !items.isEmpty else { return }
         for chunk in stride(from: 0, to: items.count, by: 200).map({ Array(items[$0..<min($0 + 200, items.count)]) }) {
             var builder = sql.insert(into: "outbox").columns(outboxColumns)
@@ -306,7 +284,8 @@ extension Persistence {
 
     static func enqueue(_ kind: OutboxKind, registration: UUID? = nil, event: UUID? = nil, chapter: UUID? = nil, recipient: String = "",
                         payload: [String: String] = [:], now: Date, on sql: any SQLDatabase) async throws {
-        try await enqueue([(kind, registration, event, chapter, recipient, payload)], now: now, on: sql)
+        try await enqueue([PendingMessage(kind, registration: registration, event: event, chapter: chapter, recipient: recipient, payload: payload)],
+                          now: now, on: sql)
     }
 
     /// The chapter an event belongs to, for messages about it.
@@ -324,6 +303,7 @@ extension Persistence {
             SELECT id FROM registrations WHERE event_id = \(bind: event) AND status IN ('confirmed', 'waitlisted', 'offered') AND email <> ''
             """).rows(Row.self)
         let chapter = try await chapterOf(event: event, on: sql)
-        try await enqueue(people.map { (cancelled ? .eventCancelled : .eventChanged, $0.id, event, chapter, "", [:]) }, now: now, on: sql)
+        try await enqueue(people.map { PendingMessage(cancelled ? .eventCancelled : .eventChanged, registration: $0.id, event: event, chapter: chapter) },
+                          now: now, on: sql)
     }
 }

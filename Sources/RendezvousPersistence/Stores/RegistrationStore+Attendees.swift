@@ -2,16 +2,6 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// An attendee as organisers see them: the registration, its note, where it came from.
-public struct AttendeeRecord: Sendable, Equatable {
-    public var registration: Registration
-    public var note: String
-    public var source: String
-    public var waitlistPosition: Int?
-    public var checkedInAt: Date? = nil
-    public var walkIn = false
-}
-
 extension RegistrationStore {
     /// The latest registrations across a chapter's events.
     public func recentRegistrations(of chapter: Chapter.ID, limit: Int = 10) async throws -> [(registration: Registration, eventTitle: String)] {

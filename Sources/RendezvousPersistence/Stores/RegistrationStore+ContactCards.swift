@@ -2,14 +2,6 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// What a badge's QR code shows to the person who scans it.
-public struct ContactCard: Sendable, Equatable {
-    public var registrationID: Registration.ID
-    public var eventID: Event.ID
-    public var profile: AttendeeProfile
-    public var status: RegistrationStatus
-}
-
 extension RegistrationStore {
     /// Contact tokens of an event's registrations, creating any that are missing (rows from before
     /// tokens existed).

@@ -6,7 +6,6 @@ extension RegistrationStore {
     /// Registers someone: a seat if one is free, otherwise a place at the end of the waitlist.
     /// Concurrent registrations are committed together (see `RegistrationQueue`), in arrival order.
     public func register(_ profile: AttendeeProfile, for eventID: Event.ID, now: Date) async throws -> RegistrationOutcome {
-        guard capacityGuard else { return try await registerWithoutGuard(profile, for: eventID, now: now) }
         return try await persistence.registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now))
     }
 
@@ -95,26 +94,11 @@ extension RegistrationStore {
             try await insert(registrations, on: sql)
             // Their confirmation or waitlist messages commit with them, or not at all.
             let chapter = try await Persistence.chapterOf(event: eventID.uuid, on: sql)
-            try await Persistence.enqueue(registrations.map { ($0.status == .confirmed ? .confirmed : .waitlisted, $0.id.uuid, eventID.uuid, chapter, "", [:]) },
-                              now: latest, on: sql)
+            try await Persistence.enqueue(registrations.map {
+                PendingMessage($0.status == .confirmed ? .confirmed : .waitlisted, registration: $0.id.uuid, event: eventID.uuid, chapter: chapter)
+            }, now: latest, on: sql)
         }
         return results.map { $0! }
-    }
-
-    /// The classic check-then-insert race, kept only so a test can show that the concurrency
-    /// test catches it: it reads the seat count, then writes, with nothing holding the two together.
-    private func registerWithoutGuard(_ profile: AttendeeProfile, for eventID: Event.ID, now: Date) async throws -> RegistrationOutcome {
-        let sql = self.sql
-        guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)")
-            .row(EventRow.self) else { throw RegistrationActionError.notFound }
-        let confirmed = try await sql.raw("""
-            SELECT COUNT(*) AS count FROM registrations WHERE event_id = \(bind: eventID.uuid) AND status = 'confirmed'
-            """).row(CountRow.self)?.count ?? 0
-        await Task.yield()
-        let status: RegistrationStatus = confirmed < event.capacity ? .confirmed : .waitlisted
-        let registration = Self.newRegistration(profile, event: eventID, status: status, queueNumber: status == .waitlisted ? confirmed : nil, now: now)
-        try await Self.insert(registration, on: sql)
-        return RegistrationOutcome(registration: Self.shown(registration, tokens), waitlistPosition: status == .waitlisted ? 1 : nil)
     }
 
     /// A new registration's `manageToken` holds the salt until it is stored; the caller is shown the token.
@@ -214,12 +198,8 @@ extension RegistrationStore {
         case organizer(event: Event.ID)
     }
 
-
     /// Reads the registration, locks its event, and reads it again under the lock; checks who asks.
-    /// Without the guard (a test proving the concurrency tests can fail) the read happens before
-    /// and outside the lock, as the unguarded code did.
-    func lockedRegistration(_ id: Registration.ID, actor: Actor, on sql: any SQLDatabase, unguardedRead: RegistrationRow? = nil) async throws -> RegistrationRow {
-        if let unguardedRead { return unguardedRead }
+    func lockedRegistration(_ id: Registration.ID, actor: Actor, on sql: any SQLDatabase) async throws -> RegistrationRow {
         struct EventOf: Decodable { var eventId: UUID }
         guard let owner = try await sql.raw("SELECT event_id FROM registrations WHERE id = \(bind: id.uuid)").row(EventOf.self) else {
             throw RegistrationActionError.notFound
@@ -236,28 +216,15 @@ extension RegistrationStore {
         return row
     }
 
-    /// The unguarded read, outside any transaction: only when the guard is off.
-    func unguardedRead(_ id: Registration.ID, actor: Actor) async throws -> RegistrationRow? {
-        guard !capacityGuard else { return nil }
-        guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
-            .row(RegistrationRow.self) else { throw RegistrationActionError.notFound }
-        if case .holder(let token) = actor, !tokens.verify(token, .manage, id: row.id, salt: row.manageToken) { throw RegistrationActionError.notFound }
-        if case .organizer(let event) = actor, row.eventId != event.uuid { throw RegistrationActionError.notFound }
-        // The window a real request spends between its read and its write.
-        try await Task.sleep(for: .milliseconds(50))
-        return row
-    }
-
     /// Moves a registration from one of `from` to `to` in one conditional statement; false when it
     /// was no longer in one of `from` (someone else moved it first).
     func transition(_ id: Registration.ID, from: [RegistrationStatus], to status: RegistrationStatus, offerExpiresAt: Date? = nil,
                     now: Date, on sql: any SQLDatabase) async throws -> Bool {
         // Leaving the active statuses frees the email for a new registration.
-        let guardClause = capacityGuard ? SQLQueryString(" AND status IN \(SQLBind.group(from.map(\.rawValue)))") : SQLQueryString("")
         let moved = try await sql.raw("""
             UPDATE registrations SET status = \(bind: status.rawValue), updated_at = \(bind: now),
                 offer_expires_at = \(bind: offerExpiresAt)\(unsafeRaw: status.isActive ? "" : ", active_email = NULL")
-            WHERE id = \(bind: id.uuid)\(guardClause)
+            WHERE id = \(bind: id.uuid) AND status IN \(SQLBind.group(from.map(\.rawValue)))
             RETURNING id
             """).all()
         return !moved.isEmpty
@@ -275,9 +242,8 @@ extension RegistrationStore {
     }
 
     func cancel(_ id: Registration.ID, actor: Actor, now: Date) async throws -> Registration {
-        let early = try await unguardedRead(id, actor: actor)
         return try await write { sql in
-            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             let status = registration.status
             guard status.isActive else {
@@ -302,9 +268,8 @@ extension RegistrationStore {
     /// Accepts an open waitlist offer. Accepting twice answers with the confirmed registration.
     public func accept(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
         let actor = Actor.holder(token: token)
-        let early = try await unguardedRead(id, actor: actor)
         let result: Result<Registration, RegistrationActionError> = try await write { sql in
-            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             if registration.status == .confirmed { return .success(registration) }
             guard registration.status == .offered else { return .failure(.noOpenOffer) }
@@ -328,9 +293,8 @@ extension RegistrationStore {
     /// the cancelled registration.
     public func decline(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
         let actor = Actor.holder(token: token)
-        let early = try await unguardedRead(id, actor: actor)
         return try await write { sql in
-            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             if registration.status == .cancelled { return registration }
             guard registration.status == .offered,
@@ -349,9 +313,8 @@ extension RegistrationStore {
     /// Promoting twice answers with the confirmed registration.
     public func promote(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
         let actor = Actor.organizer(event: event)
-        let early = try await unguardedRead(id, actor: actor)
         return try await write { sql in
-            let row = try await self.lockedRegistration(id, actor: actor, on: sql, unguardedRead: early)
+            let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             if registration.status == .confirmed { return registration }
             let status = registration.status
@@ -411,7 +374,7 @@ extension RegistrationStore {
         var count = 0
         for event in events {
             count += try await write { sql in
-                if self.capacityGuard { _ = try await Persistence.lockEvent(event, on: sql) }
+                _ = try await Persistence.lockEvent(event, on: sql)
                 struct Due: Decodable { var id: UUID }
                 let due = try await sql.raw("""
                     SELECT id FROM registrations WHERE event_id = \(bind: event) AND status = 'offered' AND offer_expires_at <= \(bind: now)
@@ -428,7 +391,6 @@ extension RegistrationStore {
         }
         return count
     }
-
 
 }
 

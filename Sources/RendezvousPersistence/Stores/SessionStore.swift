@@ -2,13 +2,6 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-/// A signed-in browser: who, and the token its forms must send back.
-public struct WebSession: Sendable, Equatable {
-    public var user: User
-    public var csrfToken: String
-    public var expiresAt: Date
-}
-
 extension SessionStore {
     public static let sessionLifetime: TimeInterval = 14 * 24 * 3600
 

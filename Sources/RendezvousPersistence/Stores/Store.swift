@@ -11,7 +11,6 @@ public protocol Store: Sendable {
 extension Store {
     var sql: any SQLDatabase { persistence.sql }
     var tokens: TokenVault { persistence.tokens }
-    var capacityGuard: Bool { persistence.capacityGuard }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await persistence.write(body)

@@ -2,32 +2,6 @@ import Foundation
 import RendezvousDomain
 import SQLKit
 
-public struct TeamMember: Sendable, Equatable {
-    public var user: User
-    public var role: ChapterRole
-}
-
-public struct Invitation: Sendable, Equatable {
-    public var id: UUID
-    public var chapterID: Chapter.ID
-    public var email: String
-    public var role: ChapterRole
-    public var token: String
-    public var invitedBy: String
-    public var createdAt: Date
-    public var expiresAt: Date
-    public var acceptedAt: Date?
-
-    public func isOpen(at now: Date) -> Bool { acceptedAt == nil && now < expiresAt }
-}
-
-public struct AuditEntry: Sendable, Equatable {
-    public var userName: String
-    public var action: String
-    public var subject: String
-    public var createdAt: Date
-}
-
 extension TeamStore {
     public enum TeamError: Error, Equatable {
         case invitationClosed

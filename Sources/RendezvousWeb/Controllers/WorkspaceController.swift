@@ -1,4 +1,5 @@
 import Hummingbird
+import RendezvousDomain
 import RendezvousPersistence
 
 /// What every page for signed-in people shares: the session, the frame with its workspace

@@ -20,10 +20,10 @@ struct TestApp: Sendable {
 }
 
 func withApp<T: Sendable>(
-    _ kind: DatabaseKind, rateLimit: RateLimit = .off, capacityGuard: Bool = true, pageCacheTTL: TimeInterval = 0,
+    _ kind: DatabaseKind, rateLimit: RateLimit = .off, pageCacheTTL: TimeInterval = 0,
     _ body: @Sendable (TestApp) async throws -> T
 ) async throws -> T {
-    try await withDatabase(kind, capacityGuard: capacityGuard) { persistence in
+    try await withDatabase(kind) { persistence in
         let clock = ManualClock(Fixture.start)
         let services = try await AppServices(
             persistence: persistence, clock: clock,

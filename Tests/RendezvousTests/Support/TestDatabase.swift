@@ -27,12 +27,12 @@ let testLogger: Logger = {
 
 /// A fresh, migrated database for one test, deleted afterwards.
 func withDatabase<T: Sendable>(
-    _ kind: DatabaseKind, capacityGuard: Bool = true, _ body: @Sendable (Persistence) async throws -> T
+    _ kind: DatabaseKind, _ body: @Sendable (Persistence) async throws -> T
 ) async throws -> T {
     switch kind {
     case .sqlite:
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rendezvous-test-\(UUID().uuidString)")
-        let persistence = try Persistence(url: "sqlite://\(directory.path)/test.sqlite", logger: testLogger, capacityGuard: capacityGuard)
+        let persistence = try Persistence(url: "sqlite://\(directory.path)/test.sqlite", logger: testLogger)
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
             try await persistence.migrate()
@@ -52,7 +52,7 @@ func withDatabase<T: Sendable>(
         let admin = try Persistence(url: adminURL, logger: testLogger)
         try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").run()
         let url = adminURL.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
-        let persistence = try Persistence(url: url, logger: testLogger, capacityGuard: capacityGuard)
+        let persistence = try Persistence(url: url, logger: testLogger)
         func cleanUp() async {
             await persistence.shutdown()
             try? await admin.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run()

@@ -1,0 +1,130 @@
+import Foundation
+
+/// One person on the door list.
+public struct DoorAttendee: Sendable, Equatable, Codable {
+    public var id: String
+    public var firstName: String
+    public var lastName: String
+    public var jobTitle: String
+    public var company: String
+    public var status: String
+    public var walkIn: Bool
+    public var checkedInAt: Date?
+    public var checkedInBy: String?
+    /// SHA-256 of the ticket secret: a door device can recognise a scanned ticket offline
+    /// without holding the tickets themselves.
+    public var ticketHash: String
+    public init(id: String, firstName: String, lastName: String, jobTitle: String, company: String, status: String, walkIn: Bool, checkedInAt: Date? = nil, checkedInBy: String? = nil, ticketHash: String) {
+        self.id = id
+        self.firstName = firstName
+        self.lastName = lastName
+        self.jobTitle = jobTitle
+        self.company = company
+        self.status = status
+        self.walkIn = walkIn
+        self.checkedInAt = checkedInAt
+        self.checkedInBy = checkedInBy
+        self.ticketHash = ticketHash
+    }
+}
+
+public enum CheckInResult: String, Sendable, Codable {
+    /// Welcome: admitted now.
+    case admitted
+    /// Already admitted (when and by whom is in the outcome).
+    case already
+    /// Cancelled, waitlisted or an expired offer: no valid ticket.
+    case notConfirmed
+    /// No such ticket or person.
+    case unknown
+    /// A valid ticket, for another event.
+    case otherEvent
+    /// The admission was undone.
+    case undone
+}
+
+public struct CheckInOutcome: Sendable, Equatable, Codable {
+    public var result: CheckInResult
+    public var registrationID: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var status: String?
+    public var checkedInAt: Date?
+    public var checkedInBy: String?
+    /// Two devices admitted the same person while offline.
+    public var conflict: Bool
+
+    public init(result: CheckInResult, registrationID: String?, firstName: String?, lastName: String?, status: String?,
+                checkedInAt: Date?, checkedInBy: String?, conflict: Bool) {
+        self.result = result
+        self.registrationID = registrationID
+        self.firstName = firstName
+        self.lastName = lastName
+        self.status = status
+        self.checkedInAt = checkedInAt
+        self.checkedInBy = checkedInBy
+        self.conflict = conflict
+    }
+}
+
+public struct DoorState: Sendable, Equatable, Codable {
+    public struct Admission: Sendable, Equatable, Codable {
+        public var id: String
+        public var at: Date
+        public var by: String
+        public init(id: String, at: Date, by: String) {
+            self.id = id
+            self.at = at
+            self.by = by
+        }
+    }
+    public struct Conflict: Sendable, Equatable, Codable {
+        public var name: String
+        public var device: String
+        public var by: String
+        public var at: Date
+        public init(name: String, device: String, by: String, at: Date) {
+            self.name = name
+            self.device = device
+            self.by = by
+            self.at = at
+        }
+    }
+    public var checkedIn: Int
+    public var expected: Int
+    public var walkIns: Int
+    public var capacity: Int
+    /// Changes when someone joins the list (a walk-in on another device): devices reload it.
+    public var listVersion: Int
+    public var admissions: [Admission]
+    public var conflicts: [Conflict]
+    public init(checkedIn: Int, expected: Int, walkIns: Int, capacity: Int, listVersion: Int, admissions: [Admission], conflicts: [Conflict]) {
+        self.checkedIn = checkedIn
+        self.expected = expected
+        self.walkIns = walkIns
+        self.capacity = capacity
+        self.listVersion = listVersion
+        self.admissions = admissions
+        self.conflicts = conflicts
+    }
+}
+
+/// How many came to a past event.
+public struct Attendance: Sendable, Equatable {
+    public var eventID: Event.ID
+    public var title: String
+    public var startsAt: Date
+    public var expected: Int
+    public var came: Int
+    public var walkIns: Int
+    /// Expected people who did not come, as a share of those expected; nil before anyone checked in.
+    public var noShowRate: Double? { came == 0 && walkIns == 0 ? nil : expected == 0 ? 0 : Double(max(0, expected - (came - walkIns))) / Double(expected) }
+    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int) {
+        self.eventID = eventID
+        self.title = title
+        self.startsAt = startsAt
+        self.expected = expected
+        self.came = came
+        self.walkIns = walkIns
+    }
+}

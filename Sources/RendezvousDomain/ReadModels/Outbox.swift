@@ -1,0 +1,69 @@
+import Foundation
+
+/// What a message is about; the sender renders it when it delivers.
+public enum OutboxKind: String, Sendable, CaseIterable {
+    case confirmed, waitlisted, offer, offerExpired, cancelled, reminder, eventChanged, eventCancelled
+    case broadcast, invitation, application, passwordReset, deliveryFailure
+
+    /// Messages people may opt out of; the rest answer something they did or must know.
+    public var isTransactional: Bool { self != .reminder && self != .broadcast }
+}
+
+public struct OutboxItem: Sendable, Equatable {
+    public var id: UUID
+    public var kind: OutboxKind
+    public var registrationID: Registration.ID?
+    public var eventID: Event.ID?
+    public var chapterID: Chapter.ID?
+    public var recipient: String
+    public var payload: [String: String]
+    public var attempts: Int
+    public var createdAt: Date
+    public init(id: UUID, kind: OutboxKind, registrationID: Registration.ID? = nil, eventID: Event.ID? = nil, chapterID: Chapter.ID? = nil, recipient: String, payload: [String: String], attempts: Int, createdAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.registrationID = registrationID
+        self.eventID = eventID
+        self.chapterID = chapterID
+        self.recipient = recipient
+        self.payload = payload
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+/// The relay refuses us (what kind of trouble, what it said) since a given time: shown to the
+/// network admins and on the chapters' outbox pages until a message leaves again.
+public struct MailAlert: Sendable, Equatable {
+    public var kind: String
+    public var detail: String
+    public var since: Date
+    public init(kind: String, detail: String, since: Date) {
+        self.kind = kind
+        self.detail = detail
+        self.since = since
+    }
+}
+
+public struct OutboxRecord: Sendable, Equatable {
+    public var id: UUID
+    public var kind: OutboxKind
+    public var recipient: String
+    public var subject: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String
+    public var createdAt: Date
+    public var sentAt: Date?
+    public init(id: UUID, kind: OutboxKind, recipient: String, subject: String, status: String, attempts: Int, lastError: String, createdAt: Date, sentAt: Date? = nil) {
+        self.id = id
+        self.kind = kind
+        self.recipient = recipient
+        self.subject = subject
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+}
