@@ -12,14 +12,10 @@ struct MailAlertView {
 
     init?(_ alert: MailAlert?, language: Language, formatter: DisplayFormatter, zoneSuffix: String = "") {
         guard let alert else { return nil }
-        let key = Self.kinds.contains(alert.kind) ? "mailAlert.\(alert.kind)" : "mailAlert.unavailable"
-        title = Strings.text(key, language, ["since": "\(formatter.shortDate(alert.since)) \(formatter.time(alert.since))\(zoneSuffix)"])
+        title = Strings.mailAlert(alert.kind, since: "\(formatter.shortDate(alert.since)) \(formatter.time(alert.since))\(zoneSuffix)", language)
         detail = alert.detail
         waiting = Strings.text("mailAlert.waiting", language)
     }
-
-    /// The kinds of relay trouble the sender records (RendezvousMail's `RelayTrouble`).
-    static let kinds: Set<String> = ["connection", "unavailable", "tls", "credentials", "authenticationRequired", "sender", "configuration"]
 }
 
 struct AdminPage {

@@ -108,7 +108,7 @@ struct DoorController {
             let when = outcome.checkedInAt.map { f.time($0) } ?? ""
             return (false, t("door.already", context, ["time": when, "by": outcome.checkedInBy ?? ""]), name + (outcome.conflict ? " · " + t("door.conflict", context) : ""))
         case .notConfirmed:
-            return (false, t("door.invalid", context), name + " · " + t("status.\(outcome.status ?? "cancelled")", context))
+            return (false, t("door.invalid", context), name + " · " + Strings.status(outcome.status.flatMap(RegistrationStatus.init(rawValue:)) ?? .cancelled, context.language))
         case .otherEvent: return (false, t("door.otherEvent", context), name)
         case .unknown: return (false, t("door.unknown", context), "")
         }
@@ -147,7 +147,7 @@ struct DoorController {
             query: query,
             people: shown.map { person in
                 .init(id: person.id, name: "\(person.firstName) \(person.lastName)", role: [person.jobTitle, person.company].filter { !$0.isEmpty }.joined(separator: " · "),
-                      status: person.status, statusLabel: t("status.\(person.status)", context),
+                      status: person.status, statusLabel: RegistrationStatus(rawValue: person.status).map { Strings.status($0, context.language) } ?? person.status,
                       checkedIn: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
                       canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: "\(base)/checkins", undoURL: "\(base)/undo")
             },
@@ -317,7 +317,7 @@ struct DoorController {
             if registration.status != .confirmed {
                 page.resultClass = "bad"
                 page.resultTitle = t("door.invalid", context)
-                page.resultDetail = name + " · " + t("status.\(registration.status.rawValue)", context)
+                page.resultDetail = name + " · " + Strings.status(registration.status, context.language)
             } else if let admission = try await persistence.door.doorState(of: detail.event.id).admissions.first(where: { $0.id == registration.id.description.lowercased() }) {
                 page.resultClass = "bad"
                 page.resultTitle = t("door.already", context, ["time": f.time(admission.at), "by": admission.by])
@@ -330,7 +330,7 @@ struct DoorController {
         } else if registration.status != .confirmed {
             page.resultClass = "bad"
             page.resultTitle = t("door.invalid", context)
-            page.resultDetail = t("status.\(registration.status.rawValue)", context)
+            page.resultDetail = Strings.status(registration.status, context.language)
         }
         return ticketResponse(page)
     }

@@ -93,8 +93,8 @@ struct OrganizerController: WorkspaceController {
         try await persistence.team.audit(chapter: chapter, by: try session(context).user, action: action, subject: subject, now: now())
     }
 
-    func statusLabel(_ status: RegistrationStatus, _ context: AppRequestContext) -> String { t("status.\(status.rawValue)", context) }
-    func eventStatusLabel(_ status: EventStatus, _ context: AppRequestContext) -> String { t("eventStatus.\(status.rawValue)", context) }
+    func statusLabel(_ status: RegistrationStatus, _ context: AppRequestContext) -> String { Strings.status(status, context.language) }
+    func eventStatusLabel(_ status: EventStatus, _ context: AppRequestContext) -> String { Strings.eventStatus(status, context.language) }
 
     // MARK: Index and dashboard
 
@@ -378,7 +378,7 @@ struct OrganizerController: WorkspaceController {
                     id: r.id.description, name: "\(r.profile.firstName) \(r.profile.lastName)", email: r.profile.email,
                     role: presenter.role(jobTitle: r.profile.jobTitle, company: r.profile.company), status: r.status.rawValue,
                     statusLabel: statusLabel(r.status, context), position: record.waitlistPosition, note: record.note,
-                    source: t("source.\(record.source)", context),
+                    source: Strings.source(record.source, context.language),
                     arrived: record.checkedInAt.map { t("org.checkedIn", context, ["time": f.time($0)]) }, canCancel: r.status.isActive,
                     canPromote: r.status == .waitlisted || r.status == .offered,
                     cancelURL: "\(base)/cancel", promoteURL: "\(base)/promote", noteURL: "\(base)/note")
@@ -470,7 +470,7 @@ struct OrganizerController: WorkspaceController {
             let r = record.registration, p = r.profile
             rows.append([p.firstName, p.lastName, p.email, p.jobTitle, p.company, p.linkedinURL, p.askMeAbout,
                          statusLabel(r.status, context), record.waitlistPosition.map { String($0) } ?? "",
-                         "\(EventForm.localDay(r.createdAt, detail.chapter.zone)) \(f.time(r.createdAt))", t("source.\(record.source)", context), record.note])
+                         "\(EventForm.localDay(r.createdAt, detail.chapter.zone)) \(f.time(r.createdAt))", Strings.source(record.source, context.language), record.note])
         }
         try await log(context, chapter: detail.chapter.id, "attendees.exported", detail.event.title)
         let name = detail.event.title.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
@@ -505,7 +505,7 @@ struct OrganizerController: WorkspaceController {
         }
         let read = AttendeeImport.read(rows)
         guard read.missingColumns.isEmpty else {
-            let names = read.missingColumns.map { t("import.column.\($0.rawValue)", context) }.joined(separator: ", ")
+            let names = read.missingColumns.map { Strings.importColumn($0.rawValue, context.language) }.joined(separator: ", ")
             return html(try importPage(detail, context: context, csv: text, error: t("import.missingColumns", context, ["columns": names])), "import", context, status: .unprocessableContent)
         }
         var rejected = read.rejected.map { ImportPage.Rejected(line: $0.line, reason: t("import.notAttending", context) + " (\($0.reason))") }
@@ -513,7 +513,7 @@ struct OrganizerController: WorkspaceController {
         for row in read.rows {
             switch row.input.validated(strict: false) {
             case .failure(let errors):
-                let reasons = errors.problems.map { "\(t("import.column.\($0.field)", context)): \(Strings.message(for: $0.problem, context.language))" }
+                let reasons = errors.problems.map { "\(Strings.importColumn($0.field, context.language)): \(Strings.message(for: $0.problem, context.language))" }
                 rejected.append(.init(line: row.line, reason: reasons.joined(separator: "; ")))
             case .success(let profile):
                 do {
@@ -676,7 +676,7 @@ struct OrganizerController: WorkspaceController {
             chrome: try chrome(t("audit.title", context), context, path: "/organize/\(chapter.slug)/audit"), name: chapter.name,
             dashboardURL: "/organize/\(chapter.slug)",
             entries: entries.map { .init(when: "\(f.shortDate($0.createdAt)) \(f.time($0.createdAt))", who: $0.userName,
-                                         action: Strings.table(context.language)["audit.\($0.action)"] ?? $0.action, subject: $0.subject) })
+                                         action: Strings.auditAction($0.action, context.language), subject: $0.subject) })
         return html(page, "audit", context)
     }
 
@@ -754,7 +754,7 @@ struct OrganizerController: WorkspaceController {
             rows: records.map { record in
                 .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
                       subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
-                      status: t("outbox.\(record.status)", context) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
+                      status: Strings.outboxStatus(record.status, context.language) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
                       statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
                       retryURL: record.status == "failed" ? "\(base)/\(record.id.uuidString.lowercased())/retry" : nil)
             })

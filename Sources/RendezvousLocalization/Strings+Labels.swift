@@ -1,0 +1,105 @@
+import RendezvousDomain
+
+/// Labels for values stored or computed elsewhere. Each names every key it can answer with, so the
+/// key tests see them all; a value with no label is shown as it is.
+extension Strings {
+    public static func status(_ status: RegistrationStatus, _ language: Language) -> String {
+        switch status {
+        case .confirmed: text("status.confirmed", language)
+        case .waitlisted: text("status.waitlisted", language)
+        case .offered: text("status.offered", language)
+        case .cancelled: text("status.cancelled", language)
+        case .expired: text("status.expired", language)
+        }
+    }
+
+    public static func eventStatus(_ status: EventStatus, _ language: Language) -> String {
+        switch status {
+        case .draft: text("eventStatus.draft", language)
+        case .published: text("eventStatus.published", language)
+        case .cancelled: text("eventStatus.cancelled", language)
+        }
+    }
+
+    /// How a registration came in (`registrations.source`).
+    public static func source(_ source: String, _ language: Language) -> String {
+        switch source {
+        case "online": text("source.online", language)
+        case "organizer": text("source.organizer", language)
+        case "import": text("source.import", language)
+        case "door": text("source.door", language)
+        default: source
+        }
+    }
+
+    /// An outbox message's state (`outbox.status`).
+    public static func outboxStatus(_ status: String, _ language: Language) -> String {
+        switch status {
+        case "pending": text("outbox.pending", language)
+        case "sent": text("outbox.sent", language)
+        case "failed": text("outbox.failed", language)
+        case "skipped": text("outbox.skipped", language)
+        default: status
+        }
+    }
+
+    /// A column of an attendee import, named by its `CSV.Column` or by the validated field it fills.
+    public static func importColumn(_ name: String, _ language: Language) -> String {
+        switch name {
+        case "firstName": text("import.column.firstName", language)
+        case "lastName": text("import.column.lastName", language)
+        case "fullName": text("import.column.fullName", language)
+        case "email": text("import.column.email", language)
+        case "jobTitle": text("import.column.jobTitle", language)
+        case "company": text("import.column.company", language)
+        case "linkedin": text("import.column.linkedin", language)
+        case "linkedinUrl": text("import.column.linkedinUrl", language)
+        case "askMeAbout": text("import.column.askMeAbout", language)
+        case "status": text("import.column.status", language)
+        default: name
+        }
+    }
+
+    /// What an audit log entry records (`audit_log.action`), as a phrase after the person's name.
+    public static func auditAction(_ action: String, _ language: Language) -> String {
+        switch action {
+        case "attendee.added": text("audit.attendee.added", language)
+        case "attendee.cancelled": text("audit.attendee.cancelled", language)
+        case "attendee.promoted": text("audit.attendee.promoted", language)
+        case "attendees.exported": text("audit.attendees.exported", language)
+        case "attendees.imported": text("audit.attendees.imported", language)
+        case "badges.printed": text("audit.badges.printed", language)
+        case "chapter.approved": text("audit.chapter.approved", language)
+        case "chapter.handover": text("audit.chapter.handover", language)
+        case "chapter.settings": text("audit.chapter.settings", language)
+        case "event.cancelled": text("audit.event.cancelled", language)
+        case "event.capacity": text("audit.event.capacity", language)
+        case "event.created": text("audit.event.created", language)
+        case "event.duplicated": text("audit.event.duplicated", language)
+        case "event.edited": text("audit.event.edited", language)
+        case "event.published": text("audit.event.published", language)
+        case "event.unpublished": text("audit.event.unpublished", language)
+        case "message.sent": text("audit.message.sent", language)
+        case "outbox.retried": text("audit.outbox.retried", language)
+        case "series.created": text("audit.series.created", language)
+        case "team.invited": text("audit.team.invited", language)
+        case "team.joined": text("audit.team.joined", language)
+        case "team.removed": text("audit.team.removed", language)
+        default: action
+        }
+    }
+
+    /// The relay trouble behind a mail alert (RendezvousMail's `RelayTrouble`); an unknown kind reads as "unavailable".
+    public static func mailAlert(_ kind: String, since: String, _ language: Language) -> String {
+        let arguments = ["since": since]
+        return switch kind {
+        case "connection": text("mailAlert.connection", language, arguments)
+        case "tls": text("mailAlert.tls", language, arguments)
+        case "credentials": text("mailAlert.credentials", language, arguments)
+        case "authenticationRequired": text("mailAlert.authenticationRequired", language, arguments)
+        case "sender": text("mailAlert.sender", language, arguments)
+        case "configuration": text("mailAlert.configuration", language, arguments)
+        default: text("mailAlert.unavailable", language, arguments)
+        }
+    }
+}
