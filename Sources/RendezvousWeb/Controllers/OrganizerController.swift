@@ -539,7 +539,7 @@ struct OrganizerController: WorkspaceController {
         let pattern = value("pattern", "monthly3")
         let weekdayNames = DateFormatter()
         weekdayNames.locale = context.language.locale(region: chapter.countryCode)
-        let names = weekdayNames.standaloneWeekdaySymbols ?? []
+        let names: [String] = weekdayNames.standaloneWeekdaySymbols
         return SeriesPage(
             chrome: try chrome(t("series.title", context), context, path: "/organize/\(chapter.slug)/series/new"),
             csrf: try session(context).csrfToken, name: chapter.name, action: "/organize/\(chapter.slug)/series", dashboardURL: "/organize/\(chapter.slug)",
