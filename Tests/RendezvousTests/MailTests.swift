@@ -39,7 +39,7 @@ struct MailTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String], "\(output)")
     }
 
-    @Test(arguments: ["plain", "starttls", "implicit"])
+    @Test(.requiresSMTPTools, arguments: ["plain", "starttls", "implicit"])
     func deliversOverEachKindOfConnection(_ mode: String) async throws {
         guard SMTPTestServer.available else { return }
         let server = try SMTPTestServer(mode: mode, auth: mode == "plain" ? nil : "rendezvous:s3cret pass")
@@ -77,7 +77,7 @@ struct MailTests {
         }
     }
 
-    @Test func temporaryFailuresAreRetriedAndPermanentOnesReported() async throws {
+    @Test(.requiresSMTPTools) func temporaryFailuresAreRetriedAndPermanentOnesReported() async throws {
         guard SMTPTestServer.available else { return }
         let server = try SMTPTestServer(failFirst: 1)
         defer { server.stop() }
@@ -146,7 +146,7 @@ struct MailTests {
         }
     }
 
-    @Test(arguments: DatabaseKind.available)
+    @Test(.requiresSMTPTools, arguments: DatabaseKind.available)
     func everyMessageAttendeesExpect(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence, locale: .en)
@@ -210,7 +210,7 @@ struct MailTests {
         }
     }
 
-    @Test(arguments: DatabaseKind.available)
+    @Test(.requiresSMTPTools, arguments: DatabaseKind.available)
     func calendarsAndSharingParseInIndependentTools(_ kind: DatabaseKind) async throws {
         guard SMTPTestServer.available else { return }
         try await withApp(kind) { app in
@@ -300,7 +300,7 @@ struct MailTests {
     /// A relay that refuses us (credentials, TLS, configuration, no connection) says nothing about
     /// the message: it waits and is retried, nothing is reported as failed, the network admins see
     /// one alert (on /admin and on the chapter's outbox page, logged once) until a send succeeds.
-    @Test(arguments: DatabaseKind.available, RelayTrouble.all)
+    @Test(.requiresSMTPTools, arguments: DatabaseKind.available, RelayTrouble.all)
     func relayTroubleKeepsMessagesAndAlertsOnce(_ kind: DatabaseKind, _ trouble: RelayTrouble) async throws {
         guard SMTPTestServer.available else { return }
         let (server, url) = try trouble.relay()
@@ -364,7 +364,7 @@ struct MailTests {
 
     /// Whatever a server (or a man in the middle) sends after the STARTTLS 220 and before the
     /// handshake is never read as a reply inside TLS: the connection is dropped and nothing is sent.
-    @Test func plaintextAfterSTARTTLSIsNeverReadInsideTLS() async throws {
+    @Test(.requiresSMTPTools) func plaintextAfterSTARTTLSIsNeverReadInsideTLS() async throws {
         guard SMTPTestServer.available else { return }
         let server = try SMTPTestServer(mode: "starttls", injectAfterSTARTTLS: "250-injected before TLS|250 AUTH PLAIN")
         defer { server.stop() }
@@ -388,7 +388,7 @@ struct MailTests {
 
     /// `smtp://user:pass@host` would send the password in clear: refused unless the URL says
     /// `?insecure-auth=1`.
-    @Test func credentialsNeverTravelInClearUnlessAsked() async throws {
+    @Test(.requiresSMTPTools) func credentialsNeverTravelInClearUnlessAsked() async throws {
         guard SMTPTestServer.available else { return }
         let server = try SMTPTestServer(mode: "plain", auth: "rendezvous:s3cret")
         defer { server.stop() }
@@ -409,7 +409,7 @@ struct MailTests {
     }
 
     /// Organisers put failed messages back in the queue, one or all at once, for their chapter only.
-    @Test(arguments: DatabaseKind.available)
+    @Test(.requiresSMTPTools, arguments: DatabaseKind.available)
     func organisersRetryFailedMessages(_ kind: DatabaseKind) async throws {
         guard SMTPTestServer.available else { return }
         let refusing = try SMTPTestServer()
