@@ -43,7 +43,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
 
     let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())
     AuthController(services: services).addRoutes(to: router, signedIn: signedIn)
-    OrganizerController(services: services).addRoutes(to: signedIn)
+    OrganizeRoutes.add(to: signedIn, services: services)
     DoorController(services: services).addRoutes(to: signedIn, router: router)
     AdminController(services: services).addRoutes(to: signedIn.group().add(middleware: RequireAdminMiddleware()), publicWrites: router.group().add(middleware: rateLimit))
 

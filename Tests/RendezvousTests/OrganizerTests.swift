@@ -286,11 +286,10 @@ struct OrganizerTests {
             let waiting = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
             let parisOrganizer = try await Accounts.signIn(app, email: "paris@example.org", chapters: ["paris"])
             let intruder = try await Accounts.signIn(app, email: "toulouse@example.org", chapters: ["toulouse"])
-            let controller = OrganizerController(services: app.services)
             try await app.application.test(.router) { client in
-                for route in controller.routes where route.path.contains(":") {
+                for route in OrganizeRoutes.all(app.services) where route.pattern.contains(":") {
                     for registration in [seated.registration.id, waiting.registration.id] {
-                        let uri = route.path.replacingOccurrences(of: ":slug", with: "paris").replacingOccurrences(of: ":id", with: event.id.description)
+                        let uri = route.pattern.replacingOccurrences(of: ":slug", with: "paris").replacingOccurrences(of: ":id", with: event.id.description)
                             .replacingOccurrences(of: ":registration", with: registration.description)
                             .replacingOccurrences(of: ":user", with: parisOrganizer.user.id.description)
                         let fields = ["title": "Hijacked", "date": "2027-03-17", "startTime": "18:30", "endTime": "21:30", "capacity": "500",

@@ -120,10 +120,10 @@ struct DoorController {
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
         let people = try await persistence.door.doorList(of: detail.event.id)
         let state = try await persistence.door.doorState(of: detail.event.id)
-        let terms = OrganizerController.folded(query).split(separator: " ").map(String.init)
+        let terms = SearchText.folded(query).split(separator: " ").map(String.init)
         // Without JavaScript the search runs here; with it, on the device, over the whole list.
         let shown = query.isEmpty ? [] : people.filter { person in
-            let haystack = OrganizerController.folded("\(person.firstName) \(person.lastName) \(person.company)")
+            let haystack = SearchText.folded("\(person.firstName) \(person.lastName) \(person.company)")
             return terms.allSatisfy { haystack.contains($0) }
         }
         var flash: (Bool, String, String)?

@@ -1,9 +1,11 @@
+import Foundation
 import Hummingbird
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// What every page for signed-in people shares: the session, the frame with its workspace
-/// navigation, and private (never cached) HTML answers.
+/// navigation, the interface's words, posted forms, and private (never cached) HTML answers.
 protocol WorkspaceController {
     var services: AppServices { get }
 }
@@ -20,9 +22,30 @@ extension WorkspaceController {
         return chrome
     }
 
+    /// A text of the catalog in the request's language.
+    func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String {
+        Strings.text(key, context.language, arguments)
+    }
+
+    /// A posted form, up to 2 MiB (a CSV import is the largest).
+    func form(_ request: Request, _ context: AppRequestContext) async throws -> FormFields {
+        FormFields(String(buffer: try await request.body.collect(upTo: 2 * 1024 * 1024)))
+    }
+
     func html(_ model: Any, _ template: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
         var response = services.renderer.htmlResponse(services.renderer.render(model, template: template), status: status, language: context.language)
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    func html<P: Page>(_ page: P, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        html(page, P.template, context, status: status)
+    }
+}
+
+/// Text compared the way people search: without case, accents or width.
+enum SearchText {
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
     }
 }

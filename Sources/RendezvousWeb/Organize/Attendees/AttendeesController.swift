@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// The event's page with its attendees, and what an organiser does to one of them: add,
+/// cancel, promote from the waitlist, annotate.
+struct AttendeesController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get("/organize/events/:id", show),
+            .post("/organize/events/:id/attendees", addAttendee),
+            .post("/organize/events/:id/attendees/:registration/cancel", cancelAttendee),
+            .post("/organize/events/:id/attendees/:registration/promote", promoteAttendee),
+            .post("/organize/events/:id/attendees/:registration/note", noteAttendee),
+        ]
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await eventPage(try await event(context), request: request, context: context, error: nil, status: .ok)
+    }
+
+    @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        let input = RegistrationInput(firstName: form["firstName"], lastName: form["lastName"], email: form["email"], jobTitle: form["jobTitle"], company: form["company"])
+        switch input.validated(strict: false) {
+        case .failure(let errors):
+            return try await eventPage(detail, request: request, context: context, error: t("form.errors", context), status: .unprocessableContent, addInput: input, addErrors: errors)
+        case .success(let profile):
+            do {
+                _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: "organizer", now: now())
+            } catch RegistrationActionError.duplicateEmail {
+                return try await eventPage(detail, request: request, context: context, error: t("error.duplicate", context), status: .conflict,
+                                           addInput: input, addErrors: ValidationErrors([("email", .alreadyTaken)]))
+            } catch RegistrationActionError.eventNotOpen {
+                return try await eventPage(detail, request: request, context: context, error: t("error.eventClosed", context), status: .unprocessableContent, addInput: input)
+            }
+            try await log(context, chapter: detail.chapter.id, "attendee.added", "\(profile.firstName) \(profile.lastName) · \(detail.event.title)")
+            services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+            return .redirect(to: "/organize/events/\(detail.event.id)?done=added", type: .normal)
+        }
+    }
+
+    /// Cancel or promote one attendee: the change, its audit line, fresh pages, back to the list.
+    func attendeeAction(
+        _ context: AppRequestContext, audit: String, done: String, refusal: RegistrationActionError,
+        _ change: (Registration.ID, Event.ID) async throws -> Registration
+    ) async throws -> Response {
+        let detail = try await event(context)
+        do {
+            let registration = try await change(try registrationID(context), detail.event.id)
+            try await log(context, chapter: detail.chapter.id, audit, "\(registration.profile.firstName) \(registration.profile.lastName) · \(detail.event.title)")
+        } catch let error as RegistrationActionError where error == refusal {
+            return .redirect(to: "/organize/events/\(detail.event.id)", type: .normal)
+        }
+        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        return .redirect(to: "/organize/events/\(detail.event.id)?done=\(done)", type: .normal)
+    }
+
+    @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await attendeeAction(context, audit: "attendee.cancelled", done: "attendeeCancelled", refusal: .notCancellable) { id, event in
+            try await persistence.registrations.cancelByOrganizer(id, in: event, now: now())
+        }
+    }
+
+    @Sendable func promoteAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await attendeeAction(context, audit: "attendee.promoted", done: "promoted", refusal: .noOpenOffer) { id, event in
+            try await persistence.registrations.promote(id, in: event, now: now())
+        }
+    }
+
+    @Sendable func noteAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        var errors = ValidationErrors()
+        let note = TextRules.clean(form["note"], field: "note", required: false, maxLength: 500, into: &errors)
+        guard errors.isEmpty else {
+            return try await eventPage(detail, request: request, context: context, error: errors.problems.first.map { Strings.message(for: $0.problem, context.language) }, status: .unprocessableContent)
+        }
+        try await persistence.registrations.setNote(try registrationID(context), in: detail.event.id, note: note)
+        return .redirect(to: "/organize/events/\(detail.event.id)?done=note", type: .normal)
+    }
+}
+
+extension OrganizeController {
+    /// The event's page, also shown again with an error by the forms on it (capacity, copy,
+    /// add an attendee, note).
+    func eventPage(_ detail: EventDetail, request: Request, context: AppRequestContext, error: String?, status: HTTPResponse.Status,
+                   addInput: RegistrationInput = RegistrationInput(), addErrors: ValidationErrors = ValidationErrors()) async throws -> Response {
+        let session = try session(context)
+        let presenter = Presenter(language: context.language, chapter: detail.chapter)
+        let f = presenter.formatter
+        let id = detail.event.id
+        let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+        let filter = request.uri.queryParameters.get("status").map { String($0) } ?? ""
+        let all = try await persistence.registrations.attendees(of: id)
+        let terms = SearchText.folded(query).split(separator: " ").map { String($0) }
+        let shown = all.filter { record in
+            let p = record.registration.profile
+            let haystack = SearchText.folded([p.firstName, p.lastName, p.email, p.company, p.jobTitle].joined(separator: " "))
+            let matchesFilter: Bool
+            switch filter {
+            case "": matchesFilter = true
+            case "came": matchesFilter = record.checkedInAt != nil
+            case "noshow": matchesFilter = record.registration.status == .confirmed && record.checkedInAt == nil
+            default: matchesFilter = record.registration.status.rawValue == filter
+            }
+            return terms.allSatisfy { haystack.contains($0) } && matchesFilter
+        }
+        let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
+                       "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
+                       "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled"]
+        var actions: [OrganizerEventPage.Action] = []
+        switch detail.event.status {
+        case .draft: actions.append(.init(url: "/organize/events/\(id)/publish", label: t("org.publish", context), style: "primary"))
+        case .published: actions.append(.init(url: "/organize/events/\(id)/unpublish", label: t("org.unpublish", context), style: ""))
+        case .cancelled: break
+        }
+        if detail.event.status != .cancelled {
+            actions.append(.init(url: "/organize/events/\(id)/cancel", label: t("org.cancelEvent", context), style: "danger"))
+        }
+        func addError(_ field: String) -> String? { addErrors[field].map { Strings.message(for: $0, context.language) } }
+        let page = OrganizerEventPage(
+            chrome: try chrome(detail.event.title, context, path: "/organize/events/\(id)"), csrf: session.csrfToken,
+            title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: "/organize/\(detail.chapter.slug)",
+            publicURL: SiteRoute.event(id).path, editURL: "/organize/events/\(id)/edit", exportURL: "/organize/events/\(id)/attendees.csv",
+            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges", doorURL: "/door/\(id)", messageURL: "/organize/events/\(id)/message",
+            date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
+            statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
+            availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
+            notice: request.uri.queryParameters.get("done").flatMap { notices[String($0)] }.map { t($0, context) },
+            error: error, actions: actions, capacityURL: "/organize/events/\(id)/capacity", capacity: detail.event.capacity,
+            duplicateURL: "/organize/events/\(id)/duplicate",
+            duplicateDate: EventForm.localDay(detail.event.startsAt.addingTimeInterval(91 * 86400), detail.chapter.zone),
+            query: query,
+            filters: [OrganizerEventPage.Filter(value: "", label: t("org.allStatuses", context), selected: filter.isEmpty)]
+                + RegistrationStatus.allCases.map { .init(value: $0.rawValue, label: statusLabel($0, context), selected: filter == $0.rawValue) }
+                + [.init(value: "came", label: t("org.came", context), selected: filter == "came"),
+                   .init(value: "noshow", label: t("org.noShow", context), selected: filter == "noshow")],
+            attendees: shown.map { record in
+                let r = record.registration
+                let base = "/organize/events/\(id)/attendees/\(r.id)"
+                return .init(
+                    id: r.id.description, name: "\(r.profile.firstName) \(r.profile.lastName)", email: r.profile.email,
+                    role: presenter.role(jobTitle: r.profile.jobTitle, company: r.profile.company), status: r.status.rawValue,
+                    statusLabel: statusLabel(r.status, context), position: record.waitlistPosition, note: record.note,
+                    source: Strings.source(record.source, context.language),
+                    arrived: record.checkedInAt.map { t("org.checkedIn", context, ["time": f.time($0)]) }, canCancel: r.status.isActive,
+                    canPromote: r.status == .waitlisted || r.status == .offered,
+                    cancelURL: "\(base)/cancel", promoteURL: "\(base)/promote", noteURL: "\(base)/note")
+            },
+            shownCount: Strings.plural("org.shown", count: shown.count, context.language, ["total": String(all.count)]),
+            addURL: "/organize/events/\(id)/attendees",
+            addFields: [
+                FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: 80, autocomplete: "off"),
+                FormField(name: "lastName", label: t("form.lastName", context), value: addInput.lastName ?? "", required: false, error: addError("lastName"), maxLength: 80, autocomplete: "off"),
+                FormField(name: "email", label: t("form.email", context), value: addInput.email ?? "", type: "email", required: true, error: addError("email"), maxLength: 254, autocomplete: "off"),
+                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: addInput.jobTitle ?? "", required: false, error: addError("jobTitle"), maxLength: 100, autocomplete: "off"),
+                FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: 100, autocomplete: "off"),
+            ])
+        return html(page, "organize-event", context, status: status)
+    }
+}

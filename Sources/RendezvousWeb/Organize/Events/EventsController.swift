@@ -1,0 +1,233 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// The chapter's dashboard, and creating, editing, publishing, resizing and copying its events.
+struct EventsController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get("/organize", index),
+            .get("/organize/:slug", dashboard),
+            .get("/organize/:slug/events/new", newEvent),
+            .post("/organize/:slug/events", createEvent),
+            .get("/organize/events/:id/edit", editEvent),
+            .post("/organize/events/:id/edit", updateEvent),
+            .post("/organize/events/:id/publish", publish),
+            .post("/organize/events/:id/unpublish", unpublish),
+            .post("/organize/events/:id/cancel", cancelEvent),
+            .post("/organize/events/:id/capacity", changeCapacity),
+            .post("/organize/events/:id/duplicate", duplicate),
+        ]
+    }
+
+    // MARK: Index and dashboard
+
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try session(context).user
+        // The chapters this person is part of (network admins reach the others from /admin).
+        let chapters = try await persistence.chapters.chapters().filter { user.memberships[$0.id] != nil }
+        if chapters.count == 1, !user.isNetworkAdmin { return .redirect(to: "/organize/\(chapters[0].slug)", type: .normal) }
+        let page = OrganizeIndexPage(
+            chrome: try chrome(t("org.myChapters", context), context, path: "/organize"),
+            chapters: chapters.map { .init(name: $0.name, city: $0.city, url: "/organize/\($0.slug)",
+                                           role: t(user.memberships[$0.id] == .door ? "team.door" : "team.organizer", context)) })
+        return html(page, "organize-index", context)
+    }
+
+    func eventRow(_ summary: EventSummary, chapter: Chapter, context: AppRequestContext) -> DashboardPage.EventRow {
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let o = summary.occupancy
+        return .init(
+            title: summary.event.title, url: "/organize/events/\(summary.event.id)",
+            date: "\(f.shortDate(summary.event.startsAt)) \(f.time(summary.event.startsAt))",
+            status: summary.event.status.rawValue, statusLabel: eventStatusLabel(summary.event.status, context),
+            fill: "\(o.confirmed) / \(o.capacity)", fillPercent: o.capacity > 0 ? min(100, o.confirmed * 100 / o.capacity) : 0,
+            waitlist: o.waitlisted)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let now = now()
+        let events = try await persistence.events.allEvents(of: chapter.id, now: now)
+        let recent = try await persistence.registrations.recentRegistrations(of: chapter.id, limit: 10)
+        let attendance = try await persistence.door.attendance(of: chapter.id, now: now)
+        let rates = attendance.compactMap(\.noShowRate)
+        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let base = "/organize/\(chapter.slug)"
+        let page = DashboardPage(
+            chrome: try chrome(chapter.name, context, path: base), name: chapter.name,
+            links: [
+                .init(label: t("org.newEvent", context), url: "\(base)/events/new"),
+                .init(label: t("series.title", context), url: "\(base)/series/new"),
+                .init(label: t("team.title", context), url: "\(base)/team"),
+                .init(label: t("audit.title", context), url: "\(base)/audit"),
+                .init(label: t("org.outbox", context), url: "\(base)/outbox"),
+                .init(label: t("org.settings", context), url: "\(base)/settings"),
+                .init(label: t("org.publicPage", context), url: SiteRoute.chapter(slug: chapter.slug).path),
+            ],
+            upcoming: events.filter { $0.event.endsAt > now }.map { eventRow($0, chapter: chapter, context: context) },
+            past: attendance.map { item in
+                .init(title: item.title, url: "/organize/events/\(item.eventID)", date: f.shortDate(item.startsAt), expected: item.expected,
+                      came: item.noShowRate == nil ? "—" : "\(item.came)" + (item.walkIns > 0 ? " (+\(item.walkIns))" : ""),
+                      noShow: item.noShowRate.map(percent) ?? "—")
+            },
+            noShowAverage: rates.isEmpty ? nil : t("org.noShowAverage", context, ["rate": percent(rates.reduce(0, +) / Double(rates.count))]),
+            recent: recent.map { item in
+                .init(name: "\(item.registration.profile.firstName) \(item.registration.profile.lastName)", event: item.eventTitle,
+                      status: item.registration.status.rawValue, statusLabel: statusLabel(item.registration.status, context),
+                      when: "\(f.shortDate(item.registration.createdAt)) \(f.time(item.registration.createdAt))")
+            })
+        return html(page, "dashboard", context)
+    }
+
+    // MARK: Creating and editing events
+
+    func eventFormPage(_ form: EventForm, chapter: Chapter, heading: String, action: String, back: String, errors: ValidationErrors, context: AppRequestContext) async throws -> EventFormPage {
+        func error(_ fields: String...) -> String? {
+            fields.lazy.compactMap { errors[$0] }.first.map { Strings.message(for: $0, context.language) }
+        }
+        return EventFormPage(
+            chrome: try chrome(heading, context, path: action), heading: heading, action: action, csrf: try session(context).csrfToken,
+            error: errors.isEmpty ? nil : t("form.errors", context),
+            fields: [
+                FormField(name: "title", label: t("org.title", context), value: form.title, required: true, error: error("title"), maxLength: 140, autocomplete: "off"),
+                FormField(name: "date", label: t("org.date", context), value: form.date, type: "date", required: true, hint: t("event.timeZone", context, ["zone": chapter.timeZone]), error: error("date", "startsAt"), maxLength: 10, autocomplete: "off"),
+                FormField(name: "startTime", label: t("org.startTime", context), value: form.startTime, type: "time", required: true, error: error("startTime"), maxLength: 5, autocomplete: "off"),
+                FormField(name: "endTime", label: t("org.endTime", context), value: form.endTime, type: "time", required: true, error: error("endTime", "endsAt"), maxLength: 5, autocomplete: "off"),
+                FormField(name: "capacity", label: t("org.capacity", context), value: form.capacity, type: "number", required: true, hint: t("org.capacityHint", context), error: error("capacity"), maxLength: 6, autocomplete: "off"),
+            ],
+            description: form.description, descriptionError: error("description"),
+            venues: try await venueOptions(chapter, selected: form.venueID, context: context),
+            venueName: form.venueID.isEmpty ? form.venueName : "", venueAddress: form.venueID.isEmpty ? form.venueAddress : "",
+            speakers: form.speakers.enumerated().map { .init(index: $0.offset + 1, name: $0.element.name, jobTitle: $0.element.jobTitle) },
+            directorySpeakers: try await persistence.events.directorySpeakers(for: chapter.id).map(\.name),
+            agenda: form.agenda, agendaError: error("agenda"),
+            statusOptions: [
+                .init(value: "draft", label: t("eventStatus.draft", context), selected: form.status != "published"),
+                .init(value: "published", label: t("eventStatus.published", context), selected: form.status == "published"),
+            ],
+            backURL: back)
+    }
+
+    @Sendable func newEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        var form = EventForm()
+        form.date = EventForm.localDay(now().addingTimeInterval(30 * 86400), chapter.zone)
+        let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: "/organize/\(chapter.slug)/events",
+                                           back: "/organize/\(chapter.slug)", errors: ValidationErrors(), context: context)
+        return html(page, "event-form", context)
+    }
+
+    func validate(_ form: EventForm, chapter: Chapter) async throws -> Result<EventInput.Valid, ValidationErrors> {
+        var form = form
+        // A speaker picked from the directory brings their job title along.
+        let directory = try await persistence.events.directorySpeakers(for: chapter.id)
+        for index in form.speakers.indices where form.speakers[index].jobTitle.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let known = directory.first(where: { $0.name == form.speakers[index].name.trimmingCharacters(in: .whitespaces) }) {
+                form.speakers[index].jobTitle = known.jobTitle
+            }
+        }
+        let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.events.directoryVenues(for: chapter.id))
+        switch input.validated() {
+        case .success(let valid) where formErrors.isEmpty: return .success(valid)
+        case .success: return .failure(formErrors)
+        case .failure(var errors):
+            for problem in formErrors.problems where errors[problem.field] == nil { errors.add(problem.field, problem.problem) }
+            return .failure(errors)
+        }
+    }
+
+    @Sendable func createEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let form = EventForm(try await self.form(request, context))
+        switch try await validate(form, chapter: chapter) {
+        case .failure(let errors):
+            let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: "/organize/\(chapter.slug)/events",
+                                               back: "/organize/\(chapter.slug)", errors: errors, context: context)
+            return html(page, "event-form", context, status: .unprocessableContent)
+        case .success(let valid):
+            let event = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
+            try await log(context, chapter: chapter.id, "event.created", event.title)
+            services.eventChanged(event.id, chapterSlug: chapter.slug)
+            return .redirect(to: "/organize/events/\(event.id)?done=created", type: .normal)
+        }
+    }
+
+    @Sendable func editEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let page = try await eventFormPage(EventForm(detail), chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
+                                           action: "/organize/events/\(detail.event.id)/edit", back: "/organize/events/\(detail.event.id)",
+                                           errors: ValidationErrors(), context: context)
+        return html(page, "event-form", context)
+    }
+
+    @Sendable func updateEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = EventForm(try await self.form(request, context))
+        func reshow(_ errors: ValidationErrors) async throws -> Response {
+            let page = try await eventFormPage(form, chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
+                                               action: "/organize/events/\(detail.event.id)/edit", back: "/organize/events/\(detail.event.id)",
+                                               errors: errors, context: context)
+            return html(page, "event-form", context, status: .unprocessableContent)
+        }
+        switch try await validate(form, chapter: detail.chapter) {
+        case .failure(let errors): return try await reshow(errors)
+        case .success(var valid):
+            if detail.event.status == .cancelled { valid.status = .cancelled }
+            do {
+                _ = try await persistence.events.editEvent(detail.event.id, valid, now: now())
+            } catch RegistrationActionError.capacityBelowConfirmed(let held) {
+                return try await reshow(ValidationErrors([("capacity", .outOfRange(min: held, max: EventInput.maxCapacity))]))
+            }
+            try await log(context, chapter: detail.chapter.id, "event.edited", valid.title)
+            services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+            return .redirect(to: "/organize/events/\(detail.event.id)?done=saved", type: .normal)
+        }
+    }
+
+    func setStatus(_ status: EventStatus, action: String, _ context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
+        try await log(context, chapter: detail.chapter.id, action, detail.event.title)
+        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        return .redirect(to: "/organize/events/\(detail.event.id)?done=\(status.rawValue)", type: .normal)
+    }
+
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.published, action: "event.published", context) }
+    @Sendable func unpublish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.draft, action: "event.unpublished", context) }
+    @Sendable func cancelEvent(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.cancelled, action: "event.cancelled", context) }
+
+    @Sendable func changeCapacity(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        guard let capacity = Int(form.text("capacity").trimmingCharacters(in: .whitespaces)), capacity >= 1, capacity <= EventInput.maxCapacity else {
+            return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .outOfRange(min: 1, max: EventInput.maxCapacity), context.language), status: .unprocessableContent)
+        }
+        do {
+            _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: capacity, status: nil, now: now())
+        } catch RegistrationActionError.capacityBelowConfirmed(let held) {
+            return try await eventPage(detail, request: request, context: context,
+                                       error: Strings.plural("org.capacityTooLow", count: held, context.language), status: .unprocessableContent)
+        }
+        try await log(context, chapter: detail.chapter.id, "event.capacity", "\(detail.event.title): \(detail.event.capacity) → \(capacity)")
+        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        return .redirect(to: "/organize/events/\(detail.event.id)?done=capacity", type: .normal)
+    }
+
+    @Sendable func duplicate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        let time = EventForm.localTime(detail.event.startsAt, detail.chapter.zone)
+        guard let start = EventForm.instant(day: form.text("date"), time: time, zone: detail.chapter.zone) else {
+            return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .invalidDate, context.language), status: .unprocessableContent)
+        }
+        let copy = try await persistence.events.duplicateEvent(detail.event.id, startsAt: start, now: now())
+        try await log(context, chapter: detail.chapter.id, "event.duplicated", copy.title)
+        return .redirect(to: "/organize/events/\(copy.id)/edit", type: .normal)
+    }
+}

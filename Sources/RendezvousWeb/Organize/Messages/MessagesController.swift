@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// Messages to an event's attendees, and the chapter's outbox with its retries.
+struct MessagesController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get("/organize/events/:id/message", messageForm),
+            .post("/organize/events/:id/message", sendMessage),
+            .get("/organize/:slug/outbox", outbox),
+            .post("/organize/:slug/outbox/retry", retryAllMessages),
+            .post("/organize/:slug/outbox/:message/retry", retryMessage),
+        ]
+    }
+
+    struct OutboxPage {
+        struct Row { var when: String; var recipient: String; var subject: String; var status: String; var statusClass: String; var error: String?; var retryURL: String? }
+        var chrome: Chrome
+        var name: String
+        var dashboardURL: String
+        var filesNote: String?
+        var mailAlert: MailAlertView?
+        var notice: String?
+        var csrf: String
+        var retryAllURL: String?
+        var rows: [Row]
+    }
+
+    @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let records = try await persistence.outbox.outbox(of: chapter.id)
+        let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
+        let base = "/organize/\(chapter.slug)/outbox"
+        let retried = request.uri.queryParameters.get("retried").flatMap { Int(String($0)) }
+        let page = OutboxPage(
+            chrome: try chrome(t("org.outbox", context), context, path: base), name: chapter.name,
+            dashboardURL: "/organize/\(chapter.slug)",
+            filesNote: services.configuration.mailUsesFiles ? t("org.outboxFiles", context, ["dir": services.configuration.outboxDirectory]) : nil,
+            mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language, formatter: f),
+            notice: retried.map { t("outbox.retried", context, ["count": String($0)]) },
+            csrf: try session(context).csrfToken,
+            retryAllURL: records.contains { $0.status == "failed" } ? "\(base)/retry" : nil,
+            rows: records.map { record in
+                .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
+                      subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
+                      status: Strings.outboxStatus(record.status, context.language) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
+                      statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
+                      retryURL: record.status == "failed" ? "\(base)/\(record.id.uuidString.lowercased())/retry" : nil)
+            })
+        return html(page, "outbox", context)
+    }
+
+    /// Puts one failed message of the chapter back in the queue, attempts reset.
+    @Sendable func retryMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        guard let id = context.parameters.get("message").flatMap(UUID.init(uuidString:)),
+              let record = try await persistence.outbox.outboxRecord(id, of: chapter.id) else { throw AppError.notFound }
+        let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, id: id, now: now())
+        if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", "\(record.subject.isEmpty ? record.kind.rawValue : record.subject) → \(record.recipient)") }
+        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
+    }
+
+    /// Puts every failed message of the chapter back in the queue.
+    @Sendable func retryAllMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, now: now())
+        if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", String(count)) }
+        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
+    }
+
+    func messagePage(_ detail: EventDetail, context: AppRequestContext, subject: String = "", body: String = "", errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
+        SimpleFormPage(
+            chrome: try chrome(t("org.message", context), context, path: "/organize/events/\(detail.event.id)/message"),
+            heading: t("org.message", context) + " · " + detail.event.title, intro: t("org.messageIntro", context), notice: notice,
+            error: errors.isEmpty ? nil : t("form.errors", context), action: "/organize/events/\(detail.event.id)/message", csrf: try session(context).csrfToken,
+            fields: [FormField(name: "subject", label: t("org.messageSubject", context), value: subject, required: true, error: errors["subject"], maxLength: 150, autocomplete: "off")],
+            textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody", context), value: body, hint: nil, error: errors["body"], maxLength: 5000)],
+            selects: [SelectField(id: "f-audience", name: "audience", label: t("org.messageTo", context), options: [
+                .init(value: "confirmed", label: t("org.toConfirmed", context), selected: true),
+                .init(value: "waitlisted", label: t("org.toWaitlisted", context), selected: false),
+                .init(value: "both", label: t("org.toConfirmed", context) + " + " + t("org.toWaitlisted", context), selected: false),
+                .init(value: "checkedin", label: t("org.toCheckedIn", context), selected: false),
+            ])],
+            submit: t("org.message", context))
+    }
+
+    @Sendable func messageForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        html(try messagePage(try await event(context), context: context), "simple-form", context)
+    }
+
+    @Sendable func sendMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        var errors = ValidationErrors()
+        let subject = TextRules.clean(form["subject"], field: "subject", required: true, maxLength: 150, into: &errors)
+        let body = TextRules.clean(form["body"], field: "body", required: true, maxLength: 5000, multiline: true, into: &errors)
+        guard errors.isEmpty else {
+            let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
+            return html(try messagePage(detail, context: context, subject: form.text("subject"), body: form.text("body"), errors: messages), "simple-form", context, status: .unprocessableContent)
+        }
+        let audience = form.text("audience")
+        let statuses: Set<String> = audience == "waitlisted" ? ["waitlisted", "offered"] : audience == "both" ? ["confirmed", "waitlisted", "offered"] : ["confirmed"]
+        let count = try await persistence.outbox.enqueueBroadcast(event: detail.event.id, statuses: statuses, checkedInOnly: audience == "checkedin",
+                                                           subject: subject, body: body, from: try session(context).user.name, now: now())
+        try await log(context, chapter: detail.chapter.id, "message.sent", "\(detail.event.title): \(subject) (\(count))")
+        return html(try messagePage(detail, context: context, notice: Strings.plural("org.messageQueued", count: count, context.language)), "simple-form", context)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// The chapter's team (members, invitations, removals) and its audit log.
+struct TeamController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get("/organize/:slug/team", team),
+            .post("/organize/:slug/team/invite", invite),
+            .post("/organize/:slug/team/:user/remove", removeMember),
+            .get("/organize/:slug/audit", audit),
+        ]
+    }
+
+    func teamPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil, newLink: String? = nil) async throws -> TeamPage {
+        let members = try await persistence.team.team(of: chapter.id)
+        let invitations = try await persistence.team.invitations(of: chapter.id, now: now())
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let me = try session(context).user.id
+        return TeamPage(
+            chrome: try chrome(t("team.title", context), context, path: "/organize/\(chapter.slug)/team"), csrf: try session(context).csrfToken,
+            name: chapter.name, dashboardURL: "/organize/\(chapter.slug)",
+            members: members.map { .init(name: $0.user.name, email: $0.user.email, role: t($0.role == .door ? "team.door" : "team.organizer", context),
+                                         removeURL: "/organize/\(chapter.slug)/team/\($0.user.id)/remove", canRemove: $0.user.id != me || members.count > 1) },
+            pending: invitations.map { .init(email: $0.email, role: t($0.role == .door ? "team.door" : "team.organizer", context),
+                                             link: services.configuration.baseURL + "/invitations/\($0.token)", expires: f.shortDate($0.expiresAt)) },
+            inviteURL: "/organize/\(chapter.slug)/team/invite",
+            roles: [.init(value: "organizer", label: t("team.organizer", context), selected: true), .init(value: "door", label: t("team.door", context), selected: false)],
+            email: email, error: error, notice: notice, newLink: newLink)
+    }
+
+    @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        return html(try await teamPage(chapter, context: context), "team", context)
+    }
+
+    @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let form = try await self.form(request, context)
+        let email = form.text("email").trimmingCharacters(in: .whitespaces)
+        guard EmailAddress.isValid(email) else {
+            return html(try await teamPage(chapter, context: context, email: email, error: t("v.email", context)), "team", context, status: .unprocessableContent)
+        }
+        let role = ChapterRole(rawValue: form.text("role")) ?? .door
+        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
+        try await log(context, chapter: chapter.id, "team.invited", "\(invitation.email) (\(role.rawValue))")
+        try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
+        return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
+                                       newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "team", context)
+    }
+
+    @Sendable func removeMember(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        guard let user = context.parameters.get("user").flatMap(User.ID.init(string:)),
+              let member = try await persistence.team.team(of: chapter.id).first(where: { $0.user.id == user }) else { throw AppError.notFound }
+        do {
+            try await persistence.team.removeMembership(user: user, chapter: chapter.id)
+        } catch TeamStore.TeamError.lastOrganizer {
+            return html(try await teamPage(chapter, context: context, error: t("error.lastOrganizer", context)), "team", context, status: .conflict)
+        }
+        try await log(context, chapter: chapter.id, "team.removed", member.user.email)
+        return .redirect(to: "/organize/\(chapter.slug)/team", type: .normal)
+    }
+
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let f = Presenter(language: context.language, chapter: chapter).formatter
+        let entries = try await persistence.team.auditLog(of: chapter.id)
+        let page = AuditPage(
+            chrome: try chrome(t("audit.title", context), context, path: "/organize/\(chapter.slug)/audit"), name: chapter.name,
+            dashboardURL: "/organize/\(chapter.slug)",
+            entries: entries.map { .init(when: "\(f.shortDate($0.createdAt)) \(f.time($0.createdAt))", who: $0.userName,
+                                         action: Strings.auditAction($0.action, context.language), subject: $0.subject) })
+        return html(page, "audit", context)
+    }
+}
