@@ -47,7 +47,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     DoorController(services: services).addRoutes(to: signedIn, router: router)
     AdminController(services: services).addRoutes(to: signedIn.group().add(middleware: RequireAdminMiddleware()), publicWrites: router.group().add(middleware: rateLimit))
 
-    let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(services: services))
+    let api = router.group().add(middleware: BearerAuthMiddleware(services: services))
     APIController(services: services).addRoutes(to: api, writes: api.group().add(middleware: rateLimit))
     return router
 }

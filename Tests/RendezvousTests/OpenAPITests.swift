@@ -21,8 +21,9 @@ struct OpenAPITests {
                 }
                 let controller = APIController(services: app.services)
                 var served = Set(controller.routes.map { route in
-                    let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-                    return "\(route.method.rawValue) /api/v1/\(path)"
+                    let path = route.route.pattern.split(separator: "/", omittingEmptySubsequences: false)
+                        .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                    return "\(route.method.rawValue) \(path)"
                 })
                 served.insert("GET /healthz")
                 #expect(documented == served)

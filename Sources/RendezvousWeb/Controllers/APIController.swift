@@ -14,27 +14,29 @@ struct APIController {
 
     /// Every API route: registered from this table and compared with openapi.json by a test.
     /// Public writes are rate-limited.
-    var routes: [(method: HTTPRequest.Method, path: String, rateLimited: Bool, handler: Handler)] {
+    var routes: [(method: HTTPRequest.Method, route: APIRoute, rateLimited: Bool, handler: Handler)] {
         [
-            (.post, "tokens", true, createToken),
-            (.get, "chapters", false, listChapters),
-            (.post, "chapters", false, createChapter),
-            (.get, "chapters/:slug/events", false, listEvents),
-            (.post, "chapters/:slug/events", false, createEvent),
-            (.get, "events/:id", false, showEvent),
-            (.patch, "events/:id", false, updateEvent),
-            (.get, "events/:id/registrations", false, listRegistrations),
-            (.post, "events/:id/registrations", true, register),
-            (.get, "registrations/:id", false, showRegistration),
-            (.post, "registrations/:id/cancel", true, cancel),
-            (.post, "registrations/:id/accept", true, accept),
-            (.post, "registrations/:id/decline", true, decline),
+            (.post, .tokens, true, createToken),
+            (.get, .chapters, false, listChapters),
+            (.post, .chapters, false, createChapter),
+            (.get, .chapterEvents(slug: .any), false, listEvents),
+            (.post, .chapterEvents(slug: .any), false, createEvent),
+            (.get, .event(.any), false, showEvent),
+            (.patch, .event(.any), false, updateEvent),
+            (.get, .eventRegistrations(.any), false, listRegistrations),
+            (.post, .eventRegistrations(.any), true, register),
+            (.get, .registration(.any), false, showRegistration),
+            (.post, .cancelRegistration(.any), true, cancel),
+            (.post, .acceptRegistration(.any), true, accept),
+            (.post, .declineRegistration(.any), true, decline),
         ]
     }
 
+    /// `api` and `writes` carry the bearer-token middleware (and `writes` the rate limit); the
+    /// routes' patterns are whole paths, /api/v1 included.
     func addRoutes(to api: RouterGroup<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
         for route in routes {
-            (route.rateLimited ? writes : api).on(RouterPath(route.path), method: route.method, use: route.handler)
+            (route.rateLimited ? writes : api).on(route.route.routerPath, method: route.method, use: route.handler)
         }
     }
 
@@ -138,7 +140,7 @@ struct APIController {
                 let created = try await services.persistence.chapters.createChapter(chapter)
                 services.cache.invalidate(prefixes: ["home:"])
                 return JSONBody.response(status: .created, API.ChapterJSON(created, services: services),
-                                         headers: [.location: services.absoluteURL(.chapter(slug: created.slug))])
+                                         headers: [.location: services.absoluteURL(PublicRoute.chapter(slug: created.slug))])
             } catch ChapterStore.ChapterError.slugTaken {
                 throw AppError.validation(ValidationErrors([("slug", .alreadyTaken)]))
             }
@@ -166,7 +168,7 @@ struct APIController {
             let event = try await services.persistence.events.createEvent(valid, in: chapter.id, now: services.clock.now())
             services.cache.invalidate(prefixes: ["home:", "chapter:\(chapter.slug):"])
             guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
-            return JSONBody.response(status: .created, eventJSON(detail), headers: [.location: services.absoluteURL(.event(event.id))])
+            return JSONBody.response(status: .created, eventJSON(detail), headers: [.location: services.absoluteURL(PublicRoute.event(event.id))])
         }
     }
 
@@ -211,7 +213,7 @@ struct APIController {
             let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
             services.eventChanged(id)
             let registration = outcome.registration
-            let manageURL = services.absoluteURL(.manage(token: registration.manageToken))
+            let manageURL = services.absoluteURL(PublicRoute.manage(token: registration.manageToken))
             return JSONBody.response(
                 status: .created,
                 API.RegistrationCreated(

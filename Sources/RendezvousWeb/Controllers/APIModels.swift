@@ -24,7 +24,7 @@ enum API {
             countryCode = chapter.countryCode
             timeZone = chapter.timeZone
             locale = chapter.locale.rawValue
-            url = services.absoluteURL(.chapter(slug: chapter.slug))
+            url = services.absoluteURL(PublicRoute.chapter(slug: chapter.slug))
         }
     }
 
@@ -79,7 +79,7 @@ enum API {
             self.venue = venue.map { VenueJSON(name: $0.name, address: $0.address, mapUrl: $0.mapURL) }
             self.speakers = speakers?.map { SpeakerJSON(name: $0.name, jobTitle: $0.jobTitle, company: $0.company.isEmpty ? nil : $0.company) }
             self.agenda = agenda?.map { AgendaJSON(startsAt: ISO8601.format($0.startsAt, in: chapter.zone), title: $0.title) }
-            url = services.absoluteURL(.event(event.id))
+            url = services.absoluteURL(PublicRoute.event(event.id))
         }
     }
 

@@ -30,6 +30,7 @@ struct AdminPage {
 struct ApplicationsPage {
     struct Item { var city: String; var country: String; var name: String; var email: String; var when: String; var motivation: String; var approveURL: String; var declineURL: String }
     var chrome: Chrome
+    var adminURL = AdminRoute.overview.path
     var csrf: String
     var notice: String?
     var newLink: String?
@@ -40,6 +41,9 @@ struct DirectoryPage {
     struct VenueItem { var name: String; var address: String; var capacity: String; var accessibility: String; var contact: String }
     struct SpeakerItem { var name: String; var role: String; var bio: String? }
     var chrome: Chrome
+    var adminURL = AdminRoute.overview.path
+    var venuesURL = AdminRoute.directoryVenues.path
+    var speakersURL = AdminRoute.directorySpeakers.path
     var csrf: String
     var notice: String?
     var error: String?
@@ -54,24 +58,25 @@ struct AdminController: WorkspaceController {
     let services: AppServices
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
-    var routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] {
+    /// Every admin route (network admins only).
+    var routes: [(method: HTTPRequest.Method, route: AdminRoute, handler: Handler)] {
         [
-            (.get, "/admin", overview),
-            (.get, "/admin/applications", applications),
-            (.post, "/admin/applications/:id/approve", approve),
-            (.post, "/admin/applications/:id/decline", decline),
-            (.get, "/admin/chapters/:slug/handover", handoverForm),
-            (.post, "/admin/chapters/:slug/handover", handover),
-            (.get, "/admin/directory", directory),
-            (.post, "/admin/directory/venues", addVenue),
-            (.post, "/admin/directory/speakers", addSpeaker),
+            (.get, .overview, overview),
+            (.get, .applications, applications),
+            (.post, .approveApplication(.any), approve),
+            (.post, .declineApplication(.any), decline),
+            (.get, .handover(slug: .any), handoverForm),
+            (.post, .handover(slug: .any), handover),
+            (.get, .directory, directory),
+            (.post, .directoryVenues, addVenue),
+            (.post, .directorySpeakers, addSpeaker),
         ]
     }
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>, publicWrites: RouterGroup<AppRequestContext>) {
-        for route in routes { admin.on(RouterPath(route.path), method: route.method, use: route.handler) }
-        publicWrites.get("/apply", use: applyForm)
-        publicWrites.post("/apply", use: apply)
+        for route in routes { admin.on(route.route.routerPath, method: route.method, use: route.handler) }
+        publicWrites.get(PublicRoute.apply.routerPath, use: applyForm)
+        publicWrites.post(PublicRoute.apply.routerPath, use: apply)
     }
 
     var persistence: Persistence { services.persistence }
@@ -93,18 +98,18 @@ struct AdminController: WorkspaceController {
             let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone, region: item.chapter.countryCode)
             let isDormant = item.isDormant(now: now)
             return .init(
-                name: item.chapter.name, url: "/organize/\(item.chapter.slug)",
+                name: item.chapter.name, url: WorkspaceLinks.chapter(item.chapter.slug),
                 country: Locale(identifier: context.language.rawValue).localizedString(forRegionCode: item.chapter.countryCode) ?? item.chapter.countryCode,
                 organizers: item.organizers.joined(separator: ", "), last: item.lastEvent.map { f.shortDate($0) } ?? "—",
                 next: item.nextEvent.map { f.shortDate($0) } ?? "—", status: t(isDormant ? "admin.dormant" : "admin.active", context),
-                statusClass: isDormant ? "draft" : "confirmed", handoverURL: "/admin/chapters/\(item.chapter.slug)/handover")
+                statusClass: isDormant ? "draft" : "confirmed", handoverURL: AdminRoute.handover(slug: item.chapter.slug).path)
         }
         let page = AdminPage(
-            chrome: try chrome(t("admin.title", context), context, path: "/admin"),
+            chrome: try chrome(t("admin.title", context), context, path: AdminRoute.overview.path),
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language,
                                      formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
-            links: [.init(label: t("admin.applications", context) + " (\(pending))", url: "/admin/applications"),
-                    .init(label: t("admin.directory", context), url: "/admin/directory")],
+            links: [.init(label: t("admin.applications", context) + " (\(pending))", url: AdminRoute.applications.path),
+                    .init(label: t("admin.directory", context), url: AdminRoute.directory.path)],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows)
         return html(page, "admin", context)
@@ -116,13 +121,13 @@ struct AdminController: WorkspaceController {
         let items = try await persistence.network.applications(status: .pending)
         let csrf = try session(context).csrfToken
         return ApplicationsPage(
-            chrome: try chrome(t("admin.applications", context), context, path: "/admin/applications"), csrf: csrf, notice: notice, newLink: newLink,
+            chrome: try chrome(t("admin.applications", context), context, path: AdminRoute.applications.path), csrf: csrf, notice: notice, newLink: newLink,
             items: items.map { item in
                 let f = DisplayFormatter(language: context.language, timeZone: TimeZone(identifier: item.timeZone) ?? .gmt)
                 return .init(city: item.city, country: item.countryCode, name: item.applicantName, email: item.applicantEmail,
                              when: f.shortDate(item.createdAt), motivation: item.motivation,
-                             approveURL: "/admin/applications/\(item.id.uuidString.lowercased())/approve",
-                             declineURL: "/admin/applications/\(item.id.uuidString.lowercased())/decline")
+                             approveURL: AdminRoute.approveApplication(item.id).path,
+                             declineURL: AdminRoute.declineApplication(item.id).path)
             })
     }
 
@@ -154,7 +159,7 @@ struct AdminController: WorkspaceController {
         try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
         return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
-                                               newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "applications", context)
+                                               newLink: services.absoluteURL(AccountRoute.invitation(token: invitation.token))), "applications", context)
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -174,9 +179,9 @@ struct AdminController: WorkspaceController {
 
     func handoverPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil) throws -> SimpleFormPage {
         SimpleFormPage(
-            chrome: try chrome(t("admin.handover", context), context, path: "/admin/chapters/\(chapter.slug)/handover"),
+            chrome: try chrome(t("admin.handover", context), context, path: AdminRoute.handover(slug: chapter.slug).path),
             heading: t("admin.handover", context) + " · " + chapter.name, intro: t("admin.handoverIntro", context), notice: notice, error: error,
-            action: "/admin/chapters/\(chapter.slug)/handover", csrf: try session(context).csrfToken,
+            action: AdminRoute.handover(slug: chapter.slug).path, csrf: try session(context).csrfToken,
             fields: [FormField(name: "email", label: t("admin.newOrganizer", context), value: email, type: "email", required: true, error: nil, maxLength: 254, autocomplete: "off")],
             selects: [SelectField(id: "f-previous", name: "previous", label: t("admin.previousOrganizers", context), options: [
                 .init(value: "keep", label: t("admin.keepPrevious", context), selected: true),
@@ -211,7 +216,7 @@ struct AdminController: WorkspaceController {
         try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.handover", subject: email, now: now)
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
-        return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.configuration.baseURL + "/invitations/\(invitation.token)"),
+        return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.absoluteURL(AccountRoute.invitation(token: invitation.token))),
                     "simple-form", context)
     }
 
@@ -221,7 +226,7 @@ struct AdminController: WorkspaceController {
         let venues = try await persistence.network.sharedVenues()
         let speakers = try await persistence.events.directorySpeakers(for: nil)
         return DirectoryPage(
-            chrome: try chrome(t("admin.directory", context), context, path: "/admin/directory"), csrf: try session(context).csrfToken,
+            chrome: try chrome(t("admin.directory", context), context, path: AdminRoute.directory.path), csrf: try session(context).csrfToken,
             notice: notice, error: error,
             venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: Strings.plural("event.capacity", count: $0.capacity, context.language),
                                        accessibility: $0.accessibility, contact: $0.contact) },
@@ -283,9 +288,9 @@ struct AdminController: WorkspaceController {
     func applyPage(_ context: AppRequestContext, form: FormFields? = nil, errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
         func value(_ key: String) -> String { form?[key] ?? "" }
         return SimpleFormPage(
-            chrome: Chrome(title: t("apply.title", context), language: context.language, path: "/apply"),
+            chrome: Chrome(title: t("apply.title", context), language: context.language, path: PublicRoute.apply.path),
             heading: t("apply.title", context), intro: t("apply.intro", context), notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: "/apply", csrf: "",
+            error: errors.isEmpty ? nil : t("form.errors", context), action: PublicRoute.apply.path, csrf: "",
             fields: notice != nil ? [] : [
                 FormField(name: "name", label: t("team.yourName", context), value: value("name"), required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
                 FormField(name: "email", label: t("form.email", context), value: value("email"), type: "email", required: true, error: errors["email"], maxLength: 254, autocomplete: "email"),

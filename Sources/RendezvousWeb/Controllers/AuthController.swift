@@ -48,7 +48,8 @@ struct PageLink {
 
 struct SignInPage {
     var chrome: Chrome
-    var action = "/signin"
+    var action = AccountRoute.signIn.path
+    var forgotURL = AccountRoute.forgotPassword.path
     var csrf: String
     var next: String?
     var notice: String?
@@ -71,17 +72,17 @@ struct AuthController {
     var secureCookies: Bool { services.configuration.baseURL.hasPrefix("https://") }
 
     func addRoutes(to router: Router<AppRequestContext>, signedIn: RouterGroup<AppRequestContext>) {
-        router.get("/signin", use: signInForm)
-        router.post("/signin", use: signIn)
-        router.get("/password/forgot", use: forgotForm)
-        router.post("/password/forgot", use: forgot)
-        router.get("/password/reset/:token", use: resetForm)
-        router.post("/password/reset/:token", use: reset)
-        router.get("/invitations/:token", use: invitationForm)
-        router.post("/invitations/:token", use: acceptInvitation)
-        signedIn.post("/signout", use: signOut)
-        signedIn.get("/account/password", use: passwordForm)
-        signedIn.post("/account/password", use: changePassword)
+        router.get(AccountRoute.signIn.routerPath, use: signInForm)
+        router.post(AccountRoute.signIn.routerPath, use: signIn)
+        router.get(AccountRoute.forgotPassword.routerPath, use: forgotForm)
+        router.post(AccountRoute.forgotPassword.routerPath, use: forgot)
+        router.get(AccountRoute.resetPassword(token: .any).routerPath, use: resetForm)
+        router.post(AccountRoute.resetPassword(token: .any).routerPath, use: reset)
+        router.get(AccountRoute.invitation(token: .any).routerPath, use: invitationForm)
+        router.post(AccountRoute.invitation(token: .any).routerPath, use: acceptInvitation)
+        signedIn.post(AccountRoute.signOut.routerPath, use: signOut)
+        signedIn.get(AccountRoute.password.routerPath, use: passwordForm)
+        signedIn.post(AccountRoute.password.routerPath, use: changePassword)
     }
 
     func t(_ key: String, _ context: AppRequestContext) -> String { Strings.text(key, context.language) }
@@ -89,7 +90,7 @@ struct AuthController {
     // MARK: Sign-in
 
     @Sendable func signInForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if context.session != nil { return .redirect(to: "/organize", type: .normal) }
+        if context.session != nil { return .redirect(to: WorkspaceLinks.home, type: .normal) }
         let next = request.uri.queryParameters.get("next").map { String($0) }
         return renderSignIn(context: context, email: "", next: next, error: nil, notice: request.uri.queryParameters.get("signedout") != nil ? t("auth.signedOut", context) : nil, status: .ok)
     }
@@ -98,14 +99,14 @@ struct AuthController {
         // Double-submit token: the form carries the value of a cookie only this site can set.
         let csrf = Secret.random()
         let page = SignInPage(
-            chrome: Chrome(title: t("auth.signIn", context), language: context.language, path: "/signin"),
+            chrome: Chrome(title: t("auth.signIn", context), language: context.language, path: AccountRoute.signIn.path),
             csrf: csrf, next: next.flatMap(Self.safeNext), notice: notice, error: error,
             fields: [
                 FormField(name: "email", label: t("form.email", context), value: email, type: "email", required: true, error: nil, maxLength: 254, autocomplete: "username"),
                 FormField(name: "password", label: t("auth.password", context), value: "", type: "password", required: true, error: nil, maxLength: 200, autocomplete: "current-password"),
             ])
         var response = services.renderer.htmlResponse(services.renderer.render(page, template: "signin"), status: status, language: context.language)
-        response.setCookie(Cookie(name: SessionCookie.preSignIn, value: csrf, expires: nil, maxAge: 3600, domain: nil, path: "/signin",
+        response.setCookie(Cookie(name: SessionCookie.preSignIn, value: csrf, expires: nil, maxAge: 3600, domain: nil, path: AccountRoute.signIn.path,
                                   secure: secureCookies, httpOnly: true, sameSite: .strict))
         response.headers[.cacheControl] = "no-store"
         return response
@@ -161,14 +162,14 @@ struct AuthController {
         }
         limiter.refund(keys)
         let token = try await services.persistence.sessions.createSession(for: user.id, now: services.clock.now())
-        var response = Response.redirect(to: next ?? "/organize", type: .normal)
+        var response = Response.redirect(to: next ?? WorkspaceLinks.home, type: .normal)
         response.setCookie(SessionCookie.make(token, secure: secureCookies))
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let token = request.cookies[SessionCookie.name]?.value { try await services.persistence.sessions.deleteSession(token: token) }
-        var response = Response.redirect(to: "/signin?signedout=1", type: .normal)
+        var response = Response.redirect(to: AccountRoute.signIn.path("signedout", "1"), type: .normal)
         response.setCookie(SessionCookie.make("", secure: secureCookies, maxAge: 0))
         // The door page keeps its attendee list in localStorage and its pages in the service
         // worker's cache: a shared phone must not keep them after its person signs out.
@@ -179,11 +180,11 @@ struct AuthController {
     // MARK: Password
 
     func passwordPage(_ context: AppRequestContext, session: WebSession, errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
-        var chrome = Chrome(title: t("auth.changePassword", context), language: context.language, path: "/account/password")
+        var chrome = Chrome(title: t("auth.changePassword", context), language: context.language, path: AccountRoute.password.path)
         chrome.session = SessionNav(session)
         return SimpleFormPage(
             chrome: chrome, heading: t("auth.changePassword", context), intro: session.user.email, notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: "/account/password", csrf: session.csrfToken,
+            error: errors.isEmpty ? nil : t("form.errors", context), action: AccountRoute.password.path, csrf: session.csrfToken,
             fields: [
                 FormField(name: "current", label: t("auth.currentPassword", context), value: "", type: "password", required: true, error: errors["current"], maxLength: 200, autocomplete: "current-password"),
                 FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true, hint: t("auth.passwordHint", context), error: errors["password"], maxLength: 200, autocomplete: "new-password"),
@@ -214,7 +215,7 @@ struct AuthController {
         }
         let hash = try await Passwords.hash(new)
         try await services.persistence.accounts.changePassword(of: session.user.id, to: hash, keepingSession: request.cookies[SessionCookie.name]?.value)
-        return .redirect(to: "/account/password?done=1", type: .normal)
+        return .redirect(to: AccountRoute.password.path("done", "1"), type: .normal)
     }
 
     static func passwordProblem(_ password: String, context: AppRequestContext) -> String? {
@@ -246,7 +247,7 @@ struct AuthController {
     func invitationPage(_ invitation: Invitation, token: String, chapter: Chapter, visitor: InvitationVisitor, context: AppRequestContext,
                         name: String = "", errors: [String: String] = [:]) -> SimpleFormPage {
         let role = t(invitation.role == .organizer ? "team.organizer" : "team.door", context)
-        let path = "/invitations/\(token)"
+        let path = AccountRoute.invitation(token: token).path
         var page = SimpleFormPage(
             chrome: Chrome(title: t("team.invitation", context), language: context.language, path: path),
             heading: Strings.text("team.invitedTo", context.language, ["chapter": chapter.name, "role": role]),
@@ -261,7 +262,7 @@ struct AuthController {
             ]
         case .signInFirst:
             page.notice = Strings.text("team.signInToAccept", context.language, ["email": invitation.email])
-            page.link = PageLink(url: "/signin?next=" + path, label: t("team.signInFirst", context))
+            page.link = PageLink(url: AccountRoute.signIn.path("next", path), label: t("team.signInFirst", context))
             page.noForm = true
         case .otherAccount(let session):
             page.chrome.session = SessionNav(session)
@@ -340,7 +341,7 @@ struct AuthController {
             return invitationResponse(page, status: .conflict, context: context)
         }
         try await services.persistence.team.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
-        var response = Response.redirect(to: "/organize/\(chapter.slug)", type: .normal)
+        var response = Response.redirect(to: WorkspaceLinks.chapter(chapter.slug), type: .normal)
         if let newSession { response.setCookie(SessionCookie.make(newSession, secure: secureCookies)) }
         return response
     }
@@ -349,8 +350,8 @@ struct AuthController {
 
     func forgotPage(_ context: AppRequestContext, notice: String? = nil) -> SimpleFormPage {
         SimpleFormPage(
-            chrome: Chrome(title: t("auth.forgot", context), language: context.language, path: "/password/forgot"),
-            heading: t("auth.forgot", context), intro: t("auth.forgotIntro", context), notice: notice, error: nil, action: "/password/forgot", csrf: "",
+            chrome: Chrome(title: t("auth.forgot", context), language: context.language, path: AccountRoute.forgotPassword.path),
+            heading: t("auth.forgot", context), intro: t("auth.forgotIntro", context), notice: notice, error: nil, action: AccountRoute.forgotPassword.path, csrf: "",
             fields: notice == nil ? [FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: true, error: nil, maxLength: 254, autocomplete: "username")] : [],
             submit: t("auth.sendLink", context))
     }
@@ -370,8 +371,8 @@ struct AuthController {
 
     func resetPage(_ token: String, context: AppRequestContext, error: String? = nil) -> SimpleFormPage {
         SimpleFormPage(
-            chrome: Chrome(title: t("auth.changePassword", context), language: context.language, path: "/password/reset/\(token)"),
-            heading: t("auth.changePassword", context), intro: nil, error: error, action: "/password/reset/\(token)", csrf: "",
+            chrome: Chrome(title: t("auth.changePassword", context), language: context.language, path: AccountRoute.resetPassword(token: token).path),
+            heading: t("auth.changePassword", context), intro: nil, error: error, action: AccountRoute.resetPassword(token: token).path, csrf: "",
             fields: [FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true, hint: t("auth.passwordHint", context), error: error, maxLength: 200, autocomplete: "new-password")],
             submit: t("auth.changePassword", context))
     }
@@ -403,7 +404,7 @@ struct AuthController {
             throw AppError.conflict(messageKey: "auth.linkExpired")
         }
         let session = try await services.persistence.sessions.createSession(for: user.id, now: services.clock.now())
-        var response = Response.redirect(to: "/organize", type: .normal)
+        var response = Response.redirect(to: WorkspaceLinks.home, type: .normal)
         response.setCookie(SessionCookie.make(session, secure: secureCookies))
         return response
     }

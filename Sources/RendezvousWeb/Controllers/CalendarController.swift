@@ -12,11 +12,11 @@ struct CalendarController {
     let services: AppServices
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/events/:id/calendar.ics", use: eventCalendar)
-        router.get("/chapters/:slug/calendar.ics", use: chapterFeed)
-        router.get("/events/:id/share.png", use: shareImage)
-        router.get("/unsubscribe/:token", use: unsubscribeForm)
-        router.post("/unsubscribe/:token", use: unsubscribe)
+        router.get(PublicRoute.eventCalendar(.any).routerPath, use: eventCalendar)
+        router.get(PublicRoute.chapterCalendar(slug: .any).routerPath, use: chapterFeed)
+        router.get(PublicRoute.shareImage(.any).routerPath, use: shareImage)
+        router.get(PublicRoute.unsubscribe(token: .any).routerPath, use: unsubscribeForm)
+        router.post(PublicRoute.unsubscribe(token: .any).routerPath, use: unsubscribe)
     }
 
     var host: String { URL(string: services.configuration.baseURL)?.host ?? "localhost" }
@@ -24,7 +24,7 @@ struct CalendarController {
     func entry(_ event: Event, venue: Venue?, chapter: Chapter, sequence: Int) -> ICalendar.Entry {
         ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
                         location: [venue?.name, venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
-                        url: services.absoluteURL(.event(event.id)), startsAt: event.startsAt, endsAt: event.endsAt,
+                        url: services.absoluteURL(PublicRoute.event(event.id)), startsAt: event.startsAt, endsAt: event.endsAt,
                         cancelled: event.status == .cancelled, organizerName: chapter.name)
     }
 
@@ -74,9 +74,9 @@ struct CalendarController {
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.outbox.isUnsubscribeToken(token) else { throw AppError.notFound }
-        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
+        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: PublicRoute.unsubscribe(token: token).path),
                                   heading: Strings.text("mail.unsubscribe", context.language), intro: Strings.text("unsubscribe.intro", context.language),
-                                  action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
+                                  action: PublicRoute.unsubscribe(token: token).path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
         var response = services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
         response.headers[.referrerPolicy] = "no-referrer"
         return response
@@ -86,9 +86,9 @@ struct CalendarController {
     @Sendable func unsubscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.outbox.unsubscribe(token: token) else { throw AppError.notFound }
-        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: request.uri.path),
+        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: PublicRoute.unsubscribe(token: token).path),
                                   heading: Strings.text("mail.unsubscribe", context.language), notice: Strings.text("unsubscribe.done", context.language),
-                                  action: request.uri.path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
+                                  action: PublicRoute.unsubscribe(token: token).path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
         return services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
     }
 }

@@ -39,6 +39,7 @@ struct DoorPage {
     var walkInURL: String
     var walkInFields: [FormField]
     var conflicts: [String]
+    var scriptURL = DoorRoute.script
 }
 
 struct TicketPage {
@@ -63,23 +64,24 @@ struct DoorController {
     let services: AppServices
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
-    var routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] {
+    /// The door's routes for signed-in people (the chapter checked by `event(_:)`).
+    var routes: [(method: HTTPRequest.Method, route: DoorRoute, handler: Handler)] {
         [
-            (.get, "/door/:id", page),
-            (.get, "/door/:id/list.json", list),
-            (.get, "/door/:id/state.json", state),
-            (.post, "/door/:id/checkins", checkIn),
-            (.post, "/door/:id/undo", undo),
-            (.post, "/door/:id/walkins", walkIn),
-            (.get, "/door/:id/badge/:registration", badge),
+            (.get, .page(.any), page),
+            (.get, .list(.any), list),
+            (.get, .state(.any), state),
+            (.post, .checkIns(.any), checkIn),
+            (.post, .undo(.any), undo),
+            (.post, .walkIns(.any), walkIn),
+            (.get, .badge(.any, registration: .any), badge),
         ]
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, router: Router<AppRequestContext>) {
-        for route in routes { group.on(RouterPath(route.path), method: route.method, use: route.handler) }
-        router.get("/t/:token", use: ticket)
+        for route in routes { group.on(route.route.routerPath, method: route.method, use: route.handler) }
+        router.get(DoorRoute.ticket(token: .any).routerPath, use: ticket)
         // Admission is a POST with the session's CSRF token: opening a link never admits anyone.
-        group.post("/t/:token", use: admit)
+        group.post(DoorRoute.ticket(token: .any).routerPath, use: admit)
     }
 
     var persistence: Persistence { services.persistence }
@@ -135,12 +137,12 @@ struct DoorController {
             let described = describe(outcome, detail: detail, context: context)
             flash = (described.ok, described.title, described.detail)
         }
-        let base = "/door/\(detail.event.id)"
+        let id = detail.event.id
         let page = DoorPage(
-            chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: base); c.session = SessionNav(session); return c }(),
+            chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: DoorRoute.page(id).path); c.session = SessionNav(session); return c }(),
             eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
-            dashboardURL: session.user.mayOrganize(detail.chapter.id) ? "/organize/events/\(detail.event.id)" : "/organize",
+            dashboardURL: session.user.mayOrganize(detail.chapter.id) ? WorkspaceLinks.event(id) : WorkspaceLinks.home,
             checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
             overCapacity: state.expected + state.walkIns > state.capacity,
             result: flash != nil, resultClass: flash?.0 == true ? "ok" : "bad", resultTitle: flash?.1 ?? "", resultDetail: flash?.2 ?? "",
@@ -149,9 +151,9 @@ struct DoorController {
                 .init(id: person.id, name: "\(person.firstName) \(person.lastName)", role: [person.jobTitle, person.company].filter { !$0.isEmpty }.joined(separator: " · "),
                       status: person.status, statusLabel: RegistrationStatus(rawValue: person.status).map { Strings.status($0, context.language) } ?? person.status,
                       checkedIn: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
-                      canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: "\(base)/checkins", undoURL: "\(base)/undo")
+                      canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: DoorRoute.checkIns(id).path, undoURL: DoorRoute.undo(id).path)
             },
-            walkInURL: "\(base)/walkins",
+            walkInURL: DoorRoute.walkIns(id).path,
             walkInFields: [
                 FormField(name: "firstName", label: t("form.firstName", context), value: "", required: true, error: nil, maxLength: 80, autocomplete: "off"),
                 FormField(name: "lastName", label: t("form.lastName", context), value: "", required: false, error: nil, maxLength: 80, autocomplete: "off"),
@@ -219,11 +221,10 @@ struct DoorController {
 
     func answer(_ outcome: CheckInOutcome, detail: EventDetail, request: Request, context: AppRequestContext) -> Response {
         if Self.wantsJSON(request) { return Self.json(outcome) }
-        var components = URLComponents()
-        components.queryItems = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
-                                 URLQueryItem(name: "s", value: outcome.status), URLQueryItem(name: "by", value: outcome.checkedInBy),
-                                 URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]
-        return .redirect(to: "/door/\(detail.event.id)?" + (components.percentEncodedQuery ?? ""), type: .normal)
+        let flash = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
+                     URLQueryItem(name: "s", value: outcome.status), URLQueryItem(name: "by", value: outcome.checkedInBy),
+                     URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]
+        return .redirect(to: DoorRoute.page(detail.event.id).path(query: flash), type: .normal)
     }
 
     func nonce(_ body: CheckInBody) throws -> String {
@@ -308,9 +309,9 @@ struct DoorController {
     @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let (registration, detail, context) = try await ticketed(token, request: request, context: context)
-        var page = ticketPage(registration, detail: detail, request: request, context: context)
+        var page = ticketPage(registration, token: token, detail: detail, context: context)
         if let session = context.session, session.user.mayCheckIn(detail.chapter.id) {
-            page.doorURL = "/door/\(detail.event.id)"
+            page.doorURL = DoorRoute.page(detail.event.id).path
             page.chrome.session = SessionNav(session)
             let f = Presenter(language: context.language, chapter: detail.chapter).formatter
             let name = "\(registration.profile.firstName) \(registration.profile.lastName)"
@@ -324,7 +325,7 @@ struct DoorController {
                 page.resultDetail = name
             } else {
                 page.resultDetail = ([name] + [registration.profile.jobTitle, registration.profile.company].filter { !$0.isEmpty }).joined(separator: " · ")
-                page.admitURL = "/t/\(token)"
+                page.admitURL = DoorRoute.ticket(token: token).path
                 page.csrf = session.csrfToken
             }
         } else if registration.status != .confirmed {
@@ -345,11 +346,11 @@ struct DoorController {
         let outcome = try await persistence.door.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
                                                     by: session.user.name, happenedAt: now, offline: false, now: now)
         let described = describe(outcome, detail: detail, context: context)
-        var page = ticketPage(registration, detail: detail, request: request, context: context)
+        var page = ticketPage(registration, token: token, detail: detail, context: context)
         page.resultClass = described.ok ? "ok" : "bad"
         page.resultTitle = described.title
         page.resultDetail = described.detail
-        page.doorURL = "/door/\(detail.event.id)"
+        page.doorURL = DoorRoute.page(detail.event.id).path
         page.chrome.session = SessionNav(session)
         return ticketResponse(page)
     }
@@ -363,12 +364,12 @@ struct DoorController {
         return (registration, detail, context)
     }
 
-    func ticketPage(_ registration: Registration, detail: EventDetail, request: Request, context: AppRequestContext) -> TicketPage {
+    func ticketPage(_ registration: Registration, token: String, detail: EventDetail, context: AppRequestContext) -> TicketPage {
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
         return TicketPage(
-            chrome: Chrome(title: t("door.ticket", context), language: context.language, path: request.uri.path),
+            chrome: Chrome(title: t("door.ticket", context), language: context.language, path: DoorRoute.ticket(token: token).path),
             resultClass: "", resultTitle: t("door.ticketFor", context, ["name": registration.profile.firstName]),
-            resultDetail: t("door.showAtDoor", context), eventTitle: detail.event.title, eventURL: SiteRoute.event(detail.event.id).path,
+            resultDetail: t("door.showAtDoor", context), eventTitle: detail.event.title, eventURL: PublicRoute.event(detail.event.id).path,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))", doorURL: nil)
     }
 

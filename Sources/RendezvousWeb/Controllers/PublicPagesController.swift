@@ -10,9 +10,9 @@ struct PublicPagesController {
     let services: AppServices
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(SiteRoute.Pattern.home, use: home)
-        router.get(SiteRoute.Pattern.chapter, use: chapter)
-        router.get(SiteRoute.Pattern.event, use: event)
+        router.get(PublicRoute.home.routerPath, use: home)
+        router.get(PublicRoute.chapter(slug: .any).routerPath, use: chapter)
+        router.get(PublicRoute.event(.any).routerPath, use: event)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -34,12 +34,12 @@ struct PublicPagesController {
                     let presenter = Presenter(language: language, chapter: summary.chapter)
                     return HomePage.ChapterCard(
                         name: summary.chapter.name, city: summary.chapter.city,
-                        url: SiteRoute.chapter(slug: summary.chapter.slug).path,
+                        url: PublicRoute.chapter(slug: summary.chapter.slug).path,
                         next: summary.nextEvent.map { presenter.card($0) })
                 })
         }.sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
         return HomePage(
-            chrome: Chrome(title: Strings.text("home.title", language), language: language, path: SiteRoute.home.path),
+            chrome: Chrome(title: Strings.text("home.title", language), language: language, path: PublicRoute.home.path),
             chapterCount: Strings.plural("home.chapters", count: summaries.count, language),
             countries: countries)
     }
@@ -63,12 +63,12 @@ struct PublicPagesController {
         async let past = persistence.events.pastEvents(of: chapter.id, now: now)
         async let organizers = persistence.chapters.organizers(of: chapter.id)
         async let venues = persistence.chapters.usualVenues(of: chapter.id)
-        let feed = services.configuration.baseURL + "/chapters/\(chapter.slug)/calendar.ics"
+        let feed = services.absoluteURL(PublicRoute.chapterCalendar(slug: chapter.slug))
         return ChapterPage(
-            chrome: Chrome(title: chapter.name, language: language, path: SiteRoute.chapter(slug: chapter.slug).path,
+            chrome: Chrome(title: chapter.name, language: language, path: PublicRoute.chapter(slug: chapter.slug).path,
                            description: chapter.description),
             feedURL: feed.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://"),
-            feedDownloadURL: "/chapters/\(chapter.slug)/calendar.ics",
+            feedDownloadURL: PublicRoute.chapterCalendar(slug: chapter.slug).path,
             name: chapter.name,
             place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
             description: paragraphs(chapter.description),
@@ -107,11 +107,11 @@ struct PublicPagesController {
         let sameDay = Calendar.current.dateComponents(in: detail.chapter.zone, from: event.startsAt).day
             == Calendar.current.dateComponents(in: detail.chapter.zone, from: event.endsAt).day
         return EventPage(
-            chrome: Chrome(title: event.title, language: language, path: SiteRoute.event(event.id).path,
+            chrome: Chrome(title: event.title, language: language, path: PublicRoute.event(event.id).path,
                            description: "\(detail.chapter.name) · \(f.longDate(event.startsAt))"),
             title: event.title,
             chapterName: detail.chapter.name,
-            chapterURL: SiteRoute.chapter(slug: detail.chapter.slug).path,
+            chapterURL: PublicRoute.chapter(slug: detail.chapter.slug).path,
             date: f.longDate(event.startsAt),
             timeRange: sameDay ? "\(f.time(event.startsAt)) – \(f.time(event.endsAt))" : "\(f.time(event.startsAt)) – \(f.dateTime(event.endsAt))",
             timeZoneNote: presenter.t("event.timeZone", ["zone": "\(detail.chapter.zone.identifier) (\(f.zoneName(event.startsAt)))"]),
@@ -130,9 +130,9 @@ struct PublicPagesController {
             },
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
             form: open ? ProfileForm(
-                action: SiteRoute.register(event.id).path, input: input, errors: errors,
+                action: PublicRoute.register(event.id).path, input: input, errors: errors,
                 submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil,
-            calendarURL: "/events/\(event.id)/calendar.ics",
+            calendarURL: PublicRoute.eventCalendar(event.id).path,
             share: sharePreview(detail, formatter: f))
     }
 
@@ -145,8 +145,8 @@ struct PublicPagesController {
     }
 
     func sharePreview(_ detail: EventDetail, formatter f: DisplayFormatter) -> SharePreview {
-        let url = services.absoluteURL(.event(detail.event.id))
-        let image = services.configuration.baseURL + "/events/\(detail.event.id)/share.png"
+        let url = services.absoluteURL(PublicRoute.event(detail.event.id))
+        let image = services.absoluteURL(PublicRoute.shareImage(detail.event.id))
         let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
         let description = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt)) · \(place)"
         var location: [String: Any] = ["@type": "Place", "name": detail.venue?.name ?? detail.chapter.city]
@@ -157,7 +157,7 @@ struct PublicPagesController {
             "startDate": ISO8601.format(detail.event.startsAt, in: detail.chapter.zone), "endDate": ISO8601.format(detail.event.endsAt, in: detail.chapter.zone),
             "eventStatus": detail.event.status == .cancelled ? "https://schema.org/EventCancelled" : "https://schema.org/EventScheduled",
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode", "location": location,
-            "organizer": ["@type": "Organization", "name": detail.chapter.name, "url": services.absoluteURL(.chapter(slug: detail.chapter.slug))],
+            "organizer": ["@type": "Organization", "name": detail.chapter.name, "url": services.absoluteURL(PublicRoute.chapter(slug: detail.chapter.slug))],
             "isAccessibleForFree": true,
             "offers": ["@type": "Offer", "price": "0", "priceCurrency": "EUR", "url": url,
                        "availability": detail.occupancy.isFull ? "https://schema.org/SoldOut" : "https://schema.org/InStock"],

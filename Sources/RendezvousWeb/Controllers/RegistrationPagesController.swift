@@ -33,13 +33,13 @@ struct RegistrationPagesController {
     }
 
     func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
-        router.get(SiteRoute.Pattern.manage, use: manage)
-        router.get("/manage/:token/badge.png", use: badgePreview)
-        router.get("/manage/:token/ticket.png", use: ticketCode)
-        router.get("/c/:token", use: contactCard)
-        router.get("/c/:token/vcard", use: contactVCard)
-        writes.post(SiteRoute.Pattern.register, use: register)
-        writes.post(SiteRoute.Pattern.manageAction, use: manageAction)
+        router.get(PublicRoute.manage(token: .any).routerPath, use: manage)
+        router.get(PublicRoute.badgePreview(token: .any).routerPath, use: badgePreview)
+        router.get(PublicRoute.ticketCode(token: .any).routerPath, use: ticketCode)
+        router.get(PublicRoute.contactCard(token: .any).routerPath, use: contactCard)
+        router.get(PublicRoute.contactVCard(token: .any).routerPath, use: contactVCard)
+        writes.post(PublicRoute.register(.any).routerPath, use: register)
+        writes.post(PublicRoute.manageAction(token: .any, action: .profile).routerPath, use: manageAction)
     }
 
     static func decodeForm(_ request: Request, context: AppRequestContext) async throws -> RegistrationForm {
@@ -72,7 +72,7 @@ struct RegistrationPagesController {
             do {
                 let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)
-                return Response.redirect(to: SiteRoute.manage(token: outcome.registration.manageToken).path + "?welcome=1", type: .normal)
+                return Response.redirect(to: PublicRoute.manage(token: outcome.registration.manageToken).path("welcome", "1"), type: .normal)
             } catch RegistrationActionError.duplicateEmail {
                 var errors = ValidationErrors()
                 errors.add("email", .alreadyTaken)
@@ -119,8 +119,8 @@ struct RegistrationPagesController {
         case .offered:
             statusText = presenter.t("manage.statusOffered", ["deadline": f.dateTime(registration.offerExpiresAt ?? now)])
             statusClass = "wait"
-            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .accept).path, label: presenter.t("manage.accept"), style: "primary"))
-            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .decline).path, label: presenter.t("manage.decline"), style: ""))
+            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .accept).path, label: presenter.t("manage.accept"), style: "primary"))
+            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .decline).path, label: presenter.t("manage.decline"), style: ""))
         case .cancelled:
             statusText = presenter.t("manage.statusCancelled")
             statusClass = "off"
@@ -130,7 +130,7 @@ struct RegistrationPagesController {
         }
         let open = now < detail.event.startsAt
         if effectiveStatus.isActive, open {
-            actions.append(.init(url: SiteRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
+            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
                                  style: "danger", hint: presenter.t("manage.cancelHint")))
         }
         var welcomeTitle: String?, welcomeText: String?
@@ -151,23 +151,23 @@ struct RegistrationPagesController {
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
             company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents)
         let page = ManagePage(
-            chrome: Chrome(title: presenter.t("manage.title"), language: language, path: SiteRoute.manage(token: token).path),
+            chrome: Chrome(title: presenter.t("manage.title"), language: language, path: PublicRoute.manage(token: token).path),
             eventTitle: detail.event.title,
-            eventURL: SiteRoute.event(detail.event.id).path,
+            eventURL: PublicRoute.event(detail.event.id).path,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             venue: detail.venue?.name,
             welcomeTitle: welcomeTitle,
             welcomeText: welcomeText,
-            manageURL: welcome ? services.absoluteURL(.manage(token: token)) : nil,
+            manageURL: welcome ? services.absoluteURL(PublicRoute.manage(token: token)) : nil,
             notice: notice.flatMap { noticeKeys[$0] }.map { presenter.t($0) },
             statusText: statusText,
             statusClass: statusClass,
             actions: actions,
-            ticketURL: effectiveStatus == .confirmed ? "/manage/\(token)/ticket.png" : nil,
-            badgeURL: effectiveStatus.isActive ? "/manage/\(token)/badge.png" : nil,
-            renewURL: effectiveStatus.isActive ? SiteRoute.manageAction(token: token, action: .contact).path : nil,
+            ticketURL: effectiveStatus == .confirmed ? PublicRoute.ticketCode(token: token).path : nil,
+            badgeURL: effectiveStatus.isActive ? PublicRoute.badgePreview(token: token).path : nil,
+            renewURL: effectiveStatus.isActive ? PublicRoute.manageAction(token: token, action: .contact).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
-                action: SiteRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
+                action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
         var response = services.renderer.htmlResponse(services.renderer.render(page, template: "manage"), status: status, language: language)
         // A private page: keep it out of shared caches and of referrers.
@@ -178,7 +178,7 @@ struct RegistrationPagesController {
 
     @Sendable func manageAction(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let action = context.parameters.get("action").flatMap(SiteRoute.ManageAction.init(rawValue:)),
+        guard let action = context.parameters.get("action").flatMap(PublicRoute.ManageAction.init(rawValue:)),
               let registration = try await services.persistence.registrations.registration(manageToken: token) else { throw AppError.notFound }
         let persistence = services.persistence
         let now = services.clock.now()
@@ -219,7 +219,7 @@ struct RegistrationPagesController {
                                                context: { var c = context; c.language = language; return c }())
         }
         services.eventChanged(registration.eventID)
-        return Response.redirect(to: SiteRoute.manage(token: token).path + "?done=\(done)", type: .normal)
+        return Response.redirect(to: PublicRoute.manage(token: token).path("done", done), type: .normal)
     }
 
     /// The ticket as a QR code: the ticket's address, which door staff can open with any camera.
@@ -228,7 +228,7 @@ struct RegistrationPagesController {
         let token = try context.parameters.require("token")
         guard let registration = try await services.persistence.registrations.registration(manageToken: token), registration.status == .confirmed,
               let ticket = try await services.persistence.door.ticketToken(of: registration.id),
-              let png = QRCode.png(services.configuration.baseURL + "/t/" + ticket) else { throw AppError.notFound }
+              let png = QRCode.png(services.absoluteURL(DoorRoute.ticket(token: ticket))) else { throw AppError.notFound }
         return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
 
@@ -246,26 +246,26 @@ struct RegistrationPagesController {
                         body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
 
-    func card(_ context: AppRequestContext) async throws -> (ContactCard, EventDetail) {
+    func card(_ context: AppRequestContext) async throws -> (ContactCard, EventDetail, token: String) {
         let token = try context.parameters.require("token")
         guard let card = try await services.persistence.registrations.contactCard(token: token), card.status.isActive,
               let detail = try await services.persistence.events.eventDetail(id: card.eventID) else { throw AppError.notFound }
-        return (card, detail)
+        return (card, detail, token)
     }
 
     /// What the badge's QR code opens: the name and role printed on the badge, and the LinkedIn
     /// profile only if the attendee chose to share it.
     @Sendable func contactCard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (card, detail) = try await card(context)
+        let (card, detail, token) = try await card(context)
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let p = card.profile
         let page = ContactPage(
-            chrome: Chrome(title: "\(p.firstName) \(p.lastName)", language: language, path: request.uri.path),
+            chrome: Chrome(title: "\(p.firstName) \(p.lastName)", language: language, path: PublicRoute.contactCard(token: token).path),
             eventTitle: detail.event.title, chapterName: detail.chapter.name, name: "\(p.firstName) \(p.lastName)",
             role: [p.jobTitle, p.company].filter { !$0.isEmpty }.joined(separator: " · ").nilIfEmpty,
             askMeAbout: p.consents.profileSharing ? p.askMeAbout.nilIfEmpty : nil,
             linkedin: p.consents.profileSharing ? p.linkedinURL.nilIfEmpty : nil,
-            vcardURL: request.uri.path + "/vcard")
+            vcardURL: PublicRoute.contactVCard(token: token).path)
         var response = services.renderer.htmlResponse(services.renderer.render(page, template: "contact"), language: language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xRobotsTag] = "noindex"
@@ -273,7 +273,7 @@ struct RegistrationPagesController {
     }
 
     @Sendable func contactVCard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (card, detail) = try await card(context)
+        let (card, detail, _) = try await card(context)
         let vcard = VCard.make(card.profile, note: "\(detail.event.title) · \(detail.chapter.name)")
         return Response(status: .ok, headers: [.contentType: "text/vcard; charset=utf-8", .contentDisposition: "attachment; filename=\"contact.vcf\"",
                                                .cacheControl: "no-store"],

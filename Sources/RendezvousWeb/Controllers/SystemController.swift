@@ -22,21 +22,21 @@ struct SystemController {
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("/healthz") { _, _ in
+        router.get(PublicRoute.healthz.routerPath) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                      body: .init(byteBuffer: ByteBuffer(staticString: "{\"status\":\"ok\"}")))
         }
-        router.get(SiteRoute.Pattern.staticFile) { _, context in
+        router.get(PublicRoute.staticFile(.any).routerPath) { _, context in
             guard let name = context.parameters.get("file"), let asset = assets[name] else { throw AppError.notFound }
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
                             body: .init(byteBuffer: asset.body))
         }
         // The door's service worker, served from /door/ so that its scope covers the door pages.
-        router.get("/door/sw.js") { _, _ in
+        router.get(DoorRoute.serviceWorker.routerPath) { _, _ in
             guard let asset = assets["door-sw.js"] else { throw AppError.notFound }
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: .init(byteBuffer: asset.body))
         }
-        router.get("/api/openapi.json") { _, _ in
+        router.get(APIRoute.openAPI.routerPath) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],
                      body: .init(byteBuffer: openAPI))
         }

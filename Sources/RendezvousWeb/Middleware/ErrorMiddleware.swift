@@ -44,7 +44,7 @@ struct ErrorMiddleware: RouterMiddleware {
         if case .rateLimited(let seconds) = appError {
             response.headers[.retryAfter] = String(seconds)
         }
-        if case .unauthorized = appError, request.uri.path.hasPrefix("/api/") {
+        if case .unauthorized = appError, request.uri.path.hasPrefix(APIRoute.areaPrefix) {
             response.headers[.wwwAuthenticate] = "Bearer"
         }
         return response
@@ -68,7 +68,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func wantsJSON(_ request: Request) -> Bool {
-        request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz"
+        request.uri.path.hasPrefix(APIRoute.areaPrefix) || request.uri.path == PublicRoute.healthz.path
     }
 }
 

@@ -29,7 +29,7 @@ struct OriginCheckMiddleware: RouterMiddleware {
     let origin: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .post, !request.uri.path.hasPrefix("/api/") {
+        if request.method == .post, !request.uri.path.hasPrefix(APIRoute.areaPrefix) {
             if request.headers[.secFetchSite] == "cross-site" {
                 throw AppError.forbidden(messageKey: "error.forbidden")
             }

@@ -20,7 +20,7 @@ struct SessionMiddleware: RouterMiddleware {
     let services: AppServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/"), let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
+        guard !request.uri.path.hasPrefix(APIRoute.areaPrefix), let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty,
               let session = try await services.persistence.sessions.session(token: token, now: services.clock.now()) else {
             return try await next(request, context)
         }
@@ -88,9 +88,7 @@ struct RequireSessionMiddleware: RouterMiddleware {
             let wantsJSON = request.headers[.accept]?.contains("application/json") == true
             if (request.method == .get || request.method == .head) && !wantsJSON {
                 let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                var components = URLComponents()
-                components.queryItems = [URLQueryItem(name: "next", value: target)]
-                return .redirect(to: "/signin?" + (components.percentEncodedQuery ?? ""), type: .normal)
+                return .redirect(to: AccountRoute.signIn.path("next", target), type: .normal)
             }
             throw AppError.unauthorized
         }

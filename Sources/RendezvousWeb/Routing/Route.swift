@@ -47,8 +47,10 @@ extension Route {
         return values
     }
 
-    /// A value as one path segment: nothing in it can add a segment or a query.
+    /// A value as one path segment: nothing in it can add a segment or a query, and a value of
+    /// `.` or `..` is not read as a step up the path.
     static func escape(_ value: String) -> String {
+        if value == "." || value == ".." { return value.replacingOccurrences(of: ".", with: "%2E") }
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#%")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value

@@ -28,7 +28,7 @@ public struct AppServices: Sendable {
         self.rateLimiter = RateLimiter(limit: configuration.rateLimit)
     }
 
-    func absoluteURL(_ route: SiteRoute) -> String {
+    func absoluteURL(_ route: some Route) -> String {
         configuration.baseURL + route.path
     }
 

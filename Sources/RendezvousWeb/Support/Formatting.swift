@@ -25,7 +25,7 @@ struct Presenter {
     func card(_ summary: EventSummary, past: Bool = false) -> EventCard {
         let f = formatter
         return EventCard(
-            title: summary.event.title, url: SiteRoute.event(summary.event.id).path,
+            title: summary.event.title, url: PublicRoute.event(summary.event.id).path,
             date: f.longDate(summary.event.startsAt), time: f.time(summary.event.startsAt),
             venue: summary.venue?.name, availability: availability(summary.occupancy),
             isFull: summary.occupancy.isFull,

@@ -1,46 +1,49 @@
-import Hummingbird
+import Foundation
 import RendezvousDomain
 
-/// Every page address, used both to register routes and to build links: no string URLs in views.
-enum SiteRoute {
-    case home
-    case chapter(slug: String)
-    case event(Event.ID)
-    case register(Event.ID)
-    case manage(token: String)
-    case manageAction(token: String, action: ManageAction)
-    case stylesheet
-    case script
+/// Every address of the site and the API, area by area: the one entry point. Each area's enum
+/// (`PublicRoute`, `AccountRoute`, …) builds both its router patterns and its links; this enum
+/// gathers them, so `RouteTests` walks every address of every area.
+enum SiteRoute: Route {
+    case page(PublicRoute)
+    case account(AccountRoute)
+    case admin(AdminRoute)
+    case door(DoorRoute)
+    case api(APIRoute)
+    // case organize(OrganizeRoute) is added by the organiser area
 
-    enum ManageAction: String, CaseIterable {
-        case cancel, accept, decline, profile
-        /// Renews the contact token behind the badge's QR code.
-        case contact
-    }
-
-    static let stylesheetVersion = "3"
-
-    var path: String {
+    /// The area's own route.
+    var route: any Route {
         switch self {
-        case .home: "/"
-        case .chapter(let slug): "/chapters/\(slug)"
-        case .event(let id): "/events/\(id)"
-        case .register(let id): "/events/\(id)/register"
-        case .manage(let token): "/manage/\(token)"
-        case .manageAction(let token, let action): "/manage/\(token)/\(action.rawValue)"
-        case .stylesheet: "/static/app.css?v=\(Self.stylesheetVersion)"
-        case .script: "/static/app.js?v=\(Self.stylesheetVersion)"
+        case .page(let route): route
+        case .account(let route): route
+        case .admin(let route): route
+        case .door(let route): route
+        case .api(let route): route
+        // OrganizeRoute is added by the organiser area
         }
     }
 
-    /// Route patterns, for the router.
-    enum Pattern {
-        static let home: RouterPath = "/"
-        static let chapter: RouterPath = "/chapters/:slug"
-        static let event: RouterPath = "/events/:id"
-        static let register: RouterPath = "/events/:id/register"
-        static let manage: RouterPath = "/manage/:token"
-        static let manageAction: RouterPath = "/manage/:token/:action"
-        static let staticFile: RouterPath = "/static/:file"
+    var pattern: String { route.pattern }
+    var parameters: [String] { route.parameters }
+
+    static var examples: [SiteRoute] {
+        PublicRoute.examples.map(SiteRoute.page)
+            + AccountRoute.examples.map(SiteRoute.account)
+            + AdminRoute.examples.map(SiteRoute.admin)
+            + DoorRoute.examples.map(SiteRoute.door)
+            + APIRoute.examples.map(SiteRoute.api)
+        // OrganizeRoute.examples is added by the organiser area
     }
+
+    /// The stylesheet and script every page loads, with their version query.
+    static var stylesheet: String { PublicRoute.stylesheet }
+    static var script: String { PublicRoute.script }
+}
+
+extension SiteRoute {
+    // The organiser area builds these two links through SiteRoute; they can go once it uses
+    // `PublicRoute.chapter(slug:)` and `PublicRoute.event(_:)` directly.
+    static func chapter(slug: String) -> SiteRoute { .page(.chapter(slug: slug)) }
+    static func event(_ id: Event.ID) -> SiteRoute { .page(.event(id)) }
 }

@@ -43,7 +43,7 @@ public struct PageRenderer: Sendable {
 
     func errorPage(status: HTTPResponse.Status, message: String, context: AppRequestContext) -> Response {
         let model = ErrorPage(
-            chrome: Chrome(title: Strings.text("error.title", context.language), language: context.language, path: "/"),
+            chrome: Chrome(title: Strings.text("error.title", context.language), language: context.language, path: PublicRoute.home.path),
             status: status.code, message: message)
         return htmlResponse(render(model, template: "error"), status: status, language: context.language)
     }
@@ -62,9 +62,12 @@ struct Chrome {
     var lang: String
     var t: [String: String]
     var languages: [LanguageLink]
-    var stylesheet = SiteRoute.stylesheet.path
-    var script = SiteRoute.script.path
-    var homeURL = SiteRoute.home.path
+    var stylesheet = SiteRoute.stylesheet
+    var script = SiteRoute.script
+    var homeURL = PublicRoute.home.path
+    var applyURL = PublicRoute.apply.path
+    var signInURL = AccountRoute.signIn.path
+    var apiURL = APIRoute.openAPI.path
     var description: String
     /// Set on pages for signed-in people: their name, and the links and sign-out form of the workspace.
     var session: SessionNav?
@@ -88,11 +91,11 @@ struct Chrome {
 struct SessionNav {
     var name: String
     var csrf: String
-    var organizeURL = "/organize"
+    var organizeURL = WorkspaceLinks.home
     var isAdmin: Bool
-    var adminURL = "/admin"
-    var passwordURL = "/account/password"
-    var signOutURL = "/signout"
+    var adminURL = AdminRoute.overview.path
+    var passwordURL = AccountRoute.password.path
+    var signOutURL = AccountRoute.signOut.path
 
     init(_ session: WebSession) {
         name = session.user.name

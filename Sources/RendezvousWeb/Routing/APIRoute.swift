@@ -1,0 +1,51 @@
+import Foundation
+import RendezvousDomain
+
+/// The JSON API: every /api/v1 endpoint, and the OpenAPI document that describes them.
+enum APIRoute: Route {
+    case tokens
+    case chapters
+    case chapterEvents(slug: String)
+    case event(Event.ID)
+    case eventRegistrations(Event.ID)
+    case registration(Registration.ID)
+    case cancelRegistration(Registration.ID)
+    case acceptRegistration(Registration.ID)
+    case declineRegistration(Registration.ID)
+    case openAPI
+
+    /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
+    static let areaPrefix = "/api/"
+
+    var pattern: String {
+        switch self {
+        case .tokens: "/api/v1/tokens"
+        case .chapters: "/api/v1/chapters"
+        case .chapterEvents: "/api/v1/chapters/:slug/events"
+        case .event: "/api/v1/events/:id"
+        case .eventRegistrations: "/api/v1/events/:id/registrations"
+        case .registration: "/api/v1/registrations/:id"
+        case .cancelRegistration: "/api/v1/registrations/:id/cancel"
+        case .acceptRegistration: "/api/v1/registrations/:id/accept"
+        case .declineRegistration: "/api/v1/registrations/:id/decline"
+        case .openAPI: "/api/openapi.json"
+        }
+    }
+
+    var parameters: [String] {
+        switch self {
+        case .tokens, .chapters, .openAPI: []
+        case .chapterEvents(let slug): [slug]
+        case .event(let id), .eventRegistrations(let id): [id.description]
+        case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id): [id.description]
+        }
+    }
+
+    static var examples: [APIRoute] {
+        let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
+        let registration = Registration.ID(UUID(uuidString: "9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D")!)
+        return [.tokens, .chapters, .chapterEvents(slug: "toulouse"), .event(event), .eventRegistrations(event),
+                .registration(registration), .cancelRegistration(registration), .acceptRegistration(registration),
+                .declineRegistration(registration), .openAPI]
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The network admins' pages under /admin.
+enum AdminRoute: Route {
+    case overview
+    case applications
+    case approveApplication(UUID)
+    case declineApplication(UUID)
+    case handover(slug: String)
+    case directory
+    case directoryVenues
+    case directorySpeakers
+
+    var pattern: String {
+        switch self {
+        case .overview: "/admin"
+        case .applications: "/admin/applications"
+        case .approveApplication: "/admin/applications/:id/approve"
+        case .declineApplication: "/admin/applications/:id/decline"
+        case .handover: "/admin/chapters/:slug/handover"
+        case .directory: "/admin/directory"
+        case .directoryVenues: "/admin/directory/venues"
+        case .directorySpeakers: "/admin/directory/speakers"
+        }
+    }
+
+    var parameters: [String] {
+        switch self {
+        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers: []
+        case .approveApplication(let id), .declineApplication(let id): [id.uuidString.lowercased()]
+        case .handover(let slug): [slug]
+        }
+    }
+
+    static var examples: [AdminRoute] {
+        let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
+        return [.overview, .applications, .approveApplication(application), .declineApplication(application),
+                .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers]
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RendezvousDomain
+
+/// What anyone can open: the network, chapters, events, registering and the private manage page,
+/// the contact card behind a badge, calendars, the share picture, unsubscribing, applying to start
+/// a chapter, static files and the health check.
+enum PublicRoute: Route {
+    case home
+    case chapter(slug: String)
+    /// The chapter's upcoming meetups as a calendar feed.
+    case chapterCalendar(slug: String)
+    case event(Event.ID)
+    case eventCalendar(Event.ID)
+    /// The picture a social network shows for a shared event link.
+    case shareImage(Event.ID)
+    case register(Event.ID)
+    case manage(token: String)
+    case manageAction(token: String, action: ManageAction)
+    case badgePreview(token: String)
+    /// The ticket's QR code.
+    case ticketCode(token: String)
+    /// What a badge's QR code opens.
+    case contactCard(token: String)
+    case contactVCard(token: String)
+    case unsubscribe(token: String)
+    /// The form to start a chapter.
+    case apply
+    case staticFile(String)
+    case healthz
+
+    /// What an attendee can do from the manage page (posted to `/manage/{token}/{action}`).
+    enum ManageAction: String, CaseIterable, Sendable {
+        case cancel, accept, decline, profile
+        /// Renews the contact token behind the badge's QR code.
+        case contact
+    }
+
+    var pattern: String {
+        switch self {
+        case .home: "/"
+        case .chapter: "/chapters/:slug"
+        case .chapterCalendar: "/chapters/:slug/calendar.ics"
+        case .event: "/events/:id"
+        case .eventCalendar: "/events/:id/calendar.ics"
+        case .shareImage: "/events/:id/share.png"
+        case .register: "/events/:id/register"
+        case .manage: "/manage/:token"
+        case .manageAction: "/manage/:token/:action"
+        case .badgePreview: "/manage/:token/badge.png"
+        case .ticketCode: "/manage/:token/ticket.png"
+        case .contactCard: "/c/:token"
+        case .contactVCard: "/c/:token/vcard"
+        case .unsubscribe: "/unsubscribe/:token"
+        case .apply: "/apply"
+        case .staticFile: "/static/:file"
+        case .healthz: "/healthz"
+        }
+    }
+
+    var parameters: [String] {
+        switch self {
+        case .home, .apply, .healthz: []
+        case .chapter(let slug), .chapterCalendar(let slug): [slug]
+        case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id): [id.description]
+        case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
+             .contactVCard(let token), .unsubscribe(let token): [token]
+        case .manageAction(let token, let action): [token, action.rawValue]
+        case .staticFile(let name): [name]
+        }
+    }
+
+    static var examples: [PublicRoute] {
+        let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
+        let token = "Zm9vYmFy-_token"
+        return [
+            .home, .chapter(slug: "toulouse"), .chapterCalendar(slug: "toulouse"),
+            .event(event), .eventCalendar(event), .shareImage(event), .register(event),
+            .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
+            .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
+            .apply, .staticFile("app.css"), .healthz,
+        ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
+    }
+
+    /// Bumped when app.css or app.js change, so browsers fetch them again despite a year of caching.
+    static let assetVersion = "3"
+    static var stylesheet: String { staticFile("app.css").path("v", assetVersion) }
+    static var script: String { staticFile("app.js").path("v", assetVersion) }
+}
