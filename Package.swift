@@ -164,6 +164,8 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            // Page snapshots are read and written by the tests from the source tree.
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]
