@@ -4,55 +4,6 @@ import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
 
-/// The relay refuses us: what, since when, what it said. Shown on /admin and on every outbox page.
-struct MailAlertView {
-    var title: String
-    var detail: String
-    var waiting: String
-
-    init?(_ alert: MailAlert?, language: Language, formatter: DisplayFormatter, zoneSuffix: String = "") {
-        guard let alert else { return nil }
-        title = Strings.mailAlert(alert.kind, since: "\(formatter.shortDate(alert.since)) \(formatter.time(alert.since))\(zoneSuffix)", language)
-        detail = alert.detail
-        waiting = Strings.text("mailAlert.waiting", language)
-    }
-}
-
-struct AdminPage {
-    struct Row { var name: String; var url: String; var country: String; var organizers: String; var last: String; var next: String; var status: String; var statusClass: String; var handoverURL: String }
-    var chrome: Chrome
-    var mailAlert: MailAlertView?
-    var links: [DashboardPage.Link]
-    var summary: String
-    var rows: [Row]
-}
-
-struct ApplicationsPage {
-    struct Item { var city: String; var country: String; var name: String; var email: String; var when: String; var motivation: String; var approveURL: String; var declineURL: String }
-    var chrome: Chrome
-    var adminURL = AdminRoute.overview.path
-    var csrf: String
-    var notice: String?
-    var newLink: String?
-    var items: [Item]
-}
-
-struct DirectoryPage {
-    struct VenueItem { var name: String; var address: String; var capacity: String; var accessibility: String; var contact: String }
-    struct SpeakerItem { var name: String; var role: String; var bio: String? }
-    var chrome: Chrome
-    var adminURL = AdminRoute.overview.path
-    var venuesURL = AdminRoute.directoryVenues.path
-    var speakersURL = AdminRoute.directorySpeakers.path
-    var csrf: String
-    var notice: String?
-    var error: String?
-    var venues: [VenueItem]
-    var speakers: [SpeakerItem]
-    var venueFields: [FormField]
-    var speakerFields: [FormField]
-}
-
 /// The network admins' pages, and the public "start a chapter" application.
 struct AdminController: WorkspaceController {
     let services: AppServices
@@ -94,7 +45,7 @@ struct AdminController: WorkspaceController {
         let overview = try await persistence.network.chaptersOverview()
         let pending = try await persistence.network.applications(status: .pending).count
         let dormant = overview.filter { $0.isDormant(now: now) }.count
-        let rows = overview.map { item -> AdminPage.Row in
+        let rows = overview.map { item -> AdminOverviewPage.Row in
             let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone, region: item.chapter.countryCode)
             let isDormant = item.isDormant(now: now)
             return .init(
@@ -104,15 +55,15 @@ struct AdminController: WorkspaceController {
                 next: item.nextEvent.map { f.shortDate($0) } ?? "—", status: t(isDormant ? "admin.dormant" : "admin.active", context),
                 statusClass: isDormant ? "draft" : "confirmed", handoverURL: AdminRoute.handover(slug: item.chapter.slug).path)
         }
-        let page = AdminPage(
+        let page = AdminOverviewPage(
             chrome: try chrome(t("admin.title", context), context, path: AdminRoute.overview.path),
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language,
                                      formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
-            links: [.init(label: t("admin.applications", context) + " (\(pending))", url: AdminRoute.applications.path),
-                    .init(label: t("admin.directory", context), url: AdminRoute.directory.path)],
+            links: [PageLink(url: AdminRoute.applications.path, label: t("admin.applications", context) + " (\(pending))"),
+                    PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context))],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows)
-        return html(page, "admin", context)
+        return html(page, context)
     }
 
     // MARK: Applications
@@ -132,7 +83,7 @@ struct AdminController: WorkspaceController {
     }
 
     @Sendable func applications(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try await applicationsPage(context), "applications", context)
+        html(try await applicationsPage(context), context)
     }
 
     func pendingApplication(_ context: AppRequestContext) async throws -> ChapterApplication {
@@ -159,13 +110,13 @@ struct AdminController: WorkspaceController {
         try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
         return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
-                                               newLink: services.absoluteURL(AccountRoute.invitation(token: invitation.token))), "applications", context)
+                                               newLink: services.absoluteURL(AccountRoute.invitation(token: invitation.token))), context)
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
         let application = try await pendingApplication(context)
         try await persistence.network.decideApplication(application.id, status: .declined, by: try session(context).user.name, chapter: nil, now: services.clock.now())
-        return html(try await applicationsPage(context, notice: t("admin.declined", context, ["city": application.city])), "applications", context)
+        return html(try await applicationsPage(context, notice: t("admin.declined", context, ["city": application.city])), context)
     }
 
     static func slug(_ city: String) -> String {
@@ -178,16 +129,8 @@ struct AdminController: WorkspaceController {
     // MARK: Hand-over
 
     func handoverPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil) throws -> SimpleFormPage {
-        SimpleFormPage(
-            chrome: try chrome(t("admin.handover", context), context, path: AdminRoute.handover(slug: chapter.slug).path),
-            heading: t("admin.handover", context) + " · " + chapter.name, intro: t("admin.handoverIntro", context), notice: notice, error: error,
-            action: AdminRoute.handover(slug: chapter.slug).path, csrf: try session(context).csrfToken,
-            fields: [FormField(name: "email", label: t("admin.newOrganizer", context), value: email, type: "email", required: true, error: nil, maxLength: 254, autocomplete: "off")],
-            selects: [SelectField(id: "f-previous", name: "previous", label: t("admin.previousOrganizers", context), options: [
-                .init(value: "keep", label: t("admin.keepPrevious", context), selected: true),
-                .init(value: "remove", label: t("admin.removePrevious", context), selected: false),
-            ])],
-            submit: t("admin.handover", context))
+        .handover(chapter: chapter, chrome: try self.chrome(t("admin.handover", context), context, path: AdminRoute.handover(slug: chapter.slug).path),
+                  language: context.language, csrf: try session(context).csrfToken, email: email, error: error, notice: notice)
     }
 
     func chapter(_ context: AppRequestContext) async throws -> Chapter {
@@ -196,7 +139,7 @@ struct AdminController: WorkspaceController {
     }
 
     @Sendable func handoverForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try handoverPage(try await chapter(context), context: context), "simple-form", context)
+        html(try handoverPage(try await chapter(context), context: context), context)
     }
 
     /// Hands a chapter to a new organiser, keeping its events and history; the previous organisers
@@ -207,7 +150,7 @@ struct AdminController: WorkspaceController {
         let form = try await self.form(request)
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
         guard EmailAddress.isValid(email) else {
-            return html(try handoverPage(chapter, context: context, email: email, error: t("v.email", context)), "simple-form", context, status: .unprocessableContent)
+            return html(try handoverPage(chapter, context: context, email: email, error: t("v.email", context)), context, status: .unprocessableContent)
         }
         let admin = try session(context).user
         let now = services.clock.now()
@@ -217,7 +160,7 @@ struct AdminController: WorkspaceController {
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
         return html(try handoverPage(chapter, context: context, notice: t("admin.handedOver", context, ["email": email]) + " " + services.absoluteURL(AccountRoute.invitation(token: invitation.token))),
-                    "simple-form", context)
+                    context)
     }
 
     // MARK: Directory
@@ -226,29 +169,15 @@ struct AdminController: WorkspaceController {
         let venues = try await persistence.network.sharedVenues()
         let speakers = try await persistence.events.directorySpeakers(for: nil)
         return DirectoryPage(
-            chrome: try chrome(t("admin.directory", context), context, path: AdminRoute.directory.path), csrf: try session(context).csrfToken,
-            notice: notice, error: error,
+            chrome: try chrome(t("admin.directory", context), context, path: AdminRoute.directory.path), language: context.language,
+            csrf: try session(context).csrfToken, notice: notice, error: error,
             venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: Strings.plural("event.capacity", count: $0.capacity, context.language),
                                        accessibility: $0.accessibility, contact: $0.contact) },
-            speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) },
-            venueFields: [
-                FormField(name: "name", label: t("admin.venueName", context), value: "", required: true, error: nil, maxLength: 140, autocomplete: "off"),
-                FormField(name: "address", label: t("org.address", context), value: "", required: true, error: nil, maxLength: 300, autocomplete: "off"),
-                FormField(name: "city", label: t("admin.city", context), value: "", required: false, error: nil, maxLength: 120, autocomplete: "off"),
-                FormField(name: "capacity", label: t("org.capacity", context), value: "", type: "number", required: false, error: nil, maxLength: 6, autocomplete: "off"),
-                FormField(name: "accessibility", label: t("admin.accessibility", context), value: "", required: false, error: nil, maxLength: 300, autocomplete: "off"),
-                FormField(name: "contact", label: t("admin.contact", context), value: "", required: false, error: nil, maxLength: 300, autocomplete: "off"),
-            ],
-            speakerFields: [
-                FormField(name: "name", label: t("org.speakerName", context), value: "", required: true, error: nil, maxLength: 120, autocomplete: "off"),
-                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: "", required: false, error: nil, maxLength: 140, autocomplete: "off"),
-                FormField(name: "company", label: t("form.company", context), value: "", required: false, error: nil, maxLength: 140, autocomplete: "off"),
-                FormField(name: "bio", label: t("admin.bio", context), value: "", required: false, error: nil, maxLength: 2000, autocomplete: "off"),
-            ])
+            speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) })
     }
 
     @Sendable func directory(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try await directoryPage(context), "directory", context)
+        html(try await directoryPage(context), context)
     }
 
     @Sendable func addVenue(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -262,10 +191,10 @@ struct AdminController: WorkspaceController {
         let capacity = Int(form.text("capacity")) ?? 0
         guard errors.isEmpty, capacity >= 0 else {
             let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
-            return html(try await directoryPage(context, error: message.isEmpty ? t("form.errors", context) : message), "directory", context, status: .unprocessableContent)
+            return html(try await directoryPage(context, error: message.isEmpty ? t("form.errors", context) : message), context, status: .unprocessableContent)
         }
         try await persistence.network.addDirectoryVenue(name: name, address: address, city: city, capacity: capacity, accessibility: accessibility, contact: contact, now: services.clock.now())
-        return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
+        return html(try await directoryPage(context, notice: t("manage.saved", context)), context)
     }
 
     @Sendable func addSpeaker(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -277,36 +206,20 @@ struct AdminController: WorkspaceController {
         let bio = TextRules.clean(form["bio"], field: "bio", required: false, maxLength: 2000, multiline: true, into: &errors)
         guard errors.isEmpty else {
             let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
-            return html(try await directoryPage(context, error: message), "directory", context, status: .unprocessableContent)
+            return html(try await directoryPage(context, error: message), context, status: .unprocessableContent)
         }
         try await persistence.network.addDirectorySpeaker(name: name, jobTitle: job, company: company, bio: bio, now: services.clock.now())
-        return html(try await directoryPage(context, notice: t("manage.saved", context)), "directory", context)
+        return html(try await directoryPage(context, notice: t("manage.saved", context)), context)
     }
 
     // MARK: Public application
 
     func applyPage(_ context: AppRequestContext, form: FormFields? = nil, errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
-        func value(_ key: String) -> String { form?[key] ?? "" }
-        return SimpleFormPage(
-            chrome: Chrome(title: t("apply.title", context), language: context.language, path: PublicRoute.apply.path),
-            heading: t("apply.title", context), intro: t("apply.intro", context), notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: PublicRoute.apply.path, csrf: "",
-            fields: notice != nil ? [] : [
-                FormField(name: "name", label: t("team.yourName", context), value: value("name"), required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
-                FormField(name: "email", label: t("form.email", context), value: value("email"), type: "email", required: true, error: errors["email"], maxLength: 254, autocomplete: "email"),
-                FormField(name: "city", label: t("admin.city", context), value: value("city"), required: true, error: errors["city"], maxLength: 120, autocomplete: "address-level2"),
-                FormField(name: "countryCode", label: t("admin.country", context), value: value("countryCode"), required: true, hint: t("v.country", context), error: errors["countryCode"], maxLength: 2, autocomplete: "country"),
-                FormField(name: "timeZone", label: t("apply.timeZone", context), value: value("timeZone").isEmpty ? "Europe/Paris" : value("timeZone"), required: true, error: errors["timeZone"], maxLength: 64, autocomplete: "off"),
-            ],
-            textareas: notice != nil ? [] : [TextAreaField(id: "f-motivation", name: "motivation", label: t("apply.motivation", context), value: value("motivation"), hint: nil, error: errors["motivation"], maxLength: 2000)],
-            selects: notice != nil ? [] : [SelectField(id: "f-locale", name: "locale", label: t("nav.language", context), options: Language.allCases.map {
-                .init(value: $0.rawValue, label: $0.nativeName, selected: (form?["locale"] ?? context.language.rawValue) == $0.rawValue)
-            })],
-            submit: t("apply.submit", context))
+        .apply(language: context.language, form: form, errors: errors, notice: notice)
     }
 
     @Sendable func applyForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(applyPage(context), "simple-form", context)
+        html(applyPage(context), context)
     }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -325,7 +238,7 @@ struct AdminController: WorkspaceController {
         }
         let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
         guard errors.isEmpty, case .success(let valid) = chapter else {
-            return html(applyPage(context, form: form, errors: messages), "simple-form", context, status: .unprocessableContent)
+            return html(applyPage(context, form: form, errors: messages), context, status: .unprocessableContent)
         }
         try await persistence.network.submitApplication(ChapterApplication(
             id: UUID(), city: valid.city, countryCode: valid.countryCode, timeZone: valid.timeZone, locale: language, applicantName: name,
@@ -334,6 +247,6 @@ struct AdminController: WorkspaceController {
             try await persistence.outbox.enqueueMessage(.application, chapter: nil, recipient: admin,
                                                  payload: ["city": valid.city, "name": name, "motivation": motivation], now: services.clock.now())
         }
-        return html(applyPage(context, notice: t("apply.thanks", context)), "simple-form", context)
+        return html(applyPage(context, notice: t("apply.thanks", context)), context)
     }
 }

@@ -4,59 +4,6 @@ import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
 
-/// A select box in a simple form.
-struct SelectField {
-    struct Option { var value: String; var label: String; var selected: Bool }
-    var id: String
-    var name: String
-    var label: String
-    var options: [Option]
-}
-
-struct TextAreaField {
-    var id: String
-    var name: String
-    var label: String
-    var value: String
-    var hint: String?
-    var error: String?
-    var maxLength: Int
-}
-
-/// The page of a form with a few fields, used by sign-in, password change, invitations, applications.
-struct SimpleFormPage {
-    var chrome: Chrome
-    var heading: String
-    var intro: String? = nil
-    var notice: String? = nil
-    var error: String? = nil
-    var action: String
-    var csrf: String
-    var fields: [FormField]
-    var textareas: [TextAreaField] = []
-    var selects: [SelectField] = []
-    var submit: String
-    /// A page that only explains and links somewhere (no form).
-    var link: PageLink? = nil
-    var noForm = false
-}
-
-struct PageLink {
-    var url: String
-    var label: String
-}
-
-struct SignInPage {
-    var chrome: Chrome
-    var action = AccountRoute.signIn.path
-    var forgotURL = AccountRoute.forgotPassword.path
-    var csrf: String
-    var next: String?
-    var notice: String?
-    var error: String?
-    var fields: [FormField]
-}
-
 /// Sign-in, sign-out, password change, and accepting an invitation.
 struct AuthController {
     let services: AppServices
@@ -98,14 +45,8 @@ struct AuthController {
     func renderSignIn(context: AppRequestContext, email: String, next: String?, error: String?, notice: String?, status: HTTPResponse.Status) -> Response {
         // Double-submit token: the form carries the value of a cookie only this site can set.
         let csrf = Secret.random()
-        let page = SignInPage(
-            chrome: Chrome(title: t("auth.signIn", context), language: context.language, path: AccountRoute.signIn.path),
-            csrf: csrf, next: next.flatMap(Self.safeNext), notice: notice, error: error,
-            fields: [
-                FormField(name: "email", label: t("form.email", context), value: email, type: "email", required: true, error: nil, maxLength: 254, autocomplete: "username"),
-                FormField(name: "password", label: t("auth.password", context), value: "", type: "password", required: true, error: nil, maxLength: 200, autocomplete: "current-password"),
-            ])
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "signin"), status: status, language: context.language)
+        let page = SignInPage(language: context.language, csrf: csrf, email: email, next: next.flatMap(Self.safeNext), notice: notice, error: error)
+        var response = services.renderer.response(page, status: status, language: context.language)
         response.setCookie(Cookie(name: SessionCookie.preSignIn, value: csrf, expires: nil, maxAge: 3600, domain: nil, path: AccountRoute.signIn.path,
                                   secure: secureCookies, httpOnly: true, sameSite: .strict))
         response.headers[.cacheControl] = "no-store"
@@ -180,22 +121,13 @@ struct AuthController {
     // MARK: Password
 
     func passwordPage(_ context: AppRequestContext, session: WebSession, errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
-        var chrome = Chrome(title: t("auth.changePassword", context), language: context.language, path: AccountRoute.password.path)
-        chrome.session = SessionNav(session)
-        return SimpleFormPage(
-            chrome: chrome, heading: t("auth.changePassword", context), intro: session.user.email, notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: AccountRoute.password.path, csrf: session.csrfToken,
-            fields: [
-                FormField(name: "current", label: t("auth.currentPassword", context), value: "", type: "password", required: true, error: errors["current"], maxLength: 200, autocomplete: "current-password"),
-                FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true, hint: t("auth.passwordHint", context), error: errors["password"], maxLength: 200, autocomplete: "new-password"),
-            ],
-            submit: t("auth.changePassword", context))
+        .changePassword(language: context.language, session: SessionNav(session), email: session.user.email, errors: errors, notice: notice)
     }
 
     @Sendable func passwordForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = context.session else { throw AppError.unauthorized }
         let notice = request.uri.queryParameters.get("done") != nil ? t("auth.passwordChanged", context) : nil
-        return services.renderer.htmlResponse(services.renderer.render(passwordPage(context, session: session, notice: notice), template: "simple-form"), language: context.language)
+        return services.renderer.response(passwordPage(context, session: session, notice: notice), language: context.language)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -210,8 +142,7 @@ struct AuthController {
         if try await Passwords.verify(current, hash: stored) { limiter.refund(keys) } else { errors["current"] = t("auth.invalidPassword", context) }
         if let problem = Self.passwordProblem(new, context: context) { errors["password"] = problem }
         guard errors.isEmpty else {
-            return services.renderer.htmlResponse(services.renderer.render(passwordPage(context, session: session, errors: errors), template: "simple-form"),
-                                                  status: .unprocessableContent, language: context.language)
+            return services.renderer.response(passwordPage(context, session: session, errors: errors), status: .unprocessableContent, language: context.language)
         }
         let hash = try await Passwords.hash(new)
         try await services.persistence.accounts.changePassword(of: session.user.id, to: hash, keepingSession: request.cookies[SessionCookie.name]?.value)
@@ -226,18 +157,6 @@ struct AuthController {
 
     // MARK: Invitations
 
-    /// Who is looking at an invitation, which decides what its page offers.
-    enum InvitationVisitor {
-        /// No account has the invited email: the page creates one (name and a new password).
-        case newAccount
-        /// An account has it, and the visitor is not signed in as it: sign in first.
-        case signInFirst
-        /// Signed in as someone else.
-        case otherAccount(WebSession)
-        /// Signed in as the invited account: one button.
-        case invitedAccount(WebSession)
-    }
-
     func visitor(of invitation: Invitation, context: AppRequestContext) async throws -> InvitationVisitor {
         guard try await services.persistence.team.userExists(email: invitation.email) else { return .newAccount }
         guard let session = context.session else { return .signInFirst }
@@ -246,38 +165,11 @@ struct AuthController {
 
     func invitationPage(_ invitation: Invitation, token: String, chapter: Chapter, visitor: InvitationVisitor, context: AppRequestContext,
                         name: String = "", errors: [String: String] = [:]) -> SimpleFormPage {
-        let role = t(invitation.role == .organizer ? "team.organizer" : "team.door", context)
-        let path = AccountRoute.invitation(token: token).path
-        var page = SimpleFormPage(
-            chrome: Chrome(title: t("team.invitation", context), language: context.language, path: path),
-            heading: Strings.text("team.invitedTo", context.language, ["chapter": chapter.name, "role": role]),
-            intro: Strings.text("team.invitedBy", context.language, ["name": invitation.invitedBy, "email": invitation.email]),
-            error: errors.isEmpty ? nil : t("form.errors", context), action: path, csrf: "", fields: [], submit: t("team.accept", context))
-        switch visitor {
-        case .newAccount:
-            page.fields = [
-                FormField(name: "name", label: t("team.yourName", context), value: name, required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
-                FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true,
-                          hint: t("auth.passwordHint", context), error: errors["password"], maxLength: 200, autocomplete: "new-password"),
-            ]
-        case .signInFirst:
-            page.notice = Strings.text("team.signInToAccept", context.language, ["email": invitation.email])
-            page.link = PageLink(url: AccountRoute.signIn.path("next", path), label: t("team.signInFirst", context))
-            page.noForm = true
-        case .otherAccount(let session):
-            page.chrome.session = SessionNav(session)
-            page.error = Strings.text("team.wrongAccount", context.language, ["email": invitation.email, "current": session.user.email])
-            page.noForm = true
-        case .invitedAccount(let session):
-            page.chrome.session = SessionNav(session)
-            page.notice = Strings.text("team.joinAs", context.language, ["email": invitation.email])
-            page.csrf = session.csrfToken
-        }
-        return page
+        .invitation(invitation, token: token, chapterName: chapter.name, visitor: visitor, language: context.language, name: name, errors: errors)
     }
 
     func invitationResponse(_ page: SimpleFormPage, status: HTTPResponse.Status = .ok, context: AppRequestContext) -> Response {
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), status: status, language: context.language)
+        var response = services.renderer.response(page, status: status, language: context.language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
         return response
@@ -348,16 +240,8 @@ struct AuthController {
 
     // MARK: Forgotten passwords
 
-    func forgotPage(_ context: AppRequestContext, notice: String? = nil) -> SimpleFormPage {
-        SimpleFormPage(
-            chrome: Chrome(title: t("auth.forgot", context), language: context.language, path: AccountRoute.forgotPassword.path),
-            heading: t("auth.forgot", context), intro: t("auth.forgotIntro", context), notice: notice, error: nil, action: AccountRoute.forgotPassword.path, csrf: "",
-            fields: notice == nil ? [FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: true, error: nil, maxLength: 254, autocomplete: "username")] : [],
-            submit: t("auth.sendLink", context))
-    }
-
     @Sendable func forgotForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        services.renderer.htmlResponse(services.renderer.render(forgotPage(context), template: "simple-form"), language: context.language)
+        services.renderer.response(SimpleFormPage.forgotPassword(language: context.language), language: context.language)
     }
 
     /// Always the same answer, whether or not the email has an account.
@@ -366,21 +250,13 @@ struct AuthController {
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
         if let wait = limiter.hit("forgot:" + context.clientKey) { throw AppError.rateLimited(retryAfter: wait) }
         if EmailAddress.isValid(email) { try await services.persistence.accounts.requestPasswordReset(email: email, now: services.clock.now()) }
-        return services.renderer.htmlResponse(services.renderer.render(forgotPage(context, notice: t("auth.linkSent", context)), template: "simple-form"), language: context.language)
-    }
-
-    func resetPage(_ token: String, context: AppRequestContext, error: String? = nil) -> SimpleFormPage {
-        SimpleFormPage(
-            chrome: Chrome(title: t("auth.changePassword", context), language: context.language, path: AccountRoute.resetPassword(token: token).path),
-            heading: t("auth.changePassword", context), intro: nil, error: error, action: AccountRoute.resetPassword(token: token).path, csrf: "",
-            fields: [FormField(name: "password", label: t("auth.newPassword", context), value: "", type: "password", required: true, hint: t("auth.passwordHint", context), error: error, maxLength: 200, autocomplete: "new-password")],
-            submit: t("auth.changePassword", context))
+        return services.renderer.response(SimpleFormPage.forgotPassword(language: context.language, notice: t("auth.linkSent", context)), language: context.language)
     }
 
     @Sendable func resetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.accounts.passwordResetUser(token: token, now: services.clock.now()) != nil else { throw AppError.conflict(messageKey: "auth.linkExpired") }
-        var response = services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context), template: "simple-form"), language: context.language)
+        var response = services.renderer.response(SimpleFormPage.resetPassword(token: token, language: context.language), language: context.language)
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.cacheControl] = "no-store"
         return response
@@ -396,8 +272,8 @@ struct AuthController {
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let password = form.text("password")
         if let problem = Self.passwordProblem(password, context: context) {
-            return services.renderer.htmlResponse(services.renderer.render(resetPage(token, context: context, error: problem), template: "simple-form"),
-                                                  status: .unprocessableContent, language: context.language)
+            return services.renderer.response(SimpleFormPage.resetPassword(token: token, language: context.language, error: problem),
+                                              status: .unprocessableContent, language: context.language)
         }
         let hash = try await Passwords.hash(password)
         guard let user = try await services.persistence.accounts.completePasswordReset(token: token, hash: hash, now: services.clock.now()) else {

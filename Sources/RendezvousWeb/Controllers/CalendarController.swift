@@ -74,10 +74,7 @@ struct CalendarController {
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.outbox.isUnsubscribeToken(token) else { throw AppError.notFound }
-        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: PublicRoute.unsubscribe(token: token).path),
-                                  heading: Strings.text("mail.unsubscribe", context.language), intro: Strings.text("unsubscribe.intro", context.language),
-                                  action: PublicRoute.unsubscribe(token: token).path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
+        var response = services.renderer.response(SimpleFormPage.unsubscribe(token: token, language: context.language, done: false), language: context.language)
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
@@ -86,9 +83,6 @@ struct CalendarController {
     @Sendable func unsubscribe(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.outbox.unsubscribe(token: token) else { throw AppError.notFound }
-        let page = SimpleFormPage(chrome: Chrome(title: Strings.text("mail.unsubscribe", context.language), language: context.language, path: PublicRoute.unsubscribe(token: token).path),
-                                  heading: Strings.text("mail.unsubscribe", context.language), notice: Strings.text("unsubscribe.done", context.language),
-                                  action: PublicRoute.unsubscribe(token: token).path, csrf: "", fields: [], submit: Strings.text("unsubscribe.confirm", context.language))
-        return services.renderer.htmlResponse(services.renderer.render(page, template: "simple-form"), language: context.language)
+        return services.renderer.response(SimpleFormPage.unsubscribe(token: token, language: context.language, done: true), language: context.language)
     }
 }

@@ -7,55 +7,6 @@ import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
 
-struct DoorPage {
-    struct Person {
-        var id: String
-        var name: String
-        var role: String
-        var status: String
-        var statusLabel: String
-        var checkedIn: String?
-        var canCheckIn: Bool
-        var checkInURL: String
-        var undoURL: String
-    }
-    var chrome: Chrome
-    var eventId: String
-    var csrf: String
-    var by: String
-    var title: String
-    var date: String
-    var dashboardURL: String
-    var checkedIn: Int
-    var expected: Int
-    var walkIns: Int
-    var overCapacity: Bool
-    var result: Bool
-    var resultClass: String
-    var resultTitle: String
-    var resultDetail: String
-    var query: String
-    var people: [Person]
-    var walkInURL: String
-    var walkInFields: [FormField]
-    var conflicts: [String]
-    var scriptURL = DoorRoute.script
-}
-
-struct TicketPage {
-    var chrome: Chrome
-    var resultClass: String
-    var resultTitle: String
-    var resultDetail: String
-    var eventTitle: String
-    var eventURL: String
-    var date: String
-    var doorURL: String?
-    /// For door staff, before admission: the form of the one button that admits.
-    var admitURL: String? = nil
-    var csrf = ""
-}
-
 /// The door: any phone of a door-staff member or organiser. Works without JavaScript (search and
 /// forms); with it, the page keeps the list on the device, checks people in offline, queues the
 /// check-ins and syncs them, scans tickets with the camera where the browser can, and polls the
@@ -162,7 +113,7 @@ struct DoorController {
                 FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: false, error: nil, maxLength: 254, autocomplete: "off"),
             ],
             conflicts: state.conflicts.map { "\($0.name) · \($0.by) · \(f.time($0.at))" })
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "door"), language: context.language)
+        var response = services.renderer.response(page, language: context.language)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -374,7 +325,7 @@ struct DoorController {
     }
 
     func ticketResponse(_ page: TicketPage) -> Response {
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "ticket"), language: Language(code: page.chrome.lang) ?? .en)
+        var response = services.renderer.response(page, language: Language(code: page.chrome.lang) ?? .en)
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
         return response

@@ -18,7 +18,7 @@ struct PublicPagesController {
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         return try await cached("home:\(language.rawValue)") {
-            (services.renderer.render(try await homePage(language: language), template: "home"), language)
+            (services.renderer.render(try await homePage(language: language)), language)
         }
     }
 
@@ -51,7 +51,7 @@ struct PublicPagesController {
         return try await cached("chapter:\(slug):\(preferred?.rawValue ?? "own")") {
             guard let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
             let language = preferred ?? chapter.locale
-            return (services.renderer.render(try await chapterPage(chapter, language: language), template: "chapter"), language)
+            return (services.renderer.render(try await chapterPage(chapter, language: language)), language)
         }
     }
 
@@ -88,7 +88,7 @@ struct PublicPagesController {
             }
             let language = preferred ?? detail.chapter.locale
             let page = eventPage(detail, language: language, input: RegistrationInput(), errors: ValidationErrors())
-            return (services.renderer.render(page, template: "event"), language)
+            return (services.renderer.render(page), language)
         }
     }
 

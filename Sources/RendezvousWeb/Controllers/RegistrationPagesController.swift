@@ -62,7 +62,7 @@ struct RegistrationPagesController {
         let input = form.input
         func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) -> Response {
             let page = pages.eventPage(detail, language: language, input: input, errors: errors)
-            return services.renderer.htmlResponse(services.renderer.render(page, template: "event"), status: status, language: language)
+            return services.renderer.response(page, status: status, language: language)
         }
         switch input.validated() {
         case .failure(let errors):
@@ -169,7 +169,7 @@ struct RegistrationPagesController {
             form: effectiveStatus.isActive ? ProfileForm(
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "manage"), status: status, language: language)
+        var response = services.renderer.response(page, status: status, language: language)
         // A private page: keep it out of shared caches and of referrers.
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
@@ -266,7 +266,7 @@ struct RegistrationPagesController {
             askMeAbout: p.consents.profileSharing ? p.askMeAbout.nilIfEmpty : nil,
             linkedin: p.consents.profileSharing ? p.linkedinURL.nilIfEmpty : nil,
             vcardURL: PublicRoute.contactVCard(token: token).path)
-        var response = services.renderer.htmlResponse(services.renderer.render(page, template: "contact"), language: language)
+        var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xRobotsTag] = "noindex"
         return response

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The door's check-in page: counters, the last result, the search (without JavaScript) and the
+/// walk-in form; with JavaScript, `door.js` runs it from the list it keeps on the device.
+struct DoorPage: Page {
+    static let template = "door/door"
+
+    struct Person {
+        var id: String
+        var name: String
+        var role: String
+        var status: String
+        var statusLabel: String
+        var checkedIn: String?
+        var canCheckIn: Bool
+        var checkInURL: String
+        var undoURL: String
+    }
+    var chrome: Chrome
+    var eventId: String
+    var csrf: String
+    var by: String
+    var title: String
+    var date: String
+    var dashboardURL: String
+    var checkedIn: Int
+    var expected: Int
+    var walkIns: Int
+    var overCapacity: Bool
+    var result: Bool
+    var resultClass: String
+    var resultTitle: String
+    var resultDetail: String
+    var query: String
+    var people: [Person]
+    var walkInURL: String
+    var walkInFields: [FormField]
+    var conflicts: [String]
+    var scriptURL = DoorRoute.script
+}

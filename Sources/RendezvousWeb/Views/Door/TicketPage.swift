@@ -1,0 +1,19 @@
+import Foundation
+
+/// What a ticket's QR code opens: whose ticket for which event, and for door staff the button
+/// that admits, or the result of admitting.
+struct TicketPage: Page {
+    static let template = "door/ticket"
+
+    var chrome: Chrome
+    var resultClass: String
+    var resultTitle: String
+    var resultDetail: String
+    var eventTitle: String
+    var eventURL: String
+    var date: String
+    var doorURL: String?
+    /// For door staff, before admission: the form of the one button that admits.
+    var admitURL: String? = nil
+    var csrf = ""
+}

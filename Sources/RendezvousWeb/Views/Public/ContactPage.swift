@@ -1,0 +1,15 @@
+import Foundation
+
+/// What a badge's QR code opens: the name and role on the badge, and what the attendee chose to share.
+struct ContactPage: Page {
+    static let template = "public/contact"
+
+    var chrome: Chrome
+    var eventTitle: String
+    var chapterName: String
+    var name: String
+    var role: String?
+    var askMeAbout: String?
+    var linkedin: String?
+    var vcardURL: String
+}

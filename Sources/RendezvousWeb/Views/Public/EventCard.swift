@@ -1,0 +1,20 @@
+import Foundation
+
+/// A meetup in a list (`partials/event-card.mustache`): home and chapter pages.
+struct EventCard {
+    var title: String
+    var url: String
+    var date: String
+    var time: String
+    var venue: String?
+    var availability: String
+    var isFull: Bool
+    var attendance: String?
+}
+
+/// A venue with its map link: chapter and event pages.
+struct VenueView {
+    var name: String
+    var address: String
+    var mapURL: String
+}

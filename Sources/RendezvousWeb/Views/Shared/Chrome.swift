@@ -1,0 +1,66 @@
+import Foundation
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// What every page's frame (`layout.mustache`) needs: language, translations, the language switch,
+/// the site's links, and for signed-in people their workspace navigation.
+struct Chrome {
+    struct LanguageLink {
+        var code: String
+        var name: String
+        var url: String
+        var current: Bool
+    }
+
+    var title: String
+    var lang: String
+    var t: [String: String]
+    var languages: [LanguageLink]
+    var stylesheet = SiteRoute.stylesheet
+    var script = SiteRoute.script
+    var homeURL = PublicRoute.home.path
+    var applyURL = PublicRoute.apply.path
+    var signInURL = AccountRoute.signIn.path
+    var apiURL = APIRoute.openAPI.path
+    var description: String
+    /// Set on pages for signed-in people: their name, and the links and sign-out form of the workspace.
+    var session: SessionNav?
+
+    /// `path` is the page's own address: the language switch links to it with `?lang=`.
+    init(title: String, language: Language, path: String, description: String = "") {
+        self.title = title
+        self.lang = language.rawValue
+        self.t = Chrome.translations[language] ?? [:]
+        self.languages = Language.allCases.map {
+            LanguageLink(code: $0.rawValue, name: $0.nativeName, url: "\(path)?lang=\($0.rawValue)", current: $0 == language)
+        }
+        self.description = description.isEmpty ? Strings.text("site.tagline", language) : description
+    }
+
+    /// Mustache reads dots as nesting, so `form.email` is exposed as `t.form_email`.
+    static let translations: [Language: [String: String]] = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
+        (language, Dictionary(uniqueKeysWithValues: Strings.table(language).map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) }))
+    })
+}
+
+/// The workspace navigation of a signed-in person.
+struct SessionNav {
+    var name: String
+    var csrf: String
+    var organizeURL = WorkspaceLinks.home
+    var isAdmin: Bool
+    var adminURL = AdminRoute.overview.path
+    var passwordURL = AccountRoute.password.path
+    var signOutURL = AccountRoute.signOut.path
+
+    init(_ session: WebSession) {
+        self.init(name: session.user.name, csrf: session.csrfToken, isAdmin: session.user.isNetworkAdmin)
+    }
+
+    init(name: String, csrf: String, isAdmin: Bool) {
+        self.name = name
+        self.csrf = csrf
+        self.isAdmin = isAdmin
+    }
+}
