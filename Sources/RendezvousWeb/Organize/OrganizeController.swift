@@ -13,15 +13,17 @@ protocol OrganizeController: WorkspaceController {
     var routes: [OrganizeEndpoint] { get }
 }
 
-/// One organiser route: a method, the router pattern, the handler.
+/// One organiser route: a method, the address (its case: the values are `.any`), the handler.
 struct OrganizeEndpoint: Sendable {
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
     let method: HTTPRequest.Method
-    let pattern: String
+    let route: OrganizeRoute
     let handler: Handler
 
-    static func get(_ pattern: String, _ handler: @escaping Handler) -> Self { .init(method: .get, pattern: pattern, handler: handler) }
-    static func post(_ pattern: String, _ handler: @escaping Handler) -> Self { .init(method: .post, pattern: pattern, handler: handler) }
+    var pattern: String { route.pattern }
+
+    static func get(_ route: OrganizeRoute, _ handler: @escaping Handler) -> Self { .init(method: .get, route: route, handler: handler) }
+    static func post(_ route: OrganizeRoute, _ handler: @escaping Handler) -> Self { .init(method: .post, route: route, handler: handler) }
 }
 
 extension OrganizeController {

@@ -20,6 +20,6 @@ enum OrganizeRoutes {
 
     /// Registers every organiser route on `group` (signed in, CSRF-checked).
     static func add(to group: RouterGroup<AppRequestContext>, services: AppServices) {
-        for route in all(services) { group.on(RouterPath(route.pattern), method: route.method, use: route.handler) }
+        for route in all(services) { group.on(route.route.routerPath, method: route.method, use: route.handler) }
     }
 }

@@ -10,7 +10,7 @@ enum SiteRoute: Route {
     case admin(AdminRoute)
     case door(DoorRoute)
     case api(APIRoute)
-    // case organize(OrganizeRoute) is added by the organiser area
+    case organize(OrganizeRoute)
 
     /// The area's own route.
     var route: any Route {
@@ -20,7 +20,7 @@ enum SiteRoute: Route {
         case .admin(let route): route
         case .door(let route): route
         case .api(let route): route
-        // OrganizeRoute is added by the organiser area
+        case .organize(let route): route
         }
     }
 
@@ -33,17 +33,10 @@ enum SiteRoute: Route {
             + AdminRoute.examples.map(SiteRoute.admin)
             + DoorRoute.examples.map(SiteRoute.door)
             + APIRoute.examples.map(SiteRoute.api)
-        // OrganizeRoute.examples is added by the organiser area
+            + OrganizeRoute.examples.map(SiteRoute.organize)
     }
 
     /// The stylesheet and script every page loads, with their version query.
     static var stylesheet: String { PublicRoute.stylesheet }
     static var script: String { PublicRoute.script }
-}
-
-extension SiteRoute {
-    // The organiser area builds these two links through SiteRoute; they can go once it uses
-    // `PublicRoute.chapter(slug:)` and `PublicRoute.event(_:)` directly.
-    static func chapter(slug: String) -> SiteRoute { .page(.chapter(slug: slug)) }
-    static func event(_ id: Event.ID) -> SiteRoute { .page(.event(id)) }
 }

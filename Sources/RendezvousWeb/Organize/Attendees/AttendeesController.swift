@@ -11,11 +11,11 @@ struct AttendeesController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/events/:id", show),
-            .post("/organize/events/:id/attendees", addAttendee),
-            .post("/organize/events/:id/attendees/:registration/cancel", cancelAttendee),
-            .post("/organize/events/:id/attendees/:registration/promote", promoteAttendee),
-            .post("/organize/events/:id/attendees/:registration/note", noteAttendee),
+            .get(.event(.any), show),
+            .post(.addAttendee(.any), addAttendee),
+            .post(.cancelAttendee(.any, registration: .any), cancelAttendee),
+            .post(.promoteAttendee(.any, registration: .any), promoteAttendee),
+            .post(.noteAttendee(.any, registration: .any), noteAttendee),
         ]
     }
 
@@ -41,7 +41,7 @@ struct AttendeesController: OrganizeController {
             }
             try await log(context, chapter: detail.chapter.id, "attendee.added", "\(profile.firstName) \(profile.lastName) · \(detail.event.title)")
             services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-            return .redirect(to: "/organize/events/\(detail.event.id)?done=added", type: .normal)
+            return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "added"), type: .normal)
         }
     }
 
@@ -55,10 +55,10 @@ struct AttendeesController: OrganizeController {
             let registration = try await change(try registrationID(context), detail.event.id)
             try await log(context, chapter: detail.chapter.id, audit, "\(registration.profile.firstName) \(registration.profile.lastName) · \(detail.event.title)")
         } catch let error as RegistrationActionError where error == refusal {
-            return .redirect(to: "/organize/events/\(detail.event.id)", type: .normal)
+            return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
         }
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=\(done)", type: .normal)
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", done), type: .normal)
     }
 
     @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,7 +82,7 @@ struct AttendeesController: OrganizeController {
             return try await eventPage(detail, request: request, context: context, error: errors.problems.first.map { Strings.message(for: $0.problem, context.language) }, status: .unprocessableContent)
         }
         try await persistence.registrations.setNote(try registrationID(context), in: detail.event.id, note: note)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=note", type: .normal)
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "note"), type: .normal)
     }
 }
 
@@ -116,25 +116,25 @@ extension OrganizeController {
                        "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled"]
         var actions: [OrganizerEventPage.Action] = []
         switch detail.event.status {
-        case .draft: actions.append(.init(url: "/organize/events/\(id)/publish", label: t("org.publish", context), style: "primary"))
-        case .published: actions.append(.init(url: "/organize/events/\(id)/unpublish", label: t("org.unpublish", context), style: ""))
+        case .draft: actions.append(.init(url: OrganizeRoute.publish(id).path, label: t("org.publish", context), style: "primary"))
+        case .published: actions.append(.init(url: OrganizeRoute.unpublish(id).path, label: t("org.unpublish", context), style: ""))
         case .cancelled: break
         }
         if detail.event.status != .cancelled {
-            actions.append(.init(url: "/organize/events/\(id)/cancel", label: t("org.cancelEvent", context), style: "danger"))
+            actions.append(.init(url: OrganizeRoute.cancelEvent(id).path, label: t("org.cancelEvent", context), style: "danger"))
         }
         func addError(_ field: String) -> String? { addErrors[field].map { Strings.message(for: $0, context.language) } }
         let page = OrganizerEventPage(
-            chrome: try chrome(detail.event.title, context, path: "/organize/events/\(id)"), csrf: session.csrfToken,
-            title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: "/organize/\(detail.chapter.slug)",
-            publicURL: SiteRoute.event(id).path, editURL: "/organize/events/\(id)/edit", exportURL: "/organize/events/\(id)/attendees.csv",
-            importURL: "/organize/events/\(id)/import", badgesURL: "/organize/events/\(id)/badges", doorURL: "/door/\(id)", messageURL: "/organize/events/\(id)/message",
+            chrome: try chrome(detail.event.title, context, path: OrganizeRoute.event(id).path), csrf: session.csrfToken,
+            title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: OrganizeRoute.dashboard(slug: detail.chapter.slug).path,
+            publicURL: PublicRoute.event(id).path, editURL: OrganizeRoute.editEvent(id).path, exportURL: OrganizeRoute.exportCSV(id).path,
+            importURL: OrganizeRoute.importCSV(id).path, badgesURL: OrganizeRoute.badges(id).path, doorURL: DoorRoute.page(id).path, messageURL: OrganizeRoute.message(id).path,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
             availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
             notice: request.uri.queryParameters.get("done").flatMap { notices[String($0)] }.map { t($0, context) },
-            error: error, actions: actions, capacityURL: "/organize/events/\(id)/capacity", capacity: detail.event.capacity,
-            duplicateURL: "/organize/events/\(id)/duplicate",
+            error: error, actions: actions, capacityURL: OrganizeRoute.capacity(id).path, capacity: detail.event.capacity,
+            duplicateURL: OrganizeRoute.duplicate(id).path,
             duplicateDate: EventForm.localDay(detail.event.startsAt.addingTimeInterval(91 * 86400), detail.chapter.zone),
             query: query,
             filters: [OrganizerEventPage.Filter(value: "", label: t("org.allStatuses", context), selected: filter.isEmpty)]
@@ -143,7 +143,6 @@ extension OrganizeController {
                    .init(value: "noshow", label: t("org.noShow", context), selected: filter == "noshow")],
             attendees: shown.map { record in
                 let r = record.registration
-                let base = "/organize/events/\(id)/attendees/\(r.id)"
                 return .init(
                     id: r.id.description, name: "\(r.profile.firstName) \(r.profile.lastName)", email: r.profile.email,
                     role: presenter.role(jobTitle: r.profile.jobTitle, company: r.profile.company), status: r.status.rawValue,
@@ -151,10 +150,12 @@ extension OrganizeController {
                     source: Strings.source(record.source, context.language),
                     arrived: record.checkedInAt.map { t("org.checkedIn", context, ["time": f.time($0)]) }, canCancel: r.status.isActive,
                     canPromote: r.status == .waitlisted || r.status == .offered,
-                    cancelURL: "\(base)/cancel", promoteURL: "\(base)/promote", noteURL: "\(base)/note")
+                    cancelURL: OrganizeRoute.cancelAttendee(id, registration: r.id).path,
+                    promoteURL: OrganizeRoute.promoteAttendee(id, registration: r.id).path,
+                    noteURL: OrganizeRoute.noteAttendee(id, registration: r.id).path)
             },
             shownCount: Strings.plural("org.shown", count: shown.count, context.language, ["total": String(all.count)]),
-            addURL: "/organize/events/\(id)/attendees",
+            addURL: OrganizeRoute.addAttendee(id).path,
             addFields: [
                 FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: 80, autocomplete: "off"),
                 FormField(name: "lastName", label: t("form.lastName", context), value: addInput.lastName ?? "", required: false, error: addError("lastName"), maxLength: 80, autocomplete: "off"),

@@ -25,7 +25,7 @@ public struct BadgeBuilder: Sendable {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
 
-    public func contactURL(_ token: String) -> String { "\(baseURL)/c/\(token)" }
+    public func contactURL(_ token: String) -> String { baseURL + PublicRoute.contactCard(token: token).path }
 
     public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?) -> BadgeContent {
         let language = detail.chapter.locale

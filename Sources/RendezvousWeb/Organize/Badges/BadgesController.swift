@@ -12,8 +12,8 @@ struct BadgesController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/events/:id/badges", badgesForm),
-            .get("/organize/events/:id/badges.pdf", badgesPDF),
+            .get(.badges(.any), badgesForm),
+            .get(.badgesPDF(.any), badgesPDF),
         ]
     }
 
@@ -22,8 +22,8 @@ struct BadgesController: OrganizeController {
         let people = try await persistence.registrations.attendees(of: detail.event.id).filter { $0.registration.status.isActive }
             .sorted { ($0.registration.profile.lastName.lowercased(), $0.registration.profile.firstName.lowercased()) < ($1.registration.profile.lastName.lowercased(), $1.registration.profile.firstName.lowercased()) }
         let page = BadgesPage(
-            chrome: try chrome(t("badges.title", context), context, path: "/organize/events/\(detail.event.id)/badges"),
-            title: detail.event.title, eventURL: "/organize/events/\(detail.event.id)", pdfURL: "/organize/events/\(detail.event.id)/badges.pdf",
+            chrome: try chrome(t("badges.title", context), context, path: OrganizeRoute.badges(detail.event.id).path),
+            title: detail.event.title, eventURL: OrganizeRoute.event(detail.event.id).path, pdfURL: OrganizeRoute.badgesPDF(detail.event.id).path,
             layouts: BadgeLayout.allCases.map { .init(value: $0.rawValue, label: $0.title, selected: $0 == .a4Eight) },
             includes: [.init(value: BadgeSelection.confirmed.rawValue, label: t("badges.confirmed", context), selected: true),
                        .init(value: BadgeSelection.holdingSeats.rawValue, label: t("badges.holdingSeats", context), selected: false),

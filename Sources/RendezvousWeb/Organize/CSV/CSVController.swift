@@ -11,9 +11,9 @@ struct CSVController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/events/:id/attendees.csv", exportCSV),
-            .get("/organize/events/:id/import", importForm),
-            .post("/organize/events/:id/import", importCSV),
+            .get(.exportCSV(.any), exportCSV),
+            .get(.importCSV(.any), importForm),
+            .post(.importCSV(.any), importCSV),
         ]
     }
 
@@ -41,9 +41,9 @@ struct CSVController: OrganizeController {
 
     func importPage(_ detail: EventDetail, context: AppRequestContext, csv: String = "", imported: Int? = nil,
                     rejected: [ImportPage.Rejected] = [], error: String? = nil) throws -> ImportPage {
-        ImportPage(chrome: try chrome(t("org.importCSV", context), context, path: "/organize/events/\(detail.event.id)/import"),
-                   csrf: try session(context).csrfToken, title: detail.event.title, eventURL: "/organize/events/\(detail.event.id)",
-                   action: "/organize/events/\(detail.event.id)/import", csv: csv, imported: imported, rejected: rejected, error: error)
+        ImportPage(chrome: try chrome(t("org.importCSV", context), context, path: OrganizeRoute.importCSV(detail.event.id).path),
+                   csrf: try session(context).csrfToken, title: detail.event.title, eventURL: OrganizeRoute.event(detail.event.id).path,
+                   action: OrganizeRoute.importCSV(detail.event.id).path, csv: csv, imported: imported, rejected: rejected, error: error)
     }
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -10,17 +10,17 @@ struct EventsController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize", index),
-            .get("/organize/:slug", dashboard),
-            .get("/organize/:slug/events/new", newEvent),
-            .post("/organize/:slug/events", createEvent),
-            .get("/organize/events/:id/edit", editEvent),
-            .post("/organize/events/:id/edit", updateEvent),
-            .post("/organize/events/:id/publish", publish),
-            .post("/organize/events/:id/unpublish", unpublish),
-            .post("/organize/events/:id/cancel", cancelEvent),
-            .post("/organize/events/:id/capacity", changeCapacity),
-            .post("/organize/events/:id/duplicate", duplicate),
+            .get(.index, index),
+            .get(.dashboard(slug: .any), dashboard),
+            .get(.newEvent(slug: .any), newEvent),
+            .post(.createEvent(slug: .any), createEvent),
+            .get(.editEvent(.any), editEvent),
+            .post(.editEvent(.any), updateEvent),
+            .post(.publish(.any), publish),
+            .post(.unpublish(.any), unpublish),
+            .post(.cancelEvent(.any), cancelEvent),
+            .post(.capacity(.any), changeCapacity),
+            .post(.duplicate(.any), duplicate),
         ]
     }
 
@@ -30,10 +30,10 @@ struct EventsController: OrganizeController {
         let user = try session(context).user
         // The chapters this person is part of (network admins reach the others from /admin).
         let chapters = try await persistence.chapters.chapters().filter { user.memberships[$0.id] != nil }
-        if chapters.count == 1, !user.isNetworkAdmin { return .redirect(to: "/organize/\(chapters[0].slug)", type: .normal) }
+        if chapters.count == 1, !user.isNetworkAdmin { return .redirect(to: OrganizeRoute.dashboard(slug: chapters[0].slug).path, type: .normal) }
         let page = OrganizeIndexPage(
-            chrome: try chrome(t("org.myChapters", context), context, path: "/organize"),
-            chapters: chapters.map { .init(name: $0.name, city: $0.city, url: "/organize/\($0.slug)",
+            chrome: try chrome(t("org.myChapters", context), context, path: OrganizeRoute.index.path),
+            chapters: chapters.map { .init(name: $0.name, city: $0.city, url: OrganizeRoute.dashboard(slug: $0.slug).path,
                                            role: t(user.memberships[$0.id] == .door ? "team.door" : "team.organizer", context)) })
         return html(page, "organize-index", context)
     }
@@ -42,7 +42,7 @@ struct EventsController: OrganizeController {
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let o = summary.occupancy
         return .init(
-            title: summary.event.title, url: "/organize/events/\(summary.event.id)",
+            title: summary.event.title, url: OrganizeRoute.event(summary.event.id).path,
             date: "\(f.shortDate(summary.event.startsAt)) \(f.time(summary.event.startsAt))",
             status: summary.event.status.rawValue, statusLabel: eventStatusLabel(summary.event.status, context),
             fill: "\(o.confirmed) / \(o.capacity)", fillPercent: o.capacity > 0 ? min(100, o.confirmed * 100 / o.capacity) : 0,
@@ -58,21 +58,20 @@ struct EventsController: OrganizeController {
         let rates = attendance.compactMap(\.noShowRate)
         let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let f = Presenter(language: context.language, chapter: chapter).formatter
-        let base = "/organize/\(chapter.slug)"
         let page = DashboardPage(
-            chrome: try chrome(chapter.name, context, path: base), name: chapter.name,
+            chrome: try chrome(chapter.name, context, path: OrganizeRoute.dashboard(slug: chapter.slug).path), name: chapter.name,
             links: [
-                .init(label: t("org.newEvent", context), url: "\(base)/events/new"),
-                .init(label: t("series.title", context), url: "\(base)/series/new"),
-                .init(label: t("team.title", context), url: "\(base)/team"),
-                .init(label: t("audit.title", context), url: "\(base)/audit"),
-                .init(label: t("org.outbox", context), url: "\(base)/outbox"),
-                .init(label: t("org.settings", context), url: "\(base)/settings"),
-                .init(label: t("org.publicPage", context), url: SiteRoute.chapter(slug: chapter.slug).path),
+                .init(label: t("org.newEvent", context), url: OrganizeRoute.newEvent(slug: chapter.slug).path),
+                .init(label: t("series.title", context), url: OrganizeRoute.newSeries(slug: chapter.slug).path),
+                .init(label: t("team.title", context), url: OrganizeRoute.team(slug: chapter.slug).path),
+                .init(label: t("audit.title", context), url: OrganizeRoute.audit(slug: chapter.slug).path),
+                .init(label: t("org.outbox", context), url: OrganizeRoute.outbox(slug: chapter.slug).path),
+                .init(label: t("org.settings", context), url: OrganizeRoute.settings(slug: chapter.slug).path),
+                .init(label: t("org.publicPage", context), url: PublicRoute.chapter(slug: chapter.slug).path),
             ],
             upcoming: events.filter { $0.event.endsAt > now }.map { eventRow($0, chapter: chapter, context: context) },
             past: attendance.map { item in
-                .init(title: item.title, url: "/organize/events/\(item.eventID)", date: f.shortDate(item.startsAt), expected: item.expected,
+                .init(title: item.title, url: OrganizeRoute.event(item.eventID).path, date: f.shortDate(item.startsAt), expected: item.expected,
                       came: item.noShowRate == nil ? "—" : "\(item.came)" + (item.walkIns > 0 ? " (+\(item.walkIns))" : ""),
                       noShow: item.noShowRate.map(percent) ?? "—")
             },
@@ -118,8 +117,8 @@ struct EventsController: OrganizeController {
         let chapter = try await chapter(context)
         var form = EventForm()
         form.date = EventForm.localDay(now().addingTimeInterval(30 * 86400), chapter.zone)
-        let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: "/organize/\(chapter.slug)/events",
-                                           back: "/organize/\(chapter.slug)", errors: ValidationErrors(), context: context)
+        let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: OrganizeRoute.createEvent(slug: chapter.slug).path,
+                                           back: OrganizeRoute.dashboard(slug: chapter.slug).path, errors: ValidationErrors(), context: context)
         return html(page, "event-form", context)
     }
 
@@ -147,21 +146,21 @@ struct EventsController: OrganizeController {
         let form = EventForm(try await self.form(request, context))
         switch try await validate(form, chapter: chapter) {
         case .failure(let errors):
-            let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: "/organize/\(chapter.slug)/events",
-                                               back: "/organize/\(chapter.slug)", errors: errors, context: context)
+            let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: OrganizeRoute.createEvent(slug: chapter.slug).path,
+                                               back: OrganizeRoute.dashboard(slug: chapter.slug).path, errors: errors, context: context)
             return html(page, "event-form", context, status: .unprocessableContent)
         case .success(let valid):
             let event = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
             try await log(context, chapter: chapter.id, "event.created", event.title)
             services.eventChanged(event.id, chapterSlug: chapter.slug)
-            return .redirect(to: "/organize/events/\(event.id)?done=created", type: .normal)
+            return .redirect(to: OrganizeRoute.event(event.id).path("done", "created"), type: .normal)
         }
     }
 
     @Sendable func editEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let page = try await eventFormPage(EventForm(detail), chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
-                                           action: "/organize/events/\(detail.event.id)/edit", back: "/organize/events/\(detail.event.id)",
+                                           action: OrganizeRoute.editEvent(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path,
                                            errors: ValidationErrors(), context: context)
         return html(page, "event-form", context)
     }
@@ -171,7 +170,7 @@ struct EventsController: OrganizeController {
         let form = EventForm(try await self.form(request, context))
         func reshow(_ errors: ValidationErrors) async throws -> Response {
             let page = try await eventFormPage(form, chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
-                                               action: "/organize/events/\(detail.event.id)/edit", back: "/organize/events/\(detail.event.id)",
+                                               action: OrganizeRoute.editEvent(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path,
                                                errors: errors, context: context)
             return html(page, "event-form", context, status: .unprocessableContent)
         }
@@ -186,7 +185,7 @@ struct EventsController: OrganizeController {
             }
             try await log(context, chapter: detail.chapter.id, "event.edited", valid.title)
             services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-            return .redirect(to: "/organize/events/\(detail.event.id)?done=saved", type: .normal)
+            return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "saved"), type: .normal)
         }
     }
 
@@ -195,7 +194,7 @@ struct EventsController: OrganizeController {
         _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
         try await log(context, chapter: detail.chapter.id, action, detail.event.title)
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=\(status.rawValue)", type: .normal)
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", status.rawValue), type: .normal)
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.published, action: "event.published", context) }
@@ -216,7 +215,7 @@ struct EventsController: OrganizeController {
         }
         try await log(context, chapter: detail.chapter.id, "event.capacity", "\(detail.event.title): \(detail.event.capacity) → \(capacity)")
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return .redirect(to: "/organize/events/\(detail.event.id)?done=capacity", type: .normal)
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "capacity"), type: .normal)
     }
 
     @Sendable func duplicate(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -228,6 +227,6 @@ struct EventsController: OrganizeController {
         }
         let copy = try await persistence.events.duplicateEvent(detail.event.id, startsAt: start, now: now())
         try await log(context, chapter: detail.chapter.id, "event.duplicated", copy.title)
-        return .redirect(to: "/organize/events/\(copy.id)/edit", type: .normal)
+        return .redirect(to: OrganizeRoute.editEvent(copy.id).path, type: .normal)
     }
 }

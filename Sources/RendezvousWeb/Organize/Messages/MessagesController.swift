@@ -10,11 +10,11 @@ struct MessagesController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/events/:id/message", messageForm),
-            .post("/organize/events/:id/message", sendMessage),
-            .get("/organize/:slug/outbox", outbox),
-            .post("/organize/:slug/outbox/retry", retryAllMessages),
-            .post("/organize/:slug/outbox/:message/retry", retryMessage),
+            .get(.message(.any), messageForm),
+            .post(.message(.any), sendMessage),
+            .get(.outbox(slug: .any), outbox),
+            .post(.retryAll(slug: .any), retryAllMessages),
+            .post(.retryMessage(slug: .any, message: .any), retryMessage),
         ]
     }
 
@@ -36,22 +36,21 @@ struct MessagesController: OrganizeController {
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let records = try await persistence.outbox.outbox(of: chapter.id)
         let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
-        let base = "/organize/\(chapter.slug)/outbox"
         let retried = request.uri.queryParameters.get("retried").flatMap { Int(String($0)) }
         let page = OutboxPage(
-            chrome: try chrome(t("org.outbox", context), context, path: base), name: chapter.name,
-            dashboardURL: "/organize/\(chapter.slug)",
+            chrome: try chrome(t("org.outbox", context), context, path: OrganizeRoute.outbox(slug: chapter.slug).path), name: chapter.name,
+            dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
             filesNote: services.configuration.mailUsesFiles ? t("org.outboxFiles", context, ["dir": services.configuration.outboxDirectory]) : nil,
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language, formatter: f),
             notice: retried.map { t("outbox.retried", context, ["count": String($0)]) },
             csrf: try session(context).csrfToken,
-            retryAllURL: records.contains { $0.status == "failed" } ? "\(base)/retry" : nil,
+            retryAllURL: records.contains { $0.status == "failed" } ? OrganizeRoute.retryAll(slug: chapter.slug).path : nil,
             rows: records.map { record in
                 .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
                       subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
                       status: Strings.outboxStatus(record.status, context.language) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
                       statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
-                      retryURL: record.status == "failed" ? "\(base)/\(record.id.uuidString.lowercased())/retry" : nil)
+                      retryURL: record.status == "failed" ? OrganizeRoute.retryMessage(slug: chapter.slug, message: record.id).path : nil)
             })
         return html(page, "outbox", context)
     }
@@ -63,7 +62,7 @@ struct MessagesController: OrganizeController {
               let record = try await persistence.outbox.outboxRecord(id, of: chapter.id) else { throw AppError.notFound }
         let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, id: id, now: now())
         if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", "\(record.subject.isEmpty ? record.kind.rawValue : record.subject) → \(record.recipient)") }
-        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
+        return .redirect(to: OrganizeRoute.outbox(slug: chapter.slug).path("retried", String(count)), type: .normal)
     }
 
     /// Puts every failed message of the chapter back in the queue.
@@ -71,14 +70,14 @@ struct MessagesController: OrganizeController {
         let chapter = try await chapter(context)
         let count = try await persistence.outbox.retryFailedMessages(of: chapter.id, now: now())
         if count > 0 { try await log(context, chapter: chapter.id, "outbox.retried", String(count)) }
-        return .redirect(to: "/organize/\(chapter.slug)/outbox?retried=\(count)", type: .normal)
+        return .redirect(to: OrganizeRoute.outbox(slug: chapter.slug).path("retried", String(count)), type: .normal)
     }
 
     func messagePage(_ detail: EventDetail, context: AppRequestContext, subject: String = "", body: String = "", errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
         SimpleFormPage(
-            chrome: try chrome(t("org.message", context), context, path: "/organize/events/\(detail.event.id)/message"),
+            chrome: try chrome(t("org.message", context), context, path: OrganizeRoute.message(detail.event.id).path),
             heading: t("org.message", context) + " · " + detail.event.title, intro: t("org.messageIntro", context), notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: "/organize/events/\(detail.event.id)/message", csrf: try session(context).csrfToken,
+            error: errors.isEmpty ? nil : t("form.errors", context), action: OrganizeRoute.message(detail.event.id).path, csrf: try session(context).csrfToken,
             fields: [FormField(name: "subject", label: t("org.messageSubject", context), value: subject, required: true, error: errors["subject"], maxLength: 150, autocomplete: "off")],
             textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody", context), value: body, hint: nil, error: errors["body"], maxLength: 5000)],
             selects: [SelectField(id: "f-audience", name: "audience", label: t("org.messageTo", context), options: [

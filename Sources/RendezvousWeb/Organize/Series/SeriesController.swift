@@ -10,8 +10,8 @@ struct SeriesController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/:slug/series/new", newSeries),
-            .post("/organize/:slug/series", createSeries),
+            .get(.newSeries(slug: .any), newSeries),
+            .post(.createSeries(slug: .any), createSeries),
         ]
     }
 
@@ -22,8 +22,8 @@ struct SeriesController: OrganizeController {
         weekdayNames.locale = context.language.locale(region: chapter.countryCode)
         let names: [String] = weekdayNames.standaloneWeekdaySymbols
         return SeriesPage(
-            chrome: try chrome(t("series.title", context), context, path: "/organize/\(chapter.slug)/series/new"),
-            csrf: try session(context).csrfToken, name: chapter.name, action: "/organize/\(chapter.slug)/series", dashboardURL: "/organize/\(chapter.slug)",
+            chrome: try chrome(t("series.title", context), context, path: OrganizeRoute.newSeries(slug: chapter.slug).path),
+            csrf: try session(context).csrfToken, name: chapter.name, action: OrganizeRoute.createSeries(slug: chapter.slug).path, dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
             error: errors.isEmpty ? nil : t("form.errors", context),
             fields: [
                 FormField(name: "title", label: t("org.title", context), value: value("title", chapter.name), required: true, error: errors["title"], maxLength: 140, autocomplete: "off"),
@@ -93,6 +93,6 @@ struct SeriesController: OrganizeController {
             _ = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
         }
         try await log(context, chapter: chapter.id, "series.created", "\(title) × \(starts.count)")
-        return .redirect(to: "/organize/\(chapter.slug)?done=series", type: .normal)
+        return .redirect(to: OrganizeRoute.dashboard(slug: chapter.slug).path("done", "series"), type: .normal)
     }
 }

@@ -10,16 +10,16 @@ struct SettingsController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/:slug/settings", settings),
-            .post("/organize/:slug/settings", saveSettings),
+            .get(.settings(slug: .any), settings),
+            .post(.settings(slug: .any), saveSettings),
         ]
     }
 
     func settingsPage(_ chapter: Chapter, values: ChapterStore.ChapterSettings, context: AppRequestContext, errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
         SimpleFormPage(
-            chrome: try chrome(t("org.settings", context), context, path: "/organize/\(chapter.slug)/settings"),
+            chrome: try chrome(t("org.settings", context), context, path: OrganizeRoute.settings(slug: chapter.slug).path),
             heading: t("org.settings", context) + " · " + chapter.name, notice: notice, error: errors.isEmpty ? nil : t("form.errors", context),
-            action: "/organize/\(chapter.slug)/settings", csrf: try session(context).csrfToken,
+            action: OrganizeRoute.settings(slug: chapter.slug).path, csrf: try session(context).csrfToken,
             fields: [
                 FormField(name: "offerHours", label: t("settings.offerHours", context), value: String(values.offerHours), type: "number", required: true,
                           hint: t("settings.offerHoursHint", context), error: errors["offerHours"], maxLength: 3, autocomplete: "off"),

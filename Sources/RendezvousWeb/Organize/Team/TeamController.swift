@@ -10,10 +10,10 @@ struct TeamController: OrganizeController {
 
     var routes: [OrganizeEndpoint] {
         [
-            .get("/organize/:slug/team", team),
-            .post("/organize/:slug/team/invite", invite),
-            .post("/organize/:slug/team/:user/remove", removeMember),
-            .get("/organize/:slug/audit", audit),
+            .get(.team(slug: .any), team),
+            .post(.invite(slug: .any), invite),
+            .post(.removeMember(slug: .any, user: .any), removeMember),
+            .get(.audit(slug: .any), audit),
         ]
     }
 
@@ -23,13 +23,13 @@ struct TeamController: OrganizeController {
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let me = try session(context).user.id
         return TeamPage(
-            chrome: try chrome(t("team.title", context), context, path: "/organize/\(chapter.slug)/team"), csrf: try session(context).csrfToken,
-            name: chapter.name, dashboardURL: "/organize/\(chapter.slug)",
+            chrome: try chrome(t("team.title", context), context, path: OrganizeRoute.team(slug: chapter.slug).path), csrf: try session(context).csrfToken,
+            name: chapter.name, dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
             members: members.map { .init(name: $0.user.name, email: $0.user.email, role: t($0.role == .door ? "team.door" : "team.organizer", context),
-                                         removeURL: "/organize/\(chapter.slug)/team/\($0.user.id)/remove", canRemove: $0.user.id != me || members.count > 1) },
+                                         removeURL: OrganizeRoute.removeMember(slug: chapter.slug, user: $0.user.id).path, canRemove: $0.user.id != me || members.count > 1) },
             pending: invitations.map { .init(email: $0.email, role: t($0.role == .door ? "team.door" : "team.organizer", context),
-                                             link: services.configuration.baseURL + "/invitations/\($0.token)", expires: f.shortDate($0.expiresAt)) },
-            inviteURL: "/organize/\(chapter.slug)/team/invite",
+                                             link: services.configuration.baseURL + AccountRoute.invitation(token: $0.token).path, expires: f.shortDate($0.expiresAt)) },
+            inviteURL: OrganizeRoute.invite(slug: chapter.slug).path,
             roles: [.init(value: "organizer", label: t("team.organizer", context), selected: true), .init(value: "door", label: t("team.door", context), selected: false)],
             email: email, error: error, notice: notice, newLink: newLink)
     }
@@ -52,7 +52,7 @@ struct TeamController: OrganizeController {
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
-                                       newLink: services.configuration.baseURL + "/invitations/\(invitation.token)"), "team", context)
+                                       newLink: services.configuration.baseURL + AccountRoute.invitation(token: invitation.token).path), "team", context)
     }
 
     @Sendable func removeMember(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -65,7 +65,7 @@ struct TeamController: OrganizeController {
             return html(try await teamPage(chapter, context: context, error: t("error.lastOrganizer", context)), "team", context, status: .conflict)
         }
         try await log(context, chapter: chapter.id, "team.removed", member.user.email)
-        return .redirect(to: "/organize/\(chapter.slug)/team", type: .normal)
+        return .redirect(to: OrganizeRoute.team(slug: chapter.slug).path, type: .normal)
     }
 
     @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -73,8 +73,8 @@ struct TeamController: OrganizeController {
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let entries = try await persistence.team.auditLog(of: chapter.id)
         let page = AuditPage(
-            chrome: try chrome(t("audit.title", context), context, path: "/organize/\(chapter.slug)/audit"), name: chapter.name,
-            dashboardURL: "/organize/\(chapter.slug)",
+            chrome: try chrome(t("audit.title", context), context, path: OrganizeRoute.audit(slug: chapter.slug).path), name: chapter.name,
+            dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
             entries: entries.map { .init(when: "\(f.shortDate($0.createdAt)) \(f.time($0.createdAt))", who: $0.userName,
                                          action: Strings.auditAction($0.action, context.language), subject: $0.subject) })
         return html(page, "audit", context)

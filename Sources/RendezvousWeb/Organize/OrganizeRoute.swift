@@ -1,0 +1,112 @@
+import Foundation
+import RendezvousDomain
+
+/// Every address of the organiser workspace. A GET and a POST at the same address share a case
+/// (the form and what it posts). The route tables register `route.routerPath`, the pages link
+/// with `route.path`.
+enum OrganizeRoute: Route {
+    /// The chapters the signed-in person is part of.
+    case index
+    case dashboard(slug: String)
+    case newEvent(slug: String)
+    /// Posted by the new-event form.
+    case createEvent(slug: String)
+    case newSeries(slug: String)
+    /// Posted by the series form.
+    case createSeries(slug: String)
+    case team(slug: String)
+    case invite(slug: String)
+    case removeMember(slug: String, user: User.ID)
+    case audit(slug: String)
+    case outbox(slug: String)
+    /// Every failed message of the chapter back in the queue.
+    case retryAll(slug: String)
+    case retryMessage(slug: String, message: UUID)
+    case settings(slug: String)
+    /// The event's page, with its attendees.
+    case event(Event.ID)
+    case editEvent(Event.ID)
+    case publish(Event.ID)
+    case unpublish(Event.ID)
+    case cancelEvent(Event.ID)
+    case capacity(Event.ID)
+    case duplicate(Event.ID)
+    /// Posted by the add-an-attendee form.
+    case addAttendee(Event.ID)
+    case cancelAttendee(Event.ID, registration: Registration.ID)
+    case promoteAttendee(Event.ID, registration: Registration.ID)
+    case noteAttendee(Event.ID, registration: Registration.ID)
+    case exportCSV(Event.ID)
+    case importCSV(Event.ID)
+    case message(Event.ID)
+    case badges(Event.ID)
+    case badgesPDF(Event.ID)
+
+    var pattern: String {
+        switch self {
+        case .index: "/organize"
+        case .dashboard: "/organize/:slug"
+        case .newEvent: "/organize/:slug/events/new"
+        case .createEvent: "/organize/:slug/events"
+        case .newSeries: "/organize/:slug/series/new"
+        case .createSeries: "/organize/:slug/series"
+        case .team: "/organize/:slug/team"
+        case .invite: "/organize/:slug/team/invite"
+        case .removeMember: "/organize/:slug/team/:user/remove"
+        case .audit: "/organize/:slug/audit"
+        case .outbox: "/organize/:slug/outbox"
+        case .retryAll: "/organize/:slug/outbox/retry"
+        case .retryMessage: "/organize/:slug/outbox/:message/retry"
+        case .settings: "/organize/:slug/settings"
+        case .event: "/organize/events/:id"
+        case .editEvent: "/organize/events/:id/edit"
+        case .publish: "/organize/events/:id/publish"
+        case .unpublish: "/organize/events/:id/unpublish"
+        case .cancelEvent: "/organize/events/:id/cancel"
+        case .capacity: "/organize/events/:id/capacity"
+        case .duplicate: "/organize/events/:id/duplicate"
+        case .addAttendee: "/organize/events/:id/attendees"
+        case .cancelAttendee: "/organize/events/:id/attendees/:registration/cancel"
+        case .promoteAttendee: "/organize/events/:id/attendees/:registration/promote"
+        case .noteAttendee: "/organize/events/:id/attendees/:registration/note"
+        case .exportCSV: "/organize/events/:id/attendees.csv"
+        case .importCSV: "/organize/events/:id/import"
+        case .message: "/organize/events/:id/message"
+        case .badges: "/organize/events/:id/badges"
+        case .badgesPDF: "/organize/events/:id/badges.pdf"
+        }
+    }
+
+    var parameters: [String] {
+        switch self {
+        case .index: []
+        case .dashboard(let slug), .newEvent(let slug), .createEvent(let slug), .newSeries(let slug), .createSeries(let slug),
+             .team(let slug), .invite(let slug), .audit(let slug), .outbox(let slug), .retryAll(let slug), .settings(let slug): [slug]
+        case .removeMember(let slug, let user): [slug, user.description]
+        case .retryMessage(let slug, let message): [slug, message.uuidString.lowercased()]
+        case .event(let id), .editEvent(let id), .publish(let id), .unpublish(let id), .cancelEvent(let id), .capacity(let id),
+             .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
+             .badgesPDF(let id): [id.description]
+        case .cancelAttendee(let id, let registration), .promoteAttendee(let id, let registration), .noteAttendee(let id, let registration):
+            [id.description, registration.description]
+        }
+    }
+
+    static var examples: [OrganizeRoute] {
+        let slug = "toulouse"
+        let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
+        let registration = Registration.ID(UUID(uuidString: "9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D")!)
+        let user = User.ID(UUID(uuidString: "1B2C3D4E-5F60-4718-8293-A4B5C6D7E8F9")!)
+        let message = UUID(uuidString: "0F1E2D3C-4B5A-4968-8776-655443322110")!
+        return [
+            .index, .dashboard(slug: slug), .newEvent(slug: slug), .createEvent(slug: slug), .newSeries(slug: slug),
+            .createSeries(slug: slug), .team(slug: slug), .invite(slug: slug), .removeMember(slug: slug, user: user),
+            .audit(slug: slug), .outbox(slug: slug), .retryAll(slug: slug), .retryMessage(slug: slug, message: message),
+            .settings(slug: slug),
+            .event(event), .editEvent(event), .publish(event), .unpublish(event), .cancelEvent(event), .capacity(event),
+            .duplicate(event), .addAttendee(event), .cancelAttendee(event, registration: registration),
+            .promoteAttendee(event, registration: registration), .noteAttendee(event, registration: registration),
+            .exportCSV(event), .importCSV(event), .message(event), .badges(event), .badgesPDF(event),
+        ]
+    }
+}
