@@ -32,14 +32,11 @@ extension WorkspaceController {
         FormFields(String(buffer: try await request.body.collect(upTo: 2 * 1024 * 1024)))
     }
 
-    func html(_ model: Any, _ template: String, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.htmlResponse(services.renderer.render(model, template: template), status: status, language: context.language)
+    /// The page in its own template, private: never kept by a cache.
+    func html<P: Page>(_ page: P, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var response = services.renderer.htmlResponse(services.renderer.render(page), status: status, language: context.language)
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-
-    func html<P: Page>(_ page: P, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        html(page, P.template, context, status: status)
     }
 }
 

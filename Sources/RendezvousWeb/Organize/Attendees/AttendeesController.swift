@@ -163,6 +163,6 @@ extension OrganizeController {
                 FormField(name: "jobTitle", label: t("form.jobTitle", context), value: addInput.jobTitle ?? "", required: false, error: addError("jobTitle"), maxLength: 100, autocomplete: "off"),
                 FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: 100, autocomplete: "off"),
             ])
-        return html(page, "organize-event", context, status: status)
+        return html(page, context, status: status)
     }
 }

@@ -30,7 +30,7 @@ struct BadgesController: OrganizeController {
                        .init(value: BadgeSelection.selection.rawValue, label: t("badges.selectionOnly", context), selected: false)],
             people: people.map { .init(id: $0.registration.id.description, name: "\($0.registration.profile.firstName) \($0.registration.profile.lastName)",
                                        status: statusLabel($0.registration.status, context)) })
-        return html(page, "badges", context)
+        return html(page, context)
     }
 
     /// One PDF of the chosen people in the chosen layout, drawn off the event loop into a

@@ -47,7 +47,7 @@ struct CSVController: OrganizeController {
     }
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try importPage(try await event(context), context: context), "import", context)
+        html(try importPage(try await event(context), context: context), context)
     }
 
     @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -57,14 +57,14 @@ struct CSVController: OrganizeController {
         do {
             rows = try CSV.parse(text, maxRows: 5000)
         } catch CSV.ParseError.unterminatedQuote(let line) {
-            return html(try importPage(detail, context: context, csv: text, error: t("import.unterminated", context, ["line": String(line)])), "import", context, status: .unprocessableContent)
+            return html(try importPage(detail, context: context, csv: text, error: t("import.unterminated", context, ["line": String(line)])), context, status: .unprocessableContent)
         } catch {
-            return html(try importPage(detail, context: context, csv: text, error: t("import.tooLarge", context)), "import", context, status: .unprocessableContent)
+            return html(try importPage(detail, context: context, csv: text, error: t("import.tooLarge", context)), context, status: .unprocessableContent)
         }
         let read = AttendeeImport.read(rows)
         guard read.missingColumns.isEmpty else {
             let names = read.missingColumns.map { Strings.importColumn($0.rawValue, context.language) }.joined(separator: ", ")
-            return html(try importPage(detail, context: context, csv: text, error: t("import.missingColumns", context, ["columns": names])), "import", context, status: .unprocessableContent)
+            return html(try importPage(detail, context: context, csv: text, error: t("import.missingColumns", context, ["columns": names])), context, status: .unprocessableContent)
         }
         var rejected = read.rejected.map { ImportPage.Rejected(line: $0.line, reason: t("import.notAttending", context) + " (\($0.reason))") }
         var imported = 0
@@ -87,6 +87,6 @@ struct CSVController: OrganizeController {
         rejected.sort { $0.line < $1.line }
         try await log(context, chapter: detail.chapter.id, "attendees.imported", "\(detail.event.title): \(imported) / \(rows.count - 1)")
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
-        return html(try importPage(detail, context: context, imported: imported, rejected: rejected), "import", context)
+        return html(try importPage(detail, context: context, imported: imported, rejected: rejected), context)
     }
 }

@@ -35,7 +35,7 @@ struct EventsController: OrganizeController {
             chrome: try chrome(t("org.myChapters", context), context, path: OrganizeRoute.index.path),
             chapters: chapters.map { .init(name: $0.name, city: $0.city, url: OrganizeRoute.dashboard(slug: $0.slug).path,
                                            role: t(user.memberships[$0.id] == .door ? "team.door" : "team.organizer", context)) })
-        return html(page, "organize-index", context)
+        return html(page, context)
     }
 
     func eventRow(_ summary: EventSummary, chapter: Chapter, context: AppRequestContext) -> DashboardPage.EventRow {
@@ -81,7 +81,7 @@ struct EventsController: OrganizeController {
                       status: item.registration.status.rawValue, statusLabel: statusLabel(item.registration.status, context),
                       when: "\(f.shortDate(item.registration.createdAt)) \(f.time(item.registration.createdAt))")
             })
-        return html(page, "dashboard", context)
+        return html(page, context)
     }
 
     // MARK: Creating and editing events
@@ -119,7 +119,7 @@ struct EventsController: OrganizeController {
         form.date = EventForm.localDay(now().addingTimeInterval(30 * 86400), chapter.zone)
         let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: OrganizeRoute.createEvent(slug: chapter.slug).path,
                                            back: OrganizeRoute.dashboard(slug: chapter.slug).path, errors: ValidationErrors(), context: context)
-        return html(page, "event-form", context)
+        return html(page, context)
     }
 
     func validate(_ form: EventForm, chapter: Chapter) async throws -> Result<EventInput.Valid, ValidationErrors> {
@@ -148,7 +148,7 @@ struct EventsController: OrganizeController {
         case .failure(let errors):
             let page = try await eventFormPage(form, chapter: chapter, heading: t("org.newEvent", context), action: OrganizeRoute.createEvent(slug: chapter.slug).path,
                                                back: OrganizeRoute.dashboard(slug: chapter.slug).path, errors: errors, context: context)
-            return html(page, "event-form", context, status: .unprocessableContent)
+            return html(page, context, status: .unprocessableContent)
         case .success(let valid):
             let event = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
             try await log(context, chapter: chapter.id, "event.created", event.title)
@@ -162,7 +162,7 @@ struct EventsController: OrganizeController {
         let page = try await eventFormPage(EventForm(detail), chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
                                            action: OrganizeRoute.editEvent(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path,
                                            errors: ValidationErrors(), context: context)
-        return html(page, "event-form", context)
+        return html(page, context)
     }
 
     @Sendable func updateEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -172,7 +172,7 @@ struct EventsController: OrganizeController {
             let page = try await eventFormPage(form, chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
                                                action: OrganizeRoute.editEvent(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path,
                                                errors: errors, context: context)
-            return html(page, "event-form", context, status: .unprocessableContent)
+            return html(page, context, status: .unprocessableContent)
         }
         switch try await validate(form, chapter: detail.chapter) {
         case .failure(let errors): return try await reshow(errors)

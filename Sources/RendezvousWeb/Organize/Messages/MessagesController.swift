@@ -18,19 +18,6 @@ struct MessagesController: OrganizeController {
         ]
     }
 
-    struct OutboxPage {
-        struct Row { var when: String; var recipient: String; var subject: String; var status: String; var statusClass: String; var error: String?; var retryURL: String? }
-        var chrome: Chrome
-        var name: String
-        var dashboardURL: String
-        var filesNote: String?
-        var mailAlert: MailAlertView?
-        var notice: String?
-        var csrf: String
-        var retryAllURL: String?
-        var rows: [Row]
-    }
-
     @Sendable func outbox(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         let f = Presenter(language: context.language, chapter: chapter).formatter
@@ -52,7 +39,7 @@ struct MessagesController: OrganizeController {
                       statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
                       retryURL: record.status == "failed" ? OrganizeRoute.retryMessage(slug: chapter.slug, message: record.id).path : nil)
             })
-        return html(page, "outbox", context)
+        return html(page, context)
     }
 
     /// Puts one failed message of the chapter back in the queue, attempts reset.
@@ -74,23 +61,12 @@ struct MessagesController: OrganizeController {
     }
 
     func messagePage(_ detail: EventDetail, context: AppRequestContext, subject: String = "", body: String = "", errors: [String: String] = [:], notice: String? = nil) throws -> SimpleFormPage {
-        SimpleFormPage(
-            chrome: try chrome(t("org.message", context), context, path: OrganizeRoute.message(detail.event.id).path),
-            heading: t("org.message", context) + " · " + detail.event.title, intro: t("org.messageIntro", context), notice: notice,
-            error: errors.isEmpty ? nil : t("form.errors", context), action: OrganizeRoute.message(detail.event.id).path, csrf: try session(context).csrfToken,
-            fields: [FormField(name: "subject", label: t("org.messageSubject", context), value: subject, required: true, error: errors["subject"], maxLength: 150, autocomplete: "off")],
-            textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody", context), value: body, hint: nil, error: errors["body"], maxLength: 5000)],
-            selects: [SelectField(id: "f-audience", name: "audience", label: t("org.messageTo", context), options: [
-                .init(value: "confirmed", label: t("org.toConfirmed", context), selected: true),
-                .init(value: "waitlisted", label: t("org.toWaitlisted", context), selected: false),
-                .init(value: "both", label: t("org.toConfirmed", context) + " + " + t("org.toWaitlisted", context), selected: false),
-                .init(value: "checkedin", label: t("org.toCheckedIn", context), selected: false),
-            ])],
-            submit: t("org.message", context))
+        .eventMessage(detail.event, chrome: try chrome(t("org.message", context), context, path: OrganizeRoute.message(detail.event.id).path),
+                      language: context.language, csrf: try session(context).csrfToken, subject: subject, body: body, errors: errors, notice: notice)
     }
 
     @Sendable func messageForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try messagePage(try await event(context), context: context), "simple-form", context)
+        html(try messagePage(try await event(context), context: context), context)
     }
 
     @Sendable func sendMessage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -101,13 +77,13 @@ struct MessagesController: OrganizeController {
         let body = TextRules.clean(form["body"], field: "body", required: true, maxLength: 5000, multiline: true, into: &errors)
         guard errors.isEmpty else {
             let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
-            return html(try messagePage(detail, context: context, subject: form.text("subject"), body: form.text("body"), errors: messages), "simple-form", context, status: .unprocessableContent)
+            return html(try messagePage(detail, context: context, subject: form.text("subject"), body: form.text("body"), errors: messages), context, status: .unprocessableContent)
         }
         let audience = form.text("audience")
         let statuses: Set<String> = audience == "waitlisted" ? ["waitlisted", "offered"] : audience == "both" ? ["confirmed", "waitlisted", "offered"] : ["confirmed"]
         let count = try await persistence.outbox.enqueueBroadcast(event: detail.event.id, statuses: statuses, checkedInOnly: audience == "checkedin",
                                                            subject: subject, body: body, from: try session(context).user.name, now: now())
         try await log(context, chapter: detail.chapter.id, "message.sent", "\(detail.event.title): \(subject) (\(count))")
-        return html(try messagePage(detail, context: context, notice: Strings.plural("org.messageQueued", count: count, context.language)), "simple-form", context)
+        return html(try messagePage(detail, context: context, notice: Strings.plural("org.messageQueued", count: count, context.language)), context)
     }
 }

@@ -46,7 +46,7 @@ struct SeriesController: OrganizeController {
 
     @Sendable func newSeries(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
-        return html(try await seriesPage(chapter, form: nil, errors: [:], context: context), "series", context)
+        return html(try await seriesPage(chapter, form: nil, errors: [:], context: context), context)
     }
 
     @Sendable func createSeries(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,7 +82,7 @@ struct SeriesController: OrganizeController {
         default: rule = .monthlyWeekday(interval: 3, ordinal: Int(form.text("ordinal")) ?? 3, weekday: Int(form.text("weekday")) ?? 4)
         }
         guard errors.isEmpty, let from else {
-            return html(try await seriesPage(chapter, form: form, errors: errors, context: context), "series", context, status: .unprocessableContent)
+            return html(try await seriesPage(chapter, form: form, errors: errors, context: context), context, status: .unprocessableContent)
         }
         let starts = rule.occurrences(from: from, count: count, hour: time[0], minute: time[1], zone: chapter.zone)
         let venue = try await persistence.events.directoryVenues(for: chapter.id).first { $0.id.description == form.text("venueId") }

@@ -36,7 +36,7 @@ struct TeamController: OrganizeController {
 
     @Sendable func team(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
-        return html(try await teamPage(chapter, context: context), "team", context)
+        return html(try await teamPage(chapter, context: context), context)
     }
 
     @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -44,7 +44,7 @@ struct TeamController: OrganizeController {
         let form = try await self.form(request, context)
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
         guard EmailAddress.isValid(email) else {
-            return html(try await teamPage(chapter, context: context, email: email, error: t("v.email", context)), "team", context, status: .unprocessableContent)
+            return html(try await teamPage(chapter, context: context, email: email, error: t("v.email", context)), context, status: .unprocessableContent)
         }
         let role = ChapterRole(rawValue: form.text("role")) ?? .door
         let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
@@ -52,7 +52,7 @@ struct TeamController: OrganizeController {
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
                                              payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
-                                       newLink: services.configuration.baseURL + AccountRoute.invitation(token: invitation.token).path), "team", context)
+                                       newLink: services.configuration.baseURL + AccountRoute.invitation(token: invitation.token).path), context)
     }
 
     @Sendable func removeMember(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -62,7 +62,7 @@ struct TeamController: OrganizeController {
         do {
             try await persistence.team.removeMembership(user: user, chapter: chapter.id)
         } catch TeamStore.TeamError.lastOrganizer {
-            return html(try await teamPage(chapter, context: context, error: t("error.lastOrganizer", context)), "team", context, status: .conflict)
+            return html(try await teamPage(chapter, context: context, error: t("error.lastOrganizer", context)), context, status: .conflict)
         }
         try await log(context, chapter: chapter.id, "team.removed", member.user.email)
         return .redirect(to: OrganizeRoute.team(slug: chapter.slug).path, type: .normal)
@@ -77,6 +77,6 @@ struct TeamController: OrganizeController {
             dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
             entries: entries.map { .init(when: "\(f.shortDate($0.createdAt)) \(f.time($0.createdAt))", who: $0.userName,
                                          action: Strings.auditAction($0.action, context.language), subject: $0.subject) })
-        return html(page, "audit", context)
+        return html(page, context)
     }
 }

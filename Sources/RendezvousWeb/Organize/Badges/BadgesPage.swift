@@ -1,7 +1,9 @@
 import Foundation
 
-// The organiser area's badge page; it moves beside its template with the rest of that area.
-struct BadgesPage {
+/// Badges for an event: the layout, who gets one, and the people to pick from.
+struct BadgesPage: Page {
+    static let template = "organize/badges"
+
     struct Person { var id: String; var name: String; var status: String }
     var chrome: Chrome
     var title: String

@@ -1,0 +1,57 @@
+import Foundation
+
+/// An event as its organisers see it: status, actions, capacity, copy, and the attendee list with
+/// its filters and the add form.
+struct OrganizerEventPage: Page {
+    static let template = "organize/event"
+
+    struct Attendee {
+        var id: String
+        var name: String
+        var email: String
+        var role: String
+        var status: String
+        var statusLabel: String
+        var position: Int?
+        var note: String
+        var source: String
+        var arrived: String?
+        var canCancel: Bool
+        var canPromote: Bool
+        var cancelURL: String
+        var promoteURL: String
+        var noteURL: String
+    }
+    struct Filter { var value: String; var label: String; var selected: Bool }
+    struct Action { var url: String; var label: String; var style: String }
+
+    var chrome: Chrome
+    var csrf: String
+    var title: String
+    var chapterName: String
+    var dashboardURL: String
+    var publicURL: String
+    var editURL: String
+    var exportURL: String
+    var importURL: String
+    var badgesURL: String
+    var doorURL: String
+    var messageURL: String
+    var date: String
+    var statusLabel: String
+    var status: String
+    var availability: String
+    var notice: String?
+    var error: String?
+    var actions: [Action]
+    var capacityURL: String
+    var capacity: Int
+    var duplicateURL: String
+    var duplicateDate: String
+    var query: String
+    var filters: [Filter]
+    var attendees: [Attendee]
+    var shownCount: String
+    var addURL: String
+    var addFields: [FormField]
+}

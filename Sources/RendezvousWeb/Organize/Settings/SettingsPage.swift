@@ -1,0 +1,25 @@
+import Foundation
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+extension SimpleFormPage {
+    /// The chapter's settings: the waitlist offer window, the reminder delay, its description.
+    static func chapterSettings(_ chapter: Chapter, values: ChapterStore.ChapterSettings, chrome: Chrome, language: Language, csrf: String,
+                                errors: [String: String] = [:], notice: String? = nil) -> SimpleFormPage {
+        func t(_ key: String) -> String { Strings.text(key, language) }
+        return SimpleFormPage(
+            chrome: chrome,
+            heading: t("org.settings") + " · " + chapter.name, notice: notice, error: errors.isEmpty ? nil : t("form.errors"),
+            action: OrganizeRoute.settings(slug: chapter.slug).path, csrf: csrf,
+            fields: [
+                FormField(name: "offerHours", label: t("settings.offerHours"), value: String(values.offerHours), type: "number", required: true,
+                          hint: t("settings.offerHoursHint"), error: errors["offerHours"], maxLength: 3, autocomplete: "off"),
+                FormField(name: "reminderHours", label: t("settings.reminderHours"), value: String(values.reminderHours), type: "number", required: true,
+                          hint: t("settings.reminderHoursHint"), error: errors["reminderHours"], maxLength: 3, autocomplete: "off"),
+            ],
+            textareas: [TextAreaField(id: "f-description", name: "description", label: t("event.about"), value: values.description, hint: nil,
+                                      error: errors["description"], maxLength: 5000)],
+            submit: t("manage.save"))
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The chapter's team, its pending invitations, and the invitation form.
+struct TeamPage: Page {
+    static let template = "organize/team"
+
+    struct Member { var name: String; var email: String; var role: String; var removeURL: String; var canRemove: Bool }
+    struct Pending { var email: String; var role: String; var link: String; var expires: String }
+    var chrome: Chrome
+    var csrf: String
+    var name: String
+    var dashboardURL: String
+    var members: [Member]
+    var pending: [Pending]
+    var inviteURL: String
+    var roles: [SelectField.Option]
+    var email: String
+    var error: String?
+    var notice: String?
+    var newLink: String?
+}
