@@ -18,7 +18,10 @@ enum Snapshot {
     /// Renders `page` and compares it with the snapshot `name` (by default the page's template,
     /// `public/home` → `Snapshots/public/home.html`; give a name for a second state of a page).
     static func check<P: Page>(_ page: P, named name: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let html = try await renderer.value.render(page)
+        let renderer = try await renderer.value
+        // Rendering a page without its template stops the process: fail the test first.
+        try #require(renderer.hasTemplate(P.template), "\(P.self) names the template \(P.template), which does not exist", sourceLocation: sourceLocation)
+        let html = renderer.render(page)
         try check(html, named: name ?? P.template, sourceLocation: sourceLocation)
     }
 

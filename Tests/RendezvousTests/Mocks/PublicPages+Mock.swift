@@ -1,0 +1,134 @@
+import Foundation
+import RendezvousDomain
+@testable import RendezvousWeb
+
+extension EventCard {
+    static let mock = EventCard(
+        title: "Rencontre trimestrielle", url: PublicRoute.event(Mock.event).path, date: "Sunday, 14 February 2027", time: "18:30",
+        venue: "Halles de la Cartoucherie", availability: "12 seats left", isFull: false, attendance: nil)
+    static let mockPast = EventCard(
+        title: "Winter meetup", url: PublicRoute.event(Mock.event).path, date: "Thursday, 10 December 2026", time: "19:00",
+        venue: nil, availability: "Full", isFull: true, attendance: "42 came")
+}
+
+extension VenueView {
+    static let mock = VenueView(name: "Halles de la Cartoucherie", address: "31300 Toulouse",
+                                mapURL: "https://www.openstreetmap.org/search?query=31300%20Toulouse")
+}
+
+extension HomePage {
+    static let mock = HomePage(
+        chrome: Chrome(title: "Meetups near you", language: .en, path: PublicRoute.home.path),
+        chapterCount: "2 chapters",
+        countries: [
+            .init(name: "France", chapters: [
+                .init(name: "#LinkedInLocal Toulouse", city: "Toulouse", url: PublicRoute.chapter(slug: "toulouse").path, next: .mock),
+                .init(name: "#LinkedInLocal Lyon", city: "Lyon", url: PublicRoute.chapter(slug: "lyon").path, next: nil),
+            ]),
+        ])
+}
+
+extension ChapterPage {
+    static let mock = ChapterPage(
+        chrome: Chrome(title: "#LinkedInLocal Toulouse", language: .en, path: PublicRoute.chapter(slug: "toulouse").path, description: "Meetups in Toulouse."),
+        feedURL: "webcal://rendezvous.test" + PublicRoute.chapterCalendar(slug: "toulouse").path,
+        feedDownloadURL: PublicRoute.chapterCalendar(slug: "toulouse").path,
+        name: "#LinkedInLocal Toulouse", place: "Toulouse, France", description: ["Meetups in Toulouse.", "Every quarter, <b>free</b>."],
+        upcoming: [.mock], past: [.mockPast], organizers: ["Ana Organiser", "Jean Dupont"], venues: [.mock])
+}
+
+extension EventPage {
+    /// Open for registration, with speakers, agenda and attendees; in French, as a French chapter shows it.
+    static let mock = EventPage(
+        chrome: Chrome(title: "Rencontre trimestrielle", language: .fr, path: PublicRoute.event(Mock.event).path,
+                       description: "#LinkedInLocal Toulouse · dimanche 14 février 2027"),
+        title: "Rencontre trimestrielle", chapterName: "#LinkedInLocal Toulouse", chapterURL: PublicRoute.chapter(slug: "toulouse").path,
+        date: "dimanche 14 février 2027", timeRange: "18:30 – 21:30", timeZoneNote: "Heure de Europe/Paris (UTC+1)",
+        venue: .mock, availability: "1 place restante", isFull: false, waitlistNote: nil, notice: nil,
+        description: ["Une soirée.", "Des rencontres & des échanges."],
+        speakers: [.init(name: "Jean-Christophe Boussion", role: "Fondateur", bio: "Organise des rencontres depuis 2017.")],
+        agenda: [.init(time: "18:30", title: "Accueil"), .init(time: "19:00", title: "Table ronde")],
+        attendees: [.init(name: "Natalajia Quinquies", role: "Consultante · Indépendante")],
+        hiddenAttendees: "et 3 autres personnes",
+        form: ProfileForm(action: PublicRoute.register(Mock.event).path, input: RegistrationInput(), errors: ValidationErrors(),
+                          submit: "S’inscrire", language: .fr),
+        calendarURL: PublicRoute.eventCalendar(Mock.event).path,
+        share: SharePreview(url: "https://rendezvous.test" + PublicRoute.event(Mock.event).path,
+                            image: "https://rendezvous.test" + PublicRoute.shareImage(Mock.event).path,
+                            description: "dimanche 14 février 2027 · 18:30 · Halles de la Cartoucherie, Toulouse",
+                            jsonLD: PublicPagesController.scriptSafe(#"{"@type":"Event","name":"Rencontre </script> trimestrielle"}"#)))
+
+    /// Full, the form sent back with what was typed and its errors.
+    static var mockWithErrors: EventPage {
+        var page = mock
+        page.chrome = Chrome(title: "Quarterly meetup", language: .en, path: PublicRoute.event(Mock.event).path)
+        page.isFull = true
+        page.availability = "Full · 4 on the waiting list"
+        page.waitlistNote = "The event is full: join the waiting list."
+        var errors = ValidationErrors()
+        errors.add("email", .invalidEmail)
+        errors.add("jobTitle", .required)
+        page.form = ProfileForm(action: PublicRoute.register(Mock.event).path,
+                                input: RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@", jobTitle: "", company: "Acme <b>"),
+                                errors: errors, submit: "Join the waiting list", language: .en)
+        return page
+    }
+}
+
+extension ManagePage {
+    /// Just registered and confirmed: the welcome, the private link, ticket, badge and profile form.
+    static let mock = ManagePage(
+        chrome: Chrome(title: "Your registration", language: .en, path: PublicRoute.manage(token: Mock.token).path),
+        eventTitle: "Rencontre trimestrielle", eventURL: PublicRoute.event(Mock.event).path, date: "Sunday, 14 February 2027 · 18:30",
+        venue: "Halles de la Cartoucherie", welcomeTitle: "You’re in!", welcomeText: "See you at Rencontre trimestrielle.",
+        manageURL: "https://rendezvous.test" + PublicRoute.manage(token: Mock.token).path, notice: nil,
+        statusText: "Confirmed", statusClass: "ok",
+        actions: [.init(url: PublicRoute.manageAction(token: Mock.token, action: .cancel).path, label: "Cancel my registration", style: "danger",
+                        hint: "Your seat goes to the next person waiting.")],
+        ticketURL: PublicRoute.ticketCode(token: Mock.token).path, badgeURL: PublicRoute.badgePreview(token: Mock.token).path,
+        renewURL: PublicRoute.manageAction(token: Mock.token, action: .contact).path,
+        form: ProfileForm(action: PublicRoute.manageAction(token: Mock.token, action: .profile).path,
+                          input: RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@example.org", jobTitle: "Founder", company: "Acme",
+                                                   consents: Consents(attendeeList: true, profileSharing: false)),
+                          errors: ValidationErrors(), submit: "Save", language: .en))
+
+    /// Offered a seat from the waiting list: accept or decline, no ticket yet.
+    static var mockOffered: ManagePage {
+        var page = mock
+        page.welcomeTitle = nil
+        page.welcomeText = nil
+        page.manageURL = nil
+        page.notice = "Saved."
+        page.statusText = "A seat is yours until Monday 15 February 2027 18:30"
+        page.statusClass = "wait"
+        page.actions = [
+            .init(url: PublicRoute.manageAction(token: Mock.token, action: .accept).path, label: "Accept the seat", style: "primary"),
+            .init(url: PublicRoute.manageAction(token: Mock.token, action: .decline).path, label: "Decline", style: ""),
+        ]
+        page.ticketURL = nil
+        return page
+    }
+}
+
+extension ContactPage {
+    static let mock = ContactPage(
+        chrome: Chrome(title: "Ana Lopez", language: .en, path: PublicRoute.contactCard(token: Mock.token).path),
+        eventTitle: "Rencontre trimestrielle", chapterName: "#LinkedInLocal Toulouse", name: "Ana Lopez", role: "Founder · Acme",
+        askMeAbout: "Swift on the server", linkedin: "https://www.linkedin.com/in/ana-lopez",
+        vcardURL: PublicRoute.contactVCard(token: Mock.token).path)
+}
+
+extension ErrorPage {
+    static let mock = ErrorPage(chrome: Chrome(title: "Page not found", language: .en, path: PublicRoute.home.path),
+                                status: 404, message: "This page does not exist.")
+}
+
+extension SimpleFormPage {
+    static let mockApply = SimpleFormPage.apply(language: .en)
+    static let mockApplyErrors = SimpleFormPage.apply(
+        language: .en, form: FormFields("name=Ana&email=ana%40&city=&countryCode=XX&timeZone=Mars%2FOlympus&motivation=Because&locale=fr"),
+        errors: ["email": "Enter an email address like name@example.org.", "city": "Required.", "countryCode": "Unknown country."])
+    static let mockApplyThanks = SimpleFormPage.apply(language: .en, notice: "Thank you: we will answer by email.")
+    static let mockUnsubscribe = SimpleFormPage.unsubscribe(token: Mock.token, language: .en, done: false)
+    static let mockUnsubscribed = SimpleFormPage.unsubscribe(token: Mock.token, language: .fr, done: true)
+}
