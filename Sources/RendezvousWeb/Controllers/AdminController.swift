@@ -31,7 +31,6 @@ struct AdminController: WorkspaceController {
     }
 
     var persistence: Persistence { services.persistence }
-    func t(_ key: String, _ context: AppRequestContext, _ arguments: [String: String] = [:]) -> String { Strings.text(key, context.language, arguments) }
 
 
     func form(_ request: Request) async throws -> FormFields {
