@@ -100,6 +100,11 @@ struct DoorTests {
                 let undo = try await client.post("/door/\(event.id)/undo", as: door, ["registrationId": zoe.registration.id.description])
                 #expect(undo.status == .seeOther)
                 #expect(try await db.door.doorState(of: event.id).checkedIn == 1)
+                // Someone not yet admitted is offered the check-in button, not the page's counter and an undo.
+                let notYet = try await client.get("/door/\(event.id)?q=ZOE", as: door).text
+                let zoeRow = try #require(notYet.components(separatedBy: "<li>").first { $0.contains("Zoé Quinquies 1") })
+                #expect(zoeRow.contains("action=\"/door/\(event.id)/checkins\""))
+                #expect(!zoeRow.contains("action=\"/door/\(event.id)/undo\""))
                 let again = try await client.post("/door/\(event.id)/checkins", as: door, ["registrationId": zoe.registration.id.description])
                 let flash = try await client.get(try #require(again.headers[.location]), as: door)
                 #expect(flash.text.contains("Welcome, Zoé Quinquies 1!"))

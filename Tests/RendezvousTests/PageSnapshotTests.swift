@@ -44,10 +44,10 @@ struct PageSnapshotTests {
     }
 
     /// The page types of these areas, with their templates.
-    static let pageTypes: [any Page.Type] = [
-        HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, ErrorPage.self, SimpleFormPage.self,
-        SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self,
-    ]
+    static var pageTypes: [any Page.Type] {
+        [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, ErrorPage.self, SimpleFormPage.self,
+         SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self]
+    }
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources/RendezvousWeb")

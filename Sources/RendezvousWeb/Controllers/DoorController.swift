@@ -101,7 +101,7 @@ struct DoorController {
             people: shown.map { person in
                 .init(id: person.id, name: "\(person.firstName) \(person.lastName)", role: [person.jobTitle, person.company].filter { !$0.isEmpty }.joined(separator: " · "),
                       status: person.status, statusLabel: RegistrationStatus(rawValue: person.status).map { Strings.status($0, context.language) } ?? person.status,
-                      checkedIn: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
+                      arrival: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
                       canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: DoorRoute.checkIns(id).path, undoURL: DoorRoute.undo(id).path)
             },
             walkInURL: DoorRoute.walkIns(id).path,

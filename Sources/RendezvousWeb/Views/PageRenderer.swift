@@ -15,17 +15,9 @@ public struct PageRenderer: Sendable {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw AppError.notFound
         }
-        var library = try await MustacheLibrary(directory: directory)
-        // Templates live in folders by area (`public/home`), partials in `partials/`. The organiser
-        // templates still name the field partial `field`: this alias goes once they say `partials/field`.
-        for (alias, name) in Self.aliases {
-            guard let template = library.getTemplate(named: name) else { throw AppError.notFound }
-            library.register(template, named: alias)
-        }
-        self.library = library
+        // Templates live in folders by area (`public/home`), partials in `partials/`.
+        library = try await MustacheLibrary(directory: directory)
     }
-
-    static let aliases = ["field": "partials/field"]
 
     /// Whether a template of this name exists: `PageSnapshotTests` asks it for every page type.
     func hasTemplate(_ name: String) -> Bool {

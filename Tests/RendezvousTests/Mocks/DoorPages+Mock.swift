@@ -15,9 +15,11 @@ extension DoorPage {
             query: "mar",
             people: [
                 .init(id: Mock.registration.description, name: "Marie Quinquies", role: "Consultante · Indépendante", status: "confirmed", statusLabel: "Confirmed",
-                      checkedIn: "Arrived 18:41 (Ana Organiser)", canCheckIn: true, checkInURL: DoorRoute.checkIns(Mock.event).path, undoURL: DoorRoute.undo(Mock.event).path),
+                      arrival: "Arrived 18:41 (Ana Organiser)", canCheckIn: true, checkInURL: DoorRoute.checkIns(Mock.event).path, undoURL: DoorRoute.undo(Mock.event).path),
+                .init(id: "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e", name: "Marion Later", role: "Designer", status: "confirmed", statusLabel: "Confirmed",
+                      arrival: nil, canCheckIn: true, checkInURL: DoorRoute.checkIns(Mock.event).path, undoURL: DoorRoute.undo(Mock.event).path),
                 .init(id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", name: "Marc Waiting", role: "", status: "waitlisted", statusLabel: "On the waiting list",
-                      checkedIn: nil, canCheckIn: false, checkInURL: DoorRoute.checkIns(Mock.event).path, undoURL: DoorRoute.undo(Mock.event).path),
+                      arrival: nil, canCheckIn: false, checkInURL: DoorRoute.checkIns(Mock.event).path, undoURL: DoorRoute.undo(Mock.event).path),
             ],
             walkInURL: DoorRoute.walkIns(Mock.event).path,
             walkInFields: [

@@ -11,7 +11,9 @@ struct DoorPage: Page {
         var role: String
         var status: String
         var statusLabel: String
-        var checkedIn: String?
+        /// When and by whom they were admitted. Not named `checkedIn`: a missing value would make
+        /// Mustache read the page's counter of that name instead.
+        var arrival: String?
         var canCheckIn: Bool
         var checkInURL: String
         var undoURL: String
