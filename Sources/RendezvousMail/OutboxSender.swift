@@ -28,12 +28,15 @@ public struct FileTransport: MailTransport {
     }
 
     public func send(_ message: MailMessage) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Messages hold private links: the folder and its files are the server's alone.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let name = message.messageID.split(separator: "@").first.map(String.init) ?? UUID().uuidString
         let path = URL(fileURLWithPath: directory).appendingPathComponent("\(name).eml")
         // Written whole, then renamed: a reader never sees half a message.
         let temporary = path.appendingPathExtension("partial")
-        try Data(message.rendered().utf8).write(to: temporary)
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(message.rendered().utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
         _ = try? FileManager.default.removeItem(at: path)
         try FileManager.default.moveItem(at: temporary, to: path)
     }
@@ -121,7 +124,7 @@ public struct OutboxSender: Service {
             message = composed
         }
         if let relayDown {
-            try await retry(item, error: relayDown.description, message: message)
+            try await waitForRelay(item, error: relayDown.description, message: message)
             return .other
         }
         do {
@@ -138,7 +141,7 @@ public struct OutboxSender: Service {
                 try await retry(item, error: error.description, message: message)
                 return .other
             case .relay(let trouble, _, _):
-                try await retry(item, error: error.description, message: message)
+                try await waitForRelay(item, error: error.description, message: message)
                 return .relayDown(trouble, error)
             }
         } catch {
@@ -151,6 +154,15 @@ public struct OutboxSender: Service {
     func raiseAlert(_ trouble: RelayTrouble, detail: String) async throws {
         guard try await persistence.outbox.raiseMailAlert(kind: trouble.rawValue, detail: detail, now: clock.now()) else { return }
         logger.error("Mail relay trouble (\(trouble.rawValue)): \(detail). Messages wait in the outbox and are retried; the network admins see it on /admin.")
+    }
+
+    /// While the relay refuses us the trouble is ours, not the message's: it waits without using up
+    /// its attempts, however long the relay stays down, and goes out once the relay works again.
+    static let relayRetry: TimeInterval = 300
+
+    func waitForRelay(_ item: OutboxItem, error: String, message: MailMessage) async throws {
+        try await persistence.outbox.markRetry(item.id, error: error, attempts: item.attempts, next: clock.now().addingTimeInterval(Self.relayRetry),
+                                               subject: message.subject, recipient: message.to.email)
     }
 
     func retry(_ item: OutboxItem, error: String, message: MailMessage) async throws {

@@ -207,6 +207,25 @@ struct StatusTransitionTests {
         }
     }
 
+    /// A walk-in takes no online seat, so cancelling one (twice, in parallel) gives none back:
+    /// nobody on the waitlist is offered a seat that does not exist.
+    @Test(arguments: DatabaseKind.available)
+    func cancellingAWalkInGivesNoSeatBack(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let (event, _) = try await Self.fullEvent(db)
+            let walkIn = try await db.door.addWalkIn(event: event.id, profile: Fixture.profile(99, first: "Walk"), by: "Door", now: Fixture.start)
+            let id = try #require(walkIn.registrationID.flatMap(Registration.ID.init(string:)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { _ = try await db.registrations.cancelByOrganizer(id, in: event.id, now: Fixture.start) } }
+                try await group.waitForAll()
+            }
+            let registrations = try await db.registrations.registrations(of: event.id)
+            #expect(registrations.filter { $0.status == .offered }.isEmpty, "a walk-in's cancellation offered a seat")
+            #expect(registrations.filter { $0.status == .confirmed }.count == 4)
+            #expect(try await Self.invariantProblems(db, event.id) == [])
+        }
+    }
+
     /// Lowering the capacity below the seats held is refused even when a seat is taken meanwhile.
     @Test(arguments: DatabaseKind.available)
     func capacityChangesRaceWithOffers(_ kind: DatabaseKind) async throws {

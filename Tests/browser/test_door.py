@@ -159,3 +159,36 @@ def test_a_lost_session_wipes_the_door_list(server, browser):
     WebDriverWait(browser, 15).until(lambda b: "/signin" in b.current_url)
     assert not door_keys(browser)
     assert not door_caches(browser)
+
+
+def test_a_lost_session_keeps_check_ins_not_yet_sent(server, browser):
+    """Offline, a volunteer admits someone; the session runs out meanwhile. The list is wiped, but
+    the admission is kept apart and reaches the server once the volunteer signs in again."""
+    base, token = server["base"], server["token"]
+    event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+        "title": "Soirée sans session", "startsAt": "2099-05-17T18:30:00+02:00", "endsAt": "2099-05-17T21:30:00+02:00", "capacity": 10}, token)
+    created = api(base, "POST", f"/api/v1/events/{event['id']}/registrations",
+                  {"firstName": "Léa", "lastName": "Sansession", "email": "lea.session@example.org", "jobTitle": "Fondatrice"})
+    sign_in(server, browser)
+    door = f"{base}/door/{event['id']}"
+    browser.get(door)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return JSON.parse(localStorage.getItem('rv-door-%s') || '{}').people?.length" % event["id"]) == 1)
+    browser.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("lea")
+    WebDriverWait(browser, 5).until(lambda b: "Léa" in b.find_element(By.ID, "people").text)
+    browser.find_element(By.CSS_SELECTOR, "#people button.primary").click()
+    WebDriverWait(browser, 5).until(lambda b: "Bienvenue, Léa" in b.find_element(By.ID, "result").text)
+    # The session ends while the phone is offline; the connection comes back.
+    browser.delete_cookie("rv_session")
+    browser.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    browser.execute_script("window.dispatchEvent(new Event('online'))")
+    WebDriverWait(browser, 15).until(lambda b: "/signin" in b.current_url)
+    assert not door_keys(browser), "the attendee list is wiped"
+    # Signing in again and opening the door sends the admission that was waiting.
+    browser.find_element(By.NAME, "email").send_keys("orga@example.org")
+    browser.find_element(By.NAME, "password").send_keys("browser-orga-pw")
+    click_and_wait(browser, "main form button[type=submit]")
+    browser.get(door)
+    WebDriverWait(browser, 15).until(lambda b: door_state(server, b, event["id"])["checkedIn"] == 1)
+    assert {a["id"] for a in door_state(server, browser, event["id"])["admissions"]} == {created["id"]}

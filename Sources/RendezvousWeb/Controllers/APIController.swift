@@ -109,12 +109,11 @@ struct APIController {
         if (body.password ?? "").isEmpty { errors.add("password", .required) }
         guard errors.isEmpty, let email = body.email, let password = body.password else { throw AppError.validation(errors) }
         // The same limiter as the sign-in form, counted before the check: the API is no way around it.
-        let keys = AuthController.passwordKeys(email: email, context: context)
-        if let wait = services.authLimiter.reserve(keys) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = services.passwordAttempts.reserve(email: email, client: context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         let credentials = try await services.persistence.accounts.credentials(email: email)
         // Verify even for an unknown email, so response time does not reveal which emails exist.
         guard try await Passwords.verify(password, hash: credentials?.passwordHash), let user = credentials?.user else { throw AppError.unauthorized }
-        services.authLimiter.refund(keys)
+        services.passwordAttempts.refund(email: email, client: context.limitKey)
         let now = services.clock.now()
         let lifetime: TimeInterval = 30 * 24 * 3600
         let token = try await services.persistence.accounts.issueToken(for: user.id, now: now, lifetime: lifetime)

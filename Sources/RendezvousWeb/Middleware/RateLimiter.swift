@@ -16,9 +16,23 @@ final class RateLimiter: Sendable {
     private let state = NIOLockedValueBox<[String: Window]>([:])
     private let clock: @Sendable () -> TimeInterval
 
-    init(limit: RateLimit, clock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
+    /// Keys kept before the table is pruned.
+    private let capacity: Int
+
+    init(limit: RateLimit, capacity: Int = 100_000, clock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
         self.limit = limit
+        self.capacity = capacity
         self.clock = clock
+    }
+
+    /// Makes room without forgetting who is limited: windows that have ended go first, then keys
+    /// with few requests. A flood of one-shot keys (rotating addresses, random emails) can
+    /// therefore never wipe a lockout, as clearing the whole table would.
+    private func prune(_ windows: inout [String: Window], windowStart: TimeInterval) {
+        windows = windows.filter { $0.value.start >= windowStart - limit.window }
+        guard windows.count > capacity * 9 / 10 else { return }
+        let busy = max(1, limit.requests / 2)
+        windows = windows.filter { $0.value.count + $0.value.previousCount >= busy }
     }
 
     /// Counts one request; returns nil when allowed, or the seconds to wait.
@@ -33,8 +47,8 @@ final class RateLimiter: Sendable {
         guard limit.enabled else { return nil }
         let now = clock()
         return state.withLockedValue { windows in
-            if windows.count > 100_000 { windows.removeAll(keepingCapacity: true) }
             let windowStart = (now / limit.window).rounded(.down) * limit.window
+            if windows.count > capacity { prune(&windows, windowStart: windowStart) }
             // Weighted estimate of the last full window, so bursts at a boundary are not doubled.
             let elapsed = (now - windowStart) / limit.window
             var updated: [(String, Window)] = []
@@ -83,7 +97,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method != .get, request.method != .head, let wait = limiter.hit(context.clientKey) {
+        if request.method != .get, request.method != .head, let wait = limiter.hit(context.limitKey) {
             throw AppError.rateLimited(retryAfter: wait)
         }
         return try await next(request, context)

@@ -13,6 +13,12 @@
   var device = localStorage.getItem('rv-device');
   if (!device) { device = 'd-' + Math.random().toString(36).slice(2) + Date.now().toString(36); localStorage.setItem('rv-device', device); }
   var store = JSON.parse(localStorage.getItem(key) || '{"people":[],"queue":[],"version":-1}');
+  // Check-ins made while the session ran out were kept apart (see wipe): they go out now.
+  var kept = localStorage.getItem('rv-pending-' + eventId);
+  if (kept) {
+    try { store.queue = store.queue.concat(JSON.parse(kept)); } catch (e) {}
+    localStorage.removeItem('rv-pending-' + eventId);
+  }
   var online = true;
 
   function save() { if (!gone) { localStorage.setItem(key, JSON.stringify(store)); } }
@@ -27,6 +33,10 @@
       var k = localStorage.key(i);
       if (k && k.indexOf('rv-door-') === 0) { localStorage.removeItem(k); }
     }
+    // The attendee list goes; the check-ins not yet sent stay (apart from it), so a session that
+    // ran out never loses an admission: they are sent after signing in again. Signing out on
+    // purpose clears them too (Clear-Site-Data).
+    if (store.queue.length) { localStorage.setItem('rv-pending-' + eventId, JSON.stringify(store.queue)); }
     store = { people: [], queue: [], version: -1 };
     list.textContent = '';
     var done = window.caches ? caches.keys().then(function (names) {

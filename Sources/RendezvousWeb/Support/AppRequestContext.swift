@@ -25,8 +25,18 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The client's address, resolved once by `ClientAddressMiddleware` (through trusted proxies).
     var clientAddress: String?
 
-    /// The client's address, for rate limits, logs and the audit trail.
+    /// The client's address, for logs and the audit trail.
     var clientKey: String { clientAddress ?? peerAddress }
+
+    /// Who a rate limit counts: the client's IPv4 address, or its IPv6 /64 — one subscriber
+    /// usually holds a whole /64, and rotating addresses inside it must not escape the limit.
+    var limitKey: String { Self.limitKey(for: clientKey) }
+
+    static func limitKey(for address: String) -> String {
+        guard let bytes = IPNetwork.bytes(address) else { return address }
+        guard bytes.count == 16 else { return IPNetwork.format(bytes) }
+        return IPNetwork.format(Array(bytes.prefix(8)) + Array(repeating: 0, count: 8)) + "/64"
+    }
 
     /// The other end of the connection: the client, or the nearest proxy.
     var peerAddress: String {

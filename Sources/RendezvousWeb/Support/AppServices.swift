@@ -16,6 +16,7 @@ public struct AppServices: Sendable {
     /// link that leads to an account (invitations, resets) counts here: ten a quarter-hour per
     /// client address, and per account for passwords.
     let authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    let passwordAttempts = PasswordAttempts()
     let shareImages = ShareImageCache()
 
     public init(persistence: Persistence, clock: any Clock, configuration: WebConfiguration, logger: Logger) async throws {
@@ -37,5 +38,37 @@ public struct AppServices: Sendable {
         var prefixes = ["event:\(event):", "home:"]
         if let chapterSlug { prefixes.append("chapter:\(chapterSlug):") } else { prefixes.append("chapter:") }
         cache.invalidate(prefixes: prefixes)
+    }
+}
+
+/// Password guesses (the sign-in form, API tokens, a password change), counted before the check.
+/// Ten a quarter-hour per client network, and per account from that network; fifty per account
+/// from everywhere. One address therefore cannot lock an account's owner out, and guesses spread
+/// over many addresses still get at most fifty an account.
+struct PasswordAttempts: Sendable {
+    let perClient = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    let perAccount = RateLimiter(limit: RateLimit(requests: 50, window: 900))
+
+    private func keys(_ email: String, _ client: String) -> (local: [String], account: [String]) {
+        let account = EmailAddress.normalize(email)
+        return (["signin:" + client, "account:\(account)|\(client)"], ["account:" + account])
+    }
+
+    /// Nil when the attempt may go ahead (and is counted), or the seconds to wait.
+    func reserve(email: String, client: String) -> Int? {
+        let (local, account) = keys(email, client)
+        if let wait = perClient.reserve(local) { return wait }
+        if let wait = perAccount.reserve(account) {
+            perClient.refund(local)
+            return wait
+        }
+        return nil
+    }
+
+    /// A right password is not a guess: its attempt is given back.
+    func refund(email: String, client: String) {
+        let (local, account) = keys(email, client)
+        perClient.refund(local)
+        perAccount.refund(account)
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+@testable import RendezvousWeb
+import Testing
+
+/// Rate limits that cannot be escaped by rotating addresses, wiped by flooding the table, or
+/// turned against an account's owner.
+@Suite("Rate limits and lockouts")
+struct LimiterTests {
+    @Test func ipv6ClientsAreCountedPerSlash64() {
+        let a = AppRequestContext.limitKey(for: "2001:db8:1:2:aaaa::1")
+        let b = AppRequestContext.limitKey(for: "2001:db8:1:2:ffff:ffff:ffff:ffff")
+        #expect(a == b, "addresses of one /64 share a limit")
+        #expect(a != AppRequestContext.limitKey(for: "2001:db8:1:3::1"))
+        #expect(AppRequestContext.limitKey(for: "203.0.113.7") == "203.0.113.7")
+        #expect(AppRequestContext.limitKey(for: "::ffff:203.0.113.7") == "203.0.113.7")
+    }
+
+    @Test func aFloodOfNewKeysNeverWipesALockout() {
+        let now = 1_000_000.0
+        let limiter = RateLimiter(limit: RateLimit(requests: 10, window: 900), capacity: 1_000, clock: { now })
+        for _ in 0..<10 { #expect(limiter.reserve(["account:admin"]) == nil) }
+        #expect(limiter.reserve(["account:admin"]) != nil, "locked after ten")
+        // 5,000 one-shot keys from rotating addresses: the table is pruned several times.
+        for index in 0..<5_000 { _ = limiter.hit("reset:2001:db8::\(String(index, radix: 16))") }
+        #expect(limiter.reserve(["account:admin"]) != nil, "the lockout survived the flood")
+    }
+
+    @Test func oneAddressCannotLockTheOwnerOut() {
+        let attempts = PasswordAttempts()
+        for _ in 0..<10 { #expect(attempts.reserve(email: "admin@example.org", client: "198.51.100.66") == nil) }
+        #expect(attempts.reserve(email: "admin@example.org", client: "198.51.100.66") != nil, "the attacker is limited")
+        #expect(attempts.reserve(email: "Admin@Example.org", client: "203.0.113.7") == nil, "the owner, elsewhere, is not")
+    }
+
+    @Test func guessesSpreadOverAddressesStopAtFiftyPerAccount() {
+        let attempts = PasswordAttempts()
+        var allowed = 0
+        for address in 0..<20 {
+            for _ in 0..<10 where attempts.reserve(email: "admin@example.org", client: "198.51.100.\(address)") == nil { allowed += 1 }
+        }
+        #expect(allowed == 50)
+    }
+}
