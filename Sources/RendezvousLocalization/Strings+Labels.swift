@@ -22,24 +22,22 @@ extension Strings {
     }
 
     /// How a registration came in (`registrations.source`).
-    public static func source(_ source: String, _ language: Language) -> String {
+    public static func source(_ source: RegistrationSource, _ language: Language) -> String {
         switch source {
-        case "online": text("source.online", language)
-        case "organizer": text("source.organizer", language)
-        case "import": text("source.import", language)
-        case "door": text("source.door", language)
-        default: source
+        case .online: text("source.online", language)
+        case .organizer: text("source.organizer", language)
+        case .import: text("source.import", language)
+        case .door: text("source.door", language)
         }
     }
 
     /// An outbox message's state (`outbox.status`).
-    public static func outboxStatus(_ status: String, _ language: Language) -> String {
+    public static func outboxStatus(_ status: OutboxStatus, _ language: Language) -> String {
         switch status {
-        case "pending": text("outbox.pending", language)
-        case "sent": text("outbox.sent", language)
-        case "failed": text("outbox.failed", language)
-        case "skipped": text("outbox.skipped", language)
-        default: status
+        case .pending: text("outbox.pending", language)
+        case .sent: text("outbox.sent", language)
+        case .failed: text("outbox.failed", language)
+        case .skipped: text("outbox.skipped", language)
         }
     }
 

@@ -102,8 +102,8 @@ struct KeyUsageTests {
             for field in ["firstName", "lastName", "email", "jobTitle", "company", "linkedinUrl", "askMeAbout"] {
                 #expect(texts.contains(Strings.importColumn(field, language)), "\(field)")
             }
-            for source in ["online", "organizer", "import", "door"] { #expect(texts.contains(Strings.source(source, language)), "\(source)") }
-            for status in ["pending", "sent", "failed", "skipped"] { #expect(texts.contains(Strings.outboxStatus(status, language)), "\(status)") }
+            for source in RegistrationSource.allCases { #expect(texts.contains(Strings.source(source, language)), "\(source)") }
+            for status in OutboxStatus.allCases { #expect(texts.contains(Strings.outboxStatus(status, language)), "\(status)") }
             #expect(Strings.auditAction("event.created", language) != "event.created")
             #expect(Strings.auditAction("something.new", language) == "something.new")
             #expect(Strings.mailAlert("tls", since: "x", language) != Strings.mailAlert("unknown", since: "x", language))

@@ -19,7 +19,7 @@ struct MailTests {
                      transport: transport, clock: app.clock, logger: logger)
     }
 
-    static func pending(_ db: Persistence) async throws -> Int { try await db.outbox.outboxCount(status: "pending") }
+    static func pending(_ db: Persistence) async throws -> Int { try await db.outbox.outboxCount(status: .pending) }
 
     /// Reads a delivered message with Python's own email parser: subject, parts, headers.
     static func parsed(_ raw: String) throws -> [String: String] {
@@ -71,7 +71,7 @@ struct MailTests {
             #expect(message["calendar"]?.contains("BEGIN:VEVENT") == true)
             let item = try #require(try await app.persistence.outbox.outbox(of: chapter.id).first)
             #expect(message["messageID"] == "<outbox-\(item.id.uuidString.lowercased())@rendezvous.test>")
-            #expect(item.status == "sent")
+            #expect(item.status == .sent)
             if mode == "starttls" { #expect(server.envelopes.contains("tls=True auth=True mechanism=PLAIN")) }
             if mode == "implicit" { #expect(server.envelopes.contains("tls=implicit auth=True mechanism=LOGIN")) }
         }
@@ -101,7 +101,7 @@ struct MailTests {
             refused.email = "reject-me@example.org"
             _ = try await app.persistence.registrations.register(refused, for: event.id, now: Fixture.start)
             #expect(try await sender.sendDue() == 1)
-            let failed = try #require(try await app.persistence.outbox.outbox(of: chapter.id).first { $0.status == "failed" })
+            let failed = try #require(try await app.persistence.outbox.outbox(of: chapter.id).first { $0.status == .failed })
             #expect(failed.lastError.contains("550") && failed.lastError.contains("User unknown"))
             #expect(try await sender.sendDue() == 1, "the failure report to the organiser")
             let report = try Self.parsed(try #require(server.messages.last))
@@ -331,7 +331,7 @@ struct MailTests {
             let records = try await app.persistence.outbox.outbox(of: chapter.id)
             #expect(records.count == 2, "no failure report: nothing failed")
             for record in records {
-                #expect(record.status == "pending" && record.attempts == 0, "\(record.status) \(record.attempts) \(record.lastError)")
+                #expect(record.status == .pending && record.attempts == 0, "\(record.status) \(record.attempts) \(record.lastError)")
                 #expect(record.lastError.contains(trouble.detail), "\(record.lastError)")
             }
             #expect(server?.messages.isEmpty ?? true)
@@ -438,8 +438,8 @@ struct MailTests {
             }
             let refused = Self.sender(app, transport: SMTPClient(configuration: SMTPConfiguration(host: "localhost", port: refusing.port, security: .plain)))
             while try await refused.sendDue() > 0 {}
-            let failedHere = try await app.persistence.outbox.outbox(of: toulouse.id).filter { $0.status == "failed" }
-            let failedThere = try #require(try await app.persistence.outbox.outbox(of: lyon.id).first { $0.status == "failed" })
+            let failedHere = try await app.persistence.outbox.outbox(of: toulouse.id).filter { $0.status == .failed }
+            let failedThere = try #require(try await app.persistence.outbox.outbox(of: lyon.id).first { $0.status == .failed })
             #expect(failedHere.count == 2)
             /// "status attempts" of one message.
             @Sendable func status(_ id: UUID) async throws -> String {

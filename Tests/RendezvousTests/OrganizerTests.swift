@@ -156,7 +156,7 @@ struct OrganizerTests {
                 let added = try await client.post("/organize/events/\(event.id)/attendees", as: organizer, ["firstName": "Walk", "email": "walk@example.org"])
                 #expect(added.status == .seeOther)
                 let records = try await app.persistence.registrations.attendees(of: event.id)
-                #expect(records.first { $0.registration.profile.email == "walk@example.org" }?.source == "organizer")
+                #expect(records.first { $0.registration.profile.email == "walk@example.org" }?.source == .organizer)
                 #expect(records.first { $0.registration.profile.email == "walk@example.org" }?.registration.status == .waitlisted)
 
                 let walkID = try #require(records.first { $0.registration.profile.email == "walk@example.org" }?.registration.id)
@@ -236,7 +236,7 @@ struct OrganizerTests {
             }
             let imported = try await app.persistence.registrations.attendees(of: event.id)
             #expect(imported.count == 5)
-            #expect(imported.allSatisfy { $0.source == "import" })
+            #expect(imported.allSatisfy { $0.source == .import })
             #expect(imported.contains { $0.registration.profile.firstName == "=cmd|' /C calc'!A0" && $0.registration.profile.jobTitle == "Consultant, senior" })
             #expect(imported.contains { $0.registration.profile.firstName == "Zoé" && $0.registration.profile.lastName == "Prinčeva" })
         }

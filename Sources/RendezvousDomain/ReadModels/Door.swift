@@ -7,14 +7,14 @@ public struct DoorAttendee: Sendable, Equatable, Codable {
     public var lastName: String
     public var jobTitle: String
     public var company: String
-    public var status: String
+    public var status: RegistrationStatus
     public var walkIn: Bool
     public var checkedInAt: Date?
     public var checkedInBy: String?
     /// SHA-256 of the ticket secret: a door device can recognise a scanned ticket offline
     /// without holding the tickets themselves.
     public var ticketHash: String
-    public init(id: String, firstName: String, lastName: String, jobTitle: String, company: String, status: String, walkIn: Bool, checkedInAt: Date? = nil, checkedInBy: String? = nil, ticketHash: String) {
+    public init(id: String, firstName: String, lastName: String, jobTitle: String, company: String, status: RegistrationStatus, walkIn: Bool, checkedInAt: Date? = nil, checkedInBy: String? = nil, ticketHash: String) {
         self.id = id
         self.firstName = firstName
         self.lastName = lastName
@@ -48,13 +48,13 @@ public struct CheckInOutcome: Sendable, Equatable, Codable {
     public var registrationID: String?
     public var firstName: String?
     public var lastName: String?
-    public var status: String?
+    public var status: RegistrationStatus?
     public var checkedInAt: Date?
     public var checkedInBy: String?
     /// Two devices admitted the same person while offline.
     public var conflict: Bool
 
-    public init(result: CheckInResult, registrationID: String?, firstName: String?, lastName: String?, status: String?,
+    public init(result: CheckInResult, registrationID: String?, firstName: String?, lastName: String?, status: RegistrationStatus?,
                 checkedInAt: Date?, checkedInBy: String?, conflict: Bool) {
         self.result = result
         self.registrationID = registrationID

@@ -50,12 +50,12 @@ public struct OutboxRecord: Sendable, Equatable {
     public var kind: OutboxKind
     public var recipient: String
     public var subject: String
-    public var status: String
+    public var status: OutboxStatus
     public var attempts: Int
     public var lastError: String
     public var createdAt: Date
     public var sentAt: Date?
-    public init(id: UUID, kind: OutboxKind, recipient: String, subject: String, status: String, attempts: Int, lastError: String, createdAt: Date, sentAt: Date? = nil) {
+    public init(id: UUID, kind: OutboxKind, recipient: String, subject: String, status: OutboxStatus, attempts: Int, lastError: String, createdAt: Date, sentAt: Date? = nil) {
         self.id = id
         self.kind = kind
         self.recipient = recipient
@@ -66,4 +66,15 @@ public struct OutboxRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.sentAt = sentAt
     }
+}
+
+/// Where a message of the outbox stands.
+public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting to be sent, or to be tried again.
+    case pending
+    case sent
+    /// Refused for good (a 5xx to RCPT TO or DATA), or out of attempts; organisers may retry it.
+    case failed
+    /// Nothing left to say (its registration is gone, or its person unsubscribed).
+    case skipped
 }

@@ -5,7 +5,7 @@ import SQLKit
 
 extension DoorStore {
     struct DoorRow: Decodable {
-        var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: String
+        var id: UUID; var firstName: String; var lastName: String; var jobTitle: String; var company: String; var status: RegistrationStatus
         var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String?; var ticketToken: String; var eventId: UUID
     }
 
@@ -80,7 +80,7 @@ extension DoorStore {
                     if row.eventId != event.uuid {
                         outcome.result = .otherEvent
                         if case .registration = target { outcome = CheckInOutcome(result: .unknown, registrationID: nil, firstName: nil, lastName: nil, status: nil, checkedInAt: nil, checkedInBy: nil, conflict: false) }
-                    } else if row.status != RegistrationStatus.confirmed.rawValue {
+                    } else if row.status != .confirmed {
                         outcome.result = .notConfirmed
                     } else {
                         let at = min(happenedAt, now)
@@ -181,12 +181,12 @@ extension DoorStore {
                 """).run()
         }
         return CheckInOutcome(result: .admitted, registrationID: id.uuidString.lowercased(), firstName: profile.firstName, lastName: profile.lastName,
-                              status: "confirmed", checkedInAt: now, checkedInBy: by, conflict: false)
+                              status: .confirmed, checkedInAt: now, checkedInBy: by, conflict: false)
     }
 
     public func doorState(of event: Event.ID) async throws -> DoorState {
         guard let capacity = try await persistence.events.event(id: event)?.capacity else { throw RegistrationActionError.notFound }
-        struct Row: Decodable { var id: UUID; var status: String; var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String? }
+        struct Row: Decodable { var id: UUID; var status: RegistrationStatus; var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String? }
         let rows = try await sql.raw("""
             SELECT id, status, walk_in, checked_in_at, checked_in_by FROM registrations WHERE event_id = \(bind: event.uuid)
             """).rows(Row.self)
@@ -195,7 +195,7 @@ extension DoorStore {
             SELECT r.first_name, r.last_name, c.device, c.by_name, c.recorded_at FROM check_ins c JOIN registrations r ON r.id = c.registration_id
             WHERE c.event_id = \(bind: event.uuid) AND c.result = 'conflict' ORDER BY c.recorded_at
             """).rows(ConflictRow.self)
-        let confirmed = rows.filter { $0.status == RegistrationStatus.confirmed.rawValue }
+        let confirmed = rows.filter { $0.status == .confirmed }
         return DoorState(
             checkedIn: confirmed.filter { $0.checkedInAt != nil }.count,
             expected: confirmed.filter { !$0.walkIn }.count,

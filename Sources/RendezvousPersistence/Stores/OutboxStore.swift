@@ -96,7 +96,7 @@ extension OutboxStore {
 
     public func outbox(of chapter: Chapter.ID, limit: Int = 100) async throws -> [OutboxRecord] {
         struct Row: Decodable {
-            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: String; var attempts: Int
+            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: OutboxStatus; var attempts: Int
             var lastError: String; var createdAt: Date; var sentAt: Date?
         }
         return try await sql.raw("""
@@ -160,7 +160,7 @@ extension OutboxStore {
     /// One message of a chapter's outbox, or nil (another chapter's messages are not there).
     public func outboxRecord(_ id: UUID, of chapter: Chapter.ID) async throws -> OutboxRecord? {
         struct Row: Decodable {
-            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: String; var attempts: Int
+            var id: UUID; var kind: String; var recipient: String; var subject: String; var status: OutboxStatus; var attempts: Int
             var lastError: String; var createdAt: Date; var sentAt: Date?
         }
         guard let row = try await sql.raw("""
@@ -176,8 +176,8 @@ extension OutboxStore {
         try await sql.raw("UPDATE outbox SET status = 'skipped', last_error = \(bind: reason) WHERE status = 'pending'").run()
     }
 
-    public func outboxCount(status: String) async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE status = \(bind: status)").row(CountRow.self)?.count ?? 0
+    public func outboxCount(status: OutboxStatus) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE status = \(bind: status.rawValue)").row(CountRow.self)?.count ?? 0
     }
 
     /// Reminders for events starting within their chapter's reminder window, once per event.

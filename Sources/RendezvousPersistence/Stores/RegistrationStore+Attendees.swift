@@ -26,7 +26,7 @@ extension RegistrationStore {
         var records = try rows.map { row in
             let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
             let extra = try row.decode(model: Extra.self, keyDecodingStrategy: .convertFromSnakeCase)
-            return AttendeeRecord(registration: registration, note: extra.organizerNote, source: extra.source, waitlistPosition: nil,
+            return AttendeeRecord(registration: registration, note: extra.organizerNote, source: RegistrationSource(rawValue: extra.source) ?? .online, waitlistPosition: nil,
                                   checkedInAt: extra.checkedInAt, walkIn: extra.walkIn)
         }
         let waiting = records.indices.filter { records[$0].registration.status == .waitlisted }
@@ -36,9 +36,9 @@ extension RegistrationStore {
     }
 
     /// Registers someone on an organiser's behalf (by hand or from an import).
-    public func registerByOrganizer(_ profile: AttendeeProfile, for event: Event.ID, source: String, now: Date) async throws -> RegistrationOutcome {
+    public func registerByOrganizer(_ profile: AttendeeProfile, for event: Event.ID, source: RegistrationSource, now: Date) async throws -> RegistrationOutcome {
         let outcome = try await register(profile, for: event, now: now)
-        try await sql.raw("UPDATE registrations SET source = \(bind: source) WHERE id = \(bind: outcome.registration.id.uuid)").run()
+        try await sql.raw("UPDATE registrations SET source = \(bind: source.rawValue) WHERE id = \(bind: outcome.registration.id.uuid)").run()
         return outcome
     }
 

@@ -75,7 +75,7 @@ extension RegistrationStore {
                 RETURNING last_batch_seated, queue_counter, waiting_count
                 """).row(Arrival.self) else {
                 let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: eventID.uuid)").row(EventRow.self)
-                let refusal: RegistrationActionError = event == nil || event?.status == EventStatus.draft.rawValue ? .notFound : .eventNotOpen
+                let refusal: RegistrationActionError = event == nil || event?.status == .draft ? .notFound : .eventNotOpen
                 for index in admitted { results[index] = .failure(refusal) }
                 continue
             }
@@ -344,7 +344,7 @@ extension RegistrationStore {
             return try await write { sql in
                 // Under the event's lock, so a parallel cancel cannot be undone by an active email.
                 let row = try await self.lockedRegistration(id, actor: .holder(token: token), on: sql)
-                let status = RegistrationStatus(rawValue: row.status) ?? .cancelled
+                let status = row.status
                 try await sql.raw("""
                     UPDATE registrations SET first_name = \(bind: profile.firstName), last_name = \(bind: profile.lastName),
                         email = \(bind: profile.email), active_email = \(bind: status.isActive ? profile.normalizedEmail : nil),
@@ -419,7 +419,7 @@ extension Persistence {
     static func offerFreeSeats(event id: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
         guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
             .row(EventRow.self) else { return }
-        guard event.status == EventStatus.published.rawValue, WaitlistRules.canOffer(now: now, eventStartsAt: event.startsAt) else { return }
+        guard event.status == .published, WaitlistRules.canOffer(now: now, eventStartsAt: event.startsAt) else { return }
         struct HoursRow: Decodable { var offerHours: Int }
         let hours = try await sql.raw("SELECT offer_hours FROM chapters WHERE id = \(bind: event.chapterId)")
             .row(HoursRow.self)?.offerHours ?? WaitlistRules.defaultOfferHours

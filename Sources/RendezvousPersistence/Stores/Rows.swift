@@ -33,7 +33,7 @@ struct EventRow: Decodable {
     var startsAt: Date
     var endsAt: Date
     var capacity: Int
-    var status: String
+    var status: EventStatus
     var venueId: UUID?
     var seatsTaken: Int
     var createdAt: Date
@@ -44,7 +44,7 @@ struct EventRow: Decodable {
         Event(
             id: .init(id), chapterID: .init(chapterId), title: title, description: description,
             startsAt: startsAt, endsAt: endsAt, capacity: capacity,
-            status: EventStatus(rawValue: status) ?? .draft, venueID: venueId.map { .init($0) },
+            status: status, venueID: venueId.map { .init($0) },
             createdAt: createdAt)
     }
 }
@@ -75,7 +75,7 @@ struct RegistrationRow: Decodable {
     var askMeAbout: String
     var consentList: Bool
     var consentProfile: Bool
-    var status: String
+    var status: RegistrationStatus
     var queueNumber: Int?
     var offerExpiresAt: Date?
     var manageToken: String
@@ -96,7 +96,7 @@ struct RegistrationRow: Decodable {
                 firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
                 linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
                 consents: Consents(attendeeList: consentList, profileSharing: consentProfile)),
-            status: RegistrationStatus(rawValue: status) ?? .cancelled, queueNumber: queueNumber,
+            status: status, queueNumber: queueNumber,
             offerExpiresAt: offerExpiresAt, manageToken: tokens.token(.manage, id: id, salt: manageToken), createdAt: createdAt, updatedAt: updatedAt)
     }
 }

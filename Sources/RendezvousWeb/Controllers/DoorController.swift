@@ -61,7 +61,7 @@ struct DoorController {
             let when = outcome.checkedInAt.map { f.time($0) } ?? ""
             return (false, t("door.already", context, ["time": when, "by": outcome.checkedInBy ?? ""]), name + (outcome.conflict ? " · " + t("door.conflict", context) : ""))
         case .notConfirmed:
-            return (false, t("door.invalid", context), name + " · " + Strings.status(outcome.status.flatMap(RegistrationStatus.init(rawValue:)) ?? .cancelled, context.language))
+            return (false, t("door.invalid", context), name + " · " + Strings.status(outcome.status ?? .cancelled, context.language))
         case .otherEvent: return (false, t("door.otherEvent", context), name)
         case .unknown: return (false, t("door.unknown", context), "")
         }
@@ -82,7 +82,7 @@ struct DoorController {
         var flash: (Bool, String, String)?
         if let result = request.uri.queryParameters.get("r").flatMap({ CheckInResult(rawValue: String($0)) }) {
             let name = request.uri.queryParameters.get("n").map { String($0) }
-            let outcome = CheckInOutcome(result: result, registrationID: nil, firstName: name, lastName: nil, status: request.uri.queryParameters.get("s").map { String($0) },
+            let outcome = CheckInOutcome(result: result, registrationID: nil, firstName: name, lastName: nil, status: request.uri.queryParameters.get("s").flatMap { RegistrationStatus(rawValue: String($0)) },
                                          checkedInAt: request.uri.queryParameters.get("at").flatMap { Double(String($0)) }.map { Date(timeIntervalSince1970: $0) },
                                          checkedInBy: request.uri.queryParameters.get("by").map { String($0) }, conflict: false)
             let described = describe(outcome, detail: detail, context: context)
@@ -100,9 +100,9 @@ struct DoorController {
             query: query,
             people: shown.map { person in
                 .init(id: person.id, name: "\(person.firstName) \(person.lastName)", role: [person.jobTitle, person.company].filter { !$0.isEmpty }.joined(separator: " · "),
-                      status: person.status, statusLabel: RegistrationStatus(rawValue: person.status).map { Strings.status($0, context.language) } ?? person.status,
+                      status: person.status.rawValue, statusLabel: Strings.status(person.status, context.language),
                       arrival: person.checkedInAt.map { t("door.checkedInAt", context, ["time": f.time($0), "by": person.checkedInBy ?? ""]) },
-                      canCheckIn: person.status == RegistrationStatus.confirmed.rawValue, checkInURL: DoorRoute.checkIns(id).path, undoURL: DoorRoute.undo(id).path)
+                      canCheckIn: person.status == .confirmed, checkInURL: DoorRoute.checkIns(id).path, undoURL: DoorRoute.undo(id).path)
             },
             walkInURL: DoorRoute.walkIns(id).path,
             walkInFields: [
@@ -173,7 +173,7 @@ struct DoorController {
     func answer(_ outcome: CheckInOutcome, detail: EventDetail, request: Request, context: AppRequestContext) -> Response {
         if Self.wantsJSON(request) { return Self.json(outcome) }
         let flash = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
-                     URLQueryItem(name: "s", value: outcome.status), URLQueryItem(name: "by", value: outcome.checkedInBy),
+                     URLQueryItem(name: "s", value: outcome.status?.rawValue), URLQueryItem(name: "by", value: outcome.checkedInBy),
                      URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]
         return .redirect(to: DoorRoute.page(detail.event.id).path(query: flash), type: .normal)
     }

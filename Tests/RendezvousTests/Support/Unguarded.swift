@@ -28,7 +28,7 @@ extension RegistrationStore {
     func cancelWithoutGuard(_ id: Registration.ID, token: String, now: Date) async throws {
         guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
             .row(RegistrationRow.self), tokens.verify(token, .manage, id: row.id, salt: row.manageToken) else { throw RegistrationActionError.notFound }
-        let status = RegistrationStatus(rawValue: row.status) ?? .cancelled
+        let status = row.status
         guard status.isActive else { throw RegistrationActionError.notCancellable }
         try await Task.sleep(for: .milliseconds(50))
         try await write { sql in

@@ -32,7 +32,7 @@ struct AttendeesController: OrganizeController {
             return try await eventPage(detail, request: request, context: context, error: t("form.errors", context), status: .unprocessableContent, addInput: input, addErrors: errors)
         case .success(let profile):
             do {
-                _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: "organizer", now: now())
+                _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: .organizer, now: now())
             } catch RegistrationActionError.duplicateEmail {
                 return try await eventPage(detail, request: request, context: context, error: t("error.duplicate", context), status: .conflict,
                                            addInput: input, addErrors: ValidationErrors([("email", .alreadyTaken)]))

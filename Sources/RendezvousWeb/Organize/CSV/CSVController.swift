@@ -75,7 +75,7 @@ struct CSVController: OrganizeController {
                 rejected.append(.init(line: row.line, reason: reasons.joined(separator: "; ")))
             case .success(let profile):
                 do {
-                    _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: "import", now: now())
+                    _ = try await persistence.registrations.registerByOrganizer(profile, for: detail.event.id, source: .import, now: now())
                     imported += 1
                 } catch RegistrationActionError.duplicateEmail {
                     rejected.append(.init(line: row.line, reason: t("import.duplicate", context, ["email": profile.email])))

@@ -22,7 +22,7 @@ struct MessagesController: OrganizeController {
         let chapter = try await chapter(context)
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let records = try await persistence.outbox.outbox(of: chapter.id)
-        let classes = ["sent": "confirmed", "pending": "waitlisted", "failed": "cancelled", "skipped": "draft"]
+        let classes: [OutboxStatus: String] = [.sent: "confirmed", .pending: "waitlisted", .failed: "cancelled", .skipped: "draft"]
         let retried = request.uri.queryParameters.get("retried").flatMap { Int(String($0)) }
         let page = OutboxPage(
             chrome: try chrome(t("org.outbox", context), context, path: OrganizeRoute.outbox(slug: chapter.slug).path), name: chapter.name,
@@ -31,13 +31,13 @@ struct MessagesController: OrganizeController {
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language, formatter: f),
             notice: retried.map { t("outbox.retried", context, ["count": String($0)]) },
             csrf: try session(context).csrfToken,
-            retryAllURL: records.contains { $0.status == "failed" } ? OrganizeRoute.retryAll(slug: chapter.slug).path : nil,
+            retryAllURL: records.contains { $0.status == .failed } ? OrganizeRoute.retryAll(slug: chapter.slug).path : nil,
             rows: records.map { record in
                 .init(when: "\(f.shortDate(record.createdAt)) \(f.time(record.createdAt))", recipient: record.recipient,
                       subject: record.subject.isEmpty ? record.kind.rawValue : record.subject,
-                      status: Strings.outboxStatus(record.status, context.language) + (record.attempts > 0 && record.status == "pending" ? " (\(record.attempts))" : ""),
+                      status: Strings.outboxStatus(record.status, context.language) + (record.attempts > 0 && record.status == .pending ? " (\(record.attempts))" : ""),
                       statusClass: classes[record.status] ?? "draft", error: record.lastError.isEmpty ? nil : record.lastError,
-                      retryURL: record.status == "failed" ? OrganizeRoute.retryMessage(slug: chapter.slug, message: record.id).path : nil)
+                      retryURL: record.status == .failed ? OrganizeRoute.retryMessage(slug: chapter.slug, message: record.id).path : nil)
             })
         return html(page, context)
     }
