@@ -212,7 +212,8 @@ public struct ChapterInput: Sendable, Codable, Equatable {
         if !localeText.isEmpty, errors["locale"] == nil, language == nil { errors.add("locale", .invalidLocale) }
         let about = TextRules.clean(description, field: "description", required: false, maxLength: 5000, multiline: true, into: &errors)
         let hours = offerHours ?? WaitlistRules.defaultOfferHours
-        if hours < 1 || hours > 24 * 14 { errors.add("offerHours", .outOfRange(min: 1, max: 24 * 14)) }
+        let range = WaitlistRules.offerHoursRange
+        if !range.contains(hours) { errors.add("offerHours", .outOfRange(min: range.lowerBound, max: range.upperBound)) }
         guard errors.isEmpty, let language else { return .failure(errors) }
         return .success(Chapter(
             slug: cleanSlug, name: cleanName, city: cleanCity, countryCode: country, timeZone: zone,

@@ -3,6 +3,8 @@ import Foundation
 /// The rules of the fair waitlist: first come, first offered; an offer is time-boxed.
 public enum WaitlistRules {
     public static let defaultOfferHours = 24
+    /// The longest offer window a chapter may set: two weeks.
+    public static let offerHoursRange = 1...(24 * 14)
 
     /// When an offer made `now` must be answered: the chapter's offer window,
     /// but never past the event's start.

@@ -106,11 +106,11 @@ struct DoorController {
             },
             walkInURL: DoorRoute.walkIns(id).path,
             walkInFields: [
-                FormField(name: "firstName", label: t("form.firstName", context), value: "", required: true, error: nil, maxLength: 80, autocomplete: "off"),
-                FormField(name: "lastName", label: t("form.lastName", context), value: "", required: false, error: nil, maxLength: 80, autocomplete: "off"),
-                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: "", required: false, error: nil, maxLength: 100, autocomplete: "off"),
-                FormField(name: "company", label: t("form.company", context), value: "", required: false, error: nil, maxLength: 100, autocomplete: "off"),
-                FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: false, error: nil, maxLength: 254, autocomplete: "off"),
+                FormField(name: "firstName", label: t("form.firstName", context), value: "", required: true, error: nil, maxLength: RegistrationInput.Limits.name, autocomplete: "off"),
+                FormField(name: "lastName", label: t("form.lastName", context), value: "", required: false, error: nil, maxLength: RegistrationInput.Limits.name, autocomplete: "off"),
+                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: "", required: false, error: nil, maxLength: RegistrationInput.Limits.jobTitle, autocomplete: "off"),
+                FormField(name: "company", label: t("form.company", context), value: "", required: false, error: nil, maxLength: RegistrationInput.Limits.company, autocomplete: "off"),
+                FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: false, error: nil, maxLength: EmailAddress.maxLength, autocomplete: "off"),
             ],
             conflicts: state.conflicts.map { "\($0.name) · \($0.by) · \(f.time($0.at))" })
         var response = services.renderer.response(page, language: context.language)

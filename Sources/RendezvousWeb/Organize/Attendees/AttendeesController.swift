@@ -157,11 +157,11 @@ extension OrganizeController {
             shownCount: Strings.plural("org.shown", count: shown.count, context.language, ["total": String(all.count)]),
             addURL: OrganizeRoute.addAttendee(id).path,
             addFields: [
-                FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: 80, autocomplete: "off"),
-                FormField(name: "lastName", label: t("form.lastName", context), value: addInput.lastName ?? "", required: false, error: addError("lastName"), maxLength: 80, autocomplete: "off"),
-                FormField(name: "email", label: t("form.email", context), value: addInput.email ?? "", type: "email", required: true, error: addError("email"), maxLength: 254, autocomplete: "off"),
-                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: addInput.jobTitle ?? "", required: false, error: addError("jobTitle"), maxLength: 100, autocomplete: "off"),
-                FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: 100, autocomplete: "off"),
+                FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: RegistrationInput.Limits.name, autocomplete: "off"),
+                FormField(name: "lastName", label: t("form.lastName", context), value: addInput.lastName ?? "", required: false, error: addError("lastName"), maxLength: RegistrationInput.Limits.name, autocomplete: "off"),
+                FormField(name: "email", label: t("form.email", context), value: addInput.email ?? "", type: "email", required: true, error: addError("email"), maxLength: EmailAddress.maxLength, autocomplete: "off"),
+                FormField(name: "jobTitle", label: t("form.jobTitle", context), value: addInput.jobTitle ?? "", required: false, error: addError("jobTitle"), maxLength: RegistrationInput.Limits.jobTitle, autocomplete: "off"),
+                FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: RegistrationInput.Limits.company, autocomplete: "off"),
             ])
         return html(page, context, status: status)
     }

@@ -34,7 +34,8 @@ struct SettingsController: OrganizeController {
         let description = TextRules.clean(form["description"], field: "description", required: false, maxLength: 5000, multiline: true, into: &problems)
         if let problem = problems["description"] { errors["description"] = Strings.message(for: problem, context.language) }
         let offer = Int(form.text("offerHours").trimmingCharacters(in: .whitespaces)) ?? -1
-        if !(1...336).contains(offer) { errors["offerHours"] = Strings.message(for: .outOfRange(min: 1, max: 336), context.language) }
+        let range = WaitlistRules.offerHoursRange
+        if !range.contains(offer) { errors["offerHours"] = Strings.message(for: .outOfRange(min: range.lowerBound, max: range.upperBound), context.language) }
         let reminder = Int(form.text("reminderHours").trimmingCharacters(in: .whitespaces)) ?? -1
         if !(0...168).contains(reminder) { errors["reminderHours"] = Strings.message(for: .outOfRange(min: 0, max: 168), context.language) }
         let values = ChapterStore.ChapterSettings(description: description, offerHours: offer, reminderHours: reminder)
