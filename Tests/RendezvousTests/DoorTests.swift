@@ -108,6 +108,12 @@ struct DoorTests {
                 let again = try await client.post("/door/\(event.id)/checkins", as: door, ["registrationId": zoe.registration.id.description])
                 let flash = try await client.get(try #require(again.headers[.location]), as: door)
                 #expect(flash.text.contains("Welcome, Zoé Quinquies 1!"))
+                // A made-up answer in the address (a forged QR code) shows nothing, nor does a changed name.
+                let forged = try await client.get("/door/\(event.id)?r=admitted&n=Mallory%20Faker", as: door)
+                #expect(!forged.text.contains("Mallory"))
+                let location = try #require(again.headers[.location])
+                let renamed = try await client.get(location.replacingOccurrences(of: "Zo%C3%A9", with: "Mallory"), as: door)
+                #expect(!renamed.text.contains("Welcome, Mallory"))
                 let walkIn = try await client.post("/door/\(event.id)/walkins", as: door, ["firstName": "Jean-Christophe", "lastName": "Boussion", "company": "PowerPitch"])
                 #expect(walkIn.status == .seeOther)
                 let after = try await db.door.doorState(of: event.id)

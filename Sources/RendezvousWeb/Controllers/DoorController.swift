@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
@@ -80,7 +81,8 @@ struct DoorController {
             return terms.allSatisfy { haystack.contains($0) }
         }
         var flash: (Bool, String, String)?
-        if let result = request.uri.queryParameters.get("r").flatMap({ CheckInResult(rawValue: String($0)) }) {
+        if let result = request.uri.queryParameters.get("r").flatMap({ CheckInResult(rawValue: String($0)) }),
+           Self.flashIsGenuine(request.uri.queryParameters, session: session) {
             let name = request.uri.queryParameters.get("n").map { String($0) }
             let outcome = CheckInOutcome(result: result, registrationID: nil, firstName: name, lastName: nil, status: request.uri.queryParameters.get("s").flatMap { RegistrationStatus(rawValue: String($0)) },
                                          checkedInAt: request.uri.queryParameters.get("at").flatMap { Double(String($0)) }.map { Date(timeIntervalSince1970: $0) },
@@ -175,7 +177,23 @@ struct DoorController {
         let flash = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
                      URLQueryItem(name: "s", value: outcome.status?.rawValue), URLQueryItem(name: "by", value: outcome.checkedInBy),
                      URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]
-        return .redirect(to: DoorRoute.page(detail.event.id).path(query: flash), type: .normal)
+        let signature = context.session.map { Self.flashSignature(flash.map { $0.value ?? "" }, session: $0) } ?? ""
+        return .redirect(to: DoorRoute.page(detail.event.id).path(query: flash + [URLQueryItem(name: "sig", value: signature)]), type: .normal)
+    }
+
+    /// The answer shown after a check-in travels in the redirect's address, signed with the
+    /// session's secret: a link that says "Welcome, Mallory" in green was made by this session's
+    /// own check-in, or it shows nothing.
+    static func flashSignature(_ values: [String], session: WebSession) -> String {
+        let message = Data(values.joined(separator: "\u{1F}").utf8)
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(session.csrfToken.utf8)))
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func flashIsGenuine(_ query: Parameters, session: WebSession) -> Bool {
+        let values = ["r", "n", "s", "by", "at"].map { name -> String in query.get(name).map { String($0) } ?? "" }
+        guard let signature = query.get("sig").map({ String($0) }) else { return false }
+        return constantTimeEquals(signature, flashSignature(values, session: session))
     }
 
     func nonce(_ body: CheckInBody) throws -> String {
