@@ -116,6 +116,10 @@ struct StatusTransitionTests {
             #expect(statuses == Array(repeating: 200, count: 16))
             #expect(try await db.registrations.registration(id: people[4].id)?.status == .confirmed)
             #expect(try await db.registrations.registration(id: people[5].id)?.status == .cancelled)
+            // Accepting confirms with a message, once, however many times it was sent.
+            struct Kind: Decodable { var kind: String }
+            let messages = try await db.sql.raw("SELECT kind FROM outbox WHERE registration_id = \(bind: people[4].id.uuid)").rows(Kind.self).map(\.kind)
+            #expect(messages.filter { $0 == "confirmed" }.count == 1, "\(messages)")
             // The declined seat went to the next in line, once.
             let now = try await db.registrations.registrations(of: event.id)
             #expect(now.filter { $0.status == .offered }.map(\.id) == [people[6].id])

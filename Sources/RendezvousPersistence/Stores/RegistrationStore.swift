@@ -285,6 +285,8 @@ extension RegistrationStore {
                 return .failure(.offerExpired)
             }
             guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
+            // The seat is theirs: the confirmation (with the calendar entry and the ticket) goes out once.
+            try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             registration.status = .confirmed
             registration.offerExpiresAt = nil
             return .success(registration)
@@ -325,6 +327,7 @@ extension RegistrationStore {
                   try await self.transition(id, from: [status], to: .confirmed, now: now, on: sql) else {
                 throw RegistrationActionError.noOpenOffer
             }
+            try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             if status == .waitlisted {
                 try await sql.raw("""
                     UPDATE events SET capacity = capacity + 1, seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
