@@ -93,6 +93,9 @@ struct DoorTests {
             #expect(state.conflicts.map(\.name) == ["Marie Quinquies 2"])
 
             try await app.application.test(.router) { client in
+                // Door staff have no dashboard: signing in leads to the door of the chapter's next evening.
+                let landing = try await client.get("/organize", as: door)
+                #expect(landing.headers[.location] == "/door/\(event.id)")
                 // The door page works without JavaScript: search, check in, undo, walk-in.
                 let search = try await client.get("/door/\(event.id)?q=ZOE", as: door)
                 #expect(search.status == .ok)

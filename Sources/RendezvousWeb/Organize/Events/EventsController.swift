@@ -30,11 +30,22 @@ struct EventsController: OrganizeController {
         let user = try session(context).user
         // The chapters this person is part of (network admins reach the others from /admin).
         let chapters = try await persistence.chapters.chapters().filter { user.memberships[$0.id] != nil }
-        if chapters.count == 1, !user.isNetworkAdmin { return .redirect(to: OrganizeRoute.dashboard(slug: chapters[0].slug).path, type: .normal) }
+        // Door staff have no dashboard: their way in is the door of the chapter's next (or current)
+        // evening, or the chapter's public page when none is planned.
+        var entries: [(chapter: Chapter, url: String)] = []
+        for chapter in chapters {
+            if user.memberships[chapter.id] == .door {
+                let next = try await persistence.events.upcomingEvents(of: chapter.id, now: now()).first
+                entries.append((chapter, next.map { DoorRoute.page($0.event.id).path } ?? PublicRoute.chapter(slug: chapter.slug).path))
+            } else {
+                entries.append((chapter, OrganizeRoute.dashboard(slug: chapter.slug).path))
+            }
+        }
+        if entries.count == 1, !user.isNetworkAdmin { return .redirect(to: entries[0].url, type: .normal) }
         let page = OrganizeIndexPage(
             chrome: try chrome(t("org.myChapters", context), context, path: OrganizeRoute.index.path),
-            chapters: chapters.map { .init(name: $0.name, city: $0.city, url: OrganizeRoute.dashboard(slug: $0.slug).path,
-                                           role: t(user.memberships[$0.id] == .door ? "team.door" : "team.organizer", context)) })
+            chapters: entries.map { .init(name: $0.chapter.name, city: $0.chapter.city, url: $0.url,
+                                          role: t(user.memberships[$0.chapter.id] == .door ? "team.door" : "team.organizer", context)) })
         return html(page, context)
     }
 
