@@ -18,6 +18,9 @@ public struct AppConfiguration: Sendable {
     /// Time for a client to send a request head (`HTTP_HEADER_TIMEOUT`), and for a keep-alive
     /// connection to sit idle (`HTTP_IDLE_TIMEOUT`), before the server hangs up.
     public var serverTimeouts: ServerTimeouts = .default
+    /// Hours before an evening's start and after its end during which the door checks people in
+    /// (`DOOR_WINDOW_HOURS`, 3 by default).
+    public var doorWindowHours: Double = 3
 
     public static let defaultDatabaseURL = "sqlite://./data/rendezvous.sqlite"
 
@@ -48,6 +51,13 @@ public struct AppConfiguration: Sendable {
         let serverTimeouts = ServerTimeouts(
             header: try seconds("HTTP_HEADER_TIMEOUT", default: ServerTimeouts.default.header),
             idle: try seconds("HTTP_IDLE_TIMEOUT", default: ServerTimeouts.default.idle))
+        var doorWindowHours = 3.0
+        if let text = environment["DOOR_WINDOW_HOURS"], !text.isEmpty {
+            guard let hours = Double(text), hours.isFinite, hours >= 0 else {
+                throw Invalid(description: "DOOR_WINDOW_HOURS must be a number of hours, like 3 or 12; got \(text)")
+            }
+            doorWindowHours = hours
+        }
         return AppConfiguration(
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabaseURL,
             hostname: environment["HOSTNAME_BIND"] ?? "0.0.0.0",
@@ -59,7 +69,7 @@ public struct AppConfiguration: Sendable {
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
             outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox",
-            serverTimeouts: serverTimeouts)
+            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours)
     }
 
     public var web: WebConfiguration {
@@ -67,6 +77,7 @@ public struct AppConfiguration: Sendable {
         web.outboxDirectory = outboxDirectory
         web.mailUsesFiles = smtpURL == nil
         web.serverTimeouts = serverTimeouts
+        web.doorWindowHours = doorWindowHours
         return web
     }
 }

@@ -17,6 +17,7 @@ struct DoorTests {
         let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
         let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
         let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+        app.clock.set(event.startsAt) // the door admits only around the evening
         var phones: [SignedIn] = []
         for index in 0..<5 { phones.append(try await Accounts.signIn(app, email: "door\(index)@example.org", chapters: ["toulouse"])) }
         let devices = phones
@@ -73,6 +74,7 @@ struct DoorTests {
             let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
             let marie = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
             let waiting = try await app.persistence.registrations.register(Fixture.profile(3, first: "Waiting"), for: event.id, now: Fixture.start)
+            app.clock.set(event.startsAt) // the evening: the door admits only around it
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
             try await app.persistence.team.setMembership(user: door.user.id, chapter: chapter.id, role: .door, now: Fixture.start)
             let db = app.persistence
@@ -142,6 +144,7 @@ struct DoorTests {
             let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
             let gone = try await app.persistence.registrations.register(Fixture.profile(2, first: "Gone"), for: event.id, now: Fixture.start)
             _ = try await app.persistence.registrations.cancel(gone.registration.id, token: gone.registration.manageToken, now: Fixture.start)
+            app.clock.set(event.startsAt.addingTimeInterval(-3600)) // an hour before the doors open
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
             let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
             let goneTicket = try #require(try await app.persistence.door.ticketToken(of: gone.registration.id))
@@ -180,6 +183,135 @@ struct DoorTests {
             let attendance = try await app.persistence.door.attendance(of: chapter.id, now: event.startsAt.addingTimeInterval(3600))
             #expect(attendance.first?.came == 1 && attendance.first?.expected == 1)
             #expect(attendance.first?.noShowRate == 0)
+        }
+    }
+
+    /// Signed in at January's door, a phone opens the ticket of someone registered for April's
+    /// meetup of the same chapter: refused in red with April's date, no button, and a POST admits no one.
+    @Test(arguments: DatabaseKind.available)
+    func anotherEveningsTicketIsRefused(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let january = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 5, title: "January meetup")
+            let april = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 95, title: "April meetup")
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: april.id, now: Fixture.start)
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+            app.clock.set(january.startsAt)
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                // Opening January's door records, on this phone, which evening it serves.
+                let page = try await client.get("/door/\(january.id)", as: door)
+                let setCookie = page.headers[values: .setCookie].first { $0.hasPrefix("rv_door_event=") } ?? "none"
+                #expect(setCookie.hasPrefix("rv_door_event=\(january.id);"))
+                for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Secure", "Max-Age=86400"] { #expect(setCookie.contains(attribute), "\(attribute)") }
+                var headers = door.headers
+                headers[.cookie] = "rv_session=\(door.cookie); rv_door_event=\(january.id)"
+                headers[.acceptLanguage] = "en"
+                let opened = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: headers)
+                #expect(opened.status == .ok)
+                #expect(opened.text.contains("class=\"result bad\""))
+                #expect(opened.text.contains("Ticket for another meetup: April meetup, "))
+                #expect(opened.text.contains("href=\"/door/\(january.id)\""))
+                #expect(!opened.text.contains("action=\"/t/\(ticket)\""))
+                // The same refusal in French.
+                headers[.acceptLanguage] = "fr"
+                let french = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: headers)
+                #expect(french.text.contains("Billet pour une autre rencontre : April meetup, "))
+                // A POST (a stale page, a crafted form) admits no one into April.
+                var tap = door.form([:])
+                tap.0[.cookie] = "rv_session=\(door.cookie); rv_door_event=\(january.id)"
+                tap.0[.acceptLanguage] = "en"
+                let posted = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
+                #expect(posted.text.contains("Ticket for another meetup: April meetup, "))
+                #expect(!posted.text.contains("Welcome"))
+                #expect(try await app.persistence.door.doorState(of: april.id).checkedIn == 0)
+                // A phone serving no evening yet sees the ticket's evening in large, and (April being
+                // months away) no button either.
+                let unset = try await client.get("/t/\(ticket)", as: door)
+                #expect(unset.text.contains("This meetup is on "))
+                #expect(!unset.text.contains("action=\"/t/\(ticket)\""))
+            }
+            #expect(try await app.persistence.door.doorState(of: april.id).checkedIn == 0)
+        }
+    }
+
+    /// The door admits from three hours before the evening's start to three hours after its end;
+    /// before and after, the ticket page, its POST and the door's JSON check-ins refuse with the date.
+    @Test(arguments: DatabaseKind.available)
+    func checkInOnlyAroundTheEvening(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 5, title: "January meetup")
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let marie = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+            app.clock.set(event.startsAt.addingTimeInterval(-3 * 3600 - 60)) // 3 h 01 before
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                let early = try await client.get("/t/\(ticket)", as: door)
+                #expect(early.text.contains("class=\"result bad\""))
+                #expect(early.text.contains("This meetup is on "))
+                #expect(!early.text.contains("action=\"/t/\(ticket)\""))
+                var tap = door.form([:])
+                tap.0[.acceptLanguage] = "en"
+                let tapped = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
+                #expect(tapped.text.contains("This meetup is on "))
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
+                // The door's script: a clear answer it shows, nobody admitted.
+                var json = door.headers
+                json[.contentType] = "application/json"
+                json[.accept] = "application/json"
+                json[.xCSRFToken] = door.csrf
+                let body = #"{"registrationId":"\#(marie.registration.id)","nonce":"early","device":"phone"}"#
+                let scripted = try await client.execute(uri: "/door/\(event.id)/checkins", method: .post, headers: json, body: ByteBuffer(string: body))
+                #expect(try JSONDecoder().decode(Outcome.self, from: Data(buffer: scripted.body)).result == "notToday")
+                // Without JavaScript: the form's answer says so on the door page.
+                let form = try await client.post("/door/\(event.id)/checkins", as: door, ["registrationId": marie.registration.id.description])
+                let flash = try await client.get(try #require(form.headers[.location]), as: door)
+                #expect(flash.text.contains("This meetup is on "))
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 0)
+                #expect(try await client.get("/door/\(event.id)", as: door).text.contains("data-not-today=\"This meetup is on "))
+
+                // Within the window: the button, and the tap admits.
+                app.clock.set(event.startsAt.addingTimeInterval(-3 * 3600 + 60))
+                let inside = try await client.get("/t/\(ticket)", as: door)
+                #expect(inside.text.contains("action=\"/t/\(ticket)\""))
+                #expect(inside.text.contains("<h1 class=\"door-title\">January meetup</h1>"))
+                let admitted = try await client.execute(uri: "/t/\(ticket)", method: .post, headers: tap.0, body: tap.1)
+                #expect(admitted.text.contains("Welcome, Zoé!"))
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 1)
+
+                // After the window: refused again.
+                app.clock.set(event.endsAt.addingTimeInterval(3 * 3600 + 60))
+                let late = #"{"registrationId":"\#(marie.registration.id)","nonce":"late","device":"phone"}"#
+                let lateAnswer = try await client.execute(uri: "/door/\(event.id)/checkins", method: .post, headers: json, body: ByteBuffer(string: late))
+                #expect(try JSONDecoder().decode(Outcome.self, from: Data(buffer: lateAnswer.body)).result == "notToday")
+                #expect(try await app.persistence.door.doorState(of: event.id).checkedIn == 1)
+            }
+        }
+    }
+
+    /// A made-up or mistyped token on a door phone: a red "Unknown ticket" with the way back to the
+    /// door, not the site's generic error page.
+    @Test(arguments: DatabaseKind.available)
+    func anUnknownTicketShowsARedDoorPage(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 5)
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                var headers = door.headers
+                headers[.cookie] = "rv_session=\(door.cookie); rv_door_event=\(event.id)"
+                headers[.acceptLanguage] = "en"
+                let unknown = try await client.execute(uri: "/t/not-a-ticket", method: .get, headers: headers)
+                #expect(unknown.status == .notFound)
+                #expect(unknown.text.contains("class=\"result bad\""))
+                #expect(unknown.text.contains("Unknown ticket"))
+                #expect(unknown.text.contains("href=\"/door/\(event.id)\""))
+                let anonymous = try await client.execute(uri: "/t/not-a-ticket", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(anonymous.status == .notFound)
+                #expect(!anonymous.text.contains("Unknown ticket"))
+            }
         }
     }
 

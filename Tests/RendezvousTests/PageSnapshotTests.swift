@@ -40,6 +40,7 @@ struct PageSnapshotTests {
             ("door/door", DoorPage.mock),
             ("door/ticket", TicketPage.mock),
             ("door/ticket-admit", TicketPage.mockAdmit),
+            ("door/ticket-other-evening", TicketPage.mockOtherEvening),
         ]
     }
 

@@ -376,6 +376,7 @@ struct SecurityTests {
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
             let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            app.clock.set(event.startsAt) // the door admits only around the evening
             let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
             let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
             try await app.application.test(.router) { client in

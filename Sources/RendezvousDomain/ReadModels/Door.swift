@@ -41,6 +41,9 @@ public enum CheckInResult: String, Sendable, Codable {
     case otherEvent
     /// The admission was undone.
     case undone
+    /// Outside the hours around the evening (from a few hours before its start to a few after its
+    /// end): the door refuses, whatever the ticket.
+    case notToday
 }
 
 public struct CheckInOutcome: Sendable, Equatable, Codable {

@@ -65,7 +65,52 @@ struct DoorController {
             return (false, t("door.invalid", context), name + " · " + Strings.status(outcome.status ?? .cancelled, context.language))
         case .otherEvent: return (false, t("door.otherEvent", context), name)
         case .unknown: return (false, t("door.unknown", context), "")
+        case .notToday: return (false, t("door.notToday", context, ["date": f.longDate(detail.event.startsAt)]), name)
         }
+    }
+
+    // MARK: The evening a phone serves, and when
+
+    /// The door page writes which evening this phone serves; a ticket for another one is refused.
+    static let servingCookie = "rv_door_event"
+
+    func servingCookie(_ event: Event.ID) -> Cookie {
+        Cookie(name: Self.servingCookie, value: event.description, expires: nil, maxAge: 24 * 3600, domain: nil, path: "/",
+               secure: services.configuration.baseURL.hasPrefix("https://"), httpOnly: true, sameSite: .lax)
+    }
+
+    /// The evening this phone serves, if its door page was opened (within the last day).
+    static func serving(_ request: Request) -> Event.ID? {
+        request.cookies[servingCookie].flatMap { Event.ID(string: $0.value) }
+    }
+
+    /// True from `doorWindowHours` before the evening's start until as many after its end.
+    func withinWindow(_ event: Event, at moment: Date) -> Bool {
+        let margin = services.configuration.doorWindowHours * 3600
+        return moment >= event.startsAt.addingTimeInterval(-margin) && moment <= event.endsAt.addingTimeInterval(margin)
+    }
+
+    func dateText(_ detail: EventDetail, _ context: AppRequestContext) -> String {
+        let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+        return "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"
+    }
+
+    /// Why this phone may not admit with this ticket now, if it may not: a ticket for another
+    /// evening than the one served, or a moment far from the evening. Sets the red answer and the
+    /// way back on the page.
+    func refusal(_ detail: EventDetail, request: Request, context: AppRequestContext, page: inout TicketPage) -> Bool {
+        if let serving = Self.serving(request), serving != detail.event.id {
+            page.resultClass = "bad"
+            page.resultTitle = t("door.otherEventOn", context, ["title": detail.event.title, "date": dateText(detail, context)])
+            page.doorURL = DoorRoute.page(serving).path
+            return true
+        }
+        if !withinWindow(detail.event, at: services.clock.now()) {
+            page.resultClass = "bad"
+            page.resultTitle = t("door.notToday", context, ["date": dateText(detail, context)])
+            return true
+        }
+        return false
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -95,6 +140,7 @@ struct DoorController {
             chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: DoorRoute.page(id).path); c.session = SessionNav(session); return c }(),
             eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
+            notToday: t("door.notToday", context, ["date": f.longDate(detail.event.startsAt)]),
             dashboardURL: session.user.mayOrganize(detail.chapter.id) ? WorkspaceLinks.event(id) : WorkspaceLinks.home,
             checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
             overCapacity: state.expected + state.walkIns > state.capacity,
@@ -117,6 +163,7 @@ struct DoorController {
             conflicts: state.conflicts.map { "\($0.name) · \($0.by) · \(f.time($0.at))" })
         var response = services.renderer.response(page, language: context.language)
         response.headers[.cacheControl] = "no-store"
+        response.setCookie(servingCookie(id))
         return response
     }
 
@@ -214,6 +261,14 @@ struct DoorController {
             throw AppError.badRequest(detail: nil)
         }
         let now = services.clock.now()
+        // Outside the hours around the evening nobody is admitted. A check-in made offline counts
+        // at the moment it was made (never later than now), so the evening's queue still syncs.
+        let moment = body.offline == true ? min(body.at ?? now, now) : now
+        guard withinWindow(detail.event, at: moment) else {
+            let outcome = CheckInOutcome(result: .notToday, registrationID: body.registrationId?.lowercased(), firstName: nil, lastName: nil, status: nil,
+                                         checkedInAt: nil, checkedInBy: nil, conflict: false)
+            return answer(outcome, detail: detail, request: request, context: context)
+        }
         let outcome = try await persistence.door.checkIn(
             event: detail.event.id, target: target, nonce: try nonce(body), device: String((body.device ?? "web").prefix(64)),
             by: session.user.name, happenedAt: body.at ?? now, offline: body.offline ?? false, now: now)
@@ -277,14 +332,20 @@ struct DoorController {
     /// whose ticket it is and for which event.
     @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let (registration, detail, context) = try await ticketed(token, request: request, context: context)
+        guard let (registration, detail, context) = try await ticketed(token, request: request, context: context) else { return try unknownTicket(request, context: context) }
         var page = ticketPage(registration, token: token, detail: detail, context: context)
         if let session = context.session, session.user.mayCheckIn(detail.chapter.id) {
             page.doorURL = DoorRoute.page(detail.event.id).path
             page.chrome.session = SessionNav(session)
             let f = Presenter(language: context.language, chapter: detail.chapter).formatter
             let name = "\(registration.profile.firstName) \(registration.profile.lastName)"
-            if registration.status != .confirmed {
+            // Door staff see in large which evening the ticket is for, unless it is refused.
+            let refused = refusal(detail, request: request, context: context, page: &page)
+            page.heading = !refused
+            if refused {
+                page.resultDetail = name
+                page.eventURL = nil
+            } else if registration.status != .confirmed {
                 page.resultClass = "bad"
                 page.resultTitle = t("door.invalid", context)
                 page.resultDetail = name + " · " + Strings.status(registration.status, context.language)
@@ -309,8 +370,16 @@ struct DoorController {
     @Sendable func admit(_ request: Request, context: AppRequestContext) async throws -> Response {
         if request.headers[.secFetchSite] == "cross-site" { throw AppError.forbidden(messageKey: "error.forbidden") }
         let token = try context.parameters.require("token")
-        let (registration, detail, context) = try await ticketed(token, request: request, context: context)
+        guard let (registration, detail, context) = try await ticketed(token, request: request, context: context) else { return try unknownTicket(request, context: context) }
         guard let session = context.session, session.user.mayCheckIn(detail.chapter.id) else { throw AppError.notFound }
+        var refused = ticketPage(registration, token: token, detail: detail, context: context)
+        refused.doorURL = DoorRoute.page(detail.event.id).path
+        refused.chrome.session = SessionNav(session)
+        if refusal(detail, request: request, context: context, page: &refused) {
+            refused.resultDetail = "\(registration.profile.firstName) \(registration.profile.lastName)"
+            refused.eventURL = nil
+            return ticketResponse(refused)
+        }
         let now = services.clock.now()
         let outcome = try await persistence.door.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
                                                     by: session.user.name, happenedAt: now, offline: false, now: now)
@@ -321,13 +390,25 @@ struct DoorController {
         page.resultDetail = described.detail
         page.doorURL = DoorRoute.page(detail.event.id).path
         page.chrome.session = SessionNav(session)
+        page.heading = true
         return ticketResponse(page)
     }
 
-    /// The registration a ticket names and its event, with the page's language chosen (404 otherwise).
-    func ticketed(_ token: String, request: Request, context: AppRequestContext) async throws -> (Registration, EventDetail, AppRequestContext) {
+    /// A token that names no ticket. Door staff see it in red on a door page with the way back;
+    /// anyone else gets the site's 404.
+    func unknownTicket(_ request: Request, context: AppRequestContext) throws -> Response {
+        guard let session = context.session, session.user.isNetworkAdmin || !session.user.memberships.isEmpty else { throw AppError.notFound }
+        var page = TicketPage(chrome: Chrome(title: t("door.unknown", context), language: context.language, path: request.uri.path),
+                              resultClass: "bad", resultTitle: t("door.unknown", context), resultDetail: "", eventTitle: "", eventURL: nil, date: "",
+                              doorURL: Self.serving(request).map { DoorRoute.page($0).path } ?? WorkspaceLinks.home)
+        page.chrome.session = SessionNav(session)
+        return ticketResponse(page, status: .notFound)
+    }
+
+    /// The registration a ticket names and its event, with the page's language chosen (nil for no such ticket).
+    func ticketed(_ token: String, request: Request, context: AppRequestContext) async throws -> (Registration, EventDetail, AppRequestContext)? {
         guard let registration = try await persistence.door.ticket(token),
-              let detail = try await persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+              let detail = try await persistence.events.eventDetail(id: registration.eventID) else { return nil }
         var context = context
         context.language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         return (registration, detail, context)
@@ -342,8 +423,8 @@ struct DoorController {
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))", doorURL: nil)
     }
 
-    func ticketResponse(_ page: TicketPage) -> Response {
-        var response = services.renderer.response(page, language: Language(code: page.chrome.lang) ?? .en)
+    func ticketResponse(_ page: TicketPage, status: HTTPResponse.Status = .ok) -> Response {
+        var response = services.renderer.response(page, status: status, language: Language(code: page.chrome.lang) ?? .en)
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
         return response

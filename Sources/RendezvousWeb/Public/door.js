@@ -145,6 +145,7 @@
       } else if (p) {
         p.checkedInAt = o.checkedInAt || null; p.checkedInBy = o.checkedInBy || null;
         if (o.conflict) { show(false, text.conflict, p.firstName + ' ' + p.lastName + ' · ' + fill(text.already, { time: time(o.checkedInAt), by: o.checkedInBy })); }
+        if (o.result === 'notToday') { show(false, text.notToday, p.firstName + ' ' + p.lastName); }
       }
       save(); flushing = false; render(); status(); return flush();
     }).catch(function () { online = false; flushing = false; status(); });
@@ -217,6 +218,7 @@
       post('checkins', { ticket: token, nonce: nonce(), device: device }).then(function (a) {
         var o = a.body;
         if (o.result === 'admitted') { show(true, fill(text.welcome, { name: o.firstName }), o.firstName + ' ' + o.lastName); }
+        else if (o.result === 'notToday') { show(false, text.notToday, ''); }
         else { show(false, o.result === 'already' ? fill(text.already, { time: time(o.checkedInAt), by: o.checkedInBy }) : (o.result === 'unknown' ? text.unknown : text.invalid), [o.firstName, o.lastName].join(' ')); }
         load();
       }).catch(function () { show(false, text.unknown, ''); });

@@ -15,6 +15,9 @@ public struct WebConfiguration: Sendable {
     public var mailUsesFiles = true
     /// Header-read and keep-alive idle timeouts of the HTTP server.
     public var serverTimeouts: ServerTimeouts = .default
+    /// The door admits from this many hours before an evening's start until this many after its
+    /// end (`DOOR_WINDOW_HOURS`).
+    public var doorWindowHours: Double = 3
 
     public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: TrustedProxies = .none) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

@@ -9,7 +9,7 @@ extension DoorPage {
         chrome.session = SessionNav(Mock.session(Mock.organizer))
         return DoorPage(
             chrome: chrome, eventId: Mock.event.description, csrf: Mock.csrf, by: "Ana Organiser", title: "Rencontre trimestrielle",
-            date: "Sunday, 14 February 2027 · 18:30", dashboardURL: WorkspaceLinks.event(Mock.event),
+            date: "Sunday, 14 February 2027 · 18:30", notToday: "This meetup is on Sunday, 14 February 2027", dashboardURL: WorkspaceLinks.event(Mock.event),
             checkedIn: 12, expected: 40, walkIns: 2, overCapacity: false,
             result: true, resultClass: "ok", resultTitle: "Welcome, Marie!", resultDetail: "Marie Quinquies",
             query: "mar",
@@ -45,6 +45,19 @@ extension TicketPage {
         page.doorURL = DoorRoute.page(Mock.event).path
         page.admitURL = DoorRoute.ticket(token: Mock.token).path
         page.csrf = Mock.csrf
+        page.heading = true
+        return page
+    }
+
+    /// Door staff serving another evening: refused in red, no button, the way back to their door.
+    static var mockOtherEvening: TicketPage {
+        var page = mock
+        page.chrome.session = SessionNav(Mock.session(Mock.organizer))
+        page.resultClass = "bad"
+        page.resultTitle = "Ticket for another meetup: Rencontre d’avril, Wednesday, 14 April 2027 · 18:30"
+        page.resultDetail = "Ana Lopez"
+        page.eventURL = nil
+        page.doorURL = DoorRoute.page(Mock.event).path
         return page
     }
 }

@@ -24,6 +24,8 @@ struct DoorPage: Page {
     var by: String
     var title: String
     var date: String
+    /// What door.js shows when the server refuses a check-in outside the evening's hours.
+    var notToday: String
     var dashboardURL: String
     var checkedIn: Int
     var expected: Int

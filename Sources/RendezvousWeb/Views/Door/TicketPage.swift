@@ -10,10 +10,13 @@ struct TicketPage: Page {
     var resultTitle: String
     var resultDetail: String
     var eventTitle: String
-    var eventURL: String
+    /// The event's page; nil when the ticket is refused or unknown (the answer says it all).
+    var eventURL: String?
     var date: String
     var doorURL: String?
     /// For door staff, before admission: the form of the one button that admits.
     var admitURL: String? = nil
     var csrf = ""
+    /// For door staff: the event's title and date in large, so a ticket for another evening shows.
+    var heading = false
 }
