@@ -118,7 +118,7 @@ public struct OutboxSender: Service {
         let message: MailMessage
         switch try await composer.compose(item, now: now) {
         case .skip(let reason):
-            try await persistence.outbox.markSkipped(item.id, reason: reason)
+            try await persistence.outbox.markSkipped(item, reason: reason)
             return .other
         case .message(let composed):
             message = composed
@@ -129,7 +129,7 @@ public struct OutboxSender: Service {
         }
         do {
             try await transport.send(message)
-            try await persistence.outbox.markSent(item.id, subject: message.subject, recipient: message.to.email, now: clock.now())
+            try await persistence.outbox.markSent(item, subject: message.subject, recipient: message.to.email, now: clock.now())
             return .sent
         } catch let error as SMTPError {
             switch error {
@@ -161,7 +161,7 @@ public struct OutboxSender: Service {
     static let relayRetry: TimeInterval = 300
 
     func waitForRelay(_ item: OutboxItem, error: String, message: MailMessage) async throws {
-        try await persistence.outbox.markRetry(item.id, error: error, attempts: item.attempts, next: clock.now().addingTimeInterval(Self.relayRetry),
+        try await persistence.outbox.markRetry(item, error: error, attempts: item.attempts, next: clock.now().addingTimeInterval(Self.relayRetry),
                                                subject: message.subject, recipient: message.to.email)
     }
 
@@ -172,7 +172,7 @@ public struct OutboxSender: Service {
             return
         }
         logger.info("Message \(item.id) will be retried: \(error)")
-        try await persistence.outbox.markRetry(item.id, error: error, attempts: attempts, next: clock.now().addingTimeInterval(Self.backoff[attempts - 1]),
+        try await persistence.outbox.markRetry(item, error: error, attempts: attempts, next: clock.now().addingTimeInterval(Self.backoff[attempts - 1]),
                                         subject: message.subject, recipient: message.to.email)
     }
 }

@@ -230,6 +230,35 @@ struct StatusTransitionTests {
         }
     }
 
+    /// A message's state moves once too: a sender whose lease lapsed (another sender took the
+    /// message) settles nothing, and parallel failures of one claim report to the organisers once.
+    @Test(arguments: DatabaseKind.available)
+    func aMessageIsSettledOnceUnderItsClaim(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            _ = try await Self.fullEvent(db)
+            _ = try await db.accounts.createUser(email: "orga@example.org", name: "Orga", role: .organizer, passwordHash: "x",
+                                                 chapterSlugs: ["toulouse"], now: Fixture.start)
+            let first = try #require(try await db.outbox.claimDueMessages(now: Fixture.start, limit: 1, lease: 10).first)
+            // The lease lapses; a second sender takes the same message.
+            let later = Fixture.start.addingTimeInterval(11)
+            let second = try #require(try await db.outbox.claimDueMessages(now: later, limit: 1, lease: 10).first { $0.id == first.id })
+            try await db.outbox.markFailed(first, error: "550 late", subject: "s", recipient: "r", now: later)
+            try await db.outbox.markSent(first, subject: "s", recipient: "r", now: later)
+            struct Row: Decodable { var status: String }
+            #expect(try await db.sql.raw("SELECT status FROM outbox WHERE id = \(bind: first.id)").row(Row.self)?.status == "pending",
+                    "the lapsed claim changed nothing")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await db.outbox.markFailed(second, error: "550 refused", subject: "s", recipient: "r", now: later) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await db.sql.raw("SELECT status FROM outbox WHERE id = \(bind: first.id)").row(Row.self)?.status == "failed")
+            let reports = try await db.sql.raw("SELECT status FROM outbox WHERE kind = 'deliveryFailure'").rows(Row.self)
+            #expect(reports.count == 1, "the organiser is told once, not \(reports.count) times")
+        }
+    }
+
     /// Lowering the capacity below the seats held is refused even when a seat is taken meanwhile.
     @Test(arguments: DatabaseKind.available)
     func capacityChangesRaceWithOffers(_ kind: DatabaseKind) async throws {

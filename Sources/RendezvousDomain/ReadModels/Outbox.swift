@@ -19,7 +19,9 @@ public struct OutboxItem: Sendable, Equatable {
     public var payload: [String: String]
     public var attempts: Int
     public var createdAt: Date
-    public init(id: UUID, kind: OutboxKind, registrationID: Registration.ID? = nil, eventID: Event.ID? = nil, chapterID: Chapter.ID? = nil, recipient: String, payload: [String: String], attempts: Int, createdAt: Date) {
+    /// The sender's claim on it: its answers (sent, failed, retry) count only while the claim holds.
+    public var claim: String
+    public init(id: UUID, kind: OutboxKind, registrationID: Registration.ID? = nil, eventID: Event.ID? = nil, chapterID: Chapter.ID? = nil, recipient: String, payload: [String: String], attempts: Int, createdAt: Date, claim: String = "") {
         self.id = id
         self.kind = kind
         self.registrationID = registrationID
@@ -29,6 +31,7 @@ public struct OutboxItem: Sendable, Equatable {
         self.payload = payload
         self.attempts = attempts
         self.createdAt = createdAt
+        self.claim = claim
     }
 }
 

@@ -28,5 +28,6 @@ enum AllMigrations {
         CreateMailAlerts(),
         ScopeCheckInNonces(),
         HashStoredTokens(),
+        AddOutboxClaims(),
     ]
 }

@@ -39,49 +39,58 @@ extension OutboxStore {
             """).rows(Row.self)
         var claimed: [OutboxItem] = []
         for row in candidates {
-            // One conditional update per message: two senders never take the same one.
+            // One conditional update per message: two senders never take the same one. The claim
+            // token makes the sender's later answer conditional too (see `settle`).
+            let claim = Secret.token(bytes: 16)
             let won = try await sql.raw("""
-                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease))
+                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
                 WHERE id = \(bind: row.id) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now)) RETURNING id
                 """).all()
             guard !won.isEmpty, let kind = OutboxKind(rawValue: row.kind) else { continue }
             let payload = (try? JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))) ?? [:]
             claimed.append(OutboxItem(id: row.id, kind: kind, registrationID: row.registrationId.map { .init($0) }, eventID: row.eventId.map { .init($0) },
                                       chapterID: row.chapterId.map { .init($0) }, recipient: row.recipient, payload: payload,
-                                      attempts: row.attempts, createdAt: row.createdAt))
+                                      attempts: row.attempts, createdAt: row.createdAt, claim: claim))
         }
         return claimed
     }
 
-    public func markSent(_ id: UUID, subject: String, recipient: String, now: Date) async throws {
-        try await sql.raw("""
-            UPDATE outbox SET status = 'sent', sent_at = \(bind: now), subject = \(bind: subject), recipient = \(bind: recipient), claimed_until = NULL
-            WHERE id = \(bind: id)
-            """).run()
+    /// The sender's answer for a message it claimed, as one conditional statement: it counts only
+    /// if the message is still pending under this sender's claim. A sender whose lease lapsed (a slow
+    /// relay, a paused process) and whose message another sender took changes nothing.
+    @discardableResult
+    func settle(_ item: OutboxItem, _ changes: SQLQueryString, on sql: any SQLDatabase) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE outbox SET \(changes), claimed_until = NULL, claim = ''
+            WHERE id = \(bind: item.id) AND status = 'pending' AND claim = \(bind: item.claim) RETURNING id
+            """).all().isEmpty
+    }
+
+    public func markSent(_ item: OutboxItem, subject: String, recipient: String, now: Date) async throws {
+        try await settle(item, "status = 'sent', sent_at = \(bind: now), subject = \(bind: subject), recipient = \(bind: recipient)", on: sql)
     }
 
     /// A message with nothing to say any more (its registration is gone): dropped, with the reason kept.
-    public func markSkipped(_ id: UUID, reason: String) async throws {
-        try await sql.raw("UPDATE outbox SET status = 'skipped', last_error = \(bind: reason), claimed_until = NULL WHERE id = \(bind: id)").run()
+    public func markSkipped(_ item: OutboxItem, reason: String) async throws {
+        try await settle(item, "status = 'skipped', last_error = \(bind: reason)", on: sql)
     }
 
-    public func markRetry(_ id: UUID, error: String, attempts: Int, next: Date, subject: String, recipient: String) async throws {
-        try await sql.raw("""
-            UPDATE outbox SET attempts = \(bind: attempts), next_attempt_at = \(bind: next), last_error = \(bind: error), claimed_until = NULL,
-                subject = \(bind: subject), recipient = \(bind: recipient)
-            WHERE id = \(bind: id)
-            """).run()
+    public func markRetry(_ item: OutboxItem, error: String, attempts: Int, next: Date, subject: String, recipient: String) async throws {
+        try await settle(item, """
+            attempts = \(bind: attempts), next_attempt_at = \(bind: next), last_error = \(bind: error), \
+            subject = \(bind: subject), recipient = \(bind: recipient)
+            """, on: sql)
     }
 
     /// Gives up on a message and tells the chapter's organisers, with the server's answer.
     public func markFailed(_ item: OutboxItem, error: String, subject: String, recipient: String, now: Date) async throws {
         try await write { sql in
-            try await sql.raw("""
-                UPDATE outbox SET status = 'failed', attempts = \(bind: item.attempts + 1), last_error = \(bind: error), claimed_until = NULL,
-                    subject = \(bind: subject), recipient = \(bind: recipient)
-                WHERE id = \(bind: item.id)
-                """).run()
-            guard item.kind != .deliveryFailure, let chapter = item.chapterID else { return }
+            // Reported once: only the sender whose claim still holds fails it and tells the organisers.
+            let failed = try await settle(item, """
+                status = 'failed', attempts = \(bind: item.attempts + 1), last_error = \(bind: error), \
+                subject = \(bind: subject), recipient = \(bind: recipient)
+                """, on: sql)
+            guard failed, item.kind != .deliveryFailure, let chapter = item.chapterID else { return }
             struct Row: Decodable { var email: String }
             let organizers = try await sql.raw("""
                 SELECT u.email FROM users u JOIN chapter_organizers co ON co.user_id = u.id
