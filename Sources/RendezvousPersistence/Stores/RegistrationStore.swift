@@ -407,7 +407,7 @@ extension Persistence {
     static func lockEvent(_ id: UUID, on sql: any SQLDatabase) async throws -> EventRow? {
         try await sql.raw("""
             UPDATE events SET seats_taken = seats_taken WHERE id = \(bind: id)
-            RETURNING \(unsafeRaw: EventRow.columns.replacingOccurrences(of: "e.", with: ""))
+            RETURNING \(unsafeRaw: EventRow.unqualifiedColumns)
             """).row(EventRow.self)
     }
 

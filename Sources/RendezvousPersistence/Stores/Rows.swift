@@ -39,6 +39,8 @@ struct EventRow: Decodable {
     var createdAt: Date
 
     static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at"
+    /// The same, for `RETURNING` (an UPDATE has no table alias).
+    static let unqualifiedColumns = columns.replacingOccurrences(of: "e.", with: "")
 
     var event: Event {
         Event(
