@@ -20,7 +20,7 @@ extension RegistrationStore {
     public func attendees(of event: Event.ID) async throws -> [AttendeeRecord] {
         struct Extra: Decodable { var organizerNote: String; var source: String; var checkedInAt: Date?; var walkIn: Bool }
         let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns), r.organizer_note, r.source, r.checked_in_at, r.walk_in FROM registrations r
+            SELECT \(unsafeRaw: RegistrationRow.columns), r.organizer_note, r.source, r.checked_in_at FROM registrations r
             WHERE r.event_id = \(bind: event.uuid) ORDER BY r.created_at, r.queue_number
             """).all()
         var records = try rows.map { row in

@@ -255,9 +255,7 @@ extension RegistrationStore {
             }
             try await Persistence.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             // A walk-in was admitted past capacity and never took an online seat: none goes back.
-            struct Door: Decodable { var walkIn: Bool }
-            let walkIn = try await sql.raw("SELECT walk_in FROM registrations WHERE id = \(bind: id.uuid)").row(Door.self)?.walkIn ?? false
-            if status.holdsSeat, !walkIn {
+            if status.holdsSeat, !row.walkIn {
                 try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
             } else if status == .waitlisted {
                 try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: row.eventId)").run()

@@ -83,11 +83,13 @@ struct RegistrationRow: Decodable {
     var manageToken: String
     var createdAt: Date
     var updatedAt: Date
+    /// Admitted at the door past capacity: holds no online seat.
+    var walkIn: Bool
 
     static let columns = """
         r.id, r.event_id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.linkedin_url, \
         r.ask_me_about, r.consent_list, r.consent_profile, r.status, r.queue_number, r.offer_expires_at, \
-        r.manage_token, r.created_at, r.updated_at
+        r.manage_token, r.created_at, r.updated_at, r.walk_in
         """
 
     /// `manageToken` holds the salt in the row; the registration carries the token derived from it.
