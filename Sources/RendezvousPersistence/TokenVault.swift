@@ -15,14 +15,15 @@ public struct TokenVault: Sendable {
         /// Not registrations: an invitation to a chapter's team, a password reset link.
         case invitation, passwordReset
 
-        /// The column holding the salt this purpose is derived from. Unsubscribe links are derived
-        /// from the manage salt under their own purpose: they can unsubscribe, nothing else.
-        var saltColumn: String {
+        /// The registrations column holding the salt this purpose is derived from; nil for links
+        /// that are not a registration's. Unsubscribe links are derived from the manage salt under
+        /// their own purpose: they can unsubscribe, nothing else.
+        var saltColumn: String? {
             switch self {
             case .manage, .unsubscribe: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
-            case .invitation, .passwordReset: ""
+            case .invitation, .passwordReset: nil
             }
         }
     }

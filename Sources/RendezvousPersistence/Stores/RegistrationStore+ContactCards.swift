@@ -27,7 +27,7 @@ extension RegistrationStore {
     /// (rows from before the column existed). A concurrent fill is settled by reading back.
     func ensureToken(_ purpose: TokenVault.Purpose, of registration: Registration.ID) async throws -> String? {
         struct Row: Decodable { var salt: String }
-        let column = purpose.saltColumn
+        guard let column = purpose.saltColumn else { return nil }
         let select = SQLQueryString("SELECT \(unsafeRaw: column) AS salt FROM registrations WHERE id = \(bind: registration.uuid)")
         guard var row = try await sql.raw(select).row(Row.self) else { return nil }
         if row.salt.isEmpty {

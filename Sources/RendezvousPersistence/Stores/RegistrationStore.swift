@@ -154,12 +154,12 @@ extension RegistrationStore {
 
     /// The registration a link's token belongs to, if the token is its current one for `purpose`.
     func registrationRow(token: String, _ purpose: TokenVault.Purpose) async throws -> RegistrationRow? {
-        guard let id = TokenVault.registrationID(in: token) else { return nil }
-        struct Salt: Decodable { var salt: String }
-        guard let salt = try await sql.raw("""
-            SELECT \(unsafeRaw: purpose.saltColumn) AS salt FROM registrations WHERE id = \(bind: id)
-            """).row(Salt.self), tokens.verify(token, purpose, id: id, salt: salt.salt) else { return nil }
-        return try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id)").row(RegistrationRow.self)
+        guard let id = TokenVault.registrationID(in: token), let column = purpose.saltColumn,
+              let found = try await sql.raw("""
+                SELECT \(unsafeRaw: RegistrationRow.columns), r.\(unsafeRaw: column) AS link_salt FROM registrations r WHERE r.id = \(bind: id)
+                """).first() else { return nil }
+        guard tokens.verify(token, purpose, id: id, salt: try found.decode(column: "link_salt", as: String.self)) else { return nil }
+        return try found.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     func registration(token: String, _ purpose: TokenVault.Purpose) async throws -> Registration? {
