@@ -29,5 +29,6 @@ enum AllMigrations {
         ScopeCheckInNonces(),
         HashStoredTokens(),
         AddOutboxClaims(),
+        CreateEventRooms(),
     ]
 }
