@@ -12,18 +12,22 @@ import RendezvousDomain
 public struct TokenVault: Sendable {
     public enum Purpose: String, Sendable, CaseIterable {
         case manage, ticket, contact, unsubscribe
-        /// Not registrations: an invitation to a chapter's team, a password reset link.
-        case invitation, passwordReset
+        /// The attendee's bingo cookie: names their card on the phone that scans badges; derived
+        /// from the manage salt under its own purpose, so it opens nothing else.
+        case bingo
+        /// Not registrations: an invitation to a chapter's team, a password reset link, an
+        /// event's big-screen link (for a projector's computer that nobody signs in on).
+        case invitation, passwordReset, screen
 
         /// The registrations column holding the salt this purpose is derived from; nil for links
         /// that are not a registration's. Unsubscribe links are derived from the manage salt under
         /// their own purpose: they can unsubscribe, nothing else.
         var saltColumn: String? {
             switch self {
-            case .manage, .unsubscribe: "manage_token"
+            case .manage, .unsubscribe, .bingo: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
-            case .invitation, .passwordReset: nil
+            case .invitation, .passwordReset, .screen: nil
             }
         }
     }

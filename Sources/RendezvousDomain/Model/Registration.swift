@@ -55,6 +55,11 @@ public struct AttendeeProfile: Sendable, Equatable {
     public var consents: Consents
     /// The language they registered in, for their messages; nil means the chapter's.
     public var language: Language? = nil
+    /// "Things people may not guess about you", for the evening's bingo.
+    public var bingoFacts: Set<BingoFact> = []
+    /// Opted in to the evening's games: without it, nothing of theirs (job, company, topics,
+    /// facts, first meetup) appears on a bingo card.
+    public var gamesConsent: Bool = false
 
     public init(
         firstName: String, lastName: String, email: String, jobTitle: String, company: String = "",

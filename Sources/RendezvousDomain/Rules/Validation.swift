@@ -154,11 +154,18 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
     public var linkedinUrl: String?
     public var askMeAbout: String?
     public var consents: Consents?
+    /// Bingo facts shared for the evening's games (unknown values are refused when decoding).
+    public var bingoFacts: [BingoFact]?
+    /// Opted in to the evening's games.
+    public var gamesConsent: Bool?
 
     public init(
         firstName: String? = nil, lastName: String? = nil, email: String? = nil, jobTitle: String? = nil,
-        company: String? = nil, linkedinUrl: String? = nil, askMeAbout: String? = nil, consents: Consents? = nil
+        company: String? = nil, linkedinUrl: String? = nil, askMeAbout: String? = nil, consents: Consents? = nil,
+        bingoFacts: [BingoFact]? = nil, gamesConsent: Bool? = nil
     ) {
+        self.bingoFacts = bingoFacts
+        self.gamesConsent = gamesConsent
         self.firstName = firstName
         self.lastName = lastName
         self.email = email
@@ -199,9 +206,12 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
         }
         let ask = TextRules.clean(askMeAbout, field: "askMeAbout", required: false, maxLength: Limits.askMeAbout, into: &errors)
         guard errors.isEmpty else { return .failure(errors) }
-        return .success(AttendeeProfile(
+        var profile = AttendeeProfile(
             firstName: first, lastName: last, email: mail, jobTitle: job, company: org,
             linkedinURL: linkedin, askMeAbout: ask, consents: consents ?? Consents()
-        ))
+        )
+        profile.bingoFacts = Set(bingoFacts ?? [])
+        profile.gamesConsent = gamesConsent ?? false
+        return .success(profile)
     }
 }

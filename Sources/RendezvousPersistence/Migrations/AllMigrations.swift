@@ -29,6 +29,7 @@ enum AllMigrations {
         ScopeCheckInNonces(),
         HashStoredTokens(),
         AddOutboxClaims(),
+        CreateBingo(),
         CreateEventRooms(),
     ]
 }

@@ -124,7 +124,8 @@ extension RegistrationStore {
         var builder = sql.insert(into: "registrations").columns(
             "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
             "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
-            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token", "language")
+            "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token", "language",
+            "bingo_facts", "games_consent")
         for registration in registrations {
             let profile = registration.profile
             builder = builder.values([
@@ -133,6 +134,7 @@ extension RegistrationStore {
                 profile.consents.attendeeList, profile.consents.profileSharing, registration.status.rawValue,
                 registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
                 registration.updatedAt, Secret.token(), Secret.token(), profile.language?.rawValue ?? "",
+                BingoFacts.encode(profile.bingoFacts), profile.gamesConsent,
             ] as [any Encodable & Sendable])
         }
         try await builder.run()
@@ -352,6 +354,7 @@ extension RegistrationStore {
                         job_title = \(bind: profile.jobTitle), company = \(bind: profile.company),
                         linkedin_url = \(bind: profile.linkedinURL), ask_me_about = \(bind: profile.askMeAbout),
                         consent_list = \(bind: profile.consents.attendeeList), consent_profile = \(bind: profile.consents.profileSharing),
+                        bingo_facts = \(bind: BingoFacts.encode(profile.bingoFacts)), games_consent = \(bind: profile.gamesConsent),
                         updated_at = \(bind: now)
                     WHERE id = \(bind: id.uuid)
                     """).run()

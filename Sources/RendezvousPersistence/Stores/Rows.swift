@@ -85,21 +85,27 @@ struct RegistrationRow: Decodable {
     var updatedAt: Date
     /// Admitted at the door past capacity: holds no online seat.
     var walkIn: Bool
+    /// Comma-separated `BingoFact` raw values.
+    var bingoFacts: String
+    var gamesConsent: Bool
 
     static let columns = """
         r.id, r.event_id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.linkedin_url, \
         r.ask_me_about, r.consent_list, r.consent_profile, r.status, r.queue_number, r.offer_expires_at, \
-        r.manage_token, r.created_at, r.updated_at, r.walk_in
+        r.manage_token, r.created_at, r.updated_at, r.walk_in, r.bingo_facts, r.games_consent
         """
 
     /// `manageToken` holds the salt in the row; the registration carries the token derived from it.
     func registration(_ tokens: TokenVault) -> Registration {
-        Registration(
+        var profile = AttendeeProfile(
+            firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
+            linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
+            consents: Consents(attendeeList: consentList, profileSharing: consentProfile))
+        profile.bingoFacts = BingoFacts.decode(bingoFacts)
+        profile.gamesConsent = gamesConsent
+        return Registration(
             id: .init(id), eventID: .init(eventId),
-            profile: AttendeeProfile(
-                firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
-                linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
-                consents: Consents(attendeeList: consentList, profileSharing: consentProfile)),
+            profile: profile,
             status: status, queueNumber: queueNumber,
             offerExpiresAt: offerExpiresAt, manageToken: tokens.token(.manage, id: id, salt: manageToken), createdAt: createdAt, updatedAt: updatedAt)
     }
