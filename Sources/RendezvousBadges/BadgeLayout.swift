@@ -71,6 +71,12 @@ public struct BadgeContent: Sendable, Equatable {
     public var accent: (red: Double, green: Double, blue: Double)
     /// The contact-card address the QR code opens; nil prints no code.
     public var contactURL: String?
+    /// The person's table in each round of the evening's rotations (table names), when planned
+    /// before printing: the first is printed large ("Table 5"), and all of them small when there
+    /// are several rounds ("Tables 5 · 2 · 7 · 1"). Empty prints nothing.
+    public var tables: [String] = []
+    /// "Table" and "Tables" in the badge's language.
+    public var tableWords: (one: String, many: String) = ("Table", "Tables")
 
     public init(
         firstName: String, lastName: String, jobTitle: String, company: String, askMeAbout: String, chapterName: String,
@@ -91,7 +97,7 @@ public struct BadgeContent: Sendable, Equatable {
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.firstName == rhs.firstName && lhs.lastName == rhs.lastName && lhs.jobTitle == rhs.jobTitle
-            && lhs.company == rhs.company && lhs.contactURL == rhs.contactURL
+            && lhs.company == rhs.company && lhs.contactURL == rhs.contactURL && lhs.tables == rhs.tables
     }
 
     /// A stable colour per chapter name, from a palette that keeps white text readable.

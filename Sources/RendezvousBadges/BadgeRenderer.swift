@@ -182,6 +182,23 @@ public enum BadgeRenderer {
             textWidth -= side + pad
         }
 
+        // The rotations' tables, top right above the QR code: round 1's large, every round's small.
+        if let first = badge.tables.first {
+            let column = 22 * mm * unit
+            if badge.contactURL == nil { textWidth -= column + pad }
+            let accent = (badge.accent.red, badge.accent.green, badge.accent.blue)
+            var cursor = y + band + pad * 0.8
+            let big = layout(cr, sanitize("\(badge.tableWords.one) \(first)"), width: column,
+                             style: TextStyle(size: 5 * mm * unit, minSize: 3 * mm * unit, weight: PANGO_WEIGHT_BOLD, color: accent, alignRight: true))
+            show(cr, big.0, x: x + width - pad - column, y: cursor, color: accent)
+            cursor += big.height
+            if badge.tables.count > 1 {
+                let all = sanitize("\(badge.tableWords.many) " + badge.tables.map(sanitize).joined(separator: " · "))
+                let small = layout(cr, all, width: column, style: TextStyle(size: 2.6 * mm * unit, minSize: 2 * mm * unit, maxLines: 2, alignRight: true))
+                show(cr, small.0, x: x + width - pad - column, y: cursor, color: (0.3, 0.33, 0.38))
+            }
+        }
+
         // The text column: first name large, then last name, job title and company, and the
         // "ask me about" line at the bottom. If it does not all fit (long text, or a script whose
         // fonts stand taller), everything shrinks a little; if that is not enough, the least
