@@ -76,3 +76,5 @@ for count in 1000 4000; do
   printf "  %5d badges (A4, 8 a page): %5.2f s, peak memory %d MB, PDF %d KB\n" "$count" "$seconds" "$((kilobytes / 1024))" "$((size / 1024))"
 done
 rm -f /tmp/rendezvous-bench-badges.pdf /tmp/rendezvous-badge-time
+
+python3 scripts/bench-rotations.py "$BIN"

@@ -15,7 +15,7 @@ public struct RendezvousCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rendezvous",
         abstract: "Rendezvous: run a network of local in-person professional meetups.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self, RotationsCommand.self],
         defaultSubcommand: Serve.self)
 
     public init() {}

@@ -38,6 +38,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     let pages = PublicPagesController(services: services)
     pages.addRoutes(to: router)
     CalendarController(services: services).addRoutes(to: router)
+    RoomLiveController(services: services).addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)
         .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
 

@@ -550,6 +550,7 @@ struct Engine {
         var positions: [(Int, Int)] = []
         positions.reserveCapacity(roundCount * n)
         var polishing = false
+        let repeatBound = Int64(lowerBound().repeatedPairs)
 
         func better(_ a: (Int64, Int64), _ b: (Int64, Int64)) -> Bool { a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }
 
@@ -604,6 +605,11 @@ struct Engine {
             // The hard search counts progress in hard cost only; the polish in soft cost.
             if polishing ? better((hard, soft), best) : hard < best.0 {
                 best = (hard, soft); bestWho = who; bestSlot = slot; bestMeet = meet; sinceBest = 0
+                // At the bound of what the numbers allow: only the mix is left to improve.
+                if !polishing, hard > 0, repeatBound > 0, hard <= repeatBound * Int64(RotationPlanner.repeatWeight) * Int64(max(1, request.rounds - 1)),
+                   repeatedPairsOnly() <= repeatBound {
+                    polishing = true
+                }
             } else {
                 sinceBest += 1
                 if !polishing, sinceBest > stallLimit {
@@ -622,6 +628,19 @@ struct Engine {
             }
         }
         who = bestWho; slot = bestSlot; meet = bestMeet
+    }
+
+    /// Pairs meeting more than once, when that is the only hard cost left; otherwise Int64.max.
+    private func repeatedPairsOnly() -> Int64 {
+        var pairs: Int64 = 0
+        for a in 0..<n {
+            for b in (a + 1)..<max(a + 1, n) {
+                let k = a * n + b
+                if meet[k] > 0, hardCost[k] > 0 { return .max }
+                if meet[k] > 1 { pairs += 1 }
+            }
+        }
+        return pairs
     }
 
     // MARK: Result
@@ -675,22 +694,30 @@ struct Engine {
     func lowerBound() -> RotationQuality.LowerBound {
         let sizes = target.filter { $0 > 0 }
         let tablesUsed = sizes.count
-        // Repeats: each person meets at least (smallest table − 1) people a round; beyond the others
-        // they may meet (not colleagues, not kept apart), meetings repeat. A repeated pair involves two people.
-        var excess = 0
-        let smallest = sizes.min() ?? 0
-        for p in 0..<n {
-            var forbidden = 0
-            for q in 0..<n where q != p && (colleague[p * n + q] || apart[p * n + q]) { forbidden += 1 }
-            excess += max(0, request.rounds * max(0, smallest - 1) - max(0, n - 1 - forbidden))
-        }
-        let repeatedBound = (excess + 1) / 2
         // A group spread as evenly as possible over the tables still shares some tables.
         func spreadPairs(_ members: Int) -> Int {
             guard tablesUsed > 0 else { return 0 }
             let q = members / tablesUsed, rem = members % tablesUsed
             return rem * (q + 1) * q / 2 + (tablesUsed - rem) * q * max(0, q - 1) / 2
         }
+        // Repeated pairs, two ways; the larger bound holds.
+        // Counting: each person meets at least (smallest table − 1) people a round; beyond the others
+        // they may meet (not colleagues, not kept apart), they meet someone again, and one partner
+        // absorbs at most (rounds − 1) extra meetings.
+        var partnersNeeded = 0
+        let smallest = sizes.min() ?? 0
+        let rounds = request.rounds
+        if rounds > 1 {
+            for p in 0..<n {
+                var forbidden = 0
+                for q in 0..<n where q != p && (colleague[p * n + q] || apart[p * n + q]) { forbidden += 1 }
+                let excess = max(0, rounds * max(0, smallest - 1) - max(0, n - 1 - forbidden))
+                partnersNeeded += (excess + rounds - 2) / (rounds - 1)
+            }
+        }
+        // Pigeonhole: the people of one table, spread over the tables of the next round, share some.
+        let pigeonhole = rounds > 1 ? sizes.reduce(0) { $0 + spreadPairs($1) } : 0
+        let repeatedBound = max((partnersNeeded + 1) / 2, pigeonhole)
         var companies: [String: Int] = [:]
         var families: [JobFamily: Int] = [:]
         var newcomers = 0

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import RendezvousBadges
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousPersistence
 
 /// The registration form's target and the attendee's private manage page.
@@ -23,12 +24,16 @@ struct RegistrationPagesController {
         var askMeAbout: String?
         var consentList: String?
         var consentProfile: String?
+        /// `bingoFacts[]`: the facts ticked for the evening's games (unknown values are dropped).
+        var bingoFacts: [String]?
+        var gamesConsent: String?
 
         var input: RegistrationInput {
             RegistrationInput(
                 firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
                 linkedinUrl: linkedinUrl, askMeAbout: askMeAbout,
-                consents: Consents(attendeeList: consentList != nil, profileSharing: consentProfile != nil))
+                consents: Consents(attendeeList: consentList != nil, profileSharing: consentProfile != nil),
+                bingoFacts: (bingoFacts ?? []).compactMap(BingoFact.init(rawValue:)), gamesConsent: gamesConsent != nil)
         }
     }
 
@@ -40,6 +45,7 @@ struct RegistrationPagesController {
         router.get(PublicRoute.contactVCard(token: .any).routerPath, use: contactVCard)
         writes.post(PublicRoute.register(.any).routerPath, use: register)
         writes.post(PublicRoute.manageAction(token: .any, action: .profile).routerPath, use: manageAction)
+        BingoPagesController(services: services).addRoutes(to: router, writes: writes)
     }
 
     static func decodeForm(_ request: Request, context: AppRequestContext) async throws -> RegistrationForm {
@@ -149,8 +155,17 @@ struct RegistrationPagesController {
         let profile = registration.profile
         let shownInput = input ?? RegistrationInput(
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
-            company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents)
-        let page = ManagePage(
+            company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents,
+            bingoFacts: BingoFact.allCases.filter(profile.bingoFacts.contains), gamesConsent: profile.gamesConsent)
+        var seat: ManagePage.Seat?
+        if effectiveStatus == .confirmed, let room = try await persistence.room.state(event: detail.event.id), room.plan != nil {
+            let people = Dictionary(try await persistence.room.people(event: detail.event.id).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+            let live = SeatLive.seat(of: registration.id.description, room, people: people, now: now)
+            if let text = RoomLiveController.seatText(live, language) {
+                seat = ManagePage.Seat(headline: text.headline, detail: text.detail, stateURL: PublicRoute.seat(token: token).path)
+            }
+        }
+        var page = ManagePage(
             chrome: Chrome(title: presenter.t("manage.title"), language: language, path: PublicRoute.manage(token: token).path),
             eventTitle: detail.event.title,
             eventURL: PublicRoute.event(detail.event.id).path,
@@ -166,9 +181,11 @@ struct RegistrationPagesController {
             ticketURL: effectiveStatus == .confirmed ? PublicRoute.ticketCode(token: token).path : nil,
             badgeURL: effectiveStatus.isActive ? PublicRoute.badgePreview(token: token).path : nil,
             renewURL: effectiveStatus.isActive ? PublicRoute.manageAction(token: token, action: .contact).path : nil,
+            bingoURL: effectiveStatus == .confirmed ? PublicRoute.bingo(token: token).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
+        page.seat = seat
         var response = services.renderer.response(page, status: status, language: language)
         // A private page: keep it out of shared caches and of referrers.
         response.headers[.cacheControl] = "no-store"
@@ -265,7 +282,10 @@ struct RegistrationPagesController {
             role: [p.jobTitle, p.company].filter { !$0.isEmpty }.joined(separator: " · ").nilIfEmpty,
             askMeAbout: p.consents.profileSharing ? p.askMeAbout.nilIfEmpty : nil,
             linkedin: p.consents.profileSharing ? p.linkedinURL.nilIfEmpty : nil,
-            vcardURL: PublicRoute.contactVCard(token: token).path)
+            vcardURL: PublicRoute.contactVCard(token: token).path,
+            bingo: try await BingoPagesController(services: services).contactBlock(request, card: card, contactToken: token, language: language),
+            bingoError: request.uri.queryParameters.get("bingo").flatMap { BingoPagesController.error(code: String($0)) }
+                .map { Strings.bingoError($0, name: "\(p.firstName) \(p.lastName)", language) })
         var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xRobotsTag] = "noindex"

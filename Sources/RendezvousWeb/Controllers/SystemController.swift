@@ -16,6 +16,7 @@ struct SystemController {
             "app.css": (try load("Public/app.css"), "text/css; charset=utf-8"),
             "app.js": (try load("Public/app.js"), "text/javascript; charset=utf-8"),
             "door.js": (try load("Public/door.js"), "text/javascript; charset=utf-8"),
+            "room.js": (try load("Public/room.js"), "text/javascript; charset=utf-8"),
             "door-sw.js": (try load("Public/door-sw.js"), "text/javascript; charset=utf-8"),
         ]
         openAPI = try load("openapi.json")

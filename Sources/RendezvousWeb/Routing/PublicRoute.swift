@@ -22,7 +22,18 @@ enum PublicRoute: Route {
     /// What a badge's QR code opens.
     case contactCard(token: String)
     case contactVCard(token: String)
+    /// The attendee's bingo card on their phone (manage token), and its tick form's target.
+    case bingo(token: String)
+    case bingoTick(token: String)
+    /// Ticks a square of the scanning phone's card (its bingo cookie) with the badge's owner.
+    case contactBingo(token: String)
     case unsubscribe(token: String)
+    /// The attendee's table this round, as JSON for their phone.
+    case seat(token: String)
+    /// The evening's big screen (a projector): the round, its countdown, every table.
+    case screen(Event.ID)
+    /// What the big screen shows, as JSON it polls.
+    case screenState(Event.ID)
     /// The form to start a chapter.
     case apply
     case staticFile(String)
@@ -50,7 +61,13 @@ enum PublicRoute: Route {
         case .ticketCode: "/manage/:token/ticket.png"
         case .contactCard: "/c/:token"
         case .contactVCard: "/c/:token/vcard"
+        case .bingo: "/manage/:token/bingo"
+        case .bingoTick: "/manage/:token/bingo/tick"
+        case .contactBingo: "/c/:token/bingo"
         case .unsubscribe: "/unsubscribe/:token"
+        case .seat: "/manage/:token/room.json"
+        case .screen: "/screen/:id"
+        case .screenState: "/screen/:id/state.json"
         case .apply: "/apply"
         case .staticFile: "/static/:file"
         case .healthz: "/healthz"
@@ -63,7 +80,8 @@ enum PublicRoute: Route {
         case .chapter(let slug), .chapterCalendar(let slug): [slug]
         case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id): [id.description]
         case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
-             .contactVCard(let token), .unsubscribe(let token): [token]
+             .contactVCard(let token), .unsubscribe(let token), .bingo(let token), .bingoTick(let token), .contactBingo(let token), .seat(let token): [token]
+        case .screen(let id), .screenState(let id): [id.description]
         case .manageAction(let token, let action): [token, action.rawValue]
         case .staticFile(let name): [name]
         }
@@ -77,6 +95,8 @@ enum PublicRoute: Route {
             .event(event), .eventCalendar(event), .shareImage(event), .register(event),
             .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
+            .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
+            .seat(token: token), .screen(event), .screenState(event),
             .apply, .staticFile("app.css"), .healthz,
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }

@@ -27,5 +27,16 @@ struct ManagePage: Page {
     var ticketURL: String?
     var badgeURL: String?
     var renewURL: String?
+    /// "Your bingo card", for a confirmed registration.
+    var bingoURL: String? = nil
     var form: ProfileForm?
+    /// "Your table" on the evening, kept current by room.js; nil without a plan.
+    var seat: Seat? = nil
+
+    struct Seat {
+        var headline: String
+        var detail: String
+        var stateURL: String
+        var scriptURL = PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion)
+    }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// The evening's live pages: the big screen (`/screen/{event}`) and each attendee's seat on their
+/// phone (`/manage/{token}/room.json`, shown on the manage page). Both read the room's state from
+/// the database on every poll, so every instance behind a proxy shows the same round; the JSON
+/// carries `version`, and an `If-None-Match` with the current version answers 304.
+///
+/// The screen names people, so it is not public: an organiser or door volunteer of the chapter
+/// signed in, or the screen link (`?key=`, an HMAC of the event id under the server key) for a
+/// projector's computer that nobody signs in on.
+struct RoomLiveController {
+    let services: AppServices
+    var persistence: Persistence { services.persistence }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(PublicRoute.screen(.any).routerPath, use: screen)
+        router.get(PublicRoute.screenState(.any).routerPath, use: screenState)
+        router.get(PublicRoute.seat(token: .any).routerPath, use: seat)
+    }
+
+    /// The link an organiser gives the projector's computer.
+    static func screenKey(_ event: Event.ID, vault: TokenVault) -> String {
+        vault.token(.screen, id: event.uuid, salt: "")
+    }
+
+    static func screenURL(_ event: Event.ID, vault: TokenVault) -> String {
+        PublicRoute.screen(event).path("key", screenKey(event, vault: vault))
+    }
+
+    /// The event, if the caller may see its screen; 404 otherwise (the same whether it exists or not).
+    func screenEvent(_ request: Request, context: AppRequestContext) async throws -> (EventDetail, key: String?) {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await persistence.events.eventDetail(id: id) else { throw AppError.notFound }
+        if let user = context.session?.user, user.mayCheckIn(detail.chapter.id) { return (detail, nil) }
+        if let key = request.uri.queryParameters.get("key"), persistence.tokens.verify(key, .screen, id: id.uuid, salt: "") {
+            return (detail, key)
+        }
+        throw AppError.notFound
+    }
+
+    func people(_ event: Event.ID) async throws -> [String: RoomPerson] {
+        Dictionary(try await persistence.room.people(event: event).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Sendable func screen(_ request: Request, context: AppRequestContext) async throws -> Response {
+        // Signed out with no key: sign in first.
+        if context.session == nil, request.uri.queryParameters.get("key") == nil {
+            return Response.redirect(to: AccountRoute.signIn.path("next", request.uri.path), type: .normal)
+        }
+        let (detail, key) = try await screenEvent(request, context: context)
+        let language = context.language
+        let state = try await persistence.room.state(event: detail.event.id)
+        let live = state.map { RoomLive.screen($0, people: [:], now: services.clock.now()) }
+        var stateURL = PublicRoute.screenState(detail.event.id).path
+        if let key { stateURL = PublicRoute.screenState(detail.event.id).path("key", key) }
+        let page = ScreenPage(
+            lang: language.rawValue, t: Chrome.translations[language] ?? [:], title: detail.event.title,
+            stateURL: stateURL, scriptURL: PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion),
+            stylesheet: SiteRoute.stylesheet, initialRound: live?.round.map(String.init) ?? ""
+        )
+        var response = services.renderer.response(page, status: .ok, language: language)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func screenState(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, _) = try await screenEvent(request, context: context)
+        let now = services.clock.now()
+        guard let state = try await persistence.room.state(event: detail.event.id) else {
+            return Self.json(ScreenBody(room: nil, labels: labels(context.language), announcements: []), request: request, version: 0)
+        }
+        let live = RoomLive.screen(state, people: try await people(detail.event.id), now: now)
+        let announcements = try await services.persistence.bingo.recentAnnouncements(event: detail.event.id, since: now.addingTimeInterval(-120))
+            .map { ScreenBody.Announcement(text: Strings.text($0.kind == .full ? "screen.bingoFull" : "screen.bingoLine", context.language, ["name": $0.firstName])) }
+        return Self.json(ScreenBody(room: live, labels: labels(context.language), announcements: announcements), request: request, version: nil)
+    }
+
+    @Sendable func seat(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let registration = try await persistence.registrations.registration(manageToken: token) else { throw AppError.notFound }
+        guard registration.status == .confirmed, let state = try await persistence.room.state(event: registration.eventID) else {
+            return Self.json(SeatBody(seat: nil, text: nil), request: request, version: 0)
+        }
+        let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID), now: services.clock.now())
+        return Self.json(SeatBody(seat: live, text: Self.seatText(live, context.language)), request: request, version: live.version)
+    }
+
+    // MARK: Words
+
+    struct Labels: Encodable {
+        var round: String
+        var waiting: String
+        var paused: String
+        var finished: String
+        var notPlanned: String
+        var table: String
+    }
+
+    func labels(_ language: Language) -> Labels {
+        Labels(
+            round: Strings.text("screen.round", language), waiting: Strings.text("screen.waiting", language),
+            paused: Strings.text("screen.paused", language), finished: Strings.text("screen.finished", language),
+            notPlanned: Strings.text("screen.notPlanned", language), table: Strings.text("screen.table", language)
+        )
+    }
+
+    /// The phone's sentences, made on the server in the attendee's language.
+    struct SeatText: Encodable, Equatable {
+        var headline: String
+        var detail: String
+    }
+
+    static func seatText(_ seat: SeatLive, _ language: Language) -> SeatText? {
+        guard let round = seat.round else {
+            return seat.phase == .finished ? SeatText(headline: Strings.text("seat.finished", language), detail: "") : nil
+        }
+        guard let table = seat.table else { return SeatText(headline: Strings.text("seat.noSeat", language), detail: "") }
+        let mates = seat.mates.map { $0.jobTitle.isEmpty ? $0.name : "\($0.name) (\($0.jobTitle))" }
+        let list = ListFormatter.localized(mates, language)
+        let values = ["round": "\(round)", "rounds": "\(seat.rounds)", "table": table]
+        let headline = Strings.text(seat.phase == .notStarted ? "seat.upcoming" : "seat.current", language, values)
+        var detail = mates.isEmpty ? "" : Strings.text("seat.with", language, ["people": list])
+        if let next = seat.nextTable, seat.phase != .notStarted {
+            detail += (detail.isEmpty ? "" : " ") + Strings.text("seat.next", language, ["table": next])
+        }
+        return SeatText(headline: headline, detail: detail)
+    }
+
+    // MARK: JSON
+
+    struct ScreenBody: Encodable {
+        struct Announcement: Encodable { var text: String }
+        var room: RoomLive?
+        var labels: Labels
+        var announcements: [Announcement]
+    }
+
+    struct SeatBody: Encodable {
+        var seat: SeatLive?
+        var text: SeatText?
+    }
+
+    /// JSON with the room's version as its ETag: a phone asking with the version it has gets 304.
+    static func json(_ value: some Encodable, request: Request, version: Int?) -> Response {
+        if let version, version > 0 {
+            let etag = "\"v\(version)\""
+            if request.headers[.ifNoneMatch] == etag {
+                return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
+            }
+            var response = DoorController.json(value)
+            response.headers[.eTag] = etag
+            response.headers[.cacheControl] = "no-cache"
+            return response
+        }
+        return DoorController.json(value)
+    }
+}
+
+/// "Marie, Karim and Zoé" / "Marie, Karim et Zoé".
+enum ListFormatter {
+    static func localized(_ items: [String], _ language: Language) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        let last = Strings.text("list.and", language, ["first": items.dropLast().joined(separator: ", "), "last": items.last!])
+        return last
+    }
+}
