@@ -12,4 +12,8 @@ struct ContactPage: Page {
     var askMeAbout: String?
     var linkedin: String?
     var vcardURL: String
+    /// For a phone holding a bingo card for the same evening: the squares this person may fill.
+    var bingo: ContactBingo? = nil
+    /// Why the last tick from this card was refused, in the visitor's language.
+    var bingoError: String? = nil
 }

@@ -8,6 +8,9 @@ struct ProfileForm {
     var action: String
     var fields: [FormField]
     var consents: [CheckboxField]
+    /// The optional fieldset for the evening's games: first-person facts, then the consent.
+    var bingoFacts: [CheckboxField]
+    var gamesConsent: CheckboxField
     var submit: String
     var hasErrors: Bool
 
@@ -31,5 +34,10 @@ struct ProfileForm {
             CheckboxField(id: "f-consentList", name: "consentList", label: t("form.consentList"), checked: input.consents?.attendeeList ?? false),
             CheckboxField(id: "f-consentProfile", name: "consentProfile", label: t("form.consentProfile"), checked: input.consents?.profileSharing ?? false),
         ]
+        let facts = Set(input.bingoFacts ?? [])
+        self.bingoFacts = BingoFact.allCases.map {
+            CheckboxField(id: "f-fact-\($0.rawValue)", name: "bingoFacts[]", value: $0.rawValue, label: Strings.bingoFact($0, language), checked: facts.contains($0))
+        }
+        self.gamesConsent = CheckboxField(id: "f-gamesConsent", name: "gamesConsent", label: t("bingo.form.consent"), checked: input.gamesConsent ?? false)
     }
 }

@@ -46,6 +46,7 @@ struct FormField {
 struct CheckboxField {
     var id: String
     var name: String
+    var value = "on"
     var label: String
     var checked: Bool
 }
