@@ -80,7 +80,12 @@ doc = {
           "firstName": {"type": "string", "maxLength": 80}, "lastName": {"type": "string", "maxLength": 80},
           "email": {"type": "string", "format": "email"}, "jobTitle": {"type": "string", "maxLength": 100},
           "company": {"type": "string", "maxLength": 100}, "linkedinUrl": {"type": "string", "description": "A linkedin.com/in/… address"},
-          "askMeAbout": {"type": "string", "maxLength": 140}, "consents": ref("Consents")}},
+          "askMeAbout": {"type": "string", "maxLength": 140}, "consents": ref("Consents"),
+          "bingoFacts": {"type": "array", "uniqueItems": True, "description": "Facts shared for the evening's bingo; used only with gamesConsent",
+                         "items": {"type": "string", "enum": ["livedAbroad", "speaksThreeLanguages", "changedCareer", "foundedCompany", "runsMarathons",
+                                                              "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
+                                                              "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
+          "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"}}},
       "RegistrationCreated": {"type": "object", "required": ["id", "status", "manageToken", "manageUrl"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
           "waitlistPosition": {"type": "integer", "minimum": 1}, "manageToken": s, "manageUrl": {"type": "string", "format": "uri"}}},
