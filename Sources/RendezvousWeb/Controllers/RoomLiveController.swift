@@ -26,8 +26,11 @@ struct RoomLiveController {
 
     /// The link an organiser gives the projector's computer.
     static func screenKey(_ event: Event.ID, vault: TokenVault) -> String {
-        vault.token(.screen, id: event.uuid, salt: "")
+        vault.token(.screen, id: event.uuid, salt: screenSalt)
     }
+
+    /// Screen links name an event, not a registration: there is no per-row salt to renew.
+    static let screenSalt = "event"
 
     static func screenURL(_ event: Event.ID, vault: TokenVault) -> String {
         PublicRoute.screen(event).path("key", screenKey(event, vault: vault))
@@ -38,7 +41,7 @@ struct RoomLiveController {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
               let detail = try await persistence.events.eventDetail(id: id) else { throw AppError.notFound }
         if let user = context.session?.user, user.mayCheckIn(detail.chapter.id) { return (detail, nil) }
-        if let key = request.uri.queryParameters.get("key"), persistence.tokens.verify(key, .screen, id: id.uuid, salt: "") {
+        if let key = request.uri.queryParameters.get("key"), persistence.tokens.verify(key, .screen, id: id.uuid, salt: Self.screenSalt) {
             return (detail, key)
         }
         throw AppError.notFound
