@@ -62,11 +62,14 @@ extension Strings {
     public static func auditAction(_ action: String, _ language: Language) -> String {
         switch action {
         case "attendee.added": text("audit.attendee.added", language)
+        case "bingo.generated": text("audit.bingo.generated", language)
         case "attendee.cancelled": text("audit.attendee.cancelled", language)
         case "attendee.promoted": text("audit.attendee.promoted", language)
         case "attendees.exported": text("audit.attendees.exported", language)
         case "attendees.imported": text("audit.attendees.imported", language)
         case "badges.printed": text("audit.badges.printed", language)
+        case "room.setup": text("audit.room.setup", language)
+        case "room.planned": text("audit.room.planned", language)
         case "chapter.approved": text("audit.chapter.approved", language)
         case "chapter.handover": text("audit.chapter.handover", language)
         case "chapter.settings": text("audit.chapter.settings", language)

@@ -24,6 +24,9 @@ struct OrganizePageSnapshotTests {
             ("organize/audit", AuditPage.mock),
             ("organize/outbox", OutboxPage.mock),
             ("organize/badges", BadgesPage.mock),
+            ("organize/bingo", BingoOrganizePage.mock),
+            ("organize/room", RoomPage.mock),
+            ("organize/room-setup-errors", RoomPage.mockSetupErrors),
             ("organize/settings", SimpleFormPage.mockChapterSettings),
             ("organize/message", SimpleFormPage.mockEventMessage),
         ]
@@ -32,7 +35,7 @@ struct OrganizePageSnapshotTests {
     /// The organiser's page types (the message and settings forms are `SimpleFormPage`s).
     static var pageTypes: [any Page.Type] {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
-         TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, SimpleFormPage.self]
+         TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

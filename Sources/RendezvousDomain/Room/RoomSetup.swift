@@ -110,7 +110,7 @@ public struct RoomSetupInput: Sendable, Codable, Equatable {
         var tableNames: [String] = []
         let cleanNames = TextRules.clean(names, field: "names", required: false, maxLength: 200 * (RoomSetup.maxTableName + 1), multiline: true, into: &errors)
         if errors["names"] == nil {
-            tableNames = cleanNames.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            tableNames = cleanNames.isEmpty ? [] : cleanNames.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             if tableNames.contains(where: { $0.count > RoomSetup.maxTableName }) {
                 errors.add("names", .tooLong(max: RoomSetup.maxTableName))
             } else if let count, tableNames.count > count {

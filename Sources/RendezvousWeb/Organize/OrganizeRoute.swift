@@ -41,6 +41,19 @@ enum OrganizeRoute: Route {
     case message(Event.ID)
     case badges(Event.ID)
     case badgesPDF(Event.ID)
+    /// Table rotations: the setup, the plan, the rounds (presenter controls).
+    case room(Event.ID)
+    case roomSetup(Event.ID)
+    case roomPlan(Event.ID)
+    case roomMove(Event.ID)
+    case roomPin(Event.ID)
+    case roomApart(Event.ID)
+    case roomLeft(Event.ID)
+    case roomNext(Event.ID)
+    case roomPause(Event.ID)
+    case roomResume(Event.ID)
+    case roomFinish(Event.ID)
+    case roomPlanPDF(Event.ID)
 
     var pattern: String {
         switch self {
@@ -74,6 +87,18 @@ enum OrganizeRoute: Route {
         case .message: "/organize/events/:id/message"
         case .badges: "/organize/events/:id/badges"
         case .badgesPDF: "/organize/events/:id/badges.pdf"
+        case .room: "/organize/events/:id/room"
+        case .roomSetup: "/organize/events/:id/room/setup"
+        case .roomPlan: "/organize/events/:id/room/plan"
+        case .roomMove: "/organize/events/:id/room/move"
+        case .roomPin: "/organize/events/:id/room/pin"
+        case .roomApart: "/organize/events/:id/room/apart"
+        case .roomLeft: "/organize/events/:id/room/left"
+        case .roomNext: "/organize/events/:id/room/next"
+        case .roomPause: "/organize/events/:id/room/pause"
+        case .roomResume: "/organize/events/:id/room/resume"
+        case .roomFinish: "/organize/events/:id/room/finish"
+        case .roomPlanPDF: "/organize/events/:id/room/plan.pdf"
         }
     }
 
@@ -86,7 +111,9 @@ enum OrganizeRoute: Route {
         case .retryMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .event(let id), .editEvent(let id), .publish(let id), .unpublish(let id), .cancelEvent(let id), .capacity(let id),
              .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
-             .badgesPDF(let id): [id.description]
+             .badgesPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
+             .roomApart(let id), .roomLeft(let id), .roomNext(let id), .roomPause(let id), .roomResume(let id), .roomFinish(let id),
+             .roomPlanPDF(let id): [id.description]
         case .cancelAttendee(let id, let registration), .promoteAttendee(let id, let registration), .noteAttendee(let id, let registration):
             [id.description, registration.description]
         }
@@ -107,6 +134,8 @@ enum OrganizeRoute: Route {
             .duplicate(event), .addAttendee(event), .cancelAttendee(event, registration: registration),
             .promoteAttendee(event, registration: registration), .noteAttendee(event, registration: registration),
             .exportCSV(event), .importCSV(event), .message(event), .badges(event), .badgesPDF(event),
+            .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
+            .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
         ]
     }
 }

@@ -54,4 +54,5 @@ struct OrganizerEventPage: Page {
     var shownCount: String
     var addURL: String
     var addFields: [FormField]
+    var roomURL = ""
 }

@@ -27,20 +27,38 @@ public struct BadgeBuilder: Sendable {
 
     public func contactURL(_ token: String) -> String { baseURL + PublicRoute.contactCard(token: token).path }
 
-    public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?) -> BadgeContent {
+    public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?, tables: [String] = []) -> BadgeContent {
         let language = detail.chapter.locale
         let formatter = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
-        return BadgeContent(
+        var content = BadgeContent(
             firstName: profile.firstName, lastName: profile.lastName, jobTitle: profile.jobTitle, company: profile.company,
             askMeAbout: profile.askMeAbout, chapterName: detail.chapter.name, eventDate: formatter.shortDate(detail.event.startsAt),
             askMeAboutLabel: Strings.text("form.askMeAbout", language), accent: BadgeContent.accent(for: detail.chapter.slug),
             contactURL: contactToken.map(contactURL))
+        content.tables = tables
+        content.tableWords = (Strings.text("room.tableWord", language), Strings.text("room.tablesWord", language))
+        return content
+    }
+
+    /// Each person's table name in every round of the event's plan (empty without a plan, or for
+    /// someone the plan does not seat).
+    public func tables(for event: Event.ID) async throws -> [String: [String]] {
+        guard let state = try await persistence.room.state(event: event), let plan = state.plan else { return [:] }
+        var tables: [String: [String]] = [:]
+        for round in plan.rounds.indices {
+            for (index, table) in plan.rounds[round].enumerated() {
+                let name = index < state.setup.tables.count ? state.setup.tables[index].name : "\(index + 1)"
+                for key in table { tables[key, default: Array(repeating: "–", count: plan.rounds.count)][round] = name }
+            }
+        }
+        return tables
     }
 
     /// The badges of an event, sorted by last name then first name (the order people queue in at the door).
     public func badges(for event: Event.ID, selection: BadgeSelection, ids: Set<Registration.ID> = []) async throws -> [BadgeContent] {
         guard let detail = try await persistence.events.eventDetail(id: event) else { return [] }
         let tokens = try await persistence.registrations.contactTokens(of: event)
+        let tables = try await tables(for: event)
         let registrations = try await persistence.registrations.registrations(of: event).filter { registration in
             switch selection {
             case .confirmed: registration.status == .confirmed
@@ -50,6 +68,6 @@ public struct BadgeBuilder: Sendable {
         }.sorted {
             ($0.profile.lastName.lowercased(), $0.profile.firstName.lowercased()) < ($1.profile.lastName.lowercased(), $1.profile.firstName.lowercased())
         }
-        return registrations.map { content($0.profile, detail: detail, contactToken: tokens[$0.id]) }
+        return registrations.map { content($0.profile, detail: detail, contactToken: tokens[$0.id], tables: tables[$0.id.description] ?? []) }
     }
 }
