@@ -17,6 +17,8 @@ struct PageSnapshotTests {
             ("public/manage", ManagePage.mock),
             ("public/manage-offered", ManagePage.mockOffered),
             ("public/contact", ContactPage.mock),
+            ("public/contact-bingo", ContactPage.mockBingo),
+            ("public/bingo", BingoPage.mock),
             ("public/apply", SimpleFormPage.mockApply),
             ("public/apply-errors", SimpleFormPage.mockApplyErrors),
             ("public/apply-thanks", SimpleFormPage.mockApplyThanks),
@@ -46,7 +48,7 @@ struct PageSnapshotTests {
 
     /// The page types of these areas, with their templates.
     static var pageTypes: [any Page.Type] {
-        [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, ErrorPage.self, SimpleFormPage.self,
+        [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, BingoPage.self, ErrorPage.self, SimpleFormPage.self,
          SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self]
     }
 

@@ -41,6 +41,10 @@ enum OrganizeRoute: Route {
     case message(Event.ID)
     case badges(Event.ID)
     case badgesPDF(Event.ID)
+    /// Human bingo: the overview, (re)generating the cards, the printed cards.
+    case bingo(Event.ID)
+    case bingoGenerate(Event.ID)
+    case bingoPDF(Event.ID)
     /// Table rotations: the setup, the plan, the rounds (presenter controls).
     case room(Event.ID)
     case roomSetup(Event.ID)
@@ -87,6 +91,9 @@ enum OrganizeRoute: Route {
         case .message: "/organize/events/:id/message"
         case .badges: "/organize/events/:id/badges"
         case .badgesPDF: "/organize/events/:id/badges.pdf"
+        case .bingo: "/organize/events/:id/bingo"
+        case .bingoGenerate: "/organize/events/:id/bingo/generate"
+        case .bingoPDF: "/organize/events/:id/bingo.pdf"
         case .room: "/organize/events/:id/room"
         case .roomSetup: "/organize/events/:id/room/setup"
         case .roomPlan: "/organize/events/:id/room/plan"
@@ -111,7 +118,7 @@ enum OrganizeRoute: Route {
         case .retryMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .event(let id), .editEvent(let id), .publish(let id), .unpublish(let id), .cancelEvent(let id), .capacity(let id),
              .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
-             .badgesPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
+             .badgesPDF(let id), .bingo(let id), .bingoGenerate(let id), .bingoPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
              .roomApart(let id), .roomLeft(let id), .roomNext(let id), .roomPause(let id), .roomResume(let id), .roomFinish(let id),
              .roomPlanPDF(let id): [id.description]
         case .cancelAttendee(let id, let registration), .promoteAttendee(let id, let registration), .noteAttendee(let id, let registration):
@@ -134,6 +141,7 @@ enum OrganizeRoute: Route {
             .duplicate(event), .addAttendee(event), .cancelAttendee(event, registration: registration),
             .promoteAttendee(event, registration: registration), .noteAttendee(event, registration: registration),
             .exportCSV(event), .importCSV(event), .message(event), .badges(event), .badgesPDF(event),
+            .bingo(event), .bingoGenerate(event), .bingoPDF(event),
             .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
             .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
         ]

@@ -14,6 +14,7 @@ enum OrganizeRoutes {
             SettingsController(services: services),
             MessagesController(services: services),
             BadgesController(services: services),
+            BingoController(services: services),
             RoomController(services: services),
         ]
         return controllers.flatMap(\.routes)

@@ -55,4 +55,6 @@ struct OrganizerEventPage: Page {
     var addURL: String
     var addFields: [FormField]
     var roomURL = ""
+    /// Human bingo (nil: no link).
+    var bingoURL: String? = nil
 }
