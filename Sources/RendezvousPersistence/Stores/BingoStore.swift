@@ -201,7 +201,8 @@ extension BingoStore {
     /// The squares of `holder`'s card that `other` may fill now (not yet ticked, matched by their
     /// current facts and consent); empty when they may fill none, or when either has no place here.
     public func squares(of holder: Registration.ID, fillableBy other: Registration.ID, now: Date) async throws -> [Int] {
-        guard holder != other, let state = try await card(of: holder, now: now),
+        guard holder != other, let me = try await Self.person(holder.uuid, on: sql), me.confirmed,
+              let state = try await card(of: holder, now: now),
               let found = try await Self.person(other.uuid, on: sql), found.confirmed, found.event == state.eventID.uuid,
               !state.ticks.values.contains(where: { $0.matched == other }) else { return [] }
         return state.card.squares.indices.filter { state.ticks[$0] == nil && BingoGenerator.satisfies(found.person.player, state.card.squares[$0]) }
@@ -214,6 +215,8 @@ extension BingoStore {
     public func tick(holder: Registration.ID, square index: Int, matched: Registration.ID, now: Date) async throws -> BingoTickOutcome {
         guard try await card(of: holder, now: now) != nil else { throw BingoError.noCard }
         return try await write { sql in
+            // Only a confirmed holder plays (a cancelled one keeps their stored card, unplayable).
+            guard let me = try await Self.person(holder.uuid, on: sql), me.confirmed else { throw BingoError.noCard }
             guard let state = try await Self.state(of: holder.uuid, on: sql), state.card.squares.indices.contains(index) else { throw BingoError.noCard }
             if let existing = state.ticks[index] {
                 if existing.matched == matched { return BingoTickOutcome(state: state, announced: []) }
