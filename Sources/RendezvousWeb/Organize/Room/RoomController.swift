@@ -41,10 +41,11 @@ struct RoomController: OrganizeController {
               notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let state = try await persistence.room.state(event: detail.event.id)
         let people = try await persistence.room.people(event: detail.event.id)
-        let page = RoomPage(
+        var page = RoomPage(
             chrome: try chrome(t("room.title", context), context, path: OrganizeRoute.room(detail.event.id).path), csrf: try session(context).csrfToken,
             event: detail.event, state: state, people: people, now: now(), language: context.language, input: input, errors: errors,
             notice: notice, error: error)
+        page.screenURL = RoomLiveController.screenURL(detail.event.id, vault: persistence.tokens)
         return html(page, context, status: status)
     }
 

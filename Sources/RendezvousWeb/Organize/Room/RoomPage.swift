@@ -59,6 +59,8 @@ struct RoomPage: Page {
     var resumeURL: String
     var finishURL: String
     var pdfURL: String
+    /// The big screen's signed link, for a projector's computer; set by the controller.
+    var screenURL = ""
     var fields: [FormField]
     var names: TextAreaField
     var configured: Bool
