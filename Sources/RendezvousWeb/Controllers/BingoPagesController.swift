@@ -56,7 +56,7 @@ struct BingoPagesController {
     }
 
     func page(_ registration: Registration, request: Request, selected: Int?, person: Registration.ID?, notice: Bool,
-              error: String?, status: HTTPResponse.Status) async throws -> Response {
+              error: (BingoError, name: String)?, status: HTTPResponse.Status) async throws -> Response {
         let persistence = services.persistence
         guard let detail = try await persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
@@ -65,7 +65,7 @@ struct BingoPagesController {
         var page = BingoPage(
             chrome: Chrome(title: t("bingo.page.title"), language: language, path: PublicRoute.bingo(token: token).path),
             eventTitle: detail.event.title, manageURL: PublicRoute.manage(token: token).path,
-            notice: notice ? t("bingo.page.tickedNotice") : nil, error: error, message: nil, size: 0, squares: [],
+            notice: notice ? t("bingo.page.tickedNotice") : nil, error: error.map { Strings.bingoError($0.0, name: $0.name, language) }, message: nil, size: 0, squares: [],
             lineText: nil, fullText: nil, tickURL: PublicRoute.bingoTick(token: token).path, openSquares: [], people: [], hasForm: false)
         var cookieToken: String?
         if registration.status != .confirmed {
@@ -112,14 +112,13 @@ struct BingoPagesController {
         let form = try await Self.decodeTick(request, context: context)
         let square = form.square.flatMap { Int($0) }
         let person = form.person.flatMap(Registration.ID.init(string:))
-        let language = LanguageMiddleware.choose(request, fallback: nil)
         func refuse(_ error: BingoError) async throws -> Response {
             var name = ""
             if let person, let found = try await services.persistence.registrations.registration(id: person), found.eventID == registration.eventID {
                 name = "\(found.profile.firstName) \(found.profile.lastName)"
             }
             return try await page(registration, request: request, selected: square, person: person, notice: false,
-                                  error: Strings.bingoError(error, name: name, language), status: .unprocessableContent)
+                                  error: (error, name), status: .unprocessableContent)
         }
         guard let square else { return try await refuse(.noCard) }
         guard let person else { return try await refuse(.notPlaying) }
