@@ -211,6 +211,32 @@ struct RoomTests {
     }
 
     @Test(arguments: DatabaseKind.available)
+    func changingTheSetupKeepsWhatHasStarted(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let room = try await Self.room(app, people: 6)
+            let store = app.persistence.room
+            let id = room.event.id
+            let setup = try RoomSetupInput(tables: "2", seats: "3", rounds: "3", minutes: "10").validated().get()
+            try await store.saveSetup(event: id, setup: setup, now: Fixture.start)
+            let people = try await store.people(event: id)
+            try await store.savePlan(event: id, plan: try RotationPlanner.plan(RotationRequest(people: people.map(\.rotationPerson), tables: setup.tables, rounds: 3, timeLimit: 0.3)), now: Fixture.start)
+            _ = try await store.startNextRound(event: id, now: Fixture.start)
+            _ = try await store.startNextRound(event: id, now: Fixture.start)
+            var fewer = setup
+            fewer.rounds = 1
+            await #expect(throws: RoomError.tablesInUse) { try await store.saveSetup(event: id, setup: fewer, now: Fixture.start) }
+            var more = setup
+            more.tables.append(RoomTable(name: "3", seats: 3))
+            await #expect(throws: RoomError.tablesInUse) { try await store.saveSetup(event: id, setup: more, now: Fixture.start) }
+            fewer.rounds = 2
+            fewer.roundMinutes = 12
+            let cut = try await store.saveSetup(event: id, setup: fewer, now: Fixture.start)
+            #expect(cut.plan?.rounds.count == 2 && cut.currentRound == 1 && cut.setup.roundMinutes == 12)
+            #expect(try await store.startNextRound(event: id, now: Fixture.start).phase == .finished)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
     func aStartedRoundIsNeverReplannedAndAWalkInMovesFewPeople(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             let room = try await Self.room(app, people: 11)

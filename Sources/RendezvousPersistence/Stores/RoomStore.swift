@@ -16,7 +16,7 @@ public enum RoomError: Error, Equatable, Sendable {
     case noPlan
     /// The plan would change a round that has already started.
     case startedRoundChanged
-    /// The table layout cannot change once a round has started.
+    /// The number of tables cannot change once a round has started, nor the rounds drop below those started.
     case tablesInUse
     /// The plan does not have the setup's number of rounds and tables.
     case planDoesNotFit
@@ -102,7 +102,8 @@ extension RoomStore {
     // MARK: Setup and plan
 
     /// Creates or updates the setup. The plan stays unless the number of tables changed (then it
-    /// is dropped); once a round has started the number of tables cannot change.
+    /// is dropped); fewer rounds cut the plan's last ones. Once a round has started, the number of
+    /// tables cannot change, nor the rounds drop below those started (`RoomError.tablesInUse`).
     @discardableResult
     public func saveSetup(event: Event.ID, setup: RoomSetup, now: Date) async throws -> RoomState {
         for _ in 0..<20 {
@@ -120,6 +121,12 @@ extension RoomStore {
                     }
                     var next = current
                     next.setup = setup
+                    if setup.rounds < current.startedRounds { throw RoomError.tablesInUse }
+                    if var plan = next.plan, plan.rounds.count > setup.rounds {
+                        // Fewer rounds: the plan loses its last ones; more rounds wait for a re-plan.
+                        plan.rounds = Array(plan.rounds.prefix(setup.rounds))
+                        next.plan = plan
+                    }
                     if setup.tables.count != current.setup.tables.count {
                         if current.startedRounds > 0 && current.phase != .finished { throw RoomError.tablesInUse }
                         next.plan = nil
@@ -173,7 +180,8 @@ extension RoomStore {
                 next.currentRound = 0
             case .running, .paused:
                 let following = (current.currentRound ?? -1) + 1
-                guard following < current.setup.rounds else {
+                // The last round is the plan's last when a setup with more rounds awaits its re-plan.
+                guard following < min(current.setup.rounds, current.plan?.rounds.count ?? 0) else {
                     next.phase = .finished
                     next.roundStartedAt = nil
                     next.remainingWhenPaused = nil

@@ -33,9 +33,11 @@ extension Mock {
 
 extension RoomPage {
     static var mock: RoomPage {
-        RoomPage(chrome: .organizer("Tables & rounds", path: OrganizeRoute.room(Mock.event).path), csrf: Mock.csrf, event: Mock.meetup,
-                 state: Mock.roomState, people: Mock.roomPeople, now: Date(timeIntervalSince1970: 1_802_539_800 + 425), language: .en,
-                 notice: "The tables are planned.")
+        var page = RoomPage(chrome: .organizer("Tables & rounds", path: OrganizeRoute.room(Mock.event).path), csrf: Mock.csrf, event: Mock.meetup,
+                            state: Mock.roomState, people: Mock.roomPeople, now: Date(timeIntervalSince1970: 1_802_539_800 + 425), language: .en,
+                            notice: "The tables are planned.")
+        page.screenURL = "/screen/\(Mock.event)?key=bW9jay1zY3JlZW4"
+        return page
     }
 
     static var mockSetupErrors: RoomPage {
