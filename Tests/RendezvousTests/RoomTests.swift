@@ -280,6 +280,38 @@ struct RoomTests {
     }
 
     @Test(arguments: DatabaseKind.available)
+    func newcomersAndWhoMetAtAnEarlierMeetupOfTheNetwork(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let lyon = try await Fixture.chapter(db, slug: "lyon")
+            let toulouse = try await Fixture.chapter(db)
+            let earlier = try await Fixture.event(db, chapter: lyon, capacity: 10, startsIn: 10)
+            let tonight = try await Fixture.event(db, chapter: toulouse, capacity: 10, startsIn: 30)
+            var before: [String] = []
+            for index in 1...4 { before.append(try await db.registrations.register(Fixture.profile(index), for: earlier.id, now: Fixture.start).registration.id.description) }
+            let setup = RoomSetup(tables: [RoomTable(name: "1", seats: 2), RoomTable(name: "2", seats: 2)], rounds: 1, roundMinutes: 10)
+            try await db.room.saveSetup(event: earlier.id, setup: setup, now: Fixture.start)
+            var plan = try RotationPlanner.plan(RotationRequest(people: before.map { RotationPerson(key: $0) }, tables: setup.tables, rounds: 1, timeLimit: 0.2))
+            plan.rounds = [[[before[0], before[1]], [before[2], before[3]]]]
+            try await db.room.savePlan(event: earlier.id, plan: plan, now: Fixture.start)
+
+            var now: [String: String] = [:]
+            for index in [1, 2, 3, 5] {
+                var profile = Fixture.profile(index)
+                profile.email = profile.email.uppercased()
+                now["\(index)"] = try await db.registrations.register(profile, for: tonight.id, now: Fixture.start).registration.id.description
+            }
+            let people = try await db.room.people(event: tonight.id)
+            #expect(people.count == 4)
+            #expect(Dictionary(uniqueKeysWithValues: people.map { ($0.registrationID, $0.newcomer) })
+                    == [now["1"]!: false, now["2"]!: false, now["3"]!: false, now["5"]!: true])
+            #expect(try await db.room.metBefore(event: tonight.id) == [PersonPair(now["1"]!, now["2"]!)])
+            #expect(try await db.room.metBefore(event: earlier.id).isEmpty, "only earlier evenings count")
+            #expect(try await db.room.people(event: earlier.id).allSatisfy(\.newcomer))
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
     func anotherChaptersOrganiserFindsNothing(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             let room = try await Self.room(app, people: 3)
