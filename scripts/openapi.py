@@ -140,6 +140,66 @@ for action, summary in [("cancel", "Cancel; a held seat is offered to the first 
                  "requestBody": {"required": False, "content": {"application/json": {"schema": ref("ManageTokenBody")}}},
                  "responses": {**ok("RegistrationState"), **err("400", "404", "409", "415", "429")}}}
 
+# The room: tables and rounds of an evening (organisers). Rounds and tables are 1-based.
+integer = {"type": "integer"}
+doc["components"]["schemas"].update({
+    "RoomSetupInput": {"type": "object", "required": ["tables", "seats", "rounds", "roundMinutes"], "properties": {
+        "tables": {"type": "integer", "minimum": 1, "maximum": 200}, "seats": {"type": "integer", "minimum": 2, "maximum": 20, "description": "Seats per table"},
+        "names": {"type": "array", "items": {"type": "string", "maxLength": 40}, "description": "Table names in order (default: numbers)"},
+        "smaller": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Tables with fewer seats: {\"5\": 4}"},
+        "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120}}},
+    "RoomMove": {"type": "object", "required": ["registration", "round", "table"], "properties": {
+        "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "description": "A round not yet started"},
+        "table": {"type": "integer", "minimum": 1}}},
+    "RoomRoundAction": {"type": "object", "required": ["action"], "properties": {
+        "action": {"type": "string", "enum": ["next", "pause", "resume", "finish"]},
+        "version": {"type": "integer", "description": "The room version the caller saw; a press meant for an older version changes nothing"}}},
+    "RotationQuality": {"type": "object", "properties": {
+        "repeatedPairs": {"type": "integer", "description": "Pairs sharing a table more than once"},
+        "colleaguePairs": {"type": "integer", "description": "Colleagues (same company) at one table, per round"},
+        "keptApartTogether": integer, "metBeforeTogether": {"type": "integer", "description": "Pairs who met at an earlier meetup, seated together"},
+        "mixPenalty": integer, "mixScore": {"type": "integer", "minimum": 0, "maximum": 100, "description": "100 when tables are as mixed as the room allows"},
+        "moved": {"type": "integer", "description": "People whose table changed in a re-plan"}, "unmetPins": integer,
+        "seconds": {"type": "number"},
+        "lowerBound": {"type": "object", "properties": {"repeatedPairs": integer, "colleaguePairs": integer, "mixPenalty": integer},
+                       "description": "What no plan can beat, by counting"}}},
+    "Room": {"type": "object", "required": ["eventId", "version", "phase", "rounds", "roundMinutes", "tables", "pins", "keepApart", "people"], "properties": {
+        "eventId": {"type": "string", "format": "uuid"}, "version": {"type": "integer", "description": "Bumps on every change"},
+        "phase": {"type": "string", "enum": ["notStarted", "running", "paused", "finished"]},
+        "round": {"type": ["integer", "null"], "description": "The round running, paused or last finished"},
+        "rounds": integer, "roundMinutes": integer, "secondsLeft": {"type": ["integer", "null"]},
+        "tables": {"type": "array", "items": {"type": "object", "properties": {"name": s, "seats": integer}}},
+        "pins": {"type": "array", "items": {"type": "object", "properties": {"registration": s, "round": integer, "table": integer}}},
+        "keepApart": {"type": "array", "items": {"type": "object", "properties": {"first": s, "second": s}}},
+        "plan": {"type": ["object", "null"], "properties": {
+            "rounds": {"type": "array", "description": "Per round, per table, the registration ids seated there",
+                       "items": {"type": "array", "items": {"type": "array", "items": s}}},
+            "quality": ref("RotationQuality"), "plannedAt": dt}},
+        "people": {"type": "array", "items": {"type": "object", "properties": {
+            "id": s, "firstName": s, "lastName": s, "jobTitle": s, "company": s, "newcomer": {"type": "boolean"},
+            "checkedIn": {"type": "boolean"}, "left": {"type": "boolean"}}}}}},
+})
+room_id = param("id", "Event id", "uuid")
+doc["paths"]["/api/v1/events/{id}/room"] = {
+    "parameters": [room_id],
+    "get": {"summary": "The event's tables and rounds: setup, plan with its quality, people, the round on now", "operationId": "showRoom",
+            "security": bearer, "responses": {**ok("Room"), **err("401", "404")}},
+    "put": {"summary": "Set the tables and rounds (keeps pins; a changed table count drops the plan)", "operationId": "saveRoomSetup",
+            "security": bearer, "requestBody": body("RoomSetupInput"), "responses": {**ok("Room"), **err("400", "401", "404", "409", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/room/plan"] = {
+    "parameters": [room_id],
+    "post": {"summary": "Plan the tables, or re-plan the rounds not yet started for who is here (moving few people)", "operationId": "planRoom",
+             "security": bearer, "responses": {**ok("Room"), **err("401", "404", "409", "422")}}}
+doc["paths"]["/api/v1/events/{id}/room/moves"] = {
+    "parameters": [room_id],
+    "post": {"summary": "Move one person to another table in a round not yet started (a free seat, else the best swap); pins them there",
+             "operationId": "moveInRoom", "security": bearer, "requestBody": body("RoomMove"),
+             "responses": {**ok("Room"), **err("400", "401", "404", "409", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/room/rounds"] = {
+    "parameters": [room_id],
+    "post": {"summary": "The presenter: start the next round, pause, resume or finish", "operationId": "pressRoomRound",
+             "security": bearer, "requestBody": body("RoomRoundAction"), "responses": {**ok("Room"), **err("400", "401", "404", "409", "415")}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

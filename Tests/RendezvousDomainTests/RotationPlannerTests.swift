@@ -170,6 +170,9 @@ struct RotationPlannerTests {
         let counts = RotationPlanner.occupancy(people: 13, tables: (1...6).map { RoomTable(name: "\($0)", seats: 6) })
         #expect(counts.reduce(0, +) == 13)
         #expect(counts.allSatisfy { $0 == 0 || $0 >= 3 })
+        // Uneven tables: as even as the seats allow, not a table of two beside full ones.
+        let mixed = [RoomTable(name: "1", seats: 4), RoomTable(name: "2", seats: 4), RoomTable(name: "3", seats: 4), RoomTable(name: "4", seats: 3)]
+        #expect(RotationPlanner.occupancy(people: 14, tables: mixed) == [4, 4, 3, 3])
     }
 
     @Test func tooManyPeopleIsAClearError() {

@@ -194,11 +194,12 @@ public enum RotationPlanner {
         func fill(_ capacities: [Int]) -> [Int] {
             var counts = Array(repeating: 0, count: capacities.count)
             for _ in 0..<people {
+                // The emptiest table relative to its size; on a tie, the one with fewer people.
                 var best = -1
-                var bestRatio = Double.infinity
+                var bestKey = (Double.infinity, Int.max)
                 for index in capacities.indices where counts[index] < capacities[index] {
-                    let ratio = Double(counts[index] + 1) / Double(capacities[index])
-                    if ratio < bestRatio { bestRatio = ratio; best = index }
+                    let key = (Double(counts[index] + 1) / Double(capacities[index]), counts[index])
+                    if key < bestKey { bestKey = key; best = index }
                 }
                 if best < 0 { break }
                 counts[best] += 1
@@ -599,7 +600,7 @@ struct Engine {
             swap(move.p, move.q, move.r)
             hard += Int64(move.hard)
             soft += Int64(move.soft)
-            let tenure = polishing ? 2 + rng.below(4) : 4 + rng.below(max(4, n / 2))
+            let tenure = polishing ? 2 + rng.below(4) : 1 + rng.below(3)
             tabuUntil[move.r * n + move.p] = step + tenure
             tabuUntil[move.r * n + move.q] = step + tenure
             // The hard search counts progress in hard cost only; the polish in soft cost.

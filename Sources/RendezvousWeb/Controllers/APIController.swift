@@ -29,6 +29,11 @@ struct APIController {
             (.post, .cancelRegistration(.any), true, cancel),
             (.post, .acceptRegistration(.any), true, accept),
             (.post, .declineRegistration(.any), true, decline),
+            (.get, .eventRoom(.any), false, showRoom),
+            (.put, .eventRoom(.any), false, saveRoomSetup),
+            (.post, .eventRoomPlan(.any), false, planRoom),
+            (.post, .eventRoomMoves(.any), false, moveInRoom),
+            (.post, .eventRoomRounds(.any), false, pressRoomRound),
         ]
     }
 

@@ -12,6 +12,11 @@ enum APIRoute: Route {
     case cancelRegistration(Registration.ID)
     case acceptRegistration(Registration.ID)
     case declineRegistration(Registration.ID)
+    /// The event's tables and rounds: setup, plan, people, where the evening is.
+    case eventRoom(Event.ID)
+    case eventRoomPlan(Event.ID)
+    case eventRoomMoves(Event.ID)
+    case eventRoomRounds(Event.ID)
     case openAPI
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
@@ -28,6 +33,10 @@ enum APIRoute: Route {
         case .cancelRegistration: "/api/v1/registrations/:id/cancel"
         case .acceptRegistration: "/api/v1/registrations/:id/accept"
         case .declineRegistration: "/api/v1/registrations/:id/decline"
+        case .eventRoom: "/api/v1/events/:id/room"
+        case .eventRoomPlan: "/api/v1/events/:id/room/plan"
+        case .eventRoomMoves: "/api/v1/events/:id/room/moves"
+        case .eventRoomRounds: "/api/v1/events/:id/room/rounds"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -36,7 +45,8 @@ enum APIRoute: Route {
         switch self {
         case .tokens, .chapters, .openAPI: []
         case .chapterEvents(let slug): [slug]
-        case .event(let id), .eventRegistrations(let id): [id.description]
+        case .event(let id), .eventRegistrations(let id), .eventRoom(let id), .eventRoomPlan(let id), .eventRoomMoves(let id),
+             .eventRoomRounds(let id): [id.description]
         case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id): [id.description]
         }
     }
@@ -46,6 +56,7 @@ enum APIRoute: Route {
         let registration = Registration.ID(UUID(uuidString: "9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D")!)
         return [.tokens, .chapters, .chapterEvents(slug: "toulouse"), .event(event), .eventRegistrations(event),
                 .registration(registration), .cancelRegistration(registration), .acceptRegistration(registration),
-                .declineRegistration(registration), .openAPI]
+                .declineRegistration(registration), .eventRoom(event), .eventRoomPlan(event), .eventRoomMoves(event),
+                .eventRoomRounds(event), .openAPI]
     }
 }
