@@ -145,6 +145,26 @@ struct RotationPlannerTests {
         #expect(plan.quality.repeatedPairs == 0)
     }
 
+    @Test func whatMattersCanBeSwitchedOff() throws {
+        // Half newcomers: mixed, each table has both; not asked, the planner does not care.
+        let people = (0..<24).map { RotationPerson(key: "\($0)", newcomer: $0 < 12) }
+        let tables = RotationRequest.tables(people: 24, tableSize: 6)
+        func unmixedTables(_ plan: RotationPlan) -> Int {
+            plan.rounds.flatMap { $0 }.filter { table in Set(table.map { Int($0)! < 12 }).count < 2 }.count
+        }
+        let mixed = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 1, seed: 4))
+        #expect(unmixedTables(mixed) == 0)
+        #expect(mixed.quality.mixScore == 100)
+        let off = RotationPriorities(mixNewcomers: false, mixJobs: false, spreadTopics: false, avoidMetBefore: false)
+        let indifferent = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 1, seed: 4, priorities: off))
+        #expect(indifferent.quality.mixPenalty == 0, "nothing to mix when nothing matters")
+        // Met before still reported, no longer avoided.
+        let met = [PersonPair("0", "1")]
+        let pinned = [RotationPin(person: "0", round: 0, table: 0), RotationPin(person: "1", round: 0, table: 0)]
+        let together = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 1, pins: pinned, metBefore: met, seed: 4, priorities: off))
+        #expect(together.quality.metBeforeTogether == 1)
+    }
+
     @Test func aReplanKeepsStartedRoundsAndMovesFewPeople() throws {
         let people = room(48, companies: 5)
         let tables = RotationRequest.tables(people: 48, tableSize: 6)

@@ -56,6 +56,35 @@ public struct PersonPair: Sendable, Codable, Equatable, Hashable {
 /// One round's seating: tables in order, each the keys of the people at it.
 public typealias RoundSeating = [[String]]
 
+/// What matters to the organiser beyond the rules that always hold (nobody meets twice,
+/// colleagues apart, "keep apart" pairs): each can be switched off.
+public struct RotationPriorities: Sendable, Codable, Equatable {
+    /// Each table mixes newcomers and regulars.
+    public var mixNewcomers: Bool
+    /// Each table spreads job families.
+    public var mixJobs: Bool
+    /// Each table spreads "ask me about" topics.
+    public var spreadTopics: Bool
+    /// People who met at an earlier meetup of the network sit apart where possible.
+    public var avoidMetBefore: Bool
+
+    public init(mixNewcomers: Bool = true, mixJobs: Bool = true, spreadTopics: Bool = true, avoidMetBefore: Bool = true) {
+        self.mixNewcomers = mixNewcomers
+        self.mixJobs = mixJobs
+        self.spreadTopics = spreadTopics
+        self.avoidMetBefore = avoidMetBefore
+    }
+
+    /// Stored setups from before priorities existed read as "everything matters".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mixNewcomers = try container.decodeIfPresent(Bool.self, forKey: .mixNewcomers) ?? true
+        mixJobs = try container.decodeIfPresent(Bool.self, forKey: .mixJobs) ?? true
+        spreadTopics = try container.decodeIfPresent(Bool.self, forKey: .spreadTopics) ?? true
+        avoidMetBefore = try container.decodeIfPresent(Bool.self, forKey: .avoidMetBefore) ?? true
+    }
+}
+
 public struct RotationRequest: Sendable {
     public var people: [RotationPerson]
     public var tables: [RoomTable]
@@ -74,12 +103,14 @@ public struct RotationRequest: Sendable {
     public var timeLimit: TimeInterval
     /// Safety net for reproducible runs: stop after this many search steps.
     public var maxSteps: Int
+    public var priorities: RotationPriorities
 
     public init(
         people: [RotationPerson], tables: [RoomTable], rounds: Int, fixedRounds: [RoundSeating] = [], previous: [RoundSeating] = [],
         pins: [RotationPin] = [], keepApart: [PersonPair] = [], metBefore: [PersonPair] = [], seed: UInt64 = 1,
-        timeLimit: TimeInterval = 2, maxSteps: Int = 5_000_000
+        timeLimit: TimeInterval = 2, maxSteps: Int = 5_000_000, priorities: RotationPriorities = RotationPriorities()
     ) {
+        self.priorities = priorities
         self.people = people
         self.tables = tables
         self.rounds = rounds
@@ -282,9 +313,10 @@ struct Engine {
         for a in 0..<n {
             for b in (a + 1)..<max(a + 1, n) {
                 var m: Int32 = 0
-                if people[a].family == people[b].family, people[a].family != .other { m += RotationPlanner.familyWeight }
-                if people[a].newcomer == people[b].newcomer { m += RotationPlanner.statusWeight }
-                if !topicSets[a].isDisjoint(with: topicSets[b]) { m += RotationPlanner.topicWeight }
+                let wants = request.priorities
+                if wants.mixJobs, people[a].family == people[b].family, people[a].family != .other { m += RotationPlanner.familyWeight }
+                if wants.mixNewcomers, people[a].newcomer == people[b].newcomer { m += RotationPlanner.statusWeight }
+                if wants.spreadTopics, !topicSets[a].isDisjoint(with: topicSets[b]) { m += RotationPlanner.topicWeight }
                 mix[a * n + b] = m; mix[b * n + a] = m
                 let same = !people[a].company.isEmpty && people[a].company == people[b].company
                 colleague[a * n + b] = same; colleague[b * n + a] = same
@@ -300,7 +332,7 @@ struct Engine {
             var c: Int32 = 0
             if colleague[i] { c += RotationPlanner.colleagueWeight }
             if apart[i] { c += RotationPlanner.apartWeight }
-            if metBefore[i] { c += RotationPlanner.metBeforeWeight }
+            if metBefore[i], request.priorities.avoidMetBefore { c += RotationPlanner.metBeforeWeight }
             hardCost[i] = c
         }
         for round in request.fixedRounds.prefix(fixedCount) {
@@ -728,8 +760,9 @@ struct Engine {
             if person.newcomer { newcomers += 1 }
         }
         let colleagueBound = companies.values.reduce(0) { $0 + spreadPairs($1) } * roundCount
-        let perRound = families.values.reduce(0) { $0 + spreadPairs($1) } * Int(RotationPlanner.familyWeight)
-            + (spreadPairs(newcomers) + spreadPairs(n - newcomers)) * Int(RotationPlanner.statusWeight)
+        let wants = request.priorities
+        let perRound = (wants.mixJobs ? families.values.reduce(0) { $0 + spreadPairs($1) } * Int(RotationPlanner.familyWeight) : 0)
+            + (wants.mixNewcomers ? (spreadPairs(newcomers) + spreadPairs(n - newcomers)) * Int(RotationPlanner.statusWeight) : 0)
         return .init(repeatedPairs: repeatedBound, colleaguePairs: colleagueBound, mixPenalty: perRound * roundCount)
     }
 }
