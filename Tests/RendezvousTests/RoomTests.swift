@@ -254,6 +254,10 @@ struct RoomTests {
                 #expect(try await client.post(room.path + "/next", as: room.organizer, ["version": version]).status == .seeOther)
                 let started = try #require(try await store.state(event: id))
                 #expect(started.currentRound == 0)
+                // A second phone that saw the same page: nothing moves, and it is told why.
+                let late = try await client.post(room.path + "/next", as: room.organizer, ["version": version])
+                #expect(late.headers[.location]?.contains("done=stale") == true)
+                #expect(try await store.state(event: id)?.currentRound == 0)
 
                 // The started round cannot change, whatever plan is offered.
                 var tampered = try #require(started.plan)

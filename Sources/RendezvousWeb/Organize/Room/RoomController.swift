@@ -29,7 +29,7 @@ struct RoomController: OrganizeController {
     }
 
     static let notices = ["setup": "room.saved", "planned": "room.planned", "moved": "room.savedMove", "pinned": "room.savedPin",
-                          "apart": "room.savedApart", "left": "room.savedLeft", "round": "room.savedRound"]
+                          "apart": "room.savedApart", "left": "room.savedLeft", "round": "room.savedRound", "stale": "room.stale"]
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
@@ -235,12 +235,17 @@ struct RoomController: OrganizeController {
                _ action: @Sendable (RoomStore, Event.ID, Date, Int?) async throws -> RoomState) async throws -> Response {
         let detail = try await event(context)
         let form = try await self.form(request, context)
+        let seen = Int(form.text("version"))
+        // The page this press came from is out of date (another phone pressed first): the store
+        // changes nothing, and the answer says so rather than "done".
+        let current = try await persistence.room.state(event: detail.event.id)
+        let stale = seen != nil && current != nil && current?.version != seen
         do {
-            _ = try await action(persistence.room, detail.event.id, now(), Int(form.text("version")))
+            _ = try await action(persistence.room, detail.event.id, now(), seen)
         } catch let error as RoomError {
             return try await page(detail, context: context, error: refusal(error, context), status: .conflict)
         }
-        return done(detail, "round", anchor: "#presenter")
+        return done(detail, stale ? "stale" : "round", anchor: "#presenter")
     }
 
     @Sendable func next(_ request: Request, context: AppRequestContext) async throws -> Response {
