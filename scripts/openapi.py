@@ -200,6 +200,68 @@ doc["paths"]["/api/v1/events/{id}/room/rounds"] = {
     "post": {"summary": "The presenter: start the next round, pause, resume or finish", "operationId": "pressRoomRound",
              "security": bearer, "requestBody": body("RoomRoundAction"), "responses": {**ok("Room"), **err("400", "401", "404", "409", "415")}}}
 
+# Human bingo: organisers read and (re)generate every card; an attendee reads and ticks their own with
+# the manage token. Squares are 0-based, row-major; `text` is the phone's wording in the request's language.
+uuid = {"type": "string", "format": "uuid"}
+square_kinds = ["jobFamily", "company", "topic", "firstMeetup", "regular", "fact"]
+doc["components"]["schemas"].update({
+    "BingoGenerate": {"type": "object", "required": ["size"], "properties": {
+        "size": {"type": "integer", "enum": [4, 5], "description": "Squares per side; a holder whose room offers too few squares gets a smaller card (3, or 0 with none)"}}},
+    "BingoTick": {"type": "object", "required": ["square", "person"], "properties": {
+        "square": {"type": "integer", "minimum": 0, "description": "0-based index of the square on the card"},
+        "person": {**uuid, "description": "The registration id of the person who matches it (one of the card's `people`)"}}},
+    "BingoSquare": {"type": "object", "required": ["index", "kind", "value", "label", "text"], "properties": {
+        "index": {"type": "integer", "minimum": 0},
+        "kind": {"type": "string", "enum": square_kinds},
+        "value": {"type": "string", "description": "A job family, company key, topic key or fact; empty for firstMeetup and regular"},
+        "label": {"type": "string", "description": "The company or topic as most people typed it; empty for the other kinds"},
+        "text": {"type": "string", "description": "\"Find someone who …\" in the request's language"},
+        "tickedBy": {"type": ["object", "null"], "description": "Who filled it (the attendee's own card only)",
+                     "properties": {"registration": uuid, "firstName": s}}}},
+    "BingoCard": {"type": "object", "required": ["holder", "holderName", "size", "squares", "ticked", "lines", "full"], "properties": {
+        "holder": {**uuid, "description": "The holder's registration id"}, "holderName": s,
+        "size": {"type": "integer", "enum": [0, 3, 4, 5], "description": "0 when too few people shared facts for a card"},
+        "squares": {"type": "array", "items": ref("BingoSquare")},
+        "ticked": {"type": "array", "items": {"type": "integer"}, "description": "Indices of the ticked squares"},
+        "lines": {"type": "integer", "description": "Completed rows, columns and diagonals"}, "full": {"type": "boolean"}}},
+    "BingoOverview": {"type": "object", "required": ["eventId", "counts", "cards"], "properties": {
+        "eventId": uuid, "size": {"type": ["integer", "null"], "description": "The size chosen; null before any card"},
+        "generatedAt": {"type": ["string", "null"], "format": "date-time"},
+        "counts": {"type": "object", "required": ["players", "optedIn", "cards", "playableCards", "lines", "fullCards"], "properties": {
+            "players": {"type": "integer", "description": "Confirmed registrations"}, "optedIn": {"type": "integer", "description": "Of those, playing (gamesConsent)"},
+            "cards": integer, "playableCards": {"type": "integer", "description": "Cards with squares"},
+            "lines": {"type": "integer", "description": "Cards with a line announced"}, "fullCards": integer}},
+        "cards": {"type": "array", "items": ref("BingoCard"), "description": "Holders in alphabetical order"}}},
+    "BingoOwnCard": {"type": "object", "required": ["registrationId", "eventId", "card", "people"], "properties": {
+        "registrationId": uuid, "eventId": uuid, "card": ref("BingoCard"),
+        "people": {"type": "array", "description": "Who may still fill a square: confirmed, playing, not the holder, not used on this card yet",
+                   "items": {"type": "object", "required": ["id", "firstName", "lastName"], "properties": {"id": uuid, "firstName": s, "lastName": s}}},
+        "announced": {"type": "array", "items": {"type": "string", "enum": ["line", "full"]},
+                      "description": "After a tick: what it announced on the big screen (empty for a repeated tick)"}}},
+})
+bingo_event = param("id", "Event id", "uuid")
+bingo_holder = [param("id", "Registration id", "uuid"),
+                {**manage_header, "required": True, "description": "The registration's manage token"}]
+doc["paths"]["/api/v1/events/{id}/bingo"] = {
+    "parameters": [bingo_event],
+    "get": {"summary": "The event's bingo: size, counts and every card with its ticks (organisers)", "operationId": "showBingo",
+            "security": bearer, "responses": {**ok("BingoOverview"), **err("401", "404")}},
+    "post": {"summary": "Generate every confirmed person's card, replacing earlier cards and their ticks", "operationId": "generateBingo",
+             "security": bearer, "requestBody": body("BingoGenerate"), "responses": {**ok("BingoOverview"), **err("400", "401", "404", "415", "422")}}}
+doc["paths"]["/api/v1/registrations/{id}/bingo"] = {
+    "parameters": bingo_holder,
+    "get": {"summary": "The attendee's own card (drawn on first read), with who filled each ticked square", "operationId": "showBingoCard",
+            "responses": {**ok("BingoOwnCard"), **err("404"), "409": {"description": "The registration is not confirmed",
+                                                                     "content": {"application/json": {"schema": ref("Error")}}}}}}
+doc["paths"]["/api/v1/registrations/{id}/bingo/ticks"] = {
+    "parameters": bingo_holder,
+    "post": {"summary": "Tick a square with the person who matches it; the same tick again answers the same. Not limited per address (a room shares one)",
+             "operationId": "tickBingo", "requestBody": body("BingoTick"),
+             "responses": {**ok("BingoOwnCard"), **err("400", "404", "415"),
+                           "409": {"description": "The registration is not confirmed", "content": {"application/json": {"schema": ref("Error")}}},
+                           "422": {"description": "Refused: not on the card, already ticked, yourself, not playing, does not match, or already used on this card; `error` says why in the attendee's language",
+                                   "content": {"application/json": {"schema": ref("Error")}}}}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

@@ -196,6 +196,25 @@ extension BingoStore {
             .sorted { ($0.lastName.lowercased(), $0.firstName.lowercased()) < ($1.lastName.lowercased(), $1.firstName.lowercased()) }
     }
 
+    /// Every tick of an event's cards, by holder then square index (for the organisers' overview).
+    public func ticks(of event: Event.ID) async throws -> [Registration.ID: [Int: BingoTick]] {
+        struct Row: Decodable {
+            var registrationId: UUID; var squareIndex: Int; var matchedRegistrationId: UUID; var firstName: String; var lastName: String; var createdAt: Date
+        }
+        let rows = try await sql.raw("""
+            SELECT t.registration_id, t.square_index, t.matched_registration_id, m.first_name, m.last_name, t.created_at
+            FROM bingo_ticks t JOIN registrations m ON m.id = t.matched_registration_id
+            WHERE t.event_id = \(bind: event.uuid)
+            """).rows(Row.self)
+        var result: [Registration.ID: [Int: BingoTick]] = [:]
+        for row in rows {
+            result[.init(row.registrationId), default: [:]][row.squareIndex] = BingoTick(
+                squareIndex: row.squareIndex, matched: .init(row.matchedRegistrationId), matchedFirstName: row.firstName,
+                matchedLastName: row.lastName, at: row.createdAt)
+        }
+        return result
+    }
+
     // MARK: Ticking
 
     /// The squares of `holder`'s card that `other` may fill now (not yet ticked, matched by their

@@ -34,6 +34,11 @@ struct APIController {
             (.post, .eventRoomPlan(.any), false, planRoom),
             (.post, .eventRoomMoves(.any), false, moveInRoom),
             (.post, .eventRoomRounds(.any), false, pressRoomRound),
+            (.get, .eventBingo(.any), false, showBingo),
+            (.post, .eventBingo(.any), false, generateBingo),
+            (.get, .registrationBingo(.any), false, showBingoCard),
+            // Not rate-limited, as on the phone: a room ticks from one Wi-Fi address, each tick needs the manage token.
+            (.post, .registrationBingoTicks(.any), false, tickBingo),
         ]
     }
 

@@ -17,6 +17,10 @@ enum APIRoute: Route {
     case eventRoomPlan(Event.ID)
     case eventRoomMoves(Event.ID)
     case eventRoomRounds(Event.ID)
+    /// Human bingo: every card of the event (organisers), an attendee's own card and its ticks.
+    case eventBingo(Event.ID)
+    case registrationBingo(Registration.ID)
+    case registrationBingoTicks(Registration.ID)
     case openAPI
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
@@ -37,6 +41,9 @@ enum APIRoute: Route {
         case .eventRoomPlan: "/api/v1/events/:id/room/plan"
         case .eventRoomMoves: "/api/v1/events/:id/room/moves"
         case .eventRoomRounds: "/api/v1/events/:id/room/rounds"
+        case .eventBingo: "/api/v1/events/:id/bingo"
+        case .registrationBingo: "/api/v1/registrations/:id/bingo"
+        case .registrationBingoTicks: "/api/v1/registrations/:id/bingo/ticks"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -46,8 +53,9 @@ enum APIRoute: Route {
         case .tokens, .chapters, .openAPI: []
         case .chapterEvents(let slug): [slug]
         case .event(let id), .eventRegistrations(let id), .eventRoom(let id), .eventRoomPlan(let id), .eventRoomMoves(let id),
-             .eventRoomRounds(let id): [id.description]
-        case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id): [id.description]
+             .eventRoomRounds(let id), .eventBingo(let id): [id.description]
+        case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id),
+             .registrationBingo(let id), .registrationBingoTicks(let id): [id.description]
         }
     }
 
@@ -57,6 +65,6 @@ enum APIRoute: Route {
         return [.tokens, .chapters, .chapterEvents(slug: "toulouse"), .event(event), .eventRegistrations(event),
                 .registration(registration), .cancelRegistration(registration), .acceptRegistration(registration),
                 .declineRegistration(registration), .eventRoom(event), .eventRoomPlan(event), .eventRoomMoves(event),
-                .eventRoomRounds(event), .openAPI]
+                .eventRoomRounds(event), .eventBingo(event), .registrationBingo(registration), .registrationBingoTicks(registration), .openAPI]
     }
 }
