@@ -5,8 +5,10 @@ import Foundation
 public struct PrintedBingoCard: Sendable, Equatable {
     /// The holder's name, at the top.
     public var holder: String
-    /// "Human bingo · Rencontre de mars".
+    /// "Human bingo", above the name.
     public var title: String
+    /// Under the name: the event's title and date ("Rencontre de mars · jeudi 12 mars 2026 à 19:00"); "" for none.
+    public var event: String
     /// A short line under the grid ("Find a different person for each square").
     public var footer: String
     /// 3, 4 or 5.
@@ -14,16 +16,17 @@ public struct PrintedBingoCard: Sendable, Equatable {
     /// Row-major, `size * size` texts.
     public var squares: [String]
 
-    public init(holder: String, title: String, footer: String, size: Int, squares: [String]) {
+    public init(holder: String, title: String, event: String = "", footer: String, size: Int, squares: [String]) {
         self.holder = holder
         self.title = title
+        self.event = event
         self.footer = footer
         self.size = size
         self.squares = squares
     }
 }
 
-/// Bingo cards on A4, one per page: the holder's name at the top, the grid, a footer. Text goes
+/// Bingo cards on A4, one per page: the holder's name at the top with the event under it, the grid, a footer. Text goes
 /// through Pango as plain text (never markup), sanitized, shrinking and wrapping to fit its
 /// square, in every script, like the badges.
 public enum BingoCardRenderer {
@@ -96,7 +99,11 @@ public enum BingoCardRenderer {
         let width = pageWidth - 2 * margin
         var y = margin
         y += text(cr, card.title, x: margin, y: y, width: width, style: Style(size: 12, minSize: 8, color: (0.35, 0.38, 0.42)), center: true) + 6
-        y += text(cr, card.holder, x: margin, y: y, width: width, style: Style(size: 28, minSize: 14, weight: PANGO_WEIGHT_BOLD, maxLines: 2), center: true) + 18
+        y += text(cr, card.holder, x: margin, y: y, width: width, style: Style(size: 28, minSize: 14, weight: PANGO_WEIGHT_BOLD, maxLines: 2), center: true) + 4
+        if !card.event.isEmpty {
+            y += text(cr, card.event, x: margin, y: y, width: width, style: Style(size: 13, minSize: 8, maxLines: 2, color: (0.2, 0.22, 0.26)), center: true)
+        }
+        y += 18
 
         let side = max(1, card.size)
         let footerRoom = 40.0

@@ -383,6 +383,11 @@ struct BingoFlowTests {
                 let text = try BadgeTests.run("pdftotext", [path, "-"]).replacingOccurrences(of: "\n", with: " ")
                 let holder = room.people[0]
                 #expect(text.contains("\(holder.profile.firstName) \(holder.profile.lastName)"))
+                // Under the name: the evening's title and date, in the chapter's time zone and language.
+                #expect(text.contains(room.event.title))
+                let formatter = DisplayFormatter(language: room.chapter.locale, timeZone: room.chapter.zone, region: room.chapter.countryCode)
+                #expect(text.contains(formatter.longDate(room.event.startsAt)), "\(formatter.longDate(room.event.startsAt))")
+                #expect(text.contains(formatter.time(room.event.startsAt)))
                 let card = try #require(try await app.persistence.bingo.card(of: holder.id, now: Fixture.start)).card
                 let short = card.squares.map { Strings.bingoSquare($0, .en) }.min { $0.count < $1.count }!
                 #expect(text.contains(short), "\(short)")

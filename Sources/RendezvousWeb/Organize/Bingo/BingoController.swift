@@ -52,10 +52,15 @@ struct BingoController: OrganizeController {
     @Sendable func pdf(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let language = context.language
-        let title = "\(t("bingo.org.title", context)) · \(detail.event.title)"
+        let heading = t("bingo.org.title", context)
+        let title = "\(heading) · \(detail.event.title)"
         let footer = t("bingo.print.footer", context)
+        // The evening as the chapter writes it: its time zone and language.
+        let chapter = detail.chapter
+        let when = DisplayFormatter(language: chapter.locale, timeZone: chapter.zone, region: chapter.countryCode).dateTime(detail.event.startsAt)
+        let evening = "\(detail.event.title) · \(when)"
         let cards = try await persistence.bingo.cards(of: detail.event.id).filter { $0.card.size > 0 }.map { entry in
-            PrintedBingoCard(holder: "\(entry.firstName) \(entry.lastName)", title: title, footer: footer, size: entry.card.size,
+            PrintedBingoCard(holder: "\(entry.firstName) \(entry.lastName)", title: heading, event: evening, footer: footer, size: entry.card.size,
                              squares: entry.card.squares.map { Strings.bingoSquare($0, language) })
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bingo-\(UUID().uuidString).pdf").path
