@@ -91,45 +91,35 @@ struct RoomController: OrganizeController {
         }
     }
 
-    // MARK: Planning
+    // MARK: Planning (shared with the JSON API in `RoomPlanning`)
 
-    /// What the planner is asked for the room as it is: who is here (checked in once anyone is,
-    /// else confirmed; minus those who left), the started rounds kept, the old plan of the others
-    /// to move few people, the organiser's pins and pairs, and who met at earlier meetups.
-    func request(_ state: RoomState, people: [RoomPerson], metBefore: [PersonPair]) -> RotationRequest {
-        let present = RoomPerson.present(people, left: state.left)
-        let started = state.startedRounds
-        let fixed = state.plan.map { Array($0.rounds.prefix(started)) } ?? []
-        let previous = state.plan.map { Array($0.rounds.dropFirst(started)) } ?? []
-        return RotationRequest(
-            people: present.map(\.rotationPerson), tables: state.setup.tables, rounds: state.setup.rounds, fixedRounds: fixed,
-            previous: previous, pins: state.setup.pins, keepApart: state.setup.keepApart, metBefore: metBefore,
-            seed: UInt64(max(1, state.version)), timeLimit: 1.5)
+    var planning: RoomPlanning { RoomPlanning(persistence: persistence) }
+
+    /// A planning refusal in the page's words.
+    func refusal(_ failure: RoomPlanning.Failure, _ context: AppRequestContext) -> String {
+        switch failure {
+        case .notConfigured: t("room.errorNotConfigured", context)
+        case .notEnoughSeats(let count, let seats): t("room.errorSeats", context, ["people": String(count), "seats": String(seats)])
+        case .unknownPerson: t("room.errorUnknownPerson", context)
+        case .roundStarted: t("room.errorStarted", context)
+        case .tableFull: t("room.errorTableFull", context)
+        case .noPlan: t("room.errorNoPlan", context)
+        }
     }
 
+    /// Plans the rounds not yet started for who is in the room (see `RoomPlanning.request`).
     @Sendable func plan(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        guard let state = try await configured(detail) else {
-            return try await page(detail, context: context, error: t("room.errorNotConfigured", context), status: .conflict)
-        }
-        let people = try await persistence.room.people(event: detail.event.id)
-        let met = try await persistence.room.metBefore(event: detail.event.id)
-        let rotation = self.request(state, people: people, metBefore: met)
-        let plan: RotationPlan
+        let seated: Int
         do {
-            plan = try await CPUWork.run { try RotationPlanner.plan(rotation) }
-        } catch RotationError.notEnoughSeats(let count, let seats) {
-            return try await page(detail, context: context, error: t("room.errorSeats", context, ["people": String(count), "seats": String(seats)]),
-                                  status: .unprocessableContent)
-        } catch is RotationError {
-            return try await page(detail, context: context, error: t("room.errorNotConfigured", context), status: .unprocessableContent)
-        }
-        do {
-            try await persistence.room.savePlan(event: detail.event.id, plan: plan, now: now())
+            seated = try await planning.plan(detail.event.id, now: now()).seated
+        } catch let failure as RoomPlanning.Failure {
+            return try await page(detail, context: context, error: refusal(failure, context),
+                                  status: failure == .notConfigured ? .conflict : .unprocessableContent)
         } catch let error as RoomError {
             return try await page(detail, context: context, error: refusal(error, context), status: .conflict)
         }
-        try await log(context, chapter: detail.chapter.id, "room.planned", "\(detail.event.title): \(rotation.people.count)")
+        try await log(context, chapter: detail.chapter.id, "room.planned", "\(detail.event.title): \(seated)")
         return done(detail, "planned", anchor: "#plan")
     }
 
@@ -141,53 +131,17 @@ struct RoomController: OrganizeController {
         return (round, person)
     }
 
-    /// Moves one person to another table in a round not yet started: into a free seat if there is
-    /// one, else swapped with whoever there keeps the plan best. The move pins them there, so a
-    /// re-plan keeps it; the quality is measured again.
+    /// Moves one person to another table in a round not yet started: into a free seat, or swapped
+    /// with whoever there keeps the plan best; the move pins them there (`RoomPlanning.move`).
     @Sendable func move(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let form = try await self.form(request, context)
-        guard let state = try await configured(detail), let plan = state.plan, let (round, person) = target(form, state),
-              let table = Int(form.text("table")), state.setup.tables.indices.contains(table),
-              let seat = state.seat(of: person, round: round) else { throw AppError.badRequest(detail: nil) }
-        guard seat.table != table else { return done(detail, "moved", anchor: "#round-\(round)") }
-        let people = try await persistence.room.people(event: detail.event.id)
-        let met = try await persistence.room.metBefore(event: detail.event.id)
-        let rotation = self.request(state, people: people, metBefore: met)
-        var rounds = plan.rounds
-        var seating = rounds[round]
-        seating[seat.table].removeAll { $0 == person }
-        let pinned = Set(state.setup.pins.filter { $0.round == round }.map(\.person))
-        if seating[table].count < state.setup.tables[table].seats || seating[table].isEmpty {
-            seating[table].append(person)
-            rounds[round] = seating
-        } else {
-            // The best partner to swap with, by the same measure the planner uses.
-            var best: (rounds: [RoundSeating], score: [Int])?
-            for other in seating[table] where !pinned.contains(other) {
-                var trial = seating
-                trial[table].removeAll { $0 == other }
-                trial[table].append(person)
-                trial[seat.table].append(other)
-                var candidate = rounds
-                candidate[round] = trial
-                let q = RotationPlanner.measure(rotation, rounds: candidate)
-                let score = [q.keptApartTogether, q.repeatedPairs, q.colleaguePairs, q.metBeforeTogether, q.mixPenalty]
-                if best == nil || score.lexicographicallyPrecedes(best!.score) { best = (candidate, score) }
-            }
-            guard let best else {
-                return try await page(detail, context: context, error: t("room.errorTableFull", context), status: .conflict)
-            }
-            rounds = best.rounds
-        }
-        var quality = RotationPlanner.measure(rotation, rounds: rounds)
-        quality.seconds = 0
+        guard let state = try await configured(detail), let (round, person) = target(form, state),
+              let table = Int(form.text("table")), state.setup.tables.indices.contains(table) else { throw AppError.badRequest(detail: nil) }
         do {
-            var adjusted = plan
-            adjusted.rounds = rounds
-            adjusted.quality = quality
-            try await persistence.room.savePlan(event: detail.event.id, plan: adjusted, now: now())
-            try await persistence.room.updateConstraints(event: detail.event.id, now: now()) { $0.pin(person, round: round, table: table) }
+            _ = try await planning.move(detail.event.id, person: person, round: round, table: table, now: now())
+        } catch let failure as RoomPlanning.Failure {
+            return try await page(detail, context: context, error: refusal(failure, context), status: .conflict)
         } catch let error as RoomError {
             return try await page(detail, context: context, error: refusal(error, context), status: .conflict)
         }
