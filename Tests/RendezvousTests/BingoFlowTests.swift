@@ -226,6 +226,37 @@ struct BingoFlowTests {
         }
     }
 
+    /// An evening may play bingo without tables: the big screen still announces a line.
+    @Test(arguments: DatabaseKind.available)
+    func aLineShowsOnTheBigScreenWithoutTables(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let room = try await Self.room(app)
+            let bingo = app.persistence.bingo
+            try await bingo.generate(event: room.event.id, size: 4, now: Fixture.start, seed: 5)
+            let holder = room.people[3]
+            let card = try #require(try await bingo.card(of: holder.id, now: Fixture.start)).card
+            let everyone = try await bingo.people(of: room.event.id)
+            let size = card.size
+            let rows = (0 ..< size).map { row in (0 ..< size).map { row * size + $0 } }
+            let (line, assignment) = try #require(rows.lazy.compactMap { row in
+                Self.assign(row, card: card, holder: holder.id, people: everyone).map { (row, $0) }
+            }.first)
+            let key = RoomLiveController.screenKey(room.event.id, vault: app.persistence.tokens)
+            let state = "/screen/\(room.event.id)/state.json?key=\(key)"
+            try await app.application.test(.router) { client in
+                let before = try await client.execute(uri: state, method: .get, headers: [.acceptLanguage: "en"])
+                #expect(before.status == .ok)
+                #expect((try before.json()["announcements"] as? [Any])?.isEmpty == true)
+                for index in line {
+                    _ = try await bingo.tick(holder: holder.id, square: index, matched: assignment[index]!.id, now: app.clock.now())
+                }
+                let after = try await client.execute(uri: state, method: .get, headers: [.acceptLanguage: "en"])
+                let texts = (try after.json()["announcements"] as? [[String: Any]])?.compactMap { $0["text"] as? String }
+                #expect(texts == ["\(holder.profile.firstName) has a bingo line!"])
+            }
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func parallelTicksOfOneSquareRecordOne(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

@@ -75,12 +75,13 @@ struct RoomLiveController {
     @Sendable func screenState(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await screenEvent(request, context: context)
         let now = services.clock.now()
-        guard let state = try await persistence.room.state(event: detail.event.id) else {
-            return Self.json(ScreenBody(room: nil, labels: labels(context.language), announcements: []), request: request, version: 0)
-        }
-        let live = RoomLive.screen(state, people: try await people(detail.event.id), now: now)
+        // Bingo is announced whether or not the evening has tables.
         let announcements = try await services.persistence.bingo.recentAnnouncements(event: detail.event.id, since: now.addingTimeInterval(-120))
             .map { ScreenBody.Announcement(text: Strings.text($0.kind == .full ? "screen.bingoFull" : "screen.bingoLine", context.language, ["name": $0.firstName])) }
+        guard let state = try await persistence.room.state(event: detail.event.id) else {
+            return Self.json(ScreenBody(room: nil, labels: labels(context.language), announcements: announcements), request: request, version: 0)
+        }
+        let live = RoomLive.screen(state, people: try await people(detail.event.id), now: now)
         return Self.json(ScreenBody(room: live, labels: labels(context.language), announcements: announcements), request: request, version: nil)
     }
 
