@@ -2,6 +2,7 @@
 their phone by picking who matches (a wrong pick is explained in French), completes a row, and
 the big screen announces the line."""
 import json
+import subprocess
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -10,7 +11,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from conftest import api
 from test_organizer import sign_in
 from test_registration import click_and_wait
-from test_room import shot, wait_text
+from test_room import SHOTS, shot, wait_text
 
 # Everyone is a consultant at one of two companies, so job and first meetup never make a square of
 # Alice's card (she has them too); Alice shares no fact, so all sixteen facts, Thales and jazz can.
@@ -97,6 +98,20 @@ def test_cards_ticks_and_a_line_on_the_big_screen(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "a[href$='/bingo.pdf']")
     shot(browser, "bingo-organiser")
     organiser = browser.current_window_handle
+
+    # The printed cards, fetched with the organiser's session: one page each, the evening under the name.
+    pdf_url = browser.find_element(By.CSS_SELECTOR, "a[href$='/bingo.pdf']").get_attribute("href")
+    request = urllib.request.Request(pdf_url)
+    request.add_header("Accept-Language", "fr-FR,fr")
+    request.add_header("Cookie", "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies()))
+    with urllib.request.urlopen(request) as response:
+        pdf = response.read()
+    assert pdf.startswith(b"%PDF")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "bingo-cards.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(SHOTS / "bingo-cards.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("Bingo humain") == 8
+    assert "Soirée bingo · vendredi 17 avril 2099 à 18:30" in " ".join(text.split())
 
     alice = created[0]
     card = own_card(base, alice["id"], alice["manageToken"])["card"]
