@@ -147,7 +147,11 @@ doc["components"]["schemas"].update({
         "tables": {"type": "integer", "minimum": 1, "maximum": 200}, "seats": {"type": "integer", "minimum": 2, "maximum": 20, "description": "Seats per table"},
         "names": {"type": "array", "items": {"type": "string", "maxLength": 40}, "description": "Table names in order (default: numbers)"},
         "smaller": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Tables with fewer seats: {\"5\": 4}"},
-        "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120}}},
+        "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120},
+        "priorities": ref("RoomPriorities")}},
+    "RoomPriorities": {"type": "object", "description": "What matters beyond the rules that always hold (nobody meets twice, colleagues apart); each defaults to true",
+        "properties": {"mixNewcomers": {"type": "boolean"}, "mixJobs": {"type": "boolean"}, "spreadTopics": {"type": "boolean"},
+                       "avoidMetBefore": {"type": "boolean", "description": "Keep apart people who met at an earlier meetup of the network"}}},
     "RoomMove": {"type": "object", "required": ["registration", "round", "table"], "properties": {
         "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "description": "A round not yet started"},
         "table": {"type": "integer", "minimum": 1}}},
@@ -163,7 +167,7 @@ doc["components"]["schemas"].update({
         "seconds": {"type": "number"},
         "lowerBound": {"type": "object", "properties": {"repeatedPairs": integer, "colleaguePairs": integer, "mixPenalty": integer},
                        "description": "What no plan can beat, by counting"}}},
-    "Room": {"type": "object", "required": ["eventId", "version", "phase", "rounds", "roundMinutes", "tables", "pins", "keepApart", "people"], "properties": {
+    "Room": {"type": "object", "required": ["eventId", "version", "phase", "rounds", "roundMinutes", "tables", "pins", "keepApart", "priorities", "people"], "properties": {
         "eventId": {"type": "string", "format": "uuid"}, "version": {"type": "integer", "description": "Bumps on every change"},
         "phase": {"type": "string", "enum": ["notStarted", "running", "paused", "finished"]},
         "round": {"type": ["integer", "null"], "description": "The round running, paused or last finished"},
@@ -171,6 +175,7 @@ doc["components"]["schemas"].update({
         "tables": {"type": "array", "items": {"type": "object", "properties": {"name": s, "seats": integer}}},
         "pins": {"type": "array", "items": {"type": "object", "properties": {"registration": s, "round": integer, "table": integer}}},
         "keepApart": {"type": "array", "items": {"type": "object", "properties": {"first": s, "second": s}}},
+        "priorities": ref("RoomPriorities"),
         "plan": {"type": ["object", "null"], "properties": {
             "rounds": {"type": "array", "description": "Per round, per table, the registration ids seated there",
                        "items": {"type": "array", "items": {"type": "array", "items": s}}},

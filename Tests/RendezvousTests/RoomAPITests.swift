@@ -43,9 +43,11 @@ struct RoomAPITests {
                 #expect(fields["roundMinutes"] != nil)
                 #expect(fields["seats"] == nil, "only the wrong fields are named")
 
-                let saved = try await call(.put, room, #"{"tables":4,"seats":4,"names":["Window","Bar"],"smaller":{"4":3},"rounds":3,"roundMinutes":12}"#)
+                let saved = try await call(.put, room, #"{"tables":4,"seats":4,"names":["Window","Bar"],"smaller":{"4":3},"rounds":3,"roundMinutes":12,"priorities":{"spreadTopics":false}}"#)
                 #expect(saved.status == .ok)
                 let setup = try saved.json()
+                let priorities = try #require(setup["priorities"] as? [String: Bool])
+                #expect(priorities == ["mixNewcomers": true, "mixJobs": true, "spreadTopics": false, "avoidMetBefore": true])
                 let tables = try #require(setup["tables"] as? [[String: Any]])
                 #expect(tables.map { $0["name"] as? String } == ["Window", "Bar", "3", "4"])
                 #expect(tables.map { $0["seats"] as? Int } == [4, 4, 4, 3])

@@ -10,13 +10,28 @@ public struct RoomSetup: Sendable, Codable, Equatable {
     public var roundMinutes: Int
     public var pins: [RotationPin]
     public var keepApart: [PersonPair]
+    /// What matters beyond the rules that always hold.
+    public var priorities: RotationPriorities
 
-    public init(tables: [RoomTable], rounds: Int, roundMinutes: Int, pins: [RotationPin] = [], keepApart: [PersonPair] = []) {
+    public init(tables: [RoomTable], rounds: Int, roundMinutes: Int, pins: [RotationPin] = [], keepApart: [PersonPair] = [],
+                priorities: RotationPriorities = RotationPriorities()) {
         self.tables = tables
         self.rounds = rounds
         self.roundMinutes = roundMinutes
         self.pins = pins
         self.keepApart = keepApart
+        self.priorities = priorities
+    }
+
+    /// Setups stored before priorities existed read as "everything matters".
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tables = try container.decode([RoomTable].self, forKey: .tables)
+        rounds = try container.decode(Int.self, forKey: .rounds)
+        roundMinutes = try container.decode(Int.self, forKey: .roundMinutes)
+        pins = try container.decodeIfPresent([RotationPin].self, forKey: .pins) ?? []
+        keepApart = try container.decodeIfPresent([PersonPair].self, forKey: .keepApart) ?? []
+        priorities = try container.decodeIfPresent(RotationPriorities.self, forKey: .priorities) ?? RotationPriorities()
     }
 
     public static let tableRange = 1...200
@@ -66,14 +81,18 @@ public struct RoomSetupInput: Sendable, Codable, Equatable {
     public var smaller: String
     public var rounds: String
     public var minutes: String
+    /// The "what matters" checkboxes.
+    public var priorities: RotationPriorities
 
-    public init(tables: String = "", seats: String = "", names: String = "", smaller: String = "", rounds: String = "", minutes: String = "") {
+    public init(tables: String = "", seats: String = "", names: String = "", smaller: String = "", rounds: String = "", minutes: String = "",
+                priorities: RotationPriorities = RotationPriorities()) {
         self.tables = tables
         self.seats = seats
         self.names = names
         self.smaller = smaller
         self.rounds = rounds
         self.minutes = minutes
+        self.priorities = priorities
     }
 
     /// The form as it shows a stored setup: the most common seat count is "seats", the others are "smaller" tables.
@@ -87,6 +106,7 @@ public struct RoomSetupInput: Sendable, Codable, Equatable {
         smaller = setup.tables.enumerated().filter { $0.element.seats != common }.map { "\($0.offset + 1):\($0.element.seats)" }.joined(separator: ", ")
         rounds = String(setup.rounds)
         minutes = String(setup.roundMinutes)
+        priorities = setup.priorities
     }
 
     /// The setup, or the problems per field (`tables`, `seats`, `names`, `smaller`, `rounds`, `minutes`).
@@ -140,7 +160,7 @@ public struct RoomSetupInput: Sendable, Codable, Equatable {
             let name = index < tableNames.count && !tableNames[index].isEmpty ? tableNames[index] : "\(index + 1)"
             return RoomTable(name: name, seats: smallerSeats[index] ?? seatCount)
         }
-        return .success(RoomSetup(tables: layout, rounds: roundCount, roundMinutes: minuteCount))
+        return .success(RoomSetup(tables: layout, rounds: roundCount, roundMinutes: minuteCount, priorities: priorities))
     }
 }
 

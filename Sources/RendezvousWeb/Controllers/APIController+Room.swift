@@ -15,12 +15,15 @@ extension APIController {
         var smaller: [String: Int]?
         var rounds: Int?
         var roundMinutes: Int?
+        /// What matters (each defaults to true).
+        var priorities: RotationPriorities?
 
         var input: RoomSetupInput {
             RoomSetupInput(
                 tables: tables.map(String.init) ?? "", seats: seats.map(String.init) ?? "", names: (names ?? []).joined(separator: "\n"),
                 smaller: (smaller ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", "),
-                rounds: rounds.map(String.init) ?? "", minutes: roundMinutes.map(String.init) ?? "")
+                rounds: rounds.map(String.init) ?? "", minutes: roundMinutes.map(String.init) ?? "",
+                priorities: priorities ?? RotationPriorities())
         }
     }
 
@@ -63,6 +66,7 @@ extension APIController {
         var tables: [Table]
         var pins: [Pin]
         var keepApart: [PersonPair]
+        var priorities: RotationPriorities
         var plan: Plan?
         var people: [Person]
     }
@@ -74,7 +78,7 @@ extension APIController {
             rounds: state.setup.rounds, roundMinutes: state.setup.roundMinutes, secondsLeft: state.secondsLeft(now: services.clock.now()),
             tables: state.setup.tables.map { .init(name: $0.name, seats: $0.seats) },
             pins: state.setup.pins.map { .init(registration: $0.person, round: $0.round + 1, table: $0.table + 1) },
-            keepApart: state.setup.keepApart,
+            keepApart: state.setup.keepApart, priorities: state.setup.priorities,
             plan: state.plan.map { .init(rounds: $0.rounds, quality: $0.quality, plannedAt: state.plannedAt) },
             people: people.map {
                 .init(id: $0.registrationID, firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle, company: $0.company,

@@ -28,7 +28,7 @@ struct RoomPlanning {
         return RotationRequest(
             people: present.map(\.rotationPerson), tables: state.setup.tables, rounds: state.setup.rounds, fixedRounds: fixed,
             previous: previous, pins: state.setup.pins, keepApart: state.setup.keepApart, metBefore: metBefore,
-            seed: UInt64(max(1, state.version)), timeLimit: 1.5)
+            seed: UInt64(max(1, state.version)), timeLimit: 1.5, priorities: state.setup.priorities)
     }
 
     /// Plans (or re-plans the rounds to come) and stores the plan. Returns the stored state and how many were seated.

@@ -73,8 +73,11 @@ struct RoomController: OrganizeController {
     @Sendable func saveSetup(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let form = try await self.form(request, context)
+        let priorities = RotationPriorities(
+            mixNewcomers: !form.text("mixNewcomers").isEmpty, mixJobs: !form.text("mixJobs").isEmpty,
+            spreadTopics: !form.text("spreadTopics").isEmpty, avoidMetBefore: !form.text("avoidMetBefore").isEmpty)
         let input = RoomSetupInput(tables: form.text("tables"), seats: form.text("seats"), names: form.text("names"), smaller: form.text("smaller"),
-                                   rounds: form.text("rounds"), minutes: form.text("minutes"))
+                                   rounds: form.text("rounds"), minutes: form.text("minutes"), priorities: priorities)
         switch input.validated() {
         case .failure(let errors):
             return try await page(detail, context: context, input: input, errors: errors, status: .unprocessableContent)

@@ -63,6 +63,14 @@ struct RoomPage: Page {
     var screenURL = ""
     var fields: [FormField]
     var names: TextAreaField
+    /// "What matters": one checkbox per priority.
+    var priorities: [Priority]
+
+    struct Priority {
+        var name: String
+        var label: String
+        var checked: Bool
+    }
     var configured: Bool
     /// The setup form is open before the first setup and when it comes back with problems.
     var openSetup: Bool
@@ -154,6 +162,12 @@ extension RoomPage {
         ]
         self.names = TextAreaField(id: "f-names", name: "names", label: t("room.names"), value: form.names, hint: t("room.namesHint"),
                                    error: problem("names"), maxLength: 200 * (RoomSetup.maxTableName + 1))
+        self.priorities = [
+            Priority(name: "mixNewcomers", label: t("room.priorityNewcomers"), checked: form.priorities.mixNewcomers),
+            Priority(name: "mixJobs", label: t("room.priorityJobs"), checked: form.priorities.mixJobs),
+            Priority(name: "spreadTopics", label: t("room.priorityTopics"), checked: form.priorities.spreadTopics),
+            Priority(name: "avoidMetBefore", label: t("room.priorityMetBefore"), checked: form.priorities.avoidMetBefore),
+        ]
         self.configured = state != nil
         self.openSetup = state == nil || !errors.isEmpty
 
