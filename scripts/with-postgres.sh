@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 as_owner "$PG_BIN/initdb" -D "$DIR/data" -U rendezvous --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_owner "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=1000 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export TEST_POSTGRES_URL="postgres://rendezvous@127.0.0.1:$PORT/postgres?sslmode=disable"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 "$@"
