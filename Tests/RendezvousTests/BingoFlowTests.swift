@@ -398,7 +398,7 @@ struct BingoFlowTests {
 
                 let overview = try await client.get("/organize/events/\(id)/bingo", as: organizer)
                 #expect(overview.status == .ok)
-                #expect(overview.text.contains("16 confirmed, 14 opted in to the games."))
+                #expect(overview.text.contains("Confirmed: 16 (opted in to the games: 14)."))
                 let generated = try await client.post("/organize/events/\(id)/bingo/generate", as: organizer, ["size": "4"])
                 #expect(generated.status == .seeOther)
                 let summary = try await app.persistence.bingo.summary(of: id)

@@ -43,7 +43,7 @@ extension BingoOrganizePage {
     static let mock = BingoOrganizePage(
         chrome: .organizer("Human bingo", path: OrganizeRoute.bingo(Mock.event).path), csrf: Mock.csrf,
         title: "Rencontre trimestrielle", eventURL: OrganizeRoute.event(Mock.event).path, notice: "Cards generated.",
-        players: "42 confirmed, 35 opted in to the games.", cards: "42 cards, 41 with squares.", progress: "3 lines and 1 full cards announced.",
+        players: "Confirmed: 42 (opted in to the games: 35).", cards: "Cards: 42 (with squares: 41).", progress: "Lines announced: 3 · full cards: 1.",
         none: nil, generateURL: OrganizeRoute.bingoGenerate(Mock.event).path, pdfURL: OrganizeRoute.bingoPDF(Mock.event).path,
         sizes: [.init(value: "4", label: "4 × 4", selected: false), .init(value: "5", label: "5 × 5", selected: true)])
 }
