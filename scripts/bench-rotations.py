@@ -46,6 +46,8 @@ def main():
         ("1,000 people, tables of 8, 4 rounds", 1000, 8, 4, None, "0 repeats, < 1 s"),
         ("Kirkman: 15 people, 5 tables of 3, 7 rounds", 15, 3, 7, None, "0 repeats, < 10 s"),
         ("Social golfer: 32 people, 8 tables of 4, 9 rounds", 32, 4, 9, None, "0 repeats, < 10 s"),
+        ("Social golfer: 64 people, 8 tables of 8, 9 rounds", 64, 8, 9, None, "0 repeats, < 10 s"),
+        ("Social golfer: 32 people, 8 tables of 4, 10 rounds", 32, 4, 10, None, "0 repeats (open: not reached)"),
     ]
     print("== table rotations (planner vs random shuffle; every plan re-checked here)")
     for label, people, size, rounds, comp, target in instances:

@@ -98,6 +98,28 @@ struct RotationPlannerTests {
         #expect(plan.quality.repeatedPairs == 8, "the planner reaches the bound")
     }
 
+    @Test(arguments: [(32, 4, 9), (64, 8, 9), (25, 5, 6), (49, 7, 8), (16, 4, 5)])
+    func classicSocialGolferInstances(_ instance: (people: Int, size: Int, rounds: Int)) throws {
+        // Known to be possible without a repeat (resolvable designs); planned in well under 10 s.
+        let people = (0..<instance.people).map { RotationPerson(key: "\($0)") }
+        let request = RotationRequest(people: people, tables: RotationRequest.tables(people: instance.people, tableSize: instance.size),
+                                      rounds: instance.rounds, seed: 1, timeLimit: 10)
+        let plan = try RotationPlanner.plan(request)
+        expectWellFormed(plan, request)
+        #expect(plan.quality.repeatedPairs == 0)
+        #expect(recount(plan, request).repeated == 0)
+    }
+
+    @Test func aDesignedRoomKeepsColleaguesApartToo() throws {
+        // 32 at 8 tables of 4: pairs of colleagues of four companies never meet in 9 rounds.
+        let people = (0..<32).map { RotationPerson(key: "\($0)", company: $0 < 8 ? ["airbus", "thales", "safran", "cnes"][$0 % 4] : "") }
+        let request = RotationRequest(people: people, tables: RotationRequest.tables(people: 32, tableSize: 4), rounds: 9, seed: 2)
+        let plan = try RotationPlanner.plan(request)
+        #expect(plan.quality.repeatedPairs == 0)
+        #expect(plan.quality.colleaguePairs == 0)
+        #expect(recount(plan, request).colleagues == 0)
+    }
+
     @Test func impossibleRoomsReportTheFewestRepeatsAndTheBound() throws {
         // 8 people at 2 tables of 4 for 4 rounds: each meets 12 seats' worth of people but there are only 7 others.
         let people = (0..<8).map { RotationPerson(key: "\($0)") }

@@ -367,7 +367,77 @@ struct Engine {
     // MARK: Construction
 
     mutating func construct() {
+        if seatFromDesign() { return }
         for r in 0..<roundCount { constructRound(r) }
+    }
+
+    /// When everyone fills `g` tables of `s` exactly, with `g` a prime or a power of two and
+    /// `s ≤ g`, a resolvable design seats them with nobody meeting twice for `g` rounds (one more
+    /// when `s` divides `g`): people are the cells of an `s × g` grid, and in round `w` table `c`
+    /// holds the cell `(i, c + w·aᵢ)` of each row `i` — two people of different rows meet in exactly
+    /// one round, two of the same row never. The last round, if needed, cuts each row into tables.
+    /// Colleagues go into the same row, so they never meet either. The search then only has the
+    /// mix (and any pins or history) to improve. Returns false when the room is not of that shape.
+    private mutating func seatFromDesign() -> Bool {
+        guard fixedCount == 0, n >= 4, !anchor.contains(where: { $0 >= 0 }), !pinTable.contains(where: { $0 >= 0 }) else { return false }
+        let used = target.filter { $0 > 0 }
+        guard let s = used.first, used.allSatisfy({ $0 == s }), s >= 2 else { return false }
+        let g = used.count
+        guard s <= g, let field = FiniteField(order: g) else { return false }
+        let rounds = g + (g % s == 0 ? 1 : 0)
+        guard roundCount <= rounds else { return false }
+        // Rows: colleagues together (largest companies first), then everyone else, in a seeded order.
+        var order = Array(0..<n)
+        order.shuffle(using: &rng)
+        var companies: [String: [Int]] = [:]
+        for p in order { companies[request.people[p].company, default: []].append(p) }
+        let grouped = companies.filter { !$0.key.isEmpty && $0.value.count > 1 }.values.sorted { $0.count > $1.count }
+        var rows = Array(repeating: [Int](), count: s)
+        var placed = Set<Int>()
+        for group in grouped {
+            // The emptiest row that takes the whole group, else spread it from the emptiest.
+            if let row = rows.indices.filter({ rows[$0].count + group.count <= g }).min(by: { rows[$0].count < rows[$1].count }) {
+                rows[row].append(contentsOf: group)
+            } else {
+                for p in group { if let row = rows.indices.filter({ rows[$0].count < g }).min(by: { rows[$0].count < rows[$1].count }) { rows[row].append(p) } }
+            }
+            placed.formUnion(group)
+        }
+        for p in order where !placed.contains(p) {
+            guard let row = rows.indices.filter({ rows[$0].count < g }).min(by: { rows[$0].count < rows[$1].count }) else { return false }
+            rows[row].append(p)
+        }
+        let tableIndex = target.indices.filter { target[$0] > 0 }
+        for r in 0..<roundCount {
+            if r < g {
+                let w = r
+                for c in 0..<g {
+                    for i in 0..<s {
+                        let column = field.add(c, field.multiply(w, i))
+                        place(rows[i][column], tableIndex[c], r)
+                    }
+                }
+            } else {
+                // The extra round: each row of g cut into g / s tables, a row's colleagues dealt
+                // to different tables (they sit in one row because they never meet elsewhere).
+                var t = 0
+                let chunks = g / s
+                for row in rows {
+                    var dealt = Array(repeating: [Int](), count: chunks)
+                    var next = 0
+                    for p in row {
+                        while dealt[next % chunks].count >= s { next += 1 }
+                        dealt[next % chunks].append(p)
+                        next += 1
+                    }
+                    for chunk in dealt {
+                        for p in chunk { place(p, tableIndex[t], r) }
+                        t += 1
+                    }
+                }
+            }
+        }
+        return true
     }
 
     private mutating func place(_ p: Int, _ t: Int, _ r: Int) {
@@ -583,7 +653,9 @@ struct Engine {
         var positions: [(Int, Int)] = []
         positions.reserveCapacity(roundCount * n)
         var polishing = false
-        let repeatBound = Int64(lowerBound().repeatedPairs)
+        let bounds = lowerBound()
+        let repeatBound = Int64(bounds.repeatedPairs)
+        let mixBound = Int64(bounds.mixPenalty)
 
         func better(_ a: (Int64, Int64), _ b: (Int64, Int64)) -> Bool { a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }
 
@@ -593,7 +665,7 @@ struct Engine {
             if !polishing { conflicts(into: &positions) }
             if positions.isEmpty || polishing {
                 if !polishing { polishing = true; sinceBest = 0 }
-                if sinceBest > polishPatience { break }
+                if sinceBest > polishPatience || soft <= mixBound { break }
                 positions.removeAll(keepingCapacity: true)
                 for _ in 0..<12 {
                     let r = rng.below(roundCount)
@@ -764,5 +836,38 @@ struct Engine {
         let perRound = (wants.mixJobs ? families.values.reduce(0) { $0 + spreadPairs($1) } * Int(RotationPlanner.familyWeight) : 0)
             + (wants.mixNewcomers ? (spreadPairs(newcomers) + spreadPairs(n - newcomers)) * Int(RotationPlanner.statusWeight) : 0)
         return .init(repeatedPairs: repeatedBound, colleaguePairs: colleagueBound, mixPenalty: perRound * roundCount)
+    }
+}
+
+/// Arithmetic in GF(q) for q prime or a power of two (up to 2⁸): enough for the designs above.
+struct FiniteField {
+    let order: Int
+    private let prime: Bool
+    private let modulus: Int
+
+    init?(order q: Int) {
+        guard q >= 2 else { return nil }
+        if (2...Int(Double(q).squareRoot().rounded(.down) + 1)).allSatisfy({ $0 >= q || q % $0 != 0 }) {
+            order = q; prime = true; modulus = q
+            return
+        }
+        // Irreducible polynomials for GF(2^k), k = 2…8.
+        let polynomials = [4: 0b111, 8: 0b1011, 16: 0b10011, 32: 0b100101, 64: 0b1000011, 128: 0b10000011, 256: 0b100011011]
+        guard let polynomial = polynomials[q] else { return nil }
+        order = q; prime = false; modulus = polynomial
+    }
+
+    func add(_ a: Int, _ b: Int) -> Int { prime ? (a + b) % order : a ^ b }
+
+    func multiply(_ a: Int, _ b: Int) -> Int {
+        if prime { return (a * b) % order }
+        var result = 0, x = a, y = b
+        while y > 0 {
+            if y & 1 == 1 { result ^= x }
+            y >>= 1
+            x <<= 1
+            if x & order != 0 { x ^= modulus }
+        }
+        return result
     }
 }
