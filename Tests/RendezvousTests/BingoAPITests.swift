@@ -132,6 +132,11 @@ struct BingoAPITests {
                 let offCard = try await call(.post, ticks, #"{"square":99,"person":"\#(match.id)"}"#, token: .some(nil), manage: holder.manageToken)
                 #expect(offCard.status == .unprocessableContent)
                 #expect((try offCard.json()["fields"] as? [String: String])?["square"] != nil)
+                for stranger in ["nobody", UUID().uuidString] {
+                    let unknown = try await call(.post, ticks, #"{"square":\#(other),"person":"\#(stranger)"}"#, token: .some(nil), manage: holder.manageToken)
+                    #expect(unknown.status == .unprocessableContent)
+                    #expect(try unknown.json()["error"] as? String == "This person is not among tonight’s players.")
+                }
                 let missing = try await call(.post, ticks, #"{"square":1}"#, token: .some(nil), manage: holder.manageToken)
                 #expect(missing.status == .unprocessableContent)
                 #expect((try missing.json()["fields"] as? [String: String])?["person"] != nil)

@@ -175,7 +175,9 @@ extension APIController {
             if let matched, let found = try await services.persistence.registrations.registration(id: matched), found.eventID == registration.eventID {
                 name = "\(found.profile.firstName) \(found.profile.lastName)"
             }
-            let message = Strings.bingoError(error, name: name, language)
+            // Someone who is not in this evening at all (or no registration id) has no name to give.
+            let message = name.isEmpty && error == .notPlaying
+                ? Strings.text("bingo.error.unknownPerson", language) : Strings.bingoError(error, name: name, language)
             let field = switch error {
             case .noCard, .squareTaken: "square"
             case .holderThemselves, .notPlaying, .doesNotMatch, .alreadyUsed: "person"
