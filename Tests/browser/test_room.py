@@ -3,6 +3,7 @@ the big screen and an attendee's phone follow without anyone reloading them."""
 import pathlib
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import api
@@ -56,6 +57,23 @@ def test_plan_rounds_and_the_screen_and_phone_follow(server, browser):
         names = section.text
         assert sum(names.count(first) for first, _ in people) >= 12, "everyone seated in every round"
     shot(browser, "room-organiser-planned")
+
+    # Drag someone of round 3 from table 1 onto table 2 (HTML5 drag and drop, dispatched as a browser would).
+    round3 = "section#round-2 .room-tables > li"
+    name = browser.find_element(By.CSS_SELECTOR, f"{round3}:nth-child(1) .people > li > span").text.split("\n")[0].replace(" 📌", "")
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.execute_script("""
+        const [from, to] = [document.querySelector(arguments[0] + ':nth-child(1) .people > li'), document.querySelector(arguments[0] + ':nth-child(2)')];
+        const data = new DataTransfer();
+        from.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+        to.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+        to.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+    """, round3)
+    WebDriverWait(browser, 10).until(staleness_of(page))
+    moved_to = browser.find_element(By.CSS_SELECTOR, f"{round3}:nth-child(2)").text
+    assert name in moved_to, f"{name} not at table 2 after the drop: {moved_to}"
+    assert "📌" in moved_to, "a moved person is pinned there"
+
     screen_link = browser.find_element(By.CSS_SELECTOR, "a[href*='/screen/']").get_attribute("href")
     organiser = browser.current_window_handle
 

@@ -16,3 +16,40 @@
     });
   });
 })();
+// Tables & rounds: drag a person onto another table of a round not yet started. The drop fills in
+// and posts that person's own "move to" form, so the server decides exactly as without a mouse.
+(function () {
+  var rounds = document.querySelectorAll('section[id^="round-"]');
+  Array.prototype.forEach.call(rounds, function (round) {
+    var tables = round.querySelectorAll('.room-tables > li');
+    var dragged = null;
+    Array.prototype.forEach.call(tables, function (table, index) {
+      Array.prototype.forEach.call(table.querySelectorAll('.people > li'), function (person) {
+        var form = person.querySelector('form select[name="table"]');
+        if (!form) { return; }
+        person.setAttribute('draggable', 'true');
+        person.classList.add('draggable');
+        person.addEventListener('dragstart', function (event) {
+          dragged = form;
+          event.dataTransfer.effectAllowed = 'move';
+          event.dataTransfer.setData('text/plain', '');
+          person.classList.add('dragging');
+        });
+        person.addEventListener('dragend', function () { person.classList.remove('dragging'); });
+      });
+      table.addEventListener('dragover', function (event) {
+        if (!dragged) { return; }
+        event.preventDefault();
+        table.classList.add('drop-target');
+      });
+      table.addEventListener('dragleave', function () { table.classList.remove('drop-target'); });
+      table.addEventListener('drop', function (event) {
+        event.preventDefault();
+        table.classList.remove('drop-target');
+        if (!dragged || dragged.value === String(index)) { dragged = null; return; }
+        dragged.value = String(index);
+        dragged.form.submit();
+      });
+    });
+  });
+})();
