@@ -53,3 +53,14 @@
     });
   });
 })();
+// The presenter's clock on the organiser's page counts down between reloads.
+(function () {
+  var clock = document.querySelector('[data-countdown]');
+  if (!clock) { return; }
+  var end = Date.now() + parseInt(clock.getAttribute('data-countdown'), 10) * 1000;
+  setInterval(function () {
+    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    var m = Math.floor(left / 60), s = left % 60;
+    clock.textContent = m + ':' + (s < 10 ? '0' : '') + s;
+  }, 500);
+})();

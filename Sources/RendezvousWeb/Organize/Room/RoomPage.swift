@@ -31,6 +31,9 @@ struct RoomPage: Page {
         var paused: Bool
         var timeLeft: String
         var hasTimeLeft: Bool
+        /// Seconds left, for the page's script to count down; 0 when paused (it does not run).
+        var secondsLeft = 0
+        var running = false
         var version: Int
         var canNext: Bool
         var nextLabel: String
@@ -198,6 +201,8 @@ extension RoomPage {
                 nextLabel: state.phase == .notStarted ? t("room.start") : (isLast ? t("room.end") : t("room.next")),
                 canPause: state.phase == .running, canResume: state.phase == .paused,
                 canFinish: state.phase == .running || state.phase == .paused)]
+            self.presenter[0].secondsLeft = state.secondsLeft(now: now) ?? 0
+            self.presenter[0].running = state.phase == .running
         } else {
             self.presenter = []
         }
