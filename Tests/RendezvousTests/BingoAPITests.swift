@@ -178,4 +178,36 @@ struct BingoAPITests {
             }
         }
     }
+
+    /// Guessing who has which fact takes many refused ticks: after 12 on one card in ten minutes
+    /// the card rests (429), whatever the address; accepted ticks do not count.
+    @Test(arguments: DatabaseKind.available)
+    func guessingIsSlowedPerCard(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let room = try await BingoFlowTests.room(app)
+            let holder = room.people[0]
+            try await app.application.test(.router) { client in
+                var headers = jsonHeaders()
+                headers[.xManageToken] = holder.manageToken
+                headers[.acceptLanguage] = "en"
+                let card = try #require(try await client.execute(uri: "/api/v1/registrations/\(holder.id)/bingo", method: .get, headers: headers).json()["card"] as? [String: Any])
+                #expect((card["size"] as? Int ?? 0) > 0)
+                // The holder themselves never matches: a refusal every time.
+                var statuses: [Int] = []
+                for attempt in 0 ..< 13 {
+                    let body = #"{"square":\#(attempt % 9),"person":"\#(holder.id)"}"#
+                    statuses.append(Int(try await client.execute(uri: "/api/v1/registrations/\(holder.id)/bingo/ticks", method: .post,
+                                                                 headers: headers, body: ByteBuffer(string: body)).status.code))
+                }
+                #expect(statuses.prefix(12).allSatisfy { $0 == 422 })
+                #expect(statuses.last == 429)
+                // Another card is not slowed by this one.
+                var other = jsonHeaders()
+                other[.xManageToken] = room.people[1].manageToken
+                let theirs = try await client.execute(uri: "/api/v1/registrations/\(room.people[1].id)/bingo/ticks", method: .post, headers: other,
+                                                      body: ByteBuffer(string: #"{"square":0,"person":"\#(room.people[1].id)"}"#))
+                #expect(theirs.status == .unprocessableContent)
+            }
+        }
+    }
 }

@@ -101,12 +101,20 @@ extension BingoStore {
         try JSONDecoder().decode(BingoCard.self, from: Data(text.utf8))
     }
 
+    /// Where the cards are drawn: the web passes its CPU pool, so a big room never holds a
+    /// database thread or the write lock while cards are drawn.
+    public typealias Compute = @Sendable (@escaping @Sendable () -> [BingoCard]) async throws -> [BingoCard]
+
     /// (Re)generates every confirmed person's card: earlier cards, ticks and announcements of the
-    /// event go. Returns the number of cards with squares.
+    /// event go. The cards are drawn before the write (by `compute`); someone confirmed in between
+    /// gets a card on demand later, someone gone in between none. Returns the cards with squares.
     @discardableResult
-    public func generate(event: Event.ID, size: Int, now: Date, seed: UInt64? = nil) async throws -> Int {
+    public func generate(event: Event.ID, size: Int, now: Date, seed: UInt64? = nil, compute: Compute = { $0() }) async throws -> Int {
         let side = Self.sizes.contains(size) ? size : 5
         let seed = seed ?? UInt64.random(in: 0 ... UInt64.max)
+        let players = try await Self.players(of: event.uuid, on: sql)
+        let drawn = try await compute { BingoGenerator.cards(for: players.map(\.player), size: side, seed: seed) }
+        let cardByID = Dictionary(zip(players.map(\.id), drawn), uniquingKeysWith: { a, _ in a })
         return try await write { sql in
             _ = try await Persistence.lockEvent(event.uuid, on: sql)
             try await sql.raw("DELETE FROM bingo_events WHERE event_id = \(bind: event.uuid)").run()
@@ -116,40 +124,46 @@ extension BingoStore {
             try await sql.raw("""
                 INSERT INTO bingo_games (event_id, size, seed, generated_at) VALUES (\(bind: event.uuid), \(bind: side), \(bind: Int64(bitPattern: seed)), \(bind: now))
                 """).run()
-            let players = try await Self.players(of: event.uuid, on: sql)
-            let cards = BingoGenerator.cards(for: players.map(\.player), size: side, seed: seed)
+            // Only those still confirmed now.
+            let present = try await Self.players(of: event.uuid, on: sql).map(\.id)
+            let cards = present.compactMap { id in cardByID[id].map { (id, $0) } }
             guard !cards.isEmpty else { return 0 }
             for chunk in stride(from: 0, to: cards.count, by: 200) {
                 var insert = sql.insert(into: "bingo_cards").columns("id", "event_id", "registration_id", "card", "created_at")
                 for index in chunk ..< min(chunk + 200, cards.count) {
-                    insert = insert.values([UUID(), event.uuid, players[index].id.uuid, try Self.encode(cards[index]), now] as [any Encodable & Sendable])
+                    insert = insert.values([UUID(), event.uuid, cards[index].0.uuid, try Self.encode(cards[index].1), now] as [any Encodable & Sendable])
                 }
                 try await insert.run()
             }
-            return cards.filter { $0.size > 0 }.count
+            return cards.filter { $0.1.size > 0 }.count
         }
     }
 
     /// A confirmed person's card with its ticks. A person without a card yet (a late arrival, or
     /// cards never generated) gets one drawn against the room as it is now, at the game's size
     /// (5 when the organiser chose none). Nil when the registration is not confirmed.
-    public func card(of holder: Registration.ID, now: Date) async throws -> BingoCardState? {
+    public func card(of holder: Registration.ID, now: Date, compute: Compute = { $0() }) async throws -> BingoCardState? {
         if let state = try await Self.state(of: holder.uuid, on: sql) { return state }
         guard let found = try await Self.person(holder.uuid, on: sql), found.confirmed else { return nil }
         let event = found.event
+        // The game (size and seed) first; then the card is drawn outside any transaction, so a
+        // big room never holds the write lock; a card drawn twice at once is stored once.
         try await write { sql in
             try await sql.raw("""
                 INSERT INTO bingo_games (event_id, size, seed, generated_at)
                 VALUES (\(bind: event), 5, \(bind: Int64(bitPattern: UInt64.random(in: 0 ... UInt64.max))), \(bind: now))
                 ON CONFLICT DO NOTHING
                 """).run()
-            guard let game = try await Self.game(event, on: sql) else { return }
-            // The holder first: their card is drawn against the whole room, the others only count.
-            var players = try await Self.players(of: event, on: sql)
-            guard let index = players.firstIndex(where: { $0.id == holder }) else { return }
-            players.insert(players.remove(at: index), at: 0)
-            let seed = UInt64(bitPattern: game.seed) ^ Self.mix(holder.uuid)
-            guard let card = BingoGenerator.cards(for: players.map(\.player), size: game.size, seed: seed).first else { return }
+        }
+        guard let game = try await Self.game(event, on: sql) else { return nil }
+        // The holder first: their card is drawn against the whole room, the others only count.
+        var players = try await Self.players(of: event, on: sql)
+        guard let index = players.firstIndex(where: { $0.id == holder }) else { return nil }
+        players.insert(players.remove(at: index), at: 0)
+        let seed = UInt64(bitPattern: game.seed) ^ Self.mix(holder.uuid)
+        let room = players.map(\.player)
+        guard let card = try await compute({ BingoGenerator.cards(for: room, size: game.size, seed: seed) }).first else { return nil }
+        try await write { sql in
             try await sql.raw("""
                 INSERT INTO bingo_cards (id, event_id, registration_id, card, created_at)
                 VALUES (\(bind: UUID()), \(bind: event), \(bind: holder.uuid), \(bind: try Self.encode(card)), \(bind: now))

@@ -116,7 +116,7 @@ extension APIController {
             throw AppError.validation(ValidationErrors([("size", body.size == nil ? .required : .outOfRange(min: 4, max: 5))]))
         }
         let now = services.clock.now()
-        let playable = try await services.persistence.bingo.generate(event: event.id, size: size, now: now)
+        let playable = try await services.persistence.bingo.generate(event: event.id, size: size, now: now, compute: { try await CPUWork.run($0) })
         try await services.persistence.team.audit(
             chapter: chapter.id, by: try requireUser(context), action: "bingo.generated", subject: "\(event.title): \(playable) (\(size)×\(size))", now: now)
         return JSONBody.response(status: .ok, try await bingoOverview(event.id, language: context.language))
@@ -137,7 +137,7 @@ extension APIController {
 
     func ownCard(_ registration: Registration, language: Language, announced: [BingoAnnouncementKind]? = nil) async throws -> Response {
         let bingo = services.persistence.bingo
-        guard registration.status == .confirmed, let state = try await bingo.card(of: registration.id, now: services.clock.now()) else {
+        guard registration.status == .confirmed, let state = try await bingo.card(of: registration.id, now: services.clock.now(), compute: { try await CPUWork.run($0) }) else {
             throw AppError.conflict(messageKey: "bingo.page.notReady")
         }
         let used = Set(state.ticks.values.map(\.matched))
@@ -186,9 +186,14 @@ extension APIController {
             response.headers[.contentLanguage] = language.rawValue
             return response
         }
-        guard let matched = Registration.ID(string: person) else { return try await refuse(.notPlaying, matched: nil) }
+        guard let matched = Registration.ID(string: person) else {
+            if let wait = services.bingoRefusals.reserve(["bingo:\(registration.id)"]) { throw AppError.rateLimited(retryAfter: wait) }
+            return try await refuse(.notPlaying, matched: nil)
+        }
         do {
-            let outcome = try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: matched, now: services.clock.now())
+            let outcome = try await services.guardedTick(card: registration.id) {
+                try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: matched, now: services.clock.now())
+            }
             return try await ownCard(registration, language: language, announced: outcome.announced)
         } catch let error as BingoError {
             return try await refuse(error, matched: matched)

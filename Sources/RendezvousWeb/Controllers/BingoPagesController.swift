@@ -70,7 +70,7 @@ struct BingoPagesController {
         var cookieToken: String?
         if registration.status != .confirmed {
             page.message = t("bingo.page.notReady")
-        } else if let state = try await persistence.bingo.card(of: registration.id, now: services.clock.now()) {
+        } else if let state = try await persistence.bingo.card(of: registration.id, now: services.clock.now(), compute: { try await CPUWork.run($0) }) {
             cookieToken = try await persistence.bingo.cookieToken(of: registration.id)
             if state.card.size == 0 {
                 page.message = t("bingo.page.empty")
@@ -123,7 +123,9 @@ struct BingoPagesController {
         guard let square else { return try await refuse(.noCard) }
         guard let person else { return try await refuse(.notPlaying) }
         do {
-            _ = try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: person, now: services.clock.now())
+            _ = try await services.guardedTick(card: registration.id) {
+                try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: person, now: services.clock.now())
+            }
         } catch let error as BingoError {
             return try await refuse(error)
         }
@@ -142,7 +144,7 @@ struct BingoPagesController {
     /// What the contact card shows to a phone that holds a bingo card for the same evening.
     func contactBlock(_ request: Request, card: ContactCard, contactToken: String, language: Language) async throws -> ContactBingo? {
         guard card.status == .confirmed, let (holder, token) = try await holder(request, event: card.eventID), holder.id != card.registrationID,
-              let state = try await services.persistence.bingo.card(of: holder.id, now: services.clock.now()), state.card.size > 0 else { return nil }
+              let state = try await services.persistence.bingo.card(of: holder.id, now: services.clock.now(), compute: { try await CPUWork.run($0) }), state.card.size > 0 else { return nil }
         let name = "\(card.profile.firstName) \(card.profile.lastName)"
         let indices = try await services.persistence.bingo.squares(of: holder.id, fillableBy: card.registrationID, now: services.clock.now())
         return ContactBingo(
@@ -162,7 +164,9 @@ struct BingoPagesController {
         let back = PublicRoute.contactCard(token: contactToken)
         guard let square = form.square.flatMap({ Int($0) }) else { return Response.redirect(to: back.path("bingo", "noCard"), type: .normal) }
         do {
-            _ = try await services.persistence.bingo.tick(holder: holder.id, square: square, matched: card.registrationID, now: services.clock.now())
+            _ = try await services.guardedTick(card: holder.id) {
+                try await services.persistence.bingo.tick(holder: holder.id, square: square, matched: card.registrationID, now: services.clock.now())
+            }
         } catch let error as BingoError {
             return Response.redirect(to: back.path("bingo", Self.code(error)), type: .normal)
         }

@@ -16,6 +16,19 @@ public struct AppServices: Sendable {
     /// link that leads to an account (invitations, resets) counts here: ten a quarter-hour per
     /// client address, and per account for passwords.
     let authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    /// Refused bingo ticks per card: playing needs a few, guessing who has which fact needs many.
+    /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
+    let bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600))
+
+    /// Runs a bingo tick under the card's refusal budget: 429 once the card has had too many
+    /// refusals lately; a tick that is accepted is not counted.
+    func guardedTick<T: Sendable>(card holder: Registration.ID, _ tick: () async throws -> T) async throws -> T {
+        let key = "bingo:\(holder)"
+        if let wait = bingoRefusals.reserve([key]) { throw AppError.rateLimited(retryAfter: wait) }
+        let result = try await tick()
+        bingoRefusals.refund([key])
+        return result
+    }
     let passwordAttempts = PasswordAttempts()
     let shareImages = ShareImageCache()
 

@@ -43,7 +43,7 @@ struct BingoController: OrganizeController {
         let detail = try await event(context)
         let fields = try await form(request, context)
         guard let size = fields["size"].flatMap({ Int($0) }), BingoStore.sizes.contains(size) else { throw AppError.badRequest(detail: nil) }
-        let playable = try await persistence.bingo.generate(event: detail.event.id, size: size, now: now())
+        let playable = try await persistence.bingo.generate(event: detail.event.id, size: size, now: now(), compute: { try await CPUWork.run($0) })
         try await log(context, chapter: detail.chapter.id, "bingo.generated", "\(detail.event.title): \(playable) (\(size)×\(size))")
         return Response.redirect(to: OrganizeRoute.bingo(detail.event.id).path("done", "generated"), type: .normal)
     }
