@@ -145,7 +145,7 @@ integer = {"type": "integer"}
 doc["components"]["schemas"].update({
     "RoomSetupInput": {"type": "object", "required": ["tables", "seats", "rounds", "roundMinutes"], "properties": {
         "tables": {"type": "integer", "minimum": 1, "maximum": 200}, "seats": {"type": "integer", "minimum": 2, "maximum": 20, "description": "Seats per table"},
-        "names": {"type": "array", "items": {"type": "string", "maxLength": 40}, "description": "Table names in order (default: numbers)"},
+        "names": {"type": "array", "items": {"type": "string", "maxLength": 40}, "description": "Table names in order (default: numbers); one line each"},
         "smaller": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Tables with fewer seats: {\"5\": 4}"},
         "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120},
         "priorities": ref("RoomPriorities")}},
@@ -155,9 +155,9 @@ doc["components"]["schemas"].update({
     "RoomMove": {"type": "object", "required": ["registration", "round", "table"], "properties": {
         "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "description": "A round not yet started"},
         "table": {"type": "integer", "minimum": 1}}},
-    "RoomRoundAction": {"type": "object", "required": ["action"], "properties": {
+    "RoomRoundAction": {"type": "object", "required": ["action", "version"], "properties": {
         "action": {"type": "string", "enum": ["next", "pause", "resume", "finish"]},
-        "version": {"type": "integer", "description": "The room version the caller saw; a press meant for an older version changes nothing"}}},
+        "version": {"type": "integer", "description": "The room version the caller saw (required); a press meant for an older version changes nothing, so tools pressing at once move the evening on once"}}},
     "RotationQuality": {"type": "object", "properties": {
         "repeatedPairs": {"type": "integer", "description": "Pairs sharing a table more than once"},
         "colleaguePairs": {"type": "integer", "description": "Colleagues (same company) at one table, per round"},
@@ -203,7 +203,7 @@ doc["paths"]["/api/v1/events/{id}/room/moves"] = {
 doc["paths"]["/api/v1/events/{id}/room/rounds"] = {
     "parameters": [room_id],
     "post": {"summary": "The presenter: start the next round, pause, resume or finish", "operationId": "pressRoomRound",
-             "security": bearer, "requestBody": body("RoomRoundAction"), "responses": {**ok("Room"), **err("400", "401", "404", "409", "415")}}}
+             "security": bearer, "requestBody": body("RoomRoundAction"), "responses": {**ok("Room"), **err("400", "401", "404", "409", "415", "422")}}}
 
 # Human bingo: organisers read and (re)generate every card; an attendee reads and ticks their own with
 # the manage token. Squares are 0-based, row-major; `text` is the phone's wording in the request's language.

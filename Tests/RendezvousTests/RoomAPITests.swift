@@ -41,6 +41,7 @@ struct RoomAPITests {
                 let fields = try #require(try bad.json()["fields"] as? [String: String])
                 #expect(fields["tables"] != nil)
                 #expect(fields["roundMinutes"] != nil)
+                #expect(fields["minutes"] == nil, "the API's own field names")
                 #expect(fields["seats"] == nil, "only the wrong fields are named")
 
                 let saved = try await call(.put, room, #"{"tables":4,"seats":4,"names":["Window","Bar"],"smaller":{"4":3},"rounds":3,"roundMinutes":12,"priorities":{"spreadTopics":false}}"#)
@@ -89,9 +90,18 @@ struct RoomAPITests {
                 #expect(try first.json()["round"] as? Int == 1)
                 #expect(try second.json()["round"] as? Int == 1, "a stale press changes nothing")
                 #expect(try first.json()["phase"] as? String == "running")
-                #expect(try await call(.post, room + "/rounds", #"{"action":"pause"}"#).json()["phase"] as? String == "paused")
-                #expect(try await call(.post, room + "/rounds", #"{"action":"resume"}"#).json()["phase"] as? String == "running")
-                #expect(try await call(.post, room + "/rounds", #"{"action":"dance"}"#).status == .badRequest)
+                let running = try #require(try first.json()["version"] as? Int)
+                #expect(try await call(.post, room + "/rounds", #"{"action":"pause","version":\#(running)}"#).json()["phase"] as? String == "paused")
+                #expect(try await call(.post, room + "/rounds", #"{"action":"resume","version":\#(running + 1)}"#).json()["phase"] as? String == "running")
+                #expect(try await call(.post, room + "/rounds", #"{"action":"dance","version":\#(running + 2)}"#).status == .badRequest)
+                // Without the version it saw, a tool cannot press (fifty at once would move fifty rounds).
+                let blind = try await call(.post, room + "/rounds", #"{"action":"next"}"#)
+                #expect(blind.status == .unprocessableContent)
+                #expect((try blind.json()["fields"] as? [String: String])?["version"] != nil)
+                // A round out of range is named as such.
+                #expect(try await call(.post, room + "/moves", #"{"registration":"\#(person)","round":99,"table":1}"#).status == .unprocessableContent)
+                // A table name cannot hold a line break (it would become two tables).
+                #expect(try await call(.put, room, #"{"tables":4,"seats":4,"names":["A\nB"],"rounds":3,"roundMinutes":12}"#).status == .unprocessableContent)
                 // A started round cannot be moved into.
                 #expect(try await call(.post, room + "/moves", #"{"registration":"\#(person)","round":1,"table":2}"#).status == .conflict)
             }

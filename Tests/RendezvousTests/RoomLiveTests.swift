@@ -148,6 +148,16 @@ struct RoomLiveTests {
                 #expect(page.text.contains("/static/room.js"))
                 #expect(try await client.execute(uri: "/static/room.js", method: .get).status == .ok)
 
+                // Marked as gone: off her tablemates' list at once, and no table on her own phone.
+                let mate = try #require(mates.first)
+                _ = try await app.persistence.room.markLeft(event: id, registration: mate, left: true, now: app.clock.now())
+                let without = try JSONDecoder.iso.decode(SeatJSON.self, from: Data(buffer: try await client.execute(uri: "/manage/\(token)/room.json", method: .get).body))
+                #expect(without.seat?.mates.count == mates.count - 1)
+                let mateToken = try #require(room.tokens[mate])
+                let gone = try JSONDecoder.iso.decode(SeatJSON.self, from: Data(buffer: try await client.execute(uri: "/manage/\(mateToken)/room.json", method: .get, headers: [.acceptLanguage: "en"]).body))
+                #expect(gone.seat?.table == nil)
+                #expect(gone.text?.headline == "You have no table in this round yet: see an organiser.")
+
                 // A bad token: 404, never someone else's table.
                 #expect(try await client.execute(uri: "/manage/\(token.dropLast(2))AA/room.json", method: .get).status == .notFound)
             }

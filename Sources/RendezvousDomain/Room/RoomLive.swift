@@ -35,7 +35,8 @@ public struct RoomLive: Sendable, Codable, Equatable {
         if let shown, let plan = state.plan, plan.rounds.indices.contains(shown) {
             for (index, keys) in plan.rounds[shown].enumerated() {
                 let name = state.setup.tables.indices.contains(index) ? state.setup.tables[index].name : "\(index + 1)"
-                let seated = keys.compactMap { people[$0] }.map { Person(name: shortName($0), jobTitle: $0.jobTitle) }
+                let gone = Set(state.left)
+                let seated = keys.filter { !gone.contains($0) }.compactMap { people[$0] }.map { Person(name: shortName($0), jobTitle: $0.jobTitle) }
                 tables.append(Table(name: name, people: seated))
             }
         }
@@ -86,9 +87,10 @@ public struct SeatLive: Sendable, Codable, Equatable {
         var table: String?
         var mates: [RoomLive.Person] = []
         var next: String?
-        if let shown, let seat = state.seat(of: registration, round: shown) {
+        let gone = Set(state.left)
+        if let shown, !gone.contains(registration), let seat = state.seat(of: registration, round: shown) {
             table = tableName(seat.table)
-            mates = seat.mates.compactMap { people[$0] }.map { RoomLive.Person(name: $0.firstName, jobTitle: $0.jobTitle) }
+            mates = seat.mates.filter { !gone.contains($0) }.compactMap { people[$0] }.map { RoomLive.Person(name: $0.firstName, jobTitle: $0.jobTitle) }
             if let after = state.seat(of: registration, round: shown + 1) { next = tableName(after.table) }
         }
         let all: [String?] = (0..<(state.plan?.rounds.count ?? 0)).map { round in state.seat(of: registration, round: round).map { tableName($0.table) } }

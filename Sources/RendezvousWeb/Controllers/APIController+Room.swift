@@ -35,8 +35,8 @@ extension APIController {
 
     struct RoomRoundBody: Decodable {
         var action: String
-        /// The version the caller saw: a press meant for an older state changes nothing (two
-        /// presenters pressing "next" at once move the evening on once).
+        /// The version the caller saw (required): a press meant for an older state changes
+        /// nothing (two presenters pressing "next" at once move the evening on once).
         var version: Int?
     }
 
@@ -100,10 +100,17 @@ extension APIController {
     @Sendable func saveRoomSetup(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (event, _) = try await organizedEvent(context)
         let body = try await Self.decode(RoomSetupBody.self, from: request, context: context)
-        switch body.input.validated() {
-        case .failure(var errors):
-            if let minutes = errors["minutes"] { errors.add("roundMinutes", minutes) }
+        if (body.names ?? []).contains(where: { $0.contains(where: \.isNewline) }) {
+            var errors = ValidationErrors()
+            errors.add("names", .controlCharacters)
             throw AppError.validation(errors)
+        }
+        switch body.input.validated() {
+        case .failure(let errors):
+            // The form calls it `minutes`; the API `roundMinutes`.
+            var renamed = ValidationErrors()
+            for (field, problem) in errors.problems { renamed.add(field == "minutes" ? "roundMinutes" : field, problem) }
+            throw AppError.validation(renamed)
         case .success(let setup):
             let existing = try await services.persistence.room.state(event: event.id)
             do {
@@ -145,14 +152,20 @@ extension APIController {
     @Sendable func pressRoomRound(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (event, _) = try await organizedEvent(context)
         let body = try await Self.decode(RoomRoundBody.self, from: request, context: context)
+        // The version the tool saw is required: fifty tools pressing "next" at once move one round.
+        guard let version = body.version else {
+            var errors = ValidationErrors()
+            errors.add("version", .required)
+            throw AppError.validation(errors)
+        }
         let room = services.persistence.room
         let now = services.clock.now()
         do {
             switch body.action {
-            case "next": _ = try await room.startNextRound(event: event.id, now: now, expectedVersion: body.version)
-            case "pause": _ = try await room.pause(event: event.id, now: now, expectedVersion: body.version)
-            case "resume": _ = try await room.resume(event: event.id, now: now, expectedVersion: body.version)
-            case "finish": _ = try await room.finish(event: event.id, now: now, expectedVersion: body.version)
+            case "next": _ = try await room.startNextRound(event: event.id, now: now, expectedVersion: version)
+            case "pause": _ = try await room.pause(event: event.id, now: now, expectedVersion: version)
+            case "resume": _ = try await room.resume(event: event.id, now: now, expectedVersion: version)
+            case "finish": _ = try await room.finish(event: event.id, now: now, expectedVersion: version)
             default: throw AppError.badRequest(detail: nil, fields: ["action": "next, pause, resume or finish"])
             }
         } catch let error as RoomError {
@@ -168,6 +181,7 @@ extension APIController {
         case .notEnoughSeats: .unprocessable(messageKey: "room.errorSeatsShort")
         case .unknownPerson: .unprocessable(messageKey: "room.errorUnknownPerson")
         case .roundStarted: .conflict(messageKey: "room.errorStarted")
+        case .noSuchRound: .unprocessable(messageKey: "room.errorNoSuchRound")
         case .tableFull: .conflict(messageKey: "room.errorTableFull")
         }
     }

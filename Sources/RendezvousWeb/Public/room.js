@@ -5,6 +5,11 @@
   'use strict';
   var POLL_MS = 2000;
 
+  // Fills {name} placeholders; the values are taken literally (never `$&` patterns).
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) { return values.hasOwnProperty(name) ? String(values[name]) : whole; });
+  }
+
   function clock(seconds) {
     if (seconds == null) { return ''; }
     var m = Math.floor(seconds / 60), s = seconds % 60;
@@ -57,7 +62,7 @@
       setClock(room.secondsLeft, room.phase === 'running', receivedAt);
       if (room.phase === 'finished') { roundEl.textContent = labels.finished; }
       else {
-        var text = labels.round.replace('{round}', room.round).replace('{rounds}', room.rounds);
+        var text = fill(labels.round, {round: room.round, rounds: room.rounds});
         if (room.phase === 'notStarted') { text += ' · ' + labels.waiting; }
         if (room.phase === 'paused') { text += ' · ' + labels.paused; }
         roundEl.textContent = text;
@@ -68,7 +73,7 @@
       room.tables.forEach(function (table) {
         var li = document.createElement('li');
         var h = document.createElement('h2');
-        h.textContent = labels.table.replace('{table}', table.name);
+        h.textContent = fill(labels.table, {table: table.name});
         li.appendChild(h);
         var ul = document.createElement('ul');
         table.people.forEach(function (person) {

@@ -13,6 +13,7 @@ struct RoomPlanning {
         case notEnoughSeats(people: Int, seats: Int)
         case unknownPerson
         case roundStarted
+        case noSuchRound
         case tableFull
         case noPlan
     }
@@ -54,7 +55,8 @@ struct RoomPlanning {
     func move(_ event: Event.ID, person: String, round: Int, table: Int, now: Date) async throws -> RoomState {
         guard let state = try await persistence.room.state(event: event) else { throw Failure.notConfigured }
         guard let plan = state.plan else { throw Failure.noPlan }
-        guard round >= state.startedRounds, round < plan.rounds.count else { throw Failure.roundStarted }
+        guard round >= 0, round < plan.rounds.count else { throw Failure.noSuchRound }
+        guard round >= state.startedRounds else { throw Failure.roundStarted }
         guard state.setup.tables.indices.contains(table), let seat = state.seat(of: person, round: round) else { throw Failure.unknownPerson }
         guard seat.table != table else { return state }
         let people = try await persistence.room.people(event: event)

@@ -105,6 +105,7 @@ struct RoomController: OrganizeController {
         case .notEnoughSeats(let count, let seats): t("room.errorSeats", context, ["people": String(count), "seats": String(seats)])
         case .unknownPerson: t("room.errorUnknownPerson", context)
         case .roundStarted: t("room.errorStarted", context)
+        case .noSuchRound: t("room.errorNoSuchRound", context)
         case .tableFull: t("room.errorTableFull", context)
         case .noPlan: t("room.errorNoPlan", context)
         }
@@ -192,11 +193,13 @@ struct RoomController: OrganizeController {
                _ action: @Sendable (RoomStore, Event.ID, Date, Int?) async throws -> RoomState) async throws -> Response {
         let detail = try await event(context)
         let form = try await self.form(request, context)
-        let seen = Int(form.text("version"))
+        // Every press names the state its page showed: without it, presses racing each other
+        // would each move the evening on.
+        guard let seen = Int(form.text("version")) else { throw AppError.badRequest(detail: nil) }
         // The page this press came from is out of date (another phone pressed first): the store
         // changes nothing, and the answer says so rather than "done".
         let current = try await persistence.room.state(event: detail.event.id)
-        let stale = seen != nil && current != nil && current?.version != seen
+        let stale = current != nil && current?.version != seen
         do {
             _ = try await action(persistence.room, detail.event.id, now(), seen)
         } catch let error as RoomError {
