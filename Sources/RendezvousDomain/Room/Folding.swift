@@ -27,6 +27,23 @@ public enum Folding {
         return kept.joined(separator: " ")
     }
 
+    /// Whether two company keys name one employer: the same key, or one is the other followed by
+    /// more words ("huawei" and "huawei france", "thales" and "thales alenia space"). A generic
+    /// first word alone ("groupe", "societe") never makes colleagues.
+    public static func sameCompany(_ a: String, _ b: String) -> Bool {
+        guard !a.isEmpty, !b.isEmpty else { return false }
+        if a == b { return true }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        guard short.count >= 3, long.hasPrefix(short + " "), !genericCompanyWords.contains(short) else { return false }
+        return true
+    }
+
+    static let genericCompanyWords: Set<String> = [
+        "groupe", "group", "societe", "cabinet", "agence", "agency", "studio", "ville", "mairie", "universite", "university",
+        "ecole", "school", "institut", "institute", "association", "les", "the", "banque", "bank", "credit", "consulting", "conseil",
+        "independant", "independante", "freelance", "self", "auto", "entrepreneur", "france", "international",
+    ]
+
     /// Topics from an "ask me about" line: split on commas, "and", "et", slashes; folded, deduplicated.
     public static func topics(_ askMeAbout: String) -> [String] {
         var seen = Set<String>()

@@ -31,12 +31,14 @@ public struct RoomLive: Sendable, Codable, Equatable {
     /// not a directory.
     public static func screen(_ state: RoomState, people: [String: RoomPerson], now: Date) -> RoomLive {
         let shown = shownRound(state)
+        let names = shortNames(Array(people.values))
         var tables: [Table] = []
         if let shown, let plan = state.plan, plan.rounds.indices.contains(shown) {
             for (index, keys) in plan.rounds[shown].enumerated() {
                 let name = state.setup.tables.indices.contains(index) ? state.setup.tables[index].name : "\(index + 1)"
                 let gone = Set(state.left)
-                let seated = keys.filter { !gone.contains($0) }.compactMap { people[$0] }.map { Person(name: shortName($0), jobTitle: $0.jobTitle) }
+                let seated = keys.filter { !gone.contains($0) }.compactMap { people[$0] }
+                    .map { Person(name: names[$0.registrationID] ?? shortName($0), jobTitle: $0.jobTitle) }
                 tables.append(Table(name: name, people: seated))
             }
         }
@@ -56,9 +58,36 @@ public struct RoomLive: Sendable, Codable, Equatable {
         }
     }
 
-    public static func shortName(_ person: RoomPerson) -> String {
-        guard let initial = person.lastName.trimmingCharacters(in: .whitespaces).first else { return person.firstName }
-        return "\(person.firstName) \(initial)."
+    public static func shortName(_ person: RoomPerson, letters: Int = 1) -> String {
+        let last = person.lastName.trimmingCharacters(in: .whitespaces)
+        guard let first = last.unicodeScalars.first else { return person.firstName }
+        // Names in scripts without initials (Chinese, Japanese, Korean, Arabic, Hebrew…) stay whole.
+        if !first.properties.isAlphabetic || Self.wholeNameScripts(first) { return "\(person.firstName) \(last)" }
+        guard letters < last.count else { return "\(person.firstName) \(last)" }
+        return "\(person.firstName) \(last.prefix(letters))."
+    }
+
+    static func wholeNameScripts(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0590...0x08FF, 0x1100...0x11FF, 0x2E80...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7FF, 0xF900...0xFAFF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x20000...0x3FFFF:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Short names that tell everyone apart: "Karim D." unless two Karim D.s are in the room,
+    /// then "Karim Dub." and "Karim Dur." (whole last names when even that is not enough).
+    public static func shortNames(_ people: [RoomPerson]) -> [String: String] {
+        var letters = Dictionary(uniqueKeysWithValues: people.map { ($0.registrationID, 1) })
+        for _ in 0..<40 {
+            var byName: [String: [RoomPerson]] = [:]
+            for person in people { byName[shortName(person, letters: letters[person.registrationID] ?? 1), default: []].append(person) }
+            let clashes = byName.values.filter { $0.count > 1 }
+            if clashes.isEmpty { break }
+            for group in clashes { for person in group { letters[person.registrationID, default: 1] += 1 } }
+        }
+        return Dictionary(uniqueKeysWithValues: people.map { ($0.registrationID, shortName($0, letters: letters[$0.registrationID] ?? 1)) })
     }
 }
 

@@ -192,7 +192,7 @@ public enum RotationPlanner {
     static let familyWeight: Int32 = 3
     static let statusWeight: Int32 = 2
     static let topicWeight: Int32 = 2
-    static let moveWeight: Int32 = 8
+    static let moveWeight: Int32 = 30
 
     public static func plan(_ request: RotationRequest) throws -> RotationPlan {
         let started = Date()
@@ -318,7 +318,7 @@ struct Engine {
                 if wants.mixNewcomers, people[a].newcomer == people[b].newcomer { m += RotationPlanner.statusWeight }
                 if wants.spreadTopics, !topicSets[a].isDisjoint(with: topicSets[b]) { m += RotationPlanner.topicWeight }
                 mix[a * n + b] = m; mix[b * n + a] = m
-                let same = !people[a].company.isEmpty && people[a].company == people[b].company
+                let same = Folding.sameCompany(people[a].company, people[b].company)
                 colleague[a * n + b] = same; colleague[b * n + a] = same
             }
         }
@@ -391,7 +391,7 @@ struct Engine {
         order.shuffle(using: &rng)
         var companies: [String: [Int]] = [:]
         for p in order { companies[request.people[p].company, default: []].append(p) }
-        let grouped = companies.filter { !$0.key.isEmpty && $0.value.count > 1 }.values.sorted { $0.count > $1.count }
+        let grouped = companies.filter { !$0.key.isEmpty && $0.value.count > 1 }.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.map(\.value)
         var rows = Array(repeating: [Int](), count: s)
         var placed = Set<Int>()
         for group in grouped {
@@ -493,7 +493,9 @@ struct Engine {
         }
         // Then table by table, the person who leaves the table the most freedom: the most people
         // still free to join it (who have met nobody at it and clash with nobody), ties at random.
-        var unplaced = Set(rest)
+        // An array, not a Set: a Set's order changes from process to process, and the plan must
+        // depend on the seed alone.
+        var unplaced = rest
         var compatible = Array(repeating: true, count: n)  // compatible with the table being filled
         for t in 0..<tableCount {
             for i in 0..<n { compatible[i] = true }
@@ -518,7 +520,7 @@ struct Engine {
                     else if isEqual { ties += 1; if rng.below(ties) == 0 { best = p } }
                 }
                 place(best, t, r)
-                unplaced.remove(best)
+                unplaced.removeAll { $0 == best }
                 for x in 0..<n where meet[best * n + x] > 0 || hardCost[best * n + x] > 0 { compatible[x] = false }
             }
         }

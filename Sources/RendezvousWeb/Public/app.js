@@ -64,3 +64,12 @@
     clock.textContent = m + ':' + (s < 10 ? '0' : '') + s;
   }, 500);
 })();
+// Forms that change something for everyone at once ask first (without JavaScript they go ahead:
+// the server still applies each press to the state its page showed).
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-confirm]'), function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) { event.preventDefault(); }
+    });
+  });
+})();

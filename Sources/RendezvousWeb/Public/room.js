@@ -84,7 +84,19 @@
         li.appendChild(ul);
         tablesEl.appendChild(li);
       });
+      fit();
     });
+    // Every table fits on the projector: the tables' type shrinks until nothing scrolls.
+    var fit = function () {
+      var size = 100;
+      tablesEl.style.fontSize = '';
+      var root = document.documentElement;
+      while (root.scrollHeight > window.innerHeight + 1 && size > 35) {
+        size -= 5;
+        tablesEl.style.fontSize = size + '%';
+      }
+    };
+    window.addEventListener('resize', fit);
   }
 
   // The attendee's table, on the manage page.
