@@ -286,14 +286,22 @@ extension RoomStore {
 
     /// The event's confirmed registrations, sorted by last then first name. A newcomer has no
     /// earlier event of the network (any chapter) where the same email was confirmed or checked in.
-    public func people(event: Event.ID) async throws -> [RoomPerson] {
+    public func people(event: Event.ID, history: Bool = true) async throws -> [RoomPerson] {
         struct StartRow: Decodable { var startsAt: Date }
-        guard let start = try await sql.raw("SELECT starts_at FROM events WHERE id = \(bind: event.uuid)").row(StartRow.self)?.startsAt else { return [] }
         let rows = try await sql.raw("""
             SELECT r.id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.ask_me_about, r.checked_in_at
             FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.status = 'confirmed'
             ORDER BY r.last_name, r.first_name, r.id
             """).rows(PersonRow.self)
+        // The live pages (polled by every phone) need names, not who is new: `history: false`
+        // skips the network-wide look-up, and everyone reads as a newcomer.
+        guard history else {
+            return rows.map {
+                RoomPerson(registrationID: $0.id.uuidString.lowercased(), firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle,
+                           company: $0.company, askMeAbout: $0.askMeAbout, newcomer: true, checkedIn: $0.checkedInAt != nil)
+            }
+        }
+        guard let start = try await sql.raw("SELECT starts_at FROM events WHERE id = \(bind: event.uuid)").row(StartRow.self)?.startsAt else { return [] }
         let emails = Array(Set(rows.map { EmailAddress.normalize($0.email) }))
         var regulars = Set<String>()
         for chunk in stride(from: 0, to: emails.count, by: 500).map({ Array(emails[$0..<min($0 + 500, emails.count)]) }) {

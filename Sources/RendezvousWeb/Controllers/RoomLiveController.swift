@@ -48,7 +48,7 @@ struct RoomLiveController {
     }
 
     func people(_ event: Event.ID) async throws -> [String: RoomPerson] {
-        Dictionary(try await persistence.room.people(event: event).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(try await persistence.room.people(event: event, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     @Sendable func screen(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -90,6 +90,10 @@ struct RoomLiveController {
         guard let registration = try await persistence.registrations.registration(manageToken: token) else { throw AppError.notFound }
         guard registration.status == .confirmed, let state = try await persistence.room.state(event: registration.eventID) else {
             return Self.json(SeatBody(seat: nil, text: nil), request: request, version: 0)
+        }
+        // The phone already shows this version: answer before reading anyone's name.
+        if request.headers[.ifNoneMatch] == "\"v\(state.version)\"" {
+            return Response(status: .notModified, headers: [.eTag: "\"v\(state.version)\"", .cacheControl: "no-cache"])
         }
         let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID), now: services.clock.now())
         return Self.json(SeatBody(seat: live, text: Self.seatText(live, context.language)), request: request, version: live.version)
