@@ -41,12 +41,15 @@ bench_database() { # label database-url
   local rush confirmed_after
   rush=$(python3 scripts/rush.py 127.0.0.1 "$PORT" "$rush_event" "$RUSH")
   confirmed_after=$(curl -sf "http://127.0.0.1:$PORT/api/v1/events/$rush_event" | python3 -c 'import json,sys; print(json.load(sys.stdin)["confirmedCount"])')
+  local seat_token s_rps s_p50 s_p99
+  seat_token=$(python3 scripts/bench-room.py 127.0.0.1 "$PORT" "$token")
+  read -r s_rps s_p50 s_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/manage/$seat_token/room.json")"
   local rss
   rss=$(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)
   kill $pid; wait $pid 2>/dev/null || true
-  python3 - "$label" "$h_rps" "$h_p50" "$h_p99" "$e_rps" "$e_p50" "$e_p99" "$attendees" "$rush" "$confirmed_after" "$rss" <<'PY'
+  python3 - "$label" "$h_rps" "$h_p50" "$h_p99" "$e_rps" "$e_p50" "$e_p99" "$attendees" "$rush" "$confirmed_after" "$rss" "$s_rps" "$s_p50" "$s_p99" <<'PY'
 import json, sys
-label, h_rps, h_p50, h_p99, e_rps, e_p50, e_p99, attendees, rush, confirmed, rss = sys.argv[1:]
+label, h_rps, h_p50, h_p99, e_rps, e_p50, e_p99, attendees, rush, confirmed, rss, s_rps, s_p50, s_p99 = sys.argv[1:]
 rush = json.loads(rush)
 ratio = float(e_rps) / float(h_rps)
 print(f"== {label}")
@@ -55,6 +58,7 @@ print(f"  event page ({attendees} att.) {float(e_rps):>8,.0f} req/s   p50 {e_p50
 print(f"  rush {rush['attempts']} for 70 seats: {rush['registrations_per_second']:,.0f} registrations/s in {rush['seconds']} s, "
       f"statuses {rush['statuses']}, confirmed {rush['confirmed']} (stored {confirmed}), waitlisted {rush['waitlisted']}, "
       f"positions contiguous {rush['positions_unique_and_contiguous']}, p50 {rush['p50_ms']} ms, p99 {rush['p99_ms']} ms")
+print(f"  a phone's table (70 seated, round 1) {float(s_rps):>8,.0f} req/s   p50 {s_p50:>8}   p99 {s_p99:>8}   (every phone polls every 2 s: {float(s_rps)*2:,.0f} phones)")
 print(f"  peak resident memory {rss}")
 PY
   rm -rf "$dir"

@@ -407,6 +407,13 @@ struct BingoFlowTests {
                 let event = try await client.get("/organize/events/\(id)", as: organizer)
                 #expect(event.text.contains("/organize/events/\(id)/bingo"))
 
+                // Cards in play: new ones only with the box ticked (they erase every tick).
+                let unconfirmed = try await client.post("/organize/events/\(id)/bingo/generate", as: organizer, ["size": "5"])
+                #expect(unconfirmed.headers[.location]?.contains("error=confirm") == true)
+                #expect(try await app.persistence.bingo.summary(of: id).game?.size == 4, "nothing replaced without the box")
+                #expect(try await client.get("/organize/events/\(id)/bingo?error=confirm", as: organizer).text.contains("Tick the box first"))
+                #expect(try await client.post("/organize/events/\(id)/bingo/generate", as: organizer, ["size": "4", "replace": "on"]).status == .seeOther)
+
                 let pdf = try await client.get("/organize/events/\(id)/bingo.pdf", as: organizer)
                 #expect(pdf.status == .ok)
                 #expect(pdf.headers[.contentType] == "application/pdf")

@@ -159,7 +159,7 @@ struct RegistrationPagesController {
             bingoFacts: BingoFact.allCases.filter(profile.bingoFacts.contains), gamesConsent: profile.gamesConsent)
         var seat: ManagePage.Seat?
         if effectiveStatus == .confirmed, let room = try await persistence.room.state(event: detail.event.id), room.plan != nil {
-            let people = Dictionary(try await persistence.room.people(event: detail.event.id).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+            let people = Dictionary(try await persistence.room.people(event: detail.event.id, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
             let live = SeatLive.seat(of: registration.id.description, room, people: people, now: now)
             if let text = RoomLiveController.seatText(live, language) {
                 seat = ManagePage.Seat(headline: text.headline, detail: text.detail, stateURL: PublicRoute.seat(token: token).path)
@@ -276,7 +276,7 @@ struct RegistrationPagesController {
         let (card, detail, token) = try await card(context)
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let p = card.profile
-        let page = ContactPage(
+        var page = ContactPage(
             chrome: Chrome(title: "\(p.firstName) \(p.lastName)", language: language, path: PublicRoute.contactCard(token: token).path),
             eventTitle: detail.event.title, chapterName: detail.chapter.name, name: "\(p.firstName) \(p.lastName)",
             role: [p.jobTitle, p.company].filter { !$0.isEmpty }.joined(separator: " · ").nilIfEmpty,
@@ -286,6 +286,7 @@ struct RegistrationPagesController {
             bingo: try await BingoPagesController(services: services).contactBlock(request, card: card, contactToken: token, language: language),
             bingoError: request.uri.queryParameters.get("bingo").flatMap { BingoPagesController.error(code: String($0)) }
                 .map { Strings.bingoError($0, name: "\(p.firstName) \(p.lastName)", language) })
+        page.notShared = !p.consents.profileSharing
         var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xRobotsTag] = "noindex"

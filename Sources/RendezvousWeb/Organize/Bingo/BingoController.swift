@@ -24,7 +24,7 @@ struct BingoController: OrganizeController {
         let id = detail.event.id
         let summary = try await persistence.bingo.summary(of: id)
         let size = summary.game?.size ?? 5
-        let page = BingoOrganizePage(
+        var page = BingoOrganizePage(
             chrome: try chrome(t("bingo.org.title", context), context, path: OrganizeRoute.bingo(id).path),
             csrf: try session(context).csrfToken,
             title: detail.event.title, eventURL: OrganizeRoute.event(id).path,
@@ -36,6 +36,8 @@ struct BingoController: OrganizeController {
             generateURL: OrganizeRoute.bingoGenerate(id).path,
             pdfURL: summary.cards > 0 ? OrganizeRoute.bingoPDF(id).path : nil,
             sizes: BingoStore.sizes.map { .init(value: String($0), label: "\($0) × \($0)", selected: $0 == size) })
+        page.replacing = summary.cards > 0
+        if request.uri.queryParameters.get("error") == "confirm" { page.error = t("bingo.org.confirmNeeded", context) }
         return html(page, context)
     }
 
@@ -43,6 +45,10 @@ struct BingoController: OrganizeController {
         let detail = try await event(context)
         let fields = try await form(request, context)
         guard let size = fields["size"].flatMap({ Int($0) }), BingoStore.sizes.contains(size) else { throw AppError.badRequest(detail: nil) }
+        // Cards in play: new ones erase every tick and announcement, so the organiser must say so.
+        if try await persistence.bingo.summary(of: detail.event.id).cards > 0, fields["replace"] == nil {
+            return Response.redirect(to: OrganizeRoute.bingo(detail.event.id).path("error", "confirm") + "#generate", type: .normal)
+        }
         let playable = try await persistence.bingo.generate(event: detail.event.id, size: size, now: now(), compute: { try await CPUWork.run($0) })
         try await log(context, chapter: detail.chapter.id, "bingo.generated", "\(detail.event.title): \(playable) (\(size)×\(size))")
         return Response.redirect(to: OrganizeRoute.bingo(detail.event.id).path("done", "generated"), type: .normal)

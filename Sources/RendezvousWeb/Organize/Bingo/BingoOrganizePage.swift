@@ -16,4 +16,7 @@ struct BingoOrganizePage: Page {
     var generateURL: String
     var pdfURL: String?
     var sizes: [SelectField.Option]
+    /// Cards exist: drawing new ones erases every tick, so the form asks for a tick of its own.
+    var replacing = false
+    var error: String? = nil
 }

@@ -153,15 +153,15 @@ extension RoomPage {
         self.pdfURL = OrganizeRoute.roomPlanPDF(id).path
         self.fields = [
             FormField(name: "tables", label: t("room.tableCount"), value: form.tables, type: "number", required: true,
-                      hint: t("room.tableCountHint", ["max": String(RoomSetup.tableRange.upperBound)]), error: problem("tables"), maxLength: 3, autocomplete: "off"),
+                      hint: t("room.tableCountHint", ["max": String(RoomSetup.tableRange.upperBound)]), error: problem("tables"), maxLength: 3, autocomplete: ""),
             FormField(name: "seats", label: t("room.seats"), value: form.seats, type: "number", required: true,
-                      error: problem("seats"), maxLength: 2, autocomplete: "off"),
+                      error: problem("seats"), maxLength: 2, autocomplete: ""),
             FormField(name: "smaller", label: t("room.smaller"), value: form.smaller, required: false,
                       hint: t("room.smallerHint"), error: problem("smaller"), maxLength: 2000, autocomplete: "off"),
             FormField(name: "rounds", label: t("room.rounds"), value: form.rounds, type: "number", required: true,
-                      error: problem("rounds"), maxLength: 2, autocomplete: "off"),
+                      error: problem("rounds"), maxLength: 2, autocomplete: ""),
             FormField(name: "minutes", label: t("room.minutes"), value: form.minutes, type: "number", required: true,
-                      error: problem("minutes"), maxLength: 3, autocomplete: "off"),
+                      error: problem("minutes"), maxLength: 3, autocomplete: ""),
         ]
         self.names = TextAreaField(id: "f-names", name: "names", label: t("room.names"), value: form.names, hint: t("room.namesHint"),
                                    error: problem("names"), maxLength: 200 * (RoomSetup.maxTableName + 1))

@@ -11,6 +11,8 @@ struct ContactPage: Page {
     var role: String?
     var askMeAbout: String?
     var linkedin: String?
+    /// They chose not to share their profile (rather than having no LinkedIn to share).
+    var notShared = false
     var vcardURL: String
     /// For a phone holding a bingo card for the same evening: the squares this person may fill.
     var bingo: ContactBingo? = nil
