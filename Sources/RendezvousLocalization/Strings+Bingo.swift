@@ -11,13 +11,21 @@ extension Strings {
             if family == .student { return text("bingo.square.student", language) }
             return text("bingo.square.jobFamily", language, ["family": jobFamily(family, language)])
         case .company: return text("bingo.square.company", language, ["label": square.label.isEmpty ? square.value : square.label])
-        case .topic: return text("bingo.square.topic", language, ["label": square.label.isEmpty ? square.value : square.label])
+        case .topic:
+            let label = square.label.isEmpty ? square.value : square.label
+            // French elides "de" before a vowel or a mute h: "parler d’IA", "d’immobilier".
+            return text(startsWithVowelSound(label) ? "bingo.square.topicElided" : "bingo.square.topic", language, ["label": label])
         case .firstMeetup: return text("bingo.square.firstMeetup", language)
         case .regular: return text("bingo.square.regular", language)
         case .fact:
             guard let fact = BingoFact(rawValue: square.value) else { return square.value }
             return bingoFactSquare(fact, language)
         }
+    }
+
+    static func startsWithVowelSound(_ text: String) -> Bool {
+        guard let first = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).first else { return false }
+        return "aeiouyh".contains(first)
     }
 
     /// A family of work as a square names it ("engineering", "l'ingénierie").

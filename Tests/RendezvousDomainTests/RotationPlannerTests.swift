@@ -229,5 +229,10 @@ struct RotationPlannerTests {
         #expect(JobFamily.classify("CEO & Founder") == .leadership)
         #expect(Folding.companyKey("AIRBUS SAS") == Folding.companyKey("Airbus"))
         #expect(Folding.companyKey("Société Générale") == "societe generale")
+        #expect(Folding.sameCompany(Folding.companyKey("Huawei"), Folding.companyKey("Huawei France")))
+        #expect(Folding.sameCompany(Folding.companyKey("Thales"), Folding.companyKey("THALES Alenia Space")))
+        #expect(!Folding.sameCompany(Folding.companyKey("Groupe"), Folding.companyKey("Groupe SEB")), "a generic word alone is no employer")
+        #expect(!Folding.sameCompany(Folding.companyKey("Orange"), Folding.companyKey("Orangina")))
+        #expect(!Folding.sameCompany("", ""))
     }
 }

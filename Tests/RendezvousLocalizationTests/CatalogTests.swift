@@ -119,4 +119,11 @@ struct CatalogTests {
         #expect(Strings.text("v.tooLong", .fr, ["max": "5"]) == "5 caractères au maximum.")
         #expect(Strings.text("no.suchKey", .fr) == "no.suchKey")
     }
+
+    @Test func frenchElidesBeforeAVowel() {
+        #expect(Strings.bingoSquare(BingoSquare(kind: .topic, value: "ia generative", label: "IA générative"), .fr) == "Trouvez quelqu’un à qui parler d’IA générative")
+        #expect(Strings.bingoSquare(BingoSquare(kind: .topic, value: "immobilier", label: "immobilier"), .fr) == "Trouvez quelqu’un à qui parler d’immobilier")
+        #expect(Strings.bingoSquare(BingoSquare(kind: .topic, value: "jazz", label: "jazz"), .fr) == "Trouvez quelqu’un à qui parler de jazz")
+        #expect(Strings.bingoSquare(BingoSquare(kind: .topic, value: "ia", label: "AI"), .en) == "Find someone to ask about AI")
+    }
 }
