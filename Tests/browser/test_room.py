@@ -51,7 +51,9 @@ def test_plan_rounds_and_the_screen_and_phone_follow(server, browser):
     click_and_wait(browser, "#plan form button[type=submit]")
     quality = browser.find_element(By.CSS_SELECTOR, "#plan strong").text
     assert "0" in quality, quality
-    rounds = browser.find_elements(By.CSS_SELECTOR, "section[id^='round-']")
+    # Rounds fold on a phone (the next to start is open): unfold them all to read them.
+    browser.execute_script("document.querySelectorAll('details.round').forEach(d => d.open = true)")
+    rounds = browser.find_elements(By.CSS_SELECTOR, "details[id^='round-']")
     assert len(rounds) == 3
     for section in rounds:
         names = section.text
@@ -59,7 +61,7 @@ def test_plan_rounds_and_the_screen_and_phone_follow(server, browser):
     shot(browser, "room-organiser-planned")
 
     # Drag someone of round 3 from table 1 onto table 2 (HTML5 drag and drop, dispatched as a browser would).
-    round3 = "section#round-2 .room-tables > li"
+    round3 = "details#round-2 .room-tables > li"
     name = browser.find_element(By.CSS_SELECTOR, f"{round3}:nth-child(1) .people > li > span").text.split("\n")[0].replace(" 📌", "")
     page = browser.find_element(By.TAG_NAME, "html")
     browser.execute_script("""
@@ -70,6 +72,7 @@ def test_plan_rounds_and_the_screen_and_phone_follow(server, browser):
         to.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
     """, round3)
     WebDriverWait(browser, 10).until(staleness_of(page))
+    assert browser.find_element(By.ID, "round-2").get_attribute("open") is not None, "the round just changed is unfolded"
     moved_to = browser.find_element(By.CSS_SELECTOR, f"{round3}:nth-child(2)").text
     assert name in moved_to, f"{name} not at table 2 after the drop: {moved_to}"
     assert "📌" in moved_to, "a moved person is pinned there"

@@ -19,7 +19,12 @@
 // Tables & rounds: drag a person onto another table of a round not yet started. The drop fills in
 // and posts that person's own "move to" form, so the server decides exactly as without a mouse.
 (function () {
-  var rounds = document.querySelectorAll('section[id^="round-"]');
+  // A link or a redirect to #round-2 unfolds that round.
+  if (location.hash) {
+    var target = document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === 'DETAILS') { target.open = true; }
+  }
+  var rounds = document.querySelectorAll('details[id^="round-"]');
   Array.prototype.forEach.call(rounds, function (round) {
     var tables = round.querySelectorAll('.room-tables > li');
     var dragged = null;

@@ -25,6 +25,8 @@ struct RoomPage: Page {
         var editable: Bool
         var current: Bool
         var tables: [Table]
+        /// Shown unfolded: the round on now, else the next to start (a phone page stays short).
+        var open = false
     }
     struct Presenter {
         var round: String
@@ -236,6 +238,13 @@ extension RoomPage {
             }
             rounds.append(Round(index: r, title: t("room.roundOf", ["round": String(r + 1), "rounds": String(setup.rounds)]),
                                 status: status, editable: editable, current: state?.currentRound == r && state?.phase != .finished, tables: tables))
+        }
+        if let on = rounds.firstIndex(where: \.current) {
+            rounds[on].open = true
+        } else if let next = rounds.firstIndex(where: \.editable) {
+            rounds[next].open = true
+        } else if !rounds.isEmpty {
+            rounds[rounds.count - 1].open = true
         }
         self.rounds = rounds
         self.unseated = plan == nil ? [] : present.filter { !seated.contains($0.registrationID) }.map { Named(id: $0.registrationID, name: $0.name) }
