@@ -27,5 +27,5 @@ for i in range(70):
 call("PUT", f"/api/v1/events/{event['id']}/room", {"tables": 10, "seats": 7, "rounds": 4, "roundMinutes": 15})
 room = call("POST", f"/api/v1/events/{event['id']}/room/plan")
 assert room["plan"]["quality"]["repeatedPairs"] == 0
-call("POST", f"/api/v1/events/{event['id']}/room/rounds", {"action": "next"})
+call("POST", f"/api/v1/events/{event['id']}/room/rounds", {"action": "next", "version": room["version"]})
 print(manage)
