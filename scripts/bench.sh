@@ -24,6 +24,8 @@ bench_database() { # label database-url
   DATABASE_URL="$url" $BIN demo >/dev/null
   DATABASE_URL="$url" RATE_LIMIT=off PORT=$PORT LOG_LEVEL=error OUTBOX_DIR="$dir/outbox" $BIN serve --hostname 127.0.0.1 >"$dir/server.log" 2>&1 &
   local pid=$!
+  # A failing step must not leave the server holding the port for the next run.
+  trap "kill $pid 2>/dev/null || true" EXIT
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
   local token event
   token=$(curl -sf -X POST -H 'Content-Type: application/json' \
