@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import RendezvousDomain
 import RendezvousLocalization
@@ -17,6 +18,26 @@ import RendezvousPersistence
 struct RoomLiveController {
     let services: AppServices
     var persistence: Persistence { services.persistence }
+    /// Every phone of a room polls every two seconds: the room's names are read once per room
+    /// version and reused for a few seconds (a name typed since shows within that time).
+    let names = NamesCache()
+
+    final class NamesCache: Sendable {
+        struct Entry { var version: Int; var read: TimeInterval; var people: [String: RoomPerson] }
+        private let entries = NIOLockedValueBox([Event.ID: Entry]())
+        static let ttl: TimeInterval = 5
+
+        func people(_ event: Event.ID, version: Int, read: () async throws -> [String: RoomPerson]) async throws -> [String: RoomPerson] {
+            let now = Date().timeIntervalSince1970
+            if let entry = entries.withLockedValue({ $0[event] }), entry.version == version, now - entry.read < Self.ttl { return entry.people }
+            let people = try await read()
+            entries.withLockedValue { entries in
+                if entries.count > 1_000 { entries.removeAll() }
+                entries[event] = Entry(version: version, read: now, people: people)
+            }
+            return people
+        }
+    }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(PublicRoute.screen(.any).routerPath, use: screen)
@@ -47,8 +68,10 @@ struct RoomLiveController {
         throw AppError.notFound
     }
 
-    func people(_ event: Event.ID) async throws -> [String: RoomPerson] {
-        Dictionary(try await persistence.room.people(event: event, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+    func people(_ event: Event.ID, version: Int) async throws -> [String: RoomPerson] {
+        try await names.people(event, version: version) {
+            Dictionary(try await persistence.room.people(event: event, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
     @Sendable func screen(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,7 +104,7 @@ struct RoomLiveController {
         guard let state = try await persistence.room.state(event: detail.event.id) else {
             return Self.json(ScreenBody(room: nil, labels: labels(context.language), announcements: announcements), request: request, version: 0)
         }
-        let live = RoomLive.screen(state, people: try await people(detail.event.id), now: now)
+        let live = RoomLive.screen(state, people: try await people(detail.event.id, version: state.version), now: now)
         return Self.json(ScreenBody(room: live, labels: labels(context.language), announcements: announcements), request: request, version: nil)
     }
 
@@ -95,7 +118,7 @@ struct RoomLiveController {
         if request.headers[.ifNoneMatch] == "\"v\(state.version)\"" {
             return Response(status: .notModified, headers: [.eTag: "\"v\(state.version)\"", .cacheControl: "no-cache"])
         }
-        let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID), now: services.clock.now())
+        let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID, version: state.version), now: services.clock.now())
         return Self.json(SeatBody(seat: live, text: Self.seatText(live, context.language)), request: request, version: live.version)
     }
 
