@@ -90,6 +90,12 @@ struct RoomLiveTests {
                 let linked = try await client.execute(uri: "/screen/\(id)?key=\(key)", method: .get, headers: [.acceptLanguage: "fr"])
                 #expect(linked.status == .ok)
                 #expect(linked.text.contains("state.json?key=\(key)"))
+
+                // The link serves the evening: twelve hours after its end it opens nothing; the team still can.
+                app.clock.set(room.event.endsAt.addingTimeInterval(12 * 3600 + 60))
+                #expect(try await client.execute(uri: "/screen/\(id)/state.json?key=\(key)", method: .get).status == .notFound)
+                let later = try await Accounts.signIn(app, email: "orga2@example.org", chapters: ["toulouse"])
+                #expect(try await client.get("/screen/\(id)/state.json", as: later).status == .ok)
             }
         }
     }

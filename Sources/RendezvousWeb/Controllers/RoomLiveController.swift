@@ -52,6 +52,7 @@ struct RoomLiveController {
 
     /// Screen links name an event, not a registration: there is no per-row salt to renew.
     static let screenSalt = "event"
+    static let screenLinkGrace: TimeInterval = 12 * 3600
 
     static func screenURL(_ event: Event.ID, vault: TokenVault) -> String {
         PublicRoute.screen(event).path("key", screenKey(event, vault: vault))
@@ -62,7 +63,9 @@ struct RoomLiveController {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
               let detail = try await persistence.events.eventDetail(id: id) else { throw AppError.notFound }
         if let user = context.session?.user, user.mayCheckIn(detail.chapter.id) { return (detail, nil) }
-        if let key = request.uri.queryParameters.get("key"), persistence.tokens.verify(key, .screen, id: id.uuid, salt: Self.screenSalt) {
+        // The signed link serves the evening, not forever: it stops twelve hours after the end.
+        if let key = request.uri.queryParameters.get("key"), persistence.tokens.verify(key, .screen, id: id.uuid, salt: Self.screenSalt),
+           services.clock.now() <= detail.event.endsAt.addingTimeInterval(Self.screenLinkGrace) {
             return (detail, key)
         }
         throw AppError.notFound
