@@ -97,7 +97,7 @@ struct RoomTests {
                 #expect(plan.quality.colleaguePairs == 0)
                 let page = try await client.get(room.path, as: room.organizer)
                 #expect(page.status == .ok)
-                #expect(page.text.contains("colleague pairs"))
+                #expect(page.text.contains("pairs of colleagues at one table"))
                 #expect(page.text.contains("Round 3 of 3"))
 
                 // Move someone in round 2 to another table: a full table, so a swap; then pinned there.

@@ -155,7 +155,10 @@ struct RoomLiveController {
             return seat.phase == .finished ? SeatText(headline: Strings.text("seat.finished", language), detail: "") : nil
         }
         guard let table = seat.table else { return SeatText(headline: Strings.text("seat.noSeat", language), detail: "") }
-        let mates = seat.mates.map { $0.jobTitle.isEmpty ? $0.name : "\($0.name) (\($0.jobTitle))" }
+        // Each name and job in its own direction (U+2068…U+2069): an Arabic name beside a French
+        // job title keeps its order in a French or English sentence.
+        func isolated(_ text: String) -> String { "\u{2068}\(text)\u{2069}" }
+        let mates = seat.mates.map { $0.jobTitle.isEmpty ? isolated($0.name) : "\(isolated($0.name)) (\(isolated($0.jobTitle)))" }
         let list = ListFormatter.localized(mates, language)
         let values = ["round": "\(round)", "rounds": "\(seat.rounds)", "table": table]
         let headline = Strings.text(seat.phase == .notStarted ? "seat.upcoming" : "seat.current", language, values)
