@@ -23,6 +23,17 @@ extension Strings {
         }
     }
 
+    /// A square without its "Find someone who" (said once above the grid): "works at Airbus",
+    /// "travaille chez Airbus". Squares that do not start that way stay whole.
+    public static func bingoSquareShort(_ square: BingoSquare, _ language: Language) -> String {
+        let full = bingoSquare(square, language)
+        let prefixes = text("bingo.square.prefixes", language).components(separatedBy: "|")
+        for prefix in prefixes where !prefix.isEmpty && full.hasPrefix(prefix) {
+            return "…" + full.dropFirst(prefix.count)
+        }
+        return full
+    }
+
     static func startsWithVowelSound(_ text: String) -> Bool {
         guard let first = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).first else { return false }
         return "aeiouyh".contains(first)

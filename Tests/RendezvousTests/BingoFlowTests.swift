@@ -304,7 +304,8 @@ struct BingoFlowTests {
             try await app.application.test(.router) { client in
                 let page = try await client.execute(uri: "/manage/\(holder.manageToken)/bingo", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(page.status == .ok)
-                #expect(page.text.contains(Strings.bingoSquare(card.squares[0], .en).replacingOccurrences(of: "’", with: "’")))
+                #expect(page.text.contains(Strings.bingoSquareShort(card.squares[0], .en)), "squares without the \"Find someone who\" said once above the grid")
+                #expect(page.text.contains("Find someone who…"))
                 #expect(!page.text.contains("Hidden20"), "people who did not opt in are not offered")
                 let setCookie = try #require(page.headers[.setCookie])
                 #expect(setCookie.contains("HttpOnly"))

@@ -75,7 +75,7 @@ struct BingoPagesController {
             if state.card.size == 0 {
                 page.message = t("bingo.page.empty")
             } else {
-                let texts = state.card.squares.map { Strings.bingoSquare($0, language) }
+                let texts = state.card.squares.map { Strings.bingoSquareShort($0, language) }
                 let path = PublicRoute.bingo(token: token).path
                 page.size = state.card.size
                 page.hasForm = true
