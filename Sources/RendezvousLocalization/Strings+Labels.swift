@@ -104,3 +104,11 @@ extension Strings {
         }
     }
 }
+
+extension Strings {
+    /// "Marie, Karim and Zoé" / "Marie, Karim et Zoé".
+    public static func list(_ items: [String], _ language: Language) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return text("list.and", language, ["first": items.dropLast().joined(separator: ", "), "last": last])
+    }
+}

@@ -159,7 +159,7 @@ struct RoomLiveController {
         // job title keeps its order in a French or English sentence.
         func isolated(_ text: String) -> String { "\u{2068}\(text)\u{2069}" }
         let mates = seat.mates.map { $0.jobTitle.isEmpty ? isolated($0.name) : "\(isolated($0.name)) (\(isolated($0.jobTitle)))" }
-        let list = ListFormatter.localized(mates, language)
+        let list = Strings.list(mates, language)
         let values = ["round": "\(round)", "rounds": "\(seat.rounds)", "table": table]
         let headline = Strings.text(seat.phase == .notStarted ? "seat.upcoming" : "seat.current", language, values)
         var detail = mates.isEmpty ? "" : Strings.text("seat.with", language, ["people": list])
@@ -196,14 +196,5 @@ struct RoomLiveController {
             return response
         }
         return DoorController.json(value)
-    }
-}
-
-/// "Marie, Karim and Zoé" / "Marie, Karim et Zoé".
-enum ListFormatter {
-    static func localized(_ items: [String], _ language: Language) -> String {
-        guard items.count > 1 else { return items.first ?? "" }
-        let last = Strings.text("list.and", language, ["first": items.dropLast().joined(separator: ", "), "last": items.last!])
-        return last
     }
 }
