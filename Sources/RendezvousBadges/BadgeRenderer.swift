@@ -189,7 +189,7 @@ public enum BadgeRenderer {
             let accent = (badge.accent.red, badge.accent.green, badge.accent.blue)
             var cursor = y + band + pad * 0.8
             let big = layout(cr, sanitize("\(badge.tableWords.one) \(first)"), width: column,
-                             style: TextStyle(size: 5 * mm * unit, minSize: 3 * mm * unit, weight: PANGO_WEIGHT_BOLD, color: accent, alignRight: true))
+                             style: TextStyle(size: 5 * mm * unit, minSize: 3 * mm * unit, weight: PANGO_WEIGHT_BOLD, maxLines: 2, color: accent, alignRight: true))
             show(cr, big.0, x: x + width - pad - column, y: cursor, color: accent)
             cursor += big.height
             if badge.tables.count > 1 {
