@@ -20,7 +20,7 @@ struct RoomSetupTests {
         (RoomSetupInput(tables: "4", seats: "6", rounds: "3", minutes: "121"), "minutes", .outOfRange(min: 1, max: 120)),
         (RoomSetupInput(tables: "4", seats: "6", smaller: "5:4", rounds: "3", minutes: "20"), "smaller", .outOfRange(min: 1, max: 4)),
         (RoomSetupInput(tables: "4", seats: "6", smaller: "2:7", rounds: "3", minutes: "20"), "smaller", .outOfRange(min: 2, max: 6)),
-        (RoomSetupInput(tables: "4", seats: "6", smaller: "2-4", rounds: "3", minutes: "20"), "smaller", .outOfRange(min: 1, max: 4)),
+        (RoomSetupInput(tables: "4", seats: "6", smaller: "2-4", rounds: "3", minutes: "20"), "smaller", .format(example: "5:4, 9:4")),
         (RoomSetupInput(tables: "2", seats: "6", names: "A\nB\nC", rounds: "3", minutes: "20"), "names", .outOfRange(min: 0, max: 2)),
         (RoomSetupInput(tables: "2", seats: "6", names: "A\u{202E}B", rounds: "3", minutes: "20"), "names", .controlCharacters),
     ])

@@ -144,7 +144,11 @@ public struct RoomSetupInput: Sendable, Codable, Equatable {
             let parts = piece.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
             let maxTable = count ?? RoomSetup.tableRange.upperBound
             let maxSeats = seatCount ?? RoomSetup.seatRange.upperBound
-            guard parts.count == 2, let table = parts[0], let seats = parts[1], (1...maxTable).contains(table) else {
+            guard parts.count == 2, let table = parts[0], let seats = parts[1] else {
+                errors.add("smaller", .format(example: "5:4, 9:4"))
+                break
+            }
+            guard (1...maxTable).contains(table) else {
                 errors.add("smaller", .outOfRange(min: 1, max: maxTable))
                 break
             }

@@ -16,6 +16,8 @@ public enum ValidationProblem: Sendable, Equatable {
     case endsBeforeStart
     case outOfRange(min: Int, max: Int)
     case alreadyTaken
+    /// Not in the expected shape; `example` shows it ("5:4, 9:4").
+    case format(example: String)
 }
 
 public struct ValidationErrors: Error, Sendable, Equatable {
