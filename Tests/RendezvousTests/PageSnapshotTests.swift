@@ -16,6 +16,8 @@ struct PageSnapshotTests {
             ("public/event-errors", EventPage.mockWithErrors),
             ("public/manage", ManagePage.mock),
             ("public/manage-offered", ManagePage.mockOffered),
+            ("public/manage-seated", ManagePage.mockSeated),
+            ("public/screen", ScreenPage.mock),
             ("public/contact", ContactPage.mock),
             ("public/contact-bingo", ContactPage.mockBingo),
             ("public/bingo", BingoPage.mock),

@@ -84,14 +84,12 @@ struct RoomLiveController {
         }
         let (detail, key) = try await screenEvent(request, context: context)
         let language = context.language
-        let state = try await persistence.room.state(event: detail.event.id)
-        let live = state.map { RoomLive.screen($0, people: [:], now: services.clock.now()) }
         var stateURL = PublicRoute.screenState(detail.event.id).path
         if let key { stateURL = PublicRoute.screenState(detail.event.id).path("key", key) }
         let page = ScreenPage(
             lang: language.rawValue, t: Chrome.translations[language] ?? [:], title: detail.event.title,
             stateURL: stateURL, scriptURL: PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion),
-            stylesheet: SiteRoute.stylesheet, initialRound: live?.round.map(String.init) ?? ""
+            stylesheet: SiteRoute.stylesheet
         )
         var response = services.renderer.response(page, status: .ok, language: language)
         response.headers[.cacheControl] = "no-store"

@@ -108,6 +108,24 @@ extension ManagePage {
         page.ticketURL = nil
         return page
     }
+
+    /// On the evening: "Your table", kept current by room.js.
+    static var mockSeated: ManagePage {
+        var page = mock
+        page.welcomeTitle = nil
+        page.welcomeText = nil
+        page.manageURL = nil
+        page.seat = .init(headline: "Round 2 of 4: go to table 5", detail: "With Marie (Consultant) and Karim (Founder). Next round: table 1.",
+                          stateURL: PublicRoute.seat(token: Mock.token).path)
+        return page
+    }
+}
+
+extension ScreenPage {
+    static let mock = ScreenPage(
+        lang: "en", t: Chrome.translations[.en] ?? [:], title: "Rencontre trimestrielle",
+        stateURL: PublicRoute.screenState(Mock.event).path("key", "k3y"), scriptURL: PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion),
+        stylesheet: SiteRoute.stylesheet)
 }
 
 extension ContactPage {

@@ -9,5 +9,4 @@ struct ScreenPage: Page {
     var stateURL: String
     var scriptURL: String
     var stylesheet: String
-    var initialRound: String
 }
