@@ -35,7 +35,7 @@ public struct RoomLive: Sendable, Codable, Equatable {
         var tables: [Table] = []
         if let shown, let plan = state.plan, plan.rounds.indices.contains(shown) {
             for (index, keys) in plan.rounds[shown].enumerated() {
-                let name = state.setup.tables.indices.contains(index) ? state.setup.tables[index].name : "\(index + 1)"
+                let name = state.setup.tableName(index)
                 let gone = Set(state.left)
                 let seated = keys.filter { !gone.contains($0) }.compactMap { people[$0] }
                     .map { Person(name: names[$0.registrationID] ?? shortName($0), jobTitle: $0.jobTitle) }
@@ -110,9 +110,7 @@ public struct SeatLive: Sendable, Codable, Equatable {
 
     public static func seat(of registration: String, _ state: RoomState, people: [String: RoomPerson], now: Date) -> SeatLive {
         let shown = RoomLive.shownRound(state)
-        func tableName(_ index: Int) -> String {
-            state.setup.tables.indices.contains(index) ? state.setup.tables[index].name : "\(index + 1)"
-        }
+        let tableName = state.setup.tableName
         var table: String?
         var mates: [RoomLive.Person] = []
         var next: String?

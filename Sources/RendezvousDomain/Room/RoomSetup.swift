@@ -45,6 +45,11 @@ public struct RoomSetup: Sendable, Codable, Equatable {
 
     public var seats: Int { tables.reduce(0) { $0 + $1.seats } }
 
+    /// A table's name as people read it (its number when the setup has no such table).
+    public func tableName(_ index: Int) -> String {
+        tables.indices.contains(index) ? tables[index].name : "\(index + 1)"
+    }
+
     /// The same layout with another setup's pins and keep-apart pairs, dropping pins that no
     /// longer fit (a table or a round that is gone).
     public func keepingConstraints(of other: RoomSetup) -> RoomSetup {
@@ -195,6 +200,11 @@ public struct RoomPerson: Sendable, Equatable, Codable {
     }
 
     public var name: String { "\(firstName) \(lastName)" }
+
+    /// People by registration id (the first one wins should an id repeat).
+    public static func byID(_ people: [RoomPerson]) -> [String: RoomPerson] {
+        Dictionary(people.map { ($0.registrationID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// What the planner weighs about this person.
     public var rotationPerson: RotationPerson {

@@ -157,14 +157,8 @@ struct RegistrationPagesController {
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
             company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents,
             bingoFacts: BingoFact.allCases.filter(profile.bingoFacts.contains), gamesConsent: profile.gamesConsent)
-        var seat: ManagePage.Seat?
-        if effectiveStatus == .confirmed, let room = try await persistence.room.state(event: detail.event.id), room.plan != nil {
-            let people = Dictionary(try await persistence.room.people(event: detail.event.id, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
-            let live = SeatLive.seat(of: registration.id.description, room, people: people, now: now)
-            if let text = RoomLiveController.seatText(live, language) {
-                seat = ManagePage.Seat(headline: text.headline, detail: text.detail, stateURL: PublicRoute.seat(token: token).path)
-            }
-        }
+        let seat = effectiveStatus == .confirmed
+            ? try await RoomLiveController(services: services).seatView(registration, token: token, language: language) : nil
         var page = ManagePage(
             chrome: Chrome(title: presenter.t("manage.title"), language: language, path: PublicRoute.manage(token: token).path),
             eventTitle: detail.event.title,

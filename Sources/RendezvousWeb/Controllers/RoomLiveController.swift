@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOConcurrencyHelpers
 import NIOCore
 import RendezvousDomain
 import RendezvousLocalization
@@ -18,27 +17,6 @@ import RendezvousPersistence
 struct RoomLiveController {
     let services: AppServices
     var persistence: Persistence { services.persistence }
-    /// Every phone of a room polls every two seconds: the room's names are read once per room
-    /// version and reused for a few seconds (a name typed since shows within that time).
-    let names = NamesCache()
-
-    final class NamesCache: Sendable {
-        struct Entry { var version: Int; var read: TimeInterval; var people: [String: RoomPerson] }
-        private let entries = NIOLockedValueBox([Event.ID: Entry]())
-        static let ttl: TimeInterval = 5
-
-        func people(_ event: Event.ID, version: Int, read: () async throws -> [String: RoomPerson]) async throws -> [String: RoomPerson] {
-            let now = Date().timeIntervalSince1970
-            if let entry = entries.withLockedValue({ $0[event] }), entry.version == version, now - entry.read < Self.ttl { return entry.people }
-            let people = try await read()
-            entries.withLockedValue { entries in
-                if entries.count > 1_000 { entries.removeAll() }
-                entries[event] = Entry(version: version, read: now, people: people)
-            }
-            return people
-        }
-    }
-
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(PublicRoute.screen(.any).routerPath, use: screen)
         router.get(PublicRoute.screenState(.any).routerPath, use: screenState)
@@ -71,10 +49,21 @@ struct RoomLiveController {
         throw AppError.notFound
     }
 
+    /// The room's names, read once per room version for a few seconds (every phone polls).
     func people(_ event: Event.ID, version: Int) async throws -> [String: RoomPerson] {
-        try await names.people(event, version: version) {
-            Dictionary(try await persistence.room.people(event: event, history: false).map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+        try await services.roomNames.people(event, version: version) {
+            RoomPerson.byID(try await persistence.room.people(event: event, history: false))
         }
+    }
+
+    /// "Your table" for the manage page, from the same names the phone's polls read.
+    func seatView(_ registration: Registration, token: String, language: Language) async throws -> ManagePage.Seat? {
+        guard registration.status == .confirmed, let state = try await persistence.room.state(event: registration.eventID), state.plan != nil else {
+            return nil
+        }
+        let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID, version: state.version),
+                                 now: services.clock.now())
+        return Self.seatText(live, language).map { ManagePage.Seat(headline: $0.headline, detail: $0.detail, stateURL: PublicRoute.seat(token: token).path) }
     }
 
     @Sendable func screen(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -19,6 +19,7 @@ public struct AppServices: Sendable {
     /// Refused bingo ticks per card: playing needs a few, guessing who has which fact needs many.
     /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
     let bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600))
+    let roomNames = RoomNamesCache()
 
     /// Runs a bingo tick under the card's refusal budget: 429 once the card has had too many
     /// refusals lately; a tick that is accepted is not counted.

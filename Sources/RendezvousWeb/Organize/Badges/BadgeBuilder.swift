@@ -47,7 +47,7 @@ public struct BadgeBuilder: Sendable {
         var tables: [String: [String]] = [:]
         for round in plan.rounds.indices {
             for (index, table) in plan.rounds[round].enumerated() {
-                let name = index < state.setup.tables.count ? state.setup.tables[index].name : "\(index + 1)"
+                let name = state.setup.tableName(index)
                 for key in table { tables[key, default: Array(repeating: "–", count: plan.rounds.count)][round] = name }
             }
         }

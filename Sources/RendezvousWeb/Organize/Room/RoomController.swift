@@ -242,7 +242,7 @@ struct RoomController: OrganizeController {
     }
 
     static func tablePlan(detail: EventDetail, state: RoomState, plan: RotationPlan, people: [RoomPerson], language: Language) -> TablePlan {
-        let byID = Dictionary(people.map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = RoomPerson.byID(people)
         let formatter = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
         let rounds = plan.rounds.count
         let labels = state.setup.tables.map { RoomPage.tableLabel($0.name, language) }

@@ -176,7 +176,7 @@ extension RoomPage {
         self.configured = state != nil
         self.openSetup = state == nil || !errors.isEmpty
 
-        let byID = Dictionary(people.map { ($0.registrationID, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = RoomPerson.byID(people)
         let present = RoomPerson.present(people, left: state?.left ?? [])
         let seats = setup.seats
         self.headcount = plural("room.headcount", present.count, ["seats": String(seats)])
