@@ -267,6 +267,75 @@ doc["paths"]["/api/v1/registrations/{id}/bingo/ticks"] = {
                            "422": {"description": "Refused: not on the card, already ticked, yourself, not playing, does not match, or already used on this card; `error` says why in the attendee's language",
                                    "content": {"application/json": {"schema": ref("Error")}}}}}}
 
+# The quiz library: a chapter's quizzes and polls (organisers), and the results of an event's games.
+quiz_kinds = ["single", "multiple", "trueFalse", "number", "word"]
+doc["components"]["schemas"].update({
+    "QuizQuestion": {"type": "object", "required": ["kind", "prompt"], "properties": {
+        "kind": {"type": "string", "enum": quiz_kinds},
+        "prompt": {"type": "string", "maxLength": 300},
+        "choices": {"type": "array", "minItems": 2, "maxItems": 6, "items": {"type": "string", "maxLength": 120},
+                    "description": "single and multiple only; a choice may not start with * or hold a line break"},
+        "correct": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                    "description": "Indices of the right choices (trueFalse: 0 is true, 1 is false); empty for a poll question. single: at most one"},
+        "answer": {"type": ["number", "null"], "description": "number only: the right number; null for a poll"},
+        "accepted": {"type": "array", "items": {"type": "string", "maxLength": 40},
+                     "description": "word only: right words, compared without case or accents; empty for a word cloud"},
+        "seconds": {"type": "integer", "minimum": 5, "maximum": 240, "default": 20},
+        "points": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 1000},
+        "imageId": {"type": ["string", "null"], "description": "A picture already in this quiz (uploaded from the quiz page); read-only otherwise"},
+        "imageUrl": {"type": "string", "readOnly": True, "description": "Where the picture is served"}}},
+    "QuizInput": {"type": "object", "required": ["title", "language"], "properties": {
+        "title": {"type": "string", "maxLength": 120}, "language": {"type": "string", "enum": ["en", "fr"]},
+        "shared": {"type": "boolean", "default": False, "description": "Offered to every chapter of the network as a template"},
+        "questions": {"type": "array", "maxItems": 50, "items": ref("QuizQuestion")}}},
+    "Quiz": {"type": "object", "required": ["id", "chapter", "title", "language", "shared", "poll", "updatedAt", "questions"], "properties": {
+        "id": uuid, "chapter": {"type": "string", "description": "Chapter slug"}, "title": s, "language": {"type": "string", "enum": ["en", "fr"]},
+        "shared": {"type": "boolean"}, "poll": {"type": "boolean", "description": "No question has a right answer"}, "updatedAt": dt,
+        "questions": {"type": "array", "items": ref("QuizQuestion")}}},
+    "QuizSummary": {"type": "object", "required": ["id", "title", "language", "shared", "poll", "questionCount", "updatedAt"], "properties": {
+        "id": uuid, "title": s, "language": s, "shared": {"type": "boolean"}, "poll": {"type": "boolean"},
+        "questionCount": {"type": "integer"}, "updatedAt": dt}},
+    "QuizList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("QuizSummary")}}},
+    "QuizGame": {"type": "object", "required": ["id", "eventId", "quizId", "title", "code", "phase", "teams", "questionCount"], "properties": {
+        "id": uuid, "eventId": uuid, "quizId": uuid, "title": s, "code": {"type": "string", "description": "What players type to join"},
+        "phase": {"type": "string", "description": "Where the game is (finished when over)"}, "teams": {"type": "boolean"},
+        "questionCount": {"type": "integer"}}},
+    "QuizGameList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("QuizGame")}}},
+    "QuizResults": {"type": "object", "required": ["game", "questions", "players"], "properties": {
+        "game": ref("QuizGame"),
+        "questions": {"type": "array", "items": {"type": "object", "required": ["index", "kind", "prompt"], "properties": {
+            "index": {"type": "integer"}, "kind": {"type": "string", "enum": quiz_kinds}, "prompt": s}}},
+        "players": {"type": "array", "description": "In rank order (ties share a rank)", "items": {"type": "object",
+            "required": ["id", "rank", "name", "points", "rightAnswers", "answers"], "properties": {
+                "id": uuid, "rank": {"type": "integer", "minimum": 1}, "name": s, "team": s, "points": {"type": "integer"},
+                "rightAnswers": {"type": "integer"},
+                "answers": {"type": "array", "items": {"type": "object", "required": ["question", "answer", "right", "points", "elapsedMs"], "properties": {
+                    "question": {"type": "integer", "description": "0-based question index"},
+                    "answer": {"type": "string", "description": "As a person reads it: the choices' texts, true or false, the number, the word"},
+                    "right": {"type": "boolean"}, "points": {"type": "integer"}, "elapsedMs": {"type": "integer"}}}}}}}}},
+})
+doc["paths"]["/api/v1/chapters/{slug}/quizzes"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "get": {"summary": "The chapter's quizzes and polls, most recently edited first", "operationId": "listQuizzes",
+            "security": bearer, "responses": {**ok("QuizList"), **err("401", "404")}},
+    "post": {"summary": "Create a quiz (questions checked as in the editor; at most 50)", "operationId": "createQuiz",
+             "security": bearer, "requestBody": body("QuizInput"), "responses": {**ok("Quiz", "201", "Created"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/quizzes/{id}"] = {
+    "parameters": [param("id", "Quiz id", "uuid")],
+    "get": {"summary": "One quiz with its questions", "operationId": "showQuiz", "security": bearer, "responses": {**ok("Quiz"), **err("401", "404")}},
+    "put": {"summary": "Replace the quiz's title, language, sharing and questions", "operationId": "replaceQuiz",
+            "security": bearer, "requestBody": body("QuizInput"), "responses": {**ok("Quiz"), **err("400", "401", "404", "413", "415", "422")}},
+    "delete": {"summary": "Delete the quiz and its pictures; games already played keep their results", "operationId": "deleteQuiz",
+               "security": bearer, "responses": {"204": {"description": "Deleted"}, **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/quiz-games"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "get": {"summary": "The quiz games played at the event, newest first", "operationId": "listQuizGames",
+            "security": bearer, "responses": {**ok("QuizGameList"), **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/quiz-games/{game}"] = {
+    "parameters": [param("id", "Event id", "uuid"), param("game", "Game id", "uuid")],
+    "get": {"summary": "A game's results: players in rank order with their points and every answer", "operationId": "showQuizGameResults",
+            "security": bearer, "responses": {**ok("QuizResults"), **err("401", "404")}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

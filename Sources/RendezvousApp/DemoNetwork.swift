@@ -160,6 +160,8 @@ public enum DemoNetwork {
             persistence, chapter: toulouse, title: "#LinkedInLocalToulouse — printemps", start: thirdWednesday(after: nextStart.addingTimeInterval(80 * 86400), hour: 18, minute: 30, zone: paris),
             hours: 3, capacity: 70, venue: melee, speakers: [], agenda: [], description: "Prochaine rencontre trimestrielle.", now: now)
         for _ in 0..<12 { _ = try await persistence.registrations.register(attendee(&random), for: later.id, now: now.addingTimeInterval(-60)) }
+        // The quiz library: the network's templates and polls, and a quiz of Toulouse's own.
+        try await DemoQuizzes.load(persistence, toulouse: toulouse.id, now: now)
 
         for (index, city) in cities.enumerated() {
             let chapter = try await persistence.chapters.createChapter(Chapter(

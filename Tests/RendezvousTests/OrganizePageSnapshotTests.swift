@@ -27,6 +27,10 @@ struct OrganizePageSnapshotTests {
             ("organize/bingo", BingoOrganizePage.mock),
             ("organize/room", RoomPage.mock),
             ("organize/room-setup-errors", RoomPage.mockSetupErrors),
+            ("organize/quiz-library", QuizLibraryPage.mock),
+            ("organize/quiz-edit", QuizEditPage.mock),
+            ("organize/quiz-question", QuizQuestionPage.mock),
+            ("organize/quiz-delete", QuizDeletePage.mock),
             ("organize/settings", SimpleFormPage.mockChapterSettings),
             ("organize/message", SimpleFormPage.mockEventMessage),
         ]
@@ -35,7 +39,8 @@ struct OrganizePageSnapshotTests {
     /// The organiser's page types (the message and settings forms are `SimpleFormPage`s).
     static var pageTypes: [any Page.Type] {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
-         TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self]
+         TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
+         QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -39,6 +39,13 @@ struct APIController {
             (.get, .registrationBingo(.any), false, showBingoCard),
             // Not rate-limited, as on the phone: a room ticks from one Wi-Fi address, each tick needs the manage token.
             (.post, .registrationBingoTicks(.any), false, tickBingo),
+            (.get, .chapterQuizzes(slug: .any), false, listQuizzes),
+            (.post, .chapterQuizzes(slug: .any), false, createQuiz),
+            (.get, .quiz(.any), false, showQuiz),
+            (.put, .quiz(.any), false, replaceQuiz),
+            (.delete, .quiz(.any), false, deleteQuiz),
+            (.get, .eventQuizGames(.any), false, listQuizGames),
+            (.get, .eventQuizGame(.any, game: .any), false, showQuizGameResults),
         ]
     }
 

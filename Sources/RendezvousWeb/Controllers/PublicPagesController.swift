@@ -13,6 +13,8 @@ struct PublicPagesController {
         router.get(PublicRoute.home.routerPath, use: home)
         router.get(PublicRoute.chapter(slug: .any).routerPath, use: chapter)
         router.get(PublicRoute.event(.any).routerPath, use: event)
+        // Quiz pictures: public like the pages that show them (the phones, the big screen).
+        QuizImagesController(services: services).addRoutes(to: router)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -45,10 +45,12 @@ struct CSRFMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         var request = request
-        let body = try await request.body.collect(upTo: 2 * 1024 * 1024)
+        // A form with a file input (a quiz question's picture) posts multipart/form-data.
+        let boundary = MultipartForm.boundary(contentType: request.headers[.contentType])
+        let body = try await request.body.collect(upTo: boundary == nil ? 2 * 1024 * 1024 : MultipartForm.maxBodySize)
         request.body = .init(buffer: body)
-        let fields = FormFields(String(buffer: body))
-        guard let token = fields["_csrf"], constantTimeEquals(token, session.csrfToken) else {
+        let sent = boundary == nil ? FormFields(String(buffer: body))["_csrf"] : (try? MultipartForm(body, contentType: request.headers[.contentType]))?["_csrf"]
+        guard let token = sent, constantTimeEquals(token, session.csrfToken) else {
             throw AppError.forbidden(messageKey: "error.csrf")
         }
         return try await next(request, context)

@@ -58,6 +58,23 @@ enum OrganizeRoute: Route {
     case roomResume(Event.ID)
     case roomFinish(Event.ID)
     case roomPlanPDF(Event.ID)
+    /// The quiz library: the chapter's quizzes and polls, the network's templates; GET lists, POST creates.
+    case quizzes(slug: String)
+    /// A copy of a template (or of one of the chapter's quizzes) into the chapter's library.
+    case copyQuiz(slug: String, Quiz.ID)
+    /// One quiz: its settings and questions; POST saves the title, language and sharing.
+    case quiz(slug: String, Quiz.ID)
+    /// GET asks for confirmation, POST deletes.
+    case deleteQuiz(slug: String, Quiz.ID)
+    /// Posted by the add-a-question form (multipart: it may carry a picture).
+    case addQuizQuestion(slug: String, Quiz.ID)
+    /// One question's form; POST saves it.
+    case quizQuestion(slug: String, Quiz.ID, index: Int)
+    case deleteQuizQuestion(slug: String, Quiz.ID, index: Int)
+    /// Posted with `direction` up or down.
+    case moveQuizQuestion(slug: String, Quiz.ID, index: Int)
+    /// A game's results as CSV, one row per player.
+    case quizResults(Event.ID, game: QuizSession.ID)
 
     var pattern: String {
         switch self {
@@ -106,6 +123,15 @@ enum OrganizeRoute: Route {
         case .roomResume: "/organize/events/:id/room/resume"
         case .roomFinish: "/organize/events/:id/room/finish"
         case .roomPlanPDF: "/organize/events/:id/room/plan.pdf"
+        case .quizzes: "/organize/:slug/quizzes"
+        case .copyQuiz: "/organize/:slug/quizzes/:quiz/copy"
+        case .quiz: "/organize/:slug/quizzes/:quiz"
+        case .deleteQuiz: "/organize/:slug/quizzes/:quiz/delete"
+        case .addQuizQuestion: "/organize/:slug/quizzes/:quiz/questions"
+        case .quizQuestion: "/organize/:slug/quizzes/:quiz/questions/:index"
+        case .deleteQuizQuestion: "/organize/:slug/quizzes/:quiz/questions/:index/delete"
+        case .moveQuizQuestion: "/organize/:slug/quizzes/:quiz/questions/:index/move"
+        case .quizResults: "/organize/events/:id/quiz-results/:game"
         }
     }
 
@@ -123,6 +149,12 @@ enum OrganizeRoute: Route {
              .roomPlanPDF(let id): [id.description]
         case .cancelAttendee(let id, let registration), .promoteAttendee(let id, let registration), .noteAttendee(let id, let registration):
             [id.description, registration.description]
+        case .quizzes(let slug): [slug]
+        case .copyQuiz(let slug, let quiz), .quiz(let slug, let quiz), .deleteQuiz(let slug, let quiz), .addQuizQuestion(let slug, let quiz):
+            [slug, quiz.description]
+        case .quizQuestion(let slug, let quiz, let index), .deleteQuizQuestion(let slug, let quiz, let index), .moveQuizQuestion(let slug, let quiz, let index):
+            [slug, quiz.description, String(index)]
+        case .quizResults(let id, let game): [id.description, game.description]
         }
     }
 
@@ -144,6 +176,14 @@ enum OrganizeRoute: Route {
             .bingo(event), .bingoGenerate(event), .bingoPDF(event),
             .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
             .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
-        ]
+        ] + quizExamples(slug: slug, event: event)
+    }
+
+    static func quizExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {
+        let quiz = Quiz.ID(UUID(uuidString: "3C4D5E6F-7A8B-4C9D-8E0F-1A2B3C4D5E6F")!)
+        let game = QuizSession.ID(UUID(uuidString: "7E6D5C4B-3A29-4180-9F8E-7D6C5B4A3928")!)
+        return [.quizzes(slug: slug), .copyQuiz(slug: slug, quiz), .quiz(slug: slug, quiz), .deleteQuiz(slug: slug, quiz),
+                .addQuizQuestion(slug: slug, quiz), .quizQuestion(slug: slug, quiz, index: 3), .deleteQuizQuestion(slug: slug, quiz, index: 3),
+                .moveQuizQuestion(slug: slug, quiz, index: 3), .quizResults(event, game: game)]
     }
 }

@@ -16,6 +16,7 @@ enum OrganizeRoutes {
             BadgesController(services: services),
             BingoController(services: services),
             RoomController(services: services),
+            QuizLibraryController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

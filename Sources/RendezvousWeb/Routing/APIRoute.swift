@@ -21,6 +21,11 @@ enum APIRoute: Route {
     case eventBingo(Event.ID)
     case registrationBingo(Registration.ID)
     case registrationBingoTicks(Registration.ID)
+    /// The quiz library: a chapter's quizzes and polls, one quiz; an event's games and one game's results.
+    case chapterQuizzes(slug: String)
+    case quiz(Quiz.ID)
+    case eventQuizGames(Event.ID)
+    case eventQuizGame(Event.ID, game: QuizSession.ID)
     case openAPI
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
@@ -44,6 +49,10 @@ enum APIRoute: Route {
         case .eventBingo: "/api/v1/events/:id/bingo"
         case .registrationBingo: "/api/v1/registrations/:id/bingo"
         case .registrationBingoTicks: "/api/v1/registrations/:id/bingo/ticks"
+        case .chapterQuizzes: "/api/v1/chapters/:slug/quizzes"
+        case .quiz: "/api/v1/quizzes/:id"
+        case .eventQuizGames: "/api/v1/events/:id/quiz-games"
+        case .eventQuizGame: "/api/v1/events/:id/quiz-games/:game"
         case .openAPI: "/api/openapi.json"
         }
     }
@@ -56,6 +65,10 @@ enum APIRoute: Route {
              .eventRoomRounds(let id), .eventBingo(let id): [id.description]
         case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id),
              .registrationBingo(let id), .registrationBingoTicks(let id): [id.description]
+        case .chapterQuizzes(let slug): [slug]
+        case .quiz(let id): [id.description]
+        case .eventQuizGames(let id): [id.description]
+        case .eventQuizGame(let id, let game): [id.description, game.description]
         }
     }
 
@@ -66,5 +79,12 @@ enum APIRoute: Route {
                 .registration(registration), .cancelRegistration(registration), .acceptRegistration(registration),
                 .declineRegistration(registration), .eventRoom(event), .eventRoomPlan(event), .eventRoomMoves(event),
                 .eventRoomRounds(event), .eventBingo(event), .registrationBingo(registration), .registrationBingoTicks(registration), .openAPI]
+            + quizExamples(event: event)
+    }
+
+    static func quizExamples(event: Event.ID) -> [APIRoute] {
+        let quiz = Quiz.ID(UUID(uuidString: "3C4D5E6F-7A8B-4C9D-8E0F-1A2B3C4D5E6F")!)
+        let game = QuizSession.ID(UUID(uuidString: "7E6D5C4B-3A29-4180-9F8E-7D6C5B4A3928")!)
+        return [.chapterQuizzes(slug: "toulouse"), .quiz(quiz), .eventQuizGames(event), .eventQuizGame(event, game: game)]
     }
 }

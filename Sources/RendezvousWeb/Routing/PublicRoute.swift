@@ -36,6 +36,8 @@ enum PublicRoute: Route {
     case screenState(Event.ID)
     /// The form to start a chapter.
     case apply
+    /// A quiz question's picture (an unguessable id; never changes, so cached for a year).
+    case quizImage(id: String)
     case staticFile(String)
     case healthz
 
@@ -69,6 +71,7 @@ enum PublicRoute: Route {
         case .screen: "/screen/:id"
         case .screenState: "/screen/:id/state.json"
         case .apply: "/apply"
+        case .quizImage: "/quiz-images/:id"
         case .staticFile: "/static/:file"
         case .healthz: "/healthz"
         }
@@ -84,6 +87,7 @@ enum PublicRoute: Route {
         case .screen(let id), .screenState(let id): [id.description]
         case .manageAction(let token, let action): [token, action.rawValue]
         case .staticFile(let name): [name]
+        case .quizImage(let id): [id]
         }
     }
 
@@ -97,7 +101,7 @@ enum PublicRoute: Route {
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
             .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
             .seat(token: token), .screen(event), .screenState(event),
-            .apply, .staticFile("app.css"), .healthz,
+            .apply, .staticFile("app.css"), .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }
 

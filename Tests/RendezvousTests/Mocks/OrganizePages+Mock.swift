@@ -120,7 +120,7 @@ extension OrganizerEventPage {
                 FormField(name: "firstName", label: "First name", value: "", required: true, error: nil, maxLength: 80, autocomplete: "off"),
                 FormField(name: "email", label: "Email", value: "marie@example.org", type: "email", required: true,
                           error: error == nil ? nil : "Already registered.", maxLength: 254, autocomplete: "off"),
-            ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path)
+            ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path, quizURL: OrganizeRoute.quizzes(slug: "toulouse").path)
     }
 }
 

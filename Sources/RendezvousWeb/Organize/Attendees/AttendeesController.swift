@@ -162,7 +162,8 @@ extension OrganizeController {
                 FormField(name: "email", label: t("form.email", context), value: addInput.email ?? "", type: "email", required: true, error: addError("email"), maxLength: EmailAddress.maxLength, autocomplete: "off"),
                 FormField(name: "jobTitle", label: t("form.jobTitle", context), value: addInput.jobTitle ?? "", required: false, error: addError("jobTitle"), maxLength: RegistrationInput.Limits.jobTitle, autocomplete: "off"),
                 FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: RegistrationInput.Limits.company, autocomplete: "off"),
-            ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path)
+            ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path,
+            quizURL: OrganizeRoute.quizzes(slug: detail.chapter.slug).path)
         return html(page, context, status: status)
     }
 }

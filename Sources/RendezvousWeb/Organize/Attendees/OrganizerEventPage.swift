@@ -57,4 +57,6 @@ struct OrganizerEventPage: Page {
     var roomURL = ""
     /// Human bingo (nil: no link).
     var bingoURL: String? = nil
+    /// The chapter's quiz library (nil: no link).
+    var quizURL: String? = nil
 }
