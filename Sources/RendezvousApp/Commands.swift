@@ -54,9 +54,10 @@ struct Serve: AsyncParsableCommand {
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
-                backgroundServices: [OfferExpiryService(services: services), sender])
+                backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services)])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
+            services.live.stop()
         } catch {
             await persistence.shutdown()
             throw error

@@ -24,6 +24,8 @@ public final class Persistence: Sendable {
     public let tokens: TokenVault
     /// Registrations waiting to be committed together.
     let registrationQueue = RegistrationQueue()
+    /// Quiz answers waiting to be committed together (the last second before a deadline).
+    let quizAnswerQueue = GroupCommit<QuizAnswerRequest, QuizAnswerOutcome>(maxBatch: 1000)
 
     public init(url: String, logger: Logger, tokens: TokenVault = .ephemeral()) throws {
         self.logger = logger
@@ -47,6 +49,10 @@ public final class Persistence: Sendable {
         registrationQueue.process = { [weak self] batch in
             guard let self else { return batch.map { _ in .failure(CancellationError()) } }
             return await self.registrations.registerBatch(batch)
+        }
+        quizAnswerQueue.process = { [weak self] batch in
+            guard let self else { return batch.map { _ in .failure(CancellationError()) } }
+            return await self.quizzes.answerBatch(batch)
         }
     }
 

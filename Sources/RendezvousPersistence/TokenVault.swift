@@ -18,6 +18,8 @@ public struct TokenVault: Sendable {
         /// Not registrations: an invitation to a chapter's team, a password reset link, an
         /// event's big-screen link (for a projector's computer that nobody signs in on).
         case invitation, passwordReset, screen
+        /// A quiz player's phone (its cookie): names one player of one game.
+        case quizPlayer
 
         /// The registrations column holding the salt this purpose is derived from; nil for links
         /// that are not a registration's. Unsubscribe links are derived from the manage salt under
@@ -27,7 +29,7 @@ public struct TokenVault: Sendable {
             case .manage, .unsubscribe, .bingo: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
-            case .invitation, .passwordReset, .screen: nil
+            case .invitation, .passwordReset, .screen, .quizPlayer: nil
             }
         }
     }

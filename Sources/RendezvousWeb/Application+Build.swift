@@ -16,7 +16,7 @@ public func buildApplication(
         router: router,
         // Nobody holds a connection hostage: a deadline for request heads, an idle timeout, and a
         // close after an answer sent before the request body was in (see ServerTimeouts).
-        server: services.configuration.serverTimeouts.http1Server,
+        server: services.configuration.serverTimeouts.http1WebSocketServer(router: router),
         // A deep accept queue: a registration rush opens hundreds of connections at once.
         configuration: .init(address: .hostname(hostname, port: port), serverName: "Rendezvous", backlog: 4096),
         services: backgroundServices,
@@ -39,8 +39,10 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     pages.addRoutes(to: router)
     CalendarController(services: services).addRoutes(to: router)
     RoomLiveController(services: services).addRoutes(to: router)
+    LiveController(services: services).addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)
         .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+    QuizPlayController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
 
     let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())
     AuthController(services: services).addRoutes(to: router, signedIn: signedIn)

@@ -31,5 +31,6 @@ enum AllMigrations {
         AddOutboxClaims(),
         CreateBingo(),
         CreateEventRooms(),
+        CreateQuizzes(),
     ]
 }

@@ -180,6 +180,9 @@ struct RegistrationPagesController {
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
         page.seat = seat
+        if effectiveStatus == .confirmed, let game = try await services.persistence.quizzes.latestSession(event: registration.eventID), game.phase != .finished {
+            page.quizJoinURL = PublicRoute.quizFromManage(token: token).path
+        }
         var response = services.renderer.response(page, status: status, language: language)
         // A private page: keep it out of shared caches and of referrers.
         response.headers[.cacheControl] = "no-store"

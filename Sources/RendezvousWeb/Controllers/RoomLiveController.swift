@@ -75,10 +75,17 @@ struct RoomLiveController {
         let language = context.language
         var stateURL = PublicRoute.screenState(detail.event.id).path
         if let key { stateURL = PublicRoute.screenState(detail.event.id).path("key", key) }
+        var query = "as=screen&topics=room,bingo"
+        if let key { query += "&key=" + (key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key) }
         let page = ScreenPage(
             lang: language.rawValue, t: Chrome.translations[language] ?? [:], title: detail.event.title,
             stateURL: stateURL, scriptURL: PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion),
-            stylesheet: SiteRoute.stylesheet
+            stylesheet: SiteRoute.stylesheet,
+            live: QuizLiveAttributes.make(role: "screen", event: detail.event.id, query: query, language: language),
+            liveScript: PublicRoute.staticFile("live.js").path("v", PublicRoute.assetVersion),
+            quizScript: PublicRoute.staticFile("quiz.js").path("v", PublicRoute.assetVersion),
+            joinURL: services.absoluteURL(PublicRoute.quizEnter),
+            qr: PublicRoute.quizQR(code: "0").pattern.replacingOccurrences(of: ":code", with: "{code}")
         )
         var response = services.renderer.response(page, status: .ok, language: language)
         response.headers[.cacheControl] = "no-store"

@@ -58,6 +58,11 @@ enum OrganizeRoute: Route {
     case roomResume(Event.ID)
     case roomFinish(Event.ID)
     case roomPlanPDF(Event.ID)
+    /// The evening's quiz: choosing and starting a game, the presenter's console and its commands
+    /// (forms without JavaScript; the live channel with it).
+    case game(Event.ID)
+    case startGame(Event.ID)
+    case gameCommand(Event.ID)
     /// The quiz library: the chapter's quizzes and polls, the network's templates; GET lists, POST creates.
     case quizzes(slug: String)
     /// A copy of a template (or of one of the chapter's quizzes) into the chapter's library.
@@ -123,6 +128,9 @@ enum OrganizeRoute: Route {
         case .roomResume: "/organize/events/:id/room/resume"
         case .roomFinish: "/organize/events/:id/room/finish"
         case .roomPlanPDF: "/organize/events/:id/room/plan.pdf"
+        case .game: "/organize/events/:id/quiz"
+        case .startGame: "/organize/events/:id/quiz/start"
+        case .gameCommand: "/organize/events/:id/quiz/command"
         case .quizzes: "/organize/:slug/quizzes"
         case .copyQuiz: "/organize/:slug/quizzes/:quiz/copy"
         case .quiz: "/organize/:slug/quizzes/:quiz"
@@ -146,7 +154,7 @@ enum OrganizeRoute: Route {
              .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
              .badgesPDF(let id), .bingo(let id), .bingoGenerate(let id), .bingoPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
              .roomApart(let id), .roomLeft(let id), .roomNext(let id), .roomPause(let id), .roomResume(let id), .roomFinish(let id),
-             .roomPlanPDF(let id): [id.description]
+             .roomPlanPDF(let id), .game(let id), .startGame(let id), .gameCommand(let id): [id.description]
         case .cancelAttendee(let id, let registration), .promoteAttendee(let id, let registration), .noteAttendee(let id, let registration):
             [id.description, registration.description]
         case .quizzes(let slug): [slug]
@@ -176,6 +184,7 @@ enum OrganizeRoute: Route {
             .bingo(event), .bingoGenerate(event), .bingoPDF(event),
             .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
             .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
+            .game(event), .startGame(event), .gameCommand(event),
         ] + quizExamples(slug: slug, event: event)
     }
 

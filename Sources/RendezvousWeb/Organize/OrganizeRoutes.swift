@@ -17,6 +17,7 @@ enum OrganizeRoutes {
             BingoController(services: services),
             RoomController(services: services),
             QuizLibraryController(services: services),
+            GameController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

@@ -34,6 +34,20 @@ enum PublicRoute: Route {
     case screen(Event.ID)
     /// What the big screen shows, as JSON it polls.
     case screenState(Event.ID)
+    /// The live channel of an evening (WebSocket), its Server-Sent Events fallback, and the
+    /// fallback's POSTs for answers and the presenter's commands (`docs/live.md`).
+    case live(Event.ID)
+    case liveEvents(Event.ID)
+    case liveAnswer(Event.ID)
+    case liveCommand(Event.ID)
+    /// Joining a quiz: the code form, one game's join page (nickname, or "join as" for an
+    /// attendee), the phone's game page, and joining from the manage page.
+    case quizEnter
+    case quizJoin(code: String)
+    case quizPlay(code: String)
+    /// The join page's address as a QR code, for the big screen.
+    case quizQR(code: String)
+    case quizFromManage(token: String)
     /// The form to start a chapter.
     case apply
     /// A quiz question's picture (an unguessable id; never changes, so cached for a year).
@@ -70,6 +84,15 @@ enum PublicRoute: Route {
         case .seat: "/manage/:token/room.json"
         case .screen: "/screen/:id"
         case .screenState: "/screen/:id/state.json"
+        case .live: "/live/:id"
+        case .liveEvents: "/live/:id/events"
+        case .liveAnswer: "/live/:id/answer"
+        case .liveCommand: "/live/:id/command"
+        case .quizEnter: "/q"
+        case .quizJoin: "/q/:code"
+        case .quizPlay: "/q/:code/play"
+        case .quizQR: "/q/:code/qr.png"
+        case .quizFromManage: "/manage/:token/quiz"
         case .apply: "/apply"
         case .quizImage: "/quiz-images/:id"
         case .staticFile: "/static/:file"
@@ -79,7 +102,10 @@ enum PublicRoute: Route {
 
     var parameters: [String] {
         switch self {
-        case .home, .apply, .healthz: []
+        case .home, .apply, .healthz, .quizEnter: []
+        case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
+        case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
+        case .quizFromManage(let token): [token]
         case .chapter(let slug), .chapterCalendar(let slug): [slug]
         case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id): [id.description]
         case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
@@ -101,6 +127,8 @@ enum PublicRoute: Route {
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
             .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
             .seat(token: token), .screen(event), .screenState(event),
+            .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
+            .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
             .apply, .staticFile("app.css"), .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }

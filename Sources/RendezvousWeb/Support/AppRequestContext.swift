@@ -1,10 +1,11 @@
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import RendezvousDomain
 import RendezvousPersistence
 
 /// Per-request state: who is calling from where, and in which language to answer.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     /// Chosen by `LanguageMiddleware`; refined by pages that know their chapter's language.
@@ -13,6 +14,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var user: User?
     /// The signed-in browser session, if any.
     public var session: WebSession?
+
+    /// Set when a route upgrades the connection to a WebSocket (the live channel).
+    public let webSocket = WebSocketHandlerReference<AppRequestContext>()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

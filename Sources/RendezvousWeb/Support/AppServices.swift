@@ -20,6 +20,8 @@ public struct AppServices: Sendable {
     /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
     let bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600))
     let roomNames = RoomNamesCache()
+    /// The evening's live channel: connections here, and the bus to the other instances.
+    public let live: LiveService
 
     /// Runs a bingo tick under the card's refusal budget: 429 once the card has had too many
     /// refusals lately; a tick that is accepted is not counted.
@@ -41,6 +43,7 @@ public struct AppServices: Sendable {
         self.renderer = try await PageRenderer()
         self.cache = PageCache(ttl: configuration.pageCacheTTL)
         self.rateLimiter = RateLimiter(limit: configuration.rateLimit)
+        self.live = LiveService(persistence: persistence, clock: clock, logger: logger)
     }
 
     func absoluteURL(_ route: some Route) -> String {

@@ -1,8 +1,10 @@
 import Foundation
+import Logging
 import Hummingbird
 import HummingbirdCore
 import NIOCore
 import NIOHTTPTypes
+import HummingbirdWebSocket
 
 /// How long the HTTP server waits on a client before it hangs up, so that nobody can hold a
 /// connection hostage: a request head that never completes, or a keep-alive connection left idle.
@@ -197,5 +199,96 @@ extension ServerTimeouts {
         return .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuardHandler(headerTimeout: header)],
             idleTimeout: TimeAmount(idle)))
+    }
+
+    /// The same HTTP/1 server, where the live channel's routes may upgrade to a WebSocket. A
+    /// WebSocket is pinged every 20 s (a phone whose network vanished is noticed and dropped).
+    ///
+    /// The upgrade machinery reads the first request head itself and only then adds the guard, so
+    /// a `FirstHeadDeadline` at the front of every connection holds the first head to the header
+    /// timeout from the accept, as the plain server does.
+    func http1WebSocketServer(router: Router<AppRequestContext>) -> HTTPServerBuilder {
+        let header = self.header
+        let idle = self.idle
+        let responder = router.buildResponder()
+        return HTTPServerBuilder { httpResponder in
+            GuardedUpgradeChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: httpResponder, webSocketResponder: responder,
+                    configuration: .init(
+                        http1: .init(additionalChannelHandlers: [ConnectionGuardHandler(headerTimeout: header)], idleTimeout: TimeAmount(idle)),
+                        ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(20))))),
+                header: TimeAmount(header))
+        }
+    }
+}
+
+/// The WebSocket-capable HTTP/1 channel with the first request head's deadline in front.
+struct GuardedUpgradeChannel: ServerChildChannel {
+    typealias Value = HTTP1WebSocketUpgradeChannel.Value
+    let inner: HTTP1WebSocketUpgradeChannel
+    let header: TimeAmount
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(FirstHeadDeadline(timeout: header))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
+
+/// Closes a connection whose first request head is not complete (an empty line received) within
+/// the header timeout of the accept; inert afterwards (WebSocket frames pass straight through).
+final class FirstHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+    private var done = false
+    /// The last three bytes seen, for an empty line split across reads.
+    private var tail: [UInt8] = []
+
+    init(timeout: TimeAmount) { self.timeout = timeout }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard deadline == nil, !done else { return }
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !done {
+            let buffer = unwrapInboundIn(data)
+            let bytes = tail + (buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [])
+            if bytes.count >= 4, (0...(bytes.count - 4)).contains(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }) {
+                done = true
+                deadline?.cancel()
+                deadline = nil
+                tail = []
+            } else {
+                tail = Array(bytes.suffix(3))
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
     }
 }

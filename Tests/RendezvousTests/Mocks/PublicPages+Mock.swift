@@ -125,7 +125,11 @@ extension ScreenPage {
     static let mock = ScreenPage(
         lang: "en", t: Chrome.translations[.en] ?? [:], title: "Rencontre trimestrielle",
         stateURL: PublicRoute.screenState(Mock.event).path("key", "k3y"), scriptURL: PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion),
-        stylesheet: SiteRoute.stylesheet)
+        stylesheet: SiteRoute.stylesheet,
+        live: QuizLiveAttributes.make(role: "screen", event: Mock.event, query: "as=screen&topics=room,bingo&key=k3y", language: .en),
+        liveScript: PublicRoute.staticFile("live.js").path("v", PublicRoute.assetVersion),
+        quizScript: PublicRoute.staticFile("quiz.js").path("v", PublicRoute.assetVersion),
+        joinURL: "https://rendezvous.test/q", qr: "/q/{code}/qr.png")
 }
 
 extension ContactPage {

@@ -29,6 +29,8 @@ func withApp<T: Sendable>(
             persistence: persistence, clock: clock,
             configuration: WebConfiguration(baseURL: "https://rendezvous.test", rateLimit: rateLimit, pageCacheTTL: pageCacheTTL),
             logger: testLogger)
+        // The live channel's timers stop before the database closes.
+        defer { services.live.stop() }
         return try await body(TestApp(services: services, clock: clock))
     }
 }

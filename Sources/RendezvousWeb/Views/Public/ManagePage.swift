@@ -32,6 +32,8 @@ struct ManagePage: Page {
     var form: ProfileForm?
     /// "Your table" on the evening, kept current by room.js; nil without a plan.
     var seat: Seat? = nil
+    /// "Play the quiz" while a game of the evening is on (a form: joining sets the phone's cookie).
+    var quizJoinURL: String? = nil
 
     struct Seat {
         var headline: String

@@ -9,4 +9,10 @@ struct ScreenPage: Page {
     var stateURL: String
     var scriptURL: String
     var stylesheet: String
+    /// The quiz over the room: `quiz.js` shows it while a game is on (live channel, role screen).
+    var live: QuizLiveAttributes
+    var liveScript: String
+    var quizScript: String
+    var joinURL: String
+    var qr: String
 }

@@ -7,16 +7,19 @@ struct RegistrationRequest: Sendable {
     var now: Date
 }
 
-/// Group commit for registrations. While one batch is being written, new arrivals wait here in
-/// arrival order; the next transaction takes all of them (up to `maxBatch`). One person alone
-/// is written at once; a rush of thousands costs a few statements per batch instead of per person,
-/// so the database's single writer is no longer the bottleneck.
-final class RegistrationQueue: @unchecked Sendable {
-    typealias Process = @Sendable ([RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>]
+/// Registrations committed together, in arrival order.
+typealias RegistrationQueue = GroupCommit<RegistrationRequest, RegistrationOutcome>
+
+/// Group commit. While one batch is being written, new arrivals wait here in arrival order; the
+/// next transaction takes all of them (up to `maxBatch`). One request alone is written at once; a
+/// rush of thousands (registrations, quiz answers in the last second) costs a few statements per
+/// batch instead of per request, so the database's single writer is no longer the bottleneck.
+final class GroupCommit<Request: Sendable, Outcome: Sendable>: @unchecked Sendable {
+    typealias Process = @Sendable ([Request]) async -> [Result<Outcome, any Error>]
 
     private struct Waiting {
-        var request: RegistrationRequest
-        var continuation: CheckedContinuation<RegistrationOutcome, any Error>
+        var request: Request
+        var continuation: CheckedContinuation<Outcome, any Error>
     }
 
     private let lock = NSLock()
@@ -34,7 +37,7 @@ final class RegistrationQueue: @unchecked Sendable {
         set { lock.withLock { _process = newValue } }
     }
 
-    func submit(_ request: RegistrationRequest) async throws -> RegistrationOutcome {
+    func submit(_ request: Request) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             let start: Bool = lock.withLock {
                 waiting.append(Waiting(request: request, continuation: continuation))

@@ -1,0 +1,183 @@
+import Foundation
+import RendezvousDomain
+import RendezvousPersistence
+
+/// The quiz as every phone, screen and presenter receives it (`docs/live.md`, message `quiz`).
+/// Nothing in it is a player's own: that is `QuizMe`, spliced in per player. The right answer
+/// is only there once the question is closed.
+struct QuizStateMessage: Encodable {
+    struct Question: Encodable {
+        var kind: String
+        var prompt: String
+        var choices: [String]
+        var seconds: Int
+        var points: Int
+        var image: String?
+    }
+
+    struct Results: Encodable {
+        var correct: [Int]
+        var answer: Double?
+        var accepted: [String]
+        var distribution: QuizDistribution
+    }
+
+    struct Row: Encodable {
+        var rank: Int
+        var name: String
+        var points: Int
+        var team: String?
+    }
+
+    var v = LiveProtocol.version
+    var type = "quiz"
+    var session: String?
+    var title = ""
+    var code = ""
+    var phase = "none"
+    var index = -1
+    var count = 0
+    var version = 0
+    var teams = false
+    var poll = false
+    var question: Question?
+    var openedAt: Int64?
+    var deadline: Int64?
+    var serverNow: Int64
+    var players = 0
+    var answered = 0
+    /// The latest names to join (the lobby shows them).
+    var joined: [String] = []
+    var results: Results?
+    var leaderboard: [Row]?
+    var teamStandings: [QuizTeamStanding]?
+    var podium: [Row]?
+}
+
+/// A player's own part of the state.
+struct QuizMe: Encodable {
+    struct Answered: Encodable {
+        var index: Int
+        var answer: QuizAnswer
+    }
+
+    struct Last: Encodable {
+        var index: Int
+        var right: Bool
+        var points: Int
+        var answered: Bool
+    }
+
+    var player: String
+    var name: String
+    var team: String?
+    var points: Int
+    var rank: Int?
+    var of: Int
+    var answered: Answered?
+    var last: Last?
+}
+
+enum LiveProtocol {
+    /// Bumped when a message changes in a way old pages would misread.
+    static let version = 1
+
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+
+    static func hint(_ topic: LiveTopic) -> String {
+        "{\"v\":\(version),\"type\":\"changed\",\"topic\":\"\(topic.rawValue)\"}"
+    }
+}
+
+/// A built state: the shared JSON, and each player's own part (after a question closes).
+struct QuizSnapshot: Sendable {
+    var session: QuizSession?
+    var shared: String
+    var personal: [UUID: String]
+}
+
+enum QuizStateBuilder {
+    static let leaderboardSize = 10
+
+    static func imageURL(_ id: String?) -> String? { id.map { "/quiz-images/\($0)" } }
+
+    /// Reads what the event's latest game shows and builds its messages.
+    static func build(event: Event.ID, persistence: Persistence, now: Date) async throws -> QuizSnapshot {
+        guard let session = try await persistence.quizzes.latestSession(event: event) else {
+            return QuizSnapshot(session: nil, shared: LiveProtocol.encode(QuizStateMessage(serverNow: now.millis)), personal: [:])
+        }
+        let store = persistence.quizzes
+        var message = QuizStateMessage(
+            session: session.id.description, title: session.title, code: session.code, phase: session.phase.rawValue, index: session.index,
+            count: session.questions.count, version: session.version, teams: session.teams, poll: session.isPoll,
+            openedAt: session.openedAt?.millis, deadline: session.deadline?.millis, serverNow: now.millis)
+        var personal: [UUID: String] = [:]
+        let players = try await store.players(session: session.id)
+        message.players = players.count
+        if session.phase == .lobby {
+            message.joined = players.suffix(60).map(\.name)
+        }
+        if let question = session.question, session.phase == .question || session.phase == .results || session.phase == .leaderboard {
+            message.question = .init(kind: question.kind.rawValue, prompt: question.prompt, choices: question.choices, seconds: question.seconds,
+                                     points: question.points, image: imageURL(question.imageID))
+            message.answered = try await store.answerCount(session: session.id, index: session.index)
+        }
+        guard session.phase != .lobby, session.phase != .question else {
+            return QuizSnapshot(session: session, shared: LiveProtocol.encode(message), personal: [:])
+        }
+        // Closed: results, standings, each player's own line.
+        let scores = try await store.scores(session: session.id)
+        let standings = QuizRules.standings(scores)
+        message.leaderboard = standings.prefix(leaderboardSize).map { QuizStateMessage.Row(rank: $0.rank, name: $0.player.name, points: $0.player.points, team: $0.player.team) }
+        if session.teams { message.teamStandings = QuizRules.teamStandings(scores) }
+        if session.phase == .finished {
+            message.podium = standings.filter { $0.rank <= 3 && $0.player.points > 0 }.map { QuizStateMessage.Row(rank: $0.rank, name: $0.player.name, points: $0.player.points, team: $0.player.team) }
+        }
+        var lastByPlayer: [String: QuizAnswerRecord] = [:]
+        if let question = session.question, session.phase == .results || session.phase == .leaderboard {
+            let answers = try await store.answers(session: session.id, index: session.index)
+            message.results = .init(correct: question.correct, answer: question.answer, accepted: question.accepted,
+                                    distribution: QuizDistribution.of(answers, question: question))
+            for record in try await store.records(session: session.id, index: session.index) {
+                lastByPlayer[record.playerID.uuidString.lowercased()] = record
+            }
+        }
+        for standing in standings {
+            guard let id = UUID(uuidString: standing.player.id) else { continue }
+            var me = QuizMe(player: standing.player.id, name: standing.player.name, team: standing.player.team, points: standing.player.points,
+                            rank: standing.rank, of: standings.count)
+            if session.phase == .results || session.phase == .leaderboard {
+                let record = lastByPlayer[standing.player.id]
+                me.last = .init(index: session.index, right: record?.right ?? false, points: record?.points ?? 0, answered: record != nil)
+            }
+            personal[id] = LiveProtocol.encode(me)
+        }
+        return QuizSnapshot(session: session, shared: LiveProtocol.encode(message), personal: personal)
+    }
+
+    /// A phone's own part when it (re)connects: its score and rank so far, and its answer to the
+    /// open question, so a reload keeps what was chosen.
+    static func me(player: QuizPlayer, session: QuizSession, persistence: Persistence) async throws -> String {
+        let records = try await persistence.quizzes.records(session: session.id, player: player.id)
+        var me = QuizMe(player: player.id.uuidString.lowercased(), name: player.name, team: player.team,
+                        points: records.reduce(0) { $0 + $1.points }, rank: nil, of: 0)
+        if session.phase != .lobby, session.phase != .question {
+            let standings = QuizRules.standings(try await persistence.quizzes.scores(session: session.id))
+            me.of = standings.count
+            me.rank = standings.first { $0.player.id == me.player }?.rank
+        }
+        if let mine = records.first(where: { $0.index == session.index }) {
+            me.answered = .init(index: mine.index, answer: mine.answer)
+            if session.phase == .results || session.phase == .leaderboard {
+                me.last = .init(index: mine.index, right: mine.right, points: mine.points, answered: true)
+            }
+        } else if session.phase == .results || session.phase == .leaderboard {
+            me.last = .init(index: session.index, right: false, points: 0, answered: false)
+        }
+        return LiveProtocol.encode(me)
+    }
+}
