@@ -70,6 +70,7 @@ extension Strings {
         case "badges.printed": text("audit.badges.printed", language)
         case "room.setup": text("audit.room.setup", language)
         case "room.planned": text("audit.room.planned", language)
+        case "quiz.started": text("audit.quiz.started", language)
         case "chapter.approved": text("audit.chapter.approved", language)
         case "chapter.handover": text("audit.chapter.handover", language)
         case "chapter.settings": text("audit.chapter.settings", language)

@@ -31,6 +31,7 @@ struct OrganizePageSnapshotTests {
             ("organize/quiz-edit", QuizEditPage.mock),
             ("organize/quiz-question", QuizQuestionPage.mock),
             ("organize/quiz-delete", QuizDeletePage.mock),
+            ("organize/game", GamePage.mock),
             ("organize/settings", SimpleFormPage.mockChapterSettings),
             ("organize/message", SimpleFormPage.mockEventMessage),
         ]
@@ -40,7 +41,7 @@ struct OrganizePageSnapshotTests {
     static var pageTypes: [any Page.Type] {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
          TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
-         QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self]
+         QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -45,13 +45,20 @@ struct PageSnapshotTests {
             ("door/ticket", TicketPage.mock),
             ("door/ticket-admit", TicketPage.mockAdmit),
             ("door/ticket-other-evening", TicketPage.mockOtherEvening),
+            ("quiz/enter", QuizEnterPage.mock),
+            ("quiz/enter-unknown", QuizEnterPage.mockUnknown),
+            ("quiz/join", QuizJoinPage.mock(attendee: false)),
+            ("quiz/join-attendee", QuizJoinPage.mock(attendee: true)),
+            ("quiz/join-error", QuizJoinPage.mock(attendee: false, error: "Des caractères de contrôle ne sont pas acceptés.")),
+            ("quiz/play", QuizPlayPage.mock),
         ]
     }
 
     /// The page types of these areas, with their templates.
     static var pageTypes: [any Page.Type] {
         [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, BingoPage.self, ErrorPage.self, SimpleFormPage.self,
-         SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self]
+         SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self,
+         QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self]
     }
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -83,7 +90,7 @@ struct PageSnapshotTests {
     /// A new page type in these areas needs a mock and a snapshot here.
     @Test func everyPageOfTheseAreasHasASnapshot() throws {
         var declared = Set<String>()
-        for area in ["Public", "Account", "Admin", "Door", "Shared"] {
+        for area in ["Public", "Account", "Admin", "Door", "Shared", "Quiz"] {
             declared.formUnion(try Self.declaredPages(under: Self.sources.appendingPathComponent("Views/\(area)")).map(\.type))
         }
         let listed = Set(Self.pageTypes.map { String(describing: $0) })

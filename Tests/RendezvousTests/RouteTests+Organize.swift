@@ -18,7 +18,7 @@ extension RouteTests {
         #expect(Set(table.map(\.1)) == Set(OrganizeRoute.examples.map(\.pattern)))
         let keys = table.map { "\($0.0) \($0.1)" }
         #expect(Set(keys).count == keys.count)
-        let expected = 34 + 12 + 3 + 13 // + the room (tables & rounds), + bingo, + the quiz library
+        let expected = 34 + 12 + 3 + 13 + 3 // + the room (tables & rounds), + bingo, + the quiz library, + the game
         #expect(table.count == expected)
     }
 

@@ -84,7 +84,7 @@ enum LiveProtocol {
 
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 

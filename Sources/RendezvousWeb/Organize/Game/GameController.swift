@@ -49,11 +49,11 @@ struct GameController: OrganizeController {
         page.hasOptions = page.hasOwn || page.hasTemplates
         if let current {
             page.current = .init(title: current.title, code: current.code, version: current.version,
-                                 phase: Strings.text("quiz.phase.\(current.phase.rawValue)", language),
+                                 phase: Self.phaseLabel(current.phase, language),
                                  running: current.phase != .finished,
                                  resultsURL: OrganizeRoute.quizResults(id, game: current.id).path)
         }
-        page.past = sessions.dropFirst().map { .init(title: $0.title, code: $0.code, version: $0.version, phase: Strings.text("quiz.phase.\($0.phase.rawValue)", language),
+        page.past = sessions.dropFirst().map { .init(title: $0.title, code: $0.code, version: $0.version, phase: Self.phaseLabel($0.phase, language),
                                                      running: false, resultsURL: OrganizeRoute.quizResults(id, game: $0.id).path) }
         page.hasPast = !page.past.isEmpty
         switch request.uri.queryParameters.get("done") {
@@ -62,6 +62,16 @@ struct GameController: OrganizeController {
         default: break
         }
         return html(page, context)
+    }
+
+    static func phaseLabel(_ phase: QuizSession.Phase, _ language: Language) -> String {
+        switch phase {
+        case .lobby: Strings.text("quiz.phase.lobby", language)
+        case .question: Strings.text("quiz.phase.question", language)
+        case .results: Strings.text("quiz.phase.results", language)
+        case .leaderboard: Strings.text("quiz.phase.leaderboard", language)
+        case .finished: Strings.text("quiz.phase.finished", language)
+        }
     }
 
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
