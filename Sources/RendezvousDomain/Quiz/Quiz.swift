@@ -233,7 +233,9 @@ public struct QuizQuestionInput: Sendable, Equatable, Codable {
             }
             if !QuizQuestion.choicesRange.contains(lines.count) {
                 errors.add("choices", .outOfRange(min: QuizQuestion.choicesRange.lowerBound, max: QuizQuestion.choicesRange.upperBound))
-            } else if lines.contains(where: { $0.isEmpty || $0.count > QuizQuestion.maxChoiceLength }) {
+            } else if lines.contains(where: \.isEmpty) {
+                errors.add("choices", .required)
+            } else if lines.contains(where: { $0.count > QuizQuestion.maxChoiceLength }) {
                 errors.add("choices", .tooLong(max: QuizQuestion.maxChoiceLength))
             } else if lines.contains(where: { TextRules.containsForbiddenCharacters($0, allowNewlines: false) }) {
                 errors.add("choices", .controlCharacters)
@@ -260,7 +262,11 @@ public struct QuizQuestionInput: Sendable, Equatable, Codable {
             for raw in accepted.split(whereSeparator: { $0 == "," || $0.isNewline }) {
                 let word = raw.trimmingCharacters(in: .whitespaces)
                 if word.isEmpty { continue }
-                if word.count > QuizQuestion.maxWordLength || TextRules.containsForbiddenCharacters(word, allowNewlines: false) {
+                if TextRules.containsForbiddenCharacters(word, allowNewlines: false) {
+                    errors.add("accepted", .controlCharacters)
+                    break
+                }
+                if word.count > QuizQuestion.maxWordLength {
                     errors.add("accepted", .tooLong(max: QuizQuestion.maxWordLength))
                     break
                 }

@@ -123,8 +123,8 @@ public enum QuizRules {
     /// Points for a right answer: all of them at once, half at the deadline, linearly in between
     /// (the rule Kahoot players know). Rounded to the unit; a wrong answer gets none.
     public static func points(for question: QuizQuestion, elapsed: TimeInterval) -> Int {
-        let limit = Double(question.seconds)
-        let fraction = min(max(elapsed / limit, 0), 1)
+        let limit = Double(max(question.seconds, 1))
+        let fraction = elapsed.isFinite ? min(max(elapsed / limit, 0), 1) : 1
         return Int((Double(question.points) * (1 - fraction / 2)).rounded())
     }
 
