@@ -11,7 +11,7 @@ export DATABASE_URL ?= sqlite://./data/rendezvous.sqlite
 # Building needs cairo, pango and qrencode headers; badges need the Noto fonts for every script.
 RUN_PACKAGES = tzdata ca-certificates pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-core fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver poppler-utils zbar-tools openssl
-BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 time
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 python3-venv time postgresql nginx
 
 .PHONY: help run build test bench deps deps-test deps-bench migrate demo openapi clean
 
@@ -32,7 +32,8 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	REQUIRE_POSTGRES=1 REQUIRE_SMTP=1 scripts/with-postgres.sh swift test --skip-build
 	$(PYTHON) -m pytest -q Tests/browser
 
-bench: deps-bench ## wrk against /healthz and an event page, and a 5,000-person registration rush
+bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz
+	@scripts/python-venv.sh
 	swift build -c release --product rendezvous
 	scripts/bench.sh
 

@@ -8,7 +8,12 @@ PORT="${BENCH_PORT:-8099}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 DURATION="${BENCH_DURATION:-10s}"
 RUSH="${BENCH_RUSH:-5000}"
-ulimit -n 65536 2>/dev/null || true
+# BENCH_ONLY=quiz runs the live quiz's sections alone.
+ONLY="${BENCH_ONLY:-}"
+QUIZ_ARGS="--players ${BENCH_QUIZ_PLAYERS:-2000} --questions ${BENCH_QUIZ_QUESTIONS:-5} --workers ${BENCH_QUIZ_WORKERS:-2}"
+PY=.build/venv/bin/python
+# 2,000 phones hold 2,000 sockets in the server and 2,000 in the client (twice that through nginx).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 wrk_run() { # url -> "rps p50 p99"
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
@@ -66,6 +71,52 @@ PY
   rm -rf "$dir"
 }
 
+# The live quiz (scripts/bench-quiz.py): servers started here are stopped on any exit.
+QUIZ_PIDS=()
+quiz_cleanup() { for p in "${QUIZ_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+
+quiz_server() { # database-url port dir: starts an instance, appends its pid to QUIZ_PIDS
+  DATABASE_URL="$1" RATE_LIMIT=off PORT="$2" LOG_LEVEL=error OUTBOX_DIR="$3/outbox-$2" $BIN serve --hostname 127.0.0.1 >"$3/server-$2.log" 2>&1 &
+  QUIZ_PIDS+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return 0; sleep 0.1; done
+  echo "the server on port $2 did not start:" >&2; cat "$3/server-$2.log" >&2; return 1
+}
+
+bench_quiz_one() { # 2,000 phones on one instance, SQLite
+  local dir url
+  dir="$(mktemp -d)"; url="sqlite://$dir/quiz.sqlite"
+  trap quiz_cleanup EXIT
+  DATABASE_URL="$url" $BIN migrate >/dev/null
+  DATABASE_URL="$url" $BIN demo >/dev/null
+  quiz_server "$url" "$PORT" "$dir"
+  echo "-- one instance, SQLite (WAL)"
+  $PY scripts/bench-quiz.py --url "http://127.0.0.1:$PORT" --pid "${QUIZ_PIDS[0]}" $QUIZ_ARGS || echo "  !! the quiz bench failed (exit $?)"
+  quiz_cleanup; QUIZ_PIDS=()
+  rm -rf "$dir"
+}
+
+bench_quiz_two() { # two instances on one PostgreSQL behind nginx: phones through nginx, the presenter on the first
+  local url="$1" dir a=$((PORT + 1)) b=$((PORT + 2)) proxy=$((PORT + 3))
+  dir="$(mktemp -d)"; chmod 755 "$dir"
+  trap quiz_cleanup EXIT
+  DATABASE_URL="$url" $BIN migrate >/dev/null
+  DATABASE_URL="$url" $BIN demo >/dev/null
+  quiz_server "$url" "$a" "$dir"; quiz_server "$url" "$b" "$dir"
+  sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$proxy|g" -e "s|@A@|$a|g" -e "s|@B@|$b|g" scripts/nginx-quiz.conf >"$dir/nginx.conf"
+  nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" -g 'daemon off;' &
+  QUIZ_PIDS+=($!)
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$proxy/healthz" >/dev/null && break; sleep 0.1; done
+  echo "-- two instances on one PostgreSQL, phones through nginx (round robin), the presenter on the first"
+  $PY scripts/bench-quiz.py --url "http://127.0.0.1:$a" --phone-url "http://127.0.0.1:$proxy" --pid "${QUIZ_PIDS[0]}" --pid "${QUIZ_PIDS[1]}" \
+    $QUIZ_ARGS || echo "  !! the quiz bench failed (exit $?)"
+  echo "-- the same, the second instance killed (SIGKILL) during question 3"
+  $PY scripts/bench-quiz.py --url "http://127.0.0.1:$a" --phone-url "http://127.0.0.1:$proxy" --pid "${QUIZ_PIDS[0]}" --pid "${QUIZ_PIDS[1]}" \
+    --kill-pid "${QUIZ_PIDS[1]}" --kill-at 2 $QUIZ_ARGS || echo "  !! the quiz bench failed (exit $?)"
+  quiz_cleanup; QUIZ_PIDS=()
+  rm -rf "$dir"
+}
+
+if [ "$ONLY" != quiz ]; then
 echo "wrk: 2 threads, $CONNECTIONS connections, $DURATION; rush: $RUSH attempts, 512 in flight"
 SQLITE_DIR="$(mktemp -d)"
 bench_database "SQLite (WAL)" "sqlite://$SQLITE_DIR/bench.sqlite"
@@ -73,6 +124,16 @@ rm -rf "$SQLITE_DIR"
 if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   PG_TEST_PORT=55433 scripts/with-postgres.sh bash -c "$(declare -f wrk_run bench_database); BIN=$BIN PORT=$PORT CONNECTIONS=$CONNECTIONS DURATION=$DURATION RUSH=$RUSH; bench_database PostgreSQL \"\$TEST_POSTGRES_URL\""
 fi
+fi
+
+echo "== Live quiz (scripts/bench-quiz.py; the client shares the two cores with the servers)"
+bench_quiz_one
+if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && command -v nginx >/dev/null; then
+  PG_TEST_PORT=55434 scripts/with-postgres.sh bash -c "$(declare -f quiz_cleanup quiz_server bench_quiz_two); BIN=$BIN PORT=$PORT PY=$PY QUIZ_ARGS='$QUIZ_ARGS'; QUIZ_PIDS=(); bench_quiz_two \"\$TEST_POSTGRES_URL\""
+else
+  echo "  (PostgreSQL or nginx missing: make deps-bench installs them; the two-instance section is skipped)"
+fi
+[ "$ONLY" = quiz ] && exit 0
 
 echo "== Badges (release build, one process per run)"
 for count in 1000 4000; do
