@@ -17,6 +17,8 @@ struct SystemController {
             "app.js": (try load("Public/app.js"), "text/javascript; charset=utf-8"),
             "door.js": (try load("Public/door.js"), "text/javascript; charset=utf-8"),
             "room.js": (try load("Public/room.js"), "text/javascript; charset=utf-8"),
+            "live.js": (try load("Public/live.js"), "text/javascript; charset=utf-8"),
+            "quiz.js": (try load("Public/quiz.js"), "text/javascript; charset=utf-8"),
             "door-sw.js": (try load("Public/door-sw.js"), "text/javascript; charset=utf-8"),
         ]
         openAPI = try load("openapi.json")

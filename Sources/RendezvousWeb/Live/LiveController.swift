@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import NIOCore
 import RendezvousDomain
 import RendezvousPersistence
+import ServiceLifecycle
 
 /// The live channel's doors: a WebSocket at `/live/{event}`, and for networks that break
 /// WebSockets the same messages as Server-Sent Events (`/live/{event}/events`) with answers and
@@ -248,8 +249,13 @@ struct LiveController {
                 }
             }
             defer { heartbeat.cancel() }
-            for await text in connection.stream {
-                try await writer.write(ByteBuffer(string: text.isEmpty ? ": keep-alive\n\n" : "data: \(text)\n\n"))
+            // A stream never ends by itself: when the server stops, end it so the client reconnects elsewhere.
+            try await withGracefulShutdownHandler {
+                for await text in connection.stream {
+                    try await writer.write(ByteBuffer(string: text.isEmpty ? ": keep-alive\n\n" : "data: \(text)\n\n"))
+                }
+            } onGracefulShutdown: {
+                connection.finish()
             }
             try await writer.finish(nil)
         }

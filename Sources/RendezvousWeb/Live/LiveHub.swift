@@ -80,6 +80,15 @@ final class LiveHub: Sendable {
         byEvent.withLockedValue { $0[event] != nil }
     }
 
+    /// Ends every connection (the server is stopping): phones reconnect to another instance.
+    func closeAll() {
+        let all = byEvent.withLockedValue { events -> [LiveConnection] in
+            defer { events = [:] }
+            return events.values.flatMap(\.values)
+        }
+        for connection in all { connection.finish() }
+    }
+
     /// Every event with a connection here.
     var events: [Event.ID] { byEvent.withLockedValue { Array($0.keys) } }
 

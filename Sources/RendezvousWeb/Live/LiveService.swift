@@ -53,6 +53,7 @@ public final class LiveService: Sendable {
             return Array(state.running.values)
         }
         for task in running { task.cancel() }
+        hub.closeAll()
     }
 
     var stopped: Bool { tasks.withLockedValue { $0.stopped } }
@@ -236,6 +237,8 @@ public struct LiveBusService: Service {
                 }
             }
             try? await gracefulShutdown()
+            // Live connections would hold the server open: end them, phones reconnect elsewhere.
+            live.stop()
             group.cancelAll()
         }
     }

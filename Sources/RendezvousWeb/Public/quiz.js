@@ -43,6 +43,9 @@
       state = message;
       if (message.me) { me = message.me; }
       if (changed) { pending = null; counts = null; }
+      // The same state again (a reconnection, a newcomer joined): keep what is on screen, and
+      // above all a half-typed answer.
+      if (!changed && role === 'player' && view.querySelector('.quiz-answer')) { return; }
       render();
     } else if (message.type === 'count' && state && message.session === state.session && message.index === state.index) {
       counts = message;
@@ -409,6 +412,12 @@
   }
 
   function render() {
+    var typing = document.getElementById('quiz-input');
+    var typed = typing ? typing.value : '';
+    var focused = typing && document.activeElement === typing;
     if (role === 'player') { renderPlayer(); } else { renderHost(); }
+    var input = document.getElementById('quiz-input');
+    if (input && typed) { input.value = typed; }
+    if (input && focused) { input.focus(); }
   }
 })();
