@@ -469,6 +469,7 @@ async def coordinate(args):
         merged = {key: sum((r[key] for r in reports), []) for key in ("q", "r", "board", "deadline", "sent", "ack", "dup", "names")}
         fan_out = [t - sent for t in merged["q"] if t is not None]
         results = [t - deadline for t in merged["r"] if t is not None]
+        closed_early = sum(1 for t, outcome in zip(merged["sent"], merged["ack"]) if t is not None and outcome == "closed" and t < deadline - 0.1)
         in_window = sum(1 for t in merged["sent"] if t is not None and deadline - 1.0 <= t <= deadline)
         acks = {}
         for outcome in merged["ack"]:
@@ -478,19 +479,19 @@ async def coordinate(args):
             if outcome is not None:
                 dups[outcome] = dups.get(outcome, 0) + 1
         questions.append({
-            "index": index, "received": len(fan_out), "p50": pct(fan_out, 50), "p99": pct(fan_out, 99), "max": max(fan_out, default=None),
-            "results_received": len(results), "with_leaderboard": sum(1 for b in merged["board"] if b),
+            "index": index, "received": len(fan_out), "first": min(fan_out, default=None), "p50": pct(fan_out, 50), "p99": pct(fan_out, 99), "max": max(fan_out, default=None),
+            "results_first": min(results, default=None), "results_received": len(results), "with_leaderboard": sum(1 for b in merged["board"] if b),
             "results_p50": pct(results, 50), "results_p99": pct(results, 99), "results_max": max(results, default=None),
-            "sent": sum(1 for t in merged["sent"] if t is not None), "sent_in_last_second": in_window, "acks": acks, "second_sends": dups,
+            "sent": sum(1 for t in merged["sent"] if t is not None), "sent_in_last_second": in_window, "closed_sent_100ms_early": closed_early, "acks": acks, "second_sends": dups,
             "client_lag_max": max((r["lag_max"] or 0 for r in reports), default=0),
             "accepted": [name for name, outcome in zip(merged["names"], merged["ack"]) if outcome == "accepted"],
             "unacked": [name for name, sent_at, outcome in zip(merged["names"], merged["sent"], merged["ack"]) if sent_at and not outcome],
             "closed_version": closed.get("version")})
         q = questions[-1]
-        print(f"  Q{index + 1}: next→phone p50 {ms(q['p50'])}, p99 {ms(q['p99'])}, max {ms(q['max'])} ({q['received']} phones); "
-              f"deadline→results p50 {ms(q['results_p50'])}, p99 {ms(q['results_p99'])}, max {ms(q['results_max'])} "
+        print(f"  Q{index + 1}: next→phone first {ms(q['first'])}, p50 {ms(q['p50'])}, p99 {ms(q['p99'])}, max {ms(q['max'])} ({q['received']} phones); "
+              f"deadline→results first {ms(q['results_first'])}, p50 {ms(q['results_p50'])}, p99 {ms(q['results_p99'])}, max {ms(q['results_max'])} "
               f"({q['results_received']}, {q['with_leaderboard']} with leaderboard); answers {q['sent']} ({q['sent_in_last_second']} in the last second) "
-              f"acks {q['acks']}, second sends {q['second_sends']}; client loop lag max {ms(q['client_lag_max'])}", flush=True)
+              f"acks {q['acks']} (closed though sent ≥ 100 ms before the deadline: {q['closed_sent_100ms_early']}), second sends {q['second_sends']}; client loop lag max {ms(q['client_lag_max'])}", flush=True)
 
     await presenter.command("finish")
     final_memory = {pid: rss(pid) for pid in args.pid if not (args.kill_pid and pid == args.kill_pid)}
