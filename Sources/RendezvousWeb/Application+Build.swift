@@ -32,6 +32,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     router.add(middleware: ErrorMiddleware(renderer: services.renderer))
     router.add(middleware: OriginCheckMiddleware(origin: services.configuration.origin))
     router.add(middleware: SessionMiddleware(services: services))
+    router.add(middleware: LiveHintMiddleware(live: services.live))
 
     let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter)
     try SystemController().addRoutes(to: router)

@@ -194,6 +194,7 @@ extension APIController {
             let outcome = try await services.guardedTick(card: registration.id) {
                 try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: matched, now: services.clock.now())
             }
+            services.live.publishSoon(registration.eventID, .bingo, interval: .milliseconds(50))
             return try await ownCard(registration, language: language, announced: outcome.announced)
         } catch let error as BingoError {
             return try await refuse(error, matched: matched)

@@ -126,6 +126,7 @@ struct BingoPagesController {
             _ = try await services.guardedTick(card: registration.id) {
                 try await services.persistence.bingo.tick(holder: registration.id, square: square, matched: person, now: services.clock.now())
             }
+            services.live.publishSoon(registration.eventID, .bingo, interval: .milliseconds(50))
         } catch let error as BingoError {
             return try await refuse(error)
         }
@@ -167,6 +168,7 @@ struct BingoPagesController {
             _ = try await services.guardedTick(card: holder.id) {
                 try await services.persistence.bingo.tick(holder: holder.id, square: square, matched: card.registrationID, now: services.clock.now())
             }
+            services.live.publishSoon(holder.eventID, .bingo, interval: .milliseconds(50))
         } catch let error as BingoError {
             return Response.redirect(to: back.path("bingo", Self.code(error)), type: .normal)
         }

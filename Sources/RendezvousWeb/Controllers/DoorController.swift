@@ -383,6 +383,7 @@ struct DoorController {
         let now = services.clock.now()
         let outcome = try await persistence.door.checkIn(event: detail.event.id, target: .ticket(token), nonce: Secret.random(), device: "ticket-link",
                                                     by: session.user.name, happenedAt: now, offline: false, now: now)
+        services.live.publishSoon(detail.event.id, .door, interval: .milliseconds(50))
         let described = describe(outcome, detail: detail, context: context)
         var page = ticketPage(registration, token: token, detail: detail, context: context)
         page.resultClass = described.ok ? "ok" : "bad"

@@ -63,7 +63,10 @@ struct RoomLiveController {
         }
         let live = SeatLive.seat(of: registration.id.description, state, people: try await people(registration.eventID, version: state.version),
                                  now: services.clock.now())
-        return Self.seatText(live, language).map { ManagePage.Seat(headline: $0.headline, detail: $0.detail, stateURL: PublicRoute.seat(token: token).path) }
+        return Self.seatText(live, language).map {
+            ManagePage.Seat(headline: $0.headline, detail: $0.detail, stateURL: PublicRoute.seat(token: token).path,
+                            liveURL: PublicRoute.live(registration.eventID).path + "?topics=room")
+        }
     }
 
     @Sendable func screen(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -26,7 +26,7 @@ public final class LiveService: Sendable {
         var again = false
     }
     private let refreshing = NIOLockedValueBox<[Event.ID: Pending]>([:])
-    private let throttled = NIOLockedValueBox<Set<Event.ID>>([])
+    private let throttled = NIOLockedValueBox<Set<String>>([])
     private let deadlines = NIOLockedValueBox<Set<String>>([])
     /// The last quiz state sent per event, for connections that open between changes.
     private let latest = NIOLockedValueBox<[Event.ID: QuizSnapshot]>([:])
@@ -78,11 +78,12 @@ public final class LiveService: Sendable {
     /// Like `publish`, for changes that come in floods (players joining, answers counted): at
     /// most one delivery per event every `interval`.
     func publishSoon(_ event: Event.ID, _ topic: LiveTopic, interval: Duration = .milliseconds(400)) {
-        let first = throttled.withLockedValue { $0.insert(event).inserted }
+        let key = "\(event)|\(topic.rawValue)"
+        let first = throttled.withLockedValue { $0.insert(key).inserted }
         guard first else { return }
         background {
             try? await Task.sleep(for: interval)
-            _ = self.throttled.withLockedValue { $0.remove(event) }
+            _ = self.throttled.withLockedValue { $0.remove(key) }
             guard !Task.isCancelled else { return }
             await self.publish(event, topic)
         }

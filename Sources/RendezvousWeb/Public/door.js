@@ -246,6 +246,15 @@
   window.addEventListener('offline', function () { online = false; status(); });
   if (store.people.length) { render(); localCounters(); }
   load().then(flush);
-  setInterval(poll, 1500);
+  // The live channel tells this phone when another door phone checks someone in: the counters
+  // follow at once, and the regular poll becomes a slow safety net.
+  var liveUp = false, pollTimer = null;
+  function schedule() { clearTimeout(pollTimer); pollTimer = setTimeout(function () { poll(); schedule(); }, liveUp ? 15000 : 1500); }
+  if (window.RendezvousLive) {
+    window.addEventListener('rendezvous:live-status', function (e) { liveUp = e.detail === 'live' || e.detail === 'fallback'; });
+    window.addEventListener('rendezvous:live', function (e) { if (e.detail && e.detail.type === 'changed' && e.detail.topic === 'door') { poll(); } });
+    window.RendezvousLive.watch('/live/' + eventId + '?topics=door');
+  }
+  schedule();
   status();
 })();

@@ -20,10 +20,15 @@
       var message;
       try { message = JSON.parse(text); } catch (e) { return; }
       if (message.serverNow) { offset = message.serverNow - Date.now(); }
-      options.onMessage(message);
+      if (options.onMessage) { options.onMessage(message); }
+      // Other scripts of the page (the room, the door) follow the same connection.
+      try { window.dispatchEvent(new CustomEvent('rendezvous:live', {detail: message})); } catch (e) { /* very old browsers */ }
     }
 
-    function status(state) { if (options.onStatus) { options.onStatus(state); } }
+    function status(state) {
+      if (options.onStatus) { options.onStatus(state); }
+      try { window.dispatchEvent(new CustomEvent('rendezvous:live-status', {detail: state})); } catch (e) { /* very old browsers */ }
+    }
 
     function openSocket() {
       opened = false;
@@ -79,5 +84,13 @@
     };
   }
 
-  window.RendezvousLive = {connect: connect};
+  // Hints only (`changed` messages) for a page that has no connection of its own yet.
+  function watch(path) {
+    if (window.RendezvousLive.current) { return window.RendezvousLive.current; }
+    var events = path.replace(/^(\/live\/[^?]+)/, '$1/events');
+    window.RendezvousLive.current = connect({ws: path, events: events});
+    return window.RendezvousLive.current;
+  }
+
+  window.RendezvousLive = {connect: connect, watch: watch, current: null};
 })();

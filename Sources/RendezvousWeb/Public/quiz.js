@@ -172,7 +172,7 @@
         var count = r.distribution.choices[i] || 0;
         var li = el('li', 'c' + i + (r.correct.indexOf(i) >= 0 ? ' right' : ''));
         li.appendChild(el('span', 'shape', SHAPES[i]));
-        li.appendChild(el('span', 'label', label));
+        li.appendChild(el('span', 'qtext', label));
         var bar = el('span', 'bar');
         bar.style.width = Math.round(100 * count / total) + '%';
         li.appendChild(bar);
@@ -226,7 +226,7 @@
       var b = el('button', 'quiz-choice c' + i);
       b.type = multiple ? 'button' : 'submit';
       b.appendChild(el('span', 'shape', SHAPES[i]));
-      b.appendChild(el('span', 'label', label));
+      b.appendChild(el('span', 'qtext', label));
       if (multiple) { b.setAttribute('aria-pressed', 'false'); }
       b.addEventListener('click', function () {
         if (!multiple) { send({choices: [i]}); return; }
@@ -358,7 +358,7 @@
         choiceLabels(question).forEach(function (label, i) {
           var li = el('li', 'quiz-choice c' + i);
           li.appendChild(el('span', 'shape', SHAPES[i]));
-          li.appendChild(el('span', 'label', label));
+          li.appendChild(el('span', 'qtext', label));
           grid.appendChild(li);
         });
         view.appendChild(grid);

@@ -16,8 +16,18 @@
     return m + ':' + (s < 10 ? '0' : '') + s;
   }
 
-  function poller(url, onData) {
-    var etag = null;
+  // Polls `url`; with the live channel up, a `changed` hint for one of `topics` fetches at once
+  // and the regular poll slows down to a safety net.
+  var liveUp = false;
+  window.addEventListener('rendezvous:live-status', function (e) { liveUp = e.detail === 'live' || e.detail === 'fallback'; });
+
+  function poller(url, onData, topics) {
+    var etag = null, timer = null;
+    window.addEventListener('rendezvous:live', function (e) {
+      var m = e.detail;
+      if (m && m.type === 'changed' && topics.indexOf(m.topic) >= 0) { clearTimeout(timer); tick(); }
+    });
+    function later(ms) { clearTimeout(timer); timer = setTimeout(tick, liveUp ? 20000 : ms); }
     function tick() {
       var xhr = new XMLHttpRequest();
       xhr.open('GET', url);
@@ -27,9 +37,9 @@
           etag = xhr.getResponseHeader('ETag');
           try { onData(JSON.parse(xhr.responseText), Date.now()); } catch (e) { /* keep the last view */ }
         }
-        setTimeout(tick, POLL_MS);
+        later(POLL_MS);
       };
-      xhr.onerror = function () { setTimeout(tick, POLL_MS * 2); };
+      xhr.onerror = function () { later(POLL_MS * 2); };
       xhr.send();
     }
     tick();
@@ -85,7 +95,7 @@
         tablesEl.appendChild(li);
       });
       fit();
-    });
+    }, ['room', 'bingo']);
     // Every table fits on the projector: the tables' type shrinks until nothing scrolls.
     var fit = function () {
       var size = 100;
@@ -112,6 +122,7 @@
       if (headline.textContent !== data.text.headline) { headline.textContent = data.text.headline; }
       detail.textContent = data.text.detail;
       setSeatClock(data.seat ? data.seat.secondsLeft : null, data.seat && data.seat.phase === 'running', receivedAt);
-    });
+    }, ['room']);
+    if (seat.getAttribute('data-live') && window.RendezvousLive) { window.RendezvousLive.watch(seat.getAttribute('data-live')); }
   }
 })();

@@ -41,4 +41,6 @@ struct DoorPage: Page {
     var walkInFields: [FormField]
     var conflicts: [String]
     var scriptURL = DoorRoute.script
+    /// The live channel: another door phone's check-ins show at once.
+    var liveScriptURL = PublicRoute.staticFile("live.js").path("v", PublicRoute.assetVersion)
 }

@@ -39,6 +39,9 @@ struct ManagePage: Page {
         var headline: String
         var detail: String
         var stateURL: String
+        /// The live channel's hints for the room (`docs/live.md`): a new round shows at once.
+        var liveURL: String = ""
         var scriptURL = PublicRoute.staticFile("room.js").path("v", PublicRoute.assetVersion)
+        var liveScriptURL = PublicRoute.staticFile("live.js").path("v", PublicRoute.assetVersion)
     }
 }
