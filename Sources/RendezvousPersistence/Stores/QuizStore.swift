@@ -237,7 +237,7 @@ extension QuizStore {
 
         func session() throws -> QuizSession {
             QuizSession(id: .init(id), eventID: .init(eventId), quizID: .init(quizId), code: code, title: title,
-                        questions: try QuizStore.decode([QuizQuestion].self, questions), teams: teams,
+                        questions: try QuizStore.questions(of: id, json: questions), teams: teams,
                         phase: QuizSession.Phase(rawValue: phase) ?? .finished, index: questionIndex,
                         openedAt: openedMs.map(Date.init(millis:)), deadline: deadlineMs.map(Date.init(millis:)), version: version)
         }
@@ -262,6 +262,28 @@ extension QuizStore {
     }
 
     struct CodeRow: Decodable { var code: String }
+
+    /// A game's questions never change once it starts: decoded once per game and process.
+    private static let questionCache = QuestionCache()
+
+    final class QuestionCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byGame: [UUID: [QuizQuestion]] = [:]
+
+        func get(_ id: UUID, json: String) throws -> [QuizQuestion] {
+            if let cached = lock.withLock({ byGame[id] }) { return cached }
+            let questions = try QuizStore.decode([QuizQuestion].self, json)
+            lock.withLock {
+                if byGame.count > 500 { byGame.removeAll() }
+                byGame[id] = questions
+            }
+            return questions
+        }
+    }
+
+    static func questions(of game: UUID, json: String) throws -> [QuizQuestion] {
+        try questionCache.get(game, json: json)
+    }
 
     public func session(id: QuizSession.ID) async throws -> QuizSession? {
         try await sql.raw("SELECT \(unsafeRaw: SessionRow.columns) FROM quiz_sessions WHERE id = \(bind: id.uuid)").row(SessionRow.self)?.session()
@@ -524,15 +546,6 @@ extension QuizStore {
             .row(CountRow.self)?.count ?? 0
     }
 
-    struct RecordRow: Decodable {
-        var playerId: UUID
-        var questionIndex: Int
-        var answer: String
-        var isRight: Bool
-        var points: Int
-        var elapsedMs: Int64
-    }
-
     /// Every answer of the game (or of one player, or of one question), for the results export and a phone coming back.
     public func records(session: QuizSession.ID, player: UUID? = nil, index: Int? = nil) async throws -> [QuizAnswerRecord] {
         var query = SQLQueryString("SELECT player_id, question_index, answer, is_right, points, elapsed_ms FROM quiz_answers WHERE session_id = ")
@@ -546,20 +559,14 @@ extension QuizStore {
             query.appendInterpolation(bind: index)
         }
         query.appendLiteral(" ORDER BY question_index, player_id")
-        return try await sql.raw(query).rows(RecordRow.self).compactMap { row in
-            guard let answer = try? Self.decode(QuizAnswer.self, row.answer) else { return nil }
-            return QuizAnswerRecord(playerID: row.playerId, index: row.questionIndex, answer: answer, right: row.isRight, points: row.points, elapsedMillis: row.elapsedMs)
+        // Thousands of rows after a question: read columns by name, and one JSON decoder for all.
+        let decoder = JSONDecoder()
+        return try await sql.raw(query).all().compactMap { row in
+            guard let answer = try? decoder.decode(QuizAnswer.self, from: Data(try row.decode(column: "answer", as: String.self).utf8)) else { return nil }
+            return QuizAnswerRecord(playerID: try row.decode(column: "player_id", as: UUID.self), index: try row.decode(column: "question_index", as: Int.self),
+                                    answer: answer, right: try row.decode(column: "is_right", as: Bool.self), points: try row.decode(column: "points", as: Int.self),
+                                    elapsedMillis: try row.decode(column: "elapsed_ms", as: Int64.self))
         }
-    }
-
-    struct ScoreRow: Decodable {
-        var id: UUID
-        var name: String
-        var team: String?
-        var joinedMs: Int64
-        var points: Int?
-        var rightMs: Int64?
-        var rights: Int?
     }
 
     /// Every player's score so far, for the standings.
@@ -571,9 +578,12 @@ extension QuizStore {
             FROM quiz_players p LEFT JOIN quiz_answers a ON a.player_id = p.id
             WHERE p.session_id = \(bind: session.uuid)
             GROUP BY p.id, p.name, p.team, p.joined_ms
-            """).rows(ScoreRow.self).map {
-            QuizStanding.Player(id: $0.id.uuidString.lowercased(), name: $0.name, team: $0.team, points: $0.points ?? 0,
-                                rightMillis: Int($0.rightMs ?? 0), rightAnswers: $0.rights ?? 0, joinOrder: Int($0.joinedMs))
+            """).all().map { row in
+            QuizStanding.Player(id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(), name: try row.decode(column: "name", as: String.self),
+                                team: try row.decode(column: "team", as: String?.self), points: Int(try row.decode(column: "points", as: Int64?.self) ?? 0),
+                                rightMillis: Int(try row.decode(column: "right_ms", as: Int64?.self) ?? 0),
+                                rightAnswers: Int(try row.decode(column: "rights", as: Int64?.self) ?? 0),
+                                joinOrder: Int(try row.decode(column: "joined_ms", as: Int64.self)))
         }
     }
 }

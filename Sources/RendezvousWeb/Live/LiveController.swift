@@ -61,7 +61,7 @@ struct LiveController {
             guard let player = try await player(request), let session = try await persistence.quizzes.session(id: player.sessionID),
                   session.eventID == event else { throw AppError.notFound }
             topics.insert(.quiz)
-            return LiveConnection(event: event, role: .player(player.id), topics: topics)
+            return LiveConnection(event: event, role: .player(player.id), topics: topics, game: session.id)
         case "screen", "presenter":
             guard let detail = try await persistence.events.eventDetail(id: event) else { throw AppError.notFound }
             let user = context.session?.user
@@ -116,8 +116,10 @@ struct LiveController {
             }
             group.addTask {
                 for try await message in inbound.messages(maxSize: 8192) {
+                    // An answer's time is when it arrived, not when the server got round to it.
+                    let received = services.clock.now()
                     guard case .text(let text) = message else { continue }
-                    if let reply = await handle(text, from: connection) { connection.send(reply) }
+                    if let reply = await handle(text, from: connection, received: received) { connection.send(reply) }
                 }
             }
             try await group.next()
@@ -135,7 +137,7 @@ struct LiveController {
     }
 
     /// One message from a phone or a presenter; the reply, if any.
-    func handle(_ text: String, from connection: LiveConnection) async -> String? {
+    func handle(_ text: String, from connection: LiveConnection, received: Date) async -> String? {
         guard let incoming = try? JSONDecoder().decode(Incoming.self, from: Data(text.utf8)) else {
             return Self.error("badMessage", id: nil)
         }
@@ -147,7 +149,8 @@ struct LiveController {
         case "answer":
             guard let player = connection.player else { return Self.error("notPlayer", id: incoming.id) }
             guard let index = incoming.index, let given = incoming.answer else { return Self.error("badMessage", id: incoming.id) }
-            return await answer(player: player, event: connection.event, index: index, answer: given, id: incoming.id)
+            return await answer(player: player, event: connection.event, index: index, answer: given, id: incoming.id,
+                                received: received, game: connection.game)
         case "command":
             guard connection.role == .presenter else { return Self.error("notPresenter", id: incoming.id) }
             guard let asked = incoming.command.flatMap(QuizCommand.init(rawValue:)) else { return Self.error("badMessage", id: incoming.id) }
@@ -178,12 +181,21 @@ struct LiveController {
         var answer: QuizAnswer?
     }
 
-    func answer(player id: UUID, event: Event.ID, index: Int, answer: QuizAnswer, id messageID: String?) async -> String {
-        let received = services.clock.now()
+    /// Records a phone's answer. A WebSocket phone's game is known from its connection, and the
+    /// game itself from the last state sent (the database checks the phase, question and deadline
+    /// again when the answer is written): no reads before the answer joins the next batch.
+    func answer(player id: UUID, event: Event.ID, index: Int, answer: QuizAnswer, id messageID: String?,
+                received: Date, game: QuizSession.ID? = nil) async -> String {
         do {
-            guard let player = try await persistence.quizzes.player(id: id),
-                  let session = try await persistence.quizzes.session(id: player.sessionID), session.eventID == event else {
-                return Self.error("notPlayer", id: messageID)
+            let session: QuizSession
+            if let game, let cached = live.cachedSession(event), cached.id == game, cached.index == index {
+                session = cached
+            } else {
+                guard let player = try await persistence.quizzes.player(id: id),
+                      let stored = try await persistence.quizzes.session(id: player.sessionID), stored.eventID == event else {
+                    return Self.error("notPlayer", id: messageID)
+                }
+                session = stored
             }
             guard session.accepts(index: index, at: received) else {
                 return LiveProtocol.encode(Ack(id: messageID, index: index, outcome: "closed"))
@@ -277,7 +289,7 @@ struct LiveController {
         guard let posted = try? JSONDecoder().decode(PostedAnswer.self, from: Data(buffer: body)) else {
             throw AppError.badRequest(detail: nil)
         }
-        let reply = await answer(player: player.id, event: event, index: posted.index, answer: posted.answer, id: posted.id)
+        let reply = await answer(player: player.id, event: event, index: posted.index, answer: posted.answer, id: posted.id, received: services.clock.now())
         return Self.jsonText(reply)
     }
 

@@ -38,10 +38,14 @@ final class LiveConnection: Sendable {
     let stream: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
 
-    init(event: Event.ID, role: LiveRole, topics: Set<LiveTopic>) {
+    /// The game a player's phone joined.
+    let game: QuizSession.ID?
+
+    init(event: Event.ID, role: LiveRole, topics: Set<LiveTopic>, game: QuizSession.ID? = nil) {
         self.event = event
         self.role = role
         self.topics = topics
+        self.game = game
         // A phone that cannot keep up only needs the latest states.
         (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(64))
     }

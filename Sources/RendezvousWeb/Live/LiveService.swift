@@ -171,6 +171,12 @@ public final class LiveService: Sendable {
         }
     }
 
+    /// The game as the last state sent here shows it (nil before any): answers are checked
+    /// against it first, and against the database when they are written.
+    func cachedSession(_ event: Event.ID) -> QuizSession? {
+        latest.withLockedValue { $0[event]?.session }
+    }
+
     /// The state a connection opening now should see first.
     func currentQuiz(_ event: Event.ID) async throws -> QuizSnapshot {
         if let cached = latest.withLockedValue({ $0[event] }) { return cached }

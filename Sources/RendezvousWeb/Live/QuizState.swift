@@ -78,7 +78,39 @@ struct QuizMe: Encodable {
     var last: Last?
 }
 
+extension QuizMe {
+    /// The same document as encoding a `QuizMe` without `answered`, written directly.
+    static func json(player: QuizStanding.Player, rank: Int, of: Int, last: (index: Int, right: Bool, points: Int, answered: Bool)?) -> String {
+        var out = "{\"name\":" + LiveProtocol.string(player.name) + ",\"of\":\(of),\"player\":\"" + player.id + "\",\"points\":\(player.points),\"rank\":\(rank)"
+        if let team = player.team { out += ",\"team\":" + LiveProtocol.string(team) }
+        if let last {
+            out += ",\"last\":{\"answered\":\(last.answered),\"index\":\(last.index),\"points\":\(last.points),\"right\":\(last.right)}"
+        }
+        return out + "}"
+    }
+}
+
 enum LiveProtocol {
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
     /// Bumped when a message changes in a way old pages would misread.
     static let version = 1
 
@@ -116,10 +148,12 @@ enum QuizStateBuilder {
             count: session.questions.count, version: session.version, teams: session.teams, poll: session.isPoll,
             openedAt: session.openedAt?.millis, deadline: session.deadline?.millis, serverNow: now.millis)
         var personal: [UUID: String] = [:]
-        let players = try await store.players(session: session.id)
-        message.players = players.count
         if session.phase == .lobby {
+            let players = try await store.players(session: session.id)
+            message.players = players.count
             message.joined = players.suffix(60).map(\.name)
+        } else {
+            message.players = try await store.playerCount(session: session.id)
         }
         if let question = session.question, session.phase == .question || session.phase == .results || session.phase == .leaderboard {
             message.question = .init(kind: question.kind.rawValue, prompt: question.prompt, choices: question.choices, seconds: question.seconds,
@@ -138,23 +172,20 @@ enum QuizStateBuilder {
             message.podium = standings.filter { $0.rank <= 3 && $0.player.points > 0 }.map { QuizStateMessage.Row(rank: $0.rank, name: $0.player.name, points: $0.player.points, team: $0.player.team) }
         }
         var lastByPlayer: [String: QuizAnswerRecord] = [:]
-        if let question = session.question, session.phase == .results || session.phase == .leaderboard {
-            let answers = try await store.answers(session: session.id, index: session.index)
+        let closedQuestion = session.phase == .results || session.phase == .leaderboard
+        if let question = session.question, closedQuestion {
+            let records = try await store.records(session: session.id, index: session.index)
             message.results = .init(correct: question.correct, answer: question.answer, accepted: question.accepted,
-                                    distribution: QuizDistribution.of(answers, question: question))
-            for record in try await store.records(session: session.id, index: session.index) {
-                lastByPlayer[record.playerID.uuidString.lowercased()] = record
-            }
+                                    distribution: QuizDistribution.of(records.map(\.answer), question: question))
+            for record in records { lastByPlayer[record.playerID.uuidString.lowercased()] = record }
         }
+        // Thousands of small documents: written by hand rather than through an encoder each.
+        personal.reserveCapacity(standings.count)
         for standing in standings {
             guard let id = UUID(uuidString: standing.player.id) else { continue }
-            var me = QuizMe(player: standing.player.id, name: standing.player.name, team: standing.player.team, points: standing.player.points,
-                            rank: standing.rank, of: standings.count)
-            if session.phase == .results || session.phase == .leaderboard {
-                let record = lastByPlayer[standing.player.id]
-                me.last = .init(index: session.index, right: record?.right ?? false, points: record?.points ?? 0, answered: record != nil)
-            }
-            personal[id] = LiveProtocol.encode(me)
+            let record = closedQuestion ? lastByPlayer[standing.player.id] : nil
+            personal[id] = QuizMe.json(player: standing.player, rank: standing.rank, of: standings.count,
+                                       last: closedQuestion ? (session.index, record?.right ?? false, record?.points ?? 0, record != nil) : nil)
         }
         return QuizSnapshot(session: session, shared: LiveProtocol.encode(message), personal: personal)
     }
