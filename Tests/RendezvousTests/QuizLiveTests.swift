@@ -217,6 +217,20 @@ struct QuizLiveTests {
         }
     }
 
+    /// A phone's own part is written by hand for speed: it must say what the encoder would.
+    @Test func aPhonesOwnPartIsTheEncodersJSON() throws {
+        for name in ["Zoé \"Z\" B.", "back\\slash", "tab\tand\nline", "\u{2028}sep", "王伟", "\u{1}ctl"] {
+            let player = QuizStanding.Player(id: UUID().uuidString.lowercased(), name: name, team: name == "王伟" ? nil : "Table \"3\"", points: 850)
+            let fast = QuizMe.json(player: player, rank: 2, of: 70, last: (index: 3, right: true, points: 850, answered: true))
+            var me = QuizMe(player: player.id, name: name, team: player.team, points: 850, rank: 2, of: 70)
+            me.last = .init(index: 3, right: true, points: 850, answered: true)
+            let encoded = LiveProtocol.encode(me)
+            let a = try #require(try JSONSerialization.jsonObject(with: Data(fast.utf8)) as? NSDictionary)
+            let b = try #require(try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? NSDictionary)
+            #expect(a == b, "\(fast) vs \(encoded)")
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func joiningAndTheLiveChannelRefuseStrangers(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
