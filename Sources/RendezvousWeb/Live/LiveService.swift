@@ -130,9 +130,15 @@ public final class LiveService: Sendable {
         guard start else { return }
         while true {
             do {
+                let start = ContinuousClock.now
                 let snapshot = try await QuizStateBuilder.build(event: event, persistence: persistence, now: clock.now())
+                let built = ContinuousClock.now
                 latest.withLockedValue { $0[event] = snapshot }
                 hub.send(quiz: snapshot.shared, personal: snapshot.personal, event: event)
+                logger.debug("Quiz state sent", metadata: [
+                    "phase": "\(snapshot.session?.phase.rawValue ?? "none")", "build_ms": "\((built - start).milliseconds)",
+                    "send_ms": "\((ContinuousClock.now - built).milliseconds)", "personal": "\(snapshot.personal.count)",
+                ])
                 if let session = snapshot.session { watchDeadline(session) }
             } catch {
                 logger.error("Live quiz state for \(event) failed: \(error)")
@@ -205,8 +211,14 @@ public final class LiveService: Sendable {
     @discardableResult
     func closeIfDue(_ session: QuizSession.ID, index: Int, event: Event.ID) async -> Bool {
         do {
+            let start = ContinuousClock.now
             if try await persistence.quizzes.closeIfDue(session, index: index, now: clock.now()) != nil {
+                let closed = ContinuousClock.now
                 await publish(event, .quiz)
+                logger.info("Quiz question closed", metadata: [
+                    "game": "\(session)", "question": "\(index)",
+                    "close_ms": "\((closed - start).milliseconds)", "results_sent_ms": "\((ContinuousClock.now - closed).milliseconds)",
+                ])
                 return true
             }
         } catch {
@@ -224,6 +236,11 @@ public final class LiveService: Sendable {
             }
         }
     }
+}
+
+extension Duration {
+    /// Whole milliseconds, for logs.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
 
 /// Listens on the bus (PostgreSQL) and checks deadlines once a second, for as long as the server runs.

@@ -158,13 +158,17 @@ enum QuizStateBuilder {
         if let question = session.question, session.phase == .question || session.phase == .results || session.phase == .leaderboard {
             message.question = .init(kind: question.kind.rawValue, prompt: question.prompt, choices: question.choices, seconds: question.seconds,
                                      points: question.points, image: imageURL(question.imageID))
-            message.answered = try await store.answerCount(session: session.id, index: session.index)
+            if session.phase == .question { message.answered = try await store.answerCount(session: session.id, index: session.index) }
         }
         guard session.phase != .lobby, session.phase != .question else {
             return QuizSnapshot(session: session, shared: LiveProtocol.encode(message), personal: [:])
         }
-        // Closed: results, standings, each player's own line.
-        let scores = try await store.scores(session: session.id)
+        // Closed: results, standings, each player's own line; the two reads run side by side.
+        let closedQuestion = session.phase == .results || session.phase == .leaderboard
+        async let scoresRead = store.scores(session: session.id)
+        async let recordsRead = closedQuestion ? store.records(session: session.id, index: session.index) : []
+        let scores = try await scoresRead
+        let records = try await recordsRead
         let standings = QuizRules.standings(scores)
         message.leaderboard = standings.prefix(leaderboardSize).map { QuizStateMessage.Row(rank: $0.rank, name: $0.player.name, points: $0.player.points, team: $0.player.team) }
         if session.teams { message.teamStandings = QuizRules.teamStandings(scores) }
@@ -172,9 +176,8 @@ enum QuizStateBuilder {
             message.podium = standings.filter { $0.rank <= 3 && $0.player.points > 0 }.map { QuizStateMessage.Row(rank: $0.rank, name: $0.player.name, points: $0.player.points, team: $0.player.team) }
         }
         var lastByPlayer: [String: QuizAnswerRecord] = [:]
-        let closedQuestion = session.phase == .results || session.phase == .leaderboard
         if let question = session.question, closedQuestion {
-            let records = try await store.records(session: session.id, index: session.index)
+            message.answered = records.count
             message.results = .init(correct: question.correct, answer: question.answer, accepted: question.accepted,
                                     distribution: QuizDistribution.of(records.map(\.answer), question: question))
             for record in records { lastByPlayer[record.playerID.uuidString.lowercased()] = record }
