@@ -69,6 +69,22 @@ struct QuizLiveTests {
         var sawQuestion = false
     }
 
+    struct TimedOut: Error {}
+
+    /// Runs `body`, failing after `seconds` rather than hanging the suite (a phone that never hears).
+    static func within<T: Sendable>(_ seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw TimedOut()
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+    }
+
     static func object(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
@@ -127,7 +143,11 @@ struct QuizLiveTests {
                 try await withThrowingTaskGroup(of: Seen.self) { group in
                     // Karim and Zoé right (2002 is choice 1), Léa wrong.
                     for (index, cookie) in cookies.enumerated() {
-                        group.addTask { try await phone(port: port, event: game.event.id, cookie: cookie, choice: index < 2 ? 1 : 0, ready: { ready.withLockedValue { $0 += 1 } }) }
+                        group.addTask {
+                            try await Self.within(30) {
+                                try await phone(port: port, event: game.event.id, cookie: cookie, choice: index < 2 ? 1 : 0, ready: { ready.withLockedValue { $0 += 1 } })
+                            }
+                        }
                     }
                     for _ in 0..<200 where ready.withLockedValue({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
                     #expect(ready.withLockedValue { $0 } == 3)
@@ -214,6 +234,53 @@ struct QuizLiveTests {
             #expect(atClose == stored, "no answer was written after the question closed")
             let records = try await store.records(session: open.id, index: 0)
             #expect(Set(records.map(\.playerID)).count == records.count, "one answer per player")
+        }
+    }
+
+    /// Two instances on one PostgreSQL: the phone is on instance B, the game is run on instance A;
+    /// the question and its results reach the phone through LISTEN/NOTIFY.
+    @Test func twoInstancesShareTheGameThroughPostgreSQL() async throws {
+        guard DatabaseKind.available.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            let game = try await startedGame(app)
+            let cookie = try await join(app, code: game.session.code, nickname: "Karim")
+            let other = try Persistence(url: app.persistence.url, logger: testLogger, tokens: app.persistence.tokens)
+            let servicesB = try await AppServices(persistence: other, clock: app.clock,
+                                                  configuration: WebConfiguration(baseURL: "https://rendezvous.test", rateLimit: .off, pageCacheTTL: 0),
+                                                  logger: testLogger)
+            let instanceB = TestApp(services: servicesB, clock: app.clock)
+            // (Without the listeners, instance B never hears: the phone times out and the test fails.)
+            let listeners = [app.services.live, servicesB.live].map { live in
+                Task { await live.persistence.listen { payload in await live.received(payload) } }
+            }
+            defer {
+                for listener in listeners { listener.cancel() }
+                servicesB.live.stop()
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            try await withLiveServer(instanceB) { port in
+                let ready = NIOLockedValueBox(false)
+                async let seen = Self.within(20) {
+                    try await phone(port: port, event: game.event.id, cookie: cookie, choice: 1, ready: { ready.withLockedValue { $0 = true } })
+                }
+                for _ in 0..<200 where !ready.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+                // Instance A opens the question; only the bus can tell instance B.
+                guard case .success = try await app.persistence.quizzes.apply(.next, session: game.session.id, now: app.clock.now()) else {
+                    Issue.record("the question did not open")
+                    return
+                }
+                await app.services.live.publish(game.event.id, .quiz)
+                for _ in 0..<250 where try await app.persistence.quizzes.answerCount(session: game.session.id, index: 0) < 1 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                app.clock.advance(by: 21)
+                #expect(await app.services.live.closeIfDue(game.session.id, index: 0, event: game.event.id), "instance A closes the question")
+                let karim = try await seen
+                #expect(karim.sawQuestion)
+                #expect(karim.acks.sorted() == ["accepted", "duplicate"])
+                #expect(karim.lastRight == true && karim.lastPoints == 1000 && karim.rank == 1)
+            }
+            await other.shutdown()
         }
     }
 
