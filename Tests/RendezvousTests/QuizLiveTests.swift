@@ -284,6 +284,76 @@ struct QuizLiveTests {
         }
     }
 
+    /// Found in review: a phone's own score must not reveal, while the question is open, whether
+    /// its answer was right; a phone of an earlier game is told where the new one is; a bad answer
+    /// is `invalid`, not "too late"; ending the game decides an open number question.
+    @Test(arguments: DatabaseKind.available)
+    func reviewFindingsStayFixed(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let game = try await startedGame(app)
+            let store = app.persistence.quizzes
+            let player = try await store.join(session: game.session.id, registration: nil, name: "Spy", team: nil, now: app.clock.now())
+            guard case .success(let open) = try await store.apply(.next, session: game.session.id, now: app.clock.now()) else {
+                Issue.record("not opened")
+                return
+            }
+            #expect(try await store.answer(session: open, player: player.id, index: 0, answer: .choices([7]), received: app.clock.now()) == .invalid)
+            #expect(try await store.answer(session: open, player: player.id, index: 0, answer: .choices([1]), received: app.clock.now())
+                    == .accepted(points: 1000, right: true))
+            let whileOpen = Self.object(try await QuizStateBuilder.me(player: try #require(try await store.player(id: player.id)), session: open, persistence: app.persistence))
+            #expect(whileOpen["points"] as? Int == 0, "the open question's points stay hidden")
+            guard case .success(let closed) = try await store.apply(.close, session: open.id, now: app.clock.now()) else {
+                Issue.record("not closed")
+                return
+            }
+            let afterClose = Self.object(try await QuizStateBuilder.me(player: try #require(try await store.player(id: player.id)), session: closed, persistence: app.persistence))
+            #expect(afterClose["points"] as? Int == 1000)
+
+            // The number question, ended while open: the closest guess still scores.
+            guard case .success(let second) = try await store.apply(.next, session: open.id, now: app.clock.now()) else {
+                Issue.record("second question not opened")
+                return
+            }
+            #expect(try await store.answer(session: second, player: player.id, index: 1, answer: .number(590), received: app.clock.now())
+                    == .accepted(points: 0, right: false))
+            guard case .success = try await store.apply(.finish, session: second.id, now: app.clock.now()) else {
+                Issue.record("not finished")
+                return
+            }
+            #expect(try await store.records(session: second.id, player: player.id, index: 1).first?.points == 1000)
+
+            // A new game of the evening: the earlier game's phone is sent to it.
+            let quiz = try #require(try await store.quiz(id: game.session.quizID))
+            let next = try await store.start(quiz, event: game.event.id, teams: false, now: app.clock.now())
+            let connection = LiveConnection(event: game.event.id, role: .player(player.id), topics: [.quiz], game: game.session.id)
+            let greeting = try await LiveController(services: app.services).greeting(connection)
+            #expect(greeting.contains { $0.contains("\"type\":\"moved\"") && $0.contains(next.code) })
+            #expect(!greeting.contains { $0.contains("\"type\":\"quiz\"") })
+        }
+    }
+
+    @Test func joiningHasARoomsBudgetAndCodesCannotBeGuessed() async throws {
+        try await withApp(.sqlite, rateLimit: RateLimit(requests: 3, window: 60)) { app in
+            let game = try await startedGame(app)
+            // A room behind one address: far more than the public forms' three joins.
+            for index in 0..<10 { _ = try await join(app, code: game.session.code, nickname: "P\(index)") }
+            // A stacked-marks nickname is refused.
+            try await app.application.test(.router) { client in
+                let zalgo = "Z" + String(repeating: "\u{0301}", count: 60)
+                let response = try await client.execute(uri: PublicRoute.quizJoin(code: game.session.code).path, method: .post,
+                                                        headers: HTTPFields([HTTPField(name: .contentType, value: "application/x-www-form-urlencoded")]),
+                                                        body: ByteBuffer(string: "nickname=" + zalgo.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!))
+                #expect(response.status == .unprocessableContent)
+                // Wrong codes: thirty, then 429.
+                var statuses: [UInt] = []
+                for guess in 0..<31 {
+                    statuses.append(UInt(try await client.execute(uri: PublicRoute.quizEnter.path + "?code=\(String(format: "%06d", guess))", method: .get).status.code))
+                }
+                #expect(statuses.prefix(30).allSatisfy { $0 == 404 } && statuses.last == 429, "\(statuses)")
+            }
+        }
+    }
+
     /// A phone's own part is written by hand for speed: it must say what the encoder would.
     @Test func aPhonesOwnPartIsTheEncodersJSON() throws {
         for name in ["Zoé \"Z\" B.", "back\\slash", "tab\tand\nline", "\u{2028}sep", "王伟", "\u{1}ctl"] {

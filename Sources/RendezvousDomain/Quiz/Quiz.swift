@@ -147,7 +147,7 @@ public enum QuizAnswer: Sendable, Equatable, Codable {
             return .number(value)
         case (.word(let text), .word):
             let word = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !word.isEmpty, word.count <= QuizQuestion.maxWordLength,
+            guard !word.isEmpty, word.count <= QuizQuestion.maxWordLength, word.unicodeScalars.count <= 2 * QuizQuestion.maxWordLength,
                   !TextRules.containsForbiddenCharacters(word, allowNewlines: false) else { return nil }
             return .word(word)
         default:

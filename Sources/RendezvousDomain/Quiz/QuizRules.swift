@@ -194,6 +194,9 @@ public enum QuizRules {
     public static func nickname(_ raw: String) -> Result<String, ValidationErrors> {
         var errors = ValidationErrors()
         let name = TextRules.clean(raw, field: "nickname", required: true, maxLength: 24, into: &errors)
+        // Characters stacked with marks ("Zalgo" text) would draw over the big screen: at most two
+        // code points per character on average.
+        if errors.isEmpty, name.unicodeScalars.count > 48 { errors.add("nickname", .tooLong(max: 24)) }
         return errors.isEmpty ? .success(name) : .failure(errors)
     }
 }

@@ -40,6 +40,8 @@ public enum QuizAnswerOutcome: Sendable, Equatable {
     case duplicate(QuizAnswer)
     /// The question is closed (or another one is open).
     case closed
+    /// Not an answer to this question (a choice it does not have, a word too long).
+    case invalid
 }
 
 /// One answer as the results export shows it.
@@ -327,7 +329,10 @@ extension QuizStore {
             switch QuizRules.apply(command, to: base, now: now) {
             case .failure(let error): return .failure(error)
             case .success(let next):
-                if command == .close { try await Self.scoreClosedQuestion(current, on: sql) }
+                // Closing or ending while a question is open decides it (a number question's closest guesses).
+                if current.phase == .question, base.phase == .question, command == .close || command == .finish {
+                    try await Self.scoreClosedQuestion(current, on: sql)
+                }
                 try await Self.store(next, on: sql)
                 return .success(next)
             }
@@ -440,7 +445,8 @@ extension QuizStore {
     /// compared with the time it was received). Concurrent answers are written together.
     public func answer(session: QuizSession, player: UUID, index: Int, answer: QuizAnswer, received: Date) async throws -> QuizAnswerOutcome {
         guard let question = session.questions.indices.contains(index) ? session.questions[index] : nil,
-              let opened = session.openedAt, let answer = answer.validated(for: question) else { return .closed }
+              let opened = session.openedAt else { return .closed }
+        guard let answer = answer.validated(for: question) else { return .invalid }
         let elapsed = max(0, received.millis - opened.millis)
         let right = QuizRules.isRight(answer, for: question)
         let points = right ? QuizRules.points(for: question, elapsed: Double(elapsed) / 1000) : 0

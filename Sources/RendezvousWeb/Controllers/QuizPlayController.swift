@@ -20,8 +20,9 @@ struct QuizPlayController {
         router.get(PublicRoute.quizJoin(code: .any).routerPath, use: joinPage)
         router.get(PublicRoute.quizQR(code: .any).routerPath, use: qrCode)
         router.get(PublicRoute.quizPlay(code: .any).routerPath, use: play)
-        writes.post(PublicRoute.quizJoin(code: .any).routerPath, use: join)
-        writes.post(PublicRoute.quizFromManage(token: .any).routerPath, use: joinFromManage)
+        // Not the public forms' limit (a room shares one address): their own, below.
+        router.post(PublicRoute.quizJoin(code: .any).routerPath, use: join)
+        router.post(PublicRoute.quizFromManage(token: .any).routerPath, use: joinFromManage)
     }
 
     static let cookieLifetime = 12 * 3600
@@ -46,8 +47,8 @@ struct QuizPlayController {
 
     @Sendable func enter(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let raw = request.uri.queryParameters.get("code") {
-            if let code = Self.cleanCode(raw), try await persistence.quizzes.session(code: code) != nil {
-                return Response.redirect(to: PublicRoute.quizJoin(code: code).path, type: .normal)
+            if let session = try await game(code: raw, context) {
+                return Response.redirect(to: PublicRoute.quizJoin(code: session.code).path, type: .normal)
             }
             return html(enterPage(context, code: raw, error: t("quiz.join.unknownCode", context)), context, status: .notFound)
         }
@@ -62,15 +63,41 @@ struct QuizPlayController {
     // MARK: Joining one game
 
     func game(_ context: AppRequestContext) async throws -> QuizSession? {
-        guard let code = Self.cleanCode(context.parameters.get("code")) else { return nil }
-        return try await persistence.quizzes.session(code: code)
+        try await game(code: context.parameters.get("code"), context)
     }
 
-    /// The attendee this phone belongs to, if its bingo cookie names a confirmed registration of the game's evening.
+    /// The game a code names; wrong codes count against the address (429 when too many).
+    func game(code raw: String?, _ context: AppRequestContext) async throws -> QuizSession? {
+        let key = ["quiz-code:" + context.limitKey]
+        if let wait = services.quizGuesses.reserve(key) { throw AppError.rateLimited(retryAfter: wait) }
+        guard let code = Self.cleanCode(raw), let session = try await persistence.quizzes.session(code: code) else { return nil }
+        services.quizGuesses.refund(key)
+        return session
+    }
+
+    func countJoin(_ context: AppRequestContext) throws {
+        if let wait = services.quizJoins.reserve(["quiz-join:" + context.limitKey]) { throw AppError.rateLimited(retryAfter: wait) }
+    }
+
+    /// The attendee this phone belongs to: its bingo cookie, or the attendee it played an earlier
+    /// game of the evening as, if that names a confirmed registration of the game's evening.
     func attendee(_ request: Request, event: Event.ID) async throws -> Registration? {
-        guard let token = request.cookies[BingoPagesController.cookieName]?.value, !token.isEmpty,
-              let holder = try await persistence.bingo.holder(cookieToken: token), holder.eventID == event, holder.status == .confirmed else { return nil }
-        return holder
+        if let token = request.cookies[BingoPagesController.cookieName]?.value, !token.isEmpty,
+           let holder = try await persistence.bingo.holder(cookieToken: token), holder.eventID == event, holder.status == .confirmed {
+            return holder
+        }
+        if let earlier = try await LiveController(services: services).player(request), let id = earlier.registrationID,
+           let registration = try await persistence.registrations.registration(id: id), registration.eventID == event, registration.status == .confirmed {
+            return registration
+        }
+        return nil
+    }
+
+    /// The nickname this phone played an earlier game of the evening under, to offer it again.
+    func earlierNickname(_ request: Request, event: Event.ID) async throws -> String {
+        guard let earlier = try await LiveController(services: services).player(request), earlier.registrationID == nil,
+              let game = try await persistence.quizzes.session(id: earlier.sessionID), game.eventID == event else { return "" }
+        return earlier.name
     }
 
     @Sendable func joinPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,7 +108,8 @@ struct QuizPlayController {
             return Response.redirect(to: PublicRoute.quizPlay(code: session.code).path, type: .normal)
         }
         let attendee = try await attendee(request, event: session.eventID)
-        return html(joinView(session, context, attendee: attendee, nickname: "", error: nil), context)
+        let nickname = attendee == nil ? try await earlierNickname(request, event: session.eventID) : ""
+        return html(joinView(session, context, attendee: attendee, nickname: nickname, error: nil), context)
     }
 
     func joinView(_ session: QuizSession, _ context: AppRequestContext, attendee: Registration?, nickname: String, error: String?) -> QuizJoinPage {
@@ -100,6 +128,7 @@ struct QuizPlayController {
     }
 
     @Sendable func join(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try countJoin(context)
         guard let session = try await game(context) else { throw AppError.notFound }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
         if form["as"] == "attendee" {
@@ -119,6 +148,7 @@ struct QuizPlayController {
 
     @Sendable func joinFromManage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
+        try countJoin(context)
         guard let registration = try await persistence.registrations.registration(manageToken: token), registration.status == .confirmed else {
             throw AppError.notFound
         }

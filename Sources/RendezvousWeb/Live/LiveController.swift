@@ -79,6 +79,8 @@ struct LiveController {
         default:
             topics.remove(.quiz)
             guard !topics.isEmpty else { throw AppError.badRequest(detail: nil) }
+            // Hints for an evening that exists only: nobody keeps sockets open on made-up events.
+            guard try await persistence.events.eventDetail(id: event) != nil else { throw AppError.notFound }
             return LiveConnection(event: event, role: .watcher, topics: topics)
         }
     }
@@ -95,7 +97,9 @@ struct LiveController {
             let end = shared[range.upperBound...].firstIndex(where: { $0 == "," || $0 == "}" }) ?? shared.endIndex
             shared.replaceSubrange(range.upperBound..<end, with: String(services.clock.now().millis))
         }
-        if let id = connection.player, let session = snapshot.session, let player = try await persistence.quizzes.player(id: id), player.sessionID == session.id {
+        if let joined = connection.game, joined != snapshot.session?.id {
+            if let moved = snapshot.moved { out.append(moved) }
+        } else if let id = connection.player, let session = snapshot.session, let player = try await persistence.quizzes.player(id: id), player.sessionID == session.id {
             let me = try await QuizStateBuilder.me(player: player, session: session, persistence: persistence)
             out.append(String(shared.dropLast()) + ",\"me\":" + me + "}")
         } else {
@@ -176,7 +180,7 @@ struct LiveController {
         var type = "ack"
         var id: String?
         var index: Int
-        /// `accepted`, `duplicate` (the first answer stands: `answer` is it) or `closed`.
+        /// `accepted`, `duplicate` (the first answer stands: `answer` is it), `closed` or `invalid`.
         var outcome: String
         var answer: QuizAnswer?
     }
@@ -209,6 +213,8 @@ struct LiveController {
                 return LiveProtocol.encode(Ack(id: messageID, index: index, outcome: "duplicate", answer: first))
             case .closed:
                 return LiveProtocol.encode(Ack(id: messageID, index: index, outcome: "closed"))
+            case .invalid:
+                return LiveProtocol.encode(Ack(id: messageID, index: index, outcome: "invalid"))
             }
         } catch {
             services.logger.error("Quiz answer failed: \(error)")

@@ -96,6 +96,11 @@ final class LiveHub: Sendable {
     /// Every event with a connection here.
     var events: [Event.ID] { byEvent.withLockedValue { Array($0.keys) } }
 
+    /// Every event with a phone, screen or presenter of a quiz here (not only hint watchers).
+    var quizEvents: [Event.ID] {
+        byEvent.withLockedValue { events in events.filter { $0.value.values.contains { $0.topics.contains(.quiz) } }.map(\.key) }
+    }
+
     var count: Int { byEvent.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
 
     /// Sends `text` to the event's screens and presenters (not the phones).
@@ -110,9 +115,14 @@ final class LiveHub: Sendable {
 
     /// Sends the quiz's state: `shared` is a JSON object; a player's own part, when there is one,
     /// is spliced in as its `me` member.
-    func send(quiz shared: String, personal: [UUID: String], event: Event.ID) {
+    func send(quiz shared: String, personal: [UUID: String], event: Event.ID, game: QuizSession.ID?, moved: String?) {
         let open = String(shared.dropLast())
         for connection in connections(event, topic: .quiz) {
+            // A phone still on an earlier game of the evening is told where the new one is.
+            if let joined = connection.game, joined != game {
+                if let moved { connection.send(moved) }
+                continue
+            }
             if let player = connection.player, let mine = personal[player] {
                 connection.send(open + ",\"me\":" + mine + "}")
             } else {

@@ -134,7 +134,7 @@ public final class LiveService: Sendable {
                 let snapshot = try await QuizStateBuilder.build(event: event, persistence: persistence, now: clock.now())
                 let built = ContinuousClock.now
                 latest.withLockedValue { $0[event] = snapshot }
-                hub.send(quiz: snapshot.shared, personal: snapshot.personal, event: event)
+                hub.send(quiz: snapshot.shared, personal: snapshot.personal, event: event, game: snapshot.session?.id, moved: snapshot.moved)
                 logger.debug("Quiz state sent", metadata: [
                     "phase": "\(snapshot.session?.phase.rawValue ?? "none")", "build_ms": "\((built - start).milliseconds)",
                     "send_ms": "\((ContinuousClock.now - built).milliseconds)", "personal": "\(snapshot.personal.count)",
@@ -229,7 +229,7 @@ public final class LiveService: Sendable {
 
     /// Checks every game followed here for a question whose time is up (tests move a manual clock).
     func tick() async {
-        for event in hub.events {
+        for event in hub.quizEvents {
             if let session = try? await persistence.quizzes.latestSession(event: event), session.phase == .question,
                let deadline = session.deadline, clock.now() > deadline {
                 await closeIfDue(session.id, index: session.index, event: event)

@@ -130,6 +130,12 @@ struct QuizSnapshot: Sendable {
     var session: QuizSession?
     var shared: String
     var personal: [UUID: String]
+
+    /// For phones still on an earlier game: where the new one is joined (nil once it is over).
+    var moved: String? {
+        guard let session, session.phase != .finished else { return nil }
+        return "{\"v\":\(LiveProtocol.version),\"type\":\"moved\",\"code\":\"\(session.code)\",\"join\":\"" + PublicRoute.quizJoin(code: session.code).path + "\"}"
+    }
 }
 
 enum QuizStateBuilder {
@@ -197,8 +203,10 @@ enum QuizStateBuilder {
     /// open question, so a reload keeps what was chosen.
     static func me(player: QuizPlayer, session: QuizSession, persistence: Persistence) async throws -> String {
         let records = try await persistence.quizzes.records(session: session.id, player: player.id)
+        // The open question's points would tell whether the answer was right: they count once it closes.
+        let open = session.phase == .question ? session.index : nil
         var me = QuizMe(player: player.id.uuidString.lowercased(), name: player.name, team: player.team,
-                        points: records.reduce(0) { $0 + $1.points }, rank: nil, of: 0)
+                        points: records.filter { $0.index != open }.reduce(0) { $0 + $1.points }, rank: nil, of: 0)
         if session.phase != .lobby, session.phase != .question {
             let standings = QuizRules.standings(try await persistence.quizzes.scores(session: session.id))
             me.of = standings.count

@@ -8,7 +8,7 @@
   var role = root.getAttribute('data-quiz');
   var L = JSON.parse(root.getAttribute('data-labels') || '{}');
   var SHAPES = ['▲', '◆', '●', '■', '★', '✚'];
-  var state = null, me = null, pending = null, timer = null, counts = null;
+  var state = null, me = null, pending = null, timer = null, counts = null, moved = null;
 
   function fill(template, values) {
     return String(template || '').replace(/\{(\w+)\}/g, function (whole, name) { return values.hasOwnProperty(name) ? String(values[name]) : whole; });
@@ -57,7 +57,13 @@
         pending = null;
       } else if (message.outcome === 'closed') {
         pending = 'closed';
+      } else if (message.outcome === 'invalid') {
+        pending = 'invalid';
       }
+      render();
+    } else if (message.type === 'moved') {
+      // This phone played an earlier game of the evening: a new one has started.
+      moved = message;
       render();
     } else if (message.type === 'commanded') {
       var busy = root.querySelectorAll('[data-command]');
@@ -263,6 +269,14 @@
 
   function renderPlayer() {
     view.textContent = '';
+    if (moved) {
+      if (timer) { clearInterval(timer); timer = null; }
+      view.appendChild(el('h2', null, L.newGame));
+      var go = el('a', 'button primary big', L.joinNew);
+      go.href = moved.join;
+      view.appendChild(go);
+      return;
+    }
     if (!state || !state.session || state.phase === 'none') { view.appendChild(el('p', 'quiz-wait', L.noGame)); return; }
     var question = state.question;
     if (state.phase === 'lobby') {
@@ -282,6 +296,11 @@
       } else if (pending === 'sending') {
         view.appendChild(el('p', 'quiz-sent', L.sending));
       } else {
+        if (pending === 'invalid') {
+          var refused = el('p', 'error', L.invalid);
+          refused.setAttribute('role', 'alert');
+          view.appendChild(refused);
+        }
         view.appendChild(answerForm(question));
       }
       return;
@@ -389,6 +408,8 @@
   function updateButtons() {
     if (role !== 'presenter') { return; }
     var phase = state && state.session ? state.phase : 'none';
+    var phaseLabel = document.getElementById('quiz-phase');
+    if (phaseLabel && L['phase.' + phase]) { phaseLabel.textContent = L['phase.' + phase]; }
     var allowed = {
       next: ['lobby', 'results', 'leaderboard'], close: ['question'], leaderboard: ['results'], finish: ['lobby', 'question', 'results', 'leaderboard']
     };
@@ -404,6 +425,8 @@
       b.addEventListener('click', function (e) {
         if (!state) { return; }
         e.preventDefault();
+        // Ending the game cannot be undone: ask first (the form asks too, without JavaScript).
+        if (b.getAttribute('data-command') === 'finish' && !window.confirm(L.confirmFinish)) { return; }
         b.disabled = true;
         live.send({type: 'command', command: b.getAttribute('data-command'), version: state.version, id: String(Date.now())});
         setTimeout(function () { b.disabled = false; }, 3000);
@@ -411,11 +434,23 @@
     });
   }
 
+  // The big screen: everything fits the projector, the type shrinks until nothing scrolls.
+  function fit() {
+    if (role !== 'screen') { return; }
+    var size = 100, doc = document.documentElement;
+    view.style.fontSize = '';
+    while (doc.scrollHeight > window.innerHeight + 1 && size > 40) {
+      size -= 5;
+      view.style.fontSize = size + '%';
+    }
+  }
+  window.addEventListener('resize', fit);
+
   function render() {
     var typing = document.getElementById('quiz-input');
     var typed = typing ? typing.value : '';
     var focused = typing && document.activeElement === typing;
-    if (role === 'player') { renderPlayer(); } else { renderHost(); }
+    if (role === 'player') { renderPlayer(); } else { renderHost(); fit(); }
     var input = document.getElementById('quiz-input');
     if (input && typed) { input.value = typed; }
     if (input && focused) { input.focus(); }

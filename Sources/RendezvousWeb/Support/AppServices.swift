@@ -20,6 +20,12 @@ public struct AppServices: Sendable {
     /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
     let bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600))
     let roomNames = RoomNamesCache()
+    /// Joining a quiz: a whole room of phones shares the venue's one address, so the budget is a
+    /// room's (a thousand joins in ten minutes per address), not the public forms' thirty a minute.
+    let quizJoins: RateLimiter
+    /// Wrong join codes per address (a right one gives its place back): six digits cannot be tried
+    /// one after the other.
+    let quizGuesses: RateLimiter
     /// The evening's live channel: connections here, and the bus to the other instances.
     public let live: LiveService
 
@@ -43,6 +49,9 @@ public struct AppServices: Sendable {
         self.renderer = try await PageRenderer()
         self.cache = PageCache(ttl: configuration.pageCacheTTL)
         self.rateLimiter = RateLimiter(limit: configuration.rateLimit)
+        let limits = configuration.rateLimit.enabled
+        self.quizJoins = RateLimiter(limit: limits ? RateLimit(requests: 1000, window: 600) : .off)
+        self.quizGuesses = RateLimiter(limit: limits ? RateLimit(requests: 30, window: 600) : .off)
         self.live = LiveService(persistence: persistence, clock: clock, logger: logger)
     }
 

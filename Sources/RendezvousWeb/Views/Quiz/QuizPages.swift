@@ -17,7 +17,7 @@ struct QuizLiveAttributes {
             answerURL: PublicRoute.liveAnswer(event).path, commandURL: PublicRoute.liveCommand(event).path, labels: labels(language))
     }
 
-    /// The catalog's keys `quiz.js` reads, named without their `quiz.live.` prefix.
+    /// The catalog's keys `quiz.js` reads, named without their `quiz.live.` (or `quiz.`) prefix.
     static let labelKeys = [
         "quiz.live.answer", "quiz.live.answeredOf", "quiz.live.chooseAll", "quiz.live.closest", "quiz.live.falseLabel", "quiz.live.finished",
         "quiz.live.joinAt", "quiz.live.joinedAs", "quiz.live.median", "quiz.live.next", "quiz.live.noAnswer", "quiz.live.noGame",
@@ -25,12 +25,18 @@ struct QuizLiveAttributes {
         "quiz.live.qrAlt", "quiz.live.rankOf", "quiz.live.reconnecting", "quiz.live.right", "quiz.live.rightAnswer", "quiz.live.secondsLeft",
         "quiz.live.send", "quiz.live.sending", "quiz.live.sent", "quiz.live.showPodium", "quiz.live.standings", "quiz.live.start",
         "quiz.live.team", "quiz.live.teamStandings", "quiz.live.thanks", "quiz.live.tooLate", "quiz.live.trueLabel", "quiz.live.waiting",
-        "quiz.live.waitingNext", "quiz.live.wordLabel", "quiz.live.wrong",
+        "quiz.live.waitingNext", "quiz.live.wordLabel", "quiz.live.wrong", "quiz.live.newGame", "quiz.live.joinNew", "quiz.live.invalid",
+        "quiz.live.confirmFinish",
+        "quiz.phase.lobby", "quiz.phase.question", "quiz.phase.results", "quiz.phase.leaderboard", "quiz.phase.finished",
     ]
 
     static func labels(_ language: Language) -> String {
         var out: [String: String] = [:]
-        for key in labelKeys { out[String(key.dropFirst("quiz.live.".count))] = Strings.text(key, language) }
+        // `quiz.live.send` is `send`; `quiz.phase.lobby` is `phase.lobby`.
+        for key in labelKeys {
+            let name = key.hasPrefix("quiz.live.") ? key.dropFirst("quiz.live.".count) : key.dropFirst("quiz.".count)
+            out[String(name)] = Strings.text(key, language)
+        }
         return LiveProtocol.encode(out)
     }
 }
