@@ -21,9 +21,10 @@ extension Persistence {
     }
 
     /// Listens on a dedicated connection and calls `receive` with each payload, until the task is
-    /// cancelled. A lost connection is opened again after a short pause (`onReconnect` is called
+    /// cancelled; `onListening` once the server has acknowledged the LISTEN (each time). A lost connection is opened again after a short pause (`onReconnect` is called
     /// then: what was published meanwhile was missed, so listeners should reload).
     public func listen(channel: String = Persistence.liveChannel, onReconnect: @escaping @Sendable () async -> Void = {},
+                       onListening: @escaping @Sendable () -> Void = {},
                        receive: @escaping @Sendable (String) async -> Void) async {
         guard kind == .postgres else { return }
         var first = true
@@ -36,6 +37,8 @@ extension Persistence {
                 first = false
                 do {
                     try await connection.listen(on: channel) { notifications in
+                        // LISTEN is acknowledged: from here on nothing published is missed.
+                        onListening()
                         for try await notification in notifications { await receive(notification.payload) }
                     }
                 } catch {
