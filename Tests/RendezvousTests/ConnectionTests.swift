@@ -49,7 +49,9 @@ struct ConnectionTests {
                 #expect(closedAfter != nil, "a half-sent request line kept the connection open")
                 if closedAfter != nil {
                     let sinceConnect = ContinuousClock.now - connected
-                    #expect(sinceConnect >= .milliseconds(900) && sinceConnect <= .milliseconds(3000), "closed \(sinceConnect) after connecting")
+                    // The server's clock starts at its accept, which a loaded machine may reach well before
+                    // the client's `connect` returns: the lower bound only proves the close was not immediate.
+                    #expect(sinceConnect >= .milliseconds(500) && sinceConnect <= .milliseconds(3000), "closed \(sinceConnect) after connecting")
                 }
                 #expect(client.text.isEmpty, "nothing is answered to an incomplete head: \(client.text)")
             }
