@@ -334,6 +334,24 @@ struct QuizLiveTests {
         }
     }
 
+    /// Without JavaScript, "End the game" asks on a second step before it ends anything.
+    @Test func endingTheGameAsksFirstWithoutJavaScript() async throws {
+        try await withApp(.sqlite) { app in
+            let game = try await startedGame(app)
+            try await app.application.test(.router) { client in
+                let first = try await client.post(OrganizeRoute.gameCommand(game.event.id).path, as: game.organizer, ["command": "finish"])
+                #expect(first.status == .seeOther)
+                #expect(first.headers[.location]?.contains("confirm=finish") == true)
+                #expect(try await app.persistence.quizzes.latestSession(event: game.event.id)?.phase == .lobby, "nothing ended yet")
+                let page = try await client.get(OrganizeRoute.game(game.event.id).path + "?confirm=finish", as: game.organizer)
+                #expect(String(buffer: page.body).contains("Yes, end the game"))
+                let second = try await client.post(OrganizeRoute.gameCommand(game.event.id).path, as: game.organizer, ["command": "finish", "confirmed": "yes"])
+                #expect(second.status == .seeOther)
+                #expect(try await app.persistence.quizzes.latestSession(event: game.event.id)?.phase == .finished)
+            }
+        }
+    }
+
     @Test func joiningHasARoomsBudgetAndCodesCannotBeGuessed() async throws {
         try await withApp(.sqlite, rateLimit: RateLimit(requests: 3, window: 60)) { app in
             let game = try await startedGame(app)

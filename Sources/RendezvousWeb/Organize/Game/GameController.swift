@@ -56,6 +56,7 @@ struct GameController: OrganizeController {
         page.past = sessions.dropFirst().map { .init(title: $0.title, code: $0.code, version: $0.version, phase: Self.phaseLabel($0.phase, language),
                                                      running: false, resultsURL: OrganizeRoute.quizResults(id, game: $0.id).path) }
         page.hasPast = !page.past.isEmpty
+        page.confirmFinish = request.uri.queryParameters.get("confirm") == "finish" && current?.phase != .finished
         switch request.uri.queryParameters.get("done") {
         case "started": page.notice = t("quiz.game.started", context)
         case "notNow": page.error = t("quiz.game.notNow", context)
@@ -92,6 +93,10 @@ struct GameController: OrganizeController {
         guard let command = fields["command"].flatMap(QuizCommand.init(rawValue:)),
               let session = try await persistence.quizzes.latestSession(event: detail.event.id) else { throw AppError.badRequest(detail: nil) }
         let back = OrganizeRoute.game(detail.event.id)
+        // Ending cannot be undone: without JavaScript the console asks on a second step.
+        if command == .finish, fields["confirmed"] != "yes" {
+            return Response.redirect(to: back.path("confirm", "finish") + "#console", type: .normal)
+        }
         switch try await persistence.quizzes.apply(command, session: session.id, expectedVersion: fields["version"].flatMap { Int($0) }, now: now()) {
         case .success:
             await services.live.publish(detail.event.id, .quiz)
@@ -137,4 +142,6 @@ struct GamePage: Page {
     var past: [Game] = []
     var notice: String?
     var error: String?
+    /// The second step of "End the game" without JavaScript.
+    var confirmFinish = false
 }
