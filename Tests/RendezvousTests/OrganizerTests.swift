@@ -189,6 +189,12 @@ struct OrganizerTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(response.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+                // A file name that reads well in a folder: the chapter, the day, the title; no leading or doubled dashes.
+                let disposition = response.headers[.contentDisposition] ?? ""
+                #expect(disposition.contains("filename=\"toulouse-"), "\(disposition)")
+                #expect(!disposition.contains("--") && !disposition.contains("\"-"), "\(disposition)")
+                #expect(DownloadName.slug(["toulouse", "2026-01-20", "#LinkedInLocal — Rencontre de janvier !"]) == "toulouse-2026-01-20-linkedinlocal-rencontre-de-janvier")
+                #expect(DownloadName.slug(["###"]) == "export")
                 let bytes = Array(response.body.readableBytesView)
                 #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
                 let rows = try CSV.parse(response.text)

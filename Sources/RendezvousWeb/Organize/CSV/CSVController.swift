@@ -31,12 +31,7 @@ struct CSVController: OrganizeController {
                          "\(EventForm.localDay(r.createdAt, detail.chapter.zone)) \(f.time(r.createdAt))", Strings.source(record.source, context.language), record.note])
         }
         try await log(context, chapter: detail.chapter.id, "attendees.exported", detail.event.title)
-        let name = detail.event.title.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
-        let filename = String(String(name).prefix(60)) + ".csv"
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: CSV.write(rows))))
+        return DownloadName.csv(CSV.write(rows), name: [detail.chapter.slug, EventForm.localDay(detail.event.startsAt, detail.chapter.zone), detail.event.title])
     }
 
     func importPage(_ detail: EventDetail, context: AppRequestContext, csv: String = "", imported: Int? = nil,

@@ -186,11 +186,7 @@ struct QuizLibraryController: OrganizeController {
               let session = try await persistence.quizzes.session(id: id), session.eventID == detail.event.id else { throw AppError.notFound }
         let results = try await QuizResults.load(session, persistence: persistence, language: context.language)
         try await log(context, chapter: detail.chapter.id, "quiz.exported", "\(detail.event.title): \(session.title)")
-        let name = session.title.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" }
-        let filename = String(String(name).prefix(60)) + ".csv"
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: results.csv(language: context.language))))
+        return DownloadName.csv(results.csv(language: context.language),
+                                name: [detail.chapter.slug, EventForm.localDay(detail.event.startsAt, detail.chapter.zone), session.title, session.code])
     }
 }
