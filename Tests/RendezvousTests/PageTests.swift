@@ -9,6 +9,22 @@ import Testing
 
 @Suite("Public pages")
 struct PageTests {
+    /// Every page names the site's icon, and the address browsers ask for by default leads to it.
+    @Test func theSiteHasAnIcon() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.application.test(.router) { client in
+                let ico = try await client.execute(uri: "/favicon.ico", method: .get)
+                #expect(ico.status == .movedPermanently)
+                let target = try #require(ico.headers[.location])
+                let icon = try await client.execute(uri: target, method: .get)
+                #expect(icon.status == .ok)
+                #expect(icon.headers[.contentType] == "image/svg+xml")
+                #expect(String(buffer: icon.body).hasPrefix("<svg"))
+                let home = try await client.execute(uri: "/", method: .get)
+                #expect(String(buffer: home.body).contains("<link rel=\"icon\" href=\"\(target)\""))
+            }
+        }
+    }
     static func form(_ fields: [String: String]) -> ByteBuffer {
         var components = URLComponents()
         components.queryItems = fields.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }

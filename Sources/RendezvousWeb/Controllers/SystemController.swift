@@ -20,6 +20,7 @@ struct SystemController {
             "live.js": (try load("Public/live.js"), "text/javascript; charset=utf-8"),
             "quiz.js": (try load("Public/quiz.js"), "text/javascript; charset=utf-8"),
             "door-sw.js": (try load("Public/door-sw.js"), "text/javascript; charset=utf-8"),
+            "favicon.svg": (try load("Public/favicon.svg"), "image/svg+xml"),
         ]
         openAPI = try load("openapi.json")
     }
@@ -33,6 +34,10 @@ struct SystemController {
             guard let name = context.parameters.get("file"), let asset = assets[name] else { throw AppError.notFound }
             return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
                             body: .init(byteBuffer: asset.body))
+        }
+        // Browsers ask for /favicon.ico whatever the page says: send them to the icon.
+        router.get(PublicRoute.favicon.routerPath) { _, _ in
+            Response(status: .movedPermanently, headers: [.location: SiteRoute.favicon, .cacheControl: "public, max-age=86400"])
         }
         // The door's service worker, served from /door/ so that its scope covers the door pages.
         router.get(DoorRoute.serviceWorker.routerPath) { _, _ in

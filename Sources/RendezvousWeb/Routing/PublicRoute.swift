@@ -53,6 +53,8 @@ enum PublicRoute: Route {
     /// A quiz question's picture (an unguessable id; never changes, so cached for a year).
     case quizImage(id: String)
     case staticFile(String)
+    /// Browsers' default icon address, redirected to the site's icon.
+    case favicon
     case healthz
 
     /// What an attendee can do from the manage page (posted to `/manage/{token}/{action}`).
@@ -96,13 +98,14 @@ enum PublicRoute: Route {
         case .apply: "/apply"
         case .quizImage: "/quiz-images/:id"
         case .staticFile: "/static/:file"
+        case .favicon: "/favicon.ico"
         case .healthz: "/healthz"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .home, .apply, .healthz, .quizEnter: []
+        case .home, .apply, .healthz, .quizEnter, .favicon: []
         case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
         case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
         case .quizFromManage(let token): [token]
@@ -129,7 +132,7 @@ enum PublicRoute: Route {
             .seat(token: token), .screen(event), .screenState(event),
             .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
             .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
-            .apply, .staticFile("app.css"), .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
+            .apply, .staticFile("app.css"), .favicon, .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }
 

@@ -39,4 +39,5 @@ enum SiteRoute: Route {
     /// The stylesheet and script every page loads, with their version query.
     static var stylesheet: String { PublicRoute.stylesheet }
     static var script: String { PublicRoute.script }
+    static var favicon: String { PublicRoute.staticFile("favicon.svg").path("v", PublicRoute.assetVersion) }
 }

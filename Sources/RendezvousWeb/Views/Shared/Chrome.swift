@@ -19,6 +19,7 @@ struct Chrome {
     var languages: [LanguageLink]
     var stylesheet = SiteRoute.stylesheet
     var script = SiteRoute.script
+    var favicon = SiteRoute.favicon
     var homeURL = PublicRoute.home.path
     var applyURL = PublicRoute.apply.path
     var signInURL = AccountRoute.signIn.path
