@@ -197,7 +197,8 @@ extension DoorStore {
             """).rows(ConflictRow.self)
         let confirmed = rows.filter { $0.status == .confirmed }
         return DoorState(
-            checkedIn: confirmed.filter { $0.checkedInAt != nil }.count,
+            // Registered people who came, over those expected: walk-ins are counted apart.
+            checkedIn: confirmed.filter { $0.checkedInAt != nil && !$0.walkIn }.count,
             expected: confirmed.filter { !$0.walkIn }.count,
             walkIns: confirmed.filter(\.walkIn).count,
             capacity: capacity,

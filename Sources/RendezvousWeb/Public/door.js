@@ -101,7 +101,7 @@
 
   function localCounters() {
     var confirmed = store.people.filter(function (p) { return p.status === 'confirmed'; });
-    counters({ checkedIn: confirmed.filter(function (p) { return p.checkedInAt; }).length,
+    counters({ checkedIn: confirmed.filter(function (p) { return p.checkedInAt && !p.walkIn; }).length,
       expected: confirmed.filter(function (p) { return !p.walkIn; }).length,
       walkIns: confirmed.filter(function (p) { return p.walkIn; }).length, conflicts: [] });
   }

@@ -46,6 +46,6 @@ enum DoorRoute: Route {
     }
 
     /// Bumped when door.js changes.
-    static let scriptVersion = "5"
+    static let scriptVersion = "6"
     static var script: String { PublicRoute.staticFile("door.js").path("v", scriptVersion) }
 }
