@@ -9,6 +9,27 @@ import Testing
 
 @Suite("Public pages")
 struct PageTests {
+    /// Someone on the waitlist has no seat to free: they are offered to leave the list, and told they left it.
+    @Test func aWaitlistedPersonLeavesTheWaitlist() async throws {
+        try await withApp(.sqlite) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1)
+            _ = try await app.persistence.registrations.register(Fixture.profile(0), for: event.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: Fixture.start).registration
+            #expect(waiting.status == .waitlisted)
+            try await app.application.test(.router) { client in
+                let page = String(buffer: try await client.execute(uri: "/manage/\(waiting.manageToken)", method: .get, headers: [.acceptLanguage: "en"]).body)
+                #expect(page.contains("Leave the waitlist"))
+                #expect(!page.contains("frees your seat"))
+                let left = try await client.execute(uri: "/manage/\(waiting.manageToken)/cancel", method: .post)
+                let location = try #require(left.headers[.location])
+                #expect(location.contains("done=left"))
+                let after = String(buffer: try await client.execute(uri: location, method: .get, headers: [.acceptLanguage: "en"]).body)
+                #expect(after.contains("You have left the waitlist."))
+            }
+        }
+    }
+
     /// Every page names the site's icon, and the address browsers ask for by default leads to it.
     @Test func theSiteHasAnIcon() async throws {
         try await withApp(.sqlite) { app in

@@ -136,8 +136,13 @@ struct RegistrationPagesController {
         }
         let open = now < detail.event.startsAt
         if effectiveStatus.isActive, open {
-            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
-                                 style: "danger", hint: presenter.t("manage.cancelHint")))
+            if effectiveStatus == .waitlisted {
+                actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.leaveWaitlist"),
+                                     style: "danger", hint: presenter.t("manage.leaveWaitlistHint")))
+            } else {
+                actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
+                                     style: "danger", hint: presenter.t("manage.cancelHint")))
+            }
         }
         var welcomeTitle: String?, welcomeText: String?
         if welcome {
@@ -150,7 +155,7 @@ struct RegistrationPagesController {
                 welcomeText = presenter.t("result.confirmed", ["event": detail.event.title])
             }
         }
-        let noticeKeys = ["cancelled": "manage.cancelledNotice", "accepted": "manage.acceptedNotice",
+        let noticeKeys = ["cancelled": "manage.cancelledNotice", "left": "manage.leftWaitlistNotice", "accepted": "manage.acceptedNotice",
                           "declined": "manage.declinedNotice", "saved": "manage.saved", "renewed": "badges.renewed"]
         let profile = registration.profile
         let shownInput = input ?? RegistrationInput(
@@ -201,7 +206,8 @@ struct RegistrationPagesController {
             switch action {
             case .cancel:
                 _ = try await persistence.registrations.cancel(registration.id, token: token, now: now)
-                done = "cancelled"
+                // Someone on the waitlist had no seat to free: they left the list.
+                done = registration.status == .waitlisted ? "left" : "cancelled"
             case .accept:
                 _ = try await persistence.registrations.accept(registration.id, token: token, now: now)
                 done = "accepted"
