@@ -53,6 +53,35 @@ struct OrganizerTests {
         }
     }
 
+    /// An end before the start is refused on the end, not saved as a 22.5-hour event; an evening
+    /// that ends after midnight ends the next day; a date that has passed is refused on the date.
+    @Test func timesAndDatesAreRefusedOnTheirOwnField() async throws {
+        try await withApp(.sqlite) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                let fields = ["title": "Rencontre", "date": "2027-03-17", "startTime": "18:30", "endTime": "21:30", "capacity": "70", "status": "draft"]
+                func errors(_ text: String) -> Int { text.components(separatedBy: "class=\"error\"").count - 1 }
+
+                let backwards = try await client.post("/organize/toulouse/events", as: organizer, fields.merging(["endTime": "18:00"]) { $1 })
+                #expect(backwards.status == .unprocessableContent)
+                #expect(backwards.text.contains("The end must come after the start."))
+                #expect(errors(backwards.text) == 1, "only the end time is marked")
+
+                let past = try await client.post("/organize/toulouse/events", as: organizer, fields.merging(["date": "2026-12-01"]) { $1 })
+                #expect(past.status == .unprocessableContent)
+                #expect(past.text.contains("Choose a date to come: this one has passed."))
+                #expect(errors(past.text) == 1, "only the date is marked")
+                #expect(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).isEmpty)
+
+                let overnight = try await client.post("/organize/toulouse/events", as: organizer, fields.merging(["endTime": "01:00"]) { $1 })
+                #expect(overnight.status == .seeOther)
+                let event = try #require(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).first?.event)
+                #expect(event.endsAt.timeIntervalSince(event.startsAt) == 6.5 * 3600)
+            }
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func createPublishAndEditAnEvent(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

@@ -14,6 +14,8 @@ public enum ValidationProblem: Sendable, Equatable {
     case invalidLocale
     case invalidDate
     case endsBeforeStart
+    /// A date that has already passed, where one to come is needed.
+    case inThePast
     case outOfRange(min: Int, max: Int)
     case alreadyTaken
     /// Not in the expected shape; `example` shows it ("5:4, 9:4").

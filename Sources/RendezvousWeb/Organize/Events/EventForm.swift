@@ -77,15 +77,24 @@ struct EventForm {
         return date
     }
 
+    /// The longest evening an end time before the start stands for (one that ends after midnight).
+    static let longestOvernight: TimeInterval = 12 * 3600
+
     /// The domain's input, and problems with the parts only this form has (dates and times).
-    func input(zone: TimeZone, directory: [Venue]) -> (EventInput, ValidationErrors) {
+    /// With `now`, a start that has passed is refused on `date`, unless it is the event's `original`
+    /// start (an event that took place can still be corrected).
+    func input(zone: TimeZone, directory: [Venue], now: Date? = nil, original: Date? = nil) -> (EventInput, ValidationErrors) {
         var errors = ValidationErrors()
         let start = Self.instant(day: date, time: startTime, zone: zone)
         var end = Self.instant(day: date, time: endTime, zone: zone)
         if start == nil { errors.add(date.isEmpty ? "date" : "startTime", date.isEmpty ? .required : .invalidDate) }
         if end == nil { errors.add("endTime", .invalidDate) }
-        // An evening that ends after midnight ends the next day.
-        if let s = start, let e = end, e <= s { end = e.addingTimeInterval(86400) }
+        // An evening that ends after midnight ends the next day; an end just before the start is a mistake.
+        if let s = start, let e = end, e <= s {
+            let nextDay = e.addingTimeInterval(86400)
+            if nextDay.timeIntervalSince(s) <= Self.longestOvernight { end = nextDay } else { errors.add("endTime", .endsBeforeStart) }
+        }
+        if let s = start, let now, s < now, original.map({ abs($0.timeIntervalSince(s)) >= 60 }) ?? true { errors.add("date", .inThePast) }
         var venue: EventInput.VenueInput?
         if let chosen = directory.first(where: { $0.id.description == venueID }) {
             venue = .init(name: chosen.name, address: chosen.address)

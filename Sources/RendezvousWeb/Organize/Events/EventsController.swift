@@ -134,7 +134,7 @@ struct EventsController: OrganizeController {
         return html(page, context)
     }
 
-    func validate(_ form: EventForm, chapter: Chapter) async throws -> Result<EventInput.Valid, ValidationErrors> {
+    func validate(_ form: EventForm, chapter: Chapter, original: Date? = nil) async throws -> Result<EventInput.Valid, ValidationErrors> {
         var form = form
         // A speaker picked from the directory brings their job title along.
         let directory = try await persistence.events.directorySpeakers(for: chapter.id)
@@ -143,7 +143,8 @@ struct EventsController: OrganizeController {
                 form.speakers[index].jobTitle = known.jobTitle
             }
         }
-        let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.events.directoryVenues(for: chapter.id))
+        let (input, formErrors) = form.input(zone: chapter.zone, directory: try await persistence.events.directoryVenues(for: chapter.id),
+                                             now: now(), original: original)
         switch input.validated() {
         case .success(let valid) where formErrors.isEmpty: return .success(valid)
         case .success: return .failure(formErrors)
@@ -186,7 +187,7 @@ struct EventsController: OrganizeController {
                                                errors: errors, context: context)
             return html(page, context, status: .unprocessableContent)
         }
-        switch try await validate(form, chapter: detail.chapter) {
+        switch try await validate(form, chapter: detail.chapter, original: detail.event.startsAt) {
         case .failure(let errors): return try await reshow(errors)
         case .success(var valid):
             if detail.event.status == .cancelled { valid.status = .cancelled }
