@@ -43,7 +43,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     LiveController(services: services).addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)
         .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
-    QuizPlayController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+    QuizPlayController(services: services).addRoutes(to: router)
 
     let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())
     AuthController(services: services).addRoutes(to: router, signedIn: signedIn)

@@ -62,7 +62,6 @@ struct QuizLiveTests {
     /// What one phone saw.
     struct Seen: Sendable {
         var acks: [String] = []
-        var verdict: [String: Any]? { nil }
         var lastRight: Bool?
         var lastPoints: Int?
         var rank: Int?

@@ -540,13 +540,6 @@ extension QuizStore {
         }
     }
 
-    public func answers(session: QuizSession.ID, index: Int) async throws -> [QuizAnswer] {
-        try await sql.raw("SELECT answer FROM quiz_answers WHERE session_id = \(bind: session.uuid) AND question_index = \(bind: index)")
-            .rows(AnswerTextRow.self).compactMap { try? Self.decode(QuizAnswer.self, $0.answer) }
-    }
-
-    struct AnswerTextRow: Decodable { var answer: String }
-
     public func answerCount(session: QuizSession.ID, index: Int) async throws -> Int {
         try await sql.raw("SELECT COUNT(*) AS count FROM quiz_answers WHERE session_id = \(bind: session.uuid) AND question_index = \(bind: index)")
             .row(CountRow.self)?.count ?? 0

@@ -15,7 +15,7 @@ struct QuizPlayController {
     let services: AppServices
     var persistence: Persistence { services.persistence }
 
-    func addRoutes(to router: Router<AppRequestContext>, writes: RouterGroup<AppRequestContext>) {
+    func addRoutes(to router: Router<AppRequestContext>) {
         router.get(PublicRoute.quizEnter.routerPath, use: enter)
         router.get(PublicRoute.quizJoin(code: .any).routerPath, use: joinPage)
         router.get(PublicRoute.quizQR(code: .any).routerPath, use: qrCode)
