@@ -135,7 +135,9 @@ public struct MessageComposer: Sendable {
         switch item.kind {
         case .invitation:
             subject = t("mail.invitation.subject", ["chapter": chapter?.name ?? ""])
-            paragraphs = [t("mail.invitation.body", ["name": item.payload["invitedBy"] ?? "", "chapter": chapter?.name ?? ""])]
+            // Door staff are invited to check people in, not to organise.
+            let body = item.payload["role"] == ChapterRole.door.rawValue ? "mail.invitation.bodyDoor" : "mail.invitation.body"
+            paragraphs = [t(body, ["name": item.payload["invitedBy"] ?? "", "chapter": chapter?.name ?? ""])]
             links = [(t("team.accept"), "\(baseURL)/invitations/\(item.payload["token"] ?? item.payload["invitation"].flatMap(UUID.init(uuidString:)).map(persistence.team.invitationToken(for:)) ?? "")")]
         case .application:
             subject = t("mail.application.subject", ["city": item.payload["city"] ?? ""])

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import RendezvousDomain
+import RendezvousMail
 @testable import RendezvousPersistence
 @testable import RendezvousWeb
 import Testing
@@ -287,6 +288,16 @@ struct OrganizerTests {
                 #expect(invited.status == .ok)
                 let invitation = try #require(try await app.persistence.team.invitations(of: chapter.id, now: Fixture.start).first)
                 #expect(invited.text.contains("/invitations/\(invitation.token)"))
+                // The mail says what the role is: checking people in, not organising.
+                let mail = try #require(try await app.persistence.outbox.claimDueMessages(now: Fixture.start.addingTimeInterval(60)).first { $0.kind == .invitation })
+                guard case .message(let message) = try await MessageComposer(persistence: app.persistence, baseURL: "https://rendezvous.test",
+                                                                             from: .init(name: "Rendezvous", email: "noreply@rendezvous.test")).compose(mail, now: Fixture.start) else {
+                    Issue.record("no invitation mail")
+                    return
+                }
+                // (The chapter writes in French.)
+                #expect(message.text.contains("accueillir les participants à l’entrée"), "\(message.text)")
+                #expect(!message.text.contains("vous invite à organiser"))
 
                 let page = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)
                 #expect(page.text.contains("Join #LinkedInLocal Toulouse as Door staff"))

@@ -50,7 +50,7 @@ struct TeamController: OrganizeController {
         let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: email, role: role, invitedBy: try session(context).user.name, now: now())
         try await log(context, chapter: chapter.id, "team.invited", "\(invitation.email) (\(role.rawValue))")
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: invitation.email,
-                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy], now: now())
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": invitation.invitedBy, "role": invitation.role.rawValue], now: now())
         return html(try await teamPage(chapter, context: context, notice: t("team.invited", context, ["email": invitation.email]),
                                        newLink: services.configuration.baseURL + AccountRoute.invitation(token: invitation.token).path), context)
     }
