@@ -330,6 +330,13 @@ struct QuizLiveTests {
             let greeting = try await LiveController(services: app.services).greeting(connection)
             #expect(greeting.contains { $0.contains("\"type\":\"moved\"") && $0.contains(next.code) })
             #expect(!greeting.contains { $0.contains("\"type\":\"quiz\"") })
+            // Its join page offers the nickname it played under.
+            try await app.application.test(.router) { client in
+                let cookie = "rv_quiz=" + LiveController.playerCookieValue(player.id, vault: app.persistence.tokens)
+                let page = try await client.execute(uri: PublicRoute.quizJoin(code: next.code).path, method: .get, headers: [.cookie: cookie])
+                #expect(page.status == .ok)
+                #expect(String(buffer: page.body).contains("value=\"Spy\""))
+            }
         }
     }
 

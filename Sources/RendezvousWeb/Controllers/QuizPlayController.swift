@@ -80,35 +80,36 @@ struct QuizPlayController {
     }
 
     /// The attendee this phone belongs to: its bingo cookie, or the attendee it played an earlier
-    /// game of the evening as, if that names a confirmed registration of the game's evening.
-    func attendee(_ request: Request, event: Event.ID) async throws -> Registration? {
+    /// game of the evening as (`earlier`, the player its quiz cookie names), if that names a
+    /// confirmed registration of the game's evening.
+    func attendee(_ request: Request, event: Event.ID, earlier: QuizPlayer?) async throws -> Registration? {
         if let token = request.cookies[BingoPagesController.cookieName]?.value, !token.isEmpty,
            let holder = try await persistence.bingo.holder(cookieToken: token), holder.eventID == event, holder.status == .confirmed {
             return holder
         }
-        if let earlier = try await LiveController(services: services).player(request), let id = earlier.registrationID,
-           let registration = try await persistence.registrations.registration(id: id), registration.eventID == event, registration.status == .confirmed {
+        if let id = earlier?.registrationID, let registration = try await persistence.registrations.registration(id: id),
+           registration.eventID == event, registration.status == .confirmed {
             return registration
         }
         return nil
-    }
-
-    /// The nickname this phone played an earlier game of the evening under, to offer it again.
-    func earlierNickname(_ request: Request, event: Event.ID) async throws -> String {
-        guard let earlier = try await LiveController(services: services).player(request), earlier.registrationID == nil,
-              let game = try await persistence.quizzes.session(id: earlier.sessionID), game.eventID == event else { return "" }
-        return earlier.name
     }
 
     @Sendable func joinPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let session = try await game(context) else {
             return html(enterPage(context, code: context.parameters.get("code") ?? "", error: t("quiz.join.unknownCode", context)), context, status: .notFound)
         }
-        if let player = try await LiveController(services: services).player(request), player.sessionID == session.id {
+        // The phone's quiz cookie, read once: this game's player goes to the game; an earlier
+        // game's is offered its name again.
+        let earlier = try await LiveController(services: services).player(request)
+        if let earlier, earlier.sessionID == session.id {
             return Response.redirect(to: PublicRoute.quizPlay(code: session.code).path, type: .normal)
         }
-        let attendee = try await attendee(request, event: session.eventID)
-        let nickname = attendee == nil ? try await earlierNickname(request, event: session.eventID) : ""
+        let attendee = try await attendee(request, event: session.eventID, earlier: earlier)
+        var nickname = ""
+        if attendee == nil, let earlier, earlier.registrationID == nil,
+           try await persistence.quizzes.session(id: earlier.sessionID)?.eventID == session.eventID {
+            nickname = earlier.name
+        }
         return html(joinView(session, context, attendee: attendee, nickname: nickname, error: nil), context)
     }
 
@@ -132,7 +133,8 @@ struct QuizPlayController {
         guard let session = try await game(context) else { throw AppError.notFound }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
         if form["as"] == "attendee" {
-            guard let attendee = try await attendee(request, event: session.eventID) else {
+            guard let attendee = try await attendee(request, event: session.eventID,
+                                                    earlier: try await LiveController(services: services).player(request)) else {
                 return Response.redirect(to: PublicRoute.quizJoin(code: session.code).path, type: .normal)
             }
             return try await enter(session, registration: attendee, name: Self.displayName(attendee.profile))
