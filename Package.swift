@@ -64,6 +64,17 @@ let package = Package(
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Debian's gdk-pixbuf: uploaded pictures decoded, resized and encoded again.
+        .systemLibrary(
+            name: "CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0",
+            providers: [.apt(["libgdk-pixbuf-2.0-dev", "webp-pixbuf-loader"])]
+        ),
+        // Pictures organisers upload (covers, logos, speaker photos): checked and re-encoded.
+        .target(
+            name: "RendezvousImages",
+            dependencies: ["CGdkPixbuf"],
+            swiftSettings: swiftSettings
+        ),
         // Print-ready name badges: PDF sheets and labels, PNG previews.
         .target(
             name: "RendezvousBadges",
@@ -74,6 +85,7 @@ let package = Package(
         .target(
             name: "RendezvousMail",
             dependencies: [
+                "RendezvousBadges",
                 "RendezvousDomain",
                 "RendezvousLocalization",
                 "RendezvousPersistence",
@@ -93,6 +105,8 @@ let package = Package(
                 "RendezvousLocalization",
                 "RendezvousPersistence",
                 "RendezvousBadges",
+                "RendezvousMail",
+                "RendezvousImages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -157,6 +171,7 @@ let package = Package(
                 "RendezvousMail",
                 "RendezvousPersistence",
                 "RendezvousDomain",
+                "RendezvousImages",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -33,7 +33,13 @@ struct OrganizePageSnapshotTests {
             ("organize/quiz-delete", QuizDeletePage.mock),
             ("organize/game", GamePage.mock),
             ("organize/settings", SimpleFormPage.mockChapterSettings),
-            ("organize/message", SimpleFormPage.mockEventMessage),
+            ("organize/message", MessageComposePage.mockEventMessage),
+            ("organize/message-preview", MessageComposePage.mockEventPreview),
+            ("organize/audience", MessageComposePage.mockAudience),
+            ("organize/audience-errors", MessageComposePage.mockAudienceErrors),
+            ("organize/branding", BrandingPage.mock),
+            ("organize/branding-errors", BrandingPage.mockErrors),
+            ("organize/event-images", EventImagesPage.mock),
         ]
     }
 
@@ -41,7 +47,8 @@ struct OrganizePageSnapshotTests {
     static var pageTypes: [any Page.Type] {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
          TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
-         QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self]
+         QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self, BrandingPage.self, EventImagesPage.self,
+         MessageComposePage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -32,5 +32,9 @@ enum AllMigrations {
         CreateBingo(),
         CreateEventRooms(),
         CreateQuizzes(),
+        AddUndoAndDoorWindow(),
+        AddChapterAudience(),
+        RevocableInvitations(),
+        AddImages(),
     ]
 }

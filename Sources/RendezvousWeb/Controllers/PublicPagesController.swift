@@ -15,6 +15,8 @@ struct PublicPagesController {
         router.get(PublicRoute.event(.any).routerPath, use: event)
         // Quiz pictures: public like the pages that show them (the phones, the big screen).
         QuizImagesController(services: services).addRoutes(to: router)
+        // Covers, logos, speaker photos and chapter colours.
+        ImagesController(services: services).addRoutes(to: router)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -65,6 +67,7 @@ struct PublicPagesController {
         async let past = persistence.events.pastEvents(of: chapter.id, now: now)
         async let organizers = persistence.chapters.organizers(of: chapter.id)
         async let venues = persistence.chapters.usualVenues(of: chapter.id)
+        async let brand = persistence.images.brand(of: chapter.id)
         let feed = services.absoluteURL(PublicRoute.chapterCalendar(slug: chapter.slug))
         return ChapterPage(
             chrome: Chrome(title: chapter.name, language: language, path: PublicRoute.chapter(slug: chapter.slug).path,
@@ -72,6 +75,8 @@ struct PublicPagesController {
             feedURL: feed.replacingOccurrences(of: "https://", with: "webcal://").replacingOccurrences(of: "http://", with: "webcal://"),
             feedDownloadURL: PublicRoute.chapterCalendar(slug: chapter.slug).path,
             name: chapter.name,
+            logo: ImageUpload.url(try await brand.logo),
+            brandStylesheet: ImageUpload.stylesheet(try await brand.color),
             place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
             description: paragraphs(chapter.description),
             upcoming: try await upcoming.map { presenter.card($0) },
@@ -89,13 +94,14 @@ struct PublicPagesController {
                 throw AppError.notFound
             }
             let language = preferred ?? detail.chapter.locale
-            let page = eventPage(detail, language: language, input: RegistrationInput(), errors: ValidationErrors())
+            let look = try await services.persistence.images.look(of: id)
+            let page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors())
             return (services.renderer.render(page), language)
         }
     }
 
     /// The event page, with the registration form filled with `input` and marked with `errors`.
-    func eventPage(_ detail: EventDetail, language: Language, input: RegistrationInput, errors: ValidationErrors) -> EventPage {
+    func eventPage(_ detail: EventDetail, look: EventLook, language: Language, input: RegistrationInput, errors: ValidationErrors) -> EventPage {
         let presenter = Presenter(language: language, chapter: detail.chapter)
         let f = presenter.formatter
         let event = detail.event
@@ -106,6 +112,7 @@ struct PublicPagesController {
         else if now >= event.endsAt { notice = presenter.t("event.past") }
         let full = detail.occupancy.isFull
         let hidden = detail.occupancy.confirmed - detail.attendees.count
+        let share = sharePreview(detail, formatter: f)
         let sameDay = Calendar.current.dateComponents(in: detail.chapter.zone, from: event.startsAt).day
             == Calendar.current.dateComponents(in: detail.chapter.zone, from: event.endsAt).day
         return EventPage(
@@ -114,28 +121,37 @@ struct PublicPagesController {
             title: event.title,
             chapterName: detail.chapter.name,
             chapterURL: PublicRoute.chapter(slug: detail.chapter.slug).path,
+            chapterLogo: ImageUpload.url(look.brand.logo),
+            brandStylesheet: ImageUpload.stylesheet(look.brand.color),
+            cover: look.cover.map { .init(url: PublicRoute.image(name: $0).path, alt: look.coverAlt) },
             date: f.longDate(event.startsAt),
             timeRange: sameDay ? "\(f.time(event.startsAt)) – \(f.time(event.endsAt))" : "\(f.time(event.startsAt)) – \(f.dateTime(event.endsAt))",
             timeZoneNote: presenter.t("event.timeZone", ["zone": "\(detail.chapter.zone.identifier) (\(f.zoneName(event.startsAt)))"]),
             venue: detail.venue.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) },
+            venueAccess: detail.venue == nil || look.venueAccess.isEmpty ? nil : look.venueAccess,
             availability: presenter.availability(detail.occupancy),
             isFull: full,
             waitlistNote: full ? presenter.t("event.waitlistJoin") : nil,
             notice: notice,
+            registerLabel: open ? presenter.t(full ? "form.submitWaitlist" : "event.registerButton") : nil,
             description: paragraphs(event.description),
             speakers: detail.speakers.map {
-                .init(name: $0.name, role: presenter.role(jobTitle: $0.jobTitle, company: $0.company), bio: $0.bio.isEmpty ? nil : $0.bio)
+                .init(name: $0.name, role: presenter.role(jobTitle: $0.jobTitle, company: $0.company), bio: $0.bio.isEmpty ? nil : $0.bio,
+                      photoURL: ImageUpload.url(look.speakerPhotos[$0.id]), initials: initials($0.name))
             },
             agenda: detail.agenda.map { .init(time: f.time($0.startsAt), title: $0.title) },
             attendees: detail.attendees.map {
-                .init(name: "\($0.firstName) \($0.lastName)", role: presenter.role(jobTitle: $0.jobTitle, company: $0.company))
+                .init(name: "\($0.firstName) \($0.lastName)", role: presenter.role(jobTitle: $0.jobTitle, company: $0.company),
+                      initials: initials($0.firstName, $0.lastName))
             },
+            attendeeCount: detail.occupancy.confirmed > 0 ? presenter.plural(now >= event.endsAt ? "event.attendeeCountPast" : "event.attendeeCount", detail.occupancy.confirmed) : nil,
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
             form: open ? ProfileForm(
                 action: PublicRoute.register(event.id).path, input: input, errors: errors,
                 submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil,
             calendarURL: PublicRoute.eventCalendar(event.id).path,
-            share: sharePreview(detail, formatter: f))
+            share: share,
+            shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))
     }
 
     private func cached(_ key: String, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {

@@ -44,6 +44,7 @@ struct RegistrationPagesController {
         router.get(PublicRoute.contactCard(token: .any).routerPath, use: contactCard)
         router.get(PublicRoute.contactVCard(token: .any).routerPath, use: contactVCard)
         writes.post(PublicRoute.register(.any).routerPath, use: register)
+        writes.post(PublicRoute.resendLink(.any).routerPath, use: resendLink)
         writes.post(PublicRoute.manageAction(token: .any, action: .profile).routerPath, use: manageAction)
         BingoPagesController(services: services).addRoutes(to: router, writes: writes)
     }
@@ -66,13 +67,14 @@ struct RegistrationPagesController {
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let form = try await Self.decodeForm(request, context: context)
         let input = form.input
-        func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) -> Response {
-            let page = pages.eventPage(detail, language: language, input: input, errors: errors)
+        func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) async throws -> Response {
+            let look = try await services.persistence.images.look(of: id)
+            let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors)
             return services.renderer.response(page, status: status, language: language)
         }
         switch input.validated() {
         case .failure(let errors):
-            return reshow(errors, status: .unprocessableContent)
+            return try await reshow(errors, status: .unprocessableContent)
         case .success(var profile):
             profile.language = language
             do {
@@ -82,7 +84,7 @@ struct RegistrationPagesController {
             } catch RegistrationActionError.duplicateEmail {
                 var errors = ValidationErrors()
                 errors.add("email", .alreadyTaken)
-                var response = reshow(errors, status: .conflict)
+                var response = try await reshow(errors, status: .conflict)
                 response.headers[.contentLanguage] = language.rawValue
                 return response
             }
@@ -130,6 +132,13 @@ struct RegistrationPagesController {
         case .cancelled:
             statusText = presenter.t("manage.statusCancelled")
             statusClass = "off"
+            if CancellationUndo.isPossible(cancelledFrom: registration.cancelledFrom, eventStartsAt: detail.event.startsAt,
+                                           eventCancelled: detail.event.status != .published, now: now) {
+                let back = registration.cancelledFrom == .waitlisted
+                actions.append(.init(url: PublicRoute.manageAction(token: token, action: .restore).path,
+                                     label: presenter.t(back ? "manage.undoLeave" : "manage.undoCancel"), style: "primary",
+                                     hint: presenter.t(back ? "manage.undoLeaveHint" : "manage.undoCancelHint")))
+            }
         case .expired:
             statusText = presenter.t("manage.statusExpired")
             statusClass = "off"
@@ -156,7 +165,9 @@ struct RegistrationPagesController {
             }
         }
         let noticeKeys = ["cancelled": "manage.cancelledNotice", "left": "manage.leftWaitlistNotice", "accepted": "manage.acceptedNotice",
-                          "declined": "manage.declinedNotice", "saved": "manage.saved", "renewed": "badges.renewed"]
+                          "declined": "manage.declinedNotice", "saved": "manage.saved", "renewed": "badges.renewed",
+                          "restored": "manage.restoredNotice", "backOnWaitlist": "manage.backOnWaitlistNotice",
+                          "seatGiven": "manage.seatGivenNotice", "registeredAgain": "manage.registeredAgainNotice"]
         let profile = registration.profile
         let shownInput = input ?? RegistrationInput(
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
@@ -185,6 +196,13 @@ struct RegistrationPagesController {
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language) : nil)
         page.seat = seat
+        if effectiveStatus.isActive, detail.event.status == .published, now < detail.event.endsAt {
+            page.calendarURL = PublicRoute.eventCalendar(detail.event.id).path
+            page.googleCalendarURL = ManagePage.googleCalendar(
+                title: detail.event.title, startsAt: detail.event.startsAt, endsAt: detail.event.endsAt,
+                details: services.absoluteURL(PublicRoute.event(detail.event.id)),
+                location: [detail.venue?.name, detail.venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+        }
         if effectiveStatus == .confirmed, let game = try await services.persistence.quizzes.latestSession(event: registration.eventID), game.phase != .finished {
             page.quizJoinURL = PublicRoute.quizFromManage(token: token).path
         }
@@ -205,9 +223,24 @@ struct RegistrationPagesController {
         do {
             switch action {
             case .cancel:
+                // One tap never cancels: the first press asks, the confirmation's press cancels.
+                let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+                guard fields["confirm"] == "yes" else {
+                    guard registration.status.isActive else { return .redirect(to: PublicRoute.manage(token: token).path, type: .normal) }
+                    return try await confirmCancel(registration, request: request)
+                }
                 _ = try await persistence.registrations.cancel(registration.id, token: token, now: now)
                 // Someone on the waitlist had no seat to free: they left the list.
                 done = registration.status == .waitlisted ? "left" : "cancelled"
+            case .restore:
+                do {
+                    let restored = try await persistence.registrations.restore(registration.id, token: token, now: now)
+                    done = restored.status == .waitlisted ? "backOnWaitlist" : "restored"
+                } catch RegistrationActionError.seatGiven {
+                    return try await managePage(registration, request: request, welcome: false, notice: "seatGiven", errors: ValidationErrors(), input: nil, status: .conflict)
+                } catch RegistrationActionError.duplicateEmail {
+                    return try await managePage(registration, request: request, welcome: false, notice: "registeredAgain", errors: ValidationErrors(), input: nil, status: .conflict)
+                }
             case .accept:
                 _ = try await persistence.registrations.accept(registration.id, token: token, now: now)
                 done = "accepted"
@@ -240,6 +273,63 @@ struct RegistrationPagesController {
         }
         services.eventChanged(registration.eventID)
         return Response.redirect(to: PublicRoute.manage(token: token).path("done", done), type: .normal)
+    }
+
+    /// The step before cancelling: what will happen, and the two ways out (works without JavaScript).
+    func confirmCancel(_ registration: Registration, request: Request) async throws -> Response {
+        guard let detail = try await services.persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        let presenter = Presenter(language: language, chapter: detail.chapter)
+        let f = presenter.formatter
+        let token = registration.manageToken
+        let waitlisted = registration.status == .waitlisted
+        let page = ConfirmStepPage(
+            chrome: Chrome(title: presenter.t(waitlisted ? "manage.confirmLeaveTitle" : "manage.confirmCancelTitle"), language: language,
+                           path: PublicRoute.manage(token: token).path),
+            heading: presenter.t(waitlisted ? "manage.confirmLeaveTitle" : "manage.confirmCancelTitle"),
+            lines: [presenter.t(waitlisted ? "manage.confirmLeaveText" : "manage.confirmCancelText")],
+            facts: [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"],
+            action: PublicRoute.manageAction(token: token, action: .cancel).path,
+            confirmLabel: presenter.t(waitlisted ? "manage.confirmLeave" : "manage.confirmCancel"),
+            backURL: PublicRoute.manage(token: token).path, backLabel: presenter.t(waitlisted ? "manage.keepPlace" : "manage.keepSeat"))
+        var response = services.renderer.response(page, language: language)
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    /// "Send me my link again", from the event page or the "already registered" error: always the
+    /// same answer, so nobody learns whether an address is registered; the link goes only to the
+    /// address on file, at most once per ten minutes per registration (and the public-write rate
+    /// limit holds per address).
+    @Sendable func resendLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let detail = try await services.persistence.events.eventDetail(id: id), detail.event.status != .draft else { throw AppError.notFound }
+        let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
+        let presenter = Presenter(language: language, chapter: detail.chapter)
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        let email = fields.text("email").trimmingCharacters(in: .whitespacesAndNewlines)
+        var page = SimpleFormPage(
+            chrome: Chrome(title: presenter.t("resend.title"), language: language, path: PublicRoute.event(id).path),
+            heading: presenter.t("resend.title"), action: PublicRoute.resendLink(id).path, csrf: "",
+            fields: [FormField(name: "email", label: presenter.t("form.email"), value: email, type: "email", required: true,
+                               hint: presenter.t("resend.hint"), error: nil, maxLength: EmailAddress.maxLength, autocomplete: "email")],
+            submit: presenter.t("resend.submit"))
+        guard EmailAddress.isValid(email) else {
+            page.fields = [FormField(name: "email", label: presenter.t("form.email"), value: email, type: "email", required: true,
+                                     hint: presenter.t("resend.hint"), error: Strings.message(for: email.isEmpty ? .required : .invalidEmail, language),
+                                     maxLength: EmailAddress.maxLength, autocomplete: "email")]
+            page.error = presenter.t("form.errors")
+            return services.renderer.response(page, status: .unprocessableContent, language: language)
+        }
+        try await services.persistence.registrations.sendManageLink(event: id, email: email, now: services.clock.now())
+        page.noForm = true
+        page.notice = presenter.t("resend.sent", ["email": email, "event": detail.event.title])
+        page.intro = presenter.t("resend.sentHint")
+        page.link = PageLink(url: PublicRoute.event(id).path, label: presenter.t("resend.back"))
+        var response = services.renderer.response(page, language: language)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// The ticket as a QR code: the ticket's address, which door staff can open with any camera.

@@ -17,12 +17,22 @@ enum OrganizeRoute: Route {
     case team(slug: String)
     case invite(slug: String)
     case removeMember(slug: String, user: User.ID)
+    /// Withdraws a pending invitation (a first post without `confirm=yes` asks).
+    case revokeInvitation(slug: String, invitation: UUID)
+    /// Sends a pending invitation again (the same link, 14 more days).
+    case resendInvitation(slug: String, invitation: UUID)
     case audit(slug: String)
     case outbox(slug: String)
     /// Every failed message of the chapter back in the queue.
     case retryAll(slug: String)
     case retryMessage(slug: String, message: UUID)
     case settings(slug: String)
+    /// The chapter's audience: followers, messages to them and past attendees, scheduled ones.
+    case audience(slug: String)
+    /// A scheduled audience message: GET its form, POST saves it.
+    case audienceMessage(slug: String, message: UUID)
+    /// Cancels a scheduled audience message before it goes.
+    case cancelAudienceMessage(slug: String, message: UUID)
     /// The event's page, with its attendees.
     case event(Event.ID)
     case editEvent(Event.ID)
@@ -80,6 +90,12 @@ enum OrganizeRoute: Route {
     case moveQuizQuestion(slug: String, Quiz.ID, index: Int)
     /// A game's results as CSV, one row per player.
     case quizResults(Event.ID, game: QuizSession.ID)
+    /// The chapter's logo and colour (GET shows, POST saves; multipart for the logo).
+    case branding(slug: String)
+    /// The event's cover picture and its alternative text, and its speakers' photos.
+    case eventImages(Event.ID)
+    /// One speaker's photo (POST: upload or remove).
+    case speakerPhoto(Event.ID, speaker: Speaker.ID)
 
     var pattern: String {
         switch self {
@@ -92,11 +108,16 @@ enum OrganizeRoute: Route {
         case .team: "/organize/:slug/team"
         case .invite: "/organize/:slug/team/invite"
         case .removeMember: "/organize/:slug/team/:user/remove"
+        case .revokeInvitation: "/organize/:slug/team/invitations/:invitation/revoke"
+        case .resendInvitation: "/organize/:slug/team/invitations/:invitation/resend"
         case .audit: "/organize/:slug/audit"
         case .outbox: "/organize/:slug/outbox"
         case .retryAll: "/organize/:slug/outbox/retry"
         case .retryMessage: "/organize/:slug/outbox/:message/retry"
         case .settings: "/organize/:slug/settings"
+        case .audience: "/organize/:slug/audience"
+        case .audienceMessage: "/organize/:slug/audience/:message"
+        case .cancelAudienceMessage: "/organize/:slug/audience/:message/cancel"
         case .event: "/organize/events/:id"
         case .editEvent: "/organize/events/:id/edit"
         case .publish: "/organize/events/:id/publish"
@@ -140,6 +161,9 @@ enum OrganizeRoute: Route {
         case .deleteQuizQuestion: "/organize/:slug/quizzes/:quiz/questions/:index/delete"
         case .moveQuizQuestion: "/organize/:slug/quizzes/:quiz/questions/:index/move"
         case .quizResults: "/organize/events/:id/quiz-results/:game"
+        case .branding: "/organize/:slug/branding"
+        case .eventImages: "/organize/events/:id/images"
+        case .speakerPhoto: "/organize/events/:id/speakers/:speaker/photo"
         }
     }
 
@@ -149,7 +173,10 @@ enum OrganizeRoute: Route {
         case .dashboard(let slug), .newEvent(let slug), .createEvent(let slug), .newSeries(let slug), .createSeries(let slug),
              .team(let slug), .invite(let slug), .audit(let slug), .outbox(let slug), .retryAll(let slug), .settings(let slug): [slug]
         case .removeMember(let slug, let user): [slug, user.description]
-        case .retryMessage(let slug, let message): [slug, message.uuidString.lowercased()]
+        case .revokeInvitation(let slug, let invitation), .resendInvitation(let slug, let invitation): [slug, invitation.uuidString.lowercased()]
+        case .retryMessage(let slug, let message), .audienceMessage(let slug, let message), .cancelAudienceMessage(let slug, let message):
+            [slug, message.uuidString.lowercased()]
+        case .audience(let slug): [slug]
         case .event(let id), .editEvent(let id), .publish(let id), .unpublish(let id), .cancelEvent(let id), .capacity(let id),
              .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
              .badgesPDF(let id), .bingo(let id), .bingoGenerate(let id), .bingoPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
@@ -163,6 +190,9 @@ enum OrganizeRoute: Route {
         case .quizQuestion(let slug, let quiz, let index), .deleteQuizQuestion(let slug, let quiz, let index), .moveQuizQuestion(let slug, let quiz, let index):
             [slug, quiz.description, String(index)]
         case .quizResults(let id, let game): [id.description, game.description]
+        case .branding(let slug): [slug]
+        case .eventImages(let id): [id.description]
+        case .speakerPhoto(let id, let speaker): [id.description, speaker.description]
         }
     }
 
@@ -176,7 +206,7 @@ enum OrganizeRoute: Route {
             .index, .dashboard(slug: slug), .newEvent(slug: slug), .createEvent(slug: slug), .newSeries(slug: slug),
             .createSeries(slug: slug), .team(slug: slug), .invite(slug: slug), .removeMember(slug: slug, user: user),
             .audit(slug: slug), .outbox(slug: slug), .retryAll(slug: slug), .retryMessage(slug: slug, message: message),
-            .settings(slug: slug),
+            .settings(slug: slug), .revokeInvitation(slug: slug, invitation: message), .resendInvitation(slug: slug, invitation: message),
             .event(event), .editEvent(event), .publish(event), .unpublish(event), .cancelEvent(event), .capacity(event),
             .duplicate(event), .addAttendee(event), .cancelAttendee(event, registration: registration),
             .promoteAttendee(event, registration: registration), .noteAttendee(event, registration: registration),
@@ -185,7 +215,13 @@ enum OrganizeRoute: Route {
             .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
             .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
             .game(event), .startGame(event), .gameCommand(event),
-        ] + quizExamples(slug: slug, event: event)
+        ] + quizExamples(slug: slug, event: event) + imageExamples(slug: slug, event: event)
+            + [.audience(slug: slug), .audienceMessage(slug: slug, message: message), .cancelAudienceMessage(slug: slug, message: message)]
+    }
+
+    static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {
+        let speaker = Speaker.ID(UUID(uuidString: "2A3B4C5D-6E7F-4081-9A2B-3C4D5E6F7A8B")!)
+        return [.branding(slug: slug), .eventImages(event), .speakerPhoto(event, speaker: speaker)]
     }
 
     static func quizExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

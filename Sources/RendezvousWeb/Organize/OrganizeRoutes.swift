@@ -13,11 +13,14 @@ enum OrganizeRoutes {
             TeamController(services: services),
             SettingsController(services: services),
             MessagesController(services: services),
+            AudienceController(services: services),
             BadgesController(services: services),
             BingoController(services: services),
             RoomController(services: services),
             QuizLibraryController(services: services),
             GameController(services: services),
+            BrandingController(services: services),
+            EventImagesController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

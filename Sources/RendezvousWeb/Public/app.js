@@ -78,3 +78,19 @@
     });
   });
 })();
+// Share: "Copy the link" beside the read-only link field (without the clipboard API, or without
+// JavaScript, the field stays and can be selected by hand).
+(function () {
+  if (!navigator.clipboard || !window.isSecureContext) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (button) {
+    var field = document.getElementById(button.getAttribute('data-copy'));
+    var status = button.parentNode.parentNode.querySelector('.copy-status');
+    if (!field) { return; }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        if (status) { status.textContent = button.getAttribute('data-copied'); }
+      }, function () { field.select(); });
+    });
+  });
+})();

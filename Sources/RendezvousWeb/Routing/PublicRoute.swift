@@ -14,6 +14,8 @@ enum PublicRoute: Route {
     /// The picture a social network shows for a shared event link.
     case shareImage(Event.ID)
     case register(Event.ID)
+    /// "Send me my link again": the manage link, mailed to the address on file.
+    case resendLink(Event.ID)
     case manage(token: String)
     case manageAction(token: String, action: ManageAction)
     case badgePreview(token: String)
@@ -28,6 +30,11 @@ enum PublicRoute: Route {
     /// Ticks a square of the scanning phone's card (its bingo cookie) with the badge's owner.
     case contactBingo(token: String)
     case unsubscribe(token: String)
+    /// Following a chapter with an address (double opt-in), the confirmation link's page, and the
+    /// unsubscribe link of the chapter's news.
+    case follow(slug: String)
+    case confirmFollow(token: String)
+    case audienceUnsubscribe(token: String)
     /// The attendee's table this round, as JSON for their phone.
     case seat(token: String)
     /// The evening's big screen (a projector): the round, its countdown, every table.
@@ -52,6 +59,10 @@ enum PublicRoute: Route {
     case apply
     /// A quiz question's picture (an unguessable id; never changes, so cached for a year).
     case quizImage(id: String)
+    /// An uploaded picture as the server re-encoded it (`<id>-<digest>.<ext>`: never changes).
+    case image(name: String)
+    /// A chapter colour as a stylesheet (`<rrggbb>.css`: the colour and its readable text colour).
+    case brandStyle(file: String)
     case staticFile(String)
     /// Browsers' default icon address, redirected to the site's icon.
     case favicon
@@ -62,6 +73,8 @@ enum PublicRoute: Route {
         case cancel, accept, decline, profile
         /// Renews the contact token behind the badge's QR code.
         case contact
+        /// Undoes the holder's own cancellation while the seat has not been given away.
+        case restore
     }
 
     var pattern: String {
@@ -73,6 +86,7 @@ enum PublicRoute: Route {
         case .eventCalendar: "/events/:id/calendar.ics"
         case .shareImage: "/events/:id/share.png"
         case .register: "/events/:id/register"
+        case .resendLink: "/events/:id/link"
         case .manage: "/manage/:token"
         case .manageAction: "/manage/:token/:action"
         case .badgePreview: "/manage/:token/badge.png"
@@ -83,6 +97,9 @@ enum PublicRoute: Route {
         case .bingoTick: "/manage/:token/bingo/tick"
         case .contactBingo: "/c/:token/bingo"
         case .unsubscribe: "/unsubscribe/:token"
+        case .follow: "/chapters/:slug/follow"
+        case .confirmFollow: "/follow/:token"
+        case .audienceUnsubscribe: "/audience/unsubscribe/:token"
         case .seat: "/manage/:token/room.json"
         case .screen: "/screen/:id"
         case .screenState: "/screen/:id/state.json"
@@ -97,6 +114,8 @@ enum PublicRoute: Route {
         case .quizFromManage: "/manage/:token/quiz"
         case .apply: "/apply"
         case .quizImage: "/quiz-images/:id"
+        case .image: "/images/:name"
+        case .brandStyle: "/brand/:file"
         case .staticFile: "/static/:file"
         case .favicon: "/favicon.ico"
         case .healthz: "/healthz"
@@ -109,14 +128,17 @@ enum PublicRoute: Route {
         case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
         case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
         case .quizFromManage(let token): [token]
-        case .chapter(let slug), .chapterCalendar(let slug): [slug]
-        case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id): [id.description]
+        case .chapter(let slug), .chapterCalendar(let slug), .follow(let slug): [slug]
+        case .confirmFollow(let token), .audienceUnsubscribe(let token): [token]
+        case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id), .resendLink(let id): [id.description]
         case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
              .contactVCard(let token), .unsubscribe(let token), .bingo(let token), .bingoTick(let token), .contactBingo(let token), .seat(let token): [token]
         case .screen(let id), .screenState(let id): [id.description]
         case .manageAction(let token, let action): [token, action.rawValue]
         case .staticFile(let name): [name]
         case .quizImage(let id): [id]
+        case .image(let name): [name]
+        case .brandStyle(let file): [file]
         }
     }
 
@@ -125,19 +147,21 @@ enum PublicRoute: Route {
         let token = "Zm9vYmFy-_token"
         return [
             .home, .chapter(slug: "toulouse"), .chapterCalendar(slug: "toulouse"),
-            .event(event), .eventCalendar(event), .shareImage(event), .register(event),
+            .event(event), .eventCalendar(event), .shareImage(event), .register(event), .resendLink(event),
             .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
             .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
             .seat(token: token), .screen(event), .screenState(event),
             .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
             .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
+            .follow(slug: "toulouse"), .confirmFollow(token: token), .audienceUnsubscribe(token: token),
             .apply, .staticFile("app.css"), .favicon, .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
+            .image(name: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c-0123456789abcdef.jpg"), .brandStyle(file: "0a5ea8.css"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }
 
     /// Bumped when app.css or app.js change, so browsers fetch them again despite a year of caching.
-    static let assetVersion = "6"
+    static let assetVersion = "7"
     static var stylesheet: String { staticFile("app.css").path("v", assetVersion) }
     static var script: String { staticFile("app.js").path("v", assetVersion) }
 }

@@ -23,9 +23,10 @@ struct MultipartForm: Sendable {
     /// File fields with a file chosen; an empty file input (no filename, no bytes) is left out.
     private(set) var files: [String: File] = [:]
 
-    /// A body larger than this is refused before it is read whole: the largest picture (2 MiB)
-    /// and the question's text around it.
-    static let maxBodySize = 2 * 1024 * 1024 + 64 * 1024
+    /// A body larger than this is refused before it is read whole: the largest upload (a cover
+    /// or photo straight from a phone, 8 MiB: `ImageProcessor.maxBytes`) and the fields around it.
+    /// Each form checks its own file's limit (a quiz picture: 2 MiB).
+    static let maxBodySize = 8 * 1024 * 1024 + 64 * 1024
     static let maxParts = 64
     static let maxHeaderSize = 8 * 1024
 

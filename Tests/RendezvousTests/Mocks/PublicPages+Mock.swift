@@ -33,7 +33,8 @@ extension ChapterPage {
         chrome: Chrome(title: "#LinkedInLocal Toulouse", language: .en, path: PublicRoute.chapter(slug: "toulouse").path, description: "Meetups in Toulouse."),
         feedURL: "webcal://rendezvous.test" + PublicRoute.chapterCalendar(slug: "toulouse").path,
         feedDownloadURL: PublicRoute.chapterCalendar(slug: "toulouse").path,
-        name: "#LinkedInLocal Toulouse", place: "Toulouse, France", description: ["Meetups in Toulouse.", "Every quarter, <b>free</b>."],
+        name: "#LinkedInLocal Toulouse", logo: PublicRoute.image(name: Mock.logoImage).path, brandStylesheet: PublicRoute.brandStyle(file: "0a5ea8.css").path,
+        place: "Toulouse, France", description: ["Meetups in Toulouse.", "Every quarter, <b>free</b>."],
         upcoming: [.mock], past: [.mockPast], organizers: ["Ana Organiser", "Jean Dupont"], venues: [.mock])
 }
 
@@ -43,12 +44,18 @@ extension EventPage {
         chrome: Chrome(title: "Rencontre trimestrielle", language: .fr, path: PublicRoute.event(Mock.event).path,
                        description: "#LinkedInLocal Toulouse · dimanche 14 février 2027"),
         title: "Rencontre trimestrielle", chapterName: "#LinkedInLocal Toulouse", chapterURL: PublicRoute.chapter(slug: "toulouse").path,
+        chapterLogo: PublicRoute.image(name: Mock.logoImage).path, brandStylesheet: PublicRoute.brandStyle(file: "f2c94c.css").path,
+        cover: .init(url: PublicRoute.image(name: Mock.coverImage).path, alt: "La halle de la Cartoucherie, <pleine> le soir"),
         date: "dimanche 14 février 2027", timeRange: "18:30 – 21:30", timeZoneNote: "Heure de Europe/Paris (UTC+1)",
-        venue: .mock, availability: "1 place restante", isFull: false, waitlistNote: nil, notice: nil,
+        venue: .mock, venueAccess: "Entrée de plain-pied, ascenseur au fond de la halle.",
+        availability: "1 place restante", isFull: false, waitlistNote: nil, notice: nil, registerLabel: "S’inscrire",
         description: ["Une soirée.", "Des rencontres & des échanges."],
-        speakers: [.init(name: "Jean-Christophe Boussion", role: "Fondateur", bio: "Organise des rencontres depuis 2017.")],
+        speakers: [.init(name: "Jean-Christophe Boussion", role: "Fondateur", bio: "Organise des rencontres depuis 2017.",
+                         photoURL: PublicRoute.image(name: Mock.photoImage).path, initials: "JB"),
+                   .init(name: "Éloïse Dupré", role: "Directrice", bio: nil, photoURL: nil, initials: "ÉD")],
         agenda: [.init(time: "18:30", title: "Accueil"), .init(time: "19:00", title: "Table ronde")],
-        attendees: [.init(name: "Natalajia Quinquies", role: "Consultante · Indépendante")],
+        attendees: [.init(name: "Natalajia Quinquies", role: "Consultante · Indépendante", initials: "NQ")],
+        attendeeCount: "4 personnes viennent",
         hiddenAttendees: "et 3 autres personnes",
         form: ProfileForm(action: PublicRoute.register(Mock.event).path, input: RegistrationInput(), errors: ValidationErrors(),
                           submit: "S’inscrire", language: .fr),
@@ -56,7 +63,9 @@ extension EventPage {
         share: SharePreview(url: "https://rendezvous.test" + PublicRoute.event(Mock.event).path,
                             image: "https://rendezvous.test" + PublicRoute.shareImage(Mock.event).path,
                             description: "dimanche 14 février 2027 · 18:30 · Halles de la Cartoucherie, Toulouse",
-                            jsonLD: PublicPagesController.scriptSafe(#"{"@type":"Event","name":"Rencontre </script> trimestrielle"}"#)))
+                            jsonLD: PublicPagesController.scriptSafe(#"{"@type":"Event","name":"Rencontre </script> trimestrielle"}"#)),
+        shareLinks: ShareLinks(url: "https://rendezvous.test" + PublicRoute.event(Mock.event).path, title: "Rencontre trimestrielle",
+                               mailBody: "Rencontre trimestrielle · dimanche 14 février 2027 · 18:30"))
 
     /// Full, the form sent back with what was typed and its errors.
     static var mockWithErrors: EventPage {
@@ -65,6 +74,12 @@ extension EventPage {
         page.isFull = true
         page.availability = "Full · 4 on the waiting list"
         page.waitlistNote = "The event is full: join the waiting list."
+        page.registerLabel = "Join the waiting list"
+        // No pictures and no colour: initials, the site's own colours.
+        page.cover = nil
+        page.chapterLogo = nil
+        page.brandStylesheet = nil
+        page.speakers = page.speakers.map { var speaker = $0; speaker.photoURL = nil; return speaker }
         var errors = ValidationErrors()
         errors.add("email", .invalidEmail)
         errors.add("jobTitle", .required)

@@ -22,4 +22,6 @@ struct EventFormPage: Page {
     var agendaError: String?
     var statusOptions: [SelectField.Option]
     var backURL: String
+    /// The event's pictures (cover, speakers' photos), once the event exists.
+    var imagesURL: String? = nil
 }

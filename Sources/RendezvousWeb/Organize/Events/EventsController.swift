@@ -79,6 +79,7 @@ struct EventsController: OrganizeController {
                 .init(label: t("audit.title", context), url: OrganizeRoute.audit(slug: chapter.slug).path),
                 .init(label: t("org.outbox", context), url: OrganizeRoute.outbox(slug: chapter.slug).path),
                 .init(label: t("org.settings", context), url: OrganizeRoute.settings(slug: chapter.slug).path),
+                .init(label: t("org.branding", context), url: OrganizeRoute.branding(slug: chapter.slug).path),
                 .init(label: t("org.publicPage", context), url: PublicRoute.chapter(slug: chapter.slug).path),
             ],
             upcoming: events.filter { $0.event.endsAt > now }.map { eventRow($0, chapter: chapter, context: context) },
@@ -172,9 +173,10 @@ struct EventsController: OrganizeController {
 
     @Sendable func editEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        let page = try await eventFormPage(EventForm(detail), chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
+        var page = try await eventFormPage(EventForm(detail), chapter: detail.chapter, heading: t("org.edit", context) + " · " + detail.event.title,
                                            action: OrganizeRoute.editEvent(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path,
                                            errors: ValidationErrors(), context: context)
+        page.imagesURL = OrganizeRoute.eventImages(detail.event.id).path
         return html(page, context)
     }
 
@@ -212,7 +214,30 @@ struct EventsController: OrganizeController {
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.published, action: "event.published", context) }
     @Sendable func unpublish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.draft, action: "event.unpublished", context) }
-    @Sendable func cancelEvent(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.cancelled, action: "event.cancelled", context) }
+    /// Cancelling a whole meetup asks first (a page, so it works without JavaScript), saying who
+    /// will be told; the confirmation's press cancels it and mails everyone registered.
+    @Sendable func cancelEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await self.form(request, context)
+        guard form["confirm"] == "yes" else {
+            let detail = try await event(context)
+            guard detail.event.status != .cancelled, let session = context.session else {
+                return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
+            }
+            let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+            let o = detail.occupancy
+            let page = ConfirmStepPage(
+                chrome: try chrome(t("org.confirmCancelEventTitle", context), context, path: OrganizeRoute.event(detail.event.id).path),
+                heading: t("org.confirmCancelEventTitle", context),
+                lines: [t(detail.event.status == .published ? "org.confirmCancelEventText" : "org.confirmCancelDraftText", context)],
+                facts: [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"]
+                    + (detail.event.status == .published ? [Strings.plural("org.confirmCancelEventPeople", count: o.confirmed + o.offered + o.waitlisted, context.language)] : []),
+                action: OrganizeRoute.cancelEvent(detail.event.id).path, csrf: session.csrfToken,
+                confirmLabel: t("org.confirmCancelEvent", context),
+                backURL: OrganizeRoute.event(detail.event.id).path, backLabel: t("org.keepEvent", context))
+            return html(page, context)
+        }
+        return try await setStatus(.cancelled, action: "event.cancelled", context)
+    }
 
     @Sendable func changeCapacity(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A chapter: who runs it, where, its next and past meetups, and its calendar feed.
+/// A chapter: its logo and colour, who runs it, where, its next and past meetups, and its calendar feed.
 struct ChapterPage: Page {
     static let template = "public/chapter"
 
@@ -8,6 +8,9 @@ struct ChapterPage: Page {
     var feedURL: String
     var feedDownloadURL: String
     var name: String
+    /// The chapter's logo (its alternative text is the chapter's name) and its colour's stylesheet.
+    var logo: String?
+    var brandStylesheet: String?
     var place: String
     var description: [String]
     var upcoming: [EventCard]
