@@ -24,8 +24,24 @@ public struct MailMessage: Sendable, Equatable {
         }
     }
 
+    /// An image the HTML shows by `cid:` (the ticket's QR code), sent with it in multipart/related.
+    public struct InlineImage: Sendable, Equatable {
+        public var contentID: String
+        public var filename: String
+        public var contentType: String
+        public var data: Data
+        public init(contentID: String, filename: String, contentType: String = "image/png", data: Data) {
+            self.contentID = contentID
+            self.filename = filename
+            self.contentType = contentType
+            self.data = data
+        }
+    }
+
     public var from: Address
     public var to: Address
+    /// Where replies go (the chapter's organisers or its Reply-To address), when not to `from`.
+    public var replyTo: [Address]
     public var subject: String
     public var text: String
     public var html: String
@@ -36,12 +52,15 @@ public struct MailMessage: Sendable, Equatable {
     /// For anything not strictly transactional: the one-click unsubscribe address (RFC 8058).
     public var unsubscribeURL: String?
     public var attachments: [Attachment]
+    public var inlineImages: [InlineImage]
     public var language: String
 
-    public init(from: Address, to: Address, subject: String, text: String, html: String, messageID: String, date: Date = Date(),
-                autoSubmitted: Bool = true, unsubscribeURL: String? = nil, attachments: [Attachment] = [], language: String = "en") {
+    public init(from: Address, to: Address, replyTo: [Address] = [], subject: String, text: String, html: String, messageID: String, date: Date = Date(),
+                autoSubmitted: Bool = true, unsubscribeURL: String? = nil, attachments: [Attachment] = [], inlineImages: [InlineImage] = [],
+                language: String = "en") {
         self.from = from
         self.to = to
+        self.replyTo = replyTo
         self.subject = subject
         self.text = text
         self.html = html
@@ -50,6 +69,7 @@ public struct MailMessage: Sendable, Equatable {
         self.autoSubmitted = autoSubmitted
         self.unsubscribeURL = unsubscribeURL
         self.attachments = attachments
+        self.inlineImages = inlineImages
         self.language = language
     }
 
@@ -60,6 +80,9 @@ public struct MailMessage: Sendable, Equatable {
             "Date: \(Self.rfc5322Date(date))",
             "From: \(Self.address(from))",
             "To: \(Self.address(to))",
+        ]
+        if !replyTo.isEmpty { headers.append("Reply-To: " + replyTo.map(Self.address).joined(separator: ", ")) }
+        headers += [
             "Subject: \(Self.encodedWord(subject))",
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
@@ -75,14 +98,28 @@ public struct MailMessage: Sendable, Equatable {
         func part(_ contentType: String, _ data: Data, extra: [String] = []) -> [String] {
             ["Content-Type: \(contentType)", "Content-Transfer-Encoding: base64"] + extra + ["", Self.base64Lines(data)]
         }
-        let alternatives = ["--\(alternative)"] + part("text/plain; charset=utf-8", Data(text.utf8))
+        var alternatives = ["--\(alternative)"] + part("text/plain; charset=utf-8", Data(text.utf8))
             + ["--\(alternative)"] + part("text/html; charset=utf-8", Data(html.utf8)) + ["--\(alternative)--"]
+        var content = "multipart/alternative; boundary=\"\(alternative)\""
+        if !inlineImages.isEmpty {
+            // The HTML and the images it shows by cid: one multipart/related (RFC 2387).
+            let related = "\(boundary)-rel"
+            var parts = ["--\(related)", "Content-Type: \(content)", ""] + alternatives
+            for image in inlineImages {
+                let name = Self.safeFilename(image.filename)
+                let id = image.contentID.filter { $0.isLetter || $0.isNumber || "-._@".contains($0) }
+                parts += ["--\(related)"] + part("\(image.contentType); name=\"\(name)\"", image.data,
+                                                  extra: ["Content-ID: <\(id)>", "Content-Disposition: inline; filename=\"\(name)\""])
+            }
+            alternatives = parts + ["--\(related)--"]
+            content = "multipart/related; type=\"multipart/alternative\"; boundary=\"\(related)\""
+        }
         if attachments.isEmpty {
-            headers.append("Content-Type: multipart/alternative; boundary=\"\(alternative)\"")
+            headers.append("Content-Type: \(content)")
             body = alternatives
         } else {
             headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
-            body = ["--\(boundary)", "Content-Type: multipart/alternative; boundary=\"\(alternative)\"", ""] + alternatives
+            body = ["--\(boundary)", "Content-Type: \(content)", ""] + alternatives
             for attachment in attachments {
                 let name = Self.safeFilename(attachment.filename)
                 body += ["--\(boundary)"] + part("\(attachment.contentType); name=\"\(name)\"", attachment.data,

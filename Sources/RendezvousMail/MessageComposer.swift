@@ -1,4 +1,5 @@
 import Foundation
+import RendezvousBadges
 import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
@@ -27,9 +28,12 @@ public struct MessageComposer: Sendable {
     public func messageID(_ item: OutboxItem) -> String { "outbox-\(item.id.uuidString.lowercased())@\(host)" }
 
     public func compose(_ item: OutboxItem, now: Date) async throws -> Outcome {
+        if item.payload["test"] == "1" { return try await testMessage(item, now: now) }
         switch item.kind {
         case .invitation, .application, .passwordReset, .deliveryFailure:
             return try await organizerMessage(item, now: now)
+        case .followConfirm, .announcement, .audienceMessage:
+            return try await audienceMessage(item, now: now)
         default:
             return try await attendeeMessage(item, now: now)
         }
@@ -59,11 +63,20 @@ public struct MessageComposer: Sendable {
         // The map is a link under the facts: a long address never widens the message on a phone.
         let map = detail.venue.map { (t("event.map"), $0.mapURL) }
         var method: ICalendar.Method? = nil
+        var ticket: Ticket?
         switch item.kind {
         case .confirmed:
             subject = t("mail.confirmed.subject", ["event": event.title])
             paragraphs = [t("mail.confirmed.body", ["event": event.title]), t("mail.ticketHint")]
             method = .publish
+            // The ticket's QR code, shown in the message itself; its link for text-only readers.
+            if let token = try await persistence.door.ticketToken(of: registration.id) {
+                let ticketURL = "\(baseURL)/t/\(token)"
+                if let png = QRCode.png(ticketURL, pixelsPerModule: 6) {
+                    ticket = Ticket(alt: t("mail.ticketAlt", ["event": event.title]), url: ticketURL, linkLabel: t("mail.ticketLink"),
+                                    image: .init(contentID: "ticket-\(registration.id.uuid.uuidString.lowercased())@\(host)", filename: "ticket.png", data: png))
+                }
+            }
         case .waitlisted:
             let position = try await persistence.registrations.waitlistPosition(of: registration)
             subject = t("mail.waitlisted.subject", ["event": event.title])
@@ -77,8 +90,12 @@ public struct MessageComposer: Sendable {
             subject = t("mail.expired.subject", ["event": event.title])
             paragraphs = [t("manage.statusExpired")]
         case .cancelled:
+            // The calendar entry goes away; the mail no longer offers to cancel, only the page of
+            // the registration (where a cancellation can be undone while the seat is free).
             subject = t("mail.cancelled.subject", ["event": event.title])
-            paragraphs = [t("manage.cancelledNotice")]
+            paragraphs = [t("manage.cancelledNotice"), t("mail.cancelled.calendar")]
+            links = [(t("mail.registrationLink"), manageURL)]
+            method = .cancel
         case .reminder:
             guard registration.status == .confirmed else { return .skip("no longer confirmed") }
             subject = t("mail.reminder.subject", ["event": event.title])
@@ -92,16 +109,23 @@ public struct MessageComposer: Sendable {
             paragraphs = [t("mail.eventCancelled.body", ["event": event.title])]
             facts = [(t("event.when"), when)]
             method = .cancel
+        case .manageLink:
+            subject = t("mail.manageLink.subject", ["event": event.title])
+            paragraphs = [t("mail.manageLink.body", ["event": event.title])]
         case .broadcast:
-            subject = item.payload["subject"] ?? event.title
-            paragraphs = RendezvousDomain.paragraphs(item.payload["body"] ?? "")
-            if let sender = item.payload["from"] { paragraphs.append("— \(sender), \(detail.chapter.name)") }
+            // Built by the same code as the organisers' preview and test: what they saw is what goes.
+            let unsubscribe = try await persistence.outbox.unsubscribeToken(of: registration.id).map { "\(baseURL)/unsubscribe/\($0)" }
+            let letter = try await eventLetter(detail, language: language, firstName: p.firstName, lastName: p.lastName, email: p.email,
+                                               subject: item.payload["subject"] ?? event.title, body: item.payload["body"] ?? "",
+                                               author: item.payload["from"] ?? "", manageURL: manageURL, unsubscribeURL: unsubscribe, test: false)
+            return .message(message(letter, item: item, now: now, unsubscribeURL: unsubscribe))
         default:
             return .skip("not an attendee message")
         }
         var attachments: [MailMessage.Attachment] = []
         if let method {
-            let sequence = try await persistence.outbox.eventSequence(event.id)
+            // One person's cancellation outranks the invitation they hold (same UID, next SEQUENCE).
+            let sequence = try await persistence.outbox.eventSequence(event.id) + (item.kind == .cancelled ? 1 : 0)
             let ics = ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone, entries: [
                 ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
                                 location: [detail.venue?.name, detail.venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
@@ -113,12 +137,15 @@ public struct MessageComposer: Sendable {
         }
         let unsubscribe = item.kind.isTransactional ? nil : try await persistence.outbox.unsubscribeToken(of: registration.id).map { "\(baseURL)/unsubscribe/\($0)" }
         let greeting = t("mail.greeting", ["name": p.firstName])
-        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links,
-                                       footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) })
+        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links, ticket: ticket,
+                                       footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) },
+                                       colon: Self.colon(language))
         return .message(MailMessage(
             from: MailMessage.Address(name: detail.chapter.name, email: from.email),
-            to: .init(name: "\(p.firstName) \(p.lastName)", email: p.email), subject: subject, text: text, html: html,
-            messageID: messageID(item), date: now, unsubscribeURL: unsubscribe, attachments: attachments, language: language.rawValue))
+            to: .init(name: "\(p.firstName) \(p.lastName)", email: p.email), replyTo: try await replyTo(detail.chapter.id),
+            subject: subject, text: text, html: html,
+            messageID: messageID(item), date: now, unsubscribeURL: unsubscribe, attachments: attachments,
+            inlineImages: ticket.map { [$0.image] } ?? [], language: language.rawValue))
     }
 
     // MARK: To organisers and admins
@@ -156,8 +183,11 @@ public struct MessageComposer: Sendable {
             return .skip("not an organiser message")
         }
         let (text, html) = Self.bodies(greeting: t("mail.hello"), paragraphs: paragraphs, facts: [], links: links,
-                                       footer: t("mail.footer", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil)
-        return .message(MailMessage(from: from, to: .init(email: item.recipient), subject: subject, text: text, html: html,
+                                       footer: t("mail.footer", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, colon: Self.colon(language))
+        // An invitation is answered by the chapter's organisers.
+        var replyTo: [MailMessage.Address] = []
+        if item.kind == .invitation, let chapter { replyTo = try await self.replyTo(chapter.id) }
+        return .message(MailMessage(from: from, to: .init(email: item.recipient), replyTo: replyTo, subject: subject, text: text, html: html,
                                     messageID: messageID(item), date: now, language: language.rawValue))
     }
 
@@ -165,14 +195,15 @@ public struct MessageComposer: Sendable {
 
     /// The plain-text and HTML versions of one message; every value is escaped in the HTML.
     static func bodies(greeting: String, paragraphs: [String], facts: [(String, String)], map: (String, String)? = nil, links: [(String, String)],
-                       footer: String, unsubscribe: (String, String)?) -> (text: String, html: String) {
+                       ticket: Ticket? = nil, footer: String, unsubscribe: (String, String)?, colon: String = ":") -> (text: String, html: String) {
         var text = [greeting, ""] + paragraphs.flatMap { [$0, ""] }
-        for (label, value) in facts { text.append("\(label): \(value)") }
-        if let (label, url) = map { text.append("\(label): \(url)") }
+        for (label, value) in facts { text.append("\(label)\(colon) \(value)") }
+        if let (label, url) = map { text.append("\(label)\(colon) \(url)") }
         if !facts.isEmpty || map != nil { text.append("") }
-        for (label, url) in links { text += ["\(label):", url, ""] }
+        if let ticket { text += ["\(ticket.linkLabel)\(colon)", ticket.url, ""] }
+        for (label, url) in links { text += ["\(label)\(colon)", url, ""] }
         text += ["--", footer]
-        if let (label, url) = unsubscribe { text.append("\(label): \(url)") }
+        if let (label, url) = unsubscribe { text.append("\(label)\(colon) \(url)") }
         func e(_ value: String) -> String {
             value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
@@ -189,6 +220,9 @@ public struct MessageComposer: Sendable {
         if let (label, url) = map {
             html.append("<p style=\"margin:0 0 12px\"><a href=\"\(e(url))\" style=\"color:#0a5ea8\">\(e(label))</a></p>")
         }
+        if let ticket {
+            html.append("<p style=\"text-align:center;margin:16px 0\"><a href=\"\(e(ticket.url))\"><img src=\"cid:\(e(ticket.image.contentID))\" alt=\"\(e(ticket.alt))\" width=\"220\" height=\"220\" style=\"display:inline-block;width:220px;height:220px;image-rendering:pixelated\"></a><br><a href=\"\(e(ticket.url))\" style=\"color:#0a5ea8\">\(e(ticket.linkLabel))</a></p>")
+        }
         for (label, url) in links {
             html.append("<p><a href=\"\(e(url))\" style=\"display:inline-block;background:#0a5ea8;color:#fff;padding:12px 18px;border-radius:6px;text-decoration:none;font-weight:700\">\(e(label))</a></p>")
         }
@@ -197,5 +231,20 @@ public struct MessageComposer: Sendable {
         html.append("</p></div></body></html>")
         return (text.joined(separator: "\n"), html.joined(separator: "\n"))
     }
-}
 
+    /// The ticket's QR code in a confirmation: the image (inline, by Content-ID) and its link.
+    struct Ticket {
+        var alt: String
+        var url: String
+        var linkLabel: String
+        var image: MailMessage.InlineImage
+    }
+
+    /// French sets a narrow no-break space before a colon.
+    static func colon(_ language: Language) -> String { language == .fr ? "\u{202F}:" : ":" }
+
+    /// Where replies to a chapter's mail go: its Reply-To setting, or its organisers.
+    func replyTo(_ chapter: Chapter.ID) async throws -> [MailMessage.Address] {
+        try await persistence.audience.replyAddresses(of: chapter).map { MailMessage.Address(email: $0) }
+    }
+}

@@ -46,7 +46,8 @@ public struct FileTransport: MailTransport {
 /// pauses; permanent ones (a 5xx to RCPT TO or DATA) are marked failed and reported to the
 /// chapter's organisers. When the relay itself refuses us (credentials, TLS, settings, no
 /// connection), every message waits and the network admins get one alert, cleared by the next
-/// message that leaves. Also queues the day-before reminders.
+/// message that leaves. Also queues the day-before reminders, new meetups' announcements to the
+/// chapters' followers, and the organisers' scheduled messages when they are due.
 public struct OutboxSender: Service {
     let persistence: Persistence
     let composer: MessageComposer
@@ -78,6 +79,8 @@ public struct OutboxSender: Service {
                 if clock.now().timeIntervalSince(lastReminderCheck) > 60 {
                     lastReminderCheck = clock.now()
                     do { try await persistence.outbox.enqueueReminders(now: clock.now()) } catch { logger.error("Reminders: \(error)") }
+                    do { try await persistence.audience.enqueueAnnouncements(now: clock.now()) } catch { logger.error("Announcements: \(error)") }
+                    do { try await persistence.audience.sendDueScheduledMessages(now: clock.now()) } catch { logger.error("Scheduled messages: \(error)") }
                 }
                 do {
                     while try await sendDue() > 0 {}

@@ -20,6 +20,9 @@ public struct TokenVault: Sendable {
         case invitation, passwordReset, screen
         /// A quiz player's phone (its cookie): names one player of one game.
         case quizPlayer
+        /// A chapter audience's address: confirms following the chapter, or unsubscribes from its
+        /// news (one purpose each, so a confirmation link cannot unsubscribe and the reverse).
+        case follow, audienceUnsubscribe
 
         /// The registrations column holding the salt this purpose is derived from; nil for links
         /// that are not a registration's. Unsubscribe links are derived from the manage salt under
@@ -29,7 +32,7 @@ public struct TokenVault: Sendable {
             case .manage, .unsubscribe, .bingo: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
-            case .invitation, .passwordReset, .screen, .quizPlayer: nil
+            case .invitation, .passwordReset, .screen, .quizPlayer, .follow, .audienceUnsubscribe: nil
             }
         }
     }

@@ -39,6 +39,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     let pages = PublicPagesController(services: services)
     pages.addRoutes(to: router)
     CalendarController(services: services).addRoutes(to: router)
+    FollowController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
     RoomLiveController(services: services).addRoutes(to: router)
     LiveController(services: services).addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)

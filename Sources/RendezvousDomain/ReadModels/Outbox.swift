@@ -4,9 +4,14 @@ import Foundation
 public enum OutboxKind: String, Sendable, CaseIterable {
     case confirmed, waitlisted, offer, offerExpired, cancelled, reminder, eventChanged, eventCancelled
     case broadcast, invitation, application, passwordReset, deliveryFailure
+    /// "Send me my link again": the manage link, to the address on file only.
+    case manageLink
+    /// A chapter's audience: the follow confirmation link, a new meetup's announcement to the
+    /// followers, an organiser's message to followers and past attendees.
+    case followConfirm, announcement, audienceMessage
 
     /// Messages people may opt out of; the rest answer something they did or must know.
-    public var isTransactional: Bool { self != .reminder && self != .broadcast }
+    public var isTransactional: Bool { self != .reminder && self != .broadcast && self != .announcement && self != .audienceMessage }
 }
 
 public struct OutboxItem: Sendable, Equatable {
