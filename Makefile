@@ -8,8 +8,9 @@ BIN = .build/$(CONFIG)/rendezvous
 PYTHON = .build/venv/bin/python
 export DATABASE_URL ?= sqlite://./data/rendezvous.sqlite
 
-# Building needs cairo, pango and qrencode headers; badges need the Noto fonts for every script.
-RUN_PACKAGES = tzdata ca-certificates pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader fonts-noto-core fonts-noto-cjk
+# Building needs cairo, pango and qrencode headers; badges need the Noto fonts for every script, and
+# Noto Color Emoji for emoji (without it they print as boxes).
+RUN_PACKAGES = tzdata ca-certificates pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver poppler-utils zbar-tools openssl
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 python3-venv time postgresql nginx
 

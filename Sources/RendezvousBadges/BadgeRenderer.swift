@@ -20,51 +20,74 @@ public enum BadgeRenderer {
         guard let surface = cairo_pdf_surface_create(path, geometry.pageWidth, geometry.pageHeight) else {
             throw RenderError(description: "cannot create \(path)")
         }
-        defer { cairo_surface_destroy(surface) }
+        defer { cairoLock.withLock { cairo_surface_destroy(surface) } }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, sanitize(title))
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Rendezvous")
         guard let cr = cairo_create(surface) else { throw RenderError(description: "cannot draw") }
-        defer { cairo_destroy(cr) }
+        defer { cairoLock.withLock { cairo_destroy(cr) } }
         var index = 0
         if badges.isEmpty {
-            cairo_show_page(cr)
+            cairoLock.withLock { cairo_show_page(cr) }
         }
         while index < badges.count {
             let page = badges[index..<min(index + geometry.perPage, badges.count)]
             autoreleasepoolIfNeeded {
-                for (slot, badge) in page.enumerated() {
-                    let origin = geometry.origin(slot)
-                    draw(badge, in: cr, x: origin.x, y: origin.y, width: geometry.badgeWidth, height: geometry.badgeHeight)
+                cairoLock.withLock {
+                    for (slot, badge) in page.enumerated() {
+                        let origin = geometry.origin(slot)
+                        draw(badge, in: cr, x: origin.x, y: origin.y, width: geometry.badgeWidth, height: geometry.badgeHeight)
+                    }
+                    if geometry.cutMarks { drawCutMarks(cr, geometry) }
+                    cairo_show_page(cr)
                 }
-                if geometry.cutMarks { drawCutMarks(cr, geometry) }
-                cairo_show_page(cr)
             }
             index += page.count
             progress(index)
         }
-        cairo_surface_finish(surface)
+        cairoLock.withLock { cairo_surface_finish(surface) }
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
             throw RenderError(description: String(cString: cairo_status_to_string(status)))
         }
     }
 
+    /// Debian's cairo 1.16 shares its FreeType faces between threads without guarding all of
+    /// their use: two PDFs or pictures drawn at once now and then crash the server in FreeType
+    /// (writing a page's font subsets) or fail with "error occurred in libfreetype" (emoji). Every
+    /// renderer here draws, writes pages and releases surfaces under this lock; a badge PDF takes
+    /// it page by page, so a large print run still lets previews through between its pages.
+    public static let cairoLock = NSLock()
+
     /// One badge as a PNG, at `scale` pixels per point (2 gives a sharp preview on phones).
     public static func png(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> Data {
+        try renderPNG(badge, layout: layout, scale: scale).png
+    }
+
+    /// The preview and the lines of its text column that made it onto the badge.
+    static func renderPNG(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> (png: Data, lines: [String]) {
+        cairoLock.lock()
+        defer { cairoLock.unlock() }
         let geometry = layout.geometry
         let width = Int32((geometry.badgeWidth * scale).rounded(.up)), height = Int32((geometry.badgeHeight * scale).rounded(.up))
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height) else { throw RenderError(description: "cannot create image") }
         defer { cairo_surface_destroy(surface) }
         guard let cr = cairo_create(surface) else { throw RenderError(description: "cannot draw") }
         cairo_scale(cr, scale, scale)
-        draw(badge, in: cr, x: 0, y: 0, width: geometry.badgeWidth, height: geometry.badgeHeight)
+        // Unhinted metrics, as in the PDF: the preview lays text out exactly as the print does
+        // (hinting rounds every line up to whole pixels, enough to push the last lines off the badge).
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_set_font_options(cr, options)
+        cairo_font_options_destroy(options)
+        let lines = draw(badge, in: cr, x: 0, y: 0, width: geometry.badgeWidth, height: geometry.badgeHeight)
         cairo_destroy(cr)
         cairo_surface_flush(surface)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).png").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let status = cairo_surface_write_to_png(surface, path)
         guard status == CAIRO_STATUS_SUCCESS else { throw RenderError(description: String(cString: cairo_status_to_string(status))) }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+        return (try Data(contentsOf: URL(fileURLWithPath: path)), lines)
     }
 
     @inline(__always) static func autoreleasepoolIfNeeded(_ body: () -> Void) { body() }
@@ -86,7 +109,11 @@ public enum BadgeRenderer {
     }
 
     /// Chinese is set in the Simplified Chinese face, named explicitly: left to fontconfig,
-    /// Han characters would take Japanese glyph shapes.
+    /// Han characters would take Japanese glyph shapes. Emoji are left to pango and fontconfig,
+    /// which give emoji sequences (skin tones, ZWJ sequences, flags, ❤️ with its variation
+    /// selector) to Noto Color Emoji (fonts-noto-color-emoji), in colour in the preview and the PDF.
+    /// Naming it in the list would be wrong: it has glyphs for the digits and "#" too (keycap
+    /// bases), and "16 janv." would come out in grey emoji digits.
     static func family(for text: String) -> String {
         var han = false
         for scalar in text.unicodeScalars {
@@ -101,6 +128,24 @@ public enum BadgeRenderer {
         return han ? "Noto Sans CJK SC" : "Noto Sans,Noto Sans Arabic,Noto Sans Hebrew,Noto Sans CJK SC"
     }
 
+    /// Lines are set 1.36 × the font size apart, the line height of Noto Sans: Noto Sans Arabic
+    /// and the CJK faces reserve up to 2.1 × for marks a name rarely stacks, which made an Arabic
+    /// name take the room of the company and the "ask me about" line.
+    static let lineHeight = 1.36
+
+    /// How many characters of `text` no installed font can draw (they would print as boxes).
+    public static func missingGlyphs(_ text: String) -> Int {
+        cairoLock.lock()
+        defer { cairoLock.unlock() }
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) else { return -1 }
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { return -1 }
+        defer { cairo_destroy(cr) }
+        let laid = layout(cr, sanitize(text), width: 10_000, style: TextStyle(size: 12, minSize: 12))
+        defer { g_object_unref(UnsafeMutableRawPointer(laid.0)) }
+        return Int(pango_layout_get_unknown_glyphs_count(laid.0))
+    }
+
     struct TextStyle {
         var size: Double
         var minSize: Double
@@ -108,7 +153,22 @@ public enum BadgeRenderer {
         var italic = false
         var maxLines: Int32 = 1
         var color: (Double, Double, Double) = (0.1, 0.12, 0.14)
+        /// Set against the right edge (whatever the text's own direction), rather than the left.
         var alignRight = false
+    }
+
+    /// Whether `text` reads right to left: its first letter is Hebrew, Arabic, Syriac, Thaana…
+    /// (the rule pango's auto-dir applies; digits, punctuation and emoji have no direction).
+    static func isRightToLeft(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0590...0x08FF, 0xFB1D...0xFDFF, 0xFE70...0xFEFF, 0x10800...0x10FFF, 0x1E800...0x1EFFF:
+                return true
+            default:
+                if scalar.properties.isAlphabetic { return false }
+            }
+        }
+        return false
     }
 
     /// Lays out `text` within `width` (points): shrinks from `size` to `minSize` to fit, then wraps
@@ -126,6 +186,10 @@ public enum BadgeRenderer {
         while true {
             pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
             pango_layout_set_font_description(layout, description)
+            let attributes = pango_attr_list_new()
+            pango_attr_list_insert(attributes, pango_attr_line_height_new_absolute(Int32(size * lineHeight * Double(PANGO_SCALE))))
+            pango_layout_set_attributes(layout, attributes)
+            pango_attr_list_unref(attributes)
             var w: Int32 = 0, h: Int32 = 0
             pango_layout_get_size(layout, &w, &h)
             if Double(w) / Double(PANGO_SCALE) <= width || size <= style.minSize { break }
@@ -135,7 +199,9 @@ public enum BadgeRenderer {
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
         pango_layout_set_height(layout, -style.maxLines)
-        if style.alignRight { pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT) }
+        // With auto-dir, pango mirrors the alignment of a right-to-left paragraph: ask for the
+        // opposite side there, so that `alignRight` means the same edge for every script.
+        pango_layout_set_alignment(layout, style.alignRight != isRightToLeft(text) ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT)
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)
         return (layout, Double(h) / Double(PANGO_SCALE))
@@ -150,7 +216,9 @@ public enum BadgeRenderer {
 
     // MARK: The badge
 
-    static func draw(_ badge: BadgeContent, in cr: OpaquePointer, x: Double, y: Double, width: Double, height: Double) {
+    /// Draws one badge; returns the lines of the text column it printed (name to "ask me about").
+    @discardableResult
+    static func draw(_ badge: BadgeContent, in cr: OpaquePointer, x: Double, y: Double, width: Double, height: Double) -> [String] {
         let mm = BadgeLayout.pointsPerMillimetre
         // Sizes follow the 90 × 55 mm reference, scaled to the badge.
         let unit = min(width / (90 * mm), height / (55 * mm))
@@ -216,6 +284,11 @@ public enum BadgeRenderer {
              TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accent.red, badge.accent.green, badge.accent.blue)), true),
         ]
         blocks.removeAll { $0.text.isEmpty }
+        // The column follows the name: an Arabic or Hebrew name sets every line against the right
+        // edge, the company and "ask me about" too, whatever their script.
+        if isRightToLeft(sanitize("\(badge.firstName) \(badge.lastName)")) {
+            for index in blocks.indices { blocks[index].style.alignRight = true }
+        }
         // Drop order, least important first: the bottom line, then from the end of the stack.
         let droppable = blocks.count > 2 ? Array((2..<blocks.count).reversed()) : []
         search: for dropped in 0...droppable.count {
@@ -233,24 +306,29 @@ public enum BadgeRenderer {
                 let last = dropped == droppable.count && factor == 0.72
                 if total <= available + 0.5 || last {
                     var cursor = top
+                    var drawn: [String] = []
                     var bottomLine = y + height - pad
                     for item in laid.reversed() where item.atBottom { bottomLine -= item.height }
-                    for item in laid {
+                    for (item, block) in zip(laid, kept) {
                         if item.atBottom {
                             show(cr, item.0, x: x + pad, y: bottomLine, color: item.style.color)
-                        } else if cursor + item.height <= y + height - pad + 0.5 {
+                            drawn.append(block.text)
+                        } else if cursor + item.height <= bottomLine + 0.5 {
                             show(cr, item.0, x: x + pad, y: cursor, color: item.style.color)
                             cursor += item.height + gap
+                            drawn.append(block.text)
                         } else {
                             g_object_unref(UnsafeMutableRawPointer(item.0))
                         }
                     }
-                    break search
+                    cairo_restore(cr)
+                    return drawn
                 }
                 for item in laid { g_object_unref(UnsafeMutableRawPointer(item.0)) }
             }
         }
         cairo_restore(cr)
+        return []
     }
 
     static func drawQR(_ cr: OpaquePointer, _ text: String, x: Double, y: Double, side: Double) {

@@ -36,6 +36,8 @@ public enum BingoCardRenderer {
 
     /// Writes the cards into one PDF at `path`, page by page (memory stays flat).
     public static func writePDF(_ cards: [PrintedBingoCard], to path: String, title: String = "Bingo") throws {
+        BadgeRenderer.cairoLock.lock()
+        defer { BadgeRenderer.cairoLock.unlock() }
         guard let surface = cairo_pdf_surface_create(path, pageWidth, pageHeight) else {
             throw BadgeRenderer.RenderError(description: "cannot create \(path)")
         }

@@ -4,6 +4,8 @@ import Foundation
 /// The picture a social network shows with a shared event link (Open Graph, 1200 × 630).
 public enum ShareImage {
     public static func png(title: String, date: String, place: String, chapter: String, accent: (red: Double, green: Double, blue: Double)) throws -> Data {
+        BadgeRenderer.cairoLock.lock()
+        defer { BadgeRenderer.cairoLock.unlock() }
         let width = 1200.0, height = 630.0
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else {
             throw BadgeRenderer.RenderError(description: "cannot create image")

@@ -52,6 +52,8 @@ public enum TablePlanRenderer {
     static let margin = 36.0
 
     public static func writePDF(_ plan: TablePlan, to path: String) throws {
+        BadgeRenderer.cairoLock.lock()
+        defer { BadgeRenderer.cairoLock.unlock() }
         guard let surface = cairo_pdf_surface_create(path, pageWidth, pageHeight) else {
             throw BadgeRenderer.RenderError(description: "cannot create \(path)")
         }

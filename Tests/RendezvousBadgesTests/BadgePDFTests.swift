@@ -1,5 +1,6 @@
+import CCairoPango
 import Foundation
-import RendezvousBadges
+@testable import RendezvousBadges
 import Testing
 
 /// Badges are checked the way a printer would see them: the PDF is read back with poppler
@@ -143,6 +144,190 @@ struct BadgePDFTests {
         let data = try BadgeRenderer.png(Self.badge("Zoé", "Prinčeva", token: "preview"))
         #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         #expect(data.count > 5_000)
+    }
+
+    // MARK: Mixed directions and emoji (issue 11)
+
+    /// Names whose lines mix right-to-left and left-to-right text, tall scripts and emoji: every
+    /// element must reach the badge on every layout with room for it.
+    static let mixed: [(name: String, badge: BadgeContent)] = [
+        ("arabic", badge("محمد", "العلي", job: "مستشار", company: "PowerPitch Consulting", ask: "the 60-second pitch", token: "arabic")),
+        ("arabic-long", badge("عبد الرحمن", "الهاشمي", job: "مدير تطوير الأعمال", company: "Acme Industries SARL",
+                              ask: "export to the Gulf and trade fairs", token: "arabic-long")),
+        ("hebrew", badge("שרה", "כהן", job: "יועצת", company: "Tel Aviv Startups", ask: "product design", token: "hebrew")),
+        ("chinese", badge("王芳", "李", job: "产品经理", company: "Huawei France", ask: "手机 and design", token: "chinese")),
+        ("japanese", badge("さくら", "山田", job: "デザイナー", company: "Sony Europe", ask: "アニメ", token: "japanese")),
+        ("emoji", badge("Zoé 🧑🏽‍💻", "Prinčeva 🦄", job: "Développeuse 👩‍🚀", company: "Licornes & Cie 🇫🇷", ask: "☕ et 🚀 🏳️‍🌈", token: "emoji")),
+    ]
+
+    /// The words poppler reads back, without the spaces and direction marks it puts between
+    /// right-to-left letters (its reading of Arabic splits a word at each joining break).
+    static func squeezed(_ text: String) -> String {
+        String(text.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && !(0x200E...0x202E).contains($0.value) }
+            .map(Character.init))
+    }
+
+    static func latinWords(_ badge: BadgeContent) -> [String] {
+        ([badge.company, badge.askMeAboutLabel, badge.askMeAbout] + [badge.firstName, badge.lastName, badge.jobTitle])
+            .flatMap { $0.split(separator: " ").map(String.init) }
+            .filter { word in word.unicodeScalars.allSatisfy { $0.value < 0x0250 } && word.count > 1 }
+    }
+
+    @Test(arguments: [BadgeLayout.a4Eight, .a4A6, .letterSix, .roll62])
+    func mixedDirectionsKeepEveryElement(_ layout: BadgeLayout) throws {
+        let path = Self.temporary("mixed-\(layout.rawValue).pdf")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try BadgeRenderer.writePDF(Self.mixed.map(\.badge), layout: layout, to: path)
+        let text = try Self.run("pdftotext", [path, "-"])
+        let squeezed = Self.squeezed(text)
+        for (name, badge) in Self.mixed {
+            for word in Self.latinWords(badge) { #expect(text.contains(word), "\(name): \(word) on the \(layout.rawValue) badge") }
+            // Right-to-left words come back in visual order from poppler: either way round will do
+            // (and it reads the lam-alef ligature's two letters as alef then lam).
+            for field in [badge.firstName, badge.lastName, badge.jobTitle] where BadgeRenderer.isRightToLeft(field) {
+                for word in field.split(separator: " ").map({ Self.squeezed(String($0)) }) {
+                    let ligatures = ["لأ": "أل", "لا": "ال", "لإ": "إل", "لآ": "آل"].reduce(word) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+                    #expect([word, String(word.reversed()), ligatures].contains { squeezed.contains($0) }, "\(name): \(word) on the \(layout.rawValue) badge")
+                }
+            }
+        }
+        try Self.expectEveryWordInsideItsBadge(path, layout: layout)
+        // Kept for a person to look at: pdftoppm -png -r 100 /tmp/rendezvous-mixed-badges-a4-8.pdf
+        try? FileManager.default.removeItem(atPath: "/tmp/rendezvous-mixed-badges-\(layout.rawValue).pdf")
+        try? FileManager.default.copyItem(atPath: path, toPath: "/tmp/rendezvous-mixed-badges-\(layout.rawValue).pdf")
+    }
+
+    @Test(arguments: [BadgeLayout.a4Eight, .a4A6, .letterSix, .roll62])
+    func previewAndPrintKeepTheSameLines(_ layout: BadgeLayout) throws {
+        for (name, badge) in Self.mixed + [("latin", Self.badge("Jean-Christophe", "Boussion", job: "Fondateur", company: "PowerPitch"))] {
+            let expected = [badge.firstName, badge.lastName, badge.jobTitle, badge.company, "\(badge.askMeAboutLabel) \(badge.askMeAbout)"].map(BadgeRenderer.sanitize)
+            let preview = try BadgeRenderer.renderPNG(badge, layout: layout)
+            #expect(preview.lines == expected, "\(name): the \(layout.rawValue) preview keeps every element")
+            // The PDF lays out the same lines (a surface of the badge's own size, drawn at once).
+            let path = Self.temporary("one.pdf")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let g = layout.geometry
+            let surface = cairo_pdf_surface_create(path, g.badgeWidth, g.badgeHeight)
+            let cr = cairo_create(surface)!
+            let printed = BadgeRenderer.draw(badge, in: cr, x: 0, y: 0, width: g.badgeWidth, height: g.badgeHeight)
+            cairo_destroy(cr)
+            cairo_surface_destroy(surface)
+            #expect(printed == preview.lines, "\(name): the \(layout.rawValue) print matches its preview")
+        }
+    }
+
+    @Test func rightToLeftNamesSetTheColumnAgainstTheRightEdge() throws {
+        let path = Self.temporary("rtl.pdf")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let latin = Self.badge("Zoé", "Prinčeva", company: "PowerPitch", token: "latin")
+        let arabic = Self.badge("محمد", "العلي", company: "PowerPitch", token: "arabic")
+        try BadgeRenderer.writePDF([latin, arabic], layout: .label89x36, to: path)
+        let html = try Self.run("pdftotext", ["-bbox", path, "-"])
+        func xMin(_ word: String, page: Int) throws -> Double? {
+            let pages = html.components(separatedBy: "<page ")
+            let regex = try NSRegularExpression(pattern: #"<word xMin="([0-9.]+)"[^>]*>"# + NSRegularExpression.escapedPattern(for: word) + "</word>")
+            let text = pages[page]
+            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+            return Double(text[Range(match.range(at: 1), in: text)!])
+        }
+        let mm = 72.0 / 25.4
+        // Latin: the company starts at the left padding; Arabic name: it ends against the QR code.
+        let left = try #require(try xMin("PowerPitch", page: 1))
+        let right = try #require(try xMin("PowerPitch", page: 2))
+        #expect(abs(left - 4 * mm * 36 / 55) < 3, "\(left)")
+        #expect(right > left + 20, "\(right)")
+    }
+
+    @Test func emojiHaveAFontAndPrintInColour() throws {
+        for text in ["🧑🏽‍💻", "🦄", "🇫🇷", "👩‍🚀", "🏳️‍🌈", "☕", "❤️", "🫶🏿", "Zoé 🧑🏽‍💻 🦄 🇫🇷", "محمد 🌙", "王芳 🐉"] {
+            #expect(BadgeRenderer.missingGlyphs(text) == 0, "\(text) would print as boxes")
+        }
+        #expect(BadgeRenderer.missingGlyphs("\u{10FFFD}") > 0, "the count does see a character no font has")
+        let path = Self.temporary("emoji.pdf")
+        let image = Self.temporary("emoji")
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: image + "-1.png")
+        }
+        let emoji = Self.mixed.first { $0.name == "emoji" }!.badge
+        try BadgeRenderer.writePDF([emoji], layout: .roll62, to: path)
+        // Noto Color Emoji is a bitmap font: cairo paints each emoji as a colour image (which is
+        // why pdffonts lists no emoji font), the letters around them stay text in Noto Sans.
+        let images = try Self.run("pdfimages", ["-list", path]).split(separator: "\n").dropFirst(2).filter { $0.contains(" image ") }
+        #expect(images.count >= 9, "\(images.count) emoji images")
+        let fonts = try Self.run("pdffonts", [path])
+        #expect(fonts.contains("NotoSans-Bold"))
+        let text = try Self.run("pdftotext", [path, "-"])
+        for word in ["Zoé", "Prinčeva", "Développeuse", "Licornes", "Cie", "et"] { #expect(text.contains(word), "\(word)") }
+        // Looked at as a printer would: below the band, the badge holds saturated colours that no
+        // text has (text is near-black, grey or the chapter's colour): the emoji. The same badge
+        // without emoji has none.
+        let plain = Self.badge("Zoé", "Prinčeva", job: "Développeuse", company: "Licornes & Cie", ask: "et", token: "emoji")
+        let withEmoji = try Self.colourfulPixels(emoji), without = try Self.colourfulPixels(plain)
+        #expect(withEmoji > 400 && without < 20, "\(withEmoji) colourful pixels with emoji, \(without) without")
+        _ = try Self.run("pdftoppm", ["-r", "100", "-png", path, image])
+        try? FileManager.default.removeItem(atPath: "/tmp/rendezvous-emoji-badge.png")
+        try? FileManager.default.copyItem(atPath: image + "-1.png", toPath: "/tmp/rendezvous-emoji-badge.png")
+    }
+
+    /// Pixels below the band of a 62 mm roll badge, rendered by poppler at 100 dpi, that are
+    /// saturated and of another hue than the chapter's colour (the "ask me about" line is in that
+    /// colour, and its anti-aliased edges are lighter shades of the same hue).
+    static func colourfulPixels(_ badge: BadgeContent) throws -> Int {
+        let path = temporary("colour.pdf"), image = temporary("colour")
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: image + "-1.ppm")
+        }
+        try BadgeRenderer.writePDF([badge], layout: .roll62, to: path)
+        _ = try run("pdftoppm", ["-r", "100", path, image])
+        let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: image + "-1.ppm")))
+        // P6 header: magic, width, height, maximum, each followed by one whitespace.
+        var fields: [Int] = [], index = 2, number = 0, inNumber = false
+        while fields.count < 3 {
+            let byte = data[index]
+            if (48...57).contains(byte) { number = number * 10 + Int(byte - 48); inNumber = true }
+            else if inNumber { fields.append(number); number = 0; inNumber = false }
+            index += 1
+        }
+        let (width, height) = (fields[0], fields[1])
+        func hue(_ p: [Int]) -> Double {
+            let (r, g, b) = (Double(p[0]), Double(p[1]), Double(p[2]))
+            let high = max(r, g, b), low = min(r, g, b), range = max(high - low, 1)
+            let h = high == r ? (g - b) / range : high == g ? 2 + (b - r) / range : 4 + (r - g) / range
+            return (h * 60 + 360).truncatingRemainder(dividingBy: 360)
+        }
+        let accent = hue([badge.accent.red, badge.accent.green, badge.accent.blue].map { Int($0 * 255) })
+        let bandRows = Int(10.5 / 25.4 * 100)
+        var count = 0
+        for row in bandRows..<height {
+            for column in 0..<width {
+                let offset = index + (row * width + column) * 3
+                let pixel = [Int(data[offset]), Int(data[offset + 1]), Int(data[offset + 2])]
+                let saturation = pixel.max()! - pixel.min()!
+                let fromAccent = abs(hue(pixel) - accent)
+                if saturation > 60 && min(fromAccent, 360 - fromAccent) > 40 { count += 1 }
+            }
+        }
+        return count
+    }
+
+    @Test func badgesDrawnAtTheSameTimeOnSeveralThreads() async throws {
+        // The server draws PDFs and previews for several organisers at once, emoji included.
+        let badges = Self.mixed.map(\.badge)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<6 {
+                group.addTask {
+                    for round in 0..<4 {
+                        let path = Self.temporary("threads-\(task)-\(round).pdf")
+                        defer { try? FileManager.default.removeItem(atPath: path) }
+                        try BadgeRenderer.writePDF(badges, layout: BadgeLayout.allCases[(task + round) % BadgeLayout.allCases.count], to: path)
+                        _ = try BadgeRenderer.png(badges[(task + round) % badges.count])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     @Test func sanitizeRemovesInvisibleTroublemakers() {
