@@ -77,6 +77,20 @@ public struct BadgeContent: Sendable, Equatable {
     public var tables: [String] = []
     /// "Table" and "Tables" in the badge's language.
     public var tableWords: (one: String, many: String) = ("Table", "Tables")
+    /// The chapter's logo as PNG bytes, printed at the start of the band on a white tile; nil
+    /// prints none. `logoID` names it (a PDF embeds it once for every badge).
+    public var logoPNG: [UInt8]? = nil
+    public var logoID: String? = nil
+    /// The band's text colour: white, or ink on a light chapter colour.
+    public var bandText: (red: Double, green: Double, blue: Double) = (1, 1, 1)
+
+    /// The chapter's colour where it is text on the white badge ("ask me about", the table), or
+    /// ink when that colour is too light to read on white (under 4.5:1).
+    public var accentOnWhite: (red: Double, green: Double, blue: Double) {
+        func linear(_ c: Double) -> Double { c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        let luminance = 0.2126 * linear(accent.red) + 0.7152 * linear(accent.green) + 0.0722 * linear(accent.blue)
+        return 1.05 / (luminance + 0.05) >= 4.5 ? accent : (0.1, 0.12, 0.14)
+    }
 
     public init(
         firstName: String, lastName: String, jobTitle: String, company: String, askMeAbout: String, chapterName: String,

@@ -208,10 +208,62 @@ public enum BadgeRenderer {
     }
 
     static func show(_ cr: OpaquePointer, _ layout: OpaquePointer, x: Double, y: Double, color: (Double, Double, Double)) {
+        if cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF {
+            paintEmojiSharp(cr, layout, x: x, y: y)
+        }
         cairo_set_source_rgb(cr, color.0, color.1, color.2)
         cairo_move_to(cr, x, y)
         pango_cairo_show_layout(cr, layout)
         g_object_unref(UnsafeMutableRawPointer(layout))
+    }
+
+    /// Pixels per point of the emoji pictures in a PDF (360 dpi).
+    static let emojiScale = 5.0
+
+    /// Noto Color Emoji is a font of pictures: cairo paints each emoji into a PDF as an image of
+    /// as many pixels as the emoji has points (72 dpi, blurred on paper). Each run of emoji is
+    /// painted here instead from a picture drawn at 360 dpi (the same emoji at the same size is
+    /// embedded once), and its glyphs are left out of the layout's own drawing.
+    static func paintEmojiSharp(_ cr: OpaquePointer, _ layout: OpaquePointer, x: Double, y: Double) {
+        guard let iter = pango_layout_get_iter(layout) else { return }
+        defer { pango_layout_iter_free(iter) }
+        let scale = Double(PANGO_SCALE), k = emojiScale
+        repeat {
+            guard let run = pango_layout_iter_get_run_readonly(iter), let glyphs = run.pointee.glyphs,
+                  let font = run.pointee.item?.pointee.analysis.font, isColourFont(font) else { continue }
+            var logical = PangoRectangle()
+            pango_layout_iter_get_run_extents(iter, nil, &logical)
+            let left = Double(logical.x) / scale, top = Double(logical.y) / scale
+            let width = Double(logical.width) / scale, height = Double(logical.height) / scale
+            let baseline = Double(pango_layout_iter_get_baseline(iter)) / scale
+            guard width > 0, height > 0,
+                  let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32((width * k).rounded(.up)), Int32((height * k).rounded(.up))) else { continue }
+            defer { cairo_surface_destroy(image) }
+            guard let picture = cairo_create(image) else { continue }
+            cairo_scale(picture, k, k)
+            cairo_move_to(picture, 0, baseline - top)
+            pango_cairo_show_glyph_string(picture, font, glyphs)
+            cairo_destroy(picture)
+            cairo_surface_flush(image)
+            let key = (0..<Int(glyphs.pointee.num_glyphs)).map { String(glyphs.pointee.glyphs[$0].glyph) }.joined(separator: "-")
+            let id = Array("emoji-\(key)-\(Int(width * k))x\(Int(height * k))".utf8)
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: id.count)
+            copy.initialize(from: id, count: id.count)
+            cairo_surface_set_mime_data(image, CAIRO_MIME_TYPE_UNIQUE_ID, copy, UInt(id.count), { $0?.deallocate() }, copy)
+            cairo_save(cr)
+            cairo_translate(cr, x + left, y + top)
+            cairo_scale(cr, 1 / k, 1 / k)
+            cairo_set_source_surface(cr, image, 0, 0)
+            cairo_paint(cr)
+            cairo_restore(cr)
+            for index in 0..<Int(glyphs.pointee.num_glyphs) { glyphs.pointee.glyphs[index].glyph = 0x0FFF_FFFF } // PANGO_GLYPH_EMPTY
+        } while pango_layout_iter_next_run(iter) != 0
+    }
+
+    static func isColourFont(_ font: UnsafeMutablePointer<PangoFont>) -> Bool {
+        guard let description = pango_font_describe(font) else { return false }
+        defer { pango_font_description_free(description) }
+        return pango_font_description_get_family(description).map { String(cString: $0) } == "Noto Color Emoji"
     }
 
     // MARK: The badge
@@ -234,12 +286,13 @@ public enum BadgeRenderer {
         cairo_set_source_rgb(cr, badge.accent.red, badge.accent.green, badge.accent.blue)
         cairo_rectangle(cr, x, y, width, band)
         cairo_fill(cr)
-        let white = (1.0, 1.0, 1.0)
+        let white = (badge.bandText.red, badge.bandText.green, badge.bandText.blue)
+        let logoWidth = drawBandLogo(badge, in: cr, x: x, y: y, band: band, pad: pad)
         let bandText = 3.2 * mm * unit
         let date = layout(cr, sanitize(badge.eventDate), width: width * 0.4, style: TextStyle(size: bandText * 0.9, minSize: bandText * 0.6, alignRight: true))
-        let chapter = layout(cr, sanitize(badge.chapterName), width: width - 2 * pad - width * 0.4 - pad,
+        let chapter = layout(cr, sanitize(badge.chapterName), width: width - 2 * pad - width * 0.4 - pad - logoWidth,
                              style: TextStyle(size: bandText, minSize: bandText * 0.6, weight: PANGO_WEIGHT_BOLD))
-        show(cr, chapter.0, x: x + pad, y: y + (band - chapter.height) / 2, color: white)
+        show(cr, chapter.0, x: x + pad + logoWidth, y: y + (band - chapter.height) / 2, color: white)
         show(cr, date.0, x: x + width - pad - width * 0.4, y: y + (band - date.height) / 2, color: white)
 
         // The QR code for contact exchange, bottom right.
@@ -254,7 +307,7 @@ public enum BadgeRenderer {
         if let first = badge.tables.first {
             let column = 22 * mm * unit
             if badge.contactURL == nil { textWidth -= column + pad }
-            let accent = (badge.accent.red, badge.accent.green, badge.accent.blue)
+            let accent = (badge.accentOnWhite.red, badge.accentOnWhite.green, badge.accentOnWhite.blue)
             var cursor = y + band + pad * 0.8
             let big = layout(cr, sanitize("\(badge.tableWords.one) \(first)"), width: column,
                              style: TextStyle(size: 5 * mm * unit, minSize: 3 * mm * unit, weight: PANGO_WEIGHT_BOLD, maxLines: 2, color: accent, alignRight: true))
@@ -281,7 +334,7 @@ public enum BadgeRenderer {
             (sanitize(badge.jobTitle), TextStyle(size: 3.9 * mm * unit, minSize: 2.8 * mm * unit, maxLines: 2), false),
             (sanitize(badge.company), TextStyle(size: 3.4 * mm * unit, minSize: 2.6 * mm * unit, color: (0.3, 0.33, 0.38)), false),
             (ask.isEmpty ? "" : "\(sanitize(badge.askMeAboutLabel)) \(ask)",
-             TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accent.red, badge.accent.green, badge.accent.blue)), true),
+             TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accentOnWhite.red, badge.accentOnWhite.green, badge.accentOnWhite.blue)), true),
         ]
         blocks.removeAll { $0.text.isEmpty }
         // The column follows the name: an Arabic or Hebrew name sets every line against the right

@@ -70,6 +70,8 @@ public enum ImageProcessor {
     public static func process(_ bytes: [UInt8], kind: ImageKind) -> Result<ProcessedImage, ImageProblem> {
         guard bytes.count <= maxBytes else { return .failure(.tooLarge) }
         guard let type = loaderType(of: bytes) else { return .failure(.notAnImage) }
+        // The decoders fill in a picture cut short (grey rows): refuse it instead.
+        guard isComplete(bytes, type: type) else { return .failure(.undecodable) }
         let decoded: OpaquePointer
         switch decode(bytes, type: type) {
         case .failure(let problem): return .failure(problem)
@@ -116,6 +118,41 @@ public enum ImageProcessor {
         guard let scaled = gdk_pixbuf_scale_simple(part, Int32(width), Int32(height), GDK_INTERP_BILINEAR) else { return nil }
         defer { g_object_unref(UnsafeMutableRawPointer(scaled)) }
         return encode(scaled, png: true)
+    }
+
+    /// Whether the file reaches its end marker: PNG's IEND chunk, JPEG's end of image after its
+    /// last scan (entropy-coded data never contains it), WebP's RIFF length.
+    static func isComplete(_ bytes: [UInt8], type: String) -> Bool {
+        func lastIndex(of pattern: [UInt8], before end: Int) -> Int? {
+            var index = end - pattern.count
+            while index >= 0 {
+                if bytes[index] == pattern[0], bytes[index..<index + pattern.count].elementsEqual(pattern) { return index }
+                index -= 1
+            }
+            return nil
+        }
+        switch type {
+        case "png":
+            return lastIndex(of: [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44], before: bytes.count) != nil
+        case "jpeg":
+            guard let scan = lastIndex(of: [0xFF, 0xDA], before: bytes.count), let end = lastIndex(of: [0xFF, 0xD9], before: bytes.count) else { return false }
+            return end > scan
+        case "webp":
+            guard bytes.count >= 12 else { return false }
+            let size = Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24
+            return size + 8 <= bytes.count
+        default:
+            return false
+        }
+    }
+
+    /// A picture of one colour (opaque, or with `alpha` below 255), as PNG or JPEG: the demo
+    /// network's logos and the tests' uploads.
+    public static func canvas(width: Int, height: Int, red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8 = 255, png: Bool) -> [UInt8]? {
+        guard let pixbuf = gdk_pixbuf_new(GDK_COLORSPACE_RGB, alpha < 255 ? 1 : 0, 8, Int32(width), Int32(height)) else { return nil }
+        defer { g_object_unref(UnsafeMutableRawPointer(pixbuf)) }
+        gdk_pixbuf_fill(pixbuf, UInt32(red) << 24 | UInt32(green) << 16 | UInt32(blue) << 8 | UInt32(alpha))
+        return encode(pixbuf, png: png)
     }
 
     /// The size of a `width` × `height` picture fitted into `box`, keeping its proportions; never

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import RendezvousBadges
+import RendezvousImages
 import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
@@ -61,10 +62,22 @@ struct CalendarController {
         let date = "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"
         let place = [detail.venue?.name, detail.chapter.city].compactMap { $0 }.joined(separator: ", ")
         let (title, chapter, slug) = (detail.event.title, detail.chapter.name, detail.chapter.slug)
-        // Keyed by everything the picture shows: any change to the event draws a new one.
-        let key = [detail.event.id.description, title, date, place, chapter, slug].joined(separator: "\u{1F}")
+        let look = try await services.persistence.images.look(of: id)
+        // Keyed by everything the picture shows: any change to the event draws a new one (a new
+        // picture is a new name).
+        let key = [detail.event.id.description, title, date, place, chapter, slug, look.cover ?? "", look.brand.logo ?? "",
+                   look.brand.color?.hex ?? ""].joined(separator: "\u{1F}")
+        let persistence = services.persistence
+        var coverBytes: Data?, logoBytes: Data?
+        if let cover = look.cover { coverBytes = try await persistence.images.image(name: cover)?.bytes }
+        if let logo = look.brand.logo { logoBytes = try await persistence.images.image(name: logo)?.bytes }
+        let (coverData, logoData) = (coverBytes, logoBytes)
+        let color = look.brand.color
         let image = try await services.shareImages.image(for: key) {
-            [UInt8](try ShareImage.png(title: title, date: date, place: place, chapter: chapter, accent: BadgeContent.accent(for: slug)))
+            let cover = coverData.flatMap { ImageProcessor.png([UInt8]($0), width: 1200, height: 480, fill: true) }
+            return [UInt8](try ShareImage.png(title: title, date: date, place: place, chapter: chapter,
+                                              accent: color?.rgb ?? BadgeContent.accent(for: slug), accentText: color?.text ?? (1, 1, 1),
+                                              cover: cover, logo: logoData.map { [UInt8]($0) }))
         }
         let headers: HTTPFields = [.contentType: "image/png", .cacheControl: "public, max-age=3600", .eTag: image.etag]
         if request.headers[.ifNoneMatch] == image.etag { return Response(status: .notModified, headers: headers) }

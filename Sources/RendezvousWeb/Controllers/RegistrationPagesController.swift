@@ -350,7 +350,7 @@ struct RegistrationPagesController {
               let detail = try await services.persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
         let builder = BadgeBuilder(persistence: services.persistence, baseURL: services.configuration.baseURL)
         let contact = try await services.persistence.registrations.contactToken(of: registration.id)
-        let content = builder.content(registration.profile, detail: detail, contactToken: contact)
+        let content = builder.content(registration.profile, detail: detail, contactToken: contact, look: try await builder.look(of: detail.chapter.id))
         let png = try await CPUWork.run { try BadgeRenderer.png(content) }
         return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: png)))

@@ -27,7 +27,22 @@ public struct BadgeBuilder: Sendable {
 
     public func contactURL(_ token: String) -> String { baseURL + PublicRoute.contactCard(token: token).path }
 
-    public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?, tables: [String] = []) -> BadgeContent {
+    /// The chapter's colour (and the text colour that reads on it) and logo, for its badges.
+    public struct Look: Sendable {
+        var color: BrandColor?
+        var logoPNG: [UInt8]?
+        var logoName: String?
+    }
+
+    public func look(of chapter: Chapter.ID) async throws -> Look {
+        let brand = try await persistence.images.brand(of: chapter)
+        var logo: [UInt8]?
+        // Logos are stored as PNG (`ImageKind.logo`).
+        if let name = brand.logo, let image = try await persistence.images.image(name: name), image.contentType == "image/png" { logo = [UInt8](image.bytes) }
+        return Look(color: brand.color, logoPNG: logo, logoName: brand.logo)
+    }
+
+    public func content(_ profile: AttendeeProfile, detail: EventDetail, contactToken: String?, tables: [String] = [], look: Look? = nil) -> BadgeContent {
         let language = detail.chapter.locale
         let formatter = DisplayFormatter(language: language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
         var content = BadgeContent(
@@ -36,6 +51,14 @@ public struct BadgeBuilder: Sendable {
             askMeAboutLabel: Strings.text("form.askMeAbout", language), accent: BadgeContent.accent(for: detail.chapter.slug),
             contactURL: contactToken.map(contactURL))
         content.tables = tables
+        if let look {
+            if let color = look.color {
+                content.accent = color.rgb
+                content.bandText = color.text
+            }
+            content.logoPNG = look.logoPNG
+            content.logoID = look.logoName
+        }
         content.tableWords = (Strings.text("room.tableWord", language), Strings.text("room.tablesWord", language))
         return content
     }
@@ -59,6 +82,7 @@ public struct BadgeBuilder: Sendable {
         guard let detail = try await persistence.events.eventDetail(id: event) else { return [] }
         let tokens = try await persistence.registrations.contactTokens(of: event)
         let tables = try await tables(for: event)
+        let look = try await look(of: detail.chapter.id)
         let registrations = try await persistence.registrations.registrations(of: event).filter { registration in
             switch selection {
             case .confirmed: registration.status == .confirmed
@@ -68,6 +92,6 @@ public struct BadgeBuilder: Sendable {
         }.sorted {
             ($0.profile.lastName.lowercased(), $0.profile.firstName.lowercased()) < ($1.profile.lastName.lowercased(), $1.profile.firstName.lowercased())
         }
-        return registrations.map { content($0.profile, detail: detail, contactToken: tokens[$0.id], tables: tables[$0.id.description] ?? []) }
+        return registrations.map { content($0.profile, detail: detail, contactToken: tokens[$0.id], tables: tables[$0.id.description] ?? [], look: look) }
     }
 }
