@@ -286,12 +286,13 @@ public enum BadgeRenderer {
         cairo_set_source_rgb(cr, badge.accent.red, badge.accent.green, badge.accent.blue)
         cairo_rectangle(cr, x, y, width, band)
         cairo_fill(cr)
-        let white = (1.0, 1.0, 1.0)
+        let white = (badge.bandText.red, badge.bandText.green, badge.bandText.blue)
+        let logoWidth = drawBandLogo(badge, in: cr, x: x, y: y, band: band, pad: pad)
         let bandText = 3.2 * mm * unit
         let date = layout(cr, sanitize(badge.eventDate), width: width * 0.4, style: TextStyle(size: bandText * 0.9, minSize: bandText * 0.6, alignRight: true))
-        let chapter = layout(cr, sanitize(badge.chapterName), width: width - 2 * pad - width * 0.4 - pad,
+        let chapter = layout(cr, sanitize(badge.chapterName), width: width - 2 * pad - width * 0.4 - pad - logoWidth,
                              style: TextStyle(size: bandText, minSize: bandText * 0.6, weight: PANGO_WEIGHT_BOLD))
-        show(cr, chapter.0, x: x + pad, y: y + (band - chapter.height) / 2, color: white)
+        show(cr, chapter.0, x: x + pad + logoWidth, y: y + (band - chapter.height) / 2, color: white)
         show(cr, date.0, x: x + width - pad - width * 0.4, y: y + (band - date.height) / 2, color: white)
 
         // The QR code for contact exchange, bottom right.
@@ -306,7 +307,7 @@ public enum BadgeRenderer {
         if let first = badge.tables.first {
             let column = 22 * mm * unit
             if badge.contactURL == nil { textWidth -= column + pad }
-            let accent = (badge.accent.red, badge.accent.green, badge.accent.blue)
+            let accent = (badge.accentOnWhite.red, badge.accentOnWhite.green, badge.accentOnWhite.blue)
             var cursor = y + band + pad * 0.8
             let big = layout(cr, sanitize("\(badge.tableWords.one) \(first)"), width: column,
                              style: TextStyle(size: 5 * mm * unit, minSize: 3 * mm * unit, weight: PANGO_WEIGHT_BOLD, maxLines: 2, color: accent, alignRight: true))
@@ -333,7 +334,7 @@ public enum BadgeRenderer {
             (sanitize(badge.jobTitle), TextStyle(size: 3.9 * mm * unit, minSize: 2.8 * mm * unit, maxLines: 2), false),
             (sanitize(badge.company), TextStyle(size: 3.4 * mm * unit, minSize: 2.6 * mm * unit, color: (0.3, 0.33, 0.38)), false),
             (ask.isEmpty ? "" : "\(sanitize(badge.askMeAboutLabel)) \(ask)",
-             TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accent.red, badge.accent.green, badge.accent.blue)), true),
+             TextStyle(size: 3.2 * mm * unit, minSize: 2.6 * mm * unit, italic: true, maxLines: 2, color: (badge.accentOnWhite.red, badge.accentOnWhite.green, badge.accentOnWhite.blue)), true),
         ]
         blocks.removeAll { $0.text.isEmpty }
         // The column follows the name: an Arabic or Hebrew name sets every line against the right
