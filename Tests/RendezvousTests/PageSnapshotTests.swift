@@ -17,6 +17,9 @@ struct PageSnapshotTests {
             ("public/manage", ManagePage.mock),
             ("public/manage-offered", ManagePage.mockOffered),
             ("public/manage-seated", ManagePage.mockSeated),
+            ("public/manage-cancelled", ManagePage.mockCancelled),
+            ("public/confirm-cancel", ConfirmStepPage.mockCancelRegistration),
+            ("public/confirm-cancel-event", ConfirmStepPage.mockCancelEvent),
             ("public/screen", ScreenPage.mock),
             ("public/contact", ContactPage.mock),
             ("public/contact-bingo", ContactPage.mockBingo),
@@ -26,6 +29,11 @@ struct PageSnapshotTests {
             ("public/apply-thanks", SimpleFormPage.mockApplyThanks),
             ("public/unsubscribe", SimpleFormPage.mockUnsubscribe),
             ("public/unsubscribe-done", SimpleFormPage.mockUnsubscribed),
+            ("public/follow", SimpleFormPage.mockFollow),
+            ("public/follow-errors", SimpleFormPage.mockFollowErrors),
+            ("public/follow-sent", SimpleFormPage.mockFollowSent),
+            ("public/follow-confirm", SimpleFormPage.mockFollowConfirm),
+            ("public/audience-unsubscribe", SimpleFormPage.mockAudienceUnsubscribe),
             ("public/error", ErrorPage.mock),
             ("account/signin", SignInPage.mock),
             ("account/signin-error", SignInPage.mockError),
@@ -40,6 +48,7 @@ struct PageSnapshotTests {
             ("admin/overview", AdminOverviewPage.mock),
             ("admin/applications", ApplicationsPage.mock),
             ("admin/directory", DirectoryPage.mock),
+            ("admin/venue", VenuePage.mock),
             ("admin/handover", SimpleFormPage.mockHandover),
             ("door/door", DoorPage.mock),
             ("door/ticket", TicketPage.mock),
@@ -57,7 +66,7 @@ struct PageSnapshotTests {
     /// The page types of these areas, with their templates.
     static var pageTypes: [any Page.Type] {
         [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, BingoPage.self, ErrorPage.self, SimpleFormPage.self,
-         SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, DoorPage.self, TicketPage.self,
+         SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, VenuePage.self, DoorPage.self, TicketPage.self,
          QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self]
     }
 

@@ -19,9 +19,14 @@ public struct Invitation: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date
     public var acceptedAt: Date?
+    /// Withdrawn by an organiser: the link then says so.
+    public var revokedAt: Date?
+    /// The invitee's name when it is known (an approved chapter application), else empty.
+    public var name: String
 
-    public func isOpen(at now: Date) -> Bool { acceptedAt == nil && now < expiresAt }
-    public init(id: UUID, chapterID: Chapter.ID, email: String, role: ChapterRole, token: String, invitedBy: String, createdAt: Date, expiresAt: Date, acceptedAt: Date? = nil) {
+    public func isOpen(at now: Date) -> Bool { acceptedAt == nil && revokedAt == nil && now < expiresAt }
+    public init(id: UUID, chapterID: Chapter.ID, email: String, role: ChapterRole, token: String, invitedBy: String, createdAt: Date, expiresAt: Date,
+                acceptedAt: Date? = nil, revokedAt: Date? = nil, name: String = "") {
         self.id = id
         self.chapterID = chapterID
         self.email = email
@@ -31,6 +36,8 @@ public struct Invitation: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.acceptedAt = acceptedAt
+        self.revokedAt = revokedAt
+        self.name = name
     }
 }
 

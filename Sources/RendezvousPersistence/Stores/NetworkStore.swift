@@ -84,4 +84,63 @@ extension NetworkStore {
             .rows(Row.self).map { VenueDetails(venue: Venue(id: .init($0.id), chapterID: nil, name: $0.name, address: $0.address, city: $0.city),
                                                  capacity: $0.capacity, accessibility: $0.accessibility, contact: $0.contact) }
     }
+
+    /// A venue as the network directory lists it: its chapter (nil for the shared directory), and
+    /// how many upcoming and past meetups take place there.
+    public struct DirectoryVenue: Sendable {
+        public var details: VenueDetails
+        public var chapterName: String?
+        public var upcomingEvents: Int
+        public var pastEvents: Int
+    }
+
+    /// Every venue of the network, the shared ones and each chapter's, by name.
+    public func allVenues(now: Date) async throws -> [DirectoryVenue] {
+        struct Row: Decodable {
+            var id: UUID; var chapterId: UUID?; var chapterName: String?; var name: String; var address: String; var city: String
+            var capacity: Int; var accessibility: String; var contact: String
+        }
+        struct Use: Decodable { var venueId: UUID; var endsAt: Date; var status: String }
+        let rows = try await sql.raw("""
+            SELECT v.id, v.chapter_id, c.name AS chapter_name, v.name, v.address, v.city, v.capacity, v.accessibility, v.contact
+            FROM venues v LEFT JOIN chapters c ON c.id = v.chapter_id ORDER BY v.name, c.name
+            """).rows(Row.self)
+        let uses = try await sql.raw("SELECT venue_id, ends_at, status FROM events WHERE venue_id IS NOT NULL").rows(Use.self)
+        return rows.map { row in
+            let mine = uses.filter { $0.venueId == row.id }
+            return DirectoryVenue(
+                details: VenueDetails(venue: Venue(id: .init(row.id), chapterID: row.chapterId.map { .init($0) }, name: row.name, address: row.address, city: row.city),
+                                      capacity: row.capacity, accessibility: row.accessibility, contact: row.contact),
+                chapterName: row.chapterName,
+                upcomingEvents: mine.filter { $0.endsAt > now && $0.status != "cancelled" }.count,
+                pastEvents: mine.filter { $0.endsAt <= now }.count)
+        }
+    }
+
+    public enum VenueChangeError: Error, Equatable {
+        /// A meetup still to come takes place there (how many).
+        case inUse(Int)
+    }
+
+    public func updateVenue(_ id: Venue.ID, name: String, address: String, city: String, capacity: Int, accessibility: String, contact: String) async throws -> Bool {
+        let changed = try await sql.raw("""
+            UPDATE venues SET name = \(bind: name), address = \(bind: address), city = \(bind: city), capacity = \(bind: capacity),
+                accessibility = \(bind: accessibility), contact = \(bind: contact) WHERE id = \(bind: id.uuid) RETURNING id
+            """).all()
+        return !changed.isEmpty
+    }
+
+    /// Removes a venue no upcoming meetup uses (past meetups keep their date, and no longer name
+    /// a place). Throws `inUse` otherwise; false when there is no such venue.
+    public func removeVenue(_ id: Venue.ID, now: Date) async throws -> Bool {
+        try await write { sql in
+            let upcoming = try await sql.raw("""
+                SELECT COUNT(*) AS count FROM events WHERE venue_id = \(bind: id.uuid) AND ends_at > \(bind: now) AND status <> 'cancelled'
+                """).row(CountRow.self)?.count ?? 0
+            guard upcoming == 0 else { throw VenueChangeError.inUse(upcoming) }
+            try await sql.raw("UPDATE events SET venue_id = NULL WHERE venue_id = \(bind: id.uuid)").run()
+            let removed = try await sql.raw("DELETE FROM venues WHERE id = \(bind: id.uuid) RETURNING id").all()
+            return !removed.isEmpty
+        }
+    }
 }

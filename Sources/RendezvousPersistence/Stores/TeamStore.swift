@@ -47,27 +47,68 @@ extension TeamStore {
         }
     }
 
-    public func createInvitation(chapter: Chapter.ID, email: String, role: ChapterRole, invitedBy: String, now: Date) async throws -> Invitation {
+    /// `name` is the invitee's when it is known (an approved application): their account will carry it.
+    public func createInvitation(chapter: Chapter.ID, email: String, role: ChapterRole, invitedBy: String, name: String = "", now: Date) async throws -> Invitation {
         let id = UUID()
         let invitation = Invitation(
             id: id, chapterID: chapter, email: EmailAddress.normalize(email), role: role, token: invitationToken(for: id),
-            invitedBy: invitedBy, createdAt: now, expiresAt: now.addingTimeInterval(14 * 24 * 3600), acceptedAt: nil)
+            invitedBy: invitedBy, createdAt: now, expiresAt: now.addingTimeInterval(Self.invitationLifetime), acceptedAt: nil, name: name)
         try await sql.raw("""
-            INSERT INTO invitations (id, chapter_id, email, role, token, invited_by, created_at, expires_at)
+            INSERT INTO invitations (id, chapter_id, email, role, token, invited_by, created_at, expires_at, invitee_name)
             VALUES (\(bind: invitation.id), \(bind: chapter.uuid), \(bind: invitation.email), \(bind: role.rawValue), \(bind: Persistence.hash(invitation.token)),
-                    \(bind: invitedBy), \(bind: now), \(bind: invitation.expiresAt))
+                    \(bind: invitedBy), \(bind: now), \(bind: invitation.expiresAt), \(bind: name))
             """).run()
         return invitation
     }
 
+    /// How long an invitation link works: 14 days, counted again when it is sent again.
+    public static let invitationLifetime: TimeInterval = 14 * 24 * 3600
+
+    /// Withdraws a pending invitation of this chapter (not one accepted or withdrawn already): its
+    /// link then says it was withdrawn. Nil when there is no such pending invitation.
+    public func revokeInvitation(_ id: UUID, chapter: Chapter.ID, by name: String, now: Date) async throws -> Invitation? {
+        let tokens = self.tokens
+        return try await write { sql in
+            let changed = try await sql.raw("""
+                UPDATE invitations SET revoked_at = \(bind: now), revoked_by = \(bind: name)
+                WHERE id = \(bind: id) AND chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id
+                """).all()
+            guard !changed.isEmpty else { return nil }
+            return try await sql.raw("SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations WHERE id = \(bind: id)")
+                .row(InvitationRow.self)?.invitation(tokens)
+        }
+    }
+
+    /// Sends a pending invitation again: the same link, valid 14 days from now (an expired one
+    /// opens again). Nil when the chapter has no such invitation, or it was accepted or withdrawn.
+    public func renewInvitation(_ id: UUID, chapter: Chapter.ID, now: Date) async throws -> Invitation? {
+        let tokens = self.tokens
+        return try await write { sql in
+            let changed = try await sql.raw("""
+                UPDATE invitations SET expires_at = \(bind: now.addingTimeInterval(Self.invitationLifetime))
+                WHERE id = \(bind: id) AND chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id
+                """).all()
+            guard !changed.isEmpty else { return nil }
+            return try await sql.raw("SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations WHERE id = \(bind: id)")
+                .row(InvitationRow.self)?.invitation(tokens)
+        }
+    }
+
+    /// One of the chapter's invitations, whatever its state.
+    public func invitation(_ id: UUID, chapter: Chapter.ID) async throws -> Invitation? {
+        try await sql.raw("SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations WHERE id = \(bind: id) AND chapter_id = \(bind: chapter.uuid)")
+            .row(InvitationRow.self)?.invitation(tokens)
+    }
+
     struct InvitationRow: Decodable, Sendable {
         var id: UUID; var chapterId: UUID; var email: String; var role: String; var token: String; var invitedBy: String
-        var createdAt: Date; var expiresAt: Date; var acceptedAt: Date?
+        var createdAt: Date; var expiresAt: Date; var acceptedAt: Date?; var revokedAt: Date?; var inviteeName: String
+        static let columns = "id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at, revoked_at, invitee_name"
         /// `token` holds a hash; the link's token is derived again from the id under the server key.
         func invitation(_ tokens: TokenVault) -> Invitation {
             Invitation(id: id, chapterID: .init(chapterId), email: email, role: ChapterRole(rawValue: role) ?? .door,
                        token: tokens.token(.invitation, id: id, salt: "invitation"),
-                       invitedBy: invitedBy, createdAt: createdAt, expiresAt: expiresAt, acceptedAt: acceptedAt)
+                       invitedBy: invitedBy, createdAt: createdAt, expiresAt: expiresAt, acceptedAt: acceptedAt, revokedAt: revokedAt, name: inviteeName)
         }
     }
 
@@ -88,15 +129,16 @@ extension TeamStore {
     public func invitation(token: String) async throws -> Invitation? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
         return try await sql.raw("""
-            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations
+            SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations
             WHERE \(Self.invitationCondition(token, tokens))
             """).row(InvitationRow.self)?.invitation(tokens)
     }
 
+    /// The chapter's pending invitations (neither accepted nor withdrawn, not expired), newest first.
     public func invitations(of chapter: Chapter.ID, now: Date) async throws -> [Invitation] {
         try await sql.raw("""
-            SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations
-            WHERE chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND expires_at > \(bind: now) ORDER BY created_at DESC
+            SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations
+            WHERE chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > \(bind: now) ORDER BY created_at DESC
             """).rows(InvitationRow.self).map { $0.invitation(self.tokens) }
     }
 
@@ -140,10 +182,10 @@ extension TeamStore {
         let tokens = self.tokens
         let userID: UUID = try await write { sql in
             guard let row = try await sql.raw("""
-                SELECT id, chapter_id, email, role, token, invited_by, created_at, expires_at, accepted_at FROM invitations WHERE \(condition)
+                SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations WHERE \(condition)
                 """).row(InvitationRow.self), row.invitation(tokens).isOpen(at: now) else { throw TeamError.invitationClosed }
             let claimed = try await sql.raw("""
-                UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id) AND accepted_at IS NULL RETURNING id
+                UPDATE invitations SET accepted_at = \(bind: now) WHERE id = \(bind: row.id) AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id
                 """).all()
             guard !claimed.isEmpty else { throw TeamError.invitationClosed }
             let userID = try await account(sql, row)
@@ -171,12 +213,17 @@ extension TeamStore {
             """).run()
     }
 
-    public func auditLog(of chapter: Chapter.ID, limit: Int = 200) async throws -> [AuditEntry] {
+    /// A page of the chapter's audit log, newest first.
+    public func auditLog(of chapter: Chapter.ID, limit: Int = 200, offset: Int = 0) async throws -> [AuditEntry] {
         struct Row: Decodable { var userName: String; var action: String; var subject: String; var createdAt: Date }
         return try await sql.raw("""
             SELECT user_name, action, subject, created_at FROM audit_log WHERE chapter_id = \(bind: chapter.uuid)
-            ORDER BY created_at DESC LIMIT \(bind: limit)
+            ORDER BY created_at DESC, id LIMIT \(bind: limit) OFFSET \(bind: max(0, offset))
             """).rows(Row.self).map { AuditEntry(userName: $0.userName, action: $0.action, subject: $0.subject, createdAt: $0.createdAt) }
+    }
+
+    public func auditCount(of chapter: Chapter.ID) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS count FROM audit_log WHERE chapter_id = \(bind: chapter.uuid)").row(CountRow.self)?.count ?? 0
     }
 }
 

@@ -21,6 +21,9 @@ struct AdminController: WorkspaceController {
             (.get, .directory, directory),
             (.post, .directoryVenues, addVenue),
             (.post, .directorySpeakers, addSpeaker),
+            (.get, .venue(.any), venueForm),
+            (.post, .venue(.any), saveVenue),
+            (.post, .removeVenue(.any), removeVenue),
         ]
     }
 
@@ -39,30 +42,42 @@ struct AdminController: WorkspaceController {
 
     // MARK: Overview
 
+    /// Every chapter: its country (named in the admin's language, the table sorted by it), its
+    /// organisers, its last and next meetups (one date format for every row), a hundred a page.
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let now = services.clock.now()
         let overview = try await persistence.network.chaptersOverview()
         let pending = try await persistence.network.applications(status: .pending).count
         let dormant = overview.filter { $0.isDormant(now: now) }.count
-        let rows = overview.map { item -> AdminOverviewPage.Row in
-            let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone, region: item.chapter.countryCode)
+        let locale = Locale(identifier: context.language == .fr ? "fr_FR" : "en_GB")
+        func country(_ code: String) -> String { locale.localizedString(forRegionCode: code.uppercased()) ?? code.uppercased() }
+        let sorted = overview.map { (item: $0, country: country($0.chapter.countryCode)) }.sorted {
+            let byCountry = $0.country.compare($1.country, options: [.caseInsensitive, .diacriticInsensitive], locale: locale)
+            return byCountry == .orderedSame
+                ? $0.item.chapter.name.compare($1.item.chapter.name, options: [.caseInsensitive, .diacriticInsensitive], locale: locale) == .orderedAscending
+                : byCountry == .orderedAscending
+        }
+        let page = Pager.page(request.uri.queryParameters.get("page").map { String($0) }, total: sorted.count)
+        let rows = Pager.slice(sorted, page: page).map { entry -> AdminOverviewPage.Row in
+            let item = entry.item
+            // The chapter's own day, written the same way on every row (the admin's language, no regional variant).
+            let f = DisplayFormatter(language: context.language, timeZone: item.chapter.zone)
             let isDormant = item.isDormant(now: now)
             return .init(
-                name: item.chapter.name, url: WorkspaceLinks.chapter(item.chapter.slug),
-                country: Locale(identifier: context.language.rawValue).localizedString(forRegionCode: item.chapter.countryCode) ?? item.chapter.countryCode,
+                name: item.chapter.name, url: WorkspaceLinks.chapter(item.chapter.slug), country: entry.country,
                 organizers: item.organizers.joined(separator: ", "), last: item.lastEvent.map { f.shortDate($0) } ?? "—",
                 next: item.nextEvent.map { f.shortDate($0) } ?? "—", status: t(isDormant ? "admin.dormant" : "admin.active", context),
                 statusClass: isDormant ? "draft" : "confirmed", handoverURL: AdminRoute.handover(slug: item.chapter.slug).path)
         }
-        let page = AdminOverviewPage(
-            chrome: try chrome(t("admin.title", context), context, path: AdminRoute.overview.path),
+        let view = AdminOverviewPage(
+            chrome: try chrome(t("admin.title", context), context, path: AdminRoute.overview.path, wide: true),
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language,
                                      formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
             links: [PageLink(url: AdminRoute.applications.path, label: t("admin.applications", context) + " (\(pending))"),
                     PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context))],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
-            rows: rows)
-        return html(page, context)
+            rows: rows, pager: Pager(total: sorted.count, page: page, path: AdminRoute.overview.path, keeping: [], language: context.language))
+        return html(view, context)
     }
 
     // MARK: Applications
@@ -74,7 +89,8 @@ struct AdminController: WorkspaceController {
             chrome: try chrome(t("admin.applications", context), context, path: AdminRoute.applications.path), csrf: csrf, notice: notice, newLink: newLink,
             items: items.map { item in
                 let f = DisplayFormatter(language: context.language, timeZone: TimeZone(identifier: item.timeZone) ?? .gmt)
-                return .init(city: item.city, country: item.countryCode, name: item.applicantName, email: item.applicantEmail,
+                let country = Locale(identifier: context.language == .fr ? "fr_FR" : "en_GB").localizedString(forRegionCode: item.countryCode.uppercased()) ?? item.countryCode
+                return .init(city: item.city, country: country, name: item.applicantName, email: item.applicantEmail,
                              when: f.shortDate(item.createdAt), motivation: item.motivation,
                              approveURL: AdminRoute.approveApplication(item.id).path,
                              declineURL: AdminRoute.declineApplication(item.id).path)
@@ -102,13 +118,16 @@ struct AdminController: WorkspaceController {
         let chapter = try await persistence.chapters.createChapter(Chapter(
             slug: slug, name: "#LinkedInLocal \(application.city)", city: application.city, countryCode: application.countryCode,
             timeZone: application.timeZone, locale: application.locale, createdAt: now))
-        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name, now: now)
+        // The account the invitation creates carries the applicant's name (its form is filled in with it).
+        let invitation = try await persistence.team.createInvitation(chapter: chapter.id, email: application.applicantEmail, role: .organizer, invitedBy: admin.name,
+                                                                     name: application.applicantName, now: now)
         try await persistence.network.decideApplication(application.id, status: .approved, by: admin.name, chapter: chapter.id, now: now)
         try await persistence.outbox.enqueueMessage(.invitation, chapter: chapter.id, recipient: application.applicantEmail,
-                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name], now: now)
+                                             payload: ["invitation": invitation.id.uuidString, "invitedBy": admin.name, "role": invitation.role.rawValue,
+                                                       "name": application.applicantName], now: now)
         try await persistence.team.audit(chapter: chapter.id, by: admin, action: "chapter.approved", subject: "\(application.city) · \(application.applicantEmail)", now: now)
         services.cache.invalidate(prefixes: ["home:"])
-        return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city]),
+        return html(try await applicationsPage(context, notice: t("admin.approved", context, ["city": application.city, "name": application.applicantName, "email": application.applicantEmail]),
                                                newLink: services.absoluteURL(AccountRoute.invitation(token: invitation.token))), context)
     }
 
@@ -164,51 +183,135 @@ struct AdminController: WorkspaceController {
 
     // MARK: Directory
 
-    func directoryPage(_ context: AppRequestContext, notice: String? = nil, error: String? = nil) async throws -> DirectoryPage {
-        let venues = try await persistence.network.sharedVenues()
+    func directoryPage(_ request: Request, _ context: AppRequestContext, notice: String? = nil, error: String? = nil,
+                       venueForm: VenueForm = VenueForm(), speakerValues: [String: String] = [:], speakerErrors: [String: String] = [:]) async throws -> DirectoryPage {
+        let venues = try await persistence.network.allVenues(now: services.clock.now())
         let speakers = try await persistence.events.directorySpeakers(for: nil)
+        let page = Pager.page(request.uri.queryParameters.get("page").map { String($0) }, total: venues.count)
         return DirectoryPage(
-            chrome: try chrome(t("admin.directory", context), context, path: AdminRoute.directory.path), language: context.language,
+            chrome: try chrome(t("admin.directory", context), context, path: AdminRoute.directory.path, wide: true), language: context.language,
             csrf: try session(context).csrfToken, notice: notice, error: error,
-            venues: venues.map { .init(name: $0.venue.name, address: $0.venue.address, capacity: Strings.plural("event.capacity", count: $0.capacity, context.language),
-                                       accessibility: $0.accessibility, contact: $0.contact) },
-            speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) })
+            venueSummary: Strings.plural("admin.venueCount", count: venues.count, context.language),
+            venues: Pager.slice(venues, page: page).map { item in
+                .init(name: item.details.venue.name, chapter: item.chapterName ?? t("admin.sharedVenue", context),
+                      address: [item.details.venue.address, item.details.venue.city].filter { !$0.isEmpty }.joined(separator: ", "),
+                      capacity: item.details.capacity > 0 ? Strings.plural("event.capacity", count: item.details.capacity, context.language) : "—",
+                      accessibility: item.details.accessibility, hasContact: !item.details.contact.isEmpty, contact: item.details.contact, uses: uses(item, context),
+                      editURL: AdminRoute.venue(item.details.venue.id.uuid).path, removeURL: AdminRoute.removeVenue(item.details.venue.id.uuid).path)
+            },
+            pager: Pager(total: venues.count, page: page, path: AdminRoute.directory.path, keeping: [], language: context.language),
+            speakers: speakers.map { .init(name: $0.name, role: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: " · "), bio: $0.bio.isEmpty ? nil : $0.bio) },
+            venueForm: venueForm, speakerValues: speakerValues, speakerErrors: speakerErrors)
+    }
+
+    /// "2 to come · 5 past" / "No meetup".
+    func uses(_ venue: NetworkStore.DirectoryVenue, _ context: AppRequestContext) -> String {
+        guard venue.upcomingEvents + venue.pastEvents > 0 else { return t("admin.venueUnused", context) }
+        return t("admin.venueUses", context, ["upcoming": String(venue.upcomingEvents), "past": String(venue.pastEvents)])
     }
 
     @Sendable func directory(_ request: Request, context: AppRequestContext) async throws -> Response {
-        html(try await directoryPage(context), context)
+        let done = request.uri.queryParameters.get("done").map { String($0) }
+        let notices = ["saved": "admin.venueSaved", "removed": "admin.venueRemoved"]
+        return html(try await directoryPage(request, context, notice: done.flatMap { notices[$0] }.map { t($0, context) }), context)
     }
 
     @Sendable func addVenue(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request)
-        var errors = ValidationErrors()
-        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 140, into: &errors)
-        let address = TextRules.clean(form["address"], field: "address", required: true, maxLength: 300, into: &errors)
-        let city = TextRules.clean(form["city"], field: "city", required: false, maxLength: 120, into: &errors)
-        let accessibility = TextRules.clean(form["accessibility"], field: "accessibility", required: false, maxLength: 300, into: &errors)
-        let contact = TextRules.clean(form["contact"], field: "contact", required: false, maxLength: 300, into: &errors)
-        let capacity = Int(form.text("capacity")) ?? 0
-        guard errors.isEmpty, capacity >= 0 else {
-            let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
-            return html(try await directoryPage(context, error: message.isEmpty ? t("form.errors", context) : message), context, status: .unprocessableContent)
+        let (checked, valid) = VenueForm.check(form, language: context.language)
+        guard let valid else {
+            return html(try await directoryPage(request, context, error: t("form.errors", context), venueForm: checked), context, status: .unprocessableContent)
         }
-        try await persistence.network.addDirectoryVenue(name: name, address: address, city: city, capacity: capacity, accessibility: accessibility, contact: contact, now: services.clock.now())
-        return html(try await directoryPage(context, notice: t("manage.saved", context)), context)
+        try await persistence.network.addDirectoryVenue(name: valid.name, address: valid.address, city: valid.city, capacity: valid.capacity,
+                                                        accessibility: valid.accessibility, contact: valid.contact, now: services.clock.now())
+        try await persistence.team.audit(chapter: nil, by: try session(context).user, action: "venue.added", subject: valid.name, now: services.clock.now())
+        return html(try await directoryPage(request, context, notice: t("manage.saved", context)), context)
     }
 
     @Sendable func addSpeaker(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await self.form(request)
         var errors = ValidationErrors()
-        let name = TextRules.clean(form["name"], field: "name", required: true, maxLength: 120, into: &errors)
+        let name = TextRules.clean(form["speakerName"] ?? form["name"], field: "speakerName", required: true, maxLength: 120, into: &errors)
         let job = TextRules.clean(form["jobTitle"], field: "jobTitle", required: false, maxLength: 140, into: &errors)
         let company = TextRules.clean(form["company"], field: "company", required: false, maxLength: 140, into: &errors)
         let bio = TextRules.clean(form["bio"], field: "bio", required: false, maxLength: 2000, multiline: true, into: &errors)
         guard errors.isEmpty else {
-            let message = errors.problems.map { "\($0.field): \(Strings.message(for: $0.problem, context.language))" }.joined(separator: " ")
-            return html(try await directoryPage(context, error: message), context, status: .unprocessableContent)
+            let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, context.language)) }, uniquingKeysWith: { a, _ in a })
+            let values = ["speakerName": form["speakerName"] ?? form.text("name"), "jobTitle": form.text("jobTitle"), "company": form.text("company"), "bio": form.text("bio")]
+            return html(try await directoryPage(request, context, error: t("form.errors", context), speakerValues: values, speakerErrors: messages),
+                        context, status: .unprocessableContent)
         }
         try await persistence.network.addDirectorySpeaker(name: name, jobTitle: job, company: company, bio: bio, now: services.clock.now())
-        return html(try await directoryPage(context, notice: t("manage.saved", context)), context)
+        return html(try await directoryPage(request, context, notice: t("manage.saved", context)), context)
+    }
+
+    /// The venue named by `:id`, any chapter's or the shared directory's.
+    func venue(_ context: AppRequestContext) async throws -> NetworkStore.DirectoryVenue {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+              let venue = try await persistence.network.allVenues(now: services.clock.now()).first(where: { $0.details.venue.id.uuid == id }) else { throw AppError.notFound }
+        return venue
+    }
+
+    func venuePage(_ venue: NetworkStore.DirectoryVenue, form: VenueForm, error: String? = nil, context: AppRequestContext) throws -> VenuePage {
+        let id = venue.details.venue.id.uuid
+        let heading = t("admin.editVenueTitle", context, ["name": venue.details.venue.name])
+        return VenuePage(
+            chrome: try chrome(heading, context, path: AdminRoute.venue(id).path), csrf: try session(context).csrfToken, heading: heading,
+            chapter: venue.chapterName ?? t("admin.sharedVenue", context), uses: uses(venue, context), error: error,
+            action: AdminRoute.venue(id).path, removeURL: AdminRoute.removeVenue(id).path, fields: form.fields(context.language))
+    }
+
+    @Sendable func venueForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let venue = try await venue(context)
+        return html(try venuePage(venue, form: VenueForm(venue: venue.details), context: context), context)
+    }
+
+    /// Saves a venue: the add form's rules, each error on its field. Every meetup there shows the change.
+    @Sendable func saveVenue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let venue = try await venue(context)
+        let (checked, valid) = VenueForm.check(try await self.form(request), language: context.language)
+        guard let valid else {
+            return html(try venuePage(venue, form: checked, error: t("form.errors", context), context: context), context, status: .unprocessableContent)
+        }
+        guard try await persistence.network.updateVenue(venue.details.venue.id, name: valid.name, address: valid.address, city: valid.city,
+                                                        capacity: valid.capacity, accessibility: valid.accessibility, contact: valid.contact) else { throw AppError.notFound }
+        try await persistence.team.audit(chapter: venue.details.venue.chapterID, by: try session(context).user, action: "venue.edited",
+                                         subject: venue.details.venue.name == valid.name ? valid.name : "\(venue.details.venue.name) → \(valid.name)", now: services.clock.now())
+        services.cache.invalidate(prefixes: ["home:", "event:", "chapter:"])
+        return .redirect(to: AdminRoute.directory.path("done", "saved"), type: .normal)
+    }
+
+    /// Removes a venue after asking (a first post without `confirm=yes` shows the question, a page
+    /// that works without JavaScript); refused, and the directory says why, while a meetup to come
+    /// takes place there.
+    @Sendable func removeVenue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let venue = try await venue(context)
+        let inUse = { (count: Int) in Strings.plural("admin.venueInUse", count: count, context.language, ["name": venue.details.venue.name]) }
+        guard venue.upcomingEvents == 0 else {
+            return html(try await directoryPage(request, context, error: inUse(venue.upcomingEvents)), context, status: .conflict)
+        }
+        let id = venue.details.venue.id.uuid
+        guard try await self.form(request)["confirm"] == "yes" else {
+            let heading = t("admin.removeVenueTitle", context, ["name": venue.details.venue.name])
+            var lines = [t("admin.removeVenueConsequence", context)]
+            if venue.pastEvents > 0 { lines.append(Strings.plural("admin.removeVenuePast", count: venue.pastEvents, context.language)) }
+            let page = ConfirmStepPage(
+                chrome: try chrome(heading, context, path: AdminRoute.venue(id).path), heading: heading, lines: lines,
+                facts: [venue.details.venue.name, [venue.details.venue.address, venue.details.venue.city].filter { !$0.isEmpty }.joined(separator: ", "),
+                        venue.chapterName ?? t("admin.sharedVenue", context)],
+                action: AdminRoute.removeVenue(id).path, csrf: try session(context).csrfToken, confirmLabel: t("admin.removeVenueConfirm", context),
+                backURL: AdminRoute.directory.path, backLabel: t("admin.keepVenue", context))
+            return html(page, context)
+        }
+        do {
+            guard try await persistence.network.removeVenue(venue.details.venue.id, now: services.clock.now()) else { throw AppError.notFound }
+        } catch NetworkStore.VenueChangeError.inUse(let count) {
+            return html(try await directoryPage(request, context, error: inUse(count)), context, status: .conflict)
+        }
+        try await persistence.team.audit(chapter: venue.details.venue.chapterID, by: try session(context).user, action: "venue.removed",
+                                         subject: venue.details.venue.name, now: services.clock.now())
+        services.cache.invalidate(prefixes: ["home:", "event:", "chapter:"])
+        return .redirect(to: AdminRoute.directory.path("done", "removed"), type: .normal)
     }
 
     // MARK: Public application

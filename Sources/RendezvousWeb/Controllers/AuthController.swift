@@ -173,10 +173,12 @@ struct AuthController {
         return response
     }
 
-    /// The invitation if the link is still open: 404 for an unknown link, 409 for a used or expired one.
+    /// The invitation if the link is still open: 404 for an unknown link, 409 for a used or expired
+    /// one, and for one the organisers withdrew, a page that says so.
     func openInvitation(_ token: String) async throws -> (Invitation, Chapter) {
         guard let invitation = try await services.persistence.team.invitation(token: token),
               let chapter = try await services.persistence.chapters.chapter(id: invitation.chapterID) else { throw AppError.notFound }
+        if invitation.revokedAt != nil, invitation.acceptedAt == nil { throw AppError.conflict(messageKey: "error.invitationRevoked") }
         guard invitation.isOpen(at: services.clock.now()) else { throw AppError.conflict(messageKey: "error.invitationClosed") }
         return (invitation, chapter)
     }

@@ -16,9 +16,11 @@ extension WorkspaceController {
         return session
     }
 
-    func chrome(_ title: String, _ context: AppRequestContext, path: String) throws -> Chrome {
+    /// `wide`: a page built around a table, which uses the width of a laptop screen.
+    func chrome(_ title: String, _ context: AppRequestContext, path: String, wide: Bool = false) throws -> Chrome {
         var chrome = Chrome(title: title, language: context.language, path: path)
         chrome.session = SessionNav(try session(context))
+        chrome.wide = wide
         return chrome
     }
 

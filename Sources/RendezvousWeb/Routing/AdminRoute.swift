@@ -10,6 +10,10 @@ enum AdminRoute: Route {
     case directory
     case directoryVenues
     case directorySpeakers
+    /// One venue of the directory: GET its form, POST saves it.
+    case venue(UUID)
+    /// Removes a venue (a first post without `confirm=yes` asks).
+    case removeVenue(UUID)
 
     var pattern: String {
         switch self {
@@ -21,13 +25,15 @@ enum AdminRoute: Route {
         case .directory: "/admin/directory"
         case .directoryVenues: "/admin/directory/venues"
         case .directorySpeakers: "/admin/directory/speakers"
+        case .venue: "/admin/directory/venues/:id"
+        case .removeVenue: "/admin/directory/venues/:id/remove"
         }
     }
 
     var parameters: [String] {
         switch self {
         case .overview, .applications, .directory, .directoryVenues, .directorySpeakers: []
-        case .approveApplication(let id), .declineApplication(let id): [id.uuidString.lowercased()]
+        case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id): [id.uuidString.lowercased()]
         case .handover(let slug): [slug]
         }
     }
@@ -35,6 +41,6 @@ enum AdminRoute: Route {
     static var examples: [AdminRoute] {
         let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
         return [.overview, .applications, .approveApplication(application), .declineApplication(application),
-                .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers]
+                .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application)]
     }
 }

@@ -37,9 +37,24 @@ extension ApplicationsPage {
 
 extension DirectoryPage {
     static let mock = DirectoryPage(
-        chrome: .admin("Directory", path: AdminRoute.directory.path), language: .en, csrf: Mock.csrf, notice: nil, error: "name: Required.",
-        venues: [.init(name: "Halles de la Cartoucherie", address: "31300 Toulouse", capacity: "120 seats", accessibility: "Step-free", contact: "halles@example.org")],
-        speakers: [.init(name: "Jean-Christophe Boussion", role: "Fondateur", bio: nil), .init(name: "Léa Martin", role: "CTO · Acme", bio: "Talks about teams.")])
+        chrome: .admin("Directory", path: AdminRoute.directory.path), language: .en, csrf: Mock.csrf, notice: nil, error: "Please correct the fields marked below.",
+        venueSummary: "2 venues, shared or of a chapter.",
+        venues: [.init(name: "Halles de la Cartoucherie", chapter: "#LinkedInLocal Toulouse", address: "31300 Toulouse", capacity: "120 seats", accessibility: "Step-free",
+                       hasContact: true, contact: "halles@example.org", uses: "1 to come · 4 past",
+                       editURL: AdminRoute.venue(Mock.application).path, removeURL: AdminRoute.removeVenue(Mock.application).path),
+                 .init(name: "La Cantine", chapter: "Shared directory", address: "Nantes", capacity: "—", accessibility: "", hasContact: false, contact: "",
+                       uses: "No meetup", editURL: AdminRoute.venue(Mock.application).path, removeURL: AdminRoute.removeVenue(Mock.application).path)],
+        pager: nil,
+        speakers: [.init(name: "Jean-Christophe Boussion", role: "Fondateur", bio: nil), .init(name: "Léa Martin", role: "CTO · Acme", bio: "Talks about teams.")],
+        venueForm: VenueForm(values: ["name": "Le Lieu"], errors: ["address": "Required."]))
+}
+
+extension VenuePage {
+    static let mock = VenuePage(
+        chrome: .admin("Venue: Halles de la Cartoucherie", path: AdminRoute.venue(Mock.application).path), csrf: Mock.csrf,
+        heading: "Venue: Halles de la Cartoucherie", chapter: "#LinkedInLocal Toulouse", uses: "1 to come · 4 past", error: nil,
+        action: AdminRoute.venue(Mock.application).path, removeURL: AdminRoute.removeVenue(Mock.application).path,
+        fields: VenueForm(values: ["name": "Halles de la Cartoucherie", "address": "31300 Toulouse", "capacity": "120"]).fields(.en))
 }
 
 extension SimpleFormPage {

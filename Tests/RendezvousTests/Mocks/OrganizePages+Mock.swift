@@ -98,18 +98,20 @@ extension OrganizerEventPage {
             actions: [.init(url: OrganizeRoute.unpublish(id).path, label: "Unpublish", style: ""),
                       .init(url: OrganizeRoute.cancelEvent(id).path, label: "Cancel the event", style: "danger")],
             capacityURL: OrganizeRoute.capacity(id).path, capacity: 40, duplicateURL: OrganizeRoute.duplicate(id).path, duplicateDate: "2027-05-16",
-            query: "",
+            query: "", sort: nil, direction: nil,
+            columns: AttendeeSort("name", descending: false).columns(path: OrganizeRoute.event(id).path, keeping: [], language: .en),
+            pager: Pager(total: 241, page: 2, path: OrganizeRoute.event(id).path, keeping: [("q", "marie")], language: .en),
             filters: [.init(value: "", label: "All", selected: true), .init(value: "confirmed", label: "Confirmed", selected: false),
                       .init(value: "waitlisted", label: "On the waiting list", selected: false), .init(value: "came", label: "Came", selected: false)],
             attendees: [
                 .init(id: Mock.registration.description, name: "Marie Quinquies", email: "marie@example.org", role: "Consultante · Indépendante",
-                      status: "confirmed", statusLabel: "Confirmed", position: nil, note: "Vegetarian", source: "Web form", arrived: "Came at 18:41",
+                      status: "confirmed", statusLabel: "Confirmed", position: nil, note: "Vegetarian", source: "Web form", registered: "16 Jan 2027 09:12", arrived: "Came at 18:41",
                       canCancel: true, canPromote: false,
                       cancelURL: OrganizeRoute.cancelAttendee(id, registration: Mock.registration).path,
                       promoteURL: OrganizeRoute.promoteAttendee(id, registration: Mock.registration).path,
                       noteURL: OrganizeRoute.noteAttendee(id, registration: Mock.registration).path),
                 .init(id: Mock.waitingRegistration.description, name: "Marc Waiting", email: "marc@example.org", role: "",
-                      status: "waitlisted", statusLabel: "On the waiting list", position: 1, note: "", source: "Added by an organiser", arrived: nil,
+                      status: "waitlisted", statusLabel: "On the waiting list", position: 1, note: "", source: "Added by an organiser", registered: "17 Jan 2027 21:40", arrived: nil,
                       canCancel: true, canPromote: true,
                       cancelURL: OrganizeRoute.cancelAttendee(id, registration: Mock.waitingRegistration).path,
                       promoteURL: OrganizeRoute.promoteAttendee(id, registration: Mock.waitingRegistration).path,
@@ -155,13 +157,21 @@ extension SeriesPage {
 extension TeamPage {
     static let mock = TeamPage(
         chrome: .organizer("Team", path: OrganizeRoute.team(slug: Mock.slug).path), csrf: Mock.csrf, name: Mock.chapter.name,
-        dashboardURL: OrganizeRoute.dashboard(slug: Mock.slug).path,
+        dashboardURL: OrganizeRoute.dashboard(slug: Mock.slug).path, auditURL: OrganizeRoute.audit(slug: Mock.slug).path,
         members: [.init(name: "Ana Organiser", email: "ana@example.org", role: "Organiser",
                         removeURL: OrganizeRoute.removeMember(slug: Mock.slug, user: Mock.organizer.id).path, canRemove: false),
                   .init(name: "Door Person", email: "door@example.org", role: "Door staff",
                         removeURL: OrganizeRoute.removeMember(slug: Mock.slug, user: Mock.admin.id).path, canRemove: true)],
-        pending: [.init(email: "newcomer@example.org", role: "Organiser", link: "https://rendezvous.test" + AccountRoute.invitation(token: Mock.token).path,
-                        expires: "27/01/2027")],
+        pending: [.init(id: Mock.application.uuidString.lowercased(), email: "newcomer@example.org", name: "Léa Martin", hasName: true, role: "Organiser",
+                        invitedBy: "Ana Organiser", sent: "13 Jan 2027", expires: "27 Jan 2027",
+                        link: "https://rendezvous.test" + AccountRoute.invitation(token: Mock.token).path,
+                        resendURL: OrganizeRoute.resendInvitation(slug: Mock.slug, invitation: Mock.application).path,
+                        revokeURL: OrganizeRoute.revokeInvitation(slug: Mock.slug, invitation: Mock.application).path),
+                  .init(id: Mock.token, email: "door@example.org", name: "", hasName: false, role: "Door staff",
+                        invitedBy: "Ana Organiser", sent: "14 Jan 2027", expires: "28 Jan 2027",
+                        link: "https://rendezvous.test" + AccountRoute.invitation(token: Mock.token).path,
+                        resendURL: OrganizeRoute.resendInvitation(slug: Mock.slug, invitation: Mock.application).path,
+                        revokeURL: OrganizeRoute.revokeInvitation(slug: Mock.slug, invitation: Mock.application).path)],
         inviteURL: OrganizeRoute.invite(slug: Mock.slug).path,
         roles: [.init(value: "organizer", label: "Organiser", selected: true), .init(value: "door", label: "Door staff", selected: false)],
         email: "", error: nil, notice: "Invitation sent to newcomer@example.org.",
@@ -173,7 +183,8 @@ extension AuditPage {
         chrome: .organizer("Audit log", path: OrganizeRoute.audit(slug: Mock.slug).path), name: Mock.chapter.name,
         dashboardURL: OrganizeRoute.dashboard(slug: Mock.slug).path,
         entries: [.init(when: "20/01/2027 09:20", who: "Ana Organiser", action: "changed the capacity", subject: "Rencontre trimestrielle: 30 → 40"),
-                  .init(when: "20/01/2027 09:00", who: "Ana Organiser", action: "created an event", subject: "Rencontre <trimestrielle>")])
+                  .init(when: "20/01/2027 09:00", who: "Ana Organiser", action: "created an event", subject: "Rencontre <trimestrielle>")],
+        pager: Pager(total: 230, page: 1, path: OrganizeRoute.audit(slug: Mock.slug).path, keeping: [], language: .en))
 }
 
 extension OutboxPage {
@@ -203,10 +214,7 @@ extension BadgesPage {
 extension SimpleFormPage {
     static let mockChapterSettings = SimpleFormPage.chapterSettings(
         Mock.chapter, values: ChapterStore.ChapterSettings(description: "Toulouse’s meetup <since 2019>.", offerHours: 400, reminderHours: 24),
+        replyTo: "not an address", organizers: ["karim@example.org", "marie@example.org"],
         chrome: .organizer("Settings", path: OrganizeRoute.settings(slug: Mock.slug).path), language: .en, csrf: Mock.csrf,
-        errors: ["offerHours": "Between 1 and 336."])
-
-    static let mockEventMessage = SimpleFormPage.eventMessage(
-        Mock.meetup, chrome: .organizer("Message", path: OrganizeRoute.message(Mock.event).path), language: .en, csrf: Mock.csrf,
-        notice: "Message queued for 38 people.")
+        errors: ["offerHours": "Between 1 and 336.", "replyTo": "Enter a valid email address."])
 }

@@ -61,8 +61,26 @@ struct AttendeesController: OrganizeController {
         return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", done), type: .normal)
     }
 
+    /// Cancelling someone's registration asks first (a page, so it works without JavaScript).
     @Sendable func cancelAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await attendeeAction(context, audit: "attendee.cancelled", done: "attendeeCancelled", refusal: .notCancellable) { id, event in
+        guard try await self.form(request, context)["confirm"] == "yes" else {
+            let detail = try await event(context)
+            guard let session = context.session, let registration = try await persistence.registrations.registration(id: try registrationID(context)),
+                  registration.eventID == detail.event.id, registration.status.isActive else {
+                return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
+            }
+            let name = "\(registration.profile.firstName) \(registration.profile.lastName)"
+            let page = ConfirmStepPage(
+                chrome: try chrome(t("org.confirmCancelAttendeeTitle", context, ["name": name]), context, path: OrganizeRoute.event(detail.event.id).path),
+                heading: t("org.confirmCancelAttendeeTitle", context, ["name": name]),
+                lines: [t("org.confirmCancelAttendeeText", context)],
+                facts: [name, registration.profile.email, detail.event.title],
+                action: OrganizeRoute.cancelAttendee(detail.event.id, registration: registration.id).path, csrf: session.csrfToken,
+                confirmLabel: t("org.cancelRegistration", context),
+                backURL: OrganizeRoute.event(detail.event.id).path, backLabel: t("org.keepAttendee", context))
+            return html(page, context)
+        }
+        return try await attendeeAction(context, audit: "attendee.cancelled", done: "attendeeCancelled", refusal: .notCancellable) { id, event in
             try await persistence.registrations.cancelByOrganizer(id, in: event, now: now())
         }
     }
@@ -95,11 +113,15 @@ extension OrganizeController {
         let presenter = Presenter(language: context.language, chapter: detail.chapter)
         let f = presenter.formatter
         let id = detail.event.id
-        let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
-        let filter = request.uri.queryParameters.get("status").map { String($0) } ?? ""
+        // Read as a form sends it: "eloise+dupre" is two words (the router leaves "+" as it is).
+        let parameters = FormFields(request.uri.query ?? "")
+        let query = parameters.text("q").trimmingCharacters(in: .whitespacesAndNewlines)
+        let filter = parameters.text("status")
+        let sort = AttendeeSort(parameters.text("sort"), descending: parameters.text("dir") == "desc")
         let all = try await persistence.registrations.attendees(of: id)
-        let terms = SearchText.folded(query).split(separator: " ").map { String($0) }
-        let shown = all.filter { record in
+        // Every word must match (accents, case and width aside), in the name, email, company or job title.
+        let terms = SearchText.folded(query).split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { String($0) }
+        let matching = all.filter { record in
             let p = record.registration.profile
             let haystack = SearchText.folded([p.firstName, p.lastName, p.email, p.company, p.jobTitle].joined(separator: " "))
             let matchesFilter: Bool
@@ -111,6 +133,11 @@ extension OrganizeController {
             }
             return terms.allSatisfy { haystack.contains($0) } && matchesFilter
         }
+        let shownAll = sort.sorted(matching, language: context.language)
+        let pageNumber = Pager.page(parameters["page"], total: shownAll.count)
+        let shown = Array(Pager.slice(shownAll, page: pageNumber))
+        let listPath = OrganizeRoute.event(id).path
+        let kept = [("q", query), ("status", filter)]
         let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
                        "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
                        "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled"]
@@ -125,7 +152,7 @@ extension OrganizeController {
         }
         func addError(_ field: String) -> String? { addErrors[field].map { Strings.message(for: $0, context.language) } }
         let page = OrganizerEventPage(
-            chrome: try chrome(detail.event.title, context, path: OrganizeRoute.event(id).path), csrf: session.csrfToken,
+            chrome: try chrome(detail.event.title, context, path: OrganizeRoute.event(id).path, wide: true), csrf: session.csrfToken,
             title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: OrganizeRoute.dashboard(slug: detail.chapter.slug).path,
             publicURL: PublicRoute.event(id).path, editURL: OrganizeRoute.editEvent(id).path, exportURL: OrganizeRoute.exportCSV(id).path,
             importURL: OrganizeRoute.importCSV(id).path, badgesURL: OrganizeRoute.badges(id).path, doorURL: DoorRoute.page(id).path, messageURL: OrganizeRoute.message(id).path,
@@ -136,7 +163,9 @@ extension OrganizeController {
             error: error, actions: actions, capacityURL: OrganizeRoute.capacity(id).path, capacity: detail.event.capacity,
             duplicateURL: OrganizeRoute.duplicate(id).path,
             duplicateDate: EventForm.localDay(detail.event.startsAt.addingTimeInterval(91 * 86400), detail.chapter.zone),
-            query: query,
+            query: query, sort: sort.field == .name ? nil : sort.field.rawValue, direction: sort.descending ? "desc" : nil,
+            columns: sort.columns(path: listPath, keeping: kept, language: context.language),
+            pager: Pager(total: shownAll.count, page: pageNumber, path: listPath, keeping: kept + sort.query, language: context.language),
             filters: [OrganizerEventPage.Filter(value: "", label: t("org.allStatuses", context), selected: filter.isEmpty)]
                 + RegistrationStatus.allCases.map { .init(value: $0.rawValue, label: statusLabel($0, context), selected: filter == $0.rawValue) }
                 + [.init(value: "came", label: t("org.came", context), selected: filter == "came"),
@@ -148,13 +177,14 @@ extension OrganizeController {
                     role: presenter.role(jobTitle: r.profile.jobTitle, company: r.profile.company), status: r.status.rawValue,
                     statusLabel: statusLabel(r.status, context), position: record.waitlistPosition, note: record.note,
                     source: Strings.source(record.source, context.language),
+                    registered: "\(f.shortDate(r.createdAt)) \(f.time(r.createdAt))",
                     arrived: record.checkedInAt.map { t("org.checkedIn", context, ["time": f.time($0)]) }, canCancel: r.status.isActive,
                     canPromote: r.status == .waitlisted || r.status == .offered,
                     cancelURL: OrganizeRoute.cancelAttendee(id, registration: r.id).path,
                     promoteURL: OrganizeRoute.promoteAttendee(id, registration: r.id).path,
                     noteURL: OrganizeRoute.noteAttendee(id, registration: r.id).path)
             },
-            shownCount: Strings.plural("org.shown", count: shown.count, context.language, ["total": String(all.count)]),
+            shownCount: Strings.plural("org.shown", count: shownAll.count, context.language, ["total": String(all.count)]),
             addURL: OrganizeRoute.addAttendee(id).path,
             addFields: [
                 FormField(name: "firstName", label: t("form.firstName", context), value: addInput.firstName ?? "", required: true, error: addError("firstName"), maxLength: RegistrationInput.Limits.name, autocomplete: "off"),

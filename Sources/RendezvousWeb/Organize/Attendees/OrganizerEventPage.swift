@@ -15,6 +15,8 @@ struct OrganizerEventPage: Page {
         var position: Int?
         var note: String
         var source: String
+        /// When they registered, the chapter's way.
+        var registered: String
         var arrived: String?
         var canCancel: Bool
         var canPromote: Bool
@@ -49,6 +51,11 @@ struct OrganizerEventPage: Page {
     var duplicateURL: String
     var duplicateDate: String
     var query: String
+    /// The table's order, kept by the search form.
+    var sort: String?
+    var direction: String?
+    var columns: [AttendeeSort.Column]
+    var pager: Pager?
     var filters: [Filter]
     var attendees: [Attendee]
     var shownCount: String

@@ -9,4 +9,5 @@ struct AuditPage: Page {
     var name: String
     var dashboardURL: String
     var entries: [Entry]
+    var pager: Pager? = nil
 }

@@ -30,7 +30,8 @@ extension SimpleFormPage {
         switch visitor {
         case .newAccount:
             page.fields = [
-                FormField(name: "name", label: t("team.yourName"), value: name, required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
+                // The name the applicant gave, when the invitation comes from an approved application.
+                FormField(name: "name", label: t("team.yourName"), value: name.isEmpty ? invitation.name : name, required: true, error: errors["name"], maxLength: 80, autocomplete: "name"),
                 FormField(name: "password", label: t("auth.newPassword"), value: "", type: "password", required: true,
                           hint: t("auth.passwordHint"), error: errors["password"], maxLength: 200, autocomplete: "new-password"),
             ]

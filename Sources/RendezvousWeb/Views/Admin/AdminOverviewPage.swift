@@ -10,4 +10,5 @@ struct AdminOverviewPage: Page {
     var links: [PageLink]
     var summary: String
     var rows: [Row]
+    var pager: Pager? = nil
 }

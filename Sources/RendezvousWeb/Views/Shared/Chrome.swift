@@ -27,6 +27,9 @@ struct Chrome {
     var description: String
     /// Set on pages for signed-in people: their name, and the links and sign-out form of the workspace.
     var session: SessionNav?
+    /// A page built around a wide table (attendees, the audit log, the admin tables): its main
+    /// column uses the width of a laptop screen instead of the reading width.
+    var wide = false
 
     /// `path` is the page's own address: the language switch links to it with `?lang=`.
     init(title: String, language: Language, path: String, description: String = "") {
