@@ -294,6 +294,52 @@ struct DoorTests {
         }
     }
 
+    /// Organisers widen the door's hours for one evening (a badge pick-up the day before, a
+    /// festival evening); door staff cannot; the window shows on the door page.
+    @Test(arguments: DatabaseKind.available)
+    func organisersWidenTheDoorsHours(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 5, title: "January meetup")
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+            app.clock.set(event.startsAt.addingTimeInterval(-20 * 3600)) // the evening before
+            let door = try await Accounts.signIn(app, email: "door@example.org", chapters: ["toulouse"])
+            try await app.persistence.team.setMembership(user: door.user.id, chapter: chapter.id, role: .door, now: Fixture.start)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                #expect(try await client.get("/t/\(ticket)", as: door).text.contains("This meetup is on "))
+                let doorPage = try await client.get("/door/\(event.id)", as: door)
+                #expect(doorPage.text.contains("id=\"door-window\""))
+                #expect(!doorPage.text.contains("action=\"/door/\(event.id)/window\""))
+                #expect(try await client.post("/door/\(event.id)/window", as: door, ["hours": "24"]).status == .notFound)
+                #expect(try await client.get("/door/\(event.id)", as: organizer).text.contains("action=\"/door/\(event.id)/window\""))
+                #expect(try await client.post("/door/\(event.id)/window", as: organizer, ["hours": "999"]).status == .badRequest)
+                #expect(try await client.post("/door/\(event.id)/window", as: organizer, ["hours": "24"]).status == .seeOther)
+                let widened = try await client.get("/t/\(ticket)", as: door)
+                #expect(widened.text.contains("action=\"/t/\(ticket)\""))
+                #expect(try await app.persistence.team.auditLog(of: chapter.id).contains { $0.action == "door.window" })
+            }
+        }
+    }
+
+    /// The holder who opens their own ticket link (signed out) sees the code to show and how the door works.
+    @Test(arguments: DatabaseKind.available)
+    func aTicketOpenedSignedOutShowsItsCode(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5, startsIn: 5)
+            let zoe = try await app.persistence.registrations.register(Fixture.profile(1, first: "Zoé"), for: event.id, now: Fixture.start)
+            let ticket = try #require(try await app.persistence.door.ticketToken(of: zoe.registration.id))
+            try await app.application.test(.router) { client in
+                let page = try await client.execute(uri: "/t/\(ticket)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(page.text.contains("src=\"data:image/png;base64,"))
+                #expect(page.text.contains("show this code"))
+                #expect(!page.text.contains("action=\"/t/\(ticket)\""))
+            }
+        }
+    }
+
     /// A made-up or mistyped token on a door phone: a red "Unknown ticket" with the way back to the
     /// door, not the site's generic error page.
     @Test(arguments: DatabaseKind.available)

@@ -196,7 +196,7 @@ struct OrganizerTests {
 
                 #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/note", as: organizer, ["note": "Speaker's guest"]).status == .seeOther)
                 #expect(try await app.persistence.registrations.attendees(of: event.id).first { $0.registration.id == walkID }?.note == "Speaker's guest")
-                #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/cancel", as: organizer).status == .seeOther)
+                #expect(try await client.post("/organize/events/\(event.id)/attendees/\(walkID)/cancel", as: organizer, ["confirm": "yes"]).status == .seeOther)
                 #expect(try await app.persistence.registrations.registration(id: walkID)?.status == .cancelled)
                 try await expectCountersMatch(app.persistence, try #require(try await app.persistence.events.event(id: event.id)))
             }

@@ -21,7 +21,7 @@ struct PageTests {
                 let page = String(buffer: try await client.execute(uri: "/manage/\(waiting.manageToken)", method: .get, headers: [.acceptLanguage: "en"]).body)
                 #expect(page.contains("Leave the waitlist"))
                 #expect(!page.contains("frees your seat"))
-                let left = try await client.execute(uri: "/manage/\(waiting.manageToken)/cancel", method: .post)
+                let left = try await client.execute(uri: "/manage/\(waiting.manageToken)/cancel", method: .post, headers: Self.formHeaders, body: Self.form(["confirm": "yes"]))
                 let location = try #require(left.headers[.location])
                 #expect(location.contains("done=left"))
                 let after = String(buffer: try await client.execute(uri: location, method: .get, headers: [.acceptLanguage: "en"]).body)
@@ -128,7 +128,7 @@ struct PageTests {
 
                 // Cancel from the manage page frees the seat, which is offered to the waitlist.
                 let token = String(location.dropFirst("/manage/".count).prefix { $0 != "?" })
-                let cancelled = try await client.execute(uri: "/manage/\(token)/cancel", method: .post)
+                let cancelled = try await client.execute(uri: "/manage/\(token)/cancel", method: .post, headers: Self.formHeaders, body: Self.form(["confirm": "yes"]))
                 #expect(cancelled.status == .seeOther)
                 let after = try await client.execute(uri: "/manage/\(token)?done=cancelled", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(after.text.contains("Your registration is cancelled"))

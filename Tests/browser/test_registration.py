@@ -1,8 +1,17 @@
 """Key flow: a first-timer registers on a phone, fixes a mistake, lands on their private page,
 and the next person is waitlisted and later offered the seat."""
+import pathlib
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
+
+
+def shot(name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return str(SHOTS / name)
 
 
 def click_and_wait(browser, selector):
@@ -53,15 +62,27 @@ def test_register_fix_error_and_manage(server, browser):
     assert "Vous êtes numéro 1 sur la liste d’attente" in browser.page_source
     waitlist_url = browser.find_element(By.ID, "manage-url").get_attribute("href")
 
-    # Zoé cancels; Marie is offered the seat and accepts it.
+    # Zoé cancels: one tap only asks, and "keep my seat" changes nothing.
     browser.get(manage_url)
     click_and_wait(browser, "form.action button.danger")
+    assert "Annuler votre inscription\u202f?" in browser.page_source
+    browser.save_screenshot(shot("cancel-confirm.png"))
+    click_and_wait(browser, "section.confirm a.button")
+    assert "Confirmée" in browser.page_source
+    click_and_wait(browser, "form.action button.danger")
+    click_and_wait(browser, "section.confirm button.danger")
     assert "Votre inscription est annulée" in browser.page_source
+    # Her seat went to Marie at once, who accepts it.
     browser.get(waitlist_url)
     assert "Une place s’est libérée pour vous" in browser.page_source
     click_and_wait(browser, "form.action button.primary")
     assert "La place est à vous" in browser.page_source
     assert "Confirmée" in browser.page_source
+    # Zoé changes her mind: too late, the seat is taken, and she is told so.
+    browser.get(manage_url)
+    click_and_wait(browser, "form.action button.primary")
+    assert "Trop tard" in browser.page_source
+    browser.save_screenshot(shot("cancel-too-late.png"))
 
 
 def test_language_switch_and_skip_link(server, browser):

@@ -92,6 +92,9 @@ public struct Registration: Sendable, Equatable, Identifiable {
     public var manageToken: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// For a registration its holder cancelled: what they cancelled (a seat, an offer or a
+    /// waitlist place), so they can undo it (`CancellationUndo`). Nil otherwise.
+    public var cancelledFrom: RegistrationStatus? = nil
 
     public init(
         id: ID, eventID: Event.ID, profile: AttendeeProfile, status: RegistrationStatus, queueNumber: Int?,

@@ -34,4 +34,27 @@ public enum RegistrationActionError: Error, Sendable, Equatable {
     case noOpenOffer
     case offerExpired
     case capacityBelowConfirmed(confirmed: Int)
+    /// Undoing a cancellation came too late: the seat went to someone else (or the event began).
+    case seatGiven
+    /// Nothing to undo: the registration was not cancelled by its holder.
+    case notRestorable
+}
+
+/// Undoing one's own cancellation: what comes back, if anything.
+public enum CancellationUndo {
+    /// Where an undo would put the registration back, for a registration cancelled from `from`:
+    /// a held seat comes back as a seat (only if one is still free); a waitlist place comes back at
+    /// its old place in the queue. Nil: nothing to undo (an organiser's cancellation, a declined offer).
+    public static func restoredStatus(cancelledFrom from: RegistrationStatus?) -> RegistrationStatus? {
+        switch from {
+        case .confirmed?, .offered?: .confirmed
+        case .waitlisted?: .waitlisted
+        default: nil
+        }
+    }
+
+    /// Whether undo may be offered at `now`: only before the evening begins.
+    public static func isPossible(cancelledFrom from: RegistrationStatus?, eventStartsAt: Date, eventCancelled: Bool, now: Date) -> Bool {
+        restoredStatus(cancelledFrom: from) != nil && !eventCancelled && now < eventStartsAt
+    }
 }

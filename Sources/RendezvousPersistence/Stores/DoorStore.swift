@@ -232,3 +232,16 @@ extension DoorStore {
         }
     }
 }
+
+extension DoorStore {
+    /// The hours before the start and after the end during which the door admits, if the
+    /// organisers widened it for this event (nil: the deployment's default).
+    public func doorWindowHours(of event: Event.ID) async throws -> Int? {
+        struct Row: Decodable { var doorWindowHours: Int? }
+        return try await sql.raw("SELECT door_window_hours FROM events WHERE id = \(bind: event.uuid)").row(Row.self)?.doorWindowHours
+    }
+
+    public func setDoorWindowHours(of event: Event.ID, hours: Int?) async throws {
+        try await sql.raw("UPDATE events SET door_window_hours = \(bind: hours) WHERE id = \(bind: event.uuid)").run()
+    }
+}

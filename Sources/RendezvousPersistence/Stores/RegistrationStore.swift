@@ -255,6 +255,10 @@ extension RegistrationStore {
             guard try await self.transition(id, from: [status], to: .cancelled, now: now, on: sql) else {
                 throw RegistrationActionError.notCancellable
             }
+            // The holder may undo their own cancellation while the seat is not given away.
+            if case .holder = actor, !row.walkIn {
+                try await sql.raw("UPDATE registrations SET cancelled_from = \(bind: status.rawValue) WHERE id = \(bind: id.uuid)").run()
+            }
             try await Persistence.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             // A walk-in was admitted past capacity and never took an online seat: none goes back.
             if status.holdsSeat, !row.walkIn {
@@ -265,6 +269,58 @@ extension RegistrationStore {
             registration.status = .cancelled
             registration.offerExpiresAt = nil
             return registration
+        }
+    }
+
+    /// Undoes the holder's own cancellation: a seat comes back only if one is still free (an
+    /// atomic conditional update under the event's lock, as for a registration: a seat already
+    /// offered to the waitlist is not taken back), a waitlist place comes back at its old place.
+    /// Undoing twice answers with the restored registration. The attendee gets their confirmation
+    /// (with a new calendar invitation and the ticket) or waitlist message again.
+    public func restore(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
+        do {
+            return try await write { sql in
+                let row = try await self.lockedRegistration(id, actor: .holder(token: token), on: sql)
+                var registration = row.registration(self.tokens)
+                if registration.status.isActive, row.cancelledFrom == nil { return registration }
+                guard registration.status == .cancelled, let back = CancellationUndo.restoredStatus(cancelledFrom: registration.cancelledFrom) else {
+                    throw RegistrationActionError.notRestorable
+                }
+                guard let event = try await Persistence.lockEvent(row.eventId, on: sql) else { throw RegistrationActionError.notFound }
+                guard CancellationUndo.isPossible(cancelledFrom: registration.cancelledFrom, eventStartsAt: event.startsAt,
+                                                  eventCancelled: event.status != .published, now: now) else {
+                    throw RegistrationActionError.eventNotOpen
+                }
+                if back == .confirmed {
+                    let seated = try await sql.raw("""
+                        UPDATE events SET seats_taken = seats_taken + 1
+                        WHERE id = \(bind: row.eventId) AND status = 'published' AND seats_taken < capacity RETURNING id
+                        """).all()
+                    guard !seated.isEmpty else { throw RegistrationActionError.seatGiven }
+                } else {
+                    try await sql.raw("UPDATE events SET waiting_count = waiting_count + 1 WHERE id = \(bind: row.eventId)").run()
+                }
+                // The email becomes active again: the unique index refuses it if they registered anew meanwhile.
+                let moved = try await sql.raw("""
+                    UPDATE registrations SET status = \(bind: back.rawValue), active_email = \(bind: registration.profile.normalizedEmail),
+                        cancelled_from = NULL, offer_expires_at = NULL, updated_at = \(bind: now)
+                    WHERE id = \(bind: id.uuid) AND status = 'cancelled' RETURNING id
+                    """).all()
+                guard !moved.isEmpty else { throw RegistrationActionError.notRestorable }
+                let chapter = try await Persistence.chapterOf(event: row.eventId, on: sql)
+                try await Persistence.enqueue(back == .confirmed ? .confirmed : .waitlisted, registration: row.id, event: row.eventId,
+                                              chapter: chapter, now: now, on: sql)
+                if back == .waitlisted {
+                    // Back at the head of the line with a seat free: offered as anyone would be.
+                    try await Persistence.offerFreeSeats(event: .init(row.eventId), now: now, on: sql)
+                }
+                registration.status = back
+                registration.cancelledFrom = nil
+                registration.offerExpiresAt = nil
+                return registration
+            }
+        } catch where Persistence.isUniqueViolation(error) {
+            throw RegistrationActionError.duplicateEmail
         }
     }
 
@@ -453,6 +509,35 @@ extension Persistence {
             }
             try await enqueue(.offer, registration: next.id, event: id.uuid, chapter: event.chapterId, now: now, on: sql)
             free -= 1
+        }
+    }
+}
+
+extension RegistrationStore {
+    /// The least time between two "send me my link again" mails to one registration.
+    public static let manageLinkInterval: TimeInterval = 10 * 60
+
+    /// "Send me my link again": queues the manage link to the address on file of the active
+    /// registration with this email, at most once per `manageLinkInterval` per registration.
+    /// Answers whether a mail was queued; the web never tells the asker, so nobody learns from it
+    /// whether an address is registered.
+    @discardableResult
+    public func sendManageLink(event: Event.ID, email: String, now: Date) async throws -> Bool {
+        let normalized = EmailAddress.normalize(email)
+        guard !normalized.isEmpty else { return false }
+        return try await write { sql in
+            struct Row: Decodable { var id: UUID; var chapterId: UUID }
+            guard let row = try await sql.raw("""
+                SELECT r.id, e.chapter_id FROM registrations r JOIN events e ON e.id = r.event_id
+                WHERE r.event_id = \(bind: event.uuid) AND r.active_email = \(bind: normalized) AND e.status <> 'draft'
+                """).row(Row.self) else { return false }
+            let recent = try await sql.raw("""
+                SELECT COUNT(*) AS count FROM outbox WHERE registration_id = \(bind: row.id) AND kind = \(bind: OutboxKind.manageLink.rawValue)
+                  AND created_at > \(bind: now.addingTimeInterval(-Self.manageLinkInterval))
+                """).row(CountRow.self)?.count ?? 0
+            guard recent == 0 else { return false }
+            try await Persistence.enqueue(.manageLink, registration: row.id, event: event.uuid, chapter: row.chapterId, now: now, on: sql)
+            return true
         }
     }
 }

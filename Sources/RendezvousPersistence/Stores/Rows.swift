@@ -88,11 +88,13 @@ struct RegistrationRow: Decodable {
     /// Comma-separated `BingoFact` raw values.
     var bingoFacts: String
     var gamesConsent: Bool
+    /// What the holder cancelled, for undoing it (NULL unless the holder cancelled).
+    var cancelledFrom: String?
 
     static let columns = """
         r.id, r.event_id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.linkedin_url, \
         r.ask_me_about, r.consent_list, r.consent_profile, r.status, r.queue_number, r.offer_expires_at, \
-        r.manage_token, r.created_at, r.updated_at, r.walk_in, r.bingo_facts, r.games_consent
+        r.manage_token, r.created_at, r.updated_at, r.walk_in, r.bingo_facts, r.games_consent, r.cancelled_from
         """
 
     /// `manageToken` holds the salt in the row; the registration carries the token derived from it.
@@ -103,11 +105,13 @@ struct RegistrationRow: Decodable {
             consents: Consents(attendeeList: consentList, profileSharing: consentProfile))
         profile.bingoFacts = BingoFacts.decode(bingoFacts)
         profile.gamesConsent = gamesConsent
-        return Registration(
+        var registration = Registration(
             id: .init(id), eventID: .init(eventId),
             profile: profile,
             status: status, queueNumber: queueNumber,
             offerExpiresAt: offerExpiresAt, manageToken: tokens.token(.manage, id: id, salt: manageToken), createdAt: createdAt, updatedAt: updatedAt)
+        registration.cancelledFrom = status == .cancelled ? cancelledFrom.flatMap(RegistrationStatus.init(rawValue:)) : nil
+        return registration
     }
 }
 

@@ -26,6 +26,7 @@ struct DoorController {
             (.post, .undo(.any), undo),
             (.post, .walkIns(.any), walkIn),
             (.get, .badge(.any, registration: .any), badge),
+            (.post, .window(.any), widenWindow),
         ]
     }
 
@@ -84,10 +85,35 @@ struct DoorController {
         request.cookies[servingCookie].flatMap { Event.ID(string: $0.value) }
     }
 
-    /// True from `doorWindowHours` before the evening's start until as many after its end.
-    func withinWindow(_ event: Event, at moment: Date) -> Bool {
-        let margin = services.configuration.doorWindowHours * 3600
+    /// The hours the organisers may widen the door's window to.
+    static let windowChoices = [3, 6, 12, 24, 48, 72]
+
+    /// The hours before the start and after the end during which this evening's door admits: the
+    /// event's own, if its organisers widened it, else the deployment's (`DOOR_WINDOW_HOURS`).
+    func windowHours(_ event: Event) async throws -> Double {
+        try await persistence.door.doorWindowHours(of: event.id).map(Double.init) ?? services.configuration.doorWindowHours
+    }
+
+    /// True from `hours` before the evening's start until as many after its end.
+    static func withinWindow(_ event: Event, hours: Double, at moment: Date) -> Bool {
+        let margin = hours * 3600
         return moment >= event.startsAt.addingTimeInterval(-margin) && moment <= event.endsAt.addingTimeInterval(margin)
+    }
+
+    func withinWindow(_ event: Event, at moment: Date) async throws -> Bool {
+        Self.withinWindow(event, hours: try await windowHours(event), at: moment)
+    }
+
+    /// An organiser widens (or narrows back) the hours the door admits for this evening.
+    @Sendable func widenWindow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (detail, session) = try await event(context)
+        guard session.user.mayOrganize(detail.chapter.id) else { throw AppError.notFound }
+        let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        guard let hours = Int(fields.text("hours")), Self.windowChoices.contains(hours) else { throw AppError.badRequest(detail: nil) }
+        try await persistence.door.setDoorWindowHours(of: detail.event.id, hours: hours)
+        try await persistence.team.audit(chapter: detail.chapter.id, by: session.user, action: "door.window",
+                                         subject: "\(detail.event.title): \(hours) h", now: services.clock.now())
+        return .redirect(to: DoorRoute.page(detail.event.id).path, type: .normal)
     }
 
     func dateText(_ detail: EventDetail, _ context: AppRequestContext) -> String {
@@ -98,14 +124,14 @@ struct DoorController {
     /// Why this phone may not admit with this ticket now, if it may not: a ticket for another
     /// evening than the one served, or a moment far from the evening. Sets the red answer and the
     /// way back on the page.
-    func refusal(_ detail: EventDetail, request: Request, context: AppRequestContext, page: inout TicketPage) -> Bool {
+    func refusal(_ detail: EventDetail, request: Request, context: AppRequestContext, page: inout TicketPage) async throws -> Bool {
         if let serving = Self.serving(request), serving != detail.event.id {
             page.resultClass = "bad"
             page.resultTitle = t("door.otherEventOn", context, ["title": detail.event.title, "date": dateText(detail, context)])
             page.doorURL = DoorRoute.page(serving).path
             return true
         }
-        if !withinWindow(detail.event, at: services.clock.now()) {
+        if !(try await withinWindow(detail.event, at: services.clock.now())) {
             page.resultClass = "bad"
             page.resultTitle = t("door.notToday", context, ["date": dateText(detail, context)])
             return true
@@ -136,11 +162,17 @@ struct DoorController {
             flash = (described.ok, described.title, described.detail)
         }
         let id = detail.event.id
+        let hours = try await windowHours(detail.event)
         let page = DoorPage(
             chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: DoorRoute.page(id).path); c.session = SessionNav(session); return c }(),
             eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             notToday: t("door.notToday", context, ["date": f.longDate(detail.event.startsAt)]),
+            window: t("door.window", context, ["from": f.dateTime(detail.event.startsAt.addingTimeInterval(-hours * 3600)),
+                                                "to": f.dateTime(detail.event.endsAt.addingTimeInterval(hours * 3600))]),
+            windowForm: session.user.mayOrganize(detail.chapter.id) ? DoorPage.WindowForm(
+                url: DoorRoute.window(id).path,
+                options: Self.windowChoices.map { .init(value: String($0), label: t("door.windowHours", context, ["hours": String($0)]), selected: Double($0) == hours) }) : nil,
             dashboardURL: session.user.mayOrganize(detail.chapter.id) ? WorkspaceLinks.event(id) : WorkspaceLinks.home,
             checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
             overCapacity: state.expected + state.walkIns > state.capacity,
@@ -264,7 +296,7 @@ struct DoorController {
         // Outside the hours around the evening nobody is admitted. A check-in made offline counts
         // at the moment it was made (never later than now), so the evening's queue still syncs.
         let moment = body.offline == true ? min(body.at ?? now, now) : now
-        guard withinWindow(detail.event, at: moment) else {
+        guard try await withinWindow(detail.event, at: moment) else {
             let outcome = CheckInOutcome(result: .notToday, registrationID: body.registrationId?.lowercased(), firstName: nil, lastName: nil, status: nil,
                                          checkedInAt: nil, checkedInBy: nil, conflict: false)
             return answer(outcome, detail: detail, request: request, context: context)
@@ -340,7 +372,7 @@ struct DoorController {
             let f = Presenter(language: context.language, chapter: detail.chapter).formatter
             let name = "\(registration.profile.firstName) \(registration.profile.lastName)"
             // Door staff see in large which evening the ticket is for, unless it is refused.
-            let refused = refusal(detail, request: request, context: context, page: &page)
+            let refused = try await refusal(detail, request: request, context: context, page: &page)
             page.heading = !refused
             if refused {
                 page.resultDetail = name
@@ -362,6 +394,10 @@ struct DoorController {
             page.resultClass = "bad"
             page.resultTitle = t("door.invalid", context)
             page.resultDetail = Strings.status(registration.status, context.language)
+        } else if let png = QRCode.png(services.absoluteURL(DoorRoute.ticket(token: token))) {
+            // The holder (or anyone who has the link): the code to show at the door, and how it goes.
+            page.qrCode = "data:image/png;base64," + png.base64EncodedString()
+            page.instructions = [t("door.holderShow", context), t("door.holderBrightness", context), t("door.holderName", context)]
         }
         return ticketResponse(page)
     }
@@ -375,7 +411,7 @@ struct DoorController {
         var refused = ticketPage(registration, token: token, detail: detail, context: context)
         refused.doorURL = DoorRoute.page(detail.event.id).path
         refused.chrome.session = SessionNav(session)
-        if refusal(detail, request: request, context: context, page: &refused) {
+        if try await refusal(detail, request: request, context: context, page: &refused) {
             refused.resultDetail = "\(registration.profile.firstName) \(registration.profile.lastName)"
             refused.eventURL = nil
             return ticketResponse(refused)

@@ -62,6 +62,8 @@ public enum AppError: Error, Sendable {
         case .notCancellable: .conflict(messageKey: "error.notCancellable")
         case .noOpenOffer: .conflict(messageKey: "error.noOffer")
         case .offerExpired: .conflict(messageKey: "error.offerExpired")
+        case .seatGiven: .conflict(messageKey: "error.seatGiven")
+        case .notRestorable: .conflict(messageKey: "error.notRestorable")
         case .capacityBelowConfirmed(let confirmed):
             .validation(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
         }

@@ -9,7 +9,10 @@ extension DoorPage {
         chrome.session = SessionNav(Mock.session(Mock.organizer))
         return DoorPage(
             chrome: chrome, eventId: Mock.event.description, csrf: Mock.csrf, by: "Ana Organiser", title: "Rencontre trimestrielle",
-            date: "Sunday, 14 February 2027 · 18:30", notToday: "This meetup is on Sunday, 14 February 2027", dashboardURL: WorkspaceLinks.event(Mock.event),
+            date: "Sunday, 14 February 2027 · 18:30", notToday: "This meetup is on Sunday, 14 February 2027",
+            window: "Check-in is open from 14 February 2027, 15:30 to 15 February 2027, 01:00.",
+            windowForm: .init(url: DoorRoute.window(Mock.event).path, options: [.init(value: "3", label: "3 h", selected: true), .init(value: "24", label: "24 h", selected: false)]),
+            dashboardURL: WorkspaceLinks.event(Mock.event),
             checkedIn: 12, expected: 40, walkIns: 2, overCapacity: false,
             result: true, resultClass: "ok", resultTitle: "Welcome, Marie!", resultDetail: "Marie Quinquies",
             query: "mar",

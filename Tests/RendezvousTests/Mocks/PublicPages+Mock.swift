@@ -105,7 +105,11 @@ extension ManagePage {
         form: ProfileForm(action: PublicRoute.manageAction(token: Mock.token, action: .profile).path,
                           input: RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@example.org", jobTitle: "Founder", company: "Acme",
                                                    consents: Consents(attendeeList: true, profileSharing: false)),
-                          errors: ValidationErrors(), submit: "Save", language: .en))
+                          errors: ValidationErrors(), submit: "Save", language: .en),
+        calendarURL: PublicRoute.eventCalendar(Mock.event).path,
+        googleCalendarURL: ManagePage.googleCalendar(title: "Rencontre trimestrielle", startsAt: Date(timeIntervalSince1970: 1_802_626_200),
+                                                     endsAt: Date(timeIntervalSince1970: 1_802_635_200), details: "https://rendezvous.test/events/x",
+                                                     location: "Halles de la Cartoucherie, Toulouse"))
 
     /// Offered a seat from the waiting list: accept or decline, no ticket yet.
     static var mockOffered: ManagePage {
@@ -121,6 +125,23 @@ extension ManagePage {
             .init(url: PublicRoute.manageAction(token: Mock.token, action: .decline).path, label: "Decline", style: ""),
         ]
         page.ticketURL = nil
+        return page
+    }
+
+    /// Cancelled by its holder, the seat still free: undo is offered.
+    static var mockCancelled: ManagePage {
+        var page = mock
+        page.welcomeTitle = nil
+        page.welcomeText = nil
+        page.manageURL = nil
+        page.notice = "Your registration is cancelled. Thank you for freeing your seat."
+        page.statusText = "Cancelled"
+        page.statusClass = "off"
+        page.actions = [.init(url: PublicRoute.manageAction(token: Mock.token, action: .restore).path, label: "Undo my cancellation", style: "primary",
+                              hint: "Changed your mind? Your seat is yours again as long as nobody else has taken it.")]
+        page.ticketURL = nil
+        page.badgeURL = nil
+        page.form = nil
         return page
     }
 

@@ -48,3 +48,19 @@ extension DoorStore {
         return .admitted
     }
 }
+
+extension RegistrationStore {
+    /// Undo a cancellation by looking at the free seats, then taking one unconditionally.
+    func restoreWithoutGuard(_ id: Registration.ID, now: Date) async throws {
+        let sql = self.sql
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id = \(bind: id.uuid)")
+            .row(RegistrationRow.self), row.status == .cancelled,
+              let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: row.eventId)").row(EventRow.self),
+              event.seatsTaken < event.capacity else { throw RegistrationActionError.seatGiven }
+        try await Task.sleep(for: .milliseconds(50))
+        try await write { sql in
+            try await sql.raw("UPDATE events SET seats_taken = seats_taken + 1 WHERE id = \(bind: row.eventId)").run()
+            try await sql.raw("UPDATE registrations SET status = 'confirmed', active_email = email, cancelled_from = NULL WHERE id = \(bind: id.uuid)").run()
+        }
+    }
+}

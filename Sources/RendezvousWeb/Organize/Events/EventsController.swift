@@ -78,6 +78,9 @@ struct EventsController: OrganizeController {
                 .init(label: t("quizLibrary.title", context), url: OrganizeRoute.quizzes(slug: chapter.slug).path),
                 .init(label: t("audit.title", context), url: OrganizeRoute.audit(slug: chapter.slug).path),
                 .init(label: t("org.outbox", context), url: OrganizeRoute.outbox(slug: chapter.slug).path),
+                // The chapter's followers, counted: its audience page.
+                .init(label: t("org.audienceLink", context) + " · " + Strings.plural("audience.followerCount", count: try await persistence.audience.followerCount(of: chapter.id), context.language),
+                      url: OrganizeRoute.audience(slug: chapter.slug).path),
                 .init(label: t("org.settings", context), url: OrganizeRoute.settings(slug: chapter.slug).path),
                 .init(label: t("org.branding", context), url: OrganizeRoute.branding(slug: chapter.slug).path),
                 .init(label: t("org.publicPage", context), url: PublicRoute.chapter(slug: chapter.slug).path),

@@ -26,6 +26,13 @@ struct DoorPage: Page {
     var date: String
     /// What door.js shows when the server refuses a check-in outside the evening's hours.
     var notToday: String
+    /// When the door admits ("from 15:30 to 23:00"), and for organisers the form that widens it.
+    var window: String
+    var windowForm: WindowForm? = nil
+    struct WindowForm {
+        var url: String
+        var options: [SelectField.Option]
+    }
     var dashboardURL: String
     var checkedIn: Int
     var expected: Int

@@ -19,4 +19,8 @@ struct TicketPage: Page {
     var csrf = ""
     /// For door staff: the event's title and date in large, so a ticket for another evening shows.
     var heading = false
+    /// For anyone else (the holder who scanned their own ticket, signed out): the ticket's QR code
+    /// to show at the door, as a data URI, and how the door works.
+    var qrCode: String? = nil
+    var instructions: [String] = []
 }

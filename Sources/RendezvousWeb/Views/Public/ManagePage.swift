@@ -34,6 +34,25 @@ struct ManagePage: Page {
     var seat: Seat? = nil
     /// "Play the quiz" while a game of the evening is on (a form: joining sets the phone's cookie).
     var quizJoinURL: String? = nil
+    /// "Add to my calendar": the event's .ics, and the same as a Google Calendar link (a plain
+    /// link, no script), for someone holding a seat or a place in line.
+    var calendarURL: String? = nil
+    var googleCalendarURL: String? = nil
+
+    /// Google Calendar's "new event" page, pre-filled (UTC times, as it expects).
+    static func googleCalendar(title: String, startsAt: Date, endsAt: Date, details: String, location: String) -> String {
+        let stamp = DateFormatter()
+        stamp.locale = Locale(identifier: "en_US_POSIX")
+        stamp.timeZone = TimeZone(identifier: "UTC")
+        stamp.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var components = URLComponents(string: "https://calendar.google.com/calendar/render")!
+        components.queryItems = [
+            URLQueryItem(name: "action", value: "TEMPLATE"), URLQueryItem(name: "text", value: title),
+            URLQueryItem(name: "dates", value: "\(stamp.string(from: startsAt))/\(stamp.string(from: endsAt))"),
+            URLQueryItem(name: "details", value: details), URLQueryItem(name: "location", value: location),
+        ]
+        return components.url?.absoluteString ?? ""
+    }
 
     struct Seat {
         var headline: String
