@@ -336,6 +336,52 @@ doc["paths"]["/api/v1/events/{id}/quiz-games/{game}"] = {
     "get": {"summary": "A game's results: players in rank order with their points and every answer", "operationId": "showQuizGameResults",
             "security": bearer, "responses": {**ok("QuizResults"), **err("401", "404")}}}
 
+# A chapter's audience: following it with an address (double opt-in by mail), unsubscribing with a
+# mail's token, and the organisers' messages to followers and/or past attendees, now or scheduled.
+audiences = ["followers", "attendees", "both"]
+doc["components"]["schemas"].update({
+    "FollowInput": {"type": "object", "required": ["email"], "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "language": {"type": "string", "enum": ["en", "fr"], "description": "Of the confirmation mail and the news; default: Accept-Language"}}},
+    "FollowAccepted": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["confirmation-sent-unless-following"],
+        "description": "The same answer whether or not the address already follows: a confirmation link goes by mail unless it does"}}},
+    "UnsubscribeInput": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "description": "From the unsubscribe link of an announcement or audience message"}}},
+    "AudienceMessageInput": {"type": "object", "required": ["subject", "body"], "properties": {
+        "subject": {"type": "string", "maxLength": 150}, "body": {"type": "string", "maxLength": 5000, "description": "Paragraphs separated by blank lines; the greeting, the author's name and the footer with its unsubscribe link are added"},
+        "audience": {"type": "string", "enum": audiences, "default": "followers", "description": "Past attendees: confirmed at a meetup of the chapter that has begun; each address once; anyone who unsubscribed is left out"},
+        "sendAt": {**dt, "description": "When to send it (in the future); absent: now. Required when changing a scheduled message"}}},
+    "AudienceMessage": {"type": "object", "required": ["id", "subject", "body", "audience", "sendAt", "status", "author", "recipients"], "properties": {
+        "id": uuid, "subject": s, "body": s, "audience": {"type": "string", "enum": audiences}, "sendAt": dt,
+        "status": {"type": "string", "enum": ["scheduled", "sent", "cancelled"]}, "author": s,
+        "recipients": {"type": "integer", "description": "How many addresses it went to (0 until sent)"}, "sentAt": {**dt, "type": ["string", "null"]}}},
+    "Audience": {"type": "object", "required": ["followers", "reach", "messages"], "properties": {
+        "followers": {"type": "integer", "description": "Confirmed followers"},
+        "reach": {"type": "object", "description": "How many addresses each audience reaches now", "properties": {a: {"type": "integer"} for a in audiences}},
+        "messages": {"type": "array", "description": "Scheduled first (soonest first), then the latest sent or cancelled", "items": ref("AudienceMessage")}}},
+})
+conflict = {"409": {"description": "Too late: the message has gone or was cancelled", "content": {"application/json": {"schema": ref("Error")}}}}
+doc["paths"]["/api/v1/chapters/{slug}/followers"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "post": {"summary": "Follow the chapter: a confirmation link goes to the address (nothing else is sent before it is opened and confirmed). Rate-limited", "operationId": "followChapter",
+             "requestBody": body("FollowInput"), "responses": {**ok("FollowAccepted", "202", "Accepted"), **err("400", "404", "413", "415", "422", "429")}}}
+doc["paths"]["/api/v1/audience/unsubscribe"] = {
+    "post": {"summary": "Stop a chapter's announcements and audience messages for the address a mail's unsubscribe token names (recorded). Rate-limited", "operationId": "unsubscribeAudience",
+             "requestBody": body("UnsubscribeInput"), "responses": {"204": {"description": "Unsubscribed"}, **err("400", "404", "413", "415", "422", "429")}}}
+doc["paths"]["/api/v1/chapters/{slug}/audience"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "get": {"summary": "The chapter's follower count, each audience's reach and its messages", "operationId": "showAudience",
+            "security": bearer, "responses": {**ok("Audience"), **err("401", "404")}}}
+doc["paths"]["/api/v1/chapters/{slug}/audience/messages"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "post": {"summary": "Write to the chapter's audience: sent now, or at `sendAt` by the background sender (exactly once)", "operationId": "createAudienceMessage",
+             "security": bearer, "requestBody": body("AudienceMessageInput"), "responses": {**ok("AudienceMessage", "201", "Created"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/chapters/{slug}/audience/messages/{message}"] = {
+    "parameters": [param("slug", "Chapter slug"), param("message", "Message id", "uuid")],
+    "put": {"summary": "Change a scheduled message before it goes", "operationId": "updateAudienceMessage", "security": bearer,
+            "requestBody": body("AudienceMessageInput"), "responses": {**ok("AudienceMessage"), **err("400", "401", "404", "413", "415", "422"), **conflict}},
+    "delete": {"summary": "Cancel a scheduled message before it goes", "operationId": "cancelAudienceMessage", "security": bearer,
+               "responses": {"204": {"description": "Cancelled"}, **err("401", "404"), **conflict}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

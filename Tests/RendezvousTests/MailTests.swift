@@ -60,9 +60,9 @@ struct MailTests {
             let lastError = try await app.persistence.outbox.outbox(of: chapter.id).first?.lastError ?? ""
             #expect(messages.count == 1, "\(lastError)")
             let message = try Self.parsed(try #require(messages.first))
-            #expect(message["subject"] == "Inscription confirmée : Rencontre trimestrielle")
+            #expect(message["subject"] == "Inscription confirmée\u{202F}: Rencontre trimestrielle")
             #expect(message["to"]?.contains("person1@example.org") == true)
-            #expect(message["parts"] == "multipart/mixed,multipart/alternative,text/plain,text/html,text/calendar")
+            #expect(message["parts"] == "multipart/mixed,multipart/related,multipart/alternative,text/plain,text/html,image/png,text/calendar")
             #expect(message["autoSubmitted"] == "auto-generated")
             #expect(message["unsubscribe"] == "None", "a confirmation is transactional")
             #expect(message["text"]?.contains("https://rendezvous.test/manage/\(outcome.registration.manageToken)") == true)
@@ -166,19 +166,19 @@ struct MailTests {
                 return try FileManager.default.contentsOfDirectory(atPath: spool).sorted().map { try String(contentsOfFile: spool + "/" + $0, encoding: .utf8) }
             }
             func subjects(_ raws: [String]) throws -> [String] { try raws.map { try Self.parsed($0)["subject"] ?? "" } }
-            #expect(Set(try subjects(try await delivered())) == ["You are registered: Rencontre trimestrielle", "Liste d’attente : Rencontre trimestrielle"])
+            #expect(Set(try subjects(try await delivered())) == ["You are registered: Rencontre trimestrielle", "Liste d’attente\u{202F}: Rencontre trimestrielle"])
             // Cancelling offers the seat: a cancellation to one, an offer (in French) to the other.
             _ = try await app.persistence.registrations.cancel(seated.registration.id, token: seated.registration.manageToken, now: Fixture.start)
             let afterCancel = try subjects(try await delivered())
             #expect(afterCancel.contains("Registration cancelled: Rencontre trimestrielle"))
-            #expect(afterCancel.contains("Une place s’est libérée pour vous : Rencontre trimestrielle"))
+            #expect(afterCancel.contains("Une place s’est libérée pour vous\u{202F}: Rencontre trimestrielle"))
             _ = try await app.persistence.registrations.accept(queued.registration.id, token: queued.registration.manageToken, now: Fixture.start)
 
             // The day before: a reminder with the practical details and a way to unsubscribe.
             app.clock.set(event.startsAt.addingTimeInterval(-20 * 3600))
             #expect(try await app.persistence.outbox.enqueueReminders(now: app.clock.now()) == 1)
             #expect(try await app.persistence.outbox.enqueueReminders(now: app.clock.now()) == 0, "once per event")
-            let reminder = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Demain : Rencontre trimestrielle" })
+            let reminder = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Demain\u{202F}: Rencontre trimestrielle" })
             // The unsubscribe link has its own token (it can unsubscribe, nothing else), never the manage link's.
             let token = try #require(try await app.persistence.outbox.unsubscribeToken(of: queued.registration.id))
             #expect(token != queued.registration.manageToken)
@@ -190,12 +190,12 @@ struct MailTests {
             let moved = EventInput.Valid(title: detail.event.title, startsAt: detail.event.startsAt.addingTimeInterval(3600), endsAt: detail.event.endsAt.addingTimeInterval(3600),
                                          capacity: 1, description: "", venue: ("Halles de la Cartoucherie", "31300 Toulouse"), speakers: [], agenda: [], status: .published)
             _ = try await app.persistence.events.editEvent(event.id, moved, now: app.clock.now())
-            let changed = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Changement : Rencontre trimestrielle" })
+            let changed = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Changement\u{202F}: Rencontre trimestrielle" })
             #expect(changed["calendar"]?.contains("METHOD:REQUEST") == true)
             #expect(changed["calendar"]?.contains("SEQUENCE:1") == true)
             #expect(changed["calendar"]?.contains("UID:event-\(event.id)@rendezvous.test") == true)
             _ = try await app.persistence.events.updateEvent(event.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: app.clock.now())
-            let cancelled = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Annulée : Rencontre trimestrielle" })
+            let cancelled = try #require(try await delivered().map { try Self.parsed($0) }.first { $0["subject"] == "Annulée\u{202F}: Rencontre trimestrielle" })
             #expect(cancelled["calendar"]?.contains("METHOD:CANCEL") == true)
             #expect(cancelled["calendar"]?.contains("STATUS:CANCELLED") == true)
             #expect(cancelled["calendar"]?.contains("SEQUENCE:2") == true)

@@ -248,12 +248,13 @@ extension AudienceStore {
     }
 
     /// Sends an organiser's message to the audience now; returns how many it goes to.
-    public func sendAudienceMessage(chapter: Chapter.ID, choice: AudienceChoice, subject: String, body: String, author: String, now: Date) async throws -> Int {
+    public func sendAudienceMessage(_ id: UUID = UUID(), chapter: Chapter.ID, choice: AudienceChoice, subject: String, body: String, author: String,
+                                    now: Date) async throws -> Int {
         try await write { sql in
             let count = try await enqueueAudienceMessage(chapter: chapter, choice: choice, subject: subject, body: body, author: author, now: now, on: sql)
             try await sql.raw("""
                 INSERT INTO scheduled_messages (id, chapter_id, subject, body, audience, send_at, status, author, recipients, created_at, sent_at)
-                VALUES (\(bind: UUID()), \(bind: chapter.uuid), \(bind: subject), \(bind: body), \(bind: choice.rawValue), \(bind: now), 'sent',
+                VALUES (\(bind: id), \(bind: chapter.uuid), \(bind: subject), \(bind: body), \(bind: choice.rawValue), \(bind: now), 'sent',
                         \(bind: author), \(bind: count), \(bind: now), \(bind: now))
                 """).run()
             return count

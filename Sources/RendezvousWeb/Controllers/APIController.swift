@@ -46,6 +46,12 @@ struct APIController {
             (.delete, .quiz(.any), false, deleteQuiz),
             (.get, .eventQuizGames(.any), false, listQuizGames),
             (.get, .eventQuizGame(.any, game: .any), false, showQuizGameResults),
+            (.post, .chapterFollowers(slug: .any), true, followChapter),
+            (.post, .audienceUnsubscribe, true, unsubscribeAudience),
+            (.get, .chapterAudience(slug: .any), false, showAudience),
+            (.post, .chapterAudienceMessages(slug: .any), false, createAudienceMessage),
+            (.put, .chapterAudienceMessage(slug: .any, message: .any), false, updateAudienceMessage),
+            (.delete, .chapterAudienceMessage(slug: .any, message: .any), false, cancelAudienceMessage),
         ]
     }
 

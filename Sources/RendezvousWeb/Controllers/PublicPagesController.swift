@@ -82,7 +82,8 @@ struct PublicPagesController {
             upcoming: try await upcoming.map { presenter.card($0) },
             past: try await past.map { presenter.card($0, past: true) },
             organizers: try await organizers.map(\.name),
-            venues: try await venues.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) })
+            venues: try await venues.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) },
+            chapterURL: PublicRoute.chapter(slug: chapter.slug).path)
     }
 
     @Sendable func event(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -26,6 +26,13 @@ enum APIRoute: Route {
     case quiz(Quiz.ID)
     case eventQuizGames(Event.ID)
     case eventQuizGame(Event.ID, game: QuizSession.ID)
+    /// A chapter's audience: following it (anyone), unsubscribing with a mail's token, and the
+    /// organisers' view and messages (now or scheduled; a scheduled one changed or cancelled).
+    case chapterFollowers(slug: String)
+    case audienceUnsubscribe
+    case chapterAudience(slug: String)
+    case chapterAudienceMessages(slug: String)
+    case chapterAudienceMessage(slug: String, message: UUID)
     case openAPI
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
@@ -53,13 +60,20 @@ enum APIRoute: Route {
         case .quiz: "/api/v1/quizzes/:id"
         case .eventQuizGames: "/api/v1/events/:id/quiz-games"
         case .eventQuizGame: "/api/v1/events/:id/quiz-games/:game"
+        case .chapterFollowers: "/api/v1/chapters/:slug/followers"
+        case .audienceUnsubscribe: "/api/v1/audience/unsubscribe"
+        case .chapterAudience: "/api/v1/chapters/:slug/audience"
+        case .chapterAudienceMessages: "/api/v1/chapters/:slug/audience/messages"
+        case .chapterAudienceMessage: "/api/v1/chapters/:slug/audience/messages/:message"
         case .openAPI: "/api/openapi.json"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .tokens, .chapters, .openAPI: []
+        case .tokens, .chapters, .openAPI, .audienceUnsubscribe: []
+        case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
+        case .chapterAudienceMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .chapterEvents(let slug): [slug]
         case .event(let id), .eventRegistrations(let id), .eventRoom(let id), .eventRoomPlan(let id), .eventRoomMoves(let id),
              .eventRoomRounds(let id), .eventBingo(let id): [id.description]
@@ -80,6 +94,8 @@ enum APIRoute: Route {
                 .declineRegistration(registration), .eventRoom(event), .eventRoomPlan(event), .eventRoomMoves(event),
                 .eventRoomRounds(event), .eventBingo(event), .registrationBingo(registration), .registrationBingoTicks(registration), .openAPI]
             + quizExamples(event: event)
+            + [.chapterFollowers(slug: "toulouse"), .audienceUnsubscribe, .chapterAudience(slug: "toulouse"), .chapterAudienceMessages(slug: "toulouse"),
+               .chapterAudienceMessage(slug: "toulouse", message: UUID(uuidString: "0F1E2D3C-4B5A-4968-8776-655443322110")!)]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {

@@ -17,4 +17,6 @@ struct ChapterPage: Page {
     var past: [EventCard]
     var organizers: [String]
     var venues: [VenueView]
+    /// The chapter's address: the follow form posts to it + /follow.
+    var chapterURL = ""
 }
