@@ -113,6 +113,9 @@ struct ImageTests {
                 // The public page shows it with the organisers' words, escaped.
                 let public_ = try await client.execute(uri: "/events/\(event.id)", method: .get)
                 #expect(public_.text.contains(#"<img class="cover" src="/images/\#(name)" alt="The hall at night, &lt;full&gt; of people""#))
+                // The chapter page's card for the event shows it too (decorative there: the title follows).
+                let chapterPage = try await client.execute(uri: "/chapters/toulouse", method: .get)
+                #expect(chapterPage.text.contains(#"<img class="card-cover" src="/images/\#(name)" alt="""#))
                 // The share image is drawn with it (and is a PNG of 1200 × 630).
                 let share = try await client.execute(uri: "/events/\(event.id)/share.png", method: .get)
                 #expect(share.status == .ok)

@@ -93,6 +93,15 @@ extension ImageStore {
         return ChapterBrand(logo: row?.logoImage, color: row?.brandColor.flatMap(BrandColor.init))
     }
 
+    /// The covers of a chapter's events, by event.
+    public func covers(of chapter: Chapter.ID) async throws -> [Event.ID: String] {
+        struct Row: Decodable { var id: UUID; var coverImage: String }
+        let rows = try await sql.raw("""
+            SELECT id, cover_image FROM events WHERE chapter_id = \(bind: chapter.uuid) AND cover_image IS NOT NULL
+            """).rows(Row.self)
+        return Dictionary(rows.map { (Event.ID($0.id), $0.coverImage) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The event's cover, its speakers' photos and its chapter's look: two small queries.
     public func look(of event: Event.ID) async throws -> EventLook {
         struct Row: Decodable { var coverImage: String?; var coverAlt: String?; var logoImage: String?; var brandColor: String?; var venueAccess: String? }

@@ -68,7 +68,9 @@ struct PublicPagesController {
         async let organizers = persistence.chapters.organizers(of: chapter.id)
         async let venues = persistence.chapters.usualVenues(of: chapter.id)
         async let brand = persistence.images.brand(of: chapter.id)
+        async let covers = persistence.images.covers(of: chapter.id)
         let feed = services.absoluteURL(PublicRoute.chapterCalendar(slug: chapter.slug))
+        let coverNames = try await covers
         return ChapterPage(
             chrome: Chrome(title: chapter.name, language: language, path: PublicRoute.chapter(slug: chapter.slug).path,
                            description: chapter.description),
@@ -79,7 +81,11 @@ struct PublicPagesController {
             brandStylesheet: ImageUpload.stylesheet(try await brand.color),
             place: "\(chapter.city), \(presenter.countryName(chapter.countryCode))",
             description: paragraphs(chapter.description),
-            upcoming: try await upcoming.map { presenter.card($0) },
+            upcoming: try await upcoming.map { summary in
+                var card = presenter.card(summary)
+                card.cover = ImageUpload.url(coverNames[summary.event.id])
+                return card
+            },
             past: try await past.map { presenter.card($0, past: true) },
             organizers: try await organizers.map(\.name),
             venues: try await venues.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) },
@@ -96,13 +102,15 @@ struct PublicPagesController {
             }
             let language = preferred ?? detail.chapter.locale
             let look = try await services.persistence.images.look(of: id)
-            let page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors())
+            let questions = try await services.persistence.questions.questions(forEvent: id)
+            let page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions)
             return (services.renderer.render(page), language)
         }
     }
 
     /// The event page, with the registration form filled with `input` and marked with `errors`.
-    func eventPage(_ detail: EventDetail, look: EventLook, language: Language, input: RegistrationInput, errors: ValidationErrors) -> EventPage {
+    func eventPage(_ detail: EventDetail, look: EventLook, language: Language, input: RegistrationInput, errors: ValidationErrors,
+                   questions: [RegistrationQuestion] = [], answers: [String: String] = [:]) -> EventPage {
         let presenter = Presenter(language: language, chapter: detail.chapter)
         let f = presenter.formatter
         let event = detail.event
@@ -149,7 +157,11 @@ struct PublicPagesController {
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
             form: open ? ProfileForm(
                 action: PublicRoute.register(event.id).path, input: input, errors: errors,
-                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language) : nil,
+                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language,
+                questions: questions, answers: answers) : nil,
+            resend: event.status == .published && now < event.endsAt ? Resend(
+                url: PublicRoute.resendLink(event.id).path,
+                email: errors["email"] == .alreadyTaken ? (input.email ?? "") : "", open: errors["email"] == .alreadyTaken) : nil,
             calendarURL: PublicRoute.eventCalendar(event.id).path,
             share: share,
             shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))

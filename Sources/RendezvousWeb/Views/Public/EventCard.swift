@@ -10,6 +10,8 @@ struct EventCard {
     var availability: String
     var isFull: Bool
     var attendance: String?
+    /// The event's cover (decorative here: the title follows), on the chapter page.
+    var cover: String? = nil
 }
 
 /// A venue with its map link: chapter and event pages.
