@@ -182,7 +182,9 @@ public struct MessageComposer: Sendable {
         default:
             return .skip("not an organiser message")
         }
-        let (text, html) = Self.bodies(greeting: t("mail.hello"), paragraphs: paragraphs, facts: [], links: links,
+        // An invitation from an approved application greets the applicant by the name they gave.
+        let greeting = item.kind == .invitation ? item.payload["name"].map { t("mail.greeting", ["name": $0]) } ?? t("mail.hello") : t("mail.hello")
+        let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: [], links: links,
                                        footer: t("mail.footer", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, colon: Self.colon(language))
         // An invitation is answered by the chapter's organisers.
         var replyTo: [MailMessage.Address] = []

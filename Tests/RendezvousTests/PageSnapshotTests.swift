@@ -45,6 +45,7 @@ struct PageSnapshotTests {
             ("account/invitation-sign-in-first", SimpleFormPage.mockInvitation(.signInFirst)),
             ("account/invitation-other-account", SimpleFormPage.mockInvitation(.otherAccount(Mock.session(Mock.admin)))),
             ("account/invitation-invited-account", SimpleFormPage.mockInvitation(.invitedAccount(Mock.session(Mock.organizer)))),
+            ("account/invitation-withdrawn", SimpleFormPage.mockInvitationWithdrawn),
             ("admin/overview", AdminOverviewPage.mock),
             ("admin/applications", ApplicationsPage.mock),
             ("admin/directory", DirectoryPage.mock),

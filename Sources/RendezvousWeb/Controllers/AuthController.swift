@@ -173,19 +173,28 @@ struct AuthController {
         return response
     }
 
+    /// An invitation the chapter's organisers withdrew: its link answers with a page that says so.
+    struct InvitationWithdrawn: Error { var chapter: Chapter }
+
+    func withdrawnResponse(_ withdrawn: InvitationWithdrawn, token: String, context: AppRequestContext) -> Response {
+        invitationResponse(.invitationWithdrawn(chapterName: withdrawn.chapter.name, path: AccountRoute.invitation(token: token).path, language: context.language),
+                           status: .gone, context: context)
+    }
+
     /// The invitation if the link is still open: 404 for an unknown link, 409 for a used or expired
-    /// one, and for one the organisers withdrew, a page that says so.
+    /// one, `InvitationWithdrawn` for one the organisers withdrew.
     func openInvitation(_ token: String) async throws -> (Invitation, Chapter) {
         guard let invitation = try await services.persistence.team.invitation(token: token),
               let chapter = try await services.persistence.chapters.chapter(id: invitation.chapterID) else { throw AppError.notFound }
-        if invitation.revokedAt != nil, invitation.acceptedAt == nil { throw AppError.conflict(messageKey: "error.invitationRevoked") }
+        if invitation.revokedAt != nil, invitation.acceptedAt == nil { throw InvitationWithdrawn(chapter: chapter) }
         guard invitation.isOpen(at: services.clock.now()) else { throw AppError.conflict(messageKey: "error.invitationClosed") }
         return (invitation, chapter)
     }
 
     @Sendable func invitationForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let (invitation, chapter) = try await openInvitation(token)
+        let invitation: Invitation, chapter: Chapter
+        do { (invitation, chapter) = try await openInvitation(token) } catch let withdrawn as InvitationWithdrawn { return withdrawnResponse(withdrawn, token: token, context: context) }
         let visitor = try await visitor(of: invitation, context: context)
         return invitationResponse(invitationPage(invitation, token: token, chapter: chapter, visitor: visitor, context: context), context: context)
     }
@@ -196,7 +205,8 @@ struct AuthController {
     @Sendable func acceptInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         if let wait = limiter.hit("invitation:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
-        let (invitation, chapter) = try await openInvitation(token)
+        let invitation: Invitation, chapter: Chapter
+        do { (invitation, chapter) = try await openInvitation(token) } catch let withdrawn as InvitationWithdrawn { return withdrawnResponse(withdrawn, token: token, context: context) }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let now = services.clock.now()
         let user: User

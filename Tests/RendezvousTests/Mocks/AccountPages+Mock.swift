@@ -26,4 +26,6 @@ extension SimpleFormPage {
     static func mockInvitation(_ visitor: InvitationVisitor, errors: [String: String] = [:]) -> SimpleFormPage {
         .invitation(.mock, token: Mock.token, chapterName: Mock.chapter.name, visitor: visitor, language: .en, name: errors.isEmpty ? "" : "New Comer", errors: errors)
     }
+    static let mockInvitationWithdrawn = SimpleFormPage.invitationWithdrawn(
+        chapterName: Mock.chapter.name, path: AccountRoute.invitation(token: Mock.token).path, language: .fr)
 }

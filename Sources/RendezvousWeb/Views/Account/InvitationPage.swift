@@ -50,4 +50,13 @@ extension SimpleFormPage {
         }
         return page
     }
+
+    /// The link of an invitation the chapter's organisers withdrew: it says so, and what to do.
+    static func invitationWithdrawn(chapterName: String, path: String, language: Language) -> SimpleFormPage {
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+        return SimpleFormPage(
+            chrome: Chrome(title: t("team.withdrawnTitle"), language: language, path: path),
+            heading: t("team.withdrawnTitle"), intro: t("team.withdrawnText", ["chapter": chapterName]),
+            action: path, csrf: "", fields: [], submit: "", link: PageLink(url: PublicRoute.home.path, label: t("error.back")), noForm: true)
+    }
 }
