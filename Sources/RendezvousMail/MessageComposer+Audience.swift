@@ -37,6 +37,11 @@ extension MessageComposer {
                            unsubscribeURL: unsubscribeURL, language: letter.language.rawValue)
     }
 
+    /// Paragraphs of what an organiser wrote; a browser sends a text area's line breaks as CRLF.
+    static func paragraphs(_ text: String) -> [String] {
+        RendezvousDomain.paragraphs(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+    }
+
     static func testSubject(_ subject: String, _ language: Language) -> String {
         Strings.text("mail.testSubject", language, ["subject": subject])
     }
@@ -56,7 +61,7 @@ extension MessageComposer {
             facts.append(.init(label: t("event.where"), value: [venue.name, venue.address].filter { !$0.isEmpty }.joined(separator: ", ")))
         }
         if let venue = detail.venue { facts.append(.init(label: t("event.map"), value: venue.mapURL)) }
-        var paragraphs = RendezvousDomain.paragraphs(body)
+        var paragraphs = Self.paragraphs(body)
         if !author.isEmpty { paragraphs.append("— \(author), \(detail.chapter.name)") }
         return Letter(fromName: detail.chapter.name, replyTo: try await persistence.audience.replyAddresses(of: detail.chapter.id),
                       toName: "\(firstName) \(lastName)".trimmingCharacters(in: .whitespaces), toEmail: email,
@@ -72,7 +77,7 @@ extension MessageComposer {
     public func audienceLetter(_ chapter: Chapter, language: Language, email: String, subject: String, body: String, author: String,
                                unsubscribeURL: String?, test: Bool) async throws -> Letter {
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
-        var paragraphs = RendezvousDomain.paragraphs(body)
+        var paragraphs = Self.paragraphs(body)
         if !author.isEmpty { paragraphs.append("— \(author), \(chapter.name)") }
         return Letter(fromName: chapter.name, replyTo: try await persistence.audience.replyAddresses(of: chapter.id), toName: "", toEmail: email,
                       subject: test ? Self.testSubject(subject, language) : subject, greeting: t("mail.hello"), paragraphs: paragraphs, facts: [],
@@ -130,7 +135,7 @@ extension MessageComposer {
             }
             let letter = Letter(fromName: chapter.name, replyTo: try await persistence.audience.replyAddresses(of: chapter.id), toName: "", toEmail: member.email,
                                 subject: t("mail.announcement.subject", ["event": event.title]), greeting: t("mail.hello"),
-                                paragraphs: [t("mail.announcement.body", ["chapter": chapter.name, "event": event.title])] + RendezvousDomain.paragraphs(event.description).prefix(2),
+                                paragraphs: [t("mail.announcement.body", ["chapter": chapter.name, "event": event.title])] + Self.paragraphs(event.description).prefix(2),
                                 facts: facts, links: [.init(label: t("mail.announcement.register"), value: "\(baseURL)/events/\(event.id)")],
                                 footer: t("mail.audienceFooter", ["chapter": chapter.name]),
                                 unsubscribe: unsubscribeURL.map { .init(label: t("mail.audienceUnsubscribe", ["chapter": chapter.name]), value: $0) }, language: language)

@@ -175,14 +175,16 @@ struct AudienceTests {
             let sender = Self.sender(app, server)
             _ = try await sender.sendDue()
             let before = server.messages.count
-            let fields = ["subject": "Doors open at 18:30", "body": "Bring a friend <b>!</b>", "audience": "confirmed"]
+            // A browser sends a text area's line breaks as CRLF: paragraphs still come apart.
+            let fields = ["subject": "Doors open at 18:30", "body": "Bring a friend <b>!</b>\r\n\r\nSee you.", "audience": "confirmed"]
             try await app.application.test(.router) { client in
                 // The preview: the greeting the recipient gets, the signature, the footer; nothing queued.
                 let preview = try await client.post("/organize/events/\(event.id)/message", as: organizer, fields.merging(["step": "preview"]) { $1 })
                 #expect(preview.status == .ok)
                 #expect(preview.text.contains("id=\"preview\""))
                 #expect(preview.text.contains("Bonjour Karim,"))
-                #expect(preview.text.contains("Bring a friend &lt;b&gt;!&lt;/b&gt;"))
+                #expect(preview.text.contains("<p>Bring a friend &lt;b&gt;!&lt;/b&gt;</p>"))
+                #expect(preview.text.contains("<p>See you.</p>"))
                 #expect(preview.text.contains("— Marie.Dupont, #LinkedInLocal Toulouse"))
                 #expect(preview.text.contains("#LinkedInLocal Toulouse, sur Rendezvous."))
                 #expect(preview.text.contains("value=\"Doors open at 18:30\""), "the form keeps what was written")

@@ -65,7 +65,7 @@ struct AudienceController: OrganizeController {
                 + AudienceChoice.allCases.map { "\(labels[$0] ?? "")\(language == .fr ? "\u{202F}:" : ":") \(Strings.plural("audience.addresses", count: sizes[$0] ?? 0, language))" },
             notice: notice, error: errors.isEmpty ? nil : t("form.errors"), action: path, csrf: try session(context).csrfToken,
             fields: [FormField(name: "subject", label: t("org.messageSubject"), value: draft.subject, required: true, error: errors["subject"], maxLength: 150, autocomplete: "off")],
-            textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody"), value: draft.body, hint: t("message.bodyHint"), error: errors["body"], maxLength: 5000)],
+            textareas: [TextAreaField(id: "f-body", name: "body", label: t("org.messageBody"), value: draft.body, hint: t("audience.bodyHint"), error: errors["body"], maxLength: 5000)],
             selects: [SelectField(id: "f-audience", name: "audience", label: t("org.messageTo"), options: AudienceChoice.allCases.map {
                 .init(value: $0.rawValue, label: "\(labels[$0] ?? "") (\(f.number(sizes[$0] ?? 0)))", selected: $0 == draft.audience)
             })],
@@ -139,8 +139,11 @@ struct AudienceController: OrganizeController {
         switch step {
         case "preview":
             let size = try await persistence.audience.audienceSize(of: chapter.id, draft.audience, now: now())
-            let letter = try await composer.audienceLetter(chapter, language: chapter.locale, email: user.email, subject: subject, body: body,
+            var letter = try await composer.audienceLetter(chapter, language: chapter.locale, email: user.email, subject: subject, body: body,
                                                            author: user.name, unsubscribeURL: nil, test: false)
+            // Addressed to the audience chosen, not to one person.
+            let labels: [AudienceChoice: String] = [.followers: "audience.toFollowers", .attendees: "audience.toAttendees", .both: "audience.toBoth"]
+            letter.toEmail = "\(t(labels[draft.audience] ?? "audience.toFollowers", context)) (\(Strings.plural("audience.addresses", count: size, context.language)))"
             let preview = MessagePreview(letter, language: context.language, note: Strings.plural("message.previewNote", count: size, context.language))
             return html(try await page(chapter, context: context, draft: draft, editing: editing, preview: preview), context)
         case "test":
