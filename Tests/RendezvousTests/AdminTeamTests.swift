@@ -69,8 +69,16 @@ struct AdminTeamTests {
                 #expect(try await client.post("/organize/toulouse/team/invitations/\(id)/revoke", as: organizer, ["confirm": "yes"]).status == .conflict)
                 #expect(try await client.post("/organize/toulouse/team/invitations/\(id)/resend", as: organizer).status == .conflict)
 
-                // Sending again: the same link, 14 more days from now, one more mail.
-                app.clock.advance(by: 10 * 86400)
+                // Sending again: the same link, 14 more days from now, one more mail; an expired
+                // invitation stays on the team page, marked, and can be sent again.
+                app.clock.advance(by: 15 * 86400)
+                // (A fortnight later the organiser signs in again.)
+                let cookie = try await app.persistence.sessions.createSession(for: organizer.user.id, now: app.clock.now())
+                let session = try #require(try await app.persistence.sessions.session(token: cookie, now: app.clock.now()))
+                let organizer = SignedIn(user: session.user, cookie: cookie, csrf: session.csrfToken)
+                #expect(try await client.execute(uri: "/invitations/\(later.token)", method: .get).status == .conflict, "expired")
+                let expiredPage = try await client.get("/organize/toulouse/team", as: organizer)
+                #expect(expiredPage.text.contains("later@example.org") && expiredPage.text.contains("<span class=\"badge expired\">Expired</span>"))
                 let mailsBefore = try await app.persistence.outbox.claimDueMessages(now: app.clock.now()).filter { $0.kind == .invitation && $0.recipient == "later@example.org" }.count
                 let resent = try await client.post("/organize/toulouse/team/invitations/\(later.id.uuidString.lowercased())/resend", as: organizer)
                 #expect(resent.status == .seeOther)
@@ -79,6 +87,8 @@ struct AdminTeamTests {
                 #expect(abs(renewed.expiresAt.timeIntervalSince(app.clock.now().addingTimeInterval(14 * 86400))) < 1)
                 let mailsAfter = try await app.persistence.outbox.claimDueMessages(now: app.clock.now().addingTimeInterval(60)).filter { $0.kind == .invitation && $0.recipient == "later@example.org" }.count
                 #expect(mailsBefore == 1 && mailsAfter == 1, "one more invitation mail queued")
+                #expect(try await client.execute(uri: "/invitations/\(later.token)", method: .get).status == .ok, "open again")
+                #expect(!(try await client.get("/organize/toulouse/team", as: organizer).text.contains("badge expired")))
 
                 // Both are in the audit log.
                 let audit = try await client.get("/organize/toulouse/audit", as: organizer)

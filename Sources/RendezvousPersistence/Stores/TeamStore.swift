@@ -142,6 +142,15 @@ extension TeamStore {
             """).rows(InvitationRow.self).map { $0.invitation(self.tokens) }
     }
 
+    /// Invitations neither accepted nor withdrawn, expired ones included (the team page offers to
+    /// send those again), newest first.
+    public func unansweredInvitations(of chapter: Chapter.ID, limit: Int = 200) async throws -> [Invitation] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: InvitationRow.columns) FROM invitations
+            WHERE chapter_id = \(bind: chapter.uuid) AND accepted_at IS NULL AND revoked_at IS NULL ORDER BY created_at DESC LIMIT \(bind: limit)
+            """).rows(InvitationRow.self).map { $0.invitation(self.tokens) }
+    }
+
     /// Accepts an invitation for an account that already exists: the signed-in person, whose
     /// email must be the invited one. Never creates nor signs in anyone.
     public func acceptInvitation(token: String, existingUser: User.ID, now: Date) async throws -> User {

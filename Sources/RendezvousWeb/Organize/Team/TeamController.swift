@@ -25,7 +25,7 @@ struct TeamController: OrganizeController {
 
     func teamPage(_ chapter: Chapter, context: AppRequestContext, email: String = "", error: String? = nil, notice: String? = nil, newLink: String? = nil) async throws -> TeamPage {
         let members = try await persistence.team.team(of: chapter.id)
-        let invitations = try await persistence.team.invitations(of: chapter.id, now: now())
+        let invitations = try await persistence.team.unansweredInvitations(of: chapter.id)
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let me = try session(context).user.id
         return TeamPage(
@@ -36,6 +36,7 @@ struct TeamController: OrganizeController {
             pending: invitations.map { invitation in
                 .init(id: invitation.id.uuidString.lowercased(), email: invitation.email, name: invitation.name, hasName: !invitation.name.isEmpty, role: roleLabel(invitation.role, context),
                       invitedBy: invitation.invitedBy, sent: f.shortDate(invitation.createdAt), expires: f.shortDate(invitation.expiresAt),
+                      expired: invitation.expiresAt <= now(),
                       link: services.configuration.baseURL + AccountRoute.invitation(token: invitation.token).path,
                       resendURL: OrganizeRoute.resendInvitation(slug: chapter.slug, invitation: invitation.id).path,
                       revokeURL: OrganizeRoute.revokeInvitation(slug: chapter.slug, invitation: invitation.id).path)

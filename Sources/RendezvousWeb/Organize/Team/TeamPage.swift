@@ -15,6 +15,8 @@ struct TeamPage: Page {
         var invitedBy: String
         var sent: String
         var expires: String
+        /// Its 14 days are over: "Send again" opens it for 14 more.
+        var expired: Bool
         var link: String
         var resendURL: String
         var revokeURL: String
