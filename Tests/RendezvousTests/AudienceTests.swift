@@ -479,6 +479,15 @@ struct AudienceTests {
                 #expect(bad.status == .unprocessableContent)
                 #expect((try bad.json()["fields"] as? [String: String])?["email"] != nil)
                 #expect(try await call(.post, "/api/v1/chapters/nowhere/followers", #"{"email":"fan@example.org"}"#).status == .notFound)
+                // Asked twice within the hour: one confirmation; an hour later, another.
+                struct Count: Decodable { var count: Int }
+                func confirmations() async throws -> Int {
+                    try await app.persistence.sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE kind = 'followConfirm'").first(decoding: Count.self)?.count ?? 0
+                }
+                #expect(try await confirmations() == 1)
+                app.clock.advance(by: 3601)
+                _ = try await call(.post, "/api/v1/chapters/toulouse/followers", #"{"email":"fan@example.org"}"#)
+                #expect(try await confirmations() == 2)
 
                 // The organisers' view; another chapter's organiser gets 404.
                 #expect(try await call(.get, "/api/v1/chapters/toulouse/audience").status == .unauthorized)

@@ -99,10 +99,20 @@ extension AudienceStore {
             guard let row = try await sql.raw("""
                 SELECT \(Self.memberColumns) FROM chapter_audience WHERE chapter_id = \(bind: chapter.uuid) AND email = \(bind: email)
                 """).row(MemberRow.self), row.status != AudienceMember.Status.following.rawValue else { return }
+            // One confirmation an hour per address and chapter: asking again from many places
+            // cannot fill someone's inbox.
+            let recent = try await sql.raw("""
+                SELECT COUNT(*) AS count FROM outbox WHERE kind = 'followConfirm' AND chapter_id = \(bind: chapter.uuid)
+                  AND recipient = \(bind: email) AND created_at > \(bind: now.addingTimeInterval(-Self.confirmationInterval))
+                """).row(CountRow.self)?.count ?? 0
+            guard recent == 0 else { return }
             try await Persistence.enqueue(.followConfirm, chapter: chapter.uuid, recipient: email,
                                           payload: ["member": row.id.uuidString, "language": language.rawValue], now: now, on: sql)
         }
     }
+
+    /// How long before the same address may be sent another follow confirmation.
+    public static let confirmationInterval: TimeInterval = 3600
 
     /// The link in the follow confirmation (it only confirms).
     public func followToken(of member: UUID) async throws -> String? {
