@@ -63,6 +63,12 @@ public enum BadgeRenderer {
         try renderPNG(badge, layout: layout, scale: scale).png
     }
 
+    /// One badge as a PNG (`scale` pixels per point), with the lines of its text column that made
+    /// it onto the badge, from the name to "ask me about" (an organiser's preview: its text too).
+    public static func preview(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> (png: Data, lines: [String]) {
+        try renderPNG(badge, layout: layout, scale: scale)
+    }
+
     /// The preview and the lines of its text column that made it onto the badge.
     static func renderPNG(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> (png: Data, lines: [String]) {
         cairoLock.lock()

@@ -102,6 +102,44 @@ struct BadgeTests {
         }
     }
 
+    @Test(arguments: DatabaseKind.available)
+    func organisersPreviewABadgeOnTheChosenPaper(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            var arabic = Fixture.profile(1, first: "محمد")
+            arabic.lastName = "العلي"
+            arabic.company = "PowerPitch Consulting"
+            arabic.askMeAbout = "the 60-second pitch"
+            let mohammed = try await app.persistence.registrations.register(arabic, for: event.id, now: Fixture.start)
+            let marie = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: Fixture.start)
+            try await app.application.test(.router) { client in
+                // Without a choice: the first person by last name, on A4 sheets of 8, every line of the badge in its text.
+                let page = try await client.get("/organize/events/\(event.id)/badges", as: organizer)
+                #expect(page.status == .ok)
+                #expect(page.text.contains("<img src=\"data:image/png;base64,"))
+                #expect(page.text.contains("Marie Quinquies 2’s badge on A4 · 8 × (90 × 55 mm)") || page.text.contains("Marie Quinquies 2&#39;s badge on A4 · 8 × (90 × 55 mm)")
+                        || page.text.contains("Le badge de Marie Quinquies 2 sur A4 · 8 × (90 × 55 mm)"), "\(page.text)")
+                // The Arabic name on a 62 mm roll: name, company and "ask me about" all on it, and the form keeps its choices.
+                let roll = try await client.get("/organize/events/\(event.id)/badges?layout=roll-62&include=selection&ids=\(marie.registration.id)&preview=\(mohammed.registration.id)", as: organizer)
+                #expect(roll.text.contains("alt=\"محمد · العلي · Consultante · PowerPitch Consulting · "), "\(roll.text)")
+                #expect(roll.text.contains("the 60-second pitch\" class=\"badge-preview\""))
+                #expect(roll.text.contains("<option value=\"roll-62\" selected>"))
+                #expect(roll.text.contains("value=\"selection\" checked"))
+                #expect(roll.text.contains("value=\"\(marie.registration.id)\" checked"))
+                #expect(!roll.text.contains("value=\"\(mohammed.registration.id)\" checked"))
+                #expect(roll.text.contains("<option value=\"\(mohammed.registration.id)\" selected>"))
+                let png = try #require(roll.text.components(separatedBy: "data:image/png;base64,").dropFirst().first?.prefix { $0 != "\"" })
+                let data = try #require(Data(base64Encoded: String(png)))
+                #expect(data.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+                // Another chapter's registration id shows the first person instead, never someone else's badge.
+                let stranger = try await client.get("/organize/events/\(event.id)/badges?preview=\(UUID())", as: organizer)
+                #expect(stranger.text.contains("<option value=\"\(marie.registration.id)\" selected>") || stranger.text.contains("<option value=\"\(mohammed.registration.id)\" selected>"))
+            }
+        }
+    }
+
     @Test func vCardValuesAreEscaped() {
         var profile = Fixture.profile(1)
         profile.firstName = "Eve;X"

@@ -207,8 +207,13 @@ extension BadgesPage {
         eventURL: OrganizeRoute.event(Mock.event).path, pdfURL: OrganizeRoute.badgesPDF(Mock.event).path,
         layouts: [.init(value: "a4-8", label: "A4, 8 per page", selected: true), .init(value: "a6", label: "A6, one per page", selected: false)],
         includes: [.init(value: "confirmed", label: "Confirmed", selected: true), .init(value: "selection", label: "Only those ticked", selected: false)],
-        people: [.init(id: Mock.registration.description, name: "Marie Quinquies", status: "Confirmed"),
-                 .init(id: Mock.waitingRegistration.description, name: "Marc Waiting", status: "Offered a seat")])
+        people: [.init(id: Mock.registration.description, name: "Marie Quinquies", status: "Confirmed", checked: true),
+                 .init(id: Mock.waitingRegistration.description, name: "Marc Waiting", status: "Offered a seat")],
+        pageURL: OrganizeRoute.badges(Mock.event).path,
+        previewPeople: [.init(value: Mock.registration.description, label: "Marie Quinquies", selected: true),
+                        .init(value: Mock.waitingRegistration.description, label: "Marc Waiting", selected: false)],
+        preview: .init(src: "data:image/png;base64,iVBORw0KGgo=", alt: "Marie · Quinquies · Consultante · Indépendante · Ask me about the pitch",
+                       caption: "Marie Quinquies's badge on A4 · 8 × (90 × 55 mm), as it will print."))
 }
 
 extension SimpleFormPage {

@@ -21,15 +21,36 @@ struct BadgesController: OrganizeController {
         let detail = try await event(context)
         let people = try await persistence.registrations.attendees(of: detail.event.id).filter { $0.registration.status.isActive }
             .sorted { ($0.registration.profile.lastName.lowercased(), $0.registration.profile.firstName.lowercased()) < ($1.registration.profile.lastName.lowercased(), $1.registration.profile.firstName.lowercased()) }
+        // The form comes back here from "show the preview" with its choices, which the page keeps.
+        let query = request.uri.queryParameters
+        let layout = query.get("layout").flatMap { BadgeLayout(rawValue: String($0)) } ?? .a4Eight
+        let include = query.get("include").flatMap { BadgeSelection(rawValue: String($0)) } ?? .confirmed
+        let ticked = Set(query.getAll("ids").map { String($0) })
+        let chosen = query.get("preview").flatMap { Registration.ID(string: String($0)) }
+        let shown = people.first { $0.registration.id == chosen } ?? people.first
+        func name(_ profile: AttendeeProfile) -> String { "\(profile.firstName) \(profile.lastName)" }
+        var preview: BadgesPage.Preview?
+        if let shown {
+            let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
+            if let content = try await builder.badges(for: detail.event.id, selection: .selection, ids: [shown.registration.id]).first {
+                let drawn = try await CPUWork.run { try BadgeRenderer.preview(content, layout: layout) }
+                preview = .init(src: "data:image/png;base64," + drawn.png.base64EncodedString(), alt: drawn.lines.joined(separator: " · "),
+                                caption: t("badges.previewCaption", context, ["name": name(shown.registration.profile), "layout": layout.title]))
+            }
+        }
         let page = BadgesPage(
             chrome: try chrome(t("badges.title", context), context, path: OrganizeRoute.badges(detail.event.id).path),
             title: detail.event.title, eventURL: OrganizeRoute.event(detail.event.id).path, pdfURL: OrganizeRoute.badgesPDF(detail.event.id).path,
-            layouts: BadgeLayout.allCases.map { .init(value: $0.rawValue, label: $0.title, selected: $0 == .a4Eight) },
-            includes: [.init(value: BadgeSelection.confirmed.rawValue, label: t("badges.confirmed", context), selected: true),
-                       .init(value: BadgeSelection.holdingSeats.rawValue, label: t("badges.holdingSeats", context), selected: false),
-                       .init(value: BadgeSelection.selection.rawValue, label: t("badges.selectionOnly", context), selected: false)],
-            people: people.map { .init(id: $0.registration.id.description, name: "\($0.registration.profile.firstName) \($0.registration.profile.lastName)",
-                                       status: statusLabel($0.registration.status, context)) })
+            layouts: BadgeLayout.allCases.map { .init(value: $0.rawValue, label: $0.title, selected: $0 == layout) },
+            includes: [BadgeSelection.confirmed, .holdingSeats, .selection].map { selection in
+                let key = switch selection { case .confirmed: "badges.confirmed"; case .holdingSeats: "badges.holdingSeats"; case .selection: "badges.selectionOnly" }
+                return .init(value: selection.rawValue, label: t(key, context), selected: selection == include)
+            },
+            people: people.map { .init(id: $0.registration.id.description, name: name($0.registration.profile),
+                                       status: statusLabel($0.registration.status, context), checked: ticked.contains($0.registration.id.description)) },
+            pageURL: OrganizeRoute.badges(detail.event.id).path,
+            previewPeople: people.map { .init(value: $0.registration.id.description, label: name($0.registration.profile), selected: $0.registration.id == shown?.registration.id) },
+            preview: preview)
         return html(page, context)
     }
 
