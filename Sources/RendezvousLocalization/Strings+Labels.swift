@@ -72,6 +72,8 @@ extension Strings {
         case "room.planned": text("audit.room.planned", language)
         case "quiz.started": text("audit.quiz.started", language)
         case "door.window": text("audit.door.window", language)
+        case "question.added": text("audit.question.added", language)
+        case "question.removed": text("audit.question.removed", language)
         case "chapter.approved": text("audit.chapter.approved", language)
         case "chapter.handover": text("audit.chapter.handover", language)
         case "chapter.settings": text("audit.chapter.settings", language)

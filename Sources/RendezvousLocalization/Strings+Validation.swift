@@ -17,6 +17,7 @@ extension Strings {
         case .invalidDate: text("v.date", language)
         case .endsBeforeStart: text("v.endsBeforeStart", language)
         case .inThePast: text("v.inThePast", language)
+        case .notAChoice: text("v.notAChoice", language)
         case .outOfRange(let min, let max): text("v.range", language, ["min": String(min), "max": String(max)])
         case .alreadyTaken: text("v.taken", language)
         case .format(let example): text("v.format", language, ["example": example])

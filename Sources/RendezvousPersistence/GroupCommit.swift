@@ -5,6 +5,8 @@ struct RegistrationRequest: Sendable {
     var profile: AttendeeProfile
     var eventID: Event.ID
     var now: Date
+    /// Answers to the organisers' registration questions, stored with the registration.
+    var answers: QuestionAnswers = [:]
 }
 
 /// Registrations committed together, in arrival order.

@@ -319,6 +319,8 @@ struct DoorTests {
                 let widened = try await client.get("/t/\(ticket)", as: door)
                 #expect(widened.text.contains("action=\"/t/\(ticket)\""))
                 #expect(try await app.persistence.team.auditLog(of: chapter.id).contains { $0.action == "door.window" })
+                // Without JavaScript the search reads the query as a form sends it: "+" is a space.
+                #expect(try await client.get("/door/\(event.id)?q=zoe+quinquies", as: door).text.contains("Zoé Quinquies 1"))
             }
         }
     }

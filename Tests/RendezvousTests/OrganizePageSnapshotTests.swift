@@ -25,6 +25,8 @@ struct OrganizePageSnapshotTests {
             ("organize/outbox", OutboxPage.mock),
             ("organize/badges", BadgesPage.mock),
             ("organize/bingo", BingoOrganizePage.mock),
+            ("organize/questions", QuestionsPage.mock()),
+            ("organize/questions-errors", QuestionsPage.mock(error: true)),
             ("organize/room", RoomPage.mock),
             ("organize/room-setup-errors", RoomPage.mockSetupErrors),
             ("organize/quiz-library", QuizLibraryPage.mock),
@@ -48,7 +50,7 @@ struct OrganizePageSnapshotTests {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
          TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
          QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self, BrandingPage.self, EventImagesPage.self,
-         MessageComposePage.self]
+         MessageComposePage.self, QuestionsPage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -68,7 +68,7 @@ struct PageSnapshotTests {
     static var pageTypes: [any Page.Type] {
         [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, BingoPage.self, ErrorPage.self, SimpleFormPage.self,
          SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, VenuePage.self, DoorPage.self, TicketPage.self,
-         QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self]
+         QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self, ConfirmStepPage.self]
     }
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

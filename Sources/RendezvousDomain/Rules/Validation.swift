@@ -20,6 +20,8 @@ public enum ValidationProblem: Sendable, Equatable {
     case alreadyTaken
     /// Not in the expected shape; `example` shows it ("5:4, 9:4").
     case format(example: String)
+    /// Not one of the options offered.
+    case notAChoice
 }
 
 public struct ValidationErrors: Error, Sendable, Equatable {

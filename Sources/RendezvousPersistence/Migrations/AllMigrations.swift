@@ -36,5 +36,6 @@ enum AllMigrations {
         AddChapterAudience(),
         RevocableInvitations(),
         AddImages(),
+        CreateRegistrationQuestions(),
     ]
 }

@@ -5,8 +5,8 @@ import SQLKit
 extension RegistrationStore {
     /// Registers someone: a seat if one is free, otherwise a place at the end of the waitlist.
     /// Concurrent registrations are committed together (see `RegistrationQueue`), in arrival order.
-    public func register(_ profile: AttendeeProfile, for eventID: Event.ID, now: Date) async throws -> RegistrationOutcome {
-        return try await persistence.registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now))
+    public func register(_ profile: AttendeeProfile, for eventID: Event.ID, answers: QuestionAnswers = [:], now: Date) async throws -> RegistrationOutcome {
+        return try await persistence.registrationQueue.submit(RegistrationRequest(profile: profile, eventID: eventID, now: now, answers: answers))
     }
 
     /// Registers a batch of arrivals, in order, in one write transaction.
@@ -92,6 +92,8 @@ extension RegistrationStore {
                     registration: shown(registration, tokens), waitlistPosition: place < 0 ? nil : arrival.waitingCount - waitlisted + 1 + place))
             }
             try await insert(registrations, on: sql)
+            // The answers to the organisers' questions commit with their registration.
+            try await QuestionStore.insertAnswers(zip(registrations, admitted).map { ($0.id.uuid, batch[$1].answers) }, on: sql)
             // Their confirmation or waitlist messages commit with them, or not at all.
             let chapter = try await Persistence.chapterOf(event: eventID.uuid, on: sql)
             try await Persistence.enqueue(registrations.map {

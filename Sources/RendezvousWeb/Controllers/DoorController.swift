@@ -142,7 +142,8 @@ struct DoorController {
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
-        let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+        // Read as a form sends it: a "+" is a space ("eloise+dupre" is two words).
+        let query = FormFields(request.uri.query ?? "").text("q")
         let people = try await persistence.door.doorList(of: detail.event.id)
         let state = try await persistence.door.doorState(of: detail.event.id)
         let terms = SearchText.folded(query).split(separator: " ").map(String.init)

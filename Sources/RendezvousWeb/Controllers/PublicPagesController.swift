@@ -153,7 +153,7 @@ struct PublicPagesController {
                 .init(name: "\($0.firstName) \($0.lastName)", role: presenter.role(jobTitle: $0.jobTitle, company: $0.company),
                       initials: initials($0.firstName, $0.lastName))
             },
-            attendeeCount: detail.occupancy.confirmed > 0 ? presenter.plural(now >= event.endsAt ? "event.attendeeCountPast" : "event.attendeeCount", detail.occupancy.confirmed) : nil,
+            attendeeCount: detail.occupancy.confirmed > 0 && event.status != .cancelled ? presenter.plural(now >= event.endsAt ? "event.attendeeCountPast" : "event.attendeeCount", detail.occupancy.confirmed) : nil,
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
             form: open ? ProfileForm(
                 action: PublicRoute.register(event.id).path, input: input, errors: errors,

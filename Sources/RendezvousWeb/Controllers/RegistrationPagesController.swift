@@ -50,13 +50,31 @@ struct RegistrationPagesController {
     }
 
     static func decodeForm(_ request: Request, context: AppRequestContext) async throws -> RegistrationForm {
+        try await decodeFormAndAnswers(request, context: context).form
+    }
+
+    /// The form, and the answers to the organisers' questions (`q-…` fields) as typed.
+    static func decodeFormAndAnswers(_ request: Request, context: AppRequestContext) async throws -> (form: RegistrationForm, answers: [String: String]) {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else { throw AppError.unsupportedMediaType }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = String(buffer: try await request.body.collect(upTo: context.maxUploadSize))
         do {
-            return try URLEncodedFormDecoder().decode(RegistrationForm.self, from: String(buffer: body))
+            let form = try URLEncodedFormDecoder().decode(RegistrationForm.self, from: body)
+            return (form, FormFields(body).values.filter { $0.key.hasPrefix("q-") })
         } catch {
             throw AppError.badRequest(detail: nil)
+        }
+    }
+
+    /// Checks the profile and the answers together: every field in error shows at once.
+    static func validate(_ input: RegistrationInput, answers typed: [String: String], questions: [RegistrationQuestion])
+        -> Result<(AttendeeProfile, QuestionAnswers), ValidationErrors> {
+        let profile = input.validated()
+        let answers = RegistrationQuestion.answers(to: questions, from: typed)
+        switch (profile, answers) {
+        case (.success(let profile), .success(let answers)): return .success((profile, answers))
+        case (.failure(let a), .failure(let b)): return .failure(ValidationErrors(a.problems + b.problems))
+        case (.failure(let errors), _), (_, .failure(let errors)): return .failure(errors)
         }
     }
 
@@ -65,20 +83,21 @@ struct RegistrationPagesController {
               let detail = try await services.persistence.events.eventDetail(id: id),
               detail.event.status != .draft else { throw AppError.notFound }
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
-        let form = try await Self.decodeForm(request, context: context)
+        let (form, typed) = try await Self.decodeFormAndAnswers(request, context: context)
         let input = form.input
+        let questions = try await services.persistence.questions.questions(forEvent: id)
         func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) async throws -> Response {
             let look = try await services.persistence.images.look(of: id)
-            let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors)
+            let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors, questions: questions, answers: typed)
             return services.renderer.response(page, status: status, language: language)
         }
-        switch input.validated() {
+        switch Self.validate(input, answers: typed, questions: questions) {
         case .failure(let errors):
             return try await reshow(errors, status: .unprocessableContent)
-        case .success(var profile):
+        case .success(var (profile, answers)):
             profile.language = language
             do {
-                let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
+                let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)
                 return Response.redirect(to: PublicRoute.manage(token: outcome.registration.manageToken).path("welcome", "1"), type: .normal)
             } catch RegistrationActionError.duplicateEmail {
@@ -101,7 +120,7 @@ struct RegistrationPagesController {
 
     func managePage(
         _ registration: Registration, request: Request, welcome: Bool, notice: String?, errors: ValidationErrors,
-        input: RegistrationInput?, status: HTTPResponse.Status
+        input: RegistrationInput?, typedAnswers: [String: String]? = nil, status: HTTPResponse.Status
     ) async throws -> Response {
         let persistence = services.persistence
         guard let detail = try await persistence.events.eventDetail(id: registration.eventID) else { throw AppError.notFound }
@@ -173,6 +192,12 @@ struct RegistrationPagesController {
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
             company: profile.company, linkedinUrl: profile.linkedinURL, askMeAbout: profile.askMeAbout, consents: profile.consents,
             bingoFacts: BingoFact.allCases.filter(profile.bingoFacts.contains), gamesConsent: profile.gamesConsent)
+        let questions = effectiveStatus.isActive ? try await persistence.questions.questions(forEvent: registration.eventID) : []
+        var shownAnswers = typedAnswers
+        if shownAnswers == nil, !questions.isEmpty {
+            let stored = try await persistence.questions.answers(of: registration.id)
+            shownAnswers = Dictionary(uniqueKeysWithValues: questions.compactMap { q in stored[q.id].map { (q.fieldName, $0) } })
+        }
         let seat = effectiveStatus == .confirmed
             ? try await RoomLiveController(services: services).seatView(registration, token: token, language: language) : nil
         var page = ManagePage(
@@ -194,7 +219,7 @@ struct RegistrationPagesController {
             bingoURL: effectiveStatus == .confirmed ? PublicRoute.bingo(token: token).path : nil,
             form: effectiveStatus.isActive ? ProfileForm(
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
-                submit: presenter.t("manage.save"), language: language) : nil)
+                submit: presenter.t("manage.save"), language: language, questions: questions, answers: shownAnswers ?? [:]) : nil)
         page.seat = seat
         if effectiveStatus.isActive, detail.event.status == .published, now < detail.event.endsAt {
             page.calendarURL = PublicRoute.eventCalendar(detail.event.id).path
@@ -251,17 +276,20 @@ struct RegistrationPagesController {
                 _ = try await persistence.registrations.renewContactToken(of: registration.id)
                 done = "renewed"
             case .profile:
-                let input = try await Self.decodeForm(request, context: context).input
-                switch input.validated() {
+                let (form, typed) = try await Self.decodeFormAndAnswers(request, context: context)
+                let input = form.input
+                let questions = registration.status.isActive ? try await persistence.questions.questions(forEvent: registration.eventID) : []
+                switch Self.validate(input, answers: typed, questions: questions) {
                 case .failure(let errors):
-                    return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, status: .unprocessableContent)
-                case .success(let profile):
+                    return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, typedAnswers: typed, status: .unprocessableContent)
+                case .success(let (profile, answers)):
                     do {
                         _ = try await persistence.registrations.updateProfile(registration.id, token: token, profile: profile, now: now)
+                        if !questions.isEmpty { try await persistence.questions.setAnswers(answers, of: registration.id) }
                     } catch RegistrationActionError.duplicateEmail {
                         var errors = ValidationErrors()
                         errors.add("email", .alreadyTaken)
-                        return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, status: .conflict)
+                        return try await managePage(registration, request: request, welcome: false, notice: nil, errors: errors, input: input, typedAnswers: typed, status: .conflict)
                     }
                     done = "saved"
                 }

@@ -96,6 +96,12 @@ enum OrganizeRoute: Route {
     case eventImages(Event.ID)
     /// One speaker's photo (POST: upload or remove).
     case speakerPhoto(Event.ID, speaker: Speaker.ID)
+    /// The registration questions a meetup asks (its own, and the chapter's): GET lists, POST adds.
+    case questions(Event.ID)
+    /// A first post without `confirm=yes` asks.
+    case removeQuestion(Event.ID, question: RegistrationQuestion.ID)
+    /// Posted with `direction` up or down.
+    case moveQuestion(Event.ID, question: RegistrationQuestion.ID)
 
     var pattern: String {
         switch self {
@@ -164,6 +170,9 @@ enum OrganizeRoute: Route {
         case .branding: "/organize/:slug/branding"
         case .eventImages: "/organize/events/:id/images"
         case .speakerPhoto: "/organize/events/:id/speakers/:speaker/photo"
+        case .questions: "/organize/events/:id/questions"
+        case .removeQuestion: "/organize/events/:id/questions/:question/remove"
+        case .moveQuestion: "/organize/events/:id/questions/:question/move"
         }
     }
 
@@ -193,6 +202,8 @@ enum OrganizeRoute: Route {
         case .branding(let slug): [slug]
         case .eventImages(let id): [id.description]
         case .speakerPhoto(let id, let speaker): [id.description, speaker.description]
+        case .questions(let id): [id.description]
+        case .removeQuestion(let id, let question), .moveQuestion(let id, let question): [id.description, question.description]
         }
     }
 
@@ -215,13 +226,18 @@ enum OrganizeRoute: Route {
             .room(event), .roomSetup(event), .roomPlan(event), .roomMove(event), .roomPin(event), .roomApart(event), .roomLeft(event),
             .roomNext(event), .roomPause(event), .roomResume(event), .roomFinish(event), .roomPlanPDF(event),
             .game(event), .startGame(event), .gameCommand(event),
-        ] + quizExamples(slug: slug, event: event) + imageExamples(slug: slug, event: event)
+        ] + quizExamples(slug: slug, event: event) + imageExamples(slug: slug, event: event) + questionExamples(event: event)
             + [.audience(slug: slug), .audienceMessage(slug: slug, message: message), .cancelAudienceMessage(slug: slug, message: message)]
     }
 
     static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {
         let speaker = Speaker.ID(UUID(uuidString: "2A3B4C5D-6E7F-4081-9A2B-3C4D5E6F7A8B")!)
         return [.branding(slug: slug), .eventImages(event), .speakerPhoto(event, speaker: speaker)]
+    }
+
+    static func questionExamples(event: Event.ID) -> [OrganizeRoute] {
+        let question = RegistrationQuestion.ID(UUID(uuidString: "4D5E6F7A-8B9C-4DAE-8F01-2B3C4D5E6F7A")!)
+        return [.questions(event), .removeQuestion(event, question: question), .moveQuestion(event, question: question)]
     }
 
     static func quizExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

@@ -21,6 +21,7 @@ enum OrganizeRoutes {
             GameController(services: services),
             BrandingController(services: services),
             EventImagesController(services: services),
+            QuestionsController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

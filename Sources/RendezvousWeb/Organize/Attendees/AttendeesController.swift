@@ -151,7 +151,18 @@ extension OrganizeController {
             actions.append(.init(url: OrganizeRoute.cancelEvent(id).path, label: t("org.cancelEvent", context), style: "danger"))
         }
         func addError(_ field: String) -> String? { addErrors[field].map { Strings.message(for: $0, context.language) } }
-        let page = OrganizerEventPage(
+        let questions = try await persistence.questions.questions(forEvent: id)
+        let answers = questions.isEmpty ? [:] : try await persistence.questions.answers(ofEvent: id)
+        func answerLines(_ registration: Registration.ID) -> [String] {
+            guard let given = answers[registration] else { return [] }
+            return questions.compactMap { question in
+                given[question.id].map {
+                    let answer = question.kind == .yesNo ? t($0 == "yes" ? "form.yes" : "form.no", context) : $0
+                    return question.label.last.map { "?:!.".contains($0) } == true ? "\(question.label) \(answer)" : "\(question.label): \(answer)"
+                }
+            }
+        }
+        var page = OrganizerEventPage(
             chrome: try chrome(detail.event.title, context, path: OrganizeRoute.event(id).path, wide: true), csrf: session.csrfToken,
             title: detail.event.title, chapterName: detail.chapter.name, dashboardURL: OrganizeRoute.dashboard(slug: detail.chapter.slug).path,
             publicURL: PublicRoute.event(id).path, editURL: OrganizeRoute.editEvent(id).path, exportURL: OrganizeRoute.exportCSV(id).path,
@@ -182,7 +193,7 @@ extension OrganizeController {
                     canPromote: r.status == .waitlisted || r.status == .offered,
                     cancelURL: OrganizeRoute.cancelAttendee(id, registration: r.id).path,
                     promoteURL: OrganizeRoute.promoteAttendee(id, registration: r.id).path,
-                    noteURL: OrganizeRoute.noteAttendee(id, registration: r.id).path)
+                    noteURL: OrganizeRoute.noteAttendee(id, registration: r.id).path, answers: answerLines(r.id))
             },
             shownCount: Strings.plural("org.shown", count: shownAll.count, context.language, ["total": String(all.count)]),
             addURL: OrganizeRoute.addAttendee(id).path,
@@ -194,6 +205,7 @@ extension OrganizeController {
                 FormField(name: "company", label: t("form.company", context), value: addInput.company ?? "", required: false, error: addError("company"), maxLength: RegistrationInput.Limits.company, autocomplete: "off"),
             ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path,
             quizURL: OrganizeRoute.quizzes(slug: detail.chapter.slug).path)
+        page.questionsURL = OrganizeRoute.questions(id).path
         return html(page, context, status: status)
     }
 }

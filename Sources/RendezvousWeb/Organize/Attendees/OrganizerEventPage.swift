@@ -23,6 +23,8 @@ struct OrganizerEventPage: Page {
         var cancelURL: String
         var promoteURL: String
         var noteURL: String
+        /// Answers to the organisers' registration questions ("Dietary needs?: Vegetarian").
+        var answers: [String] = []
     }
     struct Filter { var value: String; var label: String; var selected: Bool }
     struct Action { var url: String; var label: String; var style: String }
@@ -66,4 +68,6 @@ struct OrganizerEventPage: Page {
     var bingoURL: String? = nil
     /// The chapter's quiz library (nil: no link).
     var quizURL: String? = nil
+    /// The meetup's registration questions.
+    var questionsURL: String? = nil
 }

@@ -24,11 +24,19 @@ struct CSVController: OrganizeController {
         var rows = [[t("form.firstName", context), t("form.lastName", context), t("form.email", context), t("form.jobTitle", context),
                      t("form.company", context), t("form.linkedin", context), t("form.askMeAbout", context), t("manage.status", context),
                      t("org.position", context), t("org.registeredAt", context), t("org.source", context), t("org.note", context)]]
+        // The organisers' questions, one column each, after the fixed ones.
+        let questions = try await persistence.questions.questions(forEvent: detail.event.id)
+        let answers = questions.isEmpty ? [:] : try await persistence.questions.answers(ofEvent: detail.event.id)
+        rows[0] += questions.map(\.label)
         for record in records {
             let r = record.registration, p = r.profile
+            let given = answers[r.id] ?? [:]
             rows.append([p.firstName, p.lastName, p.email, p.jobTitle, p.company, p.linkedinURL, p.askMeAbout,
                          statusLabel(r.status, context), record.waitlistPosition.map { String($0) } ?? "",
-                         "\(EventForm.localDay(r.createdAt, detail.chapter.zone)) \(f.time(r.createdAt))", Strings.source(record.source, context.language), record.note])
+                         "\(EventForm.localDay(r.createdAt, detail.chapter.zone)) \(f.time(r.createdAt))", Strings.source(record.source, context.language), record.note]
+                        + questions.map { question in
+                            given[question.id].map { question.kind == .yesNo ? t($0 == "yes" ? "form.yes" : "form.no", context) : $0 } ?? ""
+                        })
         }
         try await log(context, chapter: detail.chapter.id, "attendees.exported", detail.event.title)
         return DownloadName.csv(CSV.write(rows), name: [detail.chapter.slug, EventForm.localDay(detail.event.startsAt, detail.chapter.zone), detail.event.title])

@@ -59,9 +59,18 @@ struct EventPage: Page {
     var attendeeCount: String?
     var hiddenAttendees: String?
     var form: ProfileForm?
+    /// "Already registered? Get your link again": opened, with the address, when the form was
+    /// refused because that address is already registered.
+    var resend: Resend? = nil
     var calendarURL: String
     var share: SharePreview
     var shareLinks: ShareLinks
+}
+
+struct Resend {
+    var url: String
+    var email: String
+    var open: Bool
 }
 
 /// What a social network or search engine reads from an event page.

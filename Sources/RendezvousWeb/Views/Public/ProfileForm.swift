@@ -13,8 +13,28 @@ struct ProfileForm {
     var gamesConsent: CheckboxField
     var submit: String
     var hasErrors: Bool
+    /// The organisers' own questions (`RegistrationQuestion`), after the profile fields.
+    let questions: [QuestionField]
+    let hasQuestions: Bool
 
-    init(action: String, input: RegistrationInput, errors: ValidationErrors, submit: String, language: Language) {
+    /// One organiser's question: a text field, or a group of radio buttons (a choice, yes or no).
+    /// Every value stored, never optional, for the reason `FormField` gives.
+    struct QuestionField {
+        struct Option { var id: String; var value: String; var label: String; var checked: Bool }
+        let id: String
+        let name: String
+        let label: String
+        let required: Bool
+        let isText: Bool
+        let value: String
+        let options: [Option]
+        let hasError: Bool
+        let errorText: String
+        let maxLength = RegistrationQuestion.answerLimit
+    }
+
+    init(action: String, input: RegistrationInput, errors: ValidationErrors, submit: String, language: Language,
+         questions: [RegistrationQuestion] = [], answers: [String: String] = [:]) {
         func t(_ key: String) -> String { Strings.text(key, language) }
         func error(_ field: String) -> String? { errors[field].map { Strings.message(for: $0, language) } }
         typealias L = RegistrationInput.Limits
@@ -39,5 +59,20 @@ struct ProfileForm {
             CheckboxField(id: "f-fact-\($0.rawValue)", name: "bingoFacts[]", value: $0.rawValue, label: Strings.bingoFact($0, language), checked: facts.contains($0))
         }
         self.gamesConsent = CheckboxField(id: "f-gamesConsent", name: "gamesConsent", label: t("bingo.form.consent"), checked: input.gamesConsent ?? false)
+        self.questions = questions.map { question in
+            let name = question.fieldName
+            let value = answers[name] ?? ""
+            let choices: [(String, String)] = switch question.kind {
+            case .text: []
+            case .choice: question.choices.map { ($0, $0) }
+            case .yesNo: [("yes", t("form.yes")), ("no", t("form.no"))]
+            }
+            let problem = error(name)
+            return QuestionField(
+                id: "f-\(name)", name: name, label: question.label, required: question.required, isText: question.kind == .text, value: value,
+                options: choices.enumerated().map { .init(id: "f-\(name)-\($0.offset)", value: $0.element.0, label: $0.element.1, checked: $0.element.0 == value) },
+                hasError: problem != nil, errorText: problem ?? "")
+        }
+        self.hasQuestions = !questions.isEmpty
     }
 }
