@@ -85,7 +85,14 @@ doc = {
                          "items": {"type": "string", "enum": ["livedAbroad", "speaksThreeLanguages", "changedCareer", "foundedCompany", "runsMarathons",
                                                               "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
                                                               "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
-          "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"}}},
+          "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"},
+          "answers": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
+                      "description": "Answers to the event's registration questions (GET /api/v1/events/{id}/questions), by question id; a choice is one of its choices, yes/no is \"yes\" or \"no\"; an error names answers.<id>"}}},
+      "Question": {"type": "object", "required": ["id", "label", "kind", "choices", "required", "thisEventOnly"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "label": s, "kind": {"type": "string", "enum": ["text", "choice", "yes-no"]},
+          "choices": {"type": "array", "items": s}, "required": {"type": "boolean"},
+          "thisEventOnly": {"type": "boolean", "description": "False: asked at every meetup of the chapter"}}},
+      "QuestionList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Question")}}},
       "RegistrationCreated": {"type": "object", "required": ["id", "status", "manageToken", "manageUrl"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
           "waitlistPosition": {"type": "integer", "minimum": 1}, "manageToken": s, "manageUrl": {"type": "string", "format": "uri"}}},
@@ -98,7 +105,8 @@ doc = {
           "id": {"type": "string", "format": "uuid"}, "eventId": {"type": "string", "format": "uuid"}, "firstName": s, "lastName": s,
           "email": s, "jobTitle": s, "company": s, "linkedinUrl": s, "askMeAbout": s, "consents": ref("Consents"),
           "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered", "cancelled", "expired"]},
-          "waitlistPosition": {"type": "integer"}, "offerExpiresAt": dt, "createdAt": dt}},
+          "waitlistPosition": {"type": "integer"}, "offerExpiresAt": dt, "createdAt": dt,
+          "answers": {"type": "object", "additionalProperties": s, "description": "Answers to the registration questions, by question id"}}},
       "RegistrationList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Registration")}}},
     }},
   "paths": {
@@ -126,6 +134,10 @@ doc = {
         "post": {"summary": "Register, without an account: a seat if one is free, else the waitlist", "operationId": "register",
                  "requestBody": body("RegistrationInput"),
                  "responses": {**ok("RegistrationCreated", "201", "Registered"), **err("400", "404", "409", "413", "415", "422", "429")}}},
+    "/api/v1/events/{id}/questions": {
+        "parameters": [param("id", "Event id", "uuid")],
+        "get": {"summary": "The organisers' registration questions of an event (what its form asks)", "operationId": "listQuestions",
+                "responses": {**ok("QuestionList"), **err("404")}}},
     "/api/v1/registrations/{id}": {
         "parameters": [param("id", "Registration id", "uuid"), {**manage_header, "required": True}],
         "get": {"summary": "A registration's status (with its manage token)", "operationId": "showRegistration", "responses": {**ok("RegistrationState"), **err("404")}}},

@@ -109,4 +109,33 @@ struct QuestionsTests {
             }
         }
     }
+
+    /// The JSON API lists the questions, checks the answers like the form does (an error names
+    /// `answers.<id>`), stores them, and shows them to organisers only.
+    @Test(arguments: DatabaseKind.available)
+    func theAPIAsksAndAnswersToo(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let (_, token, chapter) = try await APITests.accounts(app)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 5)
+            let diet = try await db.questions.add(try RegistrationQuestion.Input(label: "Dietary needs?", kind: "choice", choices: "None\nVegan", required: true, scope: "event").validated().get(),
+                                                  chapter: chapter.id, event: event.id, now: Fixture.start)
+            try await app.application.test(.router) { client in
+                let listed = try await client.execute(uri: "/api/v1/events/\(event.id)/questions", method: .get)
+                #expect(listed.status == .ok)
+                #expect(listed.text.contains(#""label":"Dietary needs?""#))
+                #expect(listed.text.contains(#""choices":["None","Vegan"]"#))
+                let person = #"{"firstName":"Ana","lastName":"Lopez","email":"ana@example.org","jobTitle":"Founder""#
+                let refused = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(),
+                                                       body: ByteBuffer(string: person + "}"))
+                #expect(refused.status == .unprocessableContent)
+                #expect(refused.text.contains("answers.\(diet.id.description.lowercased())"))
+                let created = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(),
+                                                       body: ByteBuffer(string: person + #","answers":{"\#(diet.id.description.uppercased())":"Vegan"}}"#))
+                #expect(created.status == .created)
+                let all = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .get, headers: jsonHeaders(token))
+                #expect(all.text.contains(#""answers":{"\#(diet.id.description.lowercased())":"Vegan"}"#))
+            }
+        }
+    }
 }

@@ -25,6 +25,7 @@ struct APIController {
             (.patch, .event(.any), false, updateEvent),
             (.get, .eventRegistrations(.any), false, listRegistrations),
             (.post, .eventRegistrations(.any), true, register),
+            (.get, .eventQuestions(.any), false, listQuestions),
             (.get, .registration(.any), false, showRegistration),
             (.post, .cancelRegistration(.any), true, cancel),
             (.post, .acceptRegistration(.any), true, accept),
@@ -68,7 +69,11 @@ struct APIController {
     /// Reads a JSON body: 415 for another content type, 413 past the size limit, 400 with the
     /// offending field for malformed JSON or a wrong type.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext, allowEmpty: Bool = false) async throws -> T {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        try decode(type, from: try await request.body.collect(upTo: context.maxUploadSize), request: request, context: context, allowEmpty: allowEmpty)
+    }
+
+    /// The same, from a body already read (to decode two views of one body).
+    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, request: Request, context: AppRequestContext, allowEmpty: Bool = false) throws -> T {
         if allowEmpty, body.readableBytes == 0, let empty = try? JSONDecoder().decode(T.self, from: Data("{}".utf8)) {
             return empty
         }
@@ -227,12 +232,18 @@ struct APIController {
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)) else { throw AppError.notFound }
-        let input = try await Self.decode(RegistrationInput.self, from: request, context: context)
-        switch input.validated() {
-        case .failure(let errors): throw AppError.validation(errors)
-        case .success(var profile):
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let input = try Self.decode(RegistrationInput.self, from: body, request: request, context: context)
+        let given = try Self.decode(API.AnswersBody.self, from: body, request: request, context: context).answers ?? [:]
+        let questions = try await services.persistence.questions.questions(forEvent: id)
+        // The answers by question id, checked as the form checks them; errors name `answers.<id>`.
+        let typed = Dictionary(given.map { ("q-" + $0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        switch RegistrationPagesController.validate(input, answers: typed, questions: questions) {
+        case .failure(let errors):
+            throw AppError.validation(ValidationErrors(errors.problems.map { ($0.field.hasPrefix("q-") ? "answers." + $0.field.dropFirst(2) : $0.field, $0.problem) }))
+        case .success(var (profile, answers)):
             profile.language = LanguageMiddleware.preferred(request)
-            let outcome = try await services.persistence.registrations.register(profile, for: id, now: services.clock.now())
+            let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
             services.eventChanged(id)
             let registration = outcome.registration
             let manageURL = services.absoluteURL(PublicRoute.manage(token: registration.manageToken))
@@ -245,15 +256,26 @@ struct APIController {
         }
     }
 
+    /// What the event's form asks beyond the profile: public, like the form itself.
+    @Sendable func listQuestions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
+              let event = try await services.persistence.events.event(id: id), event.status != .draft else { throw AppError.notFound }
+        let questions = try await services.persistence.questions.questions(forEvent: event.id)
+        return JSONBody.response(status: .ok, API.ListResponse(items: questions.map(API.QuestionJSON.init)))
+    }
+
     @Sendable func listRegistrations(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (event, _) = try await organizedEvent(context)
         let registrations = try await services.persistence.registrations.registrations(of: event.id)
+        let answers = try await services.persistence.questions.answers(ofEvent: event.id)
         // Positions follow queue order among those still waiting.
         var position = 0
         let waiting = registrations.filter { $0.status == .waitlisted }.sorted { ($0.queueNumber ?? 0) < ($1.queueNumber ?? 0) }
         var positions: [Registration.ID: Int] = [:]
         for registration in waiting { position += 1; positions[registration.id] = position }
-        return JSONBody.response(status: .ok, API.ListResponse(items: registrations.map { API.RegistrationJSON($0, position: positions[$0.id]) }))
+        return JSONBody.response(status: .ok, API.ListResponse(items: registrations.map {
+            API.RegistrationJSON($0, position: positions[$0.id], answers: answers[$0.id].map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.description.lowercased(), $0.value) }) } ?? [:])
+        }))
     }
 
     func manageToken(_ request: Request, context: AppRequestContext) async throws -> String {

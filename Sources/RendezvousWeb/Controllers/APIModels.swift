@@ -108,6 +108,29 @@ enum API {
 
     struct ManageTokenBody: Decodable { var manageToken: String? }
 
+    /// The answers to an event's registration questions, by question id.
+    struct AnswersBody: Decodable { var answers: [String: String]? }
+
+    struct QuestionJSON: Encodable {
+        var id: String
+        var label: String
+        /// "text", "choice" or "yes-no" (answered "yes" or "no").
+        var kind: String
+        var choices: [String]
+        var required: Bool
+        /// False: asked at every meetup of the chapter.
+        var thisEventOnly: Bool
+
+        init(_ question: RegistrationQuestion) {
+            id = question.id.description.lowercased()
+            label = question.label
+            kind = question.kind.rawValue
+            choices = question.choices
+            required = question.required
+            thisEventOnly = question.eventID != nil
+        }
+    }
+
     struct RegistrationJSON: Encodable {
         var id: String
         var eventId: String
@@ -123,8 +146,11 @@ enum API {
         var waitlistPosition: Int?
         var offerExpiresAt: String?
         var createdAt: String
+        /// Answers to the registration questions, by question id (organisers only).
+        var answers: [String: String] = [:]
 
-        init(_ registration: Registration, position: Int?) {
+        init(_ registration: Registration, position: Int?, answers: [String: String] = [:]) {
+            self.answers = answers
             let profile = registration.profile
             id = registration.id.description
             eventId = registration.eventID.description
