@@ -67,21 +67,30 @@ struct CalendarController {
         // picture is a new name).
         let key = [detail.event.id.description, title, date, place, chapter, slug, look.cover ?? "", look.brand.logo ?? "",
                    look.brand.color?.hex ?? ""].joined(separator: "\u{1F}")
+        var image = await services.shareImages.existing(for: key)
+        if image == nil {
+            image = try await drawShareImage(key: key, look: look, title: title, date: date, place: place, chapter: chapter, slug: slug)
+        }
+        guard let image else { throw AppError.notFound }
+        let headers: HTTPFields = [.contentType: "image/png", .cacheControl: "public, max-age=3600", .eTag: image.etag]
+        if request.headers[.ifNoneMatch] == image.etag { return Response(status: .notModified, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.png))
+    }
+
+    /// Reads the pictures the share image shows (only when it is not drawn yet) and draws it.
+    func drawShareImage(key: String, look: EventLook, title: String, date: String, place: String, chapter: String,
+                        slug: String) async throws -> ShareImageCache.Image {
         let persistence = services.persistence
         var coverBytes: Data?, logoBytes: Data?
         if let cover = look.cover { coverBytes = try await persistence.images.image(name: cover)?.bytes }
         if let logo = look.brand.logo { logoBytes = try await persistence.images.image(name: logo)?.bytes }
-        let (coverData, logoData) = (coverBytes, logoBytes)
-        let color = look.brand.color
-        let image = try await services.shareImages.image(for: key) {
+        let (coverData, logoData, color) = (coverBytes, logoBytes, look.brand.color)
+        return try await services.shareImages.image(for: key) {
             let cover = coverData.flatMap { ImageProcessor.png([UInt8]($0), width: 1200, height: 480, fill: true) }
             return [UInt8](try ShareImage.png(title: title, date: date, place: place, chapter: chapter,
                                               accent: color?.rgb ?? BadgeContent.accent(for: slug), accentText: color?.text ?? (1, 1, 1),
                                               cover: cover, logo: logoData.map { [UInt8]($0) }))
         }
-        let headers: HTTPFields = [.contentType: "image/png", .cacheControl: "public, max-age=3600", .eTag: image.etag]
-        if request.headers[.ifNoneMatch] == image.etag { return Response(status: .notModified, headers: headers) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.png))
     }
 
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {

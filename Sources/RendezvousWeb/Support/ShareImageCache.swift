@@ -53,6 +53,13 @@ final class ShareImageCache: Sendable {
         }
     }
 
+    /// The image for `key` if it is drawn or being drawn, without drawing it: lets a caller skip
+    /// loading what a drawing needs (an event's cover) when the picture is already there.
+    func existing(for key: String) async -> Image? {
+        guard let task = state.withLockedValue({ $0.entries[key] }) else { return nil }
+        return try? await task.value
+    }
+
     /// FNV-1a over the key: the same picture has the same tag in every instance.
     static func etag(_ key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
