@@ -14,6 +14,8 @@ public struct Letter: Sendable {
     public var greeting: String
     public var paragraphs: [String]
     public var facts: [Fact]
+    /// The venue's map link, under the facts (a long address never widens the message).
+    public var map: Fact? = nil
     public var links: [Fact]
     public var footer: String
     /// The label and address of the unsubscribe link, for messages people may opt out of.
@@ -29,7 +31,7 @@ public struct Letter: Sendable {
 extension MessageComposer {
     func message(_ letter: Letter, item: OutboxItem?, now: Date, unsubscribeURL: String?) -> MailMessage {
         let (text, html) = Self.bodies(greeting: letter.greeting, paragraphs: letter.paragraphs, facts: letter.facts.map { ($0.label, $0.value) },
-                                       links: letter.links.map { ($0.label, $0.value) }, footer: letter.footer,
+                                       map: letter.map.map { ($0.label, $0.value) }, links: letter.links.map { ($0.label, $0.value) }, footer: letter.footer,
                                        unsubscribe: letter.unsubscribe.map { ($0.label, $0.value) }, colon: Self.colon(letter.language))
         return MailMessage(from: .init(name: letter.fromName, email: from.email), to: .init(name: letter.toName, email: letter.toEmail),
                            replyTo: letter.replyTo.map { .init(email: $0) }, subject: letter.subject, text: text, html: html,
@@ -60,13 +62,12 @@ extension MessageComposer {
         if let venue = detail.venue {
             facts.append(.init(label: t("event.where"), value: [venue.name, venue.address].filter { !$0.isEmpty }.joined(separator: ", ")))
         }
-        if let venue = detail.venue { facts.append(.init(label: t("event.map"), value: venue.mapURL)) }
         var paragraphs = Self.paragraphs(body)
         if !author.isEmpty { paragraphs.append("— \(author), \(detail.chapter.name)") }
         return Letter(fromName: detail.chapter.name, replyTo: try await persistence.audience.replyAddresses(of: detail.chapter.id),
                       toName: "\(firstName) \(lastName)".trimmingCharacters(in: .whitespaces), toEmail: email,
                       subject: test ? Self.testSubject(subject, language) : subject, greeting: t("mail.greeting", ["name": firstName]),
-                      paragraphs: paragraphs, facts: facts, links: [.init(label: t("mail.manageLink"), value: manageURL ?? eventURL)],
+                      paragraphs: paragraphs, facts: facts, map: detail.venue.map { .init(label: t("event.map"), value: $0.mapURL) }, links: [.init(label: t("mail.manageLink"), value: manageURL ?? eventURL)],
                       footer: t("mail.footer", ["chapter": detail.chapter.name]),
                       unsubscribe: .init(label: t("mail.unsubscribe"), value: unsubscribeURL ?? eventURL), language: language)
     }
@@ -136,7 +137,8 @@ extension MessageComposer {
             let letter = Letter(fromName: chapter.name, replyTo: try await persistence.audience.replyAddresses(of: chapter.id), toName: "", toEmail: member.email,
                                 subject: t("mail.announcement.subject", ["event": event.title]), greeting: t("mail.hello"),
                                 paragraphs: [t("mail.announcement.body", ["chapter": chapter.name, "event": event.title])] + Self.paragraphs(event.description).prefix(2),
-                                facts: facts, links: [.init(label: t("mail.announcement.register"), value: "\(baseURL)/events/\(event.id)")],
+                                facts: facts, map: detail.venue.map { .init(label: t("event.map"), value: $0.mapURL) },
+                                links: [.init(label: t("mail.announcement.register"), value: "\(baseURL)/events/\(event.id)")],
                                 footer: t("mail.audienceFooter", ["chapter": chapter.name]),
                                 unsubscribe: unsubscribeURL.map { .init(label: t("mail.audienceUnsubscribe", ["chapter": chapter.name]), value: $0) }, language: language)
             return .message(message(letter, item: item, now: now, unsubscribeURL: unsubscribeURL))

@@ -220,6 +220,8 @@ struct AudienceTests {
             #expect(real["text"]?.hasPrefix("Bonjour Karim,") == true)
             #expect(real["text"]?.contains("#LinkedInLocal Toulouse, sur Rendezvous.") == true)
             #expect(real["unsubscribePost"] == "List-Unsubscribe=One-Click")
+            // The venue's map is a link under the facts, as in every attendee message.
+            #expect(real["html"]?.contains("href=\"https://www.openstreetmap.org/search?query=Halles") == true)
         }
     }
 

@@ -50,6 +50,7 @@ struct MessagePreview {
     var greeting: String
     var paragraphs: [String]
     var facts: [Line]
+    var map: Line?
     var links: [Line]
     var footer: String
     var unsubscribe: String?
@@ -67,6 +68,7 @@ struct MessagePreview {
         greeting = letter.greeting
         paragraphs = letter.paragraphs
         facts = letter.facts.map { Line(label: $0.label, value: $0.value) }
+        map = letter.map.map { Line(label: $0.label, value: $0.value) }
         links = letter.links.map { Line(label: $0.label, value: $0.value) }
         footer = letter.footer
         unsubscribe = letter.unsubscribe?.label
@@ -74,7 +76,8 @@ struct MessagePreview {
         let colon = language == .fr ? "\u{202F}:" : ":"
         var lines = [letter.greeting, ""] + letter.paragraphs.flatMap { [$0, ""] }
         for fact in letter.facts { lines.append("\(fact.label)\(colon) \(fact.value)") }
-        if !letter.facts.isEmpty { lines.append("") }
+        if let map = letter.map { lines.append("\(map.label)\(colon) \(map.value)") }
+        if !letter.facts.isEmpty || letter.map != nil { lines.append("") }
         for link in letter.links { lines += ["\(link.label)\(colon)", link.value, ""] }
         lines += ["--", letter.footer]
         if let unsubscribe = letter.unsubscribe { lines.append("\(unsubscribe.label)\(colon) \(unsubscribe.value)") }
