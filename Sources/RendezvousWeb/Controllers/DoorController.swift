@@ -349,7 +349,8 @@ struct DoorController {
               let registration = try await persistence.registrations.registration(id: id), registration.eventID == detail.event.id else { throw AppError.notFound }
         let layout = BadgeLayout(rawValue: request.uri.queryParameters.get("layout").map { String($0) } ?? "") ?? .roll62
         let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
-        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.registrations.contactToken(of: id))
+        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.registrations.contactToken(of: id),
+                                      look: try await builder.look(of: detail.chapter.id))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).pdf").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await CPUWork.run { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
