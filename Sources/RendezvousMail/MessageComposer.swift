@@ -89,6 +89,11 @@ public struct MessageComposer: Sendable {
         case .offerExpired:
             subject = t("mail.expired.subject", ["event": event.title])
             paragraphs = [t("manage.statusExpired")]
+        case .cancelled where registration.cancelledFrom == .waitlisted:
+            // Leaving the waitlist frees no seat, and there was no invitation to take back.
+            subject = t("mail.leftWaitlist.subject", ["event": event.title])
+            paragraphs = [t("manage.leftWaitlistNotice")]
+            links = [(t("mail.registrationLink"), manageURL)]
         case .cancelled:
             // The calendar entry goes away; the mail no longer offers to cancel, only the page of
             // the registration (where a cancellation can be undone while the seat is free).

@@ -133,6 +133,19 @@ struct AudienceTests {
             #expect(cancellation["text"]?.contains("annulation") == false, "the manage link's label offered to cancel")
             #expect(cancellation["text"]?.contains("La page de votre inscription") == true)
             #expect(cancellation["qr"] == "")
+
+            // Someone leaving the waitlist is told so: no seat freed, no invitation to take back.
+            let full = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1, title: "Complète")
+            _ = try await app.persistence.registrations.register(Fixture.profile(2), for: full.id, now: Fixture.start)
+            let waiting = try await app.persistence.registrations.register(Fixture.profile(3), for: full.id, now: Fixture.start)
+            _ = try await sender.sendDue()
+            _ = try await app.persistence.registrations.cancel(waiting.registration.id, token: waiting.registration.manageToken, now: Fixture.start)
+            _ = try await sender.sendDue()
+            let left = try Self.parsed(try #require(server.messages.last))
+            #expect(left["subject"] == "Liste d’attente quittée\(Self.nnbsp): Complète")
+            #expect(left["text"]?.contains("Vous avez quitté la liste d’attente.") == true)
+            #expect(left["text"]?.contains("place") == false)
+            #expect(left["calendar"] == "")
         }
     }
 
