@@ -6,6 +6,7 @@ import pathlib
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from test_accessibility import serious_violations
 from test_organizer import sign_in
 from test_registration import click_and_wait, fill
 
@@ -28,6 +29,7 @@ def test_follow_a_chapter_from_its_page(server, browser):
     notice = browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     assert "Consultez votre boîte" in notice
     browser.save_screenshot(str(SHOTS / "follow-sent.png"))
+    assert serious_violations(browser) == []
     # On an event page too.
     browser.get(f"{server['base']}/events/{server['event']['id']}?lang=en")
     assert browser.find_element(By.CSS_SELECTOR, "section.follow h2").text == "Follow this chapter"
@@ -49,6 +51,8 @@ def test_preview_test_and_schedule_a_message_to_the_audience(server, browser):
     assert browser.find_element(By.NAME, "subject").get_attribute("value") == "Rendez-vous en février"
     assert Select(browser.find_element(By.NAME, "audience")).first_selected_option.get_attribute("value") == "both"
     browser.save_screenshot(str(SHOTS / "audience-preview.png"))
+    # The preview (a POST's answer, outside the page-by-page audit) passes axe too.
+    assert serious_violations(browser) == []
     click_and_wait(browser, "button[value=test]")
     assert "orga@example.org" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     # Scheduled for a date and time in the chapter's time zone; listed, then cancelled.
@@ -76,3 +80,4 @@ def test_an_event_message_preview_greets_the_first_recipient(server, browser):
     assert preview.text.count("Bonjour ") == 1
     assert "#LinkedInLocal Toulouse, sur Rendezvous." in preview.text
     browser.save_screenshot(str(SHOTS / "message-preview.png"))
+    assert serious_violations(browser) == []
