@@ -30,6 +30,32 @@ struct CatalogTests {
         }
     }
 
+    /// French typography: a narrow no-break space (U+202F) before « : ; ! ? » and inside
+    /// guillemets, and the typographic apostrophe. A time ("18:30"), a ratio ("{ratio}:1"), an
+    /// address ("https://") and a format hint ("Table:places") are not punctuation.
+    @Test func frenchTextUsesFrenchTypography() {
+        var wrong: [String] = []
+        for (key, entry) in Strings.catalog(.fr).entries {
+            let texts: [String] = switch entry {
+            case .text(let text): [text]
+            case .plural(let forms): Array(forms.values)
+            }
+            for text in texts {
+                let characters = Array(text)
+                for (index, character) in characters.enumerated() where ":;!?".contains(character) {
+                    let before: Character? = index > 0 ? characters[index - 1] : nil
+                    let after = String(characters[(index + 1)...].prefix(2))
+                    if before == "\u{202F}" || before == "\u{00A0}" || before?.isNumber == true || before == "}" || after == "//" { continue }
+                    if key == "room.smallerHint", before?.isLetter == true { continue }
+                    wrong.append("\(key): …\(String(characters[max(0, index - 12)...index]))")
+                }
+                if text.contains("'") { wrong.append("\(key): a straight apostrophe") }
+                if text.contains("« ") || text.contains(" »") { wrong.append("\(key): a plain space inside guillemets") }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.sorted())")
+    }
+
     @Test func everyPlaceholderAppearsInEveryLanguage() {
         for (key, entry) in Strings.catalog(.en).entries {
             for language in Language.allCases where language != .en {
