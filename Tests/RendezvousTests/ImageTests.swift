@@ -121,10 +121,18 @@ struct ImageTests {
                 #expect(share.status == .ok)
                 #expect(Array(share.body.readableBytesView).starts(with: [0x89, 0x50, 0x4E, 0x47]))
 
-                // Removing it: gone from the page, and the picture deleted.
+                // A copy of the meetup keeps the cover; removing it from the original leaves the copy's.
+                let duplicated = try await client.post("/organize/events/\(event.id)/duplicate", as: organizer, ["date": "2027-04-21"])
+                #expect(duplicated.status == .seeOther)
+                let copyPath = try #require(duplicated.headers[.location]).replacingOccurrences(of: "/edit", with: "")
+                let copy = try #require(Event.ID(string: String(copyPath.split(separator: "/").last ?? "")))
+                #expect(try await app.persistence.images.look(of: copy).cover == name)
                 let removed = try await Self.post(client, page, as: organizer, [("coverAlt", "ignored"), ("removeCover", "on")])
                 #expect(removed.status == .ok)
                 #expect(try await app.persistence.images.look(of: event.id).cover == nil)
+                #expect(try await client.execute(uri: "/images/\(name)", method: .get).status == .ok)
+                // Removed from the copy too: the picture is deleted.
+                #expect(try await Self.post(client, "/organize/events/\(copy)/images", as: organizer, [("removeCover", "on")]).status == .ok)
                 #expect(try await client.execute(uri: "/images/\(name)", method: .get).status == .notFound)
                 #expect(!(try await client.execute(uri: "/events/\(event.id)", method: .get).text.contains(#"class="cover""#)))
             }

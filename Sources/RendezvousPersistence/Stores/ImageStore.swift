@@ -145,6 +145,21 @@ extension ImageStore {
         }
     }
 
+    /// Gives a copy of an event its original's cover and description (the picture is shared: it is
+    /// deleted only when neither uses it any more).
+    public func copyCover(from original: Event.ID, to copy: Event.ID, chapter: Chapter.ID) async throws {
+        try await write { sql in
+            struct Row: Decodable { var coverImage: String?; var coverAlt: String? }
+            guard let row = try await sql.raw("""
+                SELECT cover_image, cover_alt FROM events WHERE id = \(bind: original.uuid) AND chapter_id = \(bind: chapter.uuid)
+                """).row(Row.self), let cover = row.coverImage else { return }
+            try await sql.raw("""
+                UPDATE events SET cover_image = \(bind: cover), cover_alt = \(bind: row.coverAlt ?? "")
+                WHERE id = \(bind: copy.uuid) AND chapter_id = \(bind: chapter.uuid)
+                """).run()
+        }
+    }
+
     /// Sets or removes a chapter's logo and sets its colour (nil: the default).
     public func setBrand(chapter: Chapter.ID, logo: NewImage?, removeLogo: Bool, color: BrandColor?, now: Date) async throws {
         try await write { sql in

@@ -267,6 +267,7 @@ struct EventsController: OrganizeController {
             return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .invalidDate, context.language), status: .unprocessableContent)
         }
         let copy = try await persistence.events.duplicateEvent(detail.event.id, startsAt: start, now: now())
+        try await persistence.images.copyCover(from: detail.event.id, to: copy.id, chapter: detail.chapter.id)
         try await log(context, chapter: detail.chapter.id, "event.duplicated", copy.title)
         return .redirect(to: OrganizeRoute.editEvent(copy.id).path, type: .normal)
     }
