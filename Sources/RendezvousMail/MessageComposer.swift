@@ -34,6 +34,8 @@ public struct MessageComposer: Sendable {
             return try await organizerMessage(item, now: now)
         case .followConfirm, .announcement, .audienceMessage:
             return try await audienceMessage(item, now: now)
+        case .attendeeSignIn:
+            return attendeeSignInMessage(item, now: now)
         default:
             return try await attendeeMessage(item, now: now)
         }
@@ -98,7 +100,9 @@ public struct MessageComposer: Sendable {
             // The calendar entry goes away; the mail no longer offers to cancel, only the page of
             // the registration (where a cancellation can be undone while the seat is free).
             subject = t("mail.cancelled.subject", ["event": event.title])
-            paragraphs = [t("manage.cancelledNotice"), t("mail.cancelled.calendar")]
+            // A holder's own cancellation records what they gave up; without it, the organisers cancelled.
+            paragraphs = [registration.cancelledFrom == nil ? t("mail.cancelled.byOrganizers", ["event": event.title]) : t("manage.cancelledNotice"),
+                          t("mail.cancelled.calendar")]
             links = [(t("mail.registrationLink"), manageURL)]
             method = .cancel
         case .reminder:

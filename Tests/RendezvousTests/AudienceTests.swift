@@ -146,6 +146,15 @@ struct AudienceTests {
             #expect(left["text"]?.contains("Vous avez quitté la liste d’attente.") == true)
             #expect(left["text"]?.contains("place") == false)
             #expect(left["calendar"] == "")
+
+            // Cancelled by the organisers: said so, with the calendar cancellation; replies reach them.
+            let holder = try #require(try await app.persistence.registrations.registrations(of: full.id).first { $0.status == .confirmed })
+            _ = try await app.persistence.registrations.cancelByOrganizer(holder.id, in: full.id, now: Fixture.start)
+            _ = try await sender.sendDue(limit: 100)
+            let byOrganizers = try #require(try server.messages.map(Self.parsed).first { $0["text"]?.contains("Les organisateurs ont annulé votre inscription à Complète.") == true })
+            #expect(byOrganizers["text"]?.contains("libéré") == false)
+            #expect(byOrganizers["replyTo"] == "hello@toulouse.example.org")
+            #expect(try Self.calendar(try #require(byOrganizers["calendar"])).hasPrefix("CANCEL event-\(full.id)@rendezvous.test 1"))
         }
     }
 
