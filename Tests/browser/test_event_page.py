@@ -166,3 +166,9 @@ def test_organisers_give_pictures_and_the_page_invites_on_a_laptop_and_a_phone(s
     assert browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", hero) == "rgb(123, 45, 142)"
     assert browser.find_element(By.CSS_SELECTOR, ".chapter-hero img.chapter-logo").get_attribute("alt") == "#LinkedInLocal Toulouse"
     browser.save_screenshot(str(SHOTS / "chapter-phone.png"))
+    # Its meetups' cards show their covers.
+    browser.set_window_size(1280, 900)
+    card = browser.find_element(By.XPATH, "//li[contains(@class,'event-card')][.//a[text()='Rencontre de printemps']]")
+    assert card.find_element(By.CSS_SELECTOR, "img.card-cover").get_attribute("alt") == ""
+    browser.execute_script("arguments[0].scrollIntoView()", card)
+    browser.save_screenshot(str(SHOTS / "chapter-laptop-cards.png"))
