@@ -23,6 +23,8 @@ public struct TokenVault: Sendable {
         /// A chapter audience's address: confirms following the chapter, or unsubscribes from its
         /// news (one purpose each, so a confirmation link cannot unsubscribe and the reverse).
         case follow, audienceUnsubscribe
+        /// "My Rendezvous": the one-time sign-in link mailed to an attendee (only its hash is stored).
+        case attendeeSignIn
 
         /// The registrations column holding the salt this purpose is derived from; nil for links
         /// that are not a registration's. Unsubscribe links are derived from the manage salt under
@@ -32,7 +34,7 @@ public struct TokenVault: Sendable {
             case .manage, .unsubscribe, .bingo: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
-            case .invitation, .passwordReset, .screen, .quizPlayer, .follow, .audienceUnsubscribe: nil
+            case .invitation, .passwordReset, .screen, .quizPlayer, .follow, .audienceUnsubscribe, .attendeeSignIn: nil
             }
         }
     }
@@ -67,6 +69,14 @@ public struct TokenVault: Sendable {
     public func verify(_ token: String, _ purpose: Purpose, id: UUID, salt: String) -> Bool {
         guard !salt.isEmpty else { return false }
         return constantTimeEquals(token, self.token(purpose, id: id, salt: salt))
+    }
+
+    /// A blocked person's email as stored: HMAC-SHA-256 of the normalised address under the server
+    /// key, hex. A copy of the database does not tell whose address it is, nor can anyone test a
+    /// guess without the key.
+    public func emailHash(_ email: String) -> String {
+        let message = Data("blocked-email|\(EmailAddress.normalize(email))".utf8)
+        return HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
     }
 
     private func mac(_ purpose: Purpose, id: UUID, salt: String) -> Data {

@@ -29,7 +29,8 @@ struct RouteTests {
     @Test func theSiteGathersEveryArea() {
         let site = Set(SiteRoute.examples.map(\.pattern))
         let areas = [PublicRoute.examples.map(\.pattern), AccountRoute.examples.map(\.pattern), AdminRoute.examples.map(\.pattern),
-                     DoorRoute.examples.map(\.pattern), APIRoute.examples.map(\.pattern), OrganizeRoute.examples.map(\.pattern)].flatMap { $0 }
+                     DoorRoute.examples.map(\.pattern), APIRoute.examples.map(\.pattern), OrganizeRoute.examples.map(\.pattern),
+                     MeRoute.examples.map(\.pattern)].flatMap { $0 }
         #expect(site == Set(areas))
     }
 

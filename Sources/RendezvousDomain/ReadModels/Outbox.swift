@@ -9,6 +9,8 @@ public enum OutboxKind: String, Sendable, CaseIterable {
     /// A chapter's audience: the follow confirmation link, a new meetup's announcement to the
     /// followers, an organiser's message to followers and past attendees.
     case followConfirm, announcement, audienceMessage
+    /// "My Rendezvous": the one-time sign-in link, to the address that asked (no chapter).
+    case attendeeSignIn
 
     /// Messages people may opt out of; the rest answer something they did or must know.
     public var isTransactional: Bool { self != .reminder && self != .broadcast && self != .announcement && self != .audienceMessage }

@@ -37,5 +37,8 @@ enum AllMigrations {
         RevocableInvitations(),
         AddImages(),
         CreateRegistrationQuestions(),
+        CreateAttendeeAccounts(),
+        CreateContacts(),
+        AddPrivacyRetention(),
     ]
 }

@@ -408,6 +408,10 @@ struct RegistrationPagesController {
             bingoError: request.uri.queryParameters.get("bingo").flatMap { BingoPagesController.error(code: String($0)) }
                 .map { Strings.bingoError($0, name: "\(p.firstName) \(p.lastName)", language) })
         page.notShared = !p.consents.profileSharing
+        let me = MeController(services: services)
+        page.weMet = try await me.weMetBlock(request, card: card, contactToken: token, language: language)
+        if page.weMet == nil { page.weMetInvite = me.weMetInvite(language) }
+        if request.uri.queryParameters.get("met") != nil, page.weMet != nil { page.metNotice = Strings.text("me.metNotice", language) }
         var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xRobotsTag] = "noindex"

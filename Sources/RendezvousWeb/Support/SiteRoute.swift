@@ -11,6 +11,7 @@ enum SiteRoute: Route {
     case door(DoorRoute)
     case api(APIRoute)
     case organize(OrganizeRoute)
+    case me(MeRoute)
 
     /// The area's own route.
     var route: any Route {
@@ -21,6 +22,7 @@ enum SiteRoute: Route {
         case .door(let route): route
         case .api(let route): route
         case .organize(let route): route
+        case .me(let route): route
         }
     }
 
@@ -34,6 +36,7 @@ enum SiteRoute: Route {
             + DoorRoute.examples.map(SiteRoute.door)
             + APIRoute.examples.map(SiteRoute.api)
             + OrganizeRoute.examples.map(SiteRoute.organize)
+            + MeRoute.examples.map(SiteRoute.me)
     }
 
     /// The stylesheet and script every page loads, with their version query.

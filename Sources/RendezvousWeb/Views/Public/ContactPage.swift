@@ -18,4 +18,10 @@ struct ContactPage: Page {
     var bingo: ContactBingo? = nil
     /// Why the last tick from this card was refused, in the visitor's language.
     var bingoError: String? = nil
+    /// "We met", for a phone that knows who holds it (attendee session, or their bingo cookie).
+    var weMet: WeMetBlock? = nil
+    /// Otherwise, how to say "We met": sign in to My Rendezvous.
+    var weMetInvite: WeMetInvite? = nil
+    /// Just said "We met".
+    var metNotice: String? = nil
 }

@@ -1,0 +1,64 @@
+import Foundation
+import RendezvousDomain
+
+/// "My Rendezvous": an attendee's own space, signed in with a link mailed to their address (no
+/// password), and "We met" from a badge's contact card or an evening's attendee list.
+enum MeRoute: Route {
+    /// The space (signed in), or the form asking for a sign-in link; posting it asks for the link.
+    case home
+    /// The mailed link: a page with one button (a mail scanner opening the link spends nothing).
+    case signIn(token: String)
+    case signOut
+    case profile
+    /// The saved profile as JSON, for the registration form's "Use my profile" (never cached).
+    case profileJSON
+    /// "People I met": as vCard (one file), CSV and JSON.
+    case peopleVCard
+    case peopleCSV
+    case peopleJSON
+    /// Accept, decline, remove a link, or save one's note on it.
+    case contactAction(id: String, action: ContactAction)
+    /// An evening's attendee list (those who chose to be listed) with "We met" buttons.
+    case event(Event.ID)
+    case eventMet(Event.ID)
+    /// "We met", from a badge's contact card.
+    case cardMet(token: String)
+
+    enum ContactAction: String, CaseIterable, Sendable {
+        case accept, decline, remove, note
+    }
+
+    var pattern: String {
+        switch self {
+        case .home: "/me"
+        case .signIn: "/me/signin/:token"
+        case .signOut: "/me/signout"
+        case .profile: "/me/profile"
+        case .profileJSON: "/me/profile.json"
+        case .peopleVCard: "/me/people.vcf"
+        case .peopleCSV: "/me/people.csv"
+        case .peopleJSON: "/me/people.json"
+        case .contactAction: "/me/people/:id/:action"
+        case .event: "/me/events/:id"
+        case .eventMet: "/me/events/:id/met"
+        case .cardMet: "/c/:token/met"
+        }
+    }
+
+    var parameters: [String] {
+        switch self {
+        case .home, .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON: []
+        case .signIn(let token), .cardMet(let token): [token]
+        case .contactAction(let id, let action): [id, action.rawValue]
+        case .event(let id), .eventMet(let id): [id.description]
+        }
+    }
+
+    static var examples: [MeRoute] {
+        let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
+        let token = "Zm9vYmFy-_token"
+        return [.home, .signIn(token: token), .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON,
+                .event(event), .eventMet(event), .cardMet(token: token)]
+            + ContactAction.allCases.map { .contactAction(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c", action: $0) }
+    }
+}
