@@ -382,6 +382,11 @@ struct ImageTests {
         let jpeg = try #require(ImageProcessor.canvas(width: 800, height: 800, red: 1, green: 2, blue: 3, png: false))
         let logo = try ImageProcessor.process(jpeg, kind: .logo).get()
         #expect(logo.contentType == "image/png" && logo.width == 512)
+        // WebP (1 × 1, lossless) through webp-pixbuf-loader, stored as PNG or JPEG like the rest.
+        let webp = try #require(Data(base64Encoded: "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="))
+        #expect(ImageProcessor.loaderType(of: [UInt8](webp)) == "webp")
+        let fromWebP = try ImageProcessor.process([UInt8](webp), kind: .cover).get()
+        #expect(fromWebP.width == 1 && fromWebP.height == 1 && ["image/png", "image/jpeg"].contains(fromWebP.contentType))
         // Never enlarged.
         let small = try #require(ImageProcessor.canvas(width: 120, height: 80, red: 1, green: 2, blue: 3, png: false))
         let cover = try ImageProcessor.process(small, kind: .cover).get()
