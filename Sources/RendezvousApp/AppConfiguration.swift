@@ -51,6 +51,9 @@ public struct AppConfiguration: Sendable {
         let serverTimeouts = ServerTimeouts(
             header: try seconds("HTTP_HEADER_TIMEOUT", default: ServerTimeouts.default.header),
             idle: try seconds("HTTP_IDLE_TIMEOUT", default: ServerTimeouts.default.idle))
+        if let format = environment["LOG_FORMAT"], !format.isEmpty, !["text", "json"].contains(format.lowercased()) {
+            throw Invalid(description: "LOG_FORMAT must be text or json; got \(format)")
+        }
         var doorWindowHours = 3.0
         if let text = environment["DOOR_WINDOW_HOURS"], !text.isEmpty {
             guard let hours = Double(text), hours.isFinite, hours >= 0 else {

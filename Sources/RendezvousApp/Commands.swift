@@ -15,13 +15,14 @@ public struct RendezvousCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rendezvous",
         abstract: "Rendezvous: run a network of local in-person professional meetups.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self, RotationsCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self, RotationsCommand.self, Backup.self, Restore.self],
         defaultSubcommand: Serve.self)
 
     public init() {}
 }
 
 func makeLogger(_ configuration: AppConfiguration) -> Logger {
+    LogFormat.bootstrap()
     var logger = Logger(label: "rendezvous")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     return logger
@@ -54,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
-                backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services)])
+                backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services)])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
             services.live.stop()
@@ -73,6 +74,48 @@ struct Migrate: AsyncParsableCommand {
         try await withPersistence { persistence, _ in
             try await persistence.migrate()
             print("Migrations applied (\(persistence.kind.rawValue)).")
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the SQLite database consistently while the server runs (PostgreSQL: use pg_dump).",
+        discussion: "The server key (secret.key beside the database) is not copied: back it up apart, and keep the two apart.")
+
+    @Option(name: [.short, .customLong("output")], help: "The new file to write (never overwritten).") var output: String
+
+    func run() async throws {
+        try await withPersistence { persistence, _ in
+            let started = Date()
+            let bytes = try await persistence.backup(to: output)
+            print("Backup written to \(output): \(bytes) bytes in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        }
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place of the SQLite database (stop the server first).",
+        discussion: "The backup is checked (integrity, migrations) before anything is replaced; the current database is kept as <file>.before-restore.")
+
+    @Argument(help: "The backup file.") var backup: String
+    @Flag(help: "Replace an existing database.") var force = false
+
+    func run() async throws {
+        let configuration = try AppConfiguration.fromEnvironment()
+        let logger = makeLogger(configuration)
+        let target = configuration.databaseURL.hasPrefix("sqlite://") ? String(configuration.databaseURL.dropFirst("sqlite://".count)) : configuration.databaseURL
+        if FileManager.default.fileExists(atPath: target) {
+            guard force else { throw ValidationError("\(target) exists: stop the server, then run again with --force to replace it.") }
+            try? FileManager.default.removeItem(atPath: target + ".before-restore")
+            try FileManager.default.copyItem(atPath: target, toPath: target + ".before-restore")
+        }
+        do {
+            let migrations = try await Persistence.restore(from: backup, to: configuration.databaseURL, logger: logger)
+            print("Restored \(backup) into \(target) (\(migrations) migrations applied in the backup; the server migrates the rest when it starts).")
+        } catch let error as Persistence.BackupError {
+            throw ValidationError(error.description)
         }
     }
 }

@@ -67,6 +67,8 @@ enum PublicRoute: Route {
     /// Browsers' default icon address, redirected to the site's icon.
     case favicon
     case healthz
+    /// Whether this instance can take traffic: database, migrations, outbox (for load balancers).
+    case readyz
 
     /// What an attendee can do from the manage page (posted to `/manage/{token}/{action}`).
     enum ManageAction: String, CaseIterable, Sendable {
@@ -119,12 +121,13 @@ enum PublicRoute: Route {
         case .staticFile: "/static/:file"
         case .favicon: "/favicon.ico"
         case .healthz: "/healthz"
+        case .readyz: "/readyz"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .home, .apply, .healthz, .quizEnter, .favicon: []
+        case .home, .apply, .healthz, .readyz, .quizEnter, .favicon: []
         case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
         case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
         case .quizFromManage(let token): [token]
@@ -155,7 +158,7 @@ enum PublicRoute: Route {
             .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
             .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
             .follow(slug: "toulouse"), .confirmFollow(token: token), .audienceUnsubscribe(token: token),
-            .apply, .staticFile("app.css"), .favicon, .healthz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
+            .apply, .staticFile("app.css"), .favicon, .healthz, .readyz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
             .image(name: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c-0123456789abcdef.jpg"), .brandStyle(file: "0a5ea8.css"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import NIOConcurrencyHelpers
+import RendezvousDomain
+@testable import RendezvousApp
+@testable import RendezvousPersistence
+@testable import RendezvousWeb
+import SQLKit
+import Testing
+
+/// Running it: the readiness probe, request ids, structured logs.
+@Suite("Operations")
+struct OperationsTests {
+    @Test(arguments: DatabaseKind.available)
+    func readinessSaysWhyAnInstanceCannotTakeTraffic(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            try await app.application.test(.router) { client in
+                let ready = try await client.execute(uri: "/readyz", method: .get)
+                #expect(ready.status == .ok)
+                #expect(ready.text.contains(#""status":"ready""#))
+                #expect(ready.headers[.cacheControl] == "no-store")
+
+                // A message due for 20 minutes: the senders are stuck.
+                try await app.persistence.outbox.enqueueMessage(.passwordReset, chapter: nil, recipient: "someone@example.org", payload: [:],
+                                                                now: app.clock.now().addingTimeInterval(-20 * 60))
+                let stuck = try await client.execute(uri: "/readyz", method: .get)
+                #expect(stuck.status == .serviceUnavailable)
+                #expect(stuck.text.contains(#""moving":false"#))
+                try await app.persistence.sql.raw("UPDATE outbox SET status = 'sent'").run()
+
+                // A migration this build knows but the database lacks.
+                let last = try #require(AllMigrations.list.last?.name)
+                try await app.persistence.sql.raw("DELETE FROM _fluent_migrations WHERE name = \(bind: last)").run()
+                let behind = try await client.execute(uri: "/readyz", method: .get)
+                #expect(behind.status == .serviceUnavailable)
+                #expect(behind.text.contains(#""migrations":"pending""#))
+                #expect(behind.text.contains(last))
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            }
+        }
+    }
+
+    @Test func everyAnswerCarriesTheRequestsId() async throws {
+        try await withApp(.sqlite) { app in
+            try await app.application.test(.router) { client in
+                let header = HTTPField.Name("X-Request-Id")!
+                let given = try await client.execute(uri: "/healthz", method: .get, headers: [header: "nginx-4f2a.9"])
+                #expect(given.headers[header] == "nginx-4f2a.9")
+                // Not a sane token: replaced, never echoed.
+                let hostile = try await client.execute(uri: "/healthz", method: .get, headers: [header: "<script>alert(1)</script>"])
+                let replaced = try #require(hostile.headers[header])
+                #expect(replaced.count == 16 && replaced.allSatisfy(\.isHexDigit))
+                let missing = try await client.execute(uri: "/no/such/page", method: .get)
+                #expect(missing.status == .notFound)
+                #expect(missing.headers[header]?.count == 16)
+            }
+        }
+    }
+
+    @Test func jsonLogsAreOneObjectPerLine() throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        var logger = Logger(label: "rendezvous") { label in JSONLogHandler(label: label, write: { line in lines.withLockedValue { $0.append(line) } }) }
+        logger[metadataKey: "request_id"] = "abc123"
+        logger.error("Unhandled error on GET /x: \"quoted\"\nsecond line", metadata: ["attempt": "2"])
+        logger.debug("not at info level")
+        let written = lines.withLockedValue { $0 }
+        #expect(written.count == 1)
+        let line = try #require(written.first)
+        #expect(line.hasSuffix("\n") && line.dropLast().allSatisfy { $0 != "\n" })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["level"] as? String == "error")
+        #expect(object["request_id"] as? String == "abc123")
+        #expect(object["attempt"] as? String == "2")
+        #expect(object["message"] as? String == "Unhandled error on GET /x: \"quoted\"\nsecond line")
+        #expect((object["ts"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func aWrongLogFormatIsRefusedAtStart() {
+        #expect(throws: AppConfiguration.Invalid.self) { try AppConfiguration.fromEnvironment(["LOG_FORMAT": "xml"]) }
+        #expect((try? AppConfiguration.fromEnvironment(["LOG_FORMAT": "json"])) != nil)
+    }
+}
+
+/// `rendezvous backup` during a rush, then `rendezvous restore`: every registration acknowledged
+/// before the backup began is in the restored database, and nothing half written is.
+@Suite("Backup and restore")
+struct BackupTests {
+    @Test func aBackupDuringARushHoldsEveryAcknowledgedRegistration() async throws {
+        try await withDatabase(.sqlite) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 150)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rv-backup-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let backup = directory.appendingPathComponent("backup.sqlite").path
+            let acknowledged = NIOLockedValueBox<[Registration.ID]>([])
+            let beforeBackup = NIOLockedValueBox<Set<Registration.ID>>([])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        let outcome = try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start)
+                        acknowledged.withLockedValue { $0.append(outcome.registration.id) }
+                    }
+                }
+                group.addTask {
+                    // Part-way through the rush.
+                    while acknowledged.withLockedValue({ $0.count }) < 100 { try await Task.sleep(for: .milliseconds(2)) }
+                    beforeBackup.withLockedValue { $0 = Set(acknowledged.withLockedValue { $0 }) }
+                    #expect(try await db.backup(to: backup) > 0)
+                }
+                try await group.waitForAll()
+            }
+            await #expect(throws: Persistence.BackupError.self) { try await db.backup(to: backup) }
+            // Restored in place of a new database file: every registration acknowledged before the
+            // backup began is there.
+            let restoredURL = "sqlite://" + directory.appendingPathComponent("restored.sqlite").path
+            #expect(try await Persistence.restore(from: backup, to: restoredURL, logger: Logger(label: "test")) == AllMigrations.list.count)
+            let restored = try Persistence(url: restoredURL, logger: Logger(label: "test"))
+            let ids = Set(try await restored.registrations.registrations(of: event.id).map(\.id))
+            await restored.shutdown()
+            let expected = beforeBackup.withLockedValue { $0 }
+            #expect(expected.count >= 100)
+            #expect(expected.isSubset(of: ids), "missing \(expected.subtracting(ids).count)")
+            // Not a database: refused before anything is replaced.
+            let junk = directory.appendingPathComponent("junk.sqlite").path
+            try Data("not sqlite".utf8).write(to: URL(fileURLWithPath: junk))
+            await #expect(throws: Persistence.BackupError.self) { try await Persistence.restore(from: junk, to: restoredURL, logger: Logger(label: "test")) }
+        }
+    }
+}
