@@ -175,6 +175,12 @@ def open_page(base, browser, name, urls, world, language):
         click_and_wait(browser, "a[href*='/admin/directory/venues/']")
     elif name in ("door", "big-screen", "game-console", "room"):
         time.sleep(1)  # their scripts draw the live state after loading
+    if name == "big-screen":
+        # The lobby counts the phones that joined, in the singular for one (and for none in French).
+        shown = browser.find_element(By.CSS_SELECTOR, "#quiz-overlay .quiz-players").text
+        count = int(shown.split()[0])
+        word = ("joueur" if count <= 1 else "joueurs") if language == "fr" else ("player" if count == 1 else "players")
+        assert shown == f"{count} {word}", shown
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

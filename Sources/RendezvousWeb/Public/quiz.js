@@ -366,7 +366,7 @@
       qr.alt = fill(L.qrAlt, {code: state.code});
       join.appendChild(qr);
       view.appendChild(join);
-      view.appendChild(el('p', 'quiz-players', fill(L.players, {players: state.players})));
+      view.appendChild(el('p', 'quiz-players', fill(L['players.' + state.players] || L.players, {players: state.players})));
       var names = el('ul', 'quiz-names');
       (state.joined || []).forEach(function (n) { names.appendChild(el('li', null, n)); });
       view.appendChild(names);

@@ -37,6 +37,12 @@ struct QuizLiveAttributes {
             let name = key.hasPrefix("quiz.live.") ? key.dropFirst("quiz.live.".count) : key.dropFirst("quiz.".count)
             out[String(name)] = Strings.text(key, language)
         }
+        // "3 players", and "1 player", "0 joueur": the forms for 0 and 1 by the language's plural
+        // rule; quiz.js fills in {players}.
+        out["players"] = Strings.text("quiz.live.players", language, ["count": "{players}"])
+        for count in [0, 1] {
+            out["players.\(count)"] = Strings.plural("quiz.live.players", count: count, language, ["count": "{players}"])
+        }
         return LiveProtocol.encode(out)
     }
 }
