@@ -152,7 +152,7 @@ struct BadgePDFTests {
     /// element must reach the badge on every layout with room for it.
     static let mixed: [(name: String, badge: BadgeContent)] = [
         ("arabic", badge("محمد", "العلي", job: "مستشار", company: "PowerPitch Consulting", ask: "the 60-second pitch", token: "arabic")),
-        ("arabic-long", badge("عبد الرحمن", "الهاشمي", job: "مدير تطوير الأعمال", company: "Acme Industries SARL",
+        ("arabic-long", badge("عبد الرحمن", "الهاشمي", job: "مدير تطوير الأعمال", company: "مجموعة Acme Industries SARL",
                               ask: "export to the Gulf and trade fairs", token: "arabic-long")),
         ("hebrew", badge("שרה", "כהן", job: "יועצת", company: "Tel Aviv Startups", ask: "product design", token: "hebrew")),
         ("chinese", badge("王芳", "李", job: "产品经理", company: "Huawei France", ask: "手机 and design", token: "chinese")),
@@ -188,7 +188,7 @@ struct BadgePDFTests {
             for word in cjk { #expect(text.contains(word), "\(name): \(word) on the \(layout.rawValue) badge") }
             // Right-to-left words come back from poppler in visual order, and with the two letters
             // of a ligature (lam-alef, lam-alef maksura) swapped: the word's letters, in any order.
-            for field in [badge.firstName, badge.lastName, badge.jobTitle] where BadgeRenderer.isRightToLeft(field) {
+            for field in [badge.firstName, badge.lastName, badge.jobTitle, badge.company] where BadgeRenderer.isRightToLeft(field) {
                 for word in field.split(separator: " ").map({ Self.squeezed(String($0)) }) where BadgeRenderer.isRightToLeft(word) {
                     let letters = Array(squeezed), sorted = word.sorted()
                     let found = letters.count >= sorted.count
