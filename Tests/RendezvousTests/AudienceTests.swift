@@ -413,6 +413,39 @@ struct AudienceTests {
 
     struct IDRow: Decodable { var id: UUID }
 
+    /// A large audience is queued in a few statements: 3,000 followers and 400 past attendees
+    /// (200 of them following too), measured.
+    @Test(arguments: DatabaseKind.available)
+    func aLargeAudienceIsQueuedInOneGo(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let past = try await Fixture.event(app.persistence, chapter: chapter, capacity: 2000, startsIn: 1)
+            for start in stride(from: 0, to: 3000, by: 500) {
+                var insert = app.persistence.sql.insert(into: "chapter_audience").columns("id", "chapter_id", "email", "language", "status", "salt", "created_at")
+                for index in start..<(start + 500) {
+                    insert = insert.values([UUID(), chapter.id.uuid, "fan\(index)@example.org", "fr", "following", "salt\(index)", Fixture.start] as [any Encodable & Sendable])
+                }
+                try await insert.run()
+            }
+            for index in 2800..<3200 {
+                var profile = Fixture.profile(index)
+                profile.email = "fan\(index)@example.org"
+                _ = try await app.persistence.registrations.register(profile, for: past.id, now: Fixture.start)
+            }
+            try await app.persistence.sql.raw("UPDATE outbox SET status = 'skipped'").run()
+            app.clock.advance(by: 2 * 86400)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let count = try await app.persistence.audience.sendAudienceMessage(chapter: chapter.id, choice: .both, subject: "Hello", body: "All of you.",
+                                                                              author: "Orga", now: app.clock.now())
+            let elapsed = clock.now - started
+            print("audience of \(count) queued in \(elapsed) on \(kind)")
+            #expect(count == 3200)
+            #expect(try await app.persistence.outbox.outboxCount(status: .pending) == 3200)
+            #expect(elapsed < .seconds(20))
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func scheduledMessagesGoOnceWhenDueAndCanBeEditedOrCancelledBefore(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

@@ -238,20 +238,24 @@ extension AudienceStore {
     func enqueueAudienceMessage(chapter: Chapter.ID, choice: AudienceChoice, subject: String, body: String, author: String, now: Date,
                                 on sql: any SQLDatabase) async throws -> Int {
         let people = try await recipients(of: chapter, choice, now: now, on: sql)
-        var messages: [PendingMessage] = []
-        for person in people {
-            // Past attendees who do not follow get a row too: it carries their unsubscribe link.
-            try await sql.raw("""
-                INSERT INTO chapter_audience (id, chapter_id, email, language, status, salt, created_at)
-                VALUES (\(bind: UUID()), \(bind: chapter.uuid), \(bind: person.email), \(bind: person.language), 'attendee', \(bind: Secret.token()), \(bind: now))
-                ON CONFLICT (chapter_id, email) DO NOTHING
-                """).run()
-            struct Row: Decodable { var id: UUID }
-            guard let member = try await sql.raw("""
-                SELECT id FROM chapter_audience WHERE chapter_id = \(bind: chapter.uuid) AND email = \(bind: person.email)
-                """).row(Row.self) else { continue }
-            messages.append(PendingMessage(.audienceMessage, chapter: chapter.uuid, recipient: person.email,
-                                           payload: ["member": member.id.uuidString, "subject": subject, "body": body, "from": author]))
+        // Past attendees who do not follow get a row too: it carries their unsubscribe link.
+        // Written in batches, then read back at once: a large audience costs a few statements.
+        for chunk in stride(from: 0, to: people.count, by: 200).map({ Array(people[$0..<min($0 + 200, people.count)]) }) {
+            var insert = sql.insert(into: "chapter_audience").columns("id", "chapter_id", "email", "language", "status", "salt", "created_at")
+            for person in chunk {
+                insert = insert.values([UUID(), chapter.uuid, person.email, person.language, "attendee", Secret.token(), now] as [any Encodable & Sendable])
+            }
+            try await insert.ignoringConflicts(with: ["chapter_id", "email"]).run()
+        }
+        struct Row: Decodable { var id: UUID; var email: String }
+        let members = Dictionary(try await sql.raw("""
+            SELECT id, email FROM chapter_audience WHERE chapter_id = \(bind: chapter.uuid)
+            """).rows(Row.self).map { ($0.email.lowercased(), $0.id) }, uniquingKeysWith: { first, _ in first })
+        let messages = people.compactMap { person in
+            members[person.email].map {
+                PendingMessage(.audienceMessage, chapter: chapter.uuid, recipient: person.email,
+                               payload: ["member": $0.uuidString, "subject": subject, "body": body, "from": author])
+            }
         }
         try await Persistence.enqueue(messages, now: now, on: sql)
         return messages.count
