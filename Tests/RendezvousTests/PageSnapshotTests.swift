@@ -23,6 +23,10 @@ struct PageSnapshotTests {
             ("public/screen", ScreenPage.mock),
             ("public/contact", ContactPage.mock),
             ("public/contact-bingo", ContactPage.mockBingo),
+            ("public/contact-we-met", ContactPage.mockWeMet),
+            ("me/home", MePage.mock),
+            ("me/profile-errors", MeProfilePage.mock),
+            ("me/event", MeEventPage.mock),
             ("public/bingo", BingoPage.mock),
             ("public/apply", SimpleFormPage.mockApply),
             ("public/apply-errors", SimpleFormPage.mockApplyErrors),
@@ -68,7 +72,7 @@ struct PageSnapshotTests {
     static var pageTypes: [any Page.Type] {
         [HomePage.self, ChapterPage.self, EventPage.self, ManagePage.self, ContactPage.self, BingoPage.self, ErrorPage.self, SimpleFormPage.self,
          SignInPage.self, AdminOverviewPage.self, ApplicationsPage.self, DirectoryPage.self, VenuePage.self, DoorPage.self, TicketPage.self,
-         QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self, ConfirmStepPage.self]
+         QuizEnterPage.self, QuizJoinPage.self, QuizPlayPage.self, ConfirmStepPage.self, MePage.self, MeProfilePage.self, MeEventPage.self]
     }
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -100,7 +104,7 @@ struct PageSnapshotTests {
     /// A new page type in these areas needs a mock and a snapshot here.
     @Test func everyPageOfTheseAreasHasASnapshot() throws {
         var declared = Set<String>()
-        for area in ["Public", "Account", "Admin", "Door", "Shared", "Quiz"] {
+        for area in ["Public", "Account", "Admin", "Door", "Shared", "Quiz", "Me"] {
             declared.formUnion(try Self.declaredPages(under: Self.sources.appendingPathComponent("Views/\(area)")).map(\.type))
         }
         let listed = Set(Self.pageTypes.map { String(describing: $0) })

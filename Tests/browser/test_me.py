@@ -1,0 +1,143 @@
+"""My Rendezvous and "We met" on two phones: two browsers (two cookie jars) each sign in with the
+link read from the .eml the server wrote, open the other's contact card from the QR code on their
+badge (decoded with zbarimg, as a phone camera would), tap "We met"; the other accepts, and both
+see the contact. Runs its own server (port 8185) with its own outbox directory."""
+import email, json, os, pathlib, re, shutil, subprocess, tempfile, time, urllib.request
+from email import policy
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import BINARY, api
+from test_registration import click_and_wait, fill
+
+SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
+PORT = 8185
+ADDRESSES = {"Karim": "karim@example.org", "Léa": "lea@example.org"}
+
+
+@pytest.fixture(scope="module")
+def me_server():
+    directory = tempfile.mkdtemp(prefix="rendezvous-me-")
+    outbox = pathlib.Path(directory) / "outbox"
+    outbox.mkdir()
+    base = f"http://127.0.0.1:{PORT}"
+    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(PORT), RATE_LIMIT="off",
+               BASE_URL=base, LOG_LEVEL="error", OUTBOX_DIR=str(outbox), DOOR_WINDOW_HOURS="10000000")
+    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
+                    "--role", "network-admin"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz")
+                break
+            except OSError:
+                time.sleep(0.05)
+        token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
+        api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
+                                               "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+        event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+            "title": "Rencontre de février", "startsAt": "2099-02-20T18:30:00+01:00", "endsAt": "2099-02-20T21:30:00+01:00",
+            "capacity": 50, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
+        people = {}
+        for first, last, mail in [("Karim", "Benali", "karim@example.org"), ("Léa", "Martin", "lea@example.org")]:
+            people[first] = api(base, "POST", f"/api/v1/events/{event['id']}/registrations", {
+                "firstName": first, "lastName": last, "email": mail, "jobTitle": "Ingénieur·e", "company": "Airbus",
+                "linkedinUrl": f"https://www.linkedin.com/in/{mail.split('@')[0]}-test", "consents": {"attendeeList": True, "profileSharing": False}})
+        yield {"base": base, "event": event, "people": people, "outbox": outbox}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def sign_in_link(outbox, address, timeout=15):
+    """The sign-in link of the newest .eml to `address`, as the recipient's mail client reads it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address in str(message["to"]):
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                found = re.search(r"https?://\S+/me/signin/\S+", text)
+                if found:
+                    return found.group(0), str(message["subject"])
+        time.sleep(0.2)
+    raise AssertionError(f"no sign-in mail to {address}")
+
+
+def contact_url(me_server, person):
+    """What a phone camera reads on the person's badge: the contact card's address."""
+    with urllib.request.urlopen(f"{me_server['base']}/manage/{person['manageToken']}/badge.png") as response, \
+            tempfile.NamedTemporaryFile(suffix=".png") as f:
+        f.write(response.read())
+        f.flush()
+        return subprocess.run(["zbarimg", "--quiet", "--raw", f.name], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    second = make_browser()
+    try:
+        phones = {"Karim": browser, "Léa": second}
+        for first, phone in phones.items():
+            phone.set_window_size(390, 844)
+            phone.get(f"{me_server['base']}/me?lang=fr")
+            fill(phone, {"email": ADDRESSES[first]})
+            click_and_wait(phone, "main form button[type=submit]")
+            assert "un lien de connexion est en route" in phone.find_element(By.CSS_SELECTOR, "[role=status]").text
+        browser.save_screenshot(str(SHOTS / "me-link-sent.png"))
+        for first, phone in phones.items():
+            link, subject = sign_in_link(me_server["outbox"], ADDRESSES[first])
+            assert "Mon Rendezvous" in subject
+            phone.get(link)
+            # The link opens a page with one button: opening it signs nobody in.
+            assert "Se connecter en tant que" in phone.find_element(By.TAG_NAME, "main").text
+            click_and_wait(phone, "main form button[type=submit]")
+            assert "Rencontre de février" in phone.find_element(By.ID, "upcoming").text
+        browser.save_screenshot(str(SHOTS / "me-signed-in.png"))
+        # Karim scans Léa's badge and taps "We met" with a private note.
+        browser.get(contact_url(me_server, me_server["people"]["Léa"]))
+        assert "Léa Martin" in browser.find_element(By.TAG_NAME, "h1").text
+        fill(browser, {"note": "recrutement en aéronautique"})
+        browser.save_screenshot(str(SHOTS / "me-card-we-met.png"))
+        click_and_wait(browser, "#we-met button[type=submit]")
+        assert "La personne devra confirmer" in browser.find_element(By.CSS_SELECTOR, "#we-met [role=status]").text
+        # Léa sees "Karim says you met" in My Rendezvous, and accepts.
+        second.get(f"{me_server['base']}/me")
+        incoming = second.find_element(By.ID, "incoming").text
+        assert "Karim Benali dit vous avoir rencontré·e" in incoming
+        assert "aéronautique" not in second.page_source, "Karim's note is his own"
+        second.save_screenshot(str(SHOTS / "me-incoming.png"))
+        click_and_wait(second, "#incoming button.primary")
+        people = second.find_element(By.ID, "people").text
+        assert "Karim Benali" in people and "En contact" in people
+        second.execute_script("document.getElementById('people').scrollIntoView()")
+        second.save_screenshot(str(SHOTS / "me-lea-connected.png"))
+        browser.get(f"{me_server['base']}/me")
+        people = browser.find_element(By.ID, "people").text
+        assert "Léa Martin" in people and "En contact" in people
+        assert browser.find_element(By.NAME, "note").get_attribute("value") == "recrutement en aéronautique"
+        browser.execute_script("document.getElementById('people').scrollIntoView()")
+        browser.save_screenshot(str(SHOTS / "me-karim-connected.png"))
+        # Léa's card on Karim's phone now says they are connected.
+        browser.get(contact_url(me_server, me_server["people"]["Léa"]))
+        assert "En contact" in browser.find_element(By.ID, "we-met").text
+    finally:
+        second.quit()
+
+
+def make_browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=fr-FR"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(20)
+    return driver
