@@ -38,6 +38,8 @@ public enum RegistrationActionError: Error, Sendable, Equatable {
     case seatGiven
     /// Nothing to undo: the registration was not cancelled by its holder.
     case notRestorable
+    /// The network admins blocked this address: refused with a neutral message that does not say why.
+    case refused
 }
 
 /// Undoing one's own cancellation: what comes back, if anything.

@@ -162,6 +162,8 @@ extension DoorStore {
     /// Someone who turns up unregistered: confirmed past capacity (walk-ins take no online seat),
     /// counted apart, and admitted at once. A known email finds the existing registration instead.
     public func addWalkIn(event: Event.ID, profile: AttendeeProfile, by: String, now: Date) async throws -> CheckInOutcome {
+        // A walk-in who gives the address of someone the network blocked is refused like any registration.
+        if !profile.email.isEmpty, try await persistence.privacy.isBlocked(email: profile.email) { throw RegistrationActionError.refused }
         if !profile.email.isEmpty, let existing = try await sql.raw("""
             SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.active_email = \(bind: profile.normalizedEmail)
             """).row(RegistrationRow.self) {

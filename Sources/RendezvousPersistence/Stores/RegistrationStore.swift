@@ -47,10 +47,14 @@ extension RegistrationStore {
                 .where("event_id", .equal, eventID.uuid)
                 .where(SQLIdentifier("active_email"), .in, SQLBind.group(emails))
                 .rows(Taken.self).map(\.activeEmail))
+            // People the network admins blocked are refused, without saying why.
+            let blocked = try await PrivacyStore.blocked(emails, tokens: tokens, on: sql)
             var admitted: [Int] = []
             for index in indices {
                 let email = batch[index].profile.normalizedEmail
-                if taken.contains(email) {
+                if blocked.contains(email) {
+                    results[index] = .failure(RegistrationActionError.refused)
+                } else if taken.contains(email) {
                     results[index] = .failure(RegistrationActionError.duplicateEmail)
                 } else {
                     taken.insert(email)

@@ -24,6 +24,11 @@ struct AdminController: WorkspaceController {
             (.get, .venue(.any), venueForm),
             (.post, .venue(.any), saveVenue),
             (.post, .removeVenue(.any), removeVenue),
+            (.get, .privacy, privacyRegister),
+            (.post, .retention, saveRetention),
+            (.get, .blocks, blocks),
+            (.post, .blocks, block),
+            (.post, .unblock(.any), unblock),
         ]
     }
 
@@ -74,7 +79,9 @@ struct AdminController: WorkspaceController {
             mailAlert: MailAlertView(try await persistence.outbox.mailAlert(), language: context.language,
                                      formatter: DisplayFormatter(language: context.language, timeZone: .gmt), zoneSuffix: " UTC"),
             links: [PageLink(url: AdminRoute.applications.path, label: t("admin.applications", context) + " (\(pending))"),
-                    PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context))],
+                    PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context)),
+                    PageLink(url: AdminRoute.privacy.path, label: t("privacy.register", context)),
+                    PageLink(url: AdminRoute.blocks.path, label: t("privacy.blocks", context))],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows, pager: Pager(total: sorted.count, page: page, path: AdminRoute.overview.path, keeping: [], language: context.language))
         return html(view, context)

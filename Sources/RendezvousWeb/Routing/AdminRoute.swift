@@ -14,6 +14,12 @@ enum AdminRoute: Route {
     case venue(UUID)
     /// Removes a venue (a first post without `confirm=yes` asks).
     case removeVenue(UUID)
+    /// The generated processing register, and the retention setting (POST).
+    case privacy
+    case retention
+    /// People blocked from every chapter: GET the list, POST blocks one; POST `unblock` lifts one.
+    case blocks
+    case unblock(UUID)
 
     var pattern: String {
         switch self {
@@ -27,13 +33,17 @@ enum AdminRoute: Route {
         case .directorySpeakers: "/admin/directory/speakers"
         case .venue: "/admin/directory/venues/:id"
         case .removeVenue: "/admin/directory/venues/:id/remove"
+        case .privacy: "/admin/privacy"
+        case .retention: "/admin/privacy/retention"
+        case .blocks: "/admin/blocks"
+        case .unblock: "/admin/blocks/:id/remove"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers: []
-        case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id): [id.uuidString.lowercased()]
+        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .blocks: []
+        case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id), .unblock(let id): [id.uuidString.lowercased()]
         case .handover(let slug): [slug]
         }
     }
@@ -41,6 +51,7 @@ enum AdminRoute: Route {
     static var examples: [AdminRoute] {
         let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
         return [.overview, .applications, .approveApplication(application), .declineApplication(application),
-                .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application)]
+                .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application),
+                .privacy, .retention, .blocks, .unblock(application)]
     }
 }

@@ -64,6 +64,7 @@ public enum AppError: Error, Sendable {
         case .offerExpired: .conflict(messageKey: "error.offerExpired")
         case .seatGiven: .conflict(messageKey: "error.seatGiven")
         case .notRestorable: .conflict(messageKey: "error.notRestorable")
+        case .refused: .unprocessable(messageKey: "error.registrationRefused")
         case .capacityBelowConfirmed(let confirmed):
             .validation(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
         }

@@ -19,8 +19,12 @@ struct AttendeesController: OrganizeController {
         ]
     }
 
+    /// The attendee table shows names and emails: each view (a page, not a row) is in the activity log.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await eventPage(try await event(context), request: request, context: context, error: nil, status: .ok)
+        let detail = try await event(context)
+        let response = try await eventPage(detail, request: request, context: context, error: nil, status: .ok)
+        try await log(context, chapter: detail.chapter.id, "attendees.viewed", detail.event.title)
+        return response
     }
 
     @Sendable func addAttendee(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -84,6 +84,8 @@ struct CSVController: OrganizeController {
                     rejected.append(.init(line: row.line, reason: t("import.duplicate", context, ["email": profile.email])))
                 } catch RegistrationActionError.eventNotOpen {
                     rejected.append(.init(line: row.line, reason: t("error.eventClosed", context)))
+                } catch RegistrationActionError.refused {
+                    rejected.append(.init(line: row.line, reason: t("error.registrationRefused", context)))
                 }
             }
         }

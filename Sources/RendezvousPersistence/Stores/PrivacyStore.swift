@@ -1,0 +1,171 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+/// The network's privacy settings, the retention run, and the people blocked from every chapter.
+public struct PrivacyStore: Store { public let persistence: Persistence }
+
+extension Persistence {
+    public var privacy: PrivacyStore { .init(persistence: self) }
+}
+
+/// What one retention run did.
+public struct RetentionRun: Sendable, Equatable {
+    /// Events whose registrations this run anonymised (claimed by this instance).
+    public var events: Int = 0
+    public var registrations: Int = 0
+    /// Activity-log entries that lost their personal details.
+    public var auditEntries: Int = 0
+    /// Outbox messages whose copies were emptied: their .eml files go too.
+    public var outboxIDs: [UUID] = []
+}
+
+/// A blocked person as the admins see them: never the address, only when, why and by whom.
+public struct BlockedPerson: Sendable, Equatable {
+    public var id: UUID
+    public var hashPrefix: String
+    public var reason: String
+    public var createdBy: String
+    public var createdAt: Date
+}
+
+extension PrivacyStore {
+    // MARK: Settings
+
+    static let retentionKey = "retention_months"
+
+    public func retentionMonths() async throws -> Int {
+        struct Row: Decodable { var value: String }
+        let row = try await sql.raw("SELECT value FROM network_settings WHERE key = \(bind: Self.retentionKey)").row(Row.self)
+        return row.flatMap { Retention.months(from: $0.value) } ?? Retention.defaultMonths
+    }
+
+    public func setRetentionMonths(_ months: Int) async throws {
+        try await write { sql in
+            try await sql.raw("DELETE FROM network_settings WHERE key = \(bind: Self.retentionKey)").run()
+            try await sql.raw("INSERT INTO network_settings (key, value) VALUES (\(bind: Self.retentionKey), \(bind: String(months)))").run()
+        }
+    }
+
+    // MARK: Retention
+
+    /// Anonymises the registrations of every event that ended more than the retention ago, and
+    /// strips personal details from older activity-log entries. Each event is claimed by one
+    /// conditional UPDATE inside its own transaction, so several instances running at once
+    /// anonymise each event once, and a second run changes nothing.
+    public func runRetention(now: Date, batch: Int = 20) async throws -> RetentionRun {
+        let cutoff = Retention.cutoff(now: now, months: try await retentionMonths())
+        var run = RetentionRun()
+        struct Due: Decodable { var id: UUID }
+        let due = try await sql.raw("""
+            SELECT id FROM events WHERE ends_at < \(bind: cutoff) AND anonymised_at IS NULL ORDER BY ends_at LIMIT \(bind: batch)
+            """).rows(Due.self)
+        for event in due {
+            guard let done = try await anonymise(event: event.id, now: now) else { continue }
+            run.events += 1
+            run.registrations += done.registrations
+            run.outboxIDs += done.outboxIDs
+        }
+        run.auditEntries = try await write { sql in
+            try await sql.raw("""
+                UPDATE audit_log SET user_name = '', subject = '' WHERE created_at < \(bind: cutoff) AND (user_name <> '' OR subject <> '')
+                RETURNING id
+                """).all().count
+        }
+        return run
+    }
+
+    /// One event's anonymisation, or nil when another run claimed it first.
+    func anonymise(event: UUID, now: Date) async throws -> (registrations: Int, outboxIDs: [UUID])? {
+        try await write { sql in
+            struct Claimed: Decodable { var chapterId: UUID; var title: String }
+            guard let claimed = try await sql.raw("""
+                UPDATE events SET anonymised_at = \(bind: now) WHERE id = \(bind: event) AND anonymised_at IS NULL RETURNING chapter_id, title
+                """).row(Claimed.self) else { return nil }
+            let ofEvent = SQLQueryString("SELECT id FROM registrations WHERE event_id = \(bind: event)")
+            // Registrations: every field the rules anonymise, in one statement.
+            var assignments: [SQLQueryString] = []
+            for field in PrivacyRules.anonymised(in: "registrations") {
+                switch field.anonymisation {
+                case .blank: assignments.append("\(ident: field.column) = ''")
+                case .null: assignments.append("\(ident: field.column) = NULL")
+                case .no: assignments.append("\(ident: field.column) = \(bind: false)")
+                case .keep, .deleteRow, .newSecret: continue
+                }
+            }
+            let set = assignments.dropFirst().reduce(assignments[0]) { "\($0), \($1)" }
+            struct Row: Decodable { var id: UUID }
+            let rows = try await sql.raw("UPDATE registrations SET \(set) WHERE event_id = \(bind: event) RETURNING id").rows(Row.self)
+            let registrations = rows.count
+            // Link salts: a fresh random one per row (they are unique), so no old link opens anything.
+            let secrets = PrivacyRules.anonymised(in: "registrations").filter { $0.anonymisation == .newSecret }.map(\.column)
+            for row in rows where !secrets.isEmpty {
+                let salts = secrets.map { column -> SQLQueryString in "\(ident: column) = \(bind: Secret.token())" }
+                let assignment = salts.dropFirst().reduce(salts[0]) { "\($0), \($1)" }
+                try await sql.raw("UPDATE registrations SET \(assignment) WHERE id = \(bind: row.id)").run()
+            }
+            try await sql.raw("DELETE FROM registration_answers WHERE registration_id IN (\(ofEvent))").run()
+            try await sql.raw("""
+                UPDATE quiz_players SET name = '' WHERE session_id IN (SELECT id FROM quiz_sessions WHERE event_id = \(bind: event))
+                """).run()
+            // Bingo cards are made of people's facts: the cards and ticks go, the anonymous events stay.
+            try await sql.raw("DELETE FROM bingo_ticks WHERE event_id = \(bind: event)").run()
+            try await sql.raw("DELETE FROM bingo_cards WHERE event_id = \(bind: event)").run()
+            try await sql.raw("UPDATE check_ins SET by_name = '' WHERE event_id = \(bind: event)").run()
+            struct Message: Decodable { var id: UUID }
+            let messages = try await sql.raw("""
+                UPDATE outbox SET recipient = '', payload = '', last_error = ''
+                WHERE (event_id = \(bind: event) OR registration_id IN (\(ofEvent))) AND (recipient <> '' OR payload <> '' OR last_error <> '')
+                RETURNING id
+                """).rows(Message.self).map(\.id)
+            try await sql.raw("""
+                INSERT INTO audit_log (id, chapter_id, user_id, user_name, action, subject, created_at)
+                VALUES (\(bind: UUID()), \(bind: claimed.chapterId), NULL, 'Rendezvous', 'privacy.anonymised',
+                        \(bind: "\(claimed.title) (\(registrations))"), \(bind: now))
+                """).run()
+            return (registrations, messages)
+        }
+    }
+
+    // MARK: Blocking
+
+    public func isBlocked(email: String) async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS count FROM blocked_people WHERE email_hash = \(bind: tokens.emailHash(email))")
+            .row(CountRow.self)?.count ?? 0 > 0
+    }
+
+    /// Which of these normalised addresses are blocked (inside a registration's transaction).
+    static func blocked(_ emails: [String], tokens: TokenVault, on sql: any SQLDatabase) async throws -> Set<String> {
+        let byHash = Dictionary(emails.map { (tokens.emailHash($0), $0) }, uniquingKeysWith: { a, _ in a })
+        guard !byHash.isEmpty else { return [] }
+        struct Row: Decodable { var emailHash: String }
+        let rows = try await sql.select().column("email_hash").from("blocked_people")
+            .where(SQLIdentifier("email_hash"), .in, SQLBind.group(Array(byHash.keys))).rows(Row.self)
+        return Set(rows.compactMap { byHash[$0.emailHash] })
+    }
+
+    /// Blocks an address from every chapter; false when it was blocked already.
+    public func block(email: String, reason: String, by admin: String, now: Date) async throws -> Bool {
+        do {
+            try await sql.raw("""
+                INSERT INTO blocked_people (id, email_hash, reason, created_by, created_at)
+                VALUES (\(bind: UUID()), \(bind: tokens.emailHash(email)), \(bind: reason), \(bind: admin), \(bind: now))
+                """).run()
+            return true
+        } catch where Persistence.isUniqueViolation(error) {
+            return false
+        }
+    }
+
+    /// Lifts a block; the reason it had, or nil when there was none.
+    public func unblock(_ id: UUID) async throws -> String? {
+        struct Row: Decodable { var reason: String }
+        return try await sql.raw("DELETE FROM blocked_people WHERE id = \(bind: id) RETURNING reason").row(Row.self)?.reason
+    }
+
+    public func blockedPeople() async throws -> [BlockedPerson] {
+        struct Row: Decodable { var id: UUID; var emailHash: String; var reason: String; var createdBy: String; var createdAt: Date }
+        return try await sql.raw("SELECT id, email_hash, reason, created_by, created_at FROM blocked_people ORDER BY created_at DESC")
+            .rows(Row.self).map { BlockedPerson(id: $0.id, hashPrefix: String($0.emailHash.prefix(12)), reason: $0.reason, createdBy: $0.createdBy, createdAt: $0.createdAt) }
+    }
+}
