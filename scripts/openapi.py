@@ -394,6 +394,34 @@ doc["paths"]["/api/v1/chapters/{slug}/audience/messages/{message}"] = {
     "delete": {"summary": "Cancel a scheduled message before it goes", "operationId": "cancelAudienceMessage", "security": bearer,
                "responses": {"204": {"description": "Cancelled"}, **err("401", "404"), **conflict}}}
 
+# My Rendezvous: an attendee's own data, read with the attendee session cookie (`rv_me`, from the
+# one-time link mailed by /me), not with an organiser's bearer token.
+doc["components"]["securitySchemes"]["attendeeSession"] = {
+    "type": "apiKey", "in": "cookie", "name": "rv_me",
+    "description": "An attendee's session: sign in at /me with the one-time link mailed to the address (no password)"}
+doc["components"]["schemas"]["MetPerson"] = {"type": "object", "required": ["id", "name", "jobTitle", "company", "note", "state", "event", "eventTitle", "eventStartsAt"], "properties": {
+    "id": {"type": "string", "format": "uuid", "description": "The link between the two registrations"},
+    "name": s, "jobTitle": s, "company": s,
+    "linkedinUrl": {"type": ["string", "null"], "description": "Shown when they share it on their card, or with people they accepted"},
+    "email": {"type": ["string", "null"], "description": "Only after they accepted, and only if they chose to share it"},
+    "askMeAbout": {"type": ["string", "null"]},
+    "note": {"type": "string", "description": "The caller's own private note (never the other side's)"},
+    "state": {"type": "string", "enum": ["connected", "waiting", "theySaidYouMet"]},
+    "event": {"type": "string", "format": "uuid"}, "eventTitle": s, "eventStartsAt": dt}}
+doc["components"]["schemas"]["MetPeople"] = {"type": "object", "required": ["people"], "properties": {"people": {"type": "array", "items": ref("MetPerson")}}}
+doc["components"]["schemas"]["AttendeeProfile"] = {"type": "object", "properties": {
+    "firstName": s, "lastName": s, "email": s, "jobTitle": s, "company": s, "linkedinUrl": s, "askMeAbout": s,
+    "label": {"type": "string", "description": "The form's \"Use my profile\" button, in the language asked with `?in=`"},
+    "hint": s}}
+attendee = [{"attendeeSession": []}]
+doc["paths"]["/me/people.json"] = {
+    "get": {"summary": "People I met, newest first: each as the caller may see them (mutual and consent-first), with their own note", "operationId": "peopleIMet",
+            "security": attendee, "responses": {**ok("MetPeople"), **err("401")}}}
+doc["paths"]["/me/profile.json"] = {
+    "get": {"summary": "The caller's saved profile, to fill a registration form (never cached); 204 when not signed in", "operationId": "myProfile",
+            "security": attendee, "parameters": [{"name": "in", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
+            "responses": {**ok("AttendeeProfile"), "204": {"description": "Not signed in"}}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

@@ -209,7 +209,7 @@ struct MeTests {
                 let profile = try await client.execute(uri: "/me/profile.json", method: .get, headers: Self.headers(leaCookie))
                 #expect(String(buffer: profile.body).contains("\"jobTitle\":\"CTO\""))
                 #expect(profile.headers[.cacheControl] == "no-store")
-                #expect(try await client.execute(uri: "/me/profile.json", method: .get, headers: Self.headers(nil)).status == .unauthorized)
+                #expect(try await client.execute(uri: "/me/profile.json", method: .get, headers: Self.headers(nil)).status == .noContent)
 
                 // Karim opens Léa's card: the "We met" form, with his session's CSRF token.
                 let card = String(buffer: try await client.execute(uri: "/c/\(leaCard)", method: .get, headers: Self.headers(karimCookie)).body)
@@ -295,6 +295,26 @@ struct MeTests {
                 #expect(try await client.execute(uri: "/c/\(karimCard)/met", method: .post, headers: hl, body: bl).status == .seeOther)
                 #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: hm, body: bm).status == .seeOther)
                 #expect(try await app.persistence.contacts.state(me: a.id, other: b.id) == .connected)
+
+                // Without signing in: the phone that opened Zoé's manage page knows it is hers.
+                let manage = try await client.execute(uri: "/manage/\(zoe.manageToken)", method: .get, headers: Self.headers(nil))
+                let holderCookie = try #require(manage.headers[.setCookie])
+                #expect(holderCookie.hasPrefix("rv_holder="))
+                #expect(holderCookie.contains("HttpOnly"))
+                let holder = String(try #require(holderCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last))
+                #expect(!holder.contains(zoe.manageToken), "it names her, it does not carry her manage link")
+                let zoeCard = String(buffer: try await client.execute(uri: "/c/\(leaCard)", method: .get, headers: [.cookie: "rv_holder=\(holder)"]).body)
+                #expect(zoeCard.contains("name=\"holder\" value=\"\(holder)\""))
+                var zoeForm = Self.form(["note": "met at the bar"])
+                zoeForm.0[.cookie] = "rv_holder=\(holder)"
+                #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: zoeForm.0, body: zoeForm.1).status == .forbidden)
+                zoeForm = Self.form(["note": "met at the bar", "holder": holder])
+                zoeForm.0[.cookie] = "rv_holder=\(holder)"
+                #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: zoeForm.0, body: zoeForm.1).status == .seeOther)
+                #expect(try await app.persistence.contacts.state(me: zoe.id, other: b.id) == .waiting)
+                // The holder cookie opens nothing else: not My Rendezvous.
+                let notMe = String(buffer: try await client.execute(uri: "/me", method: .get, headers: [.cookie: "rv_holder=\(holder)"]).body)
+                #expect(notMe.contains("Email me a sign-in link"))
             }
         }
     }

@@ -26,6 +26,8 @@ struct OpenAPITests {
                     return "\(route.method.rawValue) \(path)"
                 })
                 served.insert("GET /healthz")
+                // An attendee's own data, read with their session cookie (MeController).
+                served.formUnion(["GET /me/people.json", "GET /me/profile.json"])
                 #expect(documented == served)
             }
         }

@@ -7,6 +7,7 @@ from email import policy
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import BINARY, api
 from test_registration import click_and_wait, fill
@@ -42,12 +43,15 @@ def me_server():
         event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
             "title": "Rencontre de février", "startsAt": "2099-02-20T18:30:00+01:00", "endsAt": "2099-02-20T21:30:00+01:00",
             "capacity": 50, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
+        later = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+            "title": "Rencontre de mars", "startsAt": "2099-03-20T18:30:00+01:00", "endsAt": "2099-03-20T21:30:00+01:00",
+            "capacity": 50, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
         people = {}
         for first, last, mail in [("Karim", "Benali", "karim@example.org"), ("Léa", "Martin", "lea@example.org")]:
             people[first] = api(base, "POST", f"/api/v1/events/{event['id']}/registrations", {
                 "firstName": first, "lastName": last, "email": mail, "jobTitle": "Ingénieur·e", "company": "Airbus",
                 "linkedinUrl": f"https://www.linkedin.com/in/{mail.split('@')[0]}-test", "consents": {"attendeeList": True, "profileSharing": False}})
-        yield {"base": base, "event": event, "people": people, "outbox": outbox}
+        yield {"base": base, "event": event, "later": later, "people": people, "outbox": outbox}
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -126,6 +130,21 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
         # Léa's card on Karim's phone now says they are connected.
         browser.get(contact_url(me_server, me_server["people"]["Léa"]))
         assert "En contact" in browser.find_element(By.ID, "we-met").text
+        # The next meetup's form fills itself from his profile in one tap (the page itself is the
+        # same cached page for everyone: the profile comes from /me/profile.json).
+        browser.get(f"{me_server['base']}/events/{me_server['later']['id']}")
+        button = WebDriverWait(browser, 5).until(lambda b: b.find_element(By.CSS_SELECTOR, ".me-prefill button"))
+        assert button.text == "Utiliser mon profil"
+        assert browser.find_element(By.NAME, "email").get_attribute("value") == ""
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        browser.save_screenshot(str(SHOTS / "me-prefill-offer.png"))
+        button.click()
+        assert browser.find_element(By.NAME, "firstName").get_attribute("value") == "Karim"
+        assert browser.find_element(By.NAME, "email").get_attribute("value") == "karim@example.org"
+        assert browser.find_element(By.NAME, "linkedinUrl").get_attribute("value") == "https://www.linkedin.com/in/karim-test"
+        browser.save_screenshot(str(SHOTS / "me-prefilled.png"))
+        with urllib.request.urlopen(f"{me_server['base']}/events/{me_server['later']['id']}") as response:
+            assert "karim@example.org" not in response.read().decode()
     finally:
         second.quit()
 

@@ -61,6 +61,18 @@ extension ContactStore {
             """).row(RegistrationRow.self)?.registration(tokens)
     }
 
+    /// The "We met" cookie of a registration's holder (set when they open their manage page).
+    public func holderToken(of registration: Registration.ID) async throws -> String? {
+        try await persistence.registrations.ensureToken(.holder, of: registration)
+    }
+
+    /// The active registration a "We met" cookie names, if it is its current one.
+    public func holder(cookieToken: String) async throws -> Registration? {
+        guard let registration = try await persistence.registrations.registration(token: cookieToken, .holder),
+              registration.status.isActive else { return nil }
+        return registration
+    }
+
     /// `me` says they met `other`: starts a link, accepts one the other started, or changes nothing.
     /// A note, if given, is the tapper's own.
     @discardableResult

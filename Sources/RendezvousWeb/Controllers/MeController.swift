@@ -314,13 +314,18 @@ struct MeController {
         }
     }
 
-    /// The profile for the registration form's "Use my profile": private, never cached; 401 when
-    /// not signed in (the form then shows nothing more).
+    /// The profile for the registration form's "Use my profile" (app.js): private, never cached,
+    /// so the event page itself stays cached for everyone. 204 when not signed in (the form then
+    /// shows nothing more). `?in=fr` gives the button's words in the page's language.
     @Sendable func profileJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let (session, _) = try await session(request) else { throw AppError.unauthorized }
+        guard let (session, _) = try await session(request) else {
+            return Response(status: .noContent, headers: [.cacheControl: "no-store", .vary: "Cookie"])
+        }
+        let language = request.uri.queryParameters.get("in").flatMap { Language(code: String($0)) } ?? context.language
         let p = try await services.persistence.attendees.profile(email: session.email)
         let body: [String: String] = ["firstName": p.firstName, "lastName": p.lastName, "email": session.email, "jobTitle": p.jobTitle,
-                                      "company": p.company, "linkedinUrl": p.linkedinURL, "askMeAbout": p.askMeAbout]
+                                      "company": p.company, "linkedinUrl": p.linkedinURL, "askMeAbout": p.askMeAbout,
+                                      "label": t("me.useProfile", language), "hint": t("me.useProfileHint", language)]
         return try json(body)
     }
 
@@ -438,17 +443,27 @@ struct MeController {
     // MARK: We met: from a badge's contact card
 
     /// Who "I" am on the phone that opened a card: the attendee session (their registration for
-    /// the same evening), or else the bingo cookie the holder's phone got from their own ticket
+    /// the same evening), or else the cookie the holder's phone got when it opened their own manage
     /// page. Returns the registration and the CSRF value the form must repeat.
     func holder(_ request: Request, event: Event.ID) async throws -> (Registration, field: String, value: String)? {
         if let (session, _) = try await session(request),
            let me = try await services.persistence.contacts.registration(of: session.email, event: event) {
             return (me, "_csrf", session.csrfToken)
         }
-        if let (holder, token) = try await BingoPagesController(services: services).holder(request, event: event) {
-            return (holder, "card", token)
+        if let token = request.cookies[Self.holderCookieName]?.value, !token.isEmpty,
+           let holder = try await services.persistence.contacts.holder(cookieToken: token), holder.eventID == event {
+            return (holder, "holder", token)
         }
         return nil
+    }
+
+    /// Names the holder of a manage link on the phone that opened it, for "We met" from the badges
+    /// it scans that evening without signing in (double submit: the card's form repeats it).
+    static let holderCookieName = "rv_holder"
+
+    func holderCookie(_ token: String) -> Cookie {
+        Cookie(name: Self.holderCookieName, value: token, expires: nil, maxAge: 7 * 24 * 3600, domain: nil, path: "/", secure: secureCookies,
+               httpOnly: true, sameSite: .lax)
     }
 
     /// The card's "We met" block, or nil for a visitor the phone cannot name (the card then
@@ -464,8 +479,10 @@ struct MeController {
                           canSay: state == nil || state == .theySaidYouMet)
     }
 
-    func weMetInvite(_ language: Language) -> WeMetInvite {
-        WeMetInvite(text: t("me.cardInvite", language), url: MeRoute.home.path, label: t("me.title", language))
+    /// For a visitor the phone cannot name (no attendee session, no holder cookie): how to say "We met".
+    func weMetInvite(_ request: Request, language: Language) async throws -> WeMetInvite? {
+        guard try await session(request) == nil, request.cookies[Self.holderCookieName] == nil else { return nil }
+        return WeMetInvite(text: t("me.cardInvite", language), url: MeRoute.home.path, label: t("me.title", language))
     }
 
     @Sendable func cardMet(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -475,7 +492,7 @@ struct MeController {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         request.body = .init(buffer: body)
         let fields = FormFields(String(buffer: body))
-        // The form must repeat the session's CSRF token, or the bingo cookie (double submit).
+        // The form must repeat the session's CSRF token, or the holder cookie (double submit).
         guard let (me, field, value) = try await holder(request, event: card.eventID), let sent = fields[field],
               constantTimeEquals(sent, value) else { throw AppError.forbidden(messageKey: "error.csrf") }
         do {

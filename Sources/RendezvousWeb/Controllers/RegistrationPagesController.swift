@@ -98,6 +98,7 @@ struct RegistrationPagesController {
             profile.language = language
             do {
                 let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
+                MetricsController.registered(outcome.registration.status.rawValue)
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)
                 return Response.redirect(to: PublicRoute.manage(token: outcome.registration.manageToken).path("welcome", "1"), type: .normal)
             } catch RegistrationActionError.duplicateEmail {
@@ -204,6 +205,7 @@ struct RegistrationPagesController {
             chrome: Chrome(title: presenter.t("manage.title"), language: language, path: PublicRoute.manage(token: token).path),
             eventTitle: detail.event.title,
             eventURL: PublicRoute.event(detail.event.id).path,
+            reportURL: PublicRoute.report(detail.event.id).path,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             venue: detail.venue?.name,
             welcomeTitle: welcomeTitle,
@@ -235,6 +237,10 @@ struct RegistrationPagesController {
         // A private page: keep it out of shared caches and of referrers.
         response.headers[.cacheControl] = "no-store"
         response.headers[.referrerPolicy] = "no-referrer"
+        // This phone now knows who holds it: "We met" on the badges it scans (MeController).
+        if effectiveStatus.isActive, let holder = try await persistence.contacts.holderToken(of: registration.id) {
+            response.setCookie(MeController(services: services).holderCookie(holder))
+        }
         return response
     }
 
@@ -410,7 +416,7 @@ struct RegistrationPagesController {
         page.notShared = !p.consents.profileSharing
         let me = MeController(services: services)
         page.weMet = try await me.weMetBlock(request, card: card, contactToken: token, language: language)
-        if page.weMet == nil { page.weMetInvite = me.weMetInvite(language) }
+        if page.weMet == nil { page.weMetInvite = try await me.weMetInvite(request, language: language) }
         if request.uri.queryParameters.get("met") != nil, page.weMet != nil { page.metNotice = Strings.text("me.metNotice", language) }
         var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"

@@ -94,3 +94,32 @@
     });
   });
 })();
+// My Rendezvous: an attendee signed in fills the registration form from their profile in one tap.
+// The event page stays cached for everyone: the profile comes from /me/profile.json (never cached).
+(function () {
+  var form = document.querySelector('form.profile[action$="/register"]');
+  if (!form || !window.fetch) { return; }
+  var lang = document.documentElement.getAttribute('lang') || 'en';
+  fetch('/me/profile.json?in=' + encodeURIComponent(lang), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then(function (response) { return response.status === 200 ? response.json() : null; })
+    .then(function (profile) {
+      if (!profile) { return; }
+      var box = document.createElement('p');
+      box.className = 'me-prefill';
+      box.appendChild(document.createTextNode(profile.hint + ' '));
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = profile.label;
+      button.addEventListener('click', function () {
+        ['firstName', 'lastName', 'email', 'jobTitle', 'company', 'linkedinUrl', 'askMeAbout'].forEach(function (name) {
+          var field = form.elements[name];
+          if (field && profile[name]) { field.value = profile[name]; }
+        });
+        box.parentNode.removeChild(box);
+        if (form.elements.firstName) { form.elements.firstName.focus(); }
+      });
+      box.appendChild(button);
+      form.insertBefore(box, form.firstChild);
+    })
+    .catch(function () {});
+})();

@@ -111,7 +111,7 @@ struct MeEventPage: Page {
 /// The "We met" block of a contact card, for a phone that knows who holds it.
 struct WeMetBlock {
     var action: String
-    /// The attendee session's CSRF token, or the bingo cookie's value (double submit).
+    /// The attendee session's CSRF token, or the holder cookie's value (double submit).
     var csrfField: String
     var csrfValue: String
     var heading: String

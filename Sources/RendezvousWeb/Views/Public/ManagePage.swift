@@ -15,6 +15,8 @@ struct ManagePage: Page {
     var chrome: Chrome
     var eventTitle: String
     var eventURL: String
+    /// The confidential incident report form for this meetup (and the code of conduct beside it).
+    var reportURL: String = ""
     var date: String
     var venue: String?
     var welcomeTitle: String?
@@ -34,6 +36,8 @@ struct ManagePage: Page {
     var seat: Seat? = nil
     /// "Play the quiz" while a game of the evening is on (a form: joining sets the phone's cookie).
     var quizJoinURL: String? = nil
+    /// My Rendezvous: every registration of the address and the people met.
+    var meURL = MeRoute.home.path
     /// "Add to my calendar": the event's .ics, and the same as a Google Calendar link (a plain
     /// link, no script), for someone holding a seat or a place in line.
     var calendarURL: String? = nil
