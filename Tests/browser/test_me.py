@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import BINARY, api
+from test_accessibility import serious_violations
 from test_registration import click_and_wait, fill
 
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
@@ -108,6 +109,7 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
         assert "Léa Martin" in browser.find_element(By.TAG_NAME, "h1").text
         fill(browser, {"note": "recrutement en aéronautique"})
         browser.save_screenshot(str(SHOTS / "me-card-we-met.png"))
+        assert serious_violations(browser) == []
         click_and_wait(browser, "#we-met button[type=submit]")
         assert "La personne devra confirmer" in browser.find_element(By.CSS_SELECTOR, "#we-met [role=status]").text
         # Léa sees "Karim says you met" in My Rendezvous, and accepts.
@@ -116,6 +118,7 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
         assert "Karim Benali dit vous avoir rencontré·e" in incoming
         assert "aéronautique" not in second.page_source, "Karim's note is his own"
         second.save_screenshot(str(SHOTS / "me-incoming.png"))
+        assert serious_violations(second) == []
         click_and_wait(second, "#incoming button.primary")
         people = second.find_element(By.ID, "people").text
         assert "Karim Benali" in people and "En contact" in people
@@ -127,6 +130,19 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
         assert browser.find_element(By.NAME, "note").get_attribute("value") == "recrutement en aéronautique"
         browser.execute_script("document.getElementById('people').scrollIntoView()")
         browser.save_screenshot(str(SHOTS / "me-karim-connected.png"))
+        assert not re.search(r"\b(me|form)\.[a-zA-Z]", browser.find_element(By.TAG_NAME, "main").text), "a catalog key shown as text"
+        assert serious_violations(browser) == []
+        # His profile: what he shares with people he accepts (off by default).
+        click_and_wait(browser, "a[href='/me/profile']")
+        assert browser.find_element(By.NAME, "firstName").get_attribute("value") == "Karim"
+        assert not browser.find_element(By.NAME, "shareEmail").is_selected()
+        browser.save_screenshot(str(SHOTS / "me-profile.png"))
+        assert not re.search(r"\b(me|form)\.[a-zA-Z]", browser.find_element(By.TAG_NAME, "main").text), "a catalog key shown as text"
+        assert serious_violations(browser) == []
+        # The attendee list of the evening, with "We met" for people not scanned.
+        browser.get(f"{me_server['base']}/me/events/{me_server['event']['id']}")
+        assert "Léa Martin" in browser.find_element(By.TAG_NAME, "main").text
+        assert serious_violations(browser) == []
         # Léa's card on Karim's phone now says they are connected.
         browser.get(contact_url(me_server, me_server["people"]["Léa"]))
         assert "En contact" in browser.find_element(By.ID, "we-met").text

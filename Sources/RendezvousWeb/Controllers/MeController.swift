@@ -268,8 +268,9 @@ struct MeController {
 
     func profilePage(_ session: AttendeeSession, language: Language, input: RegistrationInput, sharing: SharingChoices,
                      errors: ValidationErrors, notice: String? = nil) -> MeProfilePage {
-        func field(_ name: String, _ key: String, _ value: String?, required: Bool, max: Int, autocomplete: String, type: String = "text") -> FormField {
-            FormField(name: name, label: t(key, language), value: value ?? "", type: type, required: required,
+        func field(_ name: String, _ key: String, _ value: String?, required: Bool, max: Int, autocomplete: String, type: String = "text",
+                   hint: String? = nil) -> FormField {
+            FormField(name: name, label: t(key, language), value: value ?? "", type: type, required: required, hint: hint.map { t($0, language) },
                       error: errors[name].map { Strings.message(for: $0, language) }, maxLength: max, autocomplete: autocomplete)
         }
         let limits = RegistrationInput.Limits.self
@@ -279,11 +280,14 @@ struct MeController {
             fields: [
                 field("firstName", "form.firstName", input.firstName, required: true, max: limits.name, autocomplete: "given-name"),
                 field("lastName", "form.lastName", input.lastName, required: false, max: limits.name, autocomplete: "family-name"),
-                field("jobTitle", "form.jobTitle", input.jobTitle, required: false, max: limits.jobTitle, autocomplete: "organization-title"),
+                field("jobTitle", "form.jobTitle", input.jobTitle, required: false, max: limits.jobTitle, autocomplete: "organization-title",
+                      hint: "form.jobTitleHint"),
                 field("company", "form.company", input.company, required: false, max: limits.company, autocomplete: "organization"),
-                field("linkedinUrl", "form.linkedinUrl", input.linkedinUrl, required: false, max: limits.linkedin, autocomplete: "url", type: "url"),
+                field("linkedinUrl", "form.linkedin", input.linkedinUrl, required: false, max: limits.linkedin, autocomplete: "url", type: "url",
+                      hint: "form.linkedinHint"),
             ],
-            askField: field("askMeAbout", "form.askMeAbout", input.askMeAbout, required: false, max: limits.askMeAbout, autocomplete: "off"),
+            askField: field("askMeAbout", "form.askMeAbout", input.askMeAbout, required: false, max: limits.askMeAbout, autocomplete: "off",
+                            hint: "form.askMeAboutHint"),
             shareEmail: sharing.email, shareLinkedin: sharing.linkedin, signedInAs: session.email)
     }
 
