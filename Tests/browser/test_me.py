@@ -124,7 +124,13 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
         assert "Karim Benali" in people and "En contact" in people
         second.execute_script("document.getElementById('people').scrollIntoView()")
         second.save_screenshot(str(SHOTS / "me-lea-connected.png"))
+        # She shares her LinkedIn profile with the people she accepts (off by default).
+        second.get(f"{me_server['base']}/me/profile")
+        second.execute_script("arguments[0].click()", second.find_element(By.NAME, "shareLinkedin"))
+        click_and_wait(second, "main form button[type=submit]")
+        assert "Profil enregistré" in second.find_element(By.CSS_SELECTOR, "[role=status]").text
         browser.get(f"{me_server['base']}/me")
+        assert browser.find_element(By.CSS_SELECTOR, "#people a[href='https://www.linkedin.com/in/lea-test']").text == "Profil LinkedIn"
         people = browser.find_element(By.ID, "people").text
         assert "Léa Martin" in people and "En contact" in people
         assert browser.find_element(By.NAME, "note").get_attribute("value") == "recrutement en aéronautique"

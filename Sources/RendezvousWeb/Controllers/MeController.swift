@@ -217,7 +217,7 @@ struct MeController {
         }
         let id = contact.id.uuidString.lowercased()
         return MePage.Person(
-            personName: contact.name, personRole: role, hasRole: !role.isEmpty, evening: evening,
+            personID: id, personName: contact.name, personRole: role, hasRole: !role.isEmpty, evening: evening,
             stateText: t(stateKey, language, ["name": contact.name]), stateClass: contact.state == .connected ? "ok" : "wait",
             personLinkedin: contact.linkedinURL ?? "", hasLinkedin: contact.linkedinURL != nil,
             personEmail: contact.email ?? "", hasEmail: contact.email != nil,

@@ -22,7 +22,7 @@ extension MePage {
 
     static func person(name: String, state: String, incoming: Bool, email: String = "", note: String = "") -> Person {
         let id = "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"
-        return Person(personName: name, personRole: "CTO · Acme", hasRole: true, evening: "Rencontre trimestrielle · #LinkedInLocal Toulouse",
+        return Person(personID: name == "Léa Martin" ? id : "6b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c", personName: name, personRole: "CTO · Acme", hasRole: true, evening: "Rencontre trimestrielle · #LinkedInLocal Toulouse",
                       stateText: state, stateClass: state == "Connected" ? "ok" : "wait",
                       personLinkedin: email.isEmpty ? "" : "https://www.linkedin.com/in/lea-martin", hasLinkedin: !email.isEmpty,
                       personEmail: email, hasEmail: !email.isEmpty, personAsk: "robots", hasAsk: true, myNote: note,

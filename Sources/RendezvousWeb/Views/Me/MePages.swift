@@ -26,6 +26,7 @@ struct MePage: Page {
     }
 
     struct Person {
+        var personID: String
         var personName: String
         var personRole: String
         var hasRole: Bool
