@@ -21,6 +21,8 @@ public struct AppConfiguration: Sendable {
     /// Hours before an evening's start and after its end during which the door checks people in
     /// (`DOOR_WINDOW_HOURS`, 3 by default).
     public var doorWindowHours: Double = 3
+    /// `METRICS_TOKEN`: the bearer token for `/metrics` (without one, only this machine may read it).
+    public var metricsToken: String? = nil
 
     public static let defaultDatabaseURL = "sqlite://./data/rendezvous.sqlite"
 
@@ -72,7 +74,8 @@ public struct AppConfiguration: Sendable {
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
             outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox",
-            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours)
+            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours,
+            metricsToken: environment["METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     public var web: WebConfiguration {
@@ -81,6 +84,7 @@ public struct AppConfiguration: Sendable {
         web.mailUsesFiles = smtpURL == nil
         web.serverTimeouts = serverTimeouts
         web.doorWindowHours = doorWindowHours
+        web.metricsToken = metricsToken
         return web
     }
 }

@@ -26,6 +26,7 @@ public func buildApplication(
 
 public func buildRouter(services: AppServices) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: MetricsMiddleware<AppRequestContext>())
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustProxy))
     router.add(middleware: SecurityHeadersMiddleware())
@@ -38,6 +39,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     let rateLimit = RateLimitMiddleware(limiter: services.rateLimiter)
     try SystemController().addRoutes(to: router)
     ReadinessController(services: services).addRoutes(to: router)
+    MetricsController(services: services).addRoutes(to: router)
     let pages = PublicPagesController(services: services)
     pages.addRoutes(to: router)
     CalendarController(services: services).addRoutes(to: router)
@@ -47,6 +49,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     RegistrationPagesController(services: services, pages: pages)
         .addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
     QuizPlayController(services: services).addRoutes(to: router)
+    IncidentReportController(services: services).addRoutes(writes: router.group().add(middleware: rateLimit))
     MeController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
 
     let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())

@@ -168,7 +168,7 @@ struct APITests {
                     body: ByteBuffer(string: #"{"firstName":"Zoé\u0007","lastName":"","email":"zoe@@example","jobTitle":"Coach","linkedinUrl":"https://evil.example/in/zoe"}"#))
                 #expect(invalid.status == .unprocessableContent)
                 let fields = try #require(try invalid.json()["fields"] as? [String: String])
-                #expect(fields["firstName"] == "Contient des caractères invisibles ou de contrôle ; merci de le ressaisir.")
+                #expect(fields["firstName"] == "Contient des caractères invisibles ou de contrôle\u{202F}; merci de le ressaisir.")
                 #expect(fields["lastName"] == "Ce champ est obligatoire.")
                 #expect(fields["email"] == "Cette adresse e-mail n’est pas valide.")
                 #expect(fields["linkedinUrl"] != nil)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import NIOCore
 import NIOConcurrencyHelpers
 import RendezvousDomain
 @testable import RendezvousApp
@@ -126,6 +127,38 @@ struct BackupTests {
             let junk = directory.appendingPathComponent("junk.sqlite").path
             try Data("not sqlite".utf8).write(to: URL(fileURLWithPath: junk))
             await #expect(throws: Persistence.BackupError.self) { try await Persistence.restore(from: junk, to: restoredURL, logger: Logger(label: "test")) }
+        }
+    }
+}
+
+/// `/metrics`: Prometheus' text format, closed without the token (or to other machines).
+@Suite("Metrics")
+struct MetricsTests {
+    @Test func metricsNeedTheTokenAndCountRequestsAndRegistrations() async throws {
+        try await withApp(.sqlite, configure: { $0.metricsToken = "metrics-secret-token" }) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1)
+            try await app.application.test(.router) { client in
+                #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
+                #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong"]).status == .notFound)
+                _ = try await client.execute(uri: "/events/\(event.id)", method: .get)
+                for index in 0..<2 {
+                    _ = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(),
+                                                 body: ByteBuffer(string: Fixture.registrationJSON(index)))
+                }
+                let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer metrics-secret-token"])
+                #expect(metrics.status == .ok)
+                #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = metrics.text
+                #expect(text.contains("# TYPE rendezvous_seats_taken gauge"))
+                #expect(text.contains("rendezvous_seats_taken 1"))
+                #expect(text.contains("rendezvous_waitlist 1"))
+                #expect(text.contains("rendezvous_outbox_due "))
+                #expect(text.contains(#"rendezvous_registrations_total{outcome="waitlisted"}"#))
+                // Requests by route pattern (not by address: one series per page, not per event).
+                #expect(text.contains(#"/events/{id}"#) || text.contains(#"/events/:id"#))
+                #expect(text.contains("hb_request_duration") || text.contains("http_server_request_duration"))
+            }
         }
     }
 }

@@ -203,3 +203,14 @@ extension Persistence {
         return id
     }
 }
+
+extension EventStore {
+    /// Seats held and people waiting at published meetups to come, across the network (for metrics).
+    public func upcomingSeats(now: Date) async throws -> (taken: Int, waiting: Int) {
+        struct Row: Decodable { var taken: Int?; var waiting: Int? }
+        let row = try await sql.raw("""
+            SELECT SUM(seats_taken) AS taken, SUM(waiting_count) AS waiting FROM events WHERE status = 'published' AND starts_at > \(bind: now)
+            """).row(Row.self)
+        return (row?.taken ?? 0, row?.waiting ?? 0)
+    }
+}

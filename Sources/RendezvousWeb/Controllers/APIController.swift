@@ -244,6 +244,7 @@ struct APIController {
         case .success(var (profile, answers)):
             profile.language = LanguageMiddleware.preferred(request)
             let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
+            MetricsController.registered(outcome.registration.status.rawValue)
             services.eventChanged(id)
             let registration = outcome.registration
             let manageURL = services.absoluteURL(PublicRoute.manage(token: registration.manageToken))

@@ -57,6 +57,10 @@ enum PublicRoute: Route {
     case quizFromManage(token: String)
     /// The form to start a chapter.
     case apply
+    /// A confidential incident report about one meetup (GET the form, POST it; no JavaScript needed).
+    case report(Event.ID)
+    /// The network's code of conduct.
+    case codeOfConduct
     /// A quiz question's picture (an unguessable id; never changes, so cached for a year).
     case quizImage(id: String)
     /// An uploaded picture as the server re-encoded it (`<id>-<digest>.<ext>`: never changes).
@@ -69,6 +73,8 @@ enum PublicRoute: Route {
     case healthz
     /// Whether this instance can take traffic: database, migrations, outbox (for load balancers).
     case readyz
+    /// Prometheus' text format (a token, or this machine only).
+    case metrics
 
     /// What an attendee can do from the manage page (posted to `/manage/{token}/{action}`).
     enum ManageAction: String, CaseIterable, Sendable {
@@ -104,6 +110,8 @@ enum PublicRoute: Route {
         case .audienceUnsubscribe: "/audience/unsubscribe/:token"
         case .seat: "/manage/:token/room.json"
         case .screen: "/screen/:id"
+        case .report: "/report/:id"
+        case .codeOfConduct: "/code-of-conduct"
         case .screenState: "/screen/:id/state.json"
         case .live: "/live/:id"
         case .liveEvents: "/live/:id/events"
@@ -122,12 +130,13 @@ enum PublicRoute: Route {
         case .favicon: "/favicon.ico"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
+        case .metrics: "/metrics"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .home, .apply, .healthz, .readyz, .quizEnter, .favicon: []
+        case .home, .apply, .codeOfConduct, .healthz, .readyz, .metrics, .quizEnter, .favicon: []
         case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
         case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
         case .quizFromManage(let token): [token]
@@ -136,7 +145,7 @@ enum PublicRoute: Route {
         case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id), .resendLink(let id): [id.description]
         case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
              .contactVCard(let token), .unsubscribe(let token), .bingo(let token), .bingoTick(let token), .contactBingo(let token), .seat(let token): [token]
-        case .screen(let id), .screenState(let id): [id.description]
+        case .screen(let id), .screenState(let id), .report(let id): [id.description]
         case .manageAction(let token, let action): [token, action.rawValue]
         case .staticFile(let name): [name]
         case .quizImage(let id): [id]
@@ -154,11 +163,11 @@ enum PublicRoute: Route {
             .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
             .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
-            .seat(token: token), .screen(event), .screenState(event),
+            .seat(token: token), .screen(event), .screenState(event), .report(event), .codeOfConduct,
             .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
             .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
             .follow(slug: "toulouse"), .confirmFollow(token: token), .audienceUnsubscribe(token: token),
-            .apply, .staticFile("app.css"), .favicon, .healthz, .readyz, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
+            .apply, .staticFile("app.css"), .favicon, .healthz, .readyz, .metrics, .quizImage(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c"),
             .image(name: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c-0123456789abcdef.jpg"), .brandStyle(file: "0a5ea8.css"),
         ] + ManageAction.allCases.map { .manageAction(token: token, action: $0) }
     }

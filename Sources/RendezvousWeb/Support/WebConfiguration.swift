@@ -18,6 +18,8 @@ public struct WebConfiguration: Sendable {
     /// The door admits from this many hours before an evening's start until this many after its
     /// end (`DOOR_WINDOW_HOURS`).
     public var doorWindowHours: Double = 3
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for; nil answers this machine only.
+    public var metricsToken: String? = nil
 
     public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: TrustedProxies = .none) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

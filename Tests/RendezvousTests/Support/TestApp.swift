@@ -21,13 +21,16 @@ struct TestApp: Sendable {
 
 func withApp<T: Sendable>(
     _ kind: DatabaseKind, rateLimit: RateLimit = .off, pageCacheTTL: TimeInterval = 0,
+    configure: (inout WebConfiguration) -> Void = { _ in },
     _ body: @Sendable (TestApp) async throws -> T
 ) async throws -> T {
-    try await withDatabase(kind) { persistence in
+    var configuration = WebConfiguration(baseURL: "https://rendezvous.test", rateLimit: rateLimit, pageCacheTTL: pageCacheTTL)
+    configure(&configuration)
+    return try await withDatabase(kind) { [configuration] persistence in
         let clock = ManualClock(Fixture.start)
         let services = try await AppServices(
             persistence: persistence, clock: clock,
-            configuration: WebConfiguration(baseURL: "https://rendezvous.test", rateLimit: rateLimit, pageCacheTTL: pageCacheTTL),
+            configuration: configuration,
             logger: testLogger)
         // The live channel's timers stop before the database closes.
         defer { services.live.stop() }
