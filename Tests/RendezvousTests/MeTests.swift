@@ -155,6 +155,10 @@ struct MeTests {
                 let out = try await client.execute(uri: "/me/signout", method: .post, headers: ho, body: bo)
                 #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
                 #expect(!String(buffer: try await client.execute(uri: "/me", method: .get, headers: Self.headers(cookie)).body).contains("Rencontre de Lyon"))
+                // A post after the session ended leads back to the sign-in form, not to an error.
+                let late = try await client.execute(uri: "/me/profile", method: .post, headers: ho, body: bo)
+                #expect(late.status == .seeOther)
+                #expect(late.headers[.location] == "/me")
             }
         }
     }

@@ -26,17 +26,29 @@ struct MeController {
         writes.post(MeRoute.home.routerPath, use: requestLink)
         router.get(MeRoute.signIn(token: .any).routerPath, use: signInForm)
         writes.post(MeRoute.signIn(token: .any).routerPath, use: signIn)
-        router.post(MeRoute.signOut.routerPath, use: signOut)
+        router.post(MeRoute.signOut.routerPath, use: signedOutToForm(signOut))
         router.get(MeRoute.profile.routerPath, use: profileForm)
-        router.post(MeRoute.profile.routerPath, use: saveProfile)
+        router.post(MeRoute.profile.routerPath, use: signedOutToForm(saveProfile))
         router.get(MeRoute.profileJSON.routerPath, use: profileJSON)
         router.get(MeRoute.peopleVCard.routerPath, use: peopleVCard)
         router.get(MeRoute.peopleCSV.routerPath, use: peopleCSV)
         router.get(MeRoute.peopleJSON.routerPath, use: peopleJSON)
-        router.post(MeRoute.contactAction(id: .any, action: .accept).routerPath, use: contactAction)
+        router.post(MeRoute.contactAction(id: .any, action: .accept).routerPath, use: signedOutToForm(contactAction))
         router.get(MeRoute.event(.any).routerPath, use: eventPage)
-        writes.post(MeRoute.eventMet(.any).routerPath, use: eventMet)
+        writes.post(MeRoute.eventMet(.any).routerPath, use: signedOutToForm(eventMet))
         writes.post(MeRoute.cardMet(token: .any).routerPath, use: cardMet)
+    }
+
+    /// A post after the session ended goes back to the sign-in form.
+    func signedOutToForm(_ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response)
+        -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { request, context in
+            do {
+                return try await handler(request, context)
+            } catch is SignedOut {
+                return .redirect(to: MeRoute.home.path, type: .normal)
+            }
+        }
     }
 
     // MARK: Session
@@ -51,12 +63,17 @@ struct MeController {
         Cookie(name: Self.cookieName, value: value, expires: nil, maxAge: maxAge, domain: nil, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 
-    /// The signed-in attendee of a post whose `_csrf` matches the session's; else 403 (or the form).
+    /// Thrown by a post whose session has ended (30 days, or signed out elsewhere): the answer is
+    /// the sign-in form, not an error page.
+    struct SignedOut: Error {}
+
+    /// The signed-in attendee of a post whose `_csrf` matches the session's; else 403, or
+    /// `SignedOut` when there is no session any more.
     func signedInPost(_ request: inout Request, context: AppRequestContext) async throws -> (AttendeeSession, FormFields) {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         request.body = .init(buffer: body)
         let fields = FormFields(String(buffer: body))
-        guard let (session, _) = try await session(request) else { throw AppError.unauthorized }
+        guard let (session, _) = try await session(request) else { throw SignedOut() }
         guard let sent = fields["_csrf"], constantTimeEquals(sent, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
         return (session, fields)
     }
