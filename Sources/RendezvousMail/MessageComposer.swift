@@ -30,7 +30,7 @@ public struct MessageComposer: Sendable {
     public func compose(_ item: OutboxItem, now: Date) async throws -> Outcome {
         if item.payload["test"] == "1" { return try await testMessage(item, now: now) }
         switch item.kind {
-        case .invitation, .application, .passwordReset, .deliveryFailure:
+        case .invitation, .application, .passwordReset, .deliveryFailure, .incidentReported:
             return try await organizerMessage(item, now: now)
         case .followConfirm, .announcement, .audienceMessage:
             return try await audienceMessage(item, now: now)
@@ -188,6 +188,11 @@ public struct MessageComposer: Sendable {
             paragraphs = [t("mail.failure.body", ["recipient": item.payload["recipient"] ?? "", "subject": item.payload["subject"] ?? ""]),
                           item.payload["error"] ?? ""]
             if let chapter { links = [(t("mail.outboxLink"), "\(baseURL)/organize/\(chapter.slug)/outbox")] }
+        case .incidentReported:
+            // Confidential: the mail says that a report arrived and where to read it, never what it says.
+            subject = t("mail.incident.subject", ["chapter": chapter?.name ?? ""])
+            paragraphs = [t("mail.incident.body", ["event": item.payload["event"] ?? ""])]
+            links = [(t("incidents.title"), "\(baseURL)\(item.payload["path"] ?? "/admin/incidents")")]
         default:
             return .skip("not an organiser message")
         }

@@ -111,6 +111,9 @@ struct PrivacyTests {
                 INSERT INTO audit_log (id, chapter_id, user_id, user_name, action, subject, created_at)
                 VALUES (\(bind: UUID()), \(bind: chapter.id.uuid), NULL, 'Orga', 'attendee.added', \(bind: "First\(marker) · Old evening"), \(bind: app.clock.now()))
                 """).run()
+            _ = try await db.incidents.report(event: old.id, description: "Incident \(marker)", reporterName: "Reporter \(marker)",
+                                              reporterContact: "\(marker)@example.net", now: app.clock.now())
+            try await db.sql.raw("UPDATE incident_reports SET handling_note = \(bind: "Note \(marker)"), handled_by = \(bind: "Orga \(marker)")").run()
             // The confirmation mail was queued with the registration: its copy names the person.
             try await db.sql.raw("UPDATE outbox SET payload = \(bind: "{\"note\":\"\(marker)\"}"), last_error = \(bind: "550 \(marker)") WHERE registration_id = \(bind: registration)").run()
             #expect(try await Self.whereStored(marker, db).count >= 12)

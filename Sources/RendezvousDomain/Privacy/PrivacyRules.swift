@@ -92,7 +92,7 @@ public struct PersonalField: Sendable, Equatable {
 /// tests all read this one list, so they cannot drift apart.
 public enum PrivacyRules {
     public static let tablesHoldingPeople = ["registrations", "registration_answers", "quiz_players", "outbox", "audit_log",
-                                             "check_ins", "blocked_people"]
+                                             "check_ins", "blocked_people", "incident_reports"]
 
     public static let fields: [PersonalField] = {
         let r = "registrations"
@@ -156,6 +156,12 @@ public enum PrivacyRules {
             .init("blocked_people", "email_hash", .contact, .safety, .legitimateInterest, [.networkAdmins], .keep),
             .init("blocked_people", "reason", .note, .safety, .legitimateInterest, [.networkAdmins], .keep, fillable: true),
             .init("blocked_people", "created_by", .identity, .accountability, .legitimateInterest, [.networkAdmins], .keep),
+            // Incident reports: confidential; erased with the meetup's registrations (a block outlives them).
+            .init("incident_reports", "description", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true),
+            .init("incident_reports", "reporter_name", .identity, .safety, .consent, [.organisers, .networkAdmins], .blank, fillable: true),
+            .init("incident_reports", "reporter_contact", .contact, .safety, .consent, [.organisers, .networkAdmins], .blank, fillable: true),
+            .init("incident_reports", "handling_note", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true),
+            .init("incident_reports", "handled_by", .identity, .accountability, .legitimateInterest, [.organisers, .networkAdmins], .blank),
         ]
     }()
 
@@ -173,7 +179,7 @@ public enum PrivacyRules {
     /// A column of a people table is fine unclassified only if it is listed here.
     public static let technicalColumns: Set<String> = [
         "id", "event_id", "chapter_id", "registration_id", "created_at", "updated_at", "user_id", "action", "status", "kind",
-        "attempts", "next_attempt_at", "claimed_until", "claim", "sent_at", "nonce", "result", "offline", "happened_at", "recorded_at",
+        "attempts", "next_attempt_at", "claimed_until", "claim", "handled_at", "sent_at", "nonce", "result", "offline", "happened_at", "recorded_at",
             ]
 
     /// Columns of `table` (as the database lists them) that declare no privacy class.

@@ -11,6 +11,9 @@ public enum OutboxKind: String, Sendable, CaseIterable {
     case followConfirm, announcement, audienceMessage
     /// "My Rendezvous": the one-time sign-in link, to the address that asked (no chapter).
     case attendeeSignIn
+    /// A confidential incident report arrived: a notice to the chapter's organisers and the network
+    /// admins, with a link to the workspace (never the report's words).
+    case incidentReported
 
     /// Messages people may opt out of; the rest answer something they did or must know.
     public var isTransactional: Bool { self != .reminder && self != .broadcast && self != .announcement && self != .audienceMessage }

@@ -40,5 +40,6 @@ enum AllMigrations {
         CreateAttendeeAccounts(),
         CreateContacts(),
         AddPrivacyRetention(),
+        CreateIncidentReports(),
     ]
 }

@@ -47,6 +47,25 @@ extension PrivacyStore {
         }
     }
 
+    // MARK: Code of conduct
+
+    /// The network's own code of conduct in one language, or nil when the admins kept the default.
+    public func codeOfConduct(_ language: Language) async throws -> String? {
+        struct Row: Decodable { var value: String }
+        let text = try await sql.raw("SELECT value FROM network_settings WHERE key = \(bind: "conduct_" + language.rawValue)").row(Row.self)?.value
+        return text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+    }
+
+    /// Saves the code of conduct per language (an empty text goes back to the default).
+    public func setCodeOfConduct(_ texts: [Language: String]) async throws {
+        try await write { sql in
+            for (language, text) in texts {
+                try await sql.raw("DELETE FROM network_settings WHERE key = \(bind: "conduct_" + language.rawValue)").run()
+                try await sql.raw("INSERT INTO network_settings (key, value) VALUES (\(bind: "conduct_" + language.rawValue), \(bind: text))").run()
+            }
+        }
+    }
+
     // MARK: Retention
 
     /// Anonymises the registrations of every event that ended more than the retention ago, and
@@ -112,6 +131,10 @@ extension PrivacyStore {
             try await sql.raw("DELETE FROM bingo_ticks WHERE event_id = \(bind: event)").run()
             try await sql.raw("DELETE FROM bingo_cards WHERE event_id = \(bind: event)").run()
             try await sql.raw("UPDATE check_ins SET by_name = '' WHERE event_id = \(bind: event)").run()
+            try await sql.raw("""
+                UPDATE incident_reports SET description = '', reporter_name = '', reporter_contact = '', handling_note = '', handled_by = ''
+                WHERE event_id = \(bind: event)
+                """).run()
             struct Message: Decodable { var id: UUID }
             let messages = try await sql.raw("""
                 UPDATE outbox SET recipient = '', payload = '', last_error = ''

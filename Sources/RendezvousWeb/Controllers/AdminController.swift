@@ -26,9 +26,12 @@ struct AdminController: WorkspaceController {
             (.post, .removeVenue(.any), removeVenue),
             (.get, .privacy, privacyRegister),
             (.post, .retention, saveRetention),
+            (.post, .conduct, saveConduct),
             (.get, .blocks, blocks),
             (.post, .blocks, block),
             (.post, .unblock(.any), unblock),
+            (.get, .incidents, incidents),
+            (.post, .incident(.any), handleIncident),
         ]
     }
 
@@ -81,7 +84,8 @@ struct AdminController: WorkspaceController {
             links: [PageLink(url: AdminRoute.applications.path, label: t("admin.applications", context) + " (\(pending))"),
                     PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context)),
                     PageLink(url: AdminRoute.privacy.path, label: t("privacy.register", context)),
-                    PageLink(url: AdminRoute.blocks.path, label: t("privacy.blocks", context))],
+                    PageLink(url: AdminRoute.blocks.path, label: t("privacy.blocks", context)),
+                    PageLink(url: AdminRoute.incidents.path, label: t("incidents.title", context))],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows, pager: Pager(total: sorted.count, page: page, path: AdminRoute.overview.path, keeping: [], language: context.language))
         return html(view, context)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import RendezvousBadges
 import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
@@ -88,7 +89,11 @@ struct RoomLiveController {
             liveScript: PublicRoute.staticFile("live.js").path("v", PublicRoute.assetVersion),
             quizScript: PublicRoute.staticFile("quiz.js").path("v", PublicRoute.assetVersion),
             joinURL: services.absoluteURL(PublicRoute.quizEnter),
-            qr: PublicRoute.quizQR(code: "0").pattern.replacingOccurrences(of: ":code", with: "{code}")
+            qr: PublicRoute.quizQR(code: "0").pattern.replacingOccurrences(of: ":code", with: "{code}"),
+            reportURL: services.absoluteURL(PublicRoute.report(detail.event.id)),
+            reportQR: QRCode.png(services.absoluteURL(PublicRoute.report(detail.event.id)), pixelsPerModule: 4, quietZone: 2)
+                .map { "data:image/png;base64," + $0.base64EncodedString() } ?? "",
+            conductURL: services.absoluteURL(PublicRoute.codeOfConduct)
         )
         var response = services.renderer.response(page, status: .ok, language: language)
         response.headers[.cacheControl] = "no-store"

@@ -26,6 +26,9 @@ enum OrganizeRoute: Route {
     /// Every failed message of the chapter back in the queue.
     case retryAll(slug: String)
     case retryMessage(slug: String, message: UUID)
+    /// Confidential incident reports about the chapter's meetups (organisers only), and one report's case record (POST).
+    case incidents(slug: String)
+    case incident(slug: String, report: UUID)
     case settings(slug: String)
     /// The chapter's audience: followers, messages to them and past attendees, scheduled ones.
     case audience(slug: String)
@@ -120,6 +123,8 @@ enum OrganizeRoute: Route {
         case .outbox: "/organize/:slug/outbox"
         case .retryAll: "/organize/:slug/outbox/retry"
         case .retryMessage: "/organize/:slug/outbox/:message/retry"
+        case .incidents: "/organize/:slug/incidents"
+        case .incident: "/organize/:slug/incidents/:report"
         case .settings: "/organize/:slug/settings"
         case .audience: "/organize/:slug/audience"
         case .audienceMessage: "/organize/:slug/audience/:message"
@@ -180,7 +185,8 @@ enum OrganizeRoute: Route {
         switch self {
         case .index: []
         case .dashboard(let slug), .newEvent(let slug), .createEvent(let slug), .newSeries(let slug), .createSeries(let slug),
-             .team(let slug), .invite(let slug), .audit(let slug), .outbox(let slug), .retryAll(let slug), .settings(let slug): [slug]
+             .team(let slug), .invite(let slug), .audit(let slug), .outbox(let slug), .retryAll(let slug), .settings(let slug), .incidents(let slug): [slug]
+        case .incident(let slug, let report): [slug, report.uuidString.lowercased()]
         case .removeMember(let slug, let user): [slug, user.description]
         case .revokeInvitation(let slug, let invitation), .resendInvitation(let slug, let invitation): [slug, invitation.uuidString.lowercased()]
         case .retryMessage(let slug, let message), .audienceMessage(let slug, let message), .cancelAudienceMessage(let slug, let message):
@@ -228,6 +234,7 @@ enum OrganizeRoute: Route {
             .game(event), .startGame(event), .gameCommand(event),
         ] + quizExamples(slug: slug, event: event) + imageExamples(slug: slug, event: event) + questionExamples(event: event)
             + [.audience(slug: slug), .audienceMessage(slug: slug, message: message), .cancelAudienceMessage(slug: slug, message: message)]
+            + [.incidents(slug: slug), .incident(slug: slug, report: message)]
     }
 
     static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

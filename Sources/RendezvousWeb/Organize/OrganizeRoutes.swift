@@ -22,6 +22,7 @@ enum OrganizeRoutes {
             BrandingController(services: services),
             EventImagesController(services: services),
             QuestionsController(services: services),
+            IncidentsController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

@@ -9,7 +9,8 @@ import RendezvousPersistence
 extension AdminController {
     // MARK: Processing register and retention
 
-    func privacyPage(_ context: AppRequestContext, notice: String? = nil, monthsValue: String? = nil, monthsError: String? = nil) async throws -> PrivacyRegisterPage {
+    func privacyPage(_ context: AppRequestContext, notice: String? = nil, monthsValue: String? = nil, monthsError: String? = nil,
+                     conductValues: FormFields? = nil, conductErrors: [String: String] = [:]) async throws -> PrivacyRegisterPage {
         let months = try await persistence.privacy.retentionMonths()
         let language = context.language
         let sections = PrivacyRules.tablesHoldingPeople.compactMap { table -> PrivacyRegisterPage.Section? in
@@ -23,11 +24,18 @@ extension AdminController {
                       fillable: field.fillable)
             })
         }
+        var conduct: [TextAreaField] = []
+        for option in Language.allCases {
+            let name = "conduct_" + option.rawValue
+            let current = try await CodeOfConduct.text(persistence, option)
+            conduct.append(TextAreaField(id: "f-" + name, name: name, label: t(option == .fr ? "conduct.inFrench" : "conduct.inEnglish", context),
+                                         value: conductValues?.text(name) ?? current, hint: nil, error: conductErrors[name], maxLength: 20000))
+        }
         return PrivacyRegisterPage(
             chrome: try chrome(t("privacy.register", context), context, path: AdminRoute.privacy.path, wide: true),
             csrf: try session(context).csrfToken, notice: notice,
             intro: t("privacy.registerIntro", context, ["months": String(months)]),
-            sections: sections,
+            sections: sections, conductFields: conduct, conductHasErrors: !conductErrors.isEmpty,
             monthsField: FormField(name: "months", label: t("privacy.retentionMonths", context), value: monthsValue ?? String(months), type: "number",
                                    required: true, hint: t("privacy.retentionHint", context), error: monthsError, maxLength: 3, autocomplete: "off"))
     }
@@ -115,6 +123,10 @@ struct PrivacyRegisterPage: Page {
     var notice: String?
     var intro: String
     var sections: [Section]
+    var conductFields: [TextAreaField]
+    var conductHasErrors: Bool
+    var conductURL = AdminRoute.conduct.path
+    var conductPublicURL = PublicRoute.codeOfConduct.path
     var monthsField: FormField
 }
 
@@ -142,6 +154,7 @@ enum PrivacyLabels {
         case "audit_log": Strings.text("privacy.table.audit", language)
         case "check_ins": Strings.text("privacy.table.checkIns", language)
         case "blocked_people": Strings.text("privacy.table.blocked", language)
+        case "incident_reports": Strings.text("privacy.table.incidents", language)
         default: table
         }
     }

@@ -17,9 +17,14 @@ enum AdminRoute: Route {
     /// The generated processing register, and the retention setting (POST).
     case privacy
     case retention
+    /// Saves the network's code of conduct (both languages).
+    case conduct
     /// People blocked from every chapter: GET the list, POST blocks one; POST `unblock` lifts one.
     case blocks
     case unblock(UUID)
+    /// Every chapter's incident reports, and one report's case record (POST).
+    case incidents
+    case incident(UUID)
 
     var pattern: String {
         switch self {
@@ -35,15 +40,18 @@ enum AdminRoute: Route {
         case .removeVenue: "/admin/directory/venues/:id/remove"
         case .privacy: "/admin/privacy"
         case .retention: "/admin/privacy/retention"
+        case .conduct: "/admin/privacy/conduct"
         case .blocks: "/admin/blocks"
         case .unblock: "/admin/blocks/:id/remove"
+        case .incidents: "/admin/incidents"
+        case .incident: "/admin/incidents/:id"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .blocks: []
-        case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id), .unblock(let id): [id.uuidString.lowercased()]
+        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .conduct, .blocks, .incidents: []
+        case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id), .unblock(let id), .incident(let id): [id.uuidString.lowercased()]
         case .handover(let slug): [slug]
         }
     }
@@ -52,6 +60,6 @@ enum AdminRoute: Route {
         let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
         return [.overview, .applications, .approveApplication(application), .declineApplication(application),
                 .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application),
-                .privacy, .retention, .blocks, .unblock(application)]
+                .privacy, .retention, .conduct, .blocks, .unblock(application), .incidents, .incident(application)]
     }
 }

@@ -16,7 +16,7 @@ struct ManagePage: Page {
     var eventTitle: String
     var eventURL: String
     /// The confidential incident report form for this meetup (and the code of conduct beside it).
-    var reportURL: String = ""
+    var reportURL: String? = nil
     var date: String
     var venue: String?
     var welcomeTitle: String?

@@ -15,4 +15,8 @@ struct ScreenPage: Page {
     var quizScript: String
     var joinURL: String
     var qr: String
+    /// A small line: the code of conduct, and a QR code to the confidential incident report form.
+    var reportURL: String? = nil
+    var reportQR: String = ""
+    var conductURL: String = ""
 }
