@@ -225,6 +225,7 @@ struct MeTests {
                 // Someone of another evening cannot say they met her.
                 let outsiderCard = String(buffer: try await client.execute(uri: "/c/\(leaCard)", method: .get, headers: Self.headers(outsider)).body)
                 #expect(!outsiderCard.contains("/c/\(leaCard)/met"))
+                #expect(outsiderCard.contains("You are not registered for this meetup as person4@example.org."))
                 let (hm, bm) = Self.form(["_csrf": karimCSRF, "note": "talked about aeronautics hiring"], cookie: karimCookie)
                 #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: hm, body: bm).status == .seeOther)
 

@@ -500,9 +500,14 @@ struct MeController {
                           canSay: state == nil || state == .theySaidYouMet)
     }
 
-    /// For a visitor the phone cannot name (no attendee session, no holder cookie): how to say "We met".
-    func weMetInvite(_ request: Request, language: Language) async throws -> WeMetInvite? {
-        guard try await session(request) == nil, request.cookies[Self.holderCookieName] == nil else { return nil }
+    /// For a visitor the phone cannot name for this evening: how to say "We met" (sign in), or, signed
+    /// in with an address not registered for it, why the button is not there.
+    func weMetInvite(_ request: Request, card: ContactCard, language: Language) async throws -> WeMetInvite? {
+        if let (session, _) = try await session(request) {
+            guard session.email != card.profile.normalizedEmail else { return nil }
+            return WeMetInvite(text: t("me.cardNotRegistered", language, ["email": session.email]), url: MeRoute.home.path, label: t("me.title", language))
+        }
+        guard request.cookies[Self.holderCookieName] == nil else { return nil }
         return WeMetInvite(text: t("me.cardInvite", language), url: MeRoute.home.path, label: t("me.title", language))
     }
 

@@ -416,7 +416,7 @@ struct RegistrationPagesController {
         page.notShared = !p.consents.profileSharing
         let me = MeController(services: services)
         page.weMet = try await me.weMetBlock(request, card: card, contactToken: token, language: language)
-        if page.weMet == nil { page.weMetInvite = try await me.weMetInvite(request, language: language) }
+        if page.weMet == nil { page.weMetInvite = try await me.weMetInvite(request, card: card, language: language) }
         if request.uri.queryParameters.get("met") != nil, page.weMet != nil { page.metNotice = Strings.text("me.metNotice", language) }
         var response = services.renderer.response(page, language: language)
         response.headers[.cacheControl] = "no-store"
