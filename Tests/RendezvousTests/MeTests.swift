@@ -317,6 +317,11 @@ struct MeTests {
                 zoeForm.0[.cookie] = "rv_holder=\(holder)"
                 #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: zoeForm.0, body: zoeForm.1).status == .seeOther)
                 #expect(try await app.persistence.contacts.state(me: zoe.id, other: b.id) == .waiting)
+                // The evening's links for the follow-up: no notes, one per pair.
+                let links = try await app.persistence.contacts.links(event: event.id)
+                #expect(links.count == 3)
+                #expect(links.filter { $0.status == .accepted }.count == 1)
+                #expect(links.contains { $0.initiator == zoe.id && $0.recipient == b.id && $0.status == .pending })
                 // The holder cookie opens nothing else: not My Rendezvous.
                 let notMe = String(buffer: try await client.execute(uri: "/me", method: .get, headers: [.cookie: "rv_holder=\(holder)"]).body)
                 #expect(notMe.contains("Email me a sign-in link"))

@@ -37,6 +37,13 @@ public struct MetContact: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// One link of an evening, without its notes: for the follow-up mails and the organisers' results.
+public struct EveningLink: Sendable, Equatable {
+    public var initiator: Registration.ID
+    public var recipient: Registration.ID
+    public var status: ContactStatus
+}
+
 /// Someone on an evening's public attendee list, for "We met" without a scan.
 public struct ListedAttendee: Sendable, Equatable {
     public var registrationID: Registration.ID
@@ -234,6 +241,19 @@ extension ContactStore {
         return rows.map { row in
             ListedAttendee(registrationID: .init(row.id), name: "\(row.firstName) \(row.lastName)", jobTitle: row.jobTitle, company: row.company,
                            state: states[row.id])
+        }
+    }
+
+    /// Every link of an evening (no notes, no names): the D+1 follow-up's "people you met" and
+    /// "who wants to meet you", and the evening's exchange counts.
+    public func links(event: Event.ID) async throws -> [EveningLink] {
+        try await sql.raw("""
+            SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at
+            FROM contacts WHERE event_id = \(bind: event.uuid) ORDER BY created_at
+            """).rows(LinkRow.self).compactMap { row in
+            ContactStatus(rawValue: row.status).map {
+                EveningLink(initiator: .init(row.initiatorRegistrationId), recipient: .init(row.recipientRegistrationId), status: $0)
+            }
         }
     }
 
