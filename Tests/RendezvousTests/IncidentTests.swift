@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import RendezvousDomain
+import RendezvousMail
 @testable import RendezvousPersistence
 @testable import RendezvousWeb
 import SQLKit
@@ -54,6 +55,18 @@ struct IncidentTests {
                 let messages = try await app.persistence.sql.raw("SELECT kind, recipient, payload FROM outbox WHERE kind = 'incidentReported'").rows(Message.self)
                 #expect(Set(messages.map(\.recipient)) == ["orga@example.org", "admin@example.org"])
                 #expect(messages.allSatisfy { !$0.payload.contains("shoulder") })
+                // The mail itself: in the chapter's language, names the meetup and links to the right list, without the words.
+                let composer = MessageComposer(persistence: app.persistence, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+                let due = try await app.persistence.outbox.claimDueMessages(now: app.clock.now().addingTimeInterval(60)).filter { $0.kind == .incidentReported }
+                #expect(due.count == 2)
+                for item in due {
+                    guard case .message(let mail) = try await composer.compose(item, now: app.clock.now()) else { Issue.record("not composed"); continue }
+                    #expect(mail.subject == "Un signalement confidentiel pour #LinkedInLocal Toulouse")
+                    #expect(mail.text.contains("«\u{202F}Soirée de mars\u{202F}»"))
+                    #expect(!mail.text.contains("shoulder") && !mail.html.contains("shoulder"))
+                    let list = item.recipient == "admin@example.org" ? "https://rendezvous.test/admin/incidents" : "https://rendezvous.test/organize/toulouse/incidents"
+                    #expect(mail.text.contains(list), "\(item.recipient)")
+                }
 
                 // The organiser reads it; door staff and another chapter's organiser cannot; the admin sees every chapter's.
                 let list = try await client.get("/organize/toulouse/incidents", as: organizer)
