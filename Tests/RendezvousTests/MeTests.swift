@@ -322,6 +322,9 @@ struct MeTests {
                 #expect(links.count == 3)
                 #expect(links.filter { $0.status == .accepted }.count == 1)
                 #expect(links.contains { $0.initiator == zoe.id && $0.recipient == b.id && $0.status == .pending })
+                // Someone the network forgot (an anonymised registration) leaves no empty entry behind.
+                try await app.persistence.sql.raw("UPDATE registrations SET first_name = '', last_name = '' WHERE id = \(bind: b.id.uuid)").run()
+                #expect(try await app.persistence.contacts.people(mine: [a.id]).map(\.name) == ["Zoé Quinquies 3"])
                 // The holder cookie opens nothing else: not My Rendezvous.
                 let notMe = String(buffer: try await client.execute(uri: "/me", method: .get, headers: [.cookie: "rv_holder=\(holder)"]).body)
                 #expect(notMe.contains("Email me a sign-in link"))

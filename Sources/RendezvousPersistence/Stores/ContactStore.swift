@@ -198,6 +198,8 @@ extension ContactStore {
             if events[row.eventId] == nil { events[row.eventId] = try await persistence.events.eventDetail(id: .init(row.eventId)) }
             guard let detail = events[row.eventId] else { continue }
             let p = other.profile
+            // Someone the network has forgotten (an anonymised registration) is no longer shown.
+            guard !(p.firstName + p.lastName).isEmpty else { continue }
             let visible = ContactExchange.visibility(status: status, cardSharing: p.consents.profileSharing,
                                                      choices: sharing[p.normalizedEmail] ?? SharingChoices())
             result.append(MetContact(
