@@ -76,6 +76,11 @@ doc = {
       "Consents": {"type": "object", "properties": {
           "attendeeList": {"type": "boolean", "description": "Appear on the public attendee list"},
           "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"}}},
+      "IncidentInput": {"type": "object", "required": ["description"], "properties": {
+          "description": {"type": "string", "maxLength": 5000, "description": "What happened (when, where, who)"},
+          "name": {"type": "string", "maxLength": 120, "description": "The reporter's name; leave out to stay anonymous"},
+          "contact": {"type": "string", "maxLength": 200, "description": "How to reach the reporter, if they want an answer"}}},
+      "IncidentReceived": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["received"]}}},
       "RegistrationInput": {"type": "object", "required": ["firstName", "lastName", "email", "jobTitle"], "properties": {
           "firstName": {"type": "string", "maxLength": 80}, "lastName": {"type": "string", "maxLength": 80},
           "email": {"type": "string", "format": "email"}, "jobTitle": {"type": "string", "maxLength": 100},
@@ -138,6 +143,11 @@ doc = {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "The organisers' registration questions of an event (what its form asks)", "operationId": "listQuestions",
                 "responses": {**ok("QuestionList"), **err("404")}}},
+    "/api/v1/events/{id}/incidents": {
+        "parameters": [param("id", "Event id", "uuid")],
+        "post": {"summary": "Report an incident in confidence (the reporter may stay anonymous): the chapter's organisers and the network admins are told; nothing is echoed back",
+                 "operationId": "reportIncident", "requestBody": body("IncidentInput"),
+                 "responses": {**ok("IncidentReceived", "201", "Received"), **err("400", "404", "413", "415", "422", "429")}}},
     "/api/v1/registrations/{id}": {
         "parameters": [param("id", "Registration id", "uuid"), {**manage_header, "required": True}],
         "get": {"summary": "A registration's status (with its manage token)", "operationId": "showRegistration", "responses": {**ok("RegistrationState"), **err("404")}}},

@@ -124,3 +124,30 @@ struct IncidentTests {
         }
     }
 }
+
+extension IncidentTests {
+    @Test(arguments: DatabaseKind.available)
+    func theAPIFilesAReportLikeTheForm(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            _ = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                let empty = try await client.execute(uri: "/api/v1/events/\(event.id)/incidents", method: .post, headers: jsonHeaders(),
+                                                     body: ByteBuffer(string: #"{"name":"Zoé"}"#))
+                #expect(empty.status == .unprocessableContent)
+                #expect((try empty.json()["fields"] as? [String: String])?["description"] != nil)
+                let sent = try await client.execute(uri: "/api/v1/events/\(event.id)/incidents", method: .post, headers: jsonHeaders(),
+                                                    body: ByteBuffer(string: #"{"description":"Pushy sales pitch after a clear no","contact":"+33 6 00 00 00 00"}"#))
+                #expect(sent.status == .created)
+                #expect(sent.text == #"{"status":"received"}"#)
+                let report = try #require(try await app.persistence.incidents.reports(chapter: chapter.id).first)
+                #expect(report.description == "Pushy sales pitch after a clear no" && report.reporterName.isEmpty && report.reporterContact == "+33 6 00 00 00 00")
+                struct Message: Decodable { var recipient: String }
+                #expect(try await app.persistence.sql.raw("SELECT recipient FROM outbox WHERE kind = 'incidentReported'").rows(Message.self).map(\.recipient) == ["orga@example.org"])
+                #expect(try await client.execute(uri: "/api/v1/events/\(UUID())/incidents", method: .post, headers: jsonHeaders(),
+                                                 body: ByteBuffer(string: #"{"description":"x"}"#)).status == .notFound)
+            }
+        }
+    }
+}

@@ -26,6 +26,7 @@ struct APIController {
             (.get, .eventRegistrations(.any), false, listRegistrations),
             (.post, .eventRegistrations(.any), true, register),
             (.get, .eventQuestions(.any), false, listQuestions),
+            (.post, .eventIncidents(.any), true, reportIncident),
             (.get, .registration(.any), false, showRegistration),
             (.post, .cancelRegistration(.any), true, cancel),
             (.post, .acceptRegistration(.any), true, accept),

@@ -14,10 +14,15 @@ enum IncidentRules {
     struct Input { var description: String; var name: String; var contact: String }
 
     static func check(_ form: FormFields) -> (Input, ValidationErrors) {
+        check(description: form["description"], name: form["name"], contact: form["contact"])
+    }
+
+    /// The form's and the API's checks.
+    static func check(description: String?, name: String?, contact: String?) -> (Input, ValidationErrors) {
         var errors = ValidationErrors()
-        let description = TextRules.clean(form["description"], field: "description", required: true, maxLength: descriptionMax, multiline: true, into: &errors)
-        let name = TextRules.clean(form["name"], field: "name", required: false, maxLength: nameMax, into: &errors)
-        let contact = TextRules.clean(form["contact"], field: "contact", required: false, maxLength: contactMax, into: &errors)
+        let description = TextRules.clean(description, field: "description", required: true, maxLength: descriptionMax, multiline: true, into: &errors)
+        let name = TextRules.clean(name, field: "name", required: false, maxLength: nameMax, into: &errors)
+        let contact = TextRules.clean(contact, field: "contact", required: false, maxLength: contactMax, into: &errors)
         return (Input(description: description, name: name, contact: contact), errors)
     }
 }

@@ -10,6 +10,8 @@ enum APIRoute: Route {
     case eventRegistrations(Event.ID)
     /// The organisers' registration questions of an event (what its form asks).
     case eventQuestions(Event.ID)
+    /// A confidential incident report about an event (public, rate-limited; the reporter may stay anonymous).
+    case eventIncidents(Event.ID)
     case registration(Registration.ID)
     case cancelRegistration(Registration.ID)
     case acceptRegistration(Registration.ID)
@@ -48,6 +50,7 @@ enum APIRoute: Route {
         case .event: "/api/v1/events/:id"
         case .eventRegistrations: "/api/v1/events/:id/registrations"
         case .eventQuestions: "/api/v1/events/:id/questions"
+        case .eventIncidents: "/api/v1/events/:id/incidents"
         case .registration: "/api/v1/registrations/:id"
         case .cancelRegistration: "/api/v1/registrations/:id/cancel"
         case .acceptRegistration: "/api/v1/registrations/:id/accept"
@@ -78,7 +81,7 @@ enum APIRoute: Route {
         case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
         case .chapterAudienceMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .chapterEvents(let slug): [slug]
-        case .event(let id), .eventRegistrations(let id), .eventQuestions(let id), .eventRoom(let id), .eventRoomPlan(let id), .eventRoomMoves(let id),
+        case .event(let id), .eventRegistrations(let id), .eventQuestions(let id), .eventIncidents(let id), .eventRoom(let id), .eventRoomPlan(let id), .eventRoomMoves(let id),
              .eventRoomRounds(let id), .eventBingo(let id): [id.description]
         case .registration(let id), .cancelRegistration(let id), .acceptRegistration(let id), .declineRegistration(let id),
              .registrationBingo(let id), .registrationBingoTicks(let id): [id.description]
@@ -92,7 +95,7 @@ enum APIRoute: Route {
     static var examples: [APIRoute] {
         let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
         let registration = Registration.ID(UUID(uuidString: "9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D")!)
-        return [.tokens, .chapters, .chapterEvents(slug: "toulouse"), .event(event), .eventRegistrations(event), .eventQuestions(event),
+        return [.tokens, .chapters, .chapterEvents(slug: "toulouse"), .event(event), .eventRegistrations(event), .eventQuestions(event), .eventIncidents(event),
                 .registration(registration), .cancelRegistration(registration), .acceptRegistration(registration),
                 .declineRegistration(registration), .eventRoom(event), .eventRoomPlan(event), .eventRoomMoves(event),
                 .eventRoomRounds(event), .eventBingo(event), .registrationBingo(registration), .registrationBingoTicks(registration), .openAPI]
