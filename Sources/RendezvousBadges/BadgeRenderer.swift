@@ -58,6 +58,21 @@ public enum BadgeRenderer {
     /// it page by page, so a large print run still lets previews through between its pages.
     public static let cairoLock = NSLock()
 
+    /// One font map for the whole process, used only under `cairoLock`. Pango's default map is one
+    /// per thread and is freed when its thread ends — outside the lock, while another thread may be
+    /// drawing — which crashed a test run in fontconfig now and then.
+    nonisolated(unsafe) static let fontMap = pango_cairo_font_map_new()!
+
+    /// A layout for drawing on `cr`, from the shared font map (what `pango_cairo_create_layout`
+    /// does with the thread's map). The caller holds `cairoLock` and releases the layout.
+    static func newLayout(_ cr: OpaquePointer) -> OpaquePointer {
+        let context = pango_font_map_create_context(fontMap)!
+        pango_cairo_update_context(cr, context)
+        let layout = pango_layout_new(context)!
+        g_object_unref(UnsafeMutableRawPointer(context))
+        return layout
+    }
+
     /// One badge as a PNG, at `scale` pixels per point (2 gives a sharp preview on phones).
     public static func png(_ badge: BadgeContent, layout: BadgeLayout = .a4Eight, scale: Double = 2) throws -> Data {
         try renderPNG(badge, layout: layout, scale: scale).png
@@ -180,7 +195,7 @@ public enum BadgeRenderer {
     /// Lays out `text` within `width` (points): shrinks from `size` to `minSize` to fit, then wraps
     /// up to `maxLines` and ends in an ellipsis. Returns the layout (caller draws and releases it).
     static func layout(_ cr: OpaquePointer, _ text: String, width: Double, style: TextStyle) -> (OpaquePointer, height: Double) {
-        let layout = pango_cairo_create_layout(cr)!
+        let layout = BadgeRenderer.newLayout(cr)
         let description = pango_font_description_new()!
         defer { pango_font_description_free(description) }
         pango_font_description_set_family(description, family(for: text))

@@ -71,7 +71,7 @@ public enum BingoCardRenderer {
     /// A square's text: wrapped and centred at `size`, shrunk step by step while it is taller than
     /// the square, and ellipsised at the smallest size.
     static func squareLayout(_ cr: OpaquePointer, _ text: String, width: Double, height: Double, size: Double) -> (OpaquePointer, height: Double) {
-        let layout = pango_cairo_create_layout(cr)!
+        let layout = BadgeRenderer.newLayout(cr)
         let description = pango_font_description_new()!
         defer { pango_font_description_free(description) }
         pango_font_description_set_family(description, BadgeRenderer.family(for: text))
