@@ -107,7 +107,13 @@ public struct MessageComposer: Sendable {
             method = .cancel
         case .reminder:
             guard registration.status == .confirmed else { return .skip("no longer confirmed") }
-            subject = t("mail.reminder.subject", ["event": event.title])
+            // "Tomorrow" only when it is: a reminder sent on the day says "Today", one sent earlier names the day.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = detail.chapter.zone
+            let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: event.startsAt)).day ?? 1
+            subject = days <= 0 ? t("mail.reminder.subjectToday", ["event": event.title])
+                : days == 1 ? t("mail.reminder.subject", ["event": event.title])
+                : t("mail.reminder.subjectDay", ["event": event.title, "date": f.longDate(event.startsAt)])
             paragraphs = [t("mail.reminder.body", ["event": event.title]), t("mail.checkInHowTo")]
         case .eventChanged:
             subject = t("mail.changed.subject", ["event": event.title])
@@ -117,6 +123,8 @@ public struct MessageComposer: Sendable {
             subject = t("mail.eventCancelled.subject", ["event": event.title])
             paragraphs = [t("mail.eventCancelled.body", ["event": event.title])]
             facts = [(t("event.when"), when)]
+            // Nothing left to cancel: the link leads to the registration's page, not to "cancel".
+            links = [(t("mail.registrationLink"), manageURL)]
             method = .cancel
         case .manageLink:
             subject = t("mail.manageLink.subject", ["event": event.title])
@@ -134,7 +142,10 @@ public struct MessageComposer: Sendable {
         var attachments: [MailMessage.Attachment] = []
         if let method {
             // One person's cancellation outranks the invitation they hold (same UID, next SEQUENCE).
-            let sequence = try await persistence.outbox.eventSequence(event.id) + (item.kind == .cancelled ? 1 : 0)
+            // A personal cancellation goes one sequence above the event's; a confirmation after the
+            // cancellation was undone goes as high (with a later DTSTAMP, which wins at an equal
+            // sequence), so calendars put the entry back instead of ignoring an older update.
+            let sequence = try await persistence.outbox.eventSequence(event.id) + (item.kind == .cancelled || item.payload["restored"] == "1" ? 1 : 0)
             let ics = ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone, entries: [
                 ICalendar.Entry(uid: "event-\(event.id)@\(host)", sequence: sequence, title: event.title, description: event.description,
                                 location: [detail.venue?.name, detail.venue?.address].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
@@ -199,7 +210,7 @@ public struct MessageComposer: Sendable {
         // An invitation from an approved application greets the applicant by the name they gave.
         let greeting = item.kind == .invitation ? item.payload["name"].map { t("mail.greeting", ["name": $0]) } ?? t("mail.hello") : t("mail.hello")
         let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: [], links: links,
-                                       footer: t("mail.footer", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, colon: Self.colon(language))
+                                       footer: t("mail.footerTeam", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, colon: Self.colon(language))
         // An invitation is answered by the chapter's organisers.
         var replyTo: [MailMessage.Address] = []
         if item.kind == .invitation, let chapter { replyTo = try await self.replyTo(chapter.id) }

@@ -307,7 +307,11 @@ struct OrganizerTests {
                 let accepted = try await client.execute(uri: "/invitations/\(invitation.token)", method: .post, headers: PageTests.formHeaders,
                                                         body: PageTests.form(["name": "Door Person", "password": "a long enough password"]))
                 #expect(accepted.status == .seeOther)
+                // They land where door staff belong (the workspace's home sends them to their door), not on a 404.
+                #expect(accepted.headers[.location] == "/organize")
                 let cookie = try #require(accepted.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+                let landing = try await client.execute(uri: "/organize", method: .get, headers: [.cookie: cookie])
+                #expect(landing.status != .notFound)
                 // Door staff may not organise.
                 #expect(try await client.execute(uri: "/organize/toulouse", method: .get, headers: [.cookie: cookie]).status == .notFound)
                 let again = try await client.execute(uri: "/invitations/\(invitation.token)", method: .get)

@@ -77,8 +77,8 @@ struct QuestionsTests {
 
                 // Organisers see them in the table and the CSV, with a column per question.
                 let table = try await client.get("/organize/events/\(event.id)", as: organizer)
-                #expect(table.text.contains("Dietary needs? Vegan"))
-                #expect(table.text.contains("Parking? Yes"))
+                #expect(table.text.contains("Dietary needs? — Vegan"))
+                #expect(table.text.contains("Parking? — Yes"))
                 let csv = try await client.get("/organize/events/\(event.id)/attendees.csv", as: organizer).text
                 let lines = csv.split(whereSeparator: \.isNewline)
                 #expect(lines.first?.hasSuffix("How did you hear of us?,Dietary needs?,Parking?") == true)

@@ -78,10 +78,10 @@ def test_register_fix_error_and_manage(server, browser):
     click_and_wait(browser, "form.action button.primary")
     assert "La place est à vous" in browser.page_source
     assert "Confirmée" in browser.page_source
-    # Zoé changes her mind: too late, the seat is taken, and she is told so.
+    # Zoé changes her mind: too late, the seat is taken, and undo is no longer offered.
     browser.get(manage_url)
-    click_and_wait(browser, "form.action button.primary")
-    assert "Trop tard" in browser.page_source
+    assert "/restore" not in browser.page_source
+    assert "Annulée" in browser.page_source
     browser.save_screenshot(shot("cancel-too-late.png"))
 
 

@@ -93,11 +93,12 @@ extension QuestionStore {
     }
 
     /// Every answer given for a meetup, by registration.
-    public func answers(ofEvent event: Event.ID) async throws -> [Registration.ID: QuestionAnswers] {
+    /// `activeOnly`: only people holding a seat, an offer or a waitlist place (what to order food for).
+    public func answers(ofEvent event: Event.ID, activeOnly: Bool = false) async throws -> [Registration.ID: QuestionAnswers] {
         struct Row: Decodable { var registrationId: UUID; var questionId: UUID; var answer: String }
         let rows = try await sql.raw("""
             SELECT a.registration_id, a.question_id, a.answer FROM registration_answers a JOIN registrations r ON r.id = a.registration_id
-            WHERE r.event_id = \(bind: event.uuid)
+            WHERE r.event_id = \(bind: event.uuid)\(unsafeRaw: activeOnly ? " AND r.status IN ('confirmed', 'offered', 'waitlisted')" : "")
             """).rows(Row.self)
         var result: [Registration.ID: QuestionAnswers] = [:]
         for row in rows { result[.init(row.registrationId), default: [:]][.init(row.questionId)] = row.answer }

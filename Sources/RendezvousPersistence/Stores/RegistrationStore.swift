@@ -315,7 +315,7 @@ extension RegistrationStore {
                 guard !moved.isEmpty else { throw RegistrationActionError.notRestorable }
                 let chapter = try await Persistence.chapterOf(event: row.eventId, on: sql)
                 try await Persistence.enqueue(back == .confirmed ? .confirmed : .waitlisted, registration: row.id, event: row.eventId,
-                                              chapter: chapter, now: now, on: sql)
+                                              chapter: chapter, payload: ["restored": "1"], now: now, on: sql)
                 if back == .waitlisted {
                     // Back at the head of the line with a seat free: offered as anyone would be.
                     try await Persistence.offerFreeSeats(event: .init(row.eventId), now: now, on: sql)

@@ -243,7 +243,8 @@ struct AuthController {
             return invitationResponse(page, status: .conflict, context: context)
         }
         try await services.persistence.team.audit(chapter: chapter.id, by: user, action: "team.joined", subject: invitation.role.rawValue, now: now)
-        var response = Response.redirect(to: WorkspaceLinks.chapter(chapter.slug), type: .normal)
+        // Door staff have no chapter dashboard: the workspace's home sends them to their door.
+        var response = Response.redirect(to: invitation.role == .door ? WorkspaceLinks.home : WorkspaceLinks.chapter(chapter.slug), type: .normal)
         if let newSession { response.setCookie(SessionCookie.make(newSession, secure: secureCookies)) }
         return response
     }

@@ -194,7 +194,9 @@ struct DoorController {
                 FormField(name: "email", label: t("form.email", context), value: "", type: "email", required: false, error: nil, maxLength: EmailAddress.maxLength, autocomplete: "off"),
             ],
             conflicts: state.conflicts.map { "\($0.name) · \($0.by) · \(f.time($0.at))" })
-        var response = services.renderer.response(page, language: context.language)
+        var doorPage = page
+        doorPage.zone = detail.chapter.zone.identifier
+        var response = services.renderer.response(doorPage, language: context.language)
         response.headers[.cacheControl] = "no-store"
         response.setCookie(servingCookie(id))
         return response

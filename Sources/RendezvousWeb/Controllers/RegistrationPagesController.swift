@@ -152,8 +152,11 @@ struct RegistrationPagesController {
         case .cancelled:
             statusText = presenter.t("manage.statusCancelled")
             statusClass = "off"
+            // Offered only while it can work: a seat to come back to must still be free.
+            let seatFree = detail.occupancy.confirmed + detail.occupancy.offered < detail.occupancy.capacity
             if CancellationUndo.isPossible(cancelledFrom: registration.cancelledFrom, eventStartsAt: detail.event.startsAt,
-                                           eventCancelled: detail.event.status != .published, now: now) {
+                                           eventCancelled: detail.event.status != .published, now: now),
+               registration.cancelledFrom == .waitlisted || seatFree {
                 let back = registration.cancelledFrom == .waitlisted
                 actions.append(.init(url: PublicRoute.manageAction(token: token, action: .restore).path,
                                      label: presenter.t(back ? "manage.undoLeave" : "manage.undoCancel"), style: "primary",

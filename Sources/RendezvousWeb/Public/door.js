@@ -47,7 +47,12 @@
   function checked(r) { if (r.status === 401) { wipe(); throw new Error('signed out'); } return r; }
   function fold(s) { return (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
   function nonce() { return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : device + '-' + Date.now() + '-' + Math.random().toString(36).slice(2); }
-  function time(iso) { var d = new Date(iso); return d.toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' }); }
+  // Times in the chapter's time zone (the page says which), whatever the phone's own setting.
+  function time(iso) {
+    var d = new Date(iso), options = { hour: '2-digit', minute: '2-digit' };
+    if (root.dataset.zone) { options.timeZone = root.dataset.zone; }
+    try { return d.toLocaleTimeString(document.documentElement.lang, options); } catch (e) { delete options.timeZone; return d.toLocaleTimeString(document.documentElement.lang, options); }
+  }
   function person(id) { for (var i = 0; i < store.people.length; i++) { if (store.people[i].id === id) { return store.people[i]; } } return null; }
   function fill(template, values) { return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] || ''; }); }
 

@@ -49,6 +49,6 @@ enum DoorRoute: Route {
     }
 
     /// Bumped when door.js changes.
-    static let scriptVersion = "6"
+    static let scriptVersion = "7"
     static var script: String { PublicRoute.staticFile("door.js").path("v", scriptVersion) }
 }

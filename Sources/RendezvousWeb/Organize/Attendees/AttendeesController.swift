@@ -162,7 +162,7 @@ extension OrganizeController {
             return questions.compactMap { question in
                 given[question.id].map {
                     let answer = question.kind == .yesNo ? t($0 == "yes" ? "form.yes" : "form.no", context) : $0
-                    return question.label.last.map { "?:!.".contains($0) } == true ? "\(question.label) \(answer)" : "\(question.label): \(answer)"
+                    return t("questions.answerLine", context, ["question": question.label, "answer": answer])
                 }
             }
         }

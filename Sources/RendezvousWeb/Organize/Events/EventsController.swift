@@ -227,13 +227,14 @@ struct EventsController: OrganizeController {
                 return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
             }
             let f = Presenter(language: context.language, chapter: detail.chapter).formatter
-            let o = detail.occupancy
+            // Those who will get the mail: active registrations with an address (a walk-in may have none).
+            let told = try await persistence.registrations.registrations(of: detail.event.id).filter { $0.status.isActive && !$0.profile.email.isEmpty }.count
             let page = ConfirmStepPage(
                 chrome: try chrome(t("org.confirmCancelEventTitle", context), context, path: OrganizeRoute.event(detail.event.id).path),
                 heading: t("org.confirmCancelEventTitle", context),
                 lines: [t(detail.event.status == .published ? "org.confirmCancelEventText" : "org.confirmCancelDraftText", context)],
                 facts: [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"]
-                    + (detail.event.status == .published ? [Strings.plural("org.confirmCancelEventPeople", count: o.confirmed + o.offered + o.waitlisted, context.language)] : []),
+                    + (detail.event.status == .published ? [Strings.plural("org.confirmCancelEventPeople", count: told, context.language)] : []),
                 action: OrganizeRoute.cancelEvent(detail.event.id).path, csrf: session.csrfToken,
                 confirmLabel: t("org.confirmCancelEvent", context),
                 backURL: OrganizeRoute.event(detail.event.id).path, backLabel: t("org.keepEvent", context))

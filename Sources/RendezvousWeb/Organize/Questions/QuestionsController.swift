@@ -31,7 +31,8 @@ struct QuestionsController: OrganizeController {
               errors: ValidationErrors, status: HTTPResponse.Status) async throws -> Response {
         let id = detail.event.id
         let questions = try await persistence.questions.questions(forEvent: id)
-        let answers = try await persistence.questions.answers(ofEvent: id)
+        // Counts for planning (food, parking): the people still coming or waiting, not those who cancelled.
+        let answers = try await persistence.questions.answers(ofEvent: id, activeOnly: true)
         let language = context.language
         func error(_ field: String) -> String? { errors[field].map { Strings.message(for: $0, language) } }
         func item(_ question: RegistrationQuestion, siblings: [RegistrationQuestion]) -> QuestionsPage.Item {
@@ -40,7 +41,8 @@ struct QuestionsController: OrganizeController {
             if question.kind != .text, !given.isEmpty {
                 let options = question.kind == .yesNo ? ["yes", "no"] : question.choices
                 answered += " · " + options.map { option in
-                    "\(question.kind == .yesNo ? t(option == "yes" ? "form.yes" : "form.no", context) : option): \(given.filter { $0 == option }.count)"
+                    t("questions.optionCount", context, ["option": question.kind == .yesNo ? t(option == "yes" ? "form.yes" : "form.no", context) : option,
+                                                         "count": String(given.filter { $0 == option }.count)])
                 }.joined(separator: " · ")
             }
             let index = siblings.firstIndex(of: question) ?? 0
@@ -109,7 +111,7 @@ struct QuestionsController: OrganizeController {
         let detail = try await event(context)
         let question = try await question(detail, context)
         guard try await self.form(request, context)["confirm"] == "yes" else {
-            let answered = try await persistence.questions.answers(ofEvent: detail.event.id).values.filter { $0[question.id] != nil }.count
+            let answered = try await persistence.questions.answers(ofEvent: detail.event.id, activeOnly: true).values.filter { $0[question.id] != nil }.count
             let page = ConfirmStepPage(
                 chrome: try chrome(t("questions.confirmRemove", context), context, path: OrganizeRoute.questions(detail.event.id).path),
                 heading: t("questions.confirmRemove", context),

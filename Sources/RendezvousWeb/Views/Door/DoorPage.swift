@@ -26,6 +26,8 @@ struct DoorPage: Page {
     var date: String
     /// What door.js shows when the server refuses a check-in outside the evening's hours.
     var notToday: String
+    /// The chapter's time zone (`Europe/Paris`): door.js shows arrival times in it.
+    var zone: String = ""
     /// When the door admits ("from 15:30 to 23:00"), and for organisers the form that widens it.
     var window: String
     var windowForm: WindowForm? = nil
