@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import RendezvousDomain
+import RendezvousMail
 @testable import RendezvousPersistence
 @testable import RendezvousWeb
 import SQLKit
@@ -58,6 +59,19 @@ struct CancelUndoTests {
                 #expect(!back.text.contains("/manage/\(token)/restore"))
                 #expect(try await db.registrations.registration(id: person.id)?.status == .confirmed)
                 #expect(try await Self.outbox(db, person.id).sorted() == ["cancelled", "confirmed", "confirmed"])
+                // Calendars put the meetup back: the new invitation's sequence is not below the cancellation's.
+                let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+                var sequences: [String: [Int]] = [:]
+                for item in try await db.outbox.claimDueMessages(now: Fixture.start.addingTimeInterval(60), limit: 50) where item.registrationID == person.id {
+                    guard case .message(let message) = try await composer.compose(item, now: Fixture.start.addingTimeInterval(60)),
+                          let ics = message.attachments.first(where: { $0.contentType.hasPrefix("text/calendar") }) else { continue }
+                    let text = String(decoding: ics.data, as: UTF8.self)
+                    let sequence = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("SEQUENCE:") }.flatMap { Int($0.dropFirst("SEQUENCE:".count)) } ?? -1
+                    sequences[item.kind.rawValue + (item.payload["restored"] == "1" ? "-restored" : ""), default: []].append(sequence)
+                }
+                let cancelledSequence = try #require(sequences["cancelled"]?.first)
+                let restoredSequence = try #require(sequences["confirmed-restored"]?.first)
+                #expect(restoredSequence >= cancelledSequence && cancelledSequence > (sequences["confirmed"]?.first ?? 0))
                 // Undoing twice changes nothing.
                 #expect(try await client.execute(uri: "/manage/\(token)/restore", method: .post).status == .seeOther)
                 let occupancy = try await db.events.occupancy(of: event)
