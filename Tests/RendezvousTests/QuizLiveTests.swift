@@ -143,19 +143,19 @@ struct QuizLiveTests {
                     // Karim and Zoé right (2002 is choice 1), Léa wrong.
                     for (index, cookie) in cookies.enumerated() {
                         group.addTask {
-                            try await Self.within(60) {
+                            try await Self.within(240) {
                                 try await phone(port: port, event: game.event.id, cookie: cookie, choice: index < 2 ? 1 : 0, ready: { ready.withLockedValue { $0 += 1 } })
                             }
                         }
                     }
-                    for _ in 0..<1500 where ready.withLockedValue({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+                    for _ in 0..<6000 where ready.withLockedValue({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
                     #expect(ready.withLockedValue { $0 } == 3)
                     // The presenter opens the first question over the JSON fallback (same rules as the socket).
                     let next = try await send(port, .post, PublicRoute.liveCommand(game.event.id).path,
                                               json: "{\"command\":\"next\",\"version\":\(game.session.version)}",
                                               headers: game.organizer.headers)
                     #expect(try next.json()["outcome"] as? String == "done")
-                    for _ in 0..<1500 where try await app.persistence.quizzes.answerCount(session: game.session.id, index: 0) < 3 {
+                    for _ in 0..<6000 where try await app.persistence.quizzes.answerCount(session: game.session.id, index: 0) < 3 {
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     // Time is up on the server's clock: the question closes by itself.
@@ -257,21 +257,21 @@ struct QuizLiveTests {
                 for listener in listeners { listener.cancel() }
                 servicesB.live.stop()
             }
-            for _ in 0..<1500 where listening.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            for _ in 0..<6000 where listening.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
             #expect(listening.withLockedValue { $0 } == 2, "both instances listen")
             try await withLiveServer(instanceB) { port in
                 let ready = NIOLockedValueBox(false)
-                async let seen = Self.within(60) {
+                async let seen = Self.within(240) {
                     try await phone(port: port, event: game.event.id, cookie: cookie, choice: 1, ready: { ready.withLockedValue { $0 = true } })
                 }
-                for _ in 0..<1500 where !ready.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<6000 where !ready.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
                 // Instance A opens the question; only the bus can tell instance B.
                 guard case .success = try await app.persistence.quizzes.apply(.next, session: game.session.id, now: app.clock.now()) else {
                     Issue.record("the question did not open")
                     return
                 }
                 await app.services.live.publish(game.event.id, .quiz)
-                for _ in 0..<1500 where try await app.persistence.quizzes.answerCount(session: game.session.id, index: 0) < 1 {
+                for _ in 0..<6000 where try await app.persistence.quizzes.answerCount(session: game.session.id, index: 0) < 1 {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 app.clock.advance(by: 21)
