@@ -97,12 +97,16 @@ public struct MessageComposer: Sendable {
             paragraphs = [t("manage.leftWaitlistNotice")]
             links = [(t("mail.registrationLink"), manageURL)]
         case .cancelled:
+            // Undone before the mail went: nothing to announce (the new confirmation follows).
+            guard registration.status == .cancelled else { return .skip("cancellation undone") }
             // The calendar entry goes away; the mail no longer offers to cancel, only the page of
             // the registration (where a cancellation can be undone while the seat is free).
             subject = t("mail.cancelled.subject", ["event": event.title])
             // A holder's own cancellation records what they gave up; without it, the organisers cancelled.
             paragraphs = [registration.cancelledFrom == nil ? t("mail.cancelled.byOrganizers", ["event": event.title]) : t("manage.cancelledNotice"),
                           t("mail.cancelled.calendar")]
+            // The holder can take it back while the seat has not gone to someone else.
+            if registration.cancelledFrom != nil { paragraphs.append(t("mail.cancelled.undo")) }
             links = [(t("mail.registrationLink"), manageURL)]
             method = .cancel
         case .reminder:

@@ -46,6 +46,20 @@ struct CancelUndoTests {
                 let cancelled = try await client.execute(uri: "/manage/\(token)/cancel", method: .post, headers: headers, body: Self.confirm)
                 #expect(cancelled.status == .seeOther)
                 #expect(try await db.registrations.registration(id: person.id)?.status == .cancelled)
+                // The cancellation mail goes out (composed now, before any undo): its calendar sequence.
+                let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+                func sequences(at moment: Date) async throws -> [String: Int] {
+                    var found: [String: Int] = [:]
+                    for item in try await db.outbox.claimDueMessages(now: moment, limit: 50) where item.registrationID == person.id {
+                        guard case .message(let message) = try await composer.compose(item, now: moment),
+                              let ics = message.attachments.first(where: { $0.contentType.hasPrefix("text/calendar") }) else { continue }
+                        let text = String(decoding: ics.data, as: UTF8.self)
+                        found[item.kind.rawValue + (item.payload["restored"] == "1" ? "-restored" : "")] =
+                            text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("SEQUENCE:") }.flatMap { Int($0.dropFirst("SEQUENCE:".count)) }
+                    }
+                    return found
+                }
+                let beforeUndo = try await sequences(at: Fixture.start.addingTimeInterval(60))
                 let page = try await client.execute(uri: try #require(cancelled.headers[.location]), method: .get, headers: Self.en)
                 #expect(page.text.contains("Your registration is cancelled"))
                 #expect(page.text.contains("/manage/\(token)/restore"))
@@ -60,18 +74,10 @@ struct CancelUndoTests {
                 #expect(try await db.registrations.registration(id: person.id)?.status == .confirmed)
                 #expect(try await Self.outbox(db, person.id).sorted() == ["cancelled", "confirmed", "confirmed"])
                 // Calendars put the meetup back: the new invitation's sequence is not below the cancellation's.
-                let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
-                var sequences: [String: [Int]] = [:]
-                for item in try await db.outbox.claimDueMessages(now: Fixture.start.addingTimeInterval(60), limit: 50) where item.registrationID == person.id {
-                    guard case .message(let message) = try await composer.compose(item, now: Fixture.start.addingTimeInterval(60)),
-                          let ics = message.attachments.first(where: { $0.contentType.hasPrefix("text/calendar") }) else { continue }
-                    let text = String(decoding: ics.data, as: UTF8.self)
-                    let sequence = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("SEQUENCE:") }.flatMap { Int($0.dropFirst("SEQUENCE:".count)) } ?? -1
-                    sequences[item.kind.rawValue + (item.payload["restored"] == "1" ? "-restored" : ""), default: []].append(sequence)
-                }
-                let cancelledSequence = try #require(sequences["cancelled"]?.first)
-                let restoredSequence = try #require(sequences["confirmed-restored"]?.first)
-                #expect(restoredSequence >= cancelledSequence && cancelledSequence > (sequences["confirmed"]?.first ?? 0))
+                let afterUndo = try await sequences(at: Fixture.start.addingTimeInterval(120))
+                let cancelledSequence = try #require(beforeUndo["cancelled"])
+                let restoredSequence = try #require(afterUndo["confirmed-restored"])
+                #expect(restoredSequence >= cancelledSequence && cancelledSequence > (beforeUndo["confirmed"] ?? 0))
                 // Undoing twice changes nothing.
                 #expect(try await client.execute(uri: "/manage/\(token)/restore", method: .post).status == .seeOther)
                 let occupancy = try await db.events.occupancy(of: event)

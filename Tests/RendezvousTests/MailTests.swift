@@ -222,6 +222,9 @@ struct MailTests {
             try await app.application.test(.router) { client in
                 let ics = try await client.execute(uri: "/events/\(event.id)/calendar.ics", method: .get)
                 #expect(ics.headers[.contentType] == "text/calendar; charset=utf-8")
+                // Named for a downloads folder, one file per meetup.
+                #expect(ics.headers[.contentDisposition]?.contains("filename=\"toulouse-") == true)
+                #expect(ics.headers[.contentDisposition]?.hasSuffix("-soiree-speciale-de-printemps-et-ete.ics\"") == true)
                 let check = """
                 import sys, icalendar, datetime
                 cal = icalendar.Calendar.from_ical(sys.stdin.read())

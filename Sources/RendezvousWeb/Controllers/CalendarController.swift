@@ -41,7 +41,10 @@ struct CalendarController {
         let sequence = try await services.persistence.outbox.eventSequence(id)
         return Self.ics(ICalendar.calendar(name: detail.chapter.name, zone: detail.chapter.zone,
                                            entries: [entry(detail.event, venue: detail.venue, chapter: detail.chapter, sequence: sequence)],
-                                           now: services.clock.now()), filename: "event.ics")
+                                           now: services.clock.now()),
+                        // Named for a downloads folder: "toulouse-2027-04-21-rencontre-d-avril.ics", not "event.ics" for every meetup.
+                        filename: DownloadName.slug([detail.chapter.slug, EventForm.localDay(detail.event.startsAt, detail.chapter.zone), detail.event.title],
+                                                    fallback: "event") + ".ics")
     }
 
     /// The chapter's upcoming meetups, for calendar apps to subscribe to (webcal:// on the chapter page).
