@@ -255,4 +255,21 @@ struct CancelUndoTests {
             }
         }
     }
+
+    /// "Send me my link again" pressed many times at once: one mail, on each database (and, without
+    /// the event's lock, PostgreSQL queued one per request).
+    @Test(arguments: DatabaseKind.available)
+    func parallelLinkRequestsSendOneMail(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 5)
+            let person = try await db.registrations.register(Fixture.profile(0), for: event.id, now: Fixture.start).registration
+            let queued = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await db.registrations.sendManageLink(event: event.id, email: "person0@example.org", now: Fixture.start) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(queued == 1)
+            #expect(try await Self.outbox(db, person.id).filter { $0 == "manageLink" }.count == 1)
+        }
+    }
 }

@@ -532,6 +532,8 @@ extension RegistrationStore {
         let normalized = EmailAddress.normalize(email)
         guard !normalized.isEmpty else { return false }
         return try await write { sql in
+            // Under the event's lock: two requests at once cannot both find no recent mail and queue one each.
+            guard try await Persistence.lockEvent(event.uuid, on: sql) != nil else { return false }
             struct Row: Decodable { var id: UUID; var chapterId: UUID }
             guard let row = try await sql.raw("""
                 SELECT r.id, e.chapter_id FROM registrations r JOIN events e ON e.id = r.event_id
