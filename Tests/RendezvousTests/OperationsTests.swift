@@ -142,6 +142,13 @@ struct MetricsTests {
                 #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
                 #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong"]).status == .notFound)
                 _ = try await client.execute(uri: "/events/\(event.id)", method: .get)
+                // The registry is the process's: other tests count too, so compare before and after.
+                func registered(_ text: String, _ outcome: String) -> Double {
+                    let prefix = "rendezvous_registrations_total{outcome=\"\(outcome)\"} "
+                    return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) } ?? 0
+                }
+                let headers: HTTPFields = [.authorization: "Bearer metrics-secret-token"]
+                let before = try await client.execute(uri: "/metrics", method: .get, headers: headers).text
                 for index in 0..<2 {
                     _ = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(),
                                                  body: ByteBuffer(string: Fixture.registrationJSON(index)))
@@ -154,7 +161,9 @@ struct MetricsTests {
                 #expect(text.contains("rendezvous_seats_taken 1"))
                 #expect(text.contains("rendezvous_waitlist 1"))
                 #expect(text.contains("rendezvous_outbox_due "))
-                #expect(text.contains(#"rendezvous_registrations_total{outcome="waitlisted"}"#))
+                #expect(registered(text, "confirmed") - registered(before, "confirmed") >= 1)
+                #expect(registered(text, "waitlisted") - registered(before, "waitlisted") >= 1)
+                #expect(!text.contains(event.id.description.lowercased()), "one series per route pattern, not per event")
                 // Requests by route pattern (not by address: one series per page, not per event).
                 #expect(text.contains(#"/events/{id}"#) || text.contains(#"/events/:id"#))
                 #expect(text.contains("hb_request_duration") || text.contains("http_server_request_duration"))

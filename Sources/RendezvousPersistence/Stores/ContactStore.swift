@@ -95,6 +95,9 @@ extension ContactStore {
             guard ContactExchange.mayMeet(sameEvent: mine.eventId == theirs.eventId, bothActive: active.contains(mine.status) && active.contains(theirs.status),
                                           sameEmail: EmailAddress.normalize(mine.email) == EmailAddress.normalize(theirs.email)) else { throw ContactError.notAllowed }
             let key = ContactExchange.pairKey(me.uuid, other.uuid)
+            // Under the evening's lock: two people tapping each other at once find each other's
+            // link (one starts it, the other accepts it) instead of both starting one.
+            _ = try await Persistence.lockEvent(mine.eventId, on: sql)
             let existing = try await sql.raw("""
                 SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at
                 FROM contacts WHERE pair_key = \(bind: key)
@@ -146,9 +149,12 @@ extension ContactStore {
         try await write { sql in
             guard let (row, side) = try await link(id, mine: mine, on: sql), let status = ContactStatus(rawValue: row.status),
                   ContactExchange.canAnswer(status, side: side) else { throw ContactError.notFound }
-            try await sql.raw("""
-                UPDATE contacts SET status = \(bind: accept ? "accepted" : "declined"), answered_at = \(bind: now) WHERE id = \(bind: id)
-                """).run()
+            // Only from the state this answer was decided on: an accept and a decline at once do not both count.
+            let moved = try await sql.raw("""
+                UPDATE contacts SET status = \(bind: accept ? "accepted" : "declined"), answered_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = \(bind: row.status) RETURNING id
+                """).all()
+            guard !moved.isEmpty else { throw ContactError.notFound }
         }
     }
 

@@ -1,9 +1,9 @@
-import Crypto
 import Foundation
 import Hummingbird
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
+import RendezvousDomain
 import RendezvousPersistence
 
 /// `/metrics` in Prometheus' text format: every request by route, method and status with a
@@ -38,18 +38,14 @@ struct MetricsController {
         let liveConnections = registry.makeGauge(name: "rendezvous_live_connections", help: "Open live-channel connections (WebSocket and SSE) on this instance")
         let ready = registry.makeGauge(name: "rendezvous_ready", help: "1 when /readyz answers ready")
     }
-    static let gauges = NIOLockedValueBox<Gauges?>(nil)
+    /// Made on first use (a static is lazy and thread-safe), after the registry above.
+    static let gauges = Gauges()
 
     func addRoutes(to router: Router<AppRequestContext>) {
         Self.bootstrap()
         router.get(PublicRoute.metrics.routerPath) { request, context in
             try authorize(request, context)
-            let gauges = Self.gauges.withLockedValue { stored in
-                if let stored { return stored }
-                let made = Gauges()
-                stored = made
-                return made
-            }
+            let gauges = Self.gauges
             let now = services.clock.now()
             let readiness = await services.persistence.readiness(now: now)
             let seats = try await services.persistence.events.upcomingSeats(now: now)
@@ -67,8 +63,7 @@ struct MetricsController {
     func authorize(_ request: Request, _ context: AppRequestContext) throws {
         if let token = services.configuration.metricsToken, !token.isEmpty {
             let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-            // Compared by their digests: the time taken says nothing about the token.
-            guard SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(token.utf8)) else { throw AppError.notFound }
+            guard constantTimeEquals(given, token) else { throw AppError.notFound }
         } else {
             let peer = context.peerAddress
             guard peer == "127.0.0.1" || peer == "::1" || peer.hasPrefix("::ffff:127.") else { throw AppError.notFound }
