@@ -15,7 +15,7 @@ public struct RendezvousCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rendezvous",
         abstract: "Rendezvous: run a network of local in-person professional meetups.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self, RotationsCommand.self, Backup.self, Restore.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BadgesCommand.self, RotationsCommand.self, Backup.self, Restore.self, CopyCommand.self],
         defaultSubcommand: Serve.self)
 
     public init() {}
@@ -55,7 +55,8 @@ struct Serve: AsyncParsableCommand {
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
-                backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services)])
+                backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services),
+                                     CacheBusService(services: services)])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
             services.live.stop()

@@ -78,9 +78,11 @@ public struct OutboxSender: Service {
             while !Task.isCancelled {
                 if clock.now().timeIntervalSince(lastReminderCheck) > 60 {
                     lastReminderCheck = clock.now()
-                    do { try await persistence.outbox.enqueueReminders(now: clock.now()) } catch { logger.error("Reminders: \(error)") }
-                    do { try await persistence.audience.enqueueAnnouncements(now: clock.now()) } catch { logger.error("Announcements: \(error)") }
-                    do { try await persistence.audience.sendDueScheduledMessages(now: clock.now()) } catch { logger.error("Scheduled messages: \(error)") }
+                    await periodic("reminders") { _ = try await persistence.outbox.enqueueReminders(now: clock.now()) }
+                    await periodic("announcements") { _ = try await persistence.audience.enqueueAnnouncements(now: clock.now()) }
+                    await periodic("scheduled messages") { _ = try await persistence.audience.sendDueScheduledMessages(now: clock.now()) }
+                    // The follow-up after each evening: D+1 and D+14 at 9:00 in the chapter's time zone.
+                    await periodic("follow-up") { for kind in FollowUpKind.allCases { try await persistence.followUp.run(kind, now: clock.now()) } }
                 }
                 do {
                     while try await sendDue() > 0 {}
@@ -89,6 +91,16 @@ public struct OutboxSender: Service {
                 }
                 try await Task.sleep(for: interval)
             }
+        }
+    }
+
+    /// One periodic job, run by one instance at a time (a lease in the database): with several
+    /// instances the others skip it this round. Errors are logged, not thrown: the loop goes on.
+    func periodic(_ name: String, _ job: () async throws -> Void) async {
+        do {
+            _ = try await persistence.leases.runExclusively(name) { try await job() }
+        } catch {
+            logger.error("\(name.prefix(1).uppercased() + name.dropFirst()): \(error)")
         }
     }
 

@@ -44,6 +44,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     pages.addRoutes(to: router)
     CalendarController(services: services).addRoutes(to: router)
     FollowController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+    FeedbackController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
     RoomLiveController(services: services).addRoutes(to: router)
     LiveController(services: services).addRoutes(to: router)
     RegistrationPagesController(services: services, pages: pages)
@@ -51,6 +52,7 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     QuizPlayController(services: services).addRoutes(to: router)
     IncidentReportController(services: services).addRoutes(writes: router.group().add(middleware: rateLimit))
     MeController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
+    MyDataController(services: services).addRoutes(to: router, writes: router.group().add(middleware: rateLimit))
 
     let signedIn = router.group().add(middleware: RequireSessionMiddleware()).add(middleware: CSRFMiddleware())
     AuthController(services: services).addRoutes(to: router, signedIn: signedIn)
@@ -77,7 +79,10 @@ public struct OfferExpiryService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let expired = try await services.persistence.registrations.expireOffers(now: services.clock.now())
+                    // One instance at a time (a lease in the database): the others skip this round.
+                    let expired = try await services.persistence.leases.runExclusively("offer expiry") {
+                        try await services.persistence.registrations.expireOffers(now: services.clock.now())
+                    } ?? 0
                     if expired > 0 {
                         services.logger.info("Expired \(expired) waitlist offers")
                         services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])

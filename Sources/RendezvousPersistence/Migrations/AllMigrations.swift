@@ -41,5 +41,9 @@ enum AllMigrations {
         CreateContacts(),
         AddPrivacyRetention(),
         CreateIncidentReports(),
+        CreateFollowUp(),
+        AddSharedLimits(),
+        AddCodeOfConductAcceptance(),
+        AddOverflowAndOverbooking(),
     ]
 }

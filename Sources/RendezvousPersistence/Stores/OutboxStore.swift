@@ -26,12 +26,43 @@ struct PendingMessage: Sendable {
 extension OutboxStore {
 
     /// Claims up to `limit` due messages for this sender; a claim lapses after `lease` so a crashed
-    /// sender's messages are picked up again (with the same Message-ID).
+    /// sender's messages are picked up again (with the same Message-ID). On PostgreSQL one
+    /// `UPDATE … FOR UPDATE SKIP LOCKED` claims the batch (senders on several instances).
     public func claimDueMessages(now: Date, limit: Int = 20, lease: TimeInterval = 120) async throws -> [OutboxItem] {
         struct Row: Decodable {
             var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
             var recipient: String; var payload: String; var attempts: Int; var createdAt: Date
         }
+        func item(_ row: Row, claim: String) -> OutboxItem? {
+            guard let kind = OutboxKind(rawValue: row.kind) else { return nil }
+            let payload = (try? JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))) ?? [:]
+            return OutboxItem(id: row.id, kind: kind, registrationID: row.registrationId.map { .init($0) }, eventID: row.eventId.map { .init($0) },
+                              chapterID: row.chapterId.map { .init($0) }, recipient: row.recipient, payload: payload,
+                              attempts: row.attempts, createdAt: row.createdAt, claim: claim)
+        }
+        if persistence.kind == .postgres {
+            // One statement: the due rows are locked as they are chosen, and rows another sender is
+            // claiming at this moment are skipped rather than waited for. Senders on several
+            // instances therefore take disjoint batches without queueing behind each other.
+            struct Claimed: Decodable {
+                var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
+                var recipient: String; var payload: String; var attempts: Int; var createdAt: Date; var nextAttemptAt: Date
+            }
+            let claim = Secret.token(bytes: 16)
+            let rows = try await sql.raw("""
+                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+                    ORDER BY next_attempt_at LIMIT \(bind: limit) FOR UPDATE SKIP LOCKED)
+                RETURNING id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at
+                """).rows(Claimed.self).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+            return rows.compactMap {
+                item(Row(id: $0.id, kind: $0.kind, registrationId: $0.registrationId, eventId: $0.eventId, chapterId: $0.chapterId,
+                         recipient: $0.recipient, payload: $0.payload, attempts: $0.attempts, createdAt: $0.createdAt), claim: claim)
+            }
+        }
+        // SQLite (one instance, one writer at a time): choose, then claim each with a conditional update.
         let candidates = try await sql.raw("""
             SELECT id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
@@ -46,11 +77,8 @@ extension OutboxStore {
                 UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
                 WHERE id = \(bind: row.id) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now)) RETURNING id
                 """).all()
-            guard !won.isEmpty, let kind = OutboxKind(rawValue: row.kind) else { continue }
-            let payload = (try? JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))) ?? [:]
-            claimed.append(OutboxItem(id: row.id, kind: kind, registrationID: row.registrationId.map { .init($0) }, eventID: row.eventId.map { .init($0) },
-                                      chapterID: row.chapterId.map { .init($0) }, recipient: row.recipient, payload: payload,
-                                      attempts: row.attempts, createdAt: row.createdAt, claim: claim))
+            guard !won.isEmpty, let claimedItem = item(row, claim: claim) else { continue }
+            claimed.append(claimedItem)
         }
         return claimed
     }

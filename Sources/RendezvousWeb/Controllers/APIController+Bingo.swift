@@ -187,7 +187,7 @@ extension APIController {
             return response
         }
         guard let matched = Registration.ID(string: person) else {
-            if let wait = services.bingoRefusals.reserve(["bingo:\(registration.id)"]) { throw AppError.rateLimited(retryAfter: wait) }
+            if let wait = await services.bingoRefusals.reserve(["bingo:\(registration.id)"]) { throw AppError.rateLimited(retryAfter: wait) }
             return try await refuse(.notPlaying, matched: nil)
         }
         do {

@@ -138,11 +138,11 @@ struct APIController {
         if (body.password ?? "").isEmpty { errors.add("password", .required) }
         guard errors.isEmpty, let email = body.email, let password = body.password else { throw AppError.validation(errors) }
         // The same limiter as the sign-in form, counted before the check: the API is no way around it.
-        if let wait = services.passwordAttempts.reserve(email: email, client: context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await services.passwordAttempts.reserve(email: email, client: context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         let credentials = try await services.persistence.accounts.credentials(email: email)
         // Verify even for an unknown email, so response time does not reveal which emails exist.
         guard try await Passwords.verify(password, hash: credentials?.passwordHash), let user = credentials?.user else { throw AppError.unauthorized }
-        services.passwordAttempts.refund(email: email, client: context.limitKey)
+        await services.passwordAttempts.refund(email: email, client: context.limitKey)
         let now = services.clock.now()
         let lifetime: TimeInterval = 30 * 24 * 3600
         let token = try await services.persistence.accounts.issueToken(for: user.id, now: now, lifetime: lifetime)
@@ -239,11 +239,12 @@ struct APIController {
         let questions = try await services.persistence.questions.questions(forEvent: id)
         // The answers by question id, checked as the form checks them; errors name `answers.<id>`.
         let typed = Dictionary(given.map { ("q-" + $0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
-        switch RegistrationPagesController.validate(input, answers: typed, questions: questions) {
+        switch RegistrationPagesController.validate(input, answers: typed, questions: questions, requireConduct: true) {
         case .failure(let errors):
             throw AppError.validation(ValidationErrors(errors.problems.map { ($0.field.hasPrefix("q-") ? "answers." + $0.field.dropFirst(2) : $0.field, $0.problem) }))
         case .success(var (profile, answers)):
             profile.language = LanguageMiddleware.preferred(request)
+            profile.conductAcceptedAt = services.clock.now()
             let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
             MetricsController.registered(outcome.registration.status.rawValue)
             services.eventChanged(id)

@@ -91,14 +91,14 @@ struct AuthController {
         }
         // The attempt is counted before the password is checked, so parallel guesses cannot all
         // pass the limit; a right password gives its attempt back.
-        if let wait = services.passwordAttempts.reserve(email: email, client: context.limitKey) {
+        if let wait = await services.passwordAttempts.reserve(email: email, client: context.limitKey) {
             return tooManyAttempts(wait, context: context, email: email, next: next)
         }
         let credentials = try await services.persistence.accounts.credentials(email: email)
         guard try await Passwords.verify(form.text("password"), hash: credentials?.passwordHash), let user = credentials?.user else {
             return renderSignIn(context: context, email: email, next: next, error: t("auth.invalid", context), notice: nil, status: .unauthorized)
         }
-        services.passwordAttempts.refund(email: email, client: context.limitKey)
+        await services.passwordAttempts.refund(email: email, client: context.limitKey)
         let token = try await services.persistence.sessions.createSession(for: user.id, now: services.clock.now())
         var response = Response.redirect(to: next ?? WorkspaceLinks.home, type: .normal)
         response.setCookie(SessionCookie.make(token, secure: secureCookies))
@@ -133,10 +133,10 @@ struct AuthController {
         let current = form.text("current"), new = form.text("password")
         var errors: [String: String] = [:]
         // A borrowed session must not become a way to guess the password: same limit as sign-in.
-        if let wait = services.passwordAttempts.reserve(email: session.user.email, client: context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await services.passwordAttempts.reserve(email: session.user.email, client: context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         let stored = try await services.persistence.accounts.passwordHash(of: session.user.id)
         if try await Passwords.verify(current, hash: stored) {
-            services.passwordAttempts.refund(email: session.user.email, client: context.limitKey)
+            await services.passwordAttempts.refund(email: session.user.email, client: context.limitKey)
         } else { errors["current"] = t("auth.invalidPassword", context) }
         if let problem = Self.passwordProblem(new, context: context) { errors["password"] = problem }
         guard errors.isEmpty else {
@@ -204,7 +204,7 @@ struct AuthController {
     /// created here, with the password typed now, and signed in.
     @Sendable func acceptInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        if let wait = limiter.hit("invitation:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await limiter.hit("invitation:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         let invitation: Invitation, chapter: Chapter
         do { (invitation, chapter) = try await openInvitation(token) } catch let withdrawn as InvitationWithdrawn { return withdrawnResponse(withdrawn, token: token, context: context) }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
@@ -259,7 +259,7 @@ struct AuthController {
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = FormFields(String(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
         let email = form.text("email").trimmingCharacters(in: .whitespaces)
-        if let wait = limiter.hit("forgot:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await limiter.hit("forgot:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         if EmailAddress.isValid(email) { try await services.persistence.accounts.requestPasswordReset(email: email, now: services.clock.now()) }
         return services.renderer.response(SimpleFormPage.forgotPassword(language: context.language, notice: t("auth.linkSent", context)), language: context.language)
     }
@@ -276,7 +276,7 @@ struct AuthController {
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         // Counted, then the link looked up, and only for a live link is a password hashed.
-        if let wait = limiter.hit("reset:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await limiter.hit("reset:" + context.limitKey) { throw AppError.rateLimited(retryAfter: wait) }
         guard try await services.persistence.accounts.passwordResetUser(token: token, now: services.clock.now()) != nil else {
             throw AppError.conflict(messageKey: "auth.linkExpired")
         }

@@ -69,14 +69,14 @@ struct QuizPlayController {
     /// The game a code names; wrong codes count against the address (429 when too many).
     func game(code raw: String?, _ context: AppRequestContext) async throws -> QuizSession? {
         let key = ["quiz-code:" + context.limitKey]
-        if let wait = services.quizGuesses.reserve(key) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await services.quizGuesses.reserve(key) { throw AppError.rateLimited(retryAfter: wait) }
         guard let code = Self.cleanCode(raw), let session = try await persistence.quizzes.session(code: code) else { return nil }
-        services.quizGuesses.refund(key)
+        await services.quizGuesses.refund(key)
         return session
     }
 
-    func countJoin(_ context: AppRequestContext) throws {
-        if let wait = services.quizJoins.reserve(["quiz-join:" + context.limitKey]) { throw AppError.rateLimited(retryAfter: wait) }
+    func countJoin(_ context: AppRequestContext) async throws {
+        if let wait = await services.quizJoins.reserve(["quiz-join:" + context.limitKey]) { throw AppError.rateLimited(retryAfter: wait) }
     }
 
     /// The attendee this phone belongs to: its bingo cookie, or the attendee it played an earlier
@@ -129,7 +129,7 @@ struct QuizPlayController {
     }
 
     @Sendable func join(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try countJoin(context)
+        try await countJoin(context)
         guard let session = try await game(context) else { throw AppError.notFound }
         let form = FormFields(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
         if form["as"] == "attendee" {
@@ -150,7 +150,7 @@ struct QuizPlayController {
 
     @Sendable func joinFromManage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        try countJoin(context)
+        try await countJoin(context)
         guard let registration = try await persistence.registrations.registration(manageToken: token), registration.status == .confirmed else {
             throw AppError.notFound
         }

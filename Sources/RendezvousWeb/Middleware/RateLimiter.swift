@@ -2,10 +2,19 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
+import RendezvousPersistence
 
-/// A sliding-window counter per client address for public writes. In memory: each instance of a
-/// multi-instance deployment limits on its own, which bounds abuse at N times the limit.
+/// A sliding-window counter per client address for public writes. On SQLite (one instance) the
+/// counts are in memory; on PostgreSQL they are in the database (`LimitStore`, one atomic upsert
+/// per key and window), so several instances limit as one instead of giving N times the limit.
+/// Should the database not answer, the instance limits on its own until it does.
 final class RateLimiter: Sendable {
+    /// The database's counters and this limiter's name in them (its keys are prefixed with it).
+    struct Shared: Sendable {
+        var store: LimitStore
+        var name: String
+    }
+
     private struct Window {
         var start: TimeInterval
         var previousCount: Int
@@ -19,8 +28,12 @@ final class RateLimiter: Sendable {
     /// Keys kept before the table is pruned.
     private let capacity: Int
 
-    init(limit: RateLimit, capacity: Int = 100_000, clock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
+    private let shared: Shared?
+
+    init(limit: RateLimit, capacity: Int = 100_000, shared: Shared? = nil,
+         clock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
         self.limit = limit
+        self.shared = shared
         self.capacity = capacity
         self.clock = clock
     }
@@ -36,14 +49,28 @@ final class RateLimiter: Sendable {
     }
 
     /// Counts one request; returns nil when allowed, or the seconds to wait.
-    func hit(_ key: String) -> Int? {
-        reserve([key])
+    func hit(_ key: String) async -> Int? {
+        await reserve([key])
     }
 
-    /// Counts one attempt against every key at once, under one lock, before the work it guards
-    /// starts: nil when all keys allow it (and each is counted), or the seconds to wait (and none
-    /// is). Thirty attempts arriving together cannot all pass a check that counts only afterwards.
-    func reserve(_ keys: [String]) -> Int? {
+    /// Counts one attempt against every key at once (under one lock, or in one transaction) before
+    /// the work it guards starts: nil when all keys allow it (and each is counted), or the seconds
+    /// to wait (and none is). Thirty attempts arriving together cannot all pass a check that counts
+    /// only afterwards, on one instance or spread over several.
+    func reserve(_ keys: [String]) async -> Int? {
+        guard limit.enabled else { return nil }
+        if let shared {
+            do {
+                return try await shared.store.reserve(keys.map { shared.name + "|" + $0 }, limit: limit.requests, window: limit.window, now: clock())
+            } catch {
+                // The database is the source of truth; while it does not answer, count here.
+            }
+        }
+        return reserveHere(keys)
+    }
+
+    /// The in-memory count (SQLite, or while the database does not answer).
+    func reserveHere(_ keys: [String]) -> Int? {
         guard limit.enabled else { return nil }
         let now = clock()
         return state.withLockedValue { windows in
@@ -72,7 +99,15 @@ final class RateLimiter: Sendable {
     }
 
     /// Gives back attempts reserved by `reserve` (a sign-in that succeeded is not a guess).
-    func refund(_ keys: [String]) {
+    func refund(_ keys: [String]) async {
+        guard limit.enabled else { return }
+        if let shared, (try? await shared.store.refund(keys.map { shared.name + "|" + $0 }, window: limit.window, now: clock())) != nil {
+            return
+        }
+        refundHere(keys)
+    }
+
+    func refundHere(_ keys: [String]) {
         guard limit.enabled else { return }
         let windowStart = (clock() / limit.window).rounded(.down) * limit.window
         state.withLockedValue { windows in
@@ -97,7 +132,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method != .get, request.method != .head, let wait = limiter.hit(context.limitKey) {
+        if request.method != .get, request.method != .head, let wait = await limiter.hit(context.limitKey) {
             throw AppError.rateLimited(retryAfter: wait)
         }
         return try await next(request, context)

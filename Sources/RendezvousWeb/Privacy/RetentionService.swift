@@ -19,7 +19,8 @@ public struct RetentionService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    _ = try await Self.runOnce(services)
+                    // One instance at a time runs it (a lease in the database); the others skip this round.
+                    _ = try await services.persistence.leases.runExclusively("retention", lease: 3600) { try await Self.runOnce(services) }
                 } catch {
                     services.logger.error("Retention run failed: \(error)")
                 }

@@ -11,14 +11,16 @@ public struct AppServices: Sendable {
     public let logger: Logger
     let renderer: PageRenderer
     let cache: PageCache
+    /// This process, as the cache bus names it (its own invalidations are not applied twice).
+    let instance = UUID().uuidString
     let rateLimiter: RateLimiter
     /// Every way to prove a password (the sign-in form, API tokens, a password change) and every
     /// link that leads to an account (invitations, resets) counts here: ten a quarter-hour per
     /// client address, and per account for passwords.
-    let authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900))
+    let authLimiter: RateLimiter
     /// Refused bingo ticks per card: playing needs a few, guessing who has which fact needs many.
     /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
-    let bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600))
+    let bingoRefusals: RateLimiter
     let roomNames = RoomNamesCache()
     /// Joining a quiz: a whole room of phones shares the venue's one address, so the budget is a
     /// room's (a thousand joins in ten minutes per address), not the public forms' thirty a minute.
@@ -33,12 +35,12 @@ public struct AppServices: Sendable {
     /// refusals lately; a tick that is accepted is not counted.
     func guardedTick<T: Sendable>(card holder: Registration.ID, _ tick: () async throws -> T) async throws -> T {
         let key = "bingo:\(holder)"
-        if let wait = bingoRefusals.reserve([key]) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = await bingoRefusals.reserve([key]) { throw AppError.rateLimited(retryAfter: wait) }
         let result = try await tick()
-        bingoRefusals.refund([key])
+        await bingoRefusals.refund([key])
         return result
     }
-    let passwordAttempts = PasswordAttempts()
+    let passwordAttempts: PasswordAttempts
     let shareImages = ShareImageCache()
 
     public init(persistence: Persistence, clock: any Clock, configuration: WebConfiguration, logger: Logger) async throws {
@@ -48,10 +50,17 @@ public struct AppServices: Sendable {
         self.logger = logger
         self.renderer = try await PageRenderer()
         self.cache = PageCache(ttl: configuration.pageCacheTTL)
-        self.rateLimiter = RateLimiter(limit: configuration.rateLimit)
+        CacheBus.connect(cache, persistence: persistence, instance: instance)
+        // On PostgreSQL every instance counts in the database: the limits hold for the whole network.
+        let store: LimitStore? = persistence.kind == .postgres ? persistence.limits : nil
+        func shared(_ name: String) -> RateLimiter.Shared? { store.map { .init(store: $0, name: name) } }
+        self.rateLimiter = RateLimiter(limit: configuration.rateLimit, shared: shared("public"))
+        self.authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900), shared: shared("auth"))
+        self.bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600), shared: shared("bingo"))
+        self.passwordAttempts = PasswordAttempts(shared: store)
         let limits = configuration.rateLimit.enabled
-        self.quizJoins = RateLimiter(limit: limits ? RateLimit(requests: 1000, window: 600) : .off)
-        self.quizGuesses = RateLimiter(limit: limits ? RateLimit(requests: 30, window: 600) : .off)
+        self.quizJoins = RateLimiter(limit: limits ? RateLimit(requests: 1000, window: 600) : .off, shared: shared("quiz-join"))
+        self.quizGuesses = RateLimiter(limit: limits ? RateLimit(requests: 30, window: 600) : .off, shared: shared("quiz-guess"))
         self.live = LiveService(persistence: persistence, clock: clock, logger: logger)
     }
 
@@ -72,8 +81,14 @@ public struct AppServices: Sendable {
 /// from everywhere. One address therefore cannot lock an account's owner out, and guesses spread
 /// over many addresses still get at most fifty an account.
 struct PasswordAttempts: Sendable {
-    let perClient = RateLimiter(limit: RateLimit(requests: 10, window: 900))
-    let perAccount = RateLimiter(limit: RateLimit(requests: 50, window: 900))
+    let perClient: RateLimiter
+    let perAccount: RateLimiter
+
+    /// `shared`: the database's counters (PostgreSQL), so a lockout holds on every instance.
+    init(shared: LimitStore? = nil) {
+        perClient = RateLimiter(limit: RateLimit(requests: 10, window: 900), shared: shared.map { .init(store: $0, name: "password-client") })
+        perAccount = RateLimiter(limit: RateLimit(requests: 50, window: 900), shared: shared.map { .init(store: $0, name: "password-account") })
+    }
 
     private func keys(_ email: String, _ client: String) -> (local: [String], account: [String]) {
         let account = EmailAddress.normalize(email)
@@ -81,20 +96,20 @@ struct PasswordAttempts: Sendable {
     }
 
     /// Nil when the attempt may go ahead (and is counted), or the seconds to wait.
-    func reserve(email: String, client: String) -> Int? {
+    func reserve(email: String, client: String) async -> Int? {
         let (local, account) = keys(email, client)
-        if let wait = perClient.reserve(local) { return wait }
-        if let wait = perAccount.reserve(account) {
-            perClient.refund(local)
+        if let wait = await perClient.reserve(local) { return wait }
+        if let wait = await perAccount.reserve(account) {
+            await perClient.refund(local)
             return wait
         }
         return nil
     }
 
     /// A right password is not a guess: its attempt is given back.
-    func refund(email: String, client: String) {
+    func refund(email: String, client: String) async {
         let (local, account) = keys(email, client)
-        perClient.refund(local)
-        perAccount.refund(account)
+        await perClient.refund(local)
+        await perAccount.refund(account)
     }
 }

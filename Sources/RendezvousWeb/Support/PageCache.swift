@@ -8,7 +8,8 @@ import NIOCore
 /// A page is fresh for half the `ttl`; in the second half it is still served while one request
 /// renders it anew; past `ttl` every request waits for that one rendering. So when a popular page
 /// expires, it is rendered once, not once per waiting connection. Writes in this process drop the
-/// affected pages at once; other instances' writes show within `ttl`.
+/// affected pages at once; on PostgreSQL they are also published on the bus (`CacheBus`), so the
+/// other instances drop theirs within a moment too.
 final class PageCache: Sendable {
     struct Entry: Sendable {
         var rendered: TimeInterval
@@ -28,6 +29,13 @@ final class PageCache: Sendable {
     private let ttl: TimeInterval
     private let state = NIOLockedValueBox(State())
     private let now: @Sendable () -> TimeInterval
+
+    /// Tells the other instances which pages to drop (set when there is a bus).
+    private let publisher = NIOLockedValueBox<(@Sendable ([String]) -> Void)?>(nil)
+
+    func publish(with publish: @escaping @Sendable ([String]) -> Void) {
+        publisher.withLockedValue { $0 = publish }
+    }
 
     init(ttl: TimeInterval, now: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 }) {
         self.ttl = ttl
@@ -77,8 +85,14 @@ final class PageCache: Sendable {
         return task
     }
 
-    /// Drops every page whose key starts with one of the prefixes.
+    /// Drops every page whose key starts with one of the prefixes, here and on every other instance.
     func invalidate(prefixes: [String]) {
+        invalidateHere(prefixes: prefixes)
+        publisher.withLockedValue { $0 }?(prefixes)
+    }
+
+    /// Drops pages here only (what another instance's write made stale).
+    func invalidateHere(prefixes: [String]) {
         state.withLockedValue { state in
             state.generation += 1
             state.entries = state.entries.filter { key, _ in !prefixes.contains { key.hasPrefix($0) } }
