@@ -11,10 +11,11 @@ export DATABASE_URL ?= sqlite://./data/rendezvous.sqlite
 # Building needs cairo, pango and qrencode headers; badges need the Noto fonts for every script, and
 # Noto Color Emoji for emoji (without it they print as boxes).
 RUN_PACKAGES = tzdata ca-certificates pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev libgdk-pixbuf-2.0-dev webp-pixbuf-loader fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
-TEST_PACKAGES = $(RUN_PACKAGES) postgresql python3 python3-venv chromium chromium-driver poppler-utils zbar-tools openssl
+TEST_PACKAGES = $(RUN_PACKAGES) postgresql nginx python3 python3-venv chromium chromium-driver poppler-utils zbar-tools openssl
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 python3-venv time postgresql nginx
+CLUSTER_PACKAGES = $(RUN_PACKAGES) postgresql nginx curl
 
-.PHONY: help run build test bench deps deps-test deps-bench migrate demo openapi clean
+.PHONY: help run build test bench cluster cluster-stop deps deps-test deps-bench deps-cluster migrate demo openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,12 +32,20 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	$(PYTHON) -m openapi_spec_validator Sources/RendezvousWeb/openapi.json
 	swift build --build-tests
 	REQUIRE_POSTGRES=1 REQUIRE_SMTP=1 scripts/with-postgres.sh swift test --skip-build
+	BIN=.build/debug/rendezvous python3 Tests/cluster/kill_test.py
 	$(PYTHON) -m pytest -q Tests/browser
 
 bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz
 	@scripts/python-venv.sh
 	swift build -c release --product rendezvous
 	scripts/bench.sh
+
+cluster: deps-cluster ## Three instances on a throwaway PostgreSQL behind nginx, on http://127.0.0.1:8100 (cluster-stop ends it)
+	@[ -x .build/release/rendezvous ] || [ -x .build/debug/rendezvous ] || swift build --product rendezvous
+	scripts/cluster.sh start
+
+cluster-stop: ## Stop the cluster of make cluster and delete its data
+	scripts/cluster.sh stop
 
 migrate: build ## Apply migrations to DATABASE_URL
 	$(BIN) migrate
@@ -55,6 +64,9 @@ deps-test:
 
 deps-bench:
 	@scripts/install-deps.sh $(BENCH_PACKAGES)
+
+deps-cluster:
+	@scripts/install-deps.sh $(CLUSTER_PACKAGES)
 
 clean:
 	rm -rf .build

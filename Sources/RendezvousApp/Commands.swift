@@ -52,7 +52,8 @@ struct Serve: AsyncParsableCommand {
             let services = try await AppServices(persistence: persistence, clock: SystemClock(), configuration: configuration.web, logger: logger)
             let port = port ?? configuration.port
             let composer = MessageComposer(persistence: persistence, baseURL: configuration.baseURL, from: .init(name: "Rendezvous", email: configuration.mailFrom))
-            let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger)
+            let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger,
+                                      lease: ProcessInfo.processInfo.environment["OUTBOX_LEASE"].flatMap(TimeInterval.init).map { max(1, $0) } ?? 120)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
                 backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services),

@@ -55,17 +55,21 @@ public struct OutboxSender: Service {
     let clock: any Clock
     let logger: Logger
     let interval: Duration
+    /// How long a claimed message is this sender's: if the process dies mid-send, another sender
+    /// takes the message after this (with the same Message-ID). `OUTBOX_LEASE` in seconds.
+    let lease: TimeInterval
 
     /// Pauses before each retry; after the last, the message fails.
     public static let backoff: [TimeInterval] = [60, 300, 1800, 7200, 21600]
 
-    public init(persistence: Persistence, composer: MessageComposer, transport: any MailTransport, clock: any Clock, logger: Logger, interval: Duration = .seconds(2)) {
+    public init(persistence: Persistence, composer: MessageComposer, transport: any MailTransport, clock: any Clock, logger: Logger, interval: Duration = .seconds(2), lease: TimeInterval = 120) {
         self.persistence = persistence
         self.composer = composer
         self.transport = transport
         self.clock = clock
         self.logger = logger
         self.interval = interval
+        self.lease = lease
     }
 
     public func run() async throws {
@@ -108,7 +112,7 @@ public struct OutboxSender: Service {
     @discardableResult
     public func sendDue(limit: Int = 20) async throws -> Int {
         let now = clock.now()
-        let items = try await persistence.outbox.claimDueMessages(now: now, limit: limit)
+        let items = try await persistence.outbox.claimDueMessages(now: now, limit: limit, lease: lease)
         var relayDown: (trouble: RelayTrouble, error: SMTPError)?
         var delivered = false
         for item in items {

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Kill test with real processes (make test): a registration rush through nginx onto three
+instances on one PostgreSQL (scripts/cluster.sh), one instance killed with SIGKILL in the middle.
+
+Afterwards: every registration acknowledged to a client is in the database with the status it was
+given, no event has more confirmed people than seats, waitlist positions are unique, and every
+outbox message has been sent, once (a message whose sender was killed mid-send may go again, with
+the same Message-ID: reported, and bounded by one claimed batch).
+
+Usage: kill_test.py [ROUNDS]. Settings: KILL_TEST_PORT (a base port with the nine above it free;
+default: a free one), BIN (default .build/debug/rendezvous), KILL_TEST_RUSH (attempts, 400)."""
+import asyncio, json, os, socket, subprocess, sys, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLUSTER = os.path.join(ROOT, "scripts", "cluster.sh")
+CAPACITY = 40
+
+
+def free_base():
+    """A base port with itself and the nine above it free on loopback."""
+    for _ in range(200):
+        probe = socket.socket(); probe.bind(("127.0.0.1", 0)); base = probe.getsockname()[1]; probe.close()
+        if base > 65000:
+            continue
+        ok = True
+        for port in range(base, base + 10):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+        if ok:
+            return base
+    raise SystemExit("no free ports")
+
+
+class Cluster:
+    def __init__(self, port):
+        self.port = port
+        self.env = dict(os.environ, CLUSTER_PORT=str(port), CLUSTER_DIR=f"/tmp/rendezvous-killtest-{port}",
+                        BIN=os.environ.get("BIN", os.path.join(ROOT, ".build/debug/rendezvous")),
+                        RATE_LIMIT="off", OUTBOX_LEASE="3", LOG_LEVEL="warning")
+
+    def run(self, *args, check=True):
+        return subprocess.run([CLUSTER, *args], env=self.env, check=check, capture_output=True, text=True)
+
+    def sql(self, query):
+        out = self.run("psql", "-At", "-F", "\t", "-c", query).stdout
+        return [line.split("\t") for line in out.splitlines() if line]
+
+    def request(self, method, path, body=None, token=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method, headers=headers)
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return json.loads(response.read())
+
+
+async def register(port, event_id, index, results, gate, prefix):
+    email = f"{prefix}{index}@example.org"
+    body = json.dumps({"firstName": "Kill", "lastName": f"Test {index}", "email": email,
+                       "jobTitle": "Tester", "company": "Cluster", "acceptCodeOfConduct": True}).encode()
+    request = (f"POST /api/v1/events/{event_id}/registrations HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    async with gate:
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(request)
+            await writer.drain()
+            raw = await asyncio.wait_for(reader.read(), 30)
+            writer.close()
+            head, _, payload = raw.partition(b"\r\n\r\n")
+            status = int(head.split(b" ")[1])
+            data = json.loads(payload) if status == 201 else {}
+            results.append((email, status, data.get("status"), data.get("waitlistPosition")))
+        except Exception as error:  # a connection the killed instance held: not acknowledged
+            results.append((email, 0, repr(error), None))
+
+
+async def rush(cluster, event_id, count, kill_after, prefix):
+    results, gate = [], asyncio.Semaphore(48)
+    killed = asyncio.Event()
+
+    async def killer():
+        while len(results) < kill_after:
+            await asyncio.sleep(0.005)
+        cluster.run("kill", "2")
+        killed.set()
+
+    kill_task = asyncio.create_task(killer())
+    await asyncio.gather(*(register(cluster.port, event_id, i, results, gate, prefix) for i in range(count)))
+    await kill_task
+    return results
+
+
+def one_round(cluster, token, round_number, count):
+    event = cluster.request("POST", "/api/v1/chapters/toulouse/events", {
+        "title": f"Kill test {round_number}", "startsAt": "2099-01-20T18:30:00+01:00", "endsAt": "2099-01-20T21:30:00+01:00",
+        "capacity": CAPACITY}, token)["id"]
+    started = time.time()
+    results = asyncio.run(rush(cluster, event, count, count // 4, f"kill{round_number}-"))
+    cluster.run("restart", "2")
+    acknowledged = [r for r in results if r[1] == 201]
+    statuses = {}
+    for r in results:
+        statuses[r[1]] = statuses.get(r[1], 0) + 1
+    problems = []
+    if len(acknowledged) < CAPACITY:
+        problems.append(f"only {len(acknowledged)} registrations acknowledged: the rush did not get through")
+    stored = {row[0]: row[1] for row in cluster.sql(
+        f"SELECT email, status FROM registrations WHERE event_id = '{event}'")}
+    for email, _, status, _ in acknowledged:
+        if email not in stored:
+            problems.append(f"acknowledged but missing: {email}")
+        elif stored[email] != status:
+            problems.append(f"{email} acknowledged {status}, stored {stored[email]}")
+    confirmed = sum(1 for s in stored.values() if s == "confirmed")
+    if confirmed > CAPACITY:
+        problems.append(f"overbooked: {confirmed} confirmed for {CAPACITY} seats")
+    positions = [p for _, _, s, p in acknowledged if s == "waitlisted"]
+    if len(positions) != len(set(positions)):
+        problems.append("two people acknowledged the same waitlist position")
+    # Every message of this round leaves; each once (or again with the same Message-ID when its
+    # sender was killed mid-send).
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        pending = int(cluster.sql(f"SELECT COUNT(*) FROM outbox WHERE event_id = '{event}' AND status = 'pending'")[0][0])
+        if pending == 0:
+            break
+        time.sleep(0.5)
+    sent = {row[0] for row in cluster.sql(f"SELECT id FROM outbox WHERE event_id = '{event}' AND status = 'sent'")}
+    other = cluster.sql(f"SELECT status, COUNT(*) FROM outbox WHERE event_id = '{event}' AND status <> 'sent' GROUP BY status")
+    if other:
+        problems.append(f"messages not sent: {other}")
+    files = {}
+    directory = cluster.env["CLUSTER_DIR"]
+    for n in (1, 2, 3):
+        folder = os.path.join(directory, f"outbox-{n}")
+        for name in os.listdir(folder) if os.path.isdir(folder) else []:
+            if name.endswith(".eml") and name.startswith("outbox-"):
+                files.setdefault(name[len("outbox-"):-len(".eml")], []).append(n)
+    sent_files = {k: v for k, v in files.items() if k in sent}
+    missing = sent - set(sent_files)
+    if missing:
+        problems.append(f"{len(missing)} messages marked sent without a file")
+    again = sum(len(v) - 1 for v in sent_files.values())
+    if again > 20:
+        problems.append(f"{again} messages sent twice (more than the killed sender's one batch)")
+    if len(sent) < len(acknowledged):
+        problems.append(f"{len(sent)} messages for {len(acknowledged)} acknowledged registrations")
+    print(f"  round {round_number}: {count} attempts in {time.time() - started:.1f} s, statuses {statuses}, "
+          f"{len(acknowledged)} acknowledged ({confirmed} confirmed of {CAPACITY}), {len(sent)} messages sent "
+          f"by instances {sorted({n for v in sent_files.values() for n in v})}, {again} sent again after the kill"
+          + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
+    return not problems
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    count = int(os.environ.get("KILL_TEST_RUSH", "400"))
+    port = int(os.environ.get("KILL_TEST_PORT", "0")) or free_base()
+    cluster = Cluster(port)
+    began = time.time()
+    try:
+        start = cluster.run("start", check=False)
+        if start.returncode != 0:
+            print(start.stdout, start.stderr)
+            return 1
+        token = cluster.request("POST", "/api/v1/tokens", {"email": "admin@rendezvous.example.org", "password": "rendezvous-admin"})["token"]
+        print(f"kill test: three instances behind nginx on one PostgreSQL, instance 2 killed (SIGKILL) a quarter into each rush")
+        ok = all([one_round(cluster, token, n + 1, count) for n in range(rounds)])
+        print(f"kill test: {'passed' if ok else 'FAILED'} in {time.time() - began:.0f} s")
+        return 0 if ok else 1
+    finally:
+        cluster.run("stop", check=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
