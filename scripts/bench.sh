@@ -126,6 +126,45 @@ if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
 fi
 fi
 
+bench_cluster() { # make cluster's three instances behind nginx: a rush through the proxy, then on one instance; kill rounds
+  local cport="${BENCH_CLUSTER_PORT:-8140}" token event direct proxied
+  echo "== Cluster: three instances on one PostgreSQL behind nginx (deploy/nginx/rendezvous.conf), scripts/cluster.sh"
+  # PostgreSQL without fsync, as scripts/with-postgres.sh runs it for the one-instance figures above.
+  local fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if ! CLUSTER_PORT=$cport BIN=$BIN RATE_LIMIT=off LOG_LEVEL=error CLUSTER_PG_OPTIONS="$fast" scripts/cluster.sh start >/dev/null; then
+    echo "  !! the cluster did not start"; return 0
+  fi
+  trap "CLUSTER_PORT=$cport scripts/cluster.sh stop >/dev/null 2>&1 || true" EXIT
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"admin@rendezvous.example.org","password":"rendezvous-admin"}' "http://127.0.0.1:$cport/api/v1/tokens" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  for target in proxy one; do
+    local port=$cport label="through nginx (3 instances)"
+    if [ $target = one ]; then port=$((cport + 1)); label="one instance, same database"; fi
+    event=$(curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
+      -d '{"title":"Rush","startsAt":"2099-01-20T18:30:00+01:00","endsAt":"2099-01-20T21:30:00+01:00","capacity":70}' \
+      "http://127.0.0.1:$cport/api/v1/chapters/toulouse/events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    local result stored
+    result=$(python3 scripts/rush.py 127.0.0.1 "$port" "$event" "$RUSH")
+    stored=$(CLUSTER_PORT=$cport scripts/cluster.sh psql -At -c "SELECT COUNT(*) FROM registrations WHERE event_id = '$event' AND status = 'confirmed'")
+    python3 - "$label" "$result" "$stored" <<'PY'
+import json, sys
+label, result, stored = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+print(f"  rush {result['attempts']} for 70 seats, {label}: {result['registrations_per_second']:,.0f} registrations/s, "
+      f"statuses {result['statuses']}, confirmed {result['confirmed']} (stored {stored}), "
+      f"positions contiguous {result['positions_unique_and_contiguous']}, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
+PY
+  done
+  CLUSTER_PORT=$cport scripts/cluster.sh stop >/dev/null
+  trap - EXIT
+  # 20 rounds: a rush through nginx, one instance killed with SIGKILL a quarter in (Tests/cluster/kill_test.py).
+  BIN=$BIN KILL_TEST_PORT=$cport CLUSTER_PG_OPTIONS="$fast" python3 Tests/cluster/kill_test.py "${BENCH_KILL_ROUNDS:-20}" || echo "  !! the kill test failed"
+}
+
+if [ "$ONLY" != quiz ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && command -v nginx >/dev/null; then
+  bench_cluster
+fi
+
 echo "== Live quiz (scripts/bench-quiz.py; the client shares the two cores with the servers)"
 bench_quiz_one
 if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && command -v nginx >/dev/null; then

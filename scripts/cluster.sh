@@ -11,6 +11,7 @@
 #
 # Settings (environment): CLUSTER_PORT (nginx, default 8100; instances on +1..+3, PostgreSQL on +9),
 # CLUSTER_DIR (default /tmp/rendezvous-cluster-$CLUSTER_PORT), CLUSTER_DEMO=0 for an empty network,
+# CLUSTER_PG_OPTIONS (more `postgres -c` settings; make bench turns fsync off, as for one instance),
 # BIN (default: the release build if there is one, else the debug build), and any setting of
 # `rendezvous serve` (RATE_LIMIT, SMTP_URL, OUTBOX_LEASE, LOG_LEVEL…), passed to every instance.
 set -euo pipefail
@@ -58,7 +59,7 @@ start() {
   mkdir -p "$DIR/pg"; if [ "$(id -u)" -eq 0 ]; then chown postgres "$DIR/pg"; fi
   as_owner "$PG_BIN/initdb" -D "$DIR/pg/data" -U rendezvous --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_owner "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $DIR/pg -c max_connections=400" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $DIR/pg -c max_connections=400 ${CLUSTER_PG_OPTIONS:-}" start >/dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U rendezvous rendezvous
   head -c 48 /dev/urandom >"$DIR/secret.key"; chmod 600 "$DIR/secret.key"
   # Migrations and the demo network once, before the instances start.

@@ -50,7 +50,6 @@ public struct AppServices: Sendable {
         self.logger = logger
         self.renderer = try await PageRenderer()
         self.cache = PageCache(ttl: configuration.pageCacheTTL)
-        CacheBus.connect(cache, persistence: persistence, instance: instance)
         // On PostgreSQL every instance counts in the database: the limits hold for the whole network.
         let store: LimitStore? = persistence.kind == .postgres ? persistence.limits : nil
         func shared(_ name: String) -> RateLimiter.Shared? { store.map { .init(store: $0, name: name) } }

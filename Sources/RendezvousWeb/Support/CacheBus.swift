@@ -15,7 +15,7 @@ enum CacheBus {
         var prefixes: [String]
     }
 
-    /// Publishes this instance's invalidations (called once, when the services are made).
+    /// Publishes this instance's invalidations from now on (called when the instance joins the bus).
     static func connect(_ cache: PageCache, persistence: Persistence, instance: String) {
         guard persistence.hasBus else { return }
         cache.publish { prefixes in
@@ -32,6 +32,9 @@ enum CacheBus {
     static func listen(_ services: AppServices, onListening: @escaping @Sendable () -> Void = {}) async {
         let cache = services.cache
         let instance = services.instance
+        // An instance publishes once it takes part in the bus (the server always does; a test's
+        // instance only when it listens).
+        connect(cache, persistence: services.persistence, instance: instance)
         await services.persistence.listen(channel: channel, onReconnect: { cache.invalidateHere(prefixes: [""]) }, onListening: onListening) { payload in
             guard let message = try? JSONDecoder().decode(Message.self, from: Data(payload.utf8)), message.from != instance else { return }
             cache.invalidateHere(prefixes: message.prefixes)
