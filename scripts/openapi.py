@@ -75,13 +75,15 @@ doc = {
       "EventList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Event")}}},
       "Consents": {"type": "object", "properties": {
           "attendeeList": {"type": "boolean", "description": "Appear on the public attendee list"},
-          "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"}}},
+          "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"},
+          "news": {"type": "boolean", "description": "Once attended, receive the chapter's announcements of its next meetups"}}},
       "IncidentInput": {"type": "object", "required": ["description"], "properties": {
           "description": {"type": "string", "maxLength": 5000, "description": "What happened (when, where, who)"},
           "name": {"type": "string", "maxLength": 120, "description": "The reporter's name; leave out to stay anonymous"},
           "contact": {"type": "string", "maxLength": 200, "description": "How to reach the reporter, if they want an answer"}}},
       "IncidentReceived": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["received"]}}},
-      "RegistrationInput": {"type": "object", "required": ["firstName", "lastName", "email", "jobTitle"], "properties": {
+      "RegistrationInput": {"type": "object", "required": ["firstName", "lastName", "email", "jobTitle", "acceptCodeOfConduct"], "properties": {
+          "acceptCodeOfConduct": {"type": "boolean", "const": True, "description": "The person accepts the network's code of conduct (/code-of-conduct); required, the time is recorded. Missing or false: 422 naming this field"},
           "firstName": {"type": "string", "maxLength": 80}, "lastName": {"type": "string", "maxLength": 80},
           "email": {"type": "string", "format": "email"}, "jobTitle": {"type": "string", "maxLength": 100},
           "company": {"type": "string", "maxLength": 100}, "linkedinUrl": {"type": "string", "description": "A linkedin.com/in/… address"},
@@ -153,6 +155,57 @@ doc = {
         "get": {"summary": "A registration's status (with its manage token)", "operationId": "showRegistration", "responses": {**ok("RegistrationState"), **err("404")}}},
   },
 }
+# An attendee's own data: their session (the rv_me cookie of My Rendezvous: every registration of
+# the address) or one registration's manage token (that registration only).
+doc["components"]["securitySchemes"].update({
+    "attendeeSession": {"type": "apiKey", "in": "cookie", "name": "rv_me", "description": "The attendee's My Rendezvous session: every registration of the address"},
+    "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token", "description": "One registration's manage token: that registration only"},
+})
+attendee = [{"attendeeSession": []}, {"manageToken": []}]
+dt_or_null = {"type": ["string", "null"], "format": "date-time"}
+consent_kind = {"type": "string", "enum": ["list", "profile", "games", "news", "mail"]}
+doc["components"]["schemas"].update({
+    "ConsentsChange": {"type": "object", "description": "Each consent given (true) or withdrawn (false); one left out is left as it is. Applies to every registration in scope at once and is recorded",
+        "properties": {"list": {"type": "boolean", "description": "On the public attendee list"},
+                       "profile": {"type": "boolean", "description": "LinkedIn and \"ask me about\" shown to people met"},
+                       "games": {"type": "boolean", "description": "Job, company, topics and facts on the evening's bingo cards"},
+                       "news": {"type": "boolean", "description": "The chapter's announcements once attended"},
+                       "mail": {"type": "boolean", "description": "Reminders and follow-up mails (false unsubscribes)"}}},
+    "ConsentsSaved": {"type": "object", "required": ["consents"], "properties": {
+        "consents": {"type": "object", "additionalProperties": {"type": "boolean"}, "description": "Each consent: true when given on at least one registration in scope"}}},
+    "Erased": {"type": "object", "required": ["status", "registrations"], "properties": {
+        "status": {"type": "string", "enum": ["erased"]}, "registrations": {"type": "integer", "description": "Registrations anonymised"}}},
+    "PersonalData": {"type": "object", "description": "Everything held about the caller (docs/data-export.md)",
+        "required": ["format", "version", "exportedAt", "email", "registrations", "consentChanges", "contacts", "messages", "quizAnswers", "feedback",
+                     "incidentReports", "following", "signIns"],
+        "properties": {
+            "format": {"type": "string", "enum": ["rendezvous-personal-data"]}, "version": {"type": "integer", "enum": [1]}, "exportedAt": dt, "email": s,
+            "registrations": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "event": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "title": s, "chapter": s, "startsAt": dt}},
+                "status": s, "firstName": s, "lastName": s, "email": s, "jobTitle": s, "company": s, "linkedinUrl": s, "askMeAbout": s,
+                "bingoFacts": {"type": "array", "items": s},
+                "consents": {"type": "array", "items": {"type": "object", "properties": {"consent": consent_kind, "given": {"type": "boolean"}}}},
+                "registeredAt": dt, "updatedAt": dt, "conductAcceptedAt": dt_or_null, "checkedInAt": dt_or_null, "walkIn": {"type": "boolean"},
+                "language": s, "organizerNote": s,
+                "answers": {"type": "array", "items": {"type": "object", "properties": {"question": s, "answer": s}}}}}},
+            "profile": {"type": ["object", "null"]},
+            "consentChanges": {"type": "array", "items": {"type": "object", "properties": {
+                "registration": {"type": "string", "format": "uuid"}, "consent": consent_kind, "given": {"type": "boolean"}, "source": s, "at": dt}}},
+            "contacts": {"type": "array", "items": {"type": "object"}}, "messages": {"type": "array", "items": {"type": "object"}},
+            "quizAnswers": {"type": "array", "items": {"type": "object"}}, "feedback": {"type": "array", "items": {"type": "object"}},
+            "incidentReports": {"type": "array", "items": {"type": "object"}}, "following": {"type": "array", "items": {"type": "object"}},
+            "signIns": {"type": "array", "items": {"type": "object"}}}},
+})
+doc["paths"]["/api/v1/me/data"] = {
+    "get": {"summary": "Everything held about me (my session: the address; a manage token: that registration)", "operationId": "exportMyData",
+            "security": attendee, "responses": {**ok("PersonalData"), **err("401", "404")}},
+    "delete": {"summary": "Erase me: upcoming seats go back to the waitlist, registrations are anonymised (organisers keep counts), the rest is deleted; a session is signed out",
+               "operationId": "eraseMyData", "security": attendee, "responses": {**ok("Erased"), **err("401", "404", "429")}}}
+doc["paths"]["/api/v1/me/consents"] = {
+    "put": {"summary": "Give or withdraw consents, at once on every registration in scope (recorded)", "operationId": "changeMyConsents",
+            "security": attendee, "requestBody": body("ConsentsChange"), "responses": {**ok("ConsentsSaved"), **err("400", "401", "404", "415", "429")}}}
+
 for action, summary in [("cancel", "Cancel; a held seat is offered to the first in line"),
                         ("accept", "Accept an open waitlist offer before it expires"),
                         ("decline", "Decline a waitlist offer; it passes to the next in line")]:

@@ -36,6 +36,8 @@ public struct MessageComposer: Sendable {
             return try await audienceMessage(item, now: now)
         case .attendeeSignIn:
             return attendeeSignInMessage(item, now: now)
+        case .followUp, .followUpNudge:
+            return try await followUpMessage(item, now: now)
         default:
             return try await attendeeMessage(item, now: now)
         }
@@ -70,6 +72,10 @@ public struct MessageComposer: Sendable {
         case .confirmed:
             subject = t("mail.confirmed.subject", ["event": event.title])
             paragraphs = [t("mail.confirmed.body", ["event": event.title]), t("mail.ticketHint")]
+            // "Any date works for me": moved from the waitlist to a second evening, on its date.
+            if item.payload["moved"] == "1" {
+                paragraphs.insert(t("mail.overflowMoved.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]), at: 0)
+            }
             method = .publish
             // The ticket's QR code, shown in the message itself; its link for text-only readers.
             if let token = try await persistence.door.ticketToken(of: registration.id) {
@@ -87,6 +93,13 @@ public struct MessageComposer: Sendable {
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }
             subject = t("mail.offer.subject", ["event": event.title])
             paragraphs = [t("mail.offer.body", ["deadline": f.dateTime(deadline)])]
+            // A second evening's seat, offered to the original's waitlist: it names the new date, and
+            // says the place in the first evening's queue is kept unless the offer is accepted.
+            if item.payload["overflow"] == "1" {
+                subject = t("mail.overflowOffer.subject", ["event": event.title, "date": f.longDate(event.startsAt)])
+                paragraphs.insert(t("mail.overflowOffer.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]), at: 0)
+                paragraphs.append(t("mail.overflowOffer.keep"))
+            }
             links = [(t("manage.accept"), manageURL)]
         case .offerExpired:
             subject = t("mail.expired.subject", ["event": event.title])
@@ -140,6 +153,12 @@ public struct MessageComposer: Sendable {
                                                subject: item.payload["subject"] ?? event.title, body: item.payload["body"] ?? "",
                                                author: item.payload["from"] ?? "", manageURL: manageURL, unsubscribeURL: unsubscribe, test: false)
             return .message(message(letter, item: item, now: now, unsubscribeURL: unsubscribe))
+        case .attendanceCheck:
+            // Friendly and about this evening only: it never says what was counted before.
+            guard registration.status == .confirmed, event.status == .published, now < event.startsAt else { return .skip("no longer confirmed") }
+            subject = t("mail.attendanceCheck.subject", ["event": event.title])
+            paragraphs = [t("mail.attendanceCheck.body", ["event": event.title]), t("mail.attendanceCheck.cancel")]
+            links = [(t("mail.registrationLink"), manageURL)]
         default:
             return .skip("not an attendee message")
         }
@@ -225,9 +244,22 @@ public struct MessageComposer: Sendable {
     // MARK: Bodies
 
     /// The plain-text and HTML versions of one message; every value is escaped in the HTML.
-    static func bodies(greeting: String, paragraphs: [String], facts: [(String, String)], map: (String, String)? = nil, links: [(String, String)],
-                       ticket: Ticket? = nil, footer: String, unsubscribe: (String, String)?, colon: String = ":") -> (text: String, html: String) {
+    static func bodies(greeting: String, paragraphs: [String], sections: [MailSection] = [], facts: [(String, String)], map: (String, String)? = nil,
+                       links: [(String, String)], ticket: Ticket? = nil, footer: String, unsubscribe: (String, String)?,
+                       colon: String = ":") -> (text: String, html: String) {
         var text = [greeting, ""] + paragraphs.flatMap { [$0, ""] }
+        for section in sections {
+            text += [section.title, String(repeating: "-", count: min(60, section.title.count)), ""]
+            if let intro = section.intro { text += [intro, ""] }
+            for item in section.items {
+                text.append("* \(item.title)")
+                if !item.detail.isEmpty { text.append("  \(item.detail)") }
+                for (label, url) in item.links { text.append("  \(label)\(colon) \(url)") }
+            }
+            if !section.items.isEmpty { text.append("") }
+            if let legend = section.scaleLegend, !section.scale.isEmpty { text.append(legend) }
+            if !section.scale.isEmpty { text += [section.scale.map { "\($0.0)\(colon) \($0.1)" }.joined(separator: "\n"), ""] }
+        }
         for (label, value) in facts { text.append("\(label)\(colon) \(value)") }
         if let (label, url) = map { text.append("\(label)\(colon) \(url)") }
         if !facts.isEmpty || map != nil { text.append("") }
@@ -244,6 +276,25 @@ public struct MessageComposer: Sendable {
                     "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px\">",
                     "<p>\(e(greeting))</p>"]
         html += paragraphs.map { "<p>\(e($0))</p>" }
+        for section in sections {
+            html.append("<h2 style=\"font-size:18px;margin:24px 0 8px\">\(e(section.title))</h2>")
+            if let intro = section.intro { html.append("<p>\(e(intro))</p>") }
+            for item in section.items {
+                var entry = "<p style=\"margin:10px 0;overflow-wrap:anywhere\"><strong>\(e(item.title))</strong>"
+                if !item.detail.isEmpty { entry += "<br><span style=\"color:#4d5562\">\(e(item.detail))</span>" }
+                for (label, url) in item.links {
+                    entry += "<br><a href=\"\(e(url))\" style=\"display:inline-block;margin-top:4px;color:#0a5ea8;font-weight:700\">\(e(label))</a>"
+                }
+                html.append(entry + "</p>")
+            }
+            if !section.scale.isEmpty {
+                // The 0–10 scale: eleven links in a row that wraps on a narrow phone, each a 40 px target.
+                html.append("<p style=\"margin:8px 0\">" + section.scale.map {
+                    "<a href=\"\(e($0.1))\" style=\"display:inline-block;min-width:40px;line-height:40px;margin:0 4px 6px 0;text-align:center;border:1px solid #0a5ea8;border-radius:6px;color:#0a5ea8;text-decoration:none;font-weight:700\">\(e($0.0))</a>"
+                }.joined() + "</p>")
+                if let legend = section.scaleLegend { html.append("<p style=\"color:#4d5562;font-size:14px;margin-top:0\">\(e(legend))</p>") }
+            }
+        }
         // Facts stacked, label above value: readable on the narrowest phone.
         for (label, value) in facts {
             html.append("<p style=\"margin:12px 0;overflow-wrap:anywhere\"><strong>\(e(label))</strong><br>\(e(value))</p>")
@@ -261,6 +312,22 @@ public struct MessageComposer: Sendable {
         if let (label, url) = unsubscribe { html.append("<br><a href=\"\(e(url))\" style=\"color:#4d5562\">\(e(label))</a>") }
         html.append("</p></div></body></html>")
         return (text.joined(separator: "\n"), html.joined(separator: "\n"))
+    }
+
+    /// A titled part of a message: people with their links (the morning after's "people you met"),
+    /// or a row of choices (the 0–10 rating).
+    struct MailSection {
+        var title: String
+        var intro: String? = nil
+        var items: [Item] = []
+        var scale: [(String, String)] = []
+        var scaleLegend: String? = nil
+
+        struct Item {
+            var title: String
+            var detail: String
+            var links: [(String, String)]
+        }
     }
 
     /// The ticket's QR code in a confirmation: the image (inline, by Content-ID) and its link.

@@ -28,13 +28,15 @@ public struct TokenVault: Sendable {
         /// "We met" without signing in: the cookie a holder's phone gets when it opens their manage
         /// page; derived from the manage salt under its own purpose, so it names them and opens nothing.
         case holder
+        /// The morning-after mail's feedback form: answers one registration's two questions, nothing else.
+        case feedback
 
         /// The registrations column holding the salt this purpose is derived from; nil for links
         /// that are not a registration's. Unsubscribe links are derived from the manage salt under
         /// their own purpose: they can unsubscribe, nothing else.
         var saltColumn: String? {
             switch self {
-            case .manage, .unsubscribe, .bingo, .holder: "manage_token"
+            case .manage, .unsubscribe, .bingo, .holder, .feedback: "manage_token"
             case .ticket: "ticket_token"
             case .contact: "contact_token"
             case .invitation, .passwordReset, .screen, .quizPlayer, .follow, .audienceUnsubscribe, .attendeeSignIn: nil

@@ -29,10 +29,14 @@ public struct Consents: Sendable, Equatable, Codable {
     public var attendeeList: Bool
     /// Show my profile (job title, company, LinkedIn) to people I meet.
     public var profileSharing: Bool
+    /// Once I have attended, tell me when this chapter's next meetup opens (the chapter's
+    /// announcements; one click in each stops them).
+    public var news: Bool
 
-    public init(attendeeList: Bool = false, profileSharing: Bool = false) {
+    public init(attendeeList: Bool = false, profileSharing: Bool = false, news: Bool = false) {
         self.attendeeList = attendeeList
         self.profileSharing = profileSharing
+        self.news = news
     }
 
     /// A consent left out means "no": either may be sent alone.
@@ -40,6 +44,7 @@ public struct Consents: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         attendeeList = try container.decodeIfPresent(Bool.self, forKey: .attendeeList) ?? false
         profileSharing = try container.decodeIfPresent(Bool.self, forKey: .profileSharing) ?? false
+        news = try container.decodeIfPresent(Bool.self, forKey: .news) ?? false
     }
 }
 
@@ -60,6 +65,12 @@ public struct AttendeeProfile: Sendable, Equatable {
     /// Opted in to the evening's games: without it, nothing of theirs (job, company, topics,
     /// facts, first meetup) appears on a bingo card.
     public var gamesConsent: Bool = false
+    /// "Any date works for me": when a second evening opens from the waitlist, moved there
+    /// directly (confirmed) instead of being offered the seat.
+    public var anyDate: Bool = false
+    /// When they accepted the network's code of conduct (the registration form and the API ask
+    /// for it; nil for people organisers add themselves or who registered before it was asked).
+    public var conductAcceptedAt: Date? = nil
 
     public init(
         firstName: String, lastName: String, email: String, jobTitle: String, company: String = "",

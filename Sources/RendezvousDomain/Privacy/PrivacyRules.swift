@@ -92,7 +92,9 @@ public struct PersonalField: Sendable, Equatable {
 /// tests all read this one list, so they cannot drift apart.
 public enum PrivacyRules {
     public static let tablesHoldingPeople = ["registrations", "registration_answers", "quiz_players", "outbox", "audit_log",
-                                             "check_ins", "blocked_people", "incident_reports"]
+                                             "check_ins", "blocked_people", "incident_reports",
+                                             "attendee_profiles", "attendee_sign_in_links", "attendee_sessions", "contacts",
+                                             "consent_changes", "chapter_audience"]
 
     public static let fields: [PersonalField] = {
         let r = "registrations"
@@ -113,6 +115,7 @@ public enum PrivacyRules {
             .init(r, "consent_list", .consent, .networking, .consent, org, .no),
             .init(r, "consent_profile", .consent, .networking, .consent, org, .no),
             .init(r, "games_consent", .consent, .games, .consent, org, .no),
+            .init(r, "consent_news", .consent, .messaging, .consent, org, .no),
             .init(r, "manage_token", .secret, .registration, .contract, [.person], .newSecret),
             .init(r, "ticket_token", .secret, .registration, .contract, [.person], .newSecret),
             .init(r, "contact_token", .secret, .networking, .consent, [.person], .newSecret),
@@ -126,6 +129,9 @@ public enum PrivacyRules {
             .init(r, "queue_number", .attendance, .registration, .contract, org, .keep),
             .init(r, "offer_expires_at", .attendance, .registration, .contract, org, .keep),
             .init(r, "cancelled_from", .attendance, .registration, .contract, org, .keep),
+            .init(r, "conduct_accepted_at", .consent, .safety, .contract, org, .keep),
+            .init(r, "any_date", .consent, .registration, .consent, org, .keep),
+            .init(r, "origin_registration_id", .technical, .registration, .contract, [], .keep),
             .init(r, "id", .technical, .registration, .contract, [], .keep),
             .init(r, "event_id", .technical, .registration, .contract, [], .keep),
             .init(r, "created_at", .technical, .registration, .contract, [], .keep),
@@ -162,6 +168,45 @@ public enum PrivacyRules {
             .init("incident_reports", "reporter_contact", .contact, .safety, .consent, [.organisers, .networkAdmins], .blank, fillable: true),
             .init("incident_reports", "handling_note", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true),
             .init("incident_reports", "handled_by", .identity, .accountability, .legitimateInterest, [.organisers, .networkAdmins], .blank),
+            // My Rendezvous: one profile per address (deleted when the person erases themselves).
+            .init("attendee_profiles", "email", .contact, .networking, .consent, [.person], .deleteRow),
+            .init("attendee_profiles", "first_name", .identity, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "last_name", .identity, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "job_title", .professional, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "company", .professional, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "linkedin_url", .professional, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "ask_me_about", .selfDescription, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("attendee_profiles", "share_email", .consent, .networking, .consent, [.person], .deleteRow),
+            .init("attendee_profiles", "share_linkedin", .consent, .networking, .consent, [.person], .deleteRow),
+            // Sign-in links and attendee sessions: deleted once expired.
+            .init("attendee_sign_in_links", "email", .contact, .registration, .contract, [.person], .deleteRow),
+            .init("attendee_sign_in_links", "token_hash", .secret, .registration, .contract, [], .deleteRow),
+            .init("attendee_sign_in_links", "expires_at", .technical, .registration, .contract, [], .deleteRow),
+            .init("attendee_sign_in_links", "used_at", .technical, .registration, .contract, [], .deleteRow),
+            .init("attendee_sessions", "email", .contact, .registration, .contract, [.person], .deleteRow),
+            .init("attendee_sessions", "token_hash", .secret, .registration, .contract, [], .deleteRow),
+            .init("attendee_sessions", "csrf_token", .secret, .registration, .contract, [], .deleteRow),
+            .init("attendee_sessions", "expires_at", .technical, .registration, .contract, [], .deleteRow),
+            // We met: who met whom (both sides consent), and each side's private note.
+            .init("contacts", "initiator_registration_id", .attendance, .networking, .consent, [.person], .deleteRow),
+            .init("contacts", "recipient_registration_id", .attendance, .networking, .consent, [.person], .deleteRow),
+            .init("contacts", "initiator_note", .note, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("contacts", "recipient_note", .note, .networking, .consent, [.person], .deleteRow, fillable: true),
+            .init("contacts", "pair_key", .technical, .networking, .consent, [], .deleteRow),
+            .init("contacts", "answered_at", .technical, .networking, .consent, [], .deleteRow),
+            .init("contacts", "initiator_followed_at", .technical, .networking, .consent, [], .deleteRow),
+            .init("contacts", "recipient_followed_at", .technical, .networking, .consent, [], .deleteRow),
+            // Consents changed after registering: which, the new value, where, when.
+            .init("consent_changes", "consent", .consent, .accountability, .legitimateInterest, [.person], .deleteRow),
+            .init("consent_changes", "given", .consent, .accountability, .legitimateInterest, [.person], .deleteRow),
+            .init("consent_changes", "source", .technical, .accountability, .legitimateInterest, [], .deleteRow),
+            .init("consent_changes", "changed_at", .technical, .accountability, .legitimateInterest, [], .deleteRow),
+            // A chapter's followers (double opt-in) and those who said no more news.
+            .init("chapter_audience", "email", .contact, .messaging, .consent, [.organisers], .deleteRow),
+            .init("chapter_audience", "language", .attendance, .messaging, .consent, [.organisers], .deleteRow),
+            .init("chapter_audience", "salt", .secret, .messaging, .consent, [], .deleteRow),
+            .init("chapter_audience", "confirmed_at", .consent, .messaging, .consent, [.organisers], .deleteRow),
+            .init("chapter_audience", "unsubscribed_at", .consent, .messaging, .consent, [.organisers], .deleteRow),
         ]
     }()
 

@@ -14,9 +14,17 @@ public enum OutboxKind: String, Sendable, CaseIterable {
     /// A confidential incident report arrived: a notice to the chapter's organisers and the network
     /// admins, with a link to the workspace (never the report's words).
     case incidentReported
+    /// A friendly "tell us if you can't come" note, sent by the organisers of an upcoming evening
+    /// to confirmed people who did not come twice before.
+    case attendanceCheck
+    /// After the evening, to those who came: the morning after (people met, the speaker's links,
+    /// feedback) and, two weeks later, a nudge about contacts not followed up.
+    case followUp, followUpNudge
 
     /// Messages people may opt out of; the rest answer something they did or must know.
-    public var isTransactional: Bool { self != .reminder && self != .broadcast && self != .announcement && self != .audienceMessage }
+    public var isTransactional: Bool {
+        ![.reminder, .broadcast, .announcement, .audienceMessage, .followUp, .followUpNudge].contains(self)
+    }
 }
 
 public struct OutboxItem: Sendable, Equatable {

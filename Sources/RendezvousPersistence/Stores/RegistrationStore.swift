@@ -38,6 +38,16 @@ extension RegistrationStore {
             if byEvent[request.eventID] == nil { order.append(request.eventID) }
             byEvent[request.eventID, default: []].append(index)
         }
+        if order.count > 1 {
+            // Second evenings are locked before any other event, the order of every path that holds
+            // two (a second evening, then its original: RegistrationStore+Overflow), so no two
+            // transactions wait on each other. Each event's arrivals keep their order.
+            struct Second: Decodable { var id: UUID }
+            let seconds = Set(try await sql.raw("""
+                SELECT id FROM events WHERE id IN \(SQLBind.group(order.map(\.uuid))) AND overflow_of IS NOT NULL
+                """).rows(Second.self).map(\.id))
+            order.sort { (seconds.contains($0.uuid) ? 0 : 1, $0.uuid.uuidString) < (seconds.contains($1.uuid) ? 0 : 1, $1.uuid.uuidString) }
+        }
         for eventID in order {
             let indices = byEvent[eventID]!
             // Duplicates: already registered, or twice in this batch (the first arrival wins).
@@ -65,8 +75,8 @@ extension RegistrationStore {
             let count = admitted.count
             let latest = admitted.map { batch[$0].now }.max()!
             let seated = SQLQueryString("""
-                CASE WHEN capacity - seats_taken >= \(bind: count) THEN \(bind: count) \
-                WHEN capacity > seats_taken THEN capacity - seats_taken ELSE 0 END
+                CASE WHEN capacity + overbook_seats - seats_taken >= \(bind: count) THEN \(bind: count) \
+                WHEN capacity + overbook_seats > seats_taken THEN capacity + overbook_seats - seats_taken ELSE 0 END
                 """)
             struct Arrival: Decodable { var lastBatchSeated: Int; var queueCounter: Int; var waitingCount: Int }
             guard let arrival = try await sql.raw("""
@@ -131,7 +141,7 @@ extension RegistrationStore {
             "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
             "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
             "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token", "language",
-            "bingo_facts", "games_consent")
+            "bingo_facts", "games_consent", "consent_news", "any_date", "conduct_accepted_at")
         for registration in registrations {
             let profile = registration.profile
             builder = builder.values([
@@ -140,7 +150,8 @@ extension RegistrationStore {
                 profile.consents.attendeeList, profile.consents.profileSharing, registration.status.rawValue,
                 registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
                 registration.updatedAt, Secret.token(), Secret.token(), profile.language?.rawValue ?? "",
-                BingoFacts.encode(profile.bingoFacts), profile.gamesConsent,
+                BingoFacts.encode(profile.bingoFacts), profile.gamesConsent, profile.consents.news, profile.anyDate,
+                profile.conductAcceptedAt,
             ] as [any Encodable & Sendable])
         }
         try await builder.run()
@@ -300,7 +311,7 @@ extension RegistrationStore {
                 if back == .confirmed {
                     let seated = try await sql.raw("""
                         UPDATE events SET seats_taken = seats_taken + 1
-                        WHERE id = \(bind: row.eventId) AND status = 'published' AND seats_taken < capacity RETURNING id
+                        WHERE id = \(bind: row.eventId) AND status = 'published' AND seats_taken < capacity + overbook_seats RETURNING id
                         """).all()
                     guard !seated.isEmpty else { throw RegistrationActionError.seatGiven }
                 } else {
@@ -345,6 +356,13 @@ extension RegistrationStore {
                     try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
                 }
                 return .failure(.offerExpired)
+            }
+            // A second evening's seat: their place in the original's queue is given up, or, if they
+            // meanwhile hold a seat there, this offer lapses (nobody holds two seats).
+            guard try await Persistence.releaseOrigin(of: row.id, acceptingAt: now, on: sql) else {
+                _ = try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql)
+                try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                return .failure(.noOpenOffer)
             }
             guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
             // The seat is theirs: the confirmation (with the calendar entry and the ticket) goes out once.
@@ -416,6 +434,7 @@ extension RegistrationStore {
                         job_title = \(bind: profile.jobTitle), company = \(bind: profile.company),
                         linkedin_url = \(bind: profile.linkedinURL), ask_me_about = \(bind: profile.askMeAbout),
                         consent_list = \(bind: profile.consents.attendeeList), consent_profile = \(bind: profile.consents.profileSharing),
+                        consent_news = \(bind: profile.consents.news),
                         bingo_facts = \(bind: BingoFacts.encode(profile.bingoFacts)), games_consent = \(bind: profile.gamesConsent),
                         updated_at = \(bind: now)
                     WHERE id = \(bind: id.uuid)
@@ -480,7 +499,9 @@ extension Persistence {
         try await offerFreeSeats(event: event, now: now, on: sql)
     }
 
-    /// While a seat is free and someone waits, offers it to the first in line, time-boxed.
+    /// While a seat is free and someone waits, offers it to the first in line, time-boxed. Someone
+    /// holding an open offer of a second evening's seat (RegistrationStore+Overflow) keeps their
+    /// place but is not offered a second seat meanwhile: nobody ever holds two.
     /// The caller holds the event's lock; each step is still conditional, so nothing is counted twice.
     static func offerFreeSeats(event id: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
         guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
@@ -490,16 +511,21 @@ extension Persistence {
         let hours = try await sql.raw("SELECT offer_hours FROM chapters WHERE id = \(bind: event.chapterId)")
             .row(HoursRow.self)?.offerHours ?? WaitlistRules.defaultOfferHours
         let deadline = WaitlistRules.offerDeadline(now: now, offerHours: hours, eventStartsAt: event.startsAt)
-        var free = event.capacity - event.seatsTaken
+        var free = event.seatLimit - event.seatsTaken
+        // A second evening's seats go first to its original's queue (see RegistrationStore+Overflow).
+        if let origin = event.overflowOf, free > 0 {
+            free = try await offerOverflowSeats(event: event, origin: origin, deadline: deadline, free: free, now: now, on: sql)
+        }
         while free > 0 {
             struct Next: Decodable { var id: UUID }
             guard let next = try await sql.raw("""
-                SELECT id FROM registrations WHERE event_id = \(bind: id.uuid) AND status = 'waitlisted'
-                ORDER BY queue_number LIMIT 1
+                SELECT r.id FROM registrations r WHERE r.event_id = \(bind: id.uuid) AND r.status = 'waitlisted'
+                  AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.origin_registration_id = r.id AND s.status = 'offered')
+                ORDER BY r.queue_number LIMIT 1
                 """).row(Next.self) else { return }
             let seated = try await sql.raw("""
                 UPDATE events SET seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
-                WHERE id = \(bind: id.uuid) AND seats_taken < capacity RETURNING seats_taken
+                WHERE id = \(bind: id.uuid) AND seats_taken < capacity + overbook_seats RETURNING seats_taken
                 """).all()
             guard !seated.isEmpty else { return }
             let offered = try await sql.raw("""

@@ -322,7 +322,8 @@ extension RoomStore {
 
     /// Pairs of this event's registrations whose emails shared a table at an earlier event of the
     /// network (any chapter, the last two years): the rounds that were played, or the whole plan
-    /// of an evening whose rounds were never started from Rendezvous.
+    /// of an evening whose rounds were never started from Rendezvous; and pairs who said "We met"
+    /// at an earlier evening.
     public func metBefore(event: Event.ID) async throws -> [PersonPair] {
         struct StartRow: Decodable { var startsAt: Date }
         guard let start = try await sql.raw("SELECT starts_at FROM events WHERE id = \(bind: event.uuid)").row(StartRow.self)?.startsAt else { return [] }
@@ -356,6 +357,19 @@ extension RoomStore {
                     }
                 }
             }
+        }
+        // People who said "We met" at an earlier evening (accepted or not yet answered: a refusal
+        // is the only answer that says they did not).
+        struct Met: Decodable { var a: String; var b: String }
+        let met = try await sql.raw("""
+            SELECT LOWER(TRIM(ra.email)) AS a, LOWER(TRIM(rb.email)) AS b FROM contacts c
+            JOIN registrations ra ON ra.id = c.initiator_registration_id JOIN registrations rb ON rb.id = c.recipient_registration_id
+            JOIN events e ON e.id = c.event_id
+            WHERE c.status <> 'declined' AND c.event_id <> \(bind: event.uuid) AND e.starts_at < \(bind: start) AND e.starts_at >= \(bind: since)
+              AND LOWER(TRIM(ra.email)) IN \(SQLBind.group(Array(idsByEmail.keys))) AND LOWER(TRIM(rb.email)) IN \(SQLBind.group(Array(idsByEmail.keys)))
+            """).rows(Met.self)
+        for pair in met where pair.a != pair.b {
+            for a in idsByEmail[pair.a] ?? [] { for b in idsByEmail[pair.b] ?? [] where a != b { pairs.insert(PersonPair(a, b)) } }
         }
         return pairs.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
     }

@@ -37,17 +37,26 @@ struct EventRow: Decodable {
     var venueId: UUID?
     var seatsTaken: Int
     var createdAt: Date
+    var overbookSeats: Int
+    var venueLimit: Int?
+    var overflowOf: UUID?
 
-    static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at"
+    static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at, e.overbook_seats, e.venue_limit, e.overflow_of"
+    /// The seats every seat rule counts: the capacity plus the overbooked ones.
+    var seatLimit: Int { capacity + overbookSeats }
     /// The same, for `RETURNING` (an UPDATE has no table alias).
     static let unqualifiedColumns = columns.replacingOccurrences(of: "e.", with: "")
 
     var event: Event {
-        Event(
+        var event = Event(
             id: .init(id), chapterID: .init(chapterId), title: title, description: description,
             startsAt: startsAt, endsAt: endsAt, capacity: capacity,
             status: status, venueID: venueId.map { .init($0) },
             createdAt: createdAt)
+        event.overbookSeats = overbookSeats
+        event.venueLimit = venueLimit
+        event.overflowOf = overflowOf.map { .init($0) }
+        return event
     }
 }
 
@@ -90,11 +99,12 @@ struct RegistrationRow: Decodable {
     var gamesConsent: Bool
     /// What the holder cancelled, for undoing it (NULL unless the holder cancelled).
     var cancelledFrom: String?
+    var consentNews: Bool
 
     static let columns = """
         r.id, r.event_id, r.first_name, r.last_name, r.email, r.job_title, r.company, r.linkedin_url, \
         r.ask_me_about, r.consent_list, r.consent_profile, r.status, r.queue_number, r.offer_expires_at, \
-        r.manage_token, r.created_at, r.updated_at, r.walk_in, r.bingo_facts, r.games_consent, r.cancelled_from
+        r.manage_token, r.created_at, r.updated_at, r.walk_in, r.bingo_facts, r.games_consent, r.cancelled_from, r.consent_news
         """
 
     /// `manageToken` holds the salt in the row; the registration carries the token derived from it.
@@ -102,7 +112,7 @@ struct RegistrationRow: Decodable {
         var profile = AttendeeProfile(
             firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
             linkedinURL: linkedinUrl, askMeAbout: askMeAbout,
-            consents: Consents(attendeeList: consentList, profileSharing: consentProfile))
+            consents: Consents(attendeeList: consentList, profileSharing: consentProfile, news: consentNews))
         profile.bingoFacts = BingoFacts.decode(bingoFacts)
         profile.gamesConsent = gamesConsent
         var registration = Registration(

@@ -212,9 +212,10 @@ struct MeController {
         upcoming.reverse()
         let contacts = try await persistence.contacts.people(mine: registrations.map(\.registration.id))
         let chapters = Dictionary(registrations.map { ($0.event.id, $0.chapter) }, uniquingKeysWith: { a, _ in a })
-        let people = contacts.map { person(for: $0, chapter: chapters[$0.eventID], language: language) }
+        let followed = try await persistence.followUp.followedUp(mine: registrations.map(\.registration.id))
+        let people = contacts.map { person(for: $0, chapter: chapters[$0.eventID], language: language, followed: followed.contains($0.id)) }
         let notices = ["accepted": "me.acceptedNotice", "declined": "me.declinedNotice", "removed": "me.removedNotice", "note": "me.noteSaved",
-                       "profile": "me.profileSaved"]
+                       "profile": "me.profileSaved", "followed": "me.followedNotice", "unfollowed": "me.unfollowedNotice"]
         return MePage(
             chrome: Chrome(title: t("me.title", language), language: language, path: MeRoute.home.path),
             signedInAs: session.email, csrf: session.csrfToken, notice: notice.flatMap { notices[$0] }.map { t($0, language) },
@@ -223,7 +224,7 @@ struct MeController {
             people: people.filter { !$0.incoming }, hasPeople: people.contains { !$0.incoming })
     }
 
-    func person(for contact: MetContact, chapter: Chapter?, language: Language) -> MePage.Person {
+    func person(for contact: MetContact, chapter: Chapter?, language: Language, followed: Bool = false) -> MePage.Person {
         let role = [contact.jobTitle, contact.company].filter { !$0.isEmpty }.joined(separator: " · ")
         var evening = "\(contact.eventTitle) · \(contact.chapterName)"
         if let chapter { evening += " · " + Presenter(language: language, chapter: chapter).formatter.longDate(contact.eventStartsAt) }
@@ -244,7 +245,9 @@ struct MeController {
             acceptURL: MeRoute.contactAction(id: id, action: .accept).path,
             declineURL: MeRoute.contactAction(id: id, action: .decline).path,
             removeURL: MeRoute.contactAction(id: id, action: .remove).path,
-            incoming: contact.state == .theySaidYouMet)
+            incoming: contact.state == .theySaidYouMet,
+            connected: contact.state == .connected, followedUp: followed,
+            followedURL: MeRoute.contactAction(id: id, action: .followedUp).path)
     }
 
     /// The signed-in attendee's registrations (their ids): what every contact action is checked against.
@@ -274,6 +277,10 @@ struct MeController {
             case .note:
                 try await contacts.setNote(id, mine: mine, note: fields.text("note"))
                 done = "note"
+            case .followedUp:
+                let followed = fields.text("done") != "no"
+                try await services.persistence.followUp.setFollowedUp(id, mine: mine, done: followed, now: services.clock.now())
+                done = followed ? "followed" : "unfollowed"
             }
         } catch ContactError.notFound {
             throw AppError.notFound
@@ -366,7 +373,11 @@ struct MeController {
     }
 
     @Sendable func peopleVCard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let people = try await people(request)
+        Self.vcardResponse(try await people(request))
+    }
+
+    /// People met as one vCard file (also from a registration's "My data").
+    static func vcardResponse(_ people: [MetContact]) -> Response {
         let cards = people.map { person in
             var lines = ["BEGIN:VCARD", "VERSION:4.0", "FN:\(VCard.escape(person.name))"]
             if !person.jobTitle.isEmpty { lines.append("TITLE:\(VCard.escape(person.jobTitle))") }

@@ -24,16 +24,24 @@ struct RegistrationPagesController {
         var askMeAbout: String?
         var consentList: String?
         var consentProfile: String?
+        var consentNews: String?
         /// `bingoFacts[]`: the facts ticked for the evening's games (unknown values are dropped).
         var bingoFacts: [String]?
         var gamesConsent: String?
+        /// "Any date works for me" (shown when the event is full).
+        var anyDate: String?
+        /// "I accept the code of conduct" (required to register).
+        var acceptCodeOfConduct: String?
 
         var input: RegistrationInput {
-            RegistrationInput(
+            var input = RegistrationInput(
                 firstName: firstName, lastName: lastName, email: email, jobTitle: jobTitle, company: company,
                 linkedinUrl: linkedinUrl, askMeAbout: askMeAbout,
-                consents: Consents(attendeeList: consentList != nil, profileSharing: consentProfile != nil),
+                consents: Consents(attendeeList: consentList != nil, profileSharing: consentProfile != nil, news: consentNews != nil),
                 bingoFacts: (bingoFacts ?? []).compactMap(BingoFact.init(rawValue:)), gamesConsent: gamesConsent != nil)
+            input.anyDate = anyDate != nil
+            input.acceptCodeOfConduct = acceptCodeOfConduct != nil
+            return input
         }
     }
 
@@ -67,10 +75,18 @@ struct RegistrationPagesController {
     }
 
     /// Checks the profile and the answers together: every field in error shows at once.
-    static func validate(_ input: RegistrationInput, answers typed: [String: String], questions: [RegistrationQuestion])
+    /// A new registration (`requireConduct`) must also accept the code of conduct.
+    static func validate(_ input: RegistrationInput, answers typed: [String: String], questions: [RegistrationQuestion], requireConduct: Bool = false)
         -> Result<(AttendeeProfile, QuestionAnswers), ValidationErrors> {
         let profile = input.validated()
         let answers = RegistrationQuestion.answers(to: questions, from: typed)
+        if requireConduct, input.acceptCodeOfConduct != true {
+            var problems: [(field: String, problem: ValidationProblem)] = []
+            if case .failure(let errors) = profile { problems += errors.problems }
+            if case .failure(let errors) = answers { problems += errors.problems }
+            problems.append(("acceptCodeOfConduct", .notAccepted))
+            return .failure(ValidationErrors(problems))
+        }
         switch (profile, answers) {
         case (.success(let profile), .success(let answers)): return .success((profile, answers))
         case (.failure(let a), .failure(let b)): return .failure(ValidationErrors(a.problems + b.problems))
@@ -91,11 +107,12 @@ struct RegistrationPagesController {
             let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors, questions: questions, answers: typed)
             return services.renderer.response(page, status: status, language: language)
         }
-        switch Self.validate(input, answers: typed, questions: questions) {
+        switch Self.validate(input, answers: typed, questions: questions, requireConduct: true) {
         case .failure(let errors):
             return try await reshow(errors, status: .unprocessableContent)
         case .success(var (profile, answers)):
             profile.language = language
+            profile.conductAcceptedAt = services.clock.now()
             do {
                 let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
                 MetricsController.registered(outcome.registration.status.rawValue)
@@ -226,6 +243,7 @@ struct RegistrationPagesController {
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language, questions: questions, answers: shownAnswers ?? [:]) : nil)
         page.seat = seat
+        page.dataURL = PublicRoute.manageData(token: token).path
         if effectiveStatus.isActive, detail.event.status == .published, now < detail.event.endsAt {
             page.calendarURL = PublicRoute.eventCalendar(detail.event.id).path
             page.googleCalendarURL = ManagePage.googleCalendar(

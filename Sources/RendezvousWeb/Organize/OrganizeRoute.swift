@@ -105,6 +105,18 @@ enum OrganizeRoute: Route {
     case removeQuestion(Event.ID, question: RegistrationQuestion.ID)
     /// Posted with `direction` up or down.
     case moveQuestion(Event.ID, question: RegistrationQuestion.ID)
+    /// Opening a second evening from the waitlist: GET the pre-filled form, POST creates it and
+    /// offers its seats to the queue.
+    case overflow(Event.ID)
+    /// POST: turn overbooking on (with the room's physical limit) or off.
+    case overbooking(Event.ID)
+    /// POST: the friendly "tell us if you can't come" note to those who missed two evenings before.
+    case attendanceCheck(Event.ID)
+    /// After the evening: its result (feedback, contacts, who met three people), the follow-up
+    /// mails' schedule, and the speaker's links for the morning-after mail (POST saves them).
+    case followUp(Event.ID)
+    /// POST: send the morning-after mail now instead of at 9:00 (a first post without `confirm=yes` asks).
+    case followUpSend(Event.ID)
 
     var pattern: String {
         switch self {
@@ -178,6 +190,11 @@ enum OrganizeRoute: Route {
         case .questions: "/organize/events/:id/questions"
         case .removeQuestion: "/organize/events/:id/questions/:question/remove"
         case .moveQuestion: "/organize/events/:id/questions/:question/move"
+        case .overflow: "/organize/events/:id/overflow"
+        case .overbooking: "/organize/events/:id/overbooking"
+        case .attendanceCheck: "/organize/events/:id/attendance-check"
+        case .followUp: "/organize/events/:id/follow-up"
+        case .followUpSend: "/organize/events/:id/follow-up/send"
         }
     }
 
@@ -208,7 +225,7 @@ enum OrganizeRoute: Route {
         case .branding(let slug): [slug]
         case .eventImages(let id): [id.description]
         case .speakerPhoto(let id, let speaker): [id.description, speaker.description]
-        case .questions(let id): [id.description]
+        case .questions(let id), .overflow(let id), .overbooking(let id), .attendanceCheck(let id), .followUp(let id), .followUpSend(let id): [id.description]
         case .removeQuestion(let id, let question), .moveQuestion(let id, let question): [id.description, question.description]
         }
     }
@@ -235,6 +252,8 @@ enum OrganizeRoute: Route {
         ] + quizExamples(slug: slug, event: event) + imageExamples(slug: slug, event: event) + questionExamples(event: event)
             + [.audience(slug: slug), .audienceMessage(slug: slug, message: message), .cancelAudienceMessage(slug: slug, message: message)]
             + [.incidents(slug: slug), .incident(slug: slug, report: message)]
+            + [.overflow(event), .overbooking(event), .attendanceCheck(event)]
+            + [.followUp(event), .followUpSend(event)]
     }
 
     static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

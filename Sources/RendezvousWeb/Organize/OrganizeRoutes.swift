@@ -7,6 +7,7 @@ enum OrganizeRoutes {
     static func all(_ services: AppServices) -> [OrganizeEndpoint] {
         let controllers: [any OrganizeController] = [
             EventsController(services: services),
+            DemandController(services: services),
             AttendeesController(services: services),
             CSVController(services: services),
             SeriesController(services: services),
@@ -22,6 +23,7 @@ enum OrganizeRoutes {
             BrandingController(services: services),
             EventImagesController(services: services),
             QuestionsController(services: services),
+            FollowUpController(services: services),
             IncidentsController(services: services),
         ]
         return controllers.flatMap(\.routes)

@@ -23,9 +23,17 @@ enum MeRoute: Route {
     case eventMet(Event.ID)
     /// "We met", from a badge's contact card.
     case cardMet(token: String)
+    /// My data: everything held about the address, its JSON download, every consent at once
+    /// (POST), and erasing it all (POST; a first post without `confirm=yes` asks).
+    case data
+    case dataJSON
+    case dataConsents
+    case dataErase
 
     enum ContactAction: String, CaseIterable, Sendable {
         case accept, decline, remove, note
+        /// Posted with `done` = yes or no: "I followed up" (the two-week nudge leaves it out).
+        case followedUp
     }
 
     var pattern: String {
@@ -42,12 +50,16 @@ enum MeRoute: Route {
         case .event: "/me/events/:id"
         case .eventMet: "/me/events/:id/met"
         case .cardMet: "/c/:token/met"
+        case .data: "/me/data"
+        case .dataJSON: "/me/data.json"
+        case .dataConsents: "/me/data/consents"
+        case .dataErase: "/me/data/erase"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .home, .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON: []
+        case .home, .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON, .data, .dataJSON, .dataConsents, .dataErase: []
         case .signIn(let token), .cardMet(let token): [token]
         case .contactAction(let id, let action): [id, action.rawValue]
         case .event(let id), .eventMet(let id): [id.description]
@@ -58,7 +70,7 @@ enum MeRoute: Route {
         let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
         let token = "Zm9vYmFy-_token"
         return [.home, .signIn(token: token), .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON,
-                .event(event), .eventMet(event), .cardMet(token: token)]
+                .event(event), .eventMet(event), .cardMet(token: token), .data, .dataJSON, .dataConsents, .dataErase]
             + ContactAction.allCases.map { .contactAction(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c", action: $0) }
     }
 }

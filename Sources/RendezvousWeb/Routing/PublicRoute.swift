@@ -19,6 +19,13 @@ enum PublicRoute: Route {
     case manage(token: String)
     case manageAction(token: String, action: ManageAction)
     case badgePreview(token: String)
+    /// My data for one registration (its manage link): the page, its JSON download, the people
+    /// met as vCard, the consents (POST) and erasing the registration (POST; asks first).
+    case manageData(token: String)
+    case manageDataJSON(token: String)
+    case manageDataVCard(token: String)
+    case manageDataConsents(token: String)
+    case manageDataErase(token: String)
     /// The ticket's QR code.
     case ticketCode(token: String)
     /// What a badge's QR code opens.
@@ -30,6 +37,8 @@ enum PublicRoute: Route {
     /// Ticks a square of the scanning phone's card (its bingo cookie) with the badge's owner.
     case contactBingo(token: String)
     case unsubscribe(token: String)
+    /// The morning-after mail's two questions (0–10 and a comment), for one registration.
+    case feedback(token: String)
     /// Following a chapter with an address (double opt-in), the confirmation link's page, and the
     /// unsubscribe link of the chapter's news.
     case follow(slug: String)
@@ -98,6 +107,11 @@ enum PublicRoute: Route {
         case .manage: "/manage/:token"
         case .manageAction: "/manage/:token/:action"
         case .badgePreview: "/manage/:token/badge.png"
+        case .manageData: "/manage/:token/data"
+        case .manageDataJSON: "/manage/:token/data.json"
+        case .manageDataVCard: "/manage/:token/people.vcf"
+        case .manageDataConsents: "/manage/:token/data/consents"
+        case .manageDataErase: "/manage/:token/data/erase"
         case .ticketCode: "/manage/:token/ticket.png"
         case .contactCard: "/c/:token"
         case .contactVCard: "/c/:token/vcard"
@@ -105,6 +119,7 @@ enum PublicRoute: Route {
         case .bingoTick: "/manage/:token/bingo/tick"
         case .contactBingo: "/c/:token/bingo"
         case .unsubscribe: "/unsubscribe/:token"
+        case .feedback: "/feedback/:token"
         case .follow: "/chapters/:slug/follow"
         case .confirmFollow: "/follow/:token"
         case .audienceUnsubscribe: "/audience/unsubscribe/:token"
@@ -144,7 +159,9 @@ enum PublicRoute: Route {
         case .confirmFollow(let token), .audienceUnsubscribe(let token): [token]
         case .event(let id), .eventCalendar(let id), .shareImage(let id), .register(let id), .resendLink(let id): [id.description]
         case .manage(let token), .badgePreview(let token), .ticketCode(let token), .contactCard(let token),
-             .contactVCard(let token), .unsubscribe(let token), .bingo(let token), .bingoTick(let token), .contactBingo(let token), .seat(let token): [token]
+             .contactVCard(let token), .unsubscribe(let token), .feedback(let token), .bingo(let token), .bingoTick(let token), .contactBingo(let token), .seat(let token),
+             .manageData(let token), .manageDataJSON(let token), .manageDataVCard(let token), .manageDataConsents(let token),
+             .manageDataErase(let token): [token]
         case .screen(let id), .screenState(let id), .report(let id): [id.description]
         case .manageAction(let token, let action): [token, action.rawValue]
         case .staticFile(let name): [name]
@@ -161,8 +178,10 @@ enum PublicRoute: Route {
             .home, .chapter(slug: "toulouse"), .chapterCalendar(slug: "toulouse"),
             .event(event), .eventCalendar(event), .shareImage(event), .register(event), .resendLink(event),
             .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
-            .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token),
+            .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token), .feedback(token: token),
             .bingo(token: token), .bingoTick(token: token), .contactBingo(token: token),
+            .manageData(token: token), .manageDataJSON(token: token), .manageDataVCard(token: token),
+            .manageDataConsents(token: token), .manageDataErase(token: token),
             .seat(token: token), .screen(event), .screenState(event), .report(event), .codeOfConduct,
             .live(event), .liveEvents(event), .liveAnswer(event), .liveCommand(event),
             .quizEnter, .quizJoin(code: "123456"), .quizPlay(code: "123456"), .quizQR(code: "123456"), .quizFromManage(token: token),
@@ -173,7 +192,7 @@ enum PublicRoute: Route {
     }
 
     /// Bumped when app.css or app.js change, so browsers fetch them again despite a year of caching.
-    static let assetVersion = "8"
+    static let assetVersion = "9"
     static var stylesheet: String { staticFile("app.css").path("v", assetVersion) }
     static var script: String { staticFile("app.js").path("v", assetVersion) }
 }

@@ -21,7 +21,7 @@ enum DatabaseKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 let testLogger: Logger = {
     var logger = Logger(label: "rendezvous-test")
-    logger.logLevel = .critical
+    logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG"] == "debug" ? .debug : .critical
     return logger
 }()
 

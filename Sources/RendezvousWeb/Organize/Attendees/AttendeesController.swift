@@ -144,7 +144,8 @@ extension OrganizeController {
         let kept = [("q", query), ("status", filter)]
         let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
                        "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
-                       "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled"]
+                       "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled",
+                       "overflow": "demand.overflowOpened", "overbooking": "manage.saved", "attendanceCheck": "demand.attendanceCheckSent"]
         var actions: [OrganizerEventPage.Action] = []
         switch detail.event.status {
         case .draft: actions.append(.init(url: OrganizeRoute.publish(id).path, label: t("org.publish", context), style: "primary"))
@@ -210,6 +211,13 @@ extension OrganizeController {
             ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path,
             quizURL: OrganizeRoute.quizzes(slug: detail.chapter.slug).path)
         page.questionsURL = OrganizeRoute.questions(id).path
+        page.followUpURL = OrganizeRoute.followUp(id).path
+        if detail.event.startsAt <= now() {
+            let f = DisplayFormatter(language: context.language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)
+            page.resultLines = FollowUpPage.summary(try await persistence.followUp.result(of: id), language: context.language, formatter: f)
+            page.hasResult = true
+        }
+        page.demand = try await demandPanel(detail, csrf: session.csrfToken, context: context)
         return html(page, context, status: status)
     }
 }

@@ -70,4 +70,10 @@ struct OrganizerEventPage: Page {
     var quizURL: String? = nil
     /// The meetup's registration questions.
     var questionsURL: String? = nil
+    /// Demand and attendance: a second evening, the no-show forecast, overbooking (issue 15).
+    var demand: DemandPanel? = nil
+    /// After the evening: the link to its result and follow-up, and the result in a few lines once it has started.
+    var followUpURL = ""
+    var resultLines: [String] = []
+    var hasResult = false
 }

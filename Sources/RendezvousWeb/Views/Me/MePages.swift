@@ -45,6 +45,10 @@ struct MePage: Page {
         var declineURL: String
         var removeURL: String
         var incoming: Bool
+        /// Both said they met: the "I followed up" mark applies.
+        var connected: Bool = false
+        var followedUp: Bool = false
+        var followedURL: String = ""
     }
 
     var chrome: Chrome
@@ -61,6 +65,7 @@ struct MePage: Page {
     var people: [Person]
     var hasPeople: Bool
     var profileURL = MeRoute.profile.path
+    var dataURL = MeRoute.data.path
     var signOutURL = MeRoute.signOut.path
     var vcardURL = MeRoute.peopleVCard.path
     var csvURL = MeRoute.peopleCSV.path

@@ -11,6 +11,24 @@ struct ProfileForm {
     /// The optional fieldset for the evening's games: first-person facts, then the consent.
     var bingoFacts: [CheckboxField]
     var gamesConsent: CheckboxField
+    /// "Any date works for me": only on a full event's form (only people who will wait need it).
+    var anyDate: CheckboxField? = nil
+    /// "I accept the code of conduct" (linked): required on the registration form only.
+    var conduct: ConductBox? = nil
+
+    struct ConductBox {
+        var checked: Bool
+        var url = PublicRoute.codeOfConduct.path
+        var hasError: Bool
+        var errorText: String
+
+        init(input: RegistrationInput, errors: ValidationErrors, language: Language) {
+            checked = input.acceptCodeOfConduct ?? false
+            let problem = errors["acceptCodeOfConduct"]
+            hasError = problem != nil
+            errorText = problem.map { Strings.message(for: $0, language) } ?? ""
+        }
+    }
     var submit: String
     var hasErrors: Bool
     /// The organisers' own questions (`RegistrationQuestion`), after the profile fields.
@@ -53,6 +71,7 @@ struct ProfileForm {
         self.consents = [
             CheckboxField(id: "f-consentList", name: "consentList", label: t("form.consentList"), checked: input.consents?.attendeeList ?? false),
             CheckboxField(id: "f-consentProfile", name: "consentProfile", label: t("form.consentProfile"), checked: input.consents?.profileSharing ?? false),
+            CheckboxField(id: "f-consentNews", name: "consentNews", label: t("form.consentNews"), checked: input.consents?.news ?? false),
         ]
         let facts = Set(input.bingoFacts ?? [])
         self.bingoFacts = BingoFact.allCases.map {
