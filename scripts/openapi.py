@@ -485,6 +485,53 @@ doc["paths"]["/me/profile.json"] = {
             "security": attendee, "parameters": [{"name": "in", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
             "responses": {**ok("AttendeeProfile"), "204": {"description": "Not signed in"}}}}
 
+# After the evening: its result, the speaker's links, the morning-after mail now, and feedback.
+run_schema = {"type": "object", "required": ["due"], "properties": {
+    "due": {**dt, "description": "When the run goes: 9:00 in the chapter's time zone, 1 or 14 days after the evening's date"},
+    "sentAt": {**dt, "type": ["string", "null"], "description": "When it was queued (null: not yet)"}}}
+resource_schema = {"type": "object", "required": ["label", "url"], "properties": {"label": s, "url": {"type": "string", "format": "uri"}}}
+doc["components"]["schemas"].update({
+    "EveningResult": {"type": "object", "required": ["checkedIn", "answers", "scoreCounts", "comments", "contacts", "acceptedContacts",
+                                                     "metAtLeastThree", "morningAfter", "nudge", "resources"], "properties": {
+        "checkedIn": {"type": "integer", "description": "People who came (checked in at the door)"},
+        "answers": {"type": "integer", "description": "Feedback answers"},
+        "averageScore": {"type": ["number", "null"], "description": "Mean 0-10 rating; null without answers"},
+        "netPromoterScore": {"type": ["integer", "null"], "description": "Promoters (9-10) minus detractors (0-6), in points"},
+        "scoreCounts": {"type": "array", "minItems": 11, "maxItems": 11, "items": {"type": "integer"}, "description": "Answers for each score, 0 through 10"},
+        "comments": {"type": "array", "items": s, "description": "Comments, newest first, without names"},
+        "contacts": {"type": "integer", "description": "\"We met\" links made at the evening (declined ones left out)"},
+        "acceptedContacts": {"type": "integer", "description": "Links both sides accepted"},
+        "metAtLeastThree": {"type": "integer", "description": "People linked to at least three others of the evening"},
+        "shareMetAtLeastThree": {"type": ["number", "null"], "description": "metAtLeastThree / checkedIn; null when nobody came"},
+        "morningAfter": run_schema, "nudge": run_schema,
+        "resources": {"type": "array", "items": resource_schema}}},
+    "FollowUpLinksInput": {"type": "object", "properties": {"resources": {"type": "string", "maxLength": 3000,
+        "description": "One link per line: a label then an http(s) address (at most 12 lines); empty removes them"}}},
+    "FollowUpLinks": {"type": "object", "required": ["resources"], "properties": {"resources": {"type": "array", "items": resource_schema}}},
+    "FollowUpQueued": {"type": "object", "required": ["queued"], "properties": {"queued": {"type": "integer", "description": "Mails queued (people who came and did not stop them)"}}},
+    "FeedbackInput": {"type": "object", "required": ["token", "score"], "properties": {
+        "token": {"type": "string", "description": "The token of the morning-after mail's feedback link (/feedback/{token})"},
+        "score": {"type": "integer", "minimum": 0, "maximum": 10, "description": "How likely to recommend the meetup to a colleague"},
+        "comment": {"type": "string", "maxLength": 2000}}},
+    "Feedback": {"type": "object", "required": ["score", "comment"], "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 10}, "comment": s}},
+})
+doc["paths"]["/api/v1/events/{id}/result"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "get": {"summary": "The evening's result: feedback (distribution, mean, NPS, comments), contacts made, share of people who met three others, the follow-up runs",
+            "operationId": "showEveningResult", "security": bearer, "responses": {**ok("EveningResult"), **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/follow-up"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "put": {"summary": "The speaker's slides and links for the morning-after mail", "operationId": "saveFollowUpLinks", "security": bearer,
+            "requestBody": body("FollowUpLinksInput"), "responses": {**ok("FollowUpLinks"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/follow-up/send"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "post": {"summary": "Send the morning-after mail now instead of at 9:00 (once the evening has started; never twice)", "operationId": "sendMorningAfterNow",
+             "security": bearer, "responses": {**ok("FollowUpQueued", "202", "Queued"), **err("401", "404"),
+                                               "409": {"description": "Already sent, or the evening has not started", "content": {"application/json": {"schema": ref("Error")}}}}}}
+doc["paths"]["/api/v1/feedback"] = {
+    "put": {"summary": "Give (or change) one's rating of an evening one came to, with the feedback link's token. Rate-limited", "operationId": "saveFeedback",
+            "requestBody": body("FeedbackInput"), "responses": {**ok("Feedback"), **err("400", "403", "404", "413", "415", "422", "429")}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

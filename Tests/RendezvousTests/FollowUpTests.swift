@@ -324,6 +324,58 @@ struct FollowUpTests {
         }
     }
 
+    @Test(arguments: DatabaseKind.available)
+    func theFollowUpIsInTheJSONAPI(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let evening = try await Self.evening(app)
+            let hash = Accounts.hash
+            let organizer = try await app.persistence.accounts.createUser(email: "orga@example.org", name: "Orga", role: .organizer, passwordHash: hash,
+                                                                          chapterSlugs: ["toulouse"], now: Fixture.start)
+            let outsider = try await app.persistence.accounts.createUser(email: "other@example.org", name: "Other", role: .organizer, passwordHash: hash,
+                                                                         chapterSlugs: [], now: Fixture.start)
+            let token = try await app.persistence.accounts.issueToken(for: organizer.id, now: Fixture.start)
+            let other = try await app.persistence.accounts.issueToken(for: outsider.id, now: Fixture.start)
+            let feedback = try #require(try await app.persistence.registrations.ensureToken(.feedback, of: evening.lea.id))
+            let id = evening.event.id
+            try await app.application.test(.router) { client in
+                app.clock.set(Self.date("2027-01-15T21:00:00Z"))
+                // Links: refused on the field, then saved.
+                let bad = try await client.execute(uri: "/api/v1/events/\(id)/follow-up", method: .put, headers: jsonHeaders(token),
+                                                   body: ByteBuffer(string: #"{"resources":"Slides ftp://x"}"#))
+                #expect(bad.status == .unprocessableContent)
+                #expect(bad.text.contains("resources"))
+                let links = try await client.execute(uri: "/api/v1/events/\(id)/follow-up", method: .put, headers: jsonHeaders(token),
+                                                     body: ByteBuffer(string: #"{"resources":"Slides https://example.org/s.pdf"}"#))
+                #expect(links.status == .ok)
+                #expect(links.text.contains(#""label":"Slides""#))
+                // Sending now: once.
+                let sent = try await client.execute(uri: "/api/v1/events/\(id)/follow-up/send", method: .post, headers: jsonHeaders(token))
+                #expect(sent.status == .accepted)
+                #expect(try sent.json()["queued"] as? Int == 3)
+                #expect(try await client.execute(uri: "/api/v1/events/\(id)/follow-up/send", method: .post, headers: jsonHeaders(token)).status == .conflict)
+                // Feedback with the link's token; a wrong score on its field.
+                let wrong = try await client.execute(uri: "/api/v1/feedback", method: .put, headers: jsonHeaders(),
+                                                     body: ByteBuffer(string: #"{"token":"\#(feedback)","score":11}"#))
+                #expect(wrong.status == .unprocessableContent)
+                let given = try await client.execute(uri: "/api/v1/feedback", method: .put, headers: jsonHeaders(),
+                                                     body: ByteBuffer(string: #"{"token":"\#(feedback)","score":8,"comment":"Merci"}"#))
+                #expect(given.status == .ok)
+                // The result.
+                let result = try await client.execute(uri: "/api/v1/events/\(id)/result", method: .get, headers: jsonHeaders(token))
+                #expect(result.status == .ok)
+                let json = try result.json()
+                #expect(json["checkedIn"] as? Int == 4)
+                #expect(json["answers"] as? Int == 1)
+                #expect((json["scoreCounts"] as? [Int])?[8] == 1)
+                #expect(json["comments"] as? [String] == ["Merci"])
+                #expect(json["contacts"] as? Int == 2)
+                #expect((json["morningAfter"] as? [String: Any])?["sentAt"] is String)
+                #expect(try await client.execute(uri: "/api/v1/events/\(id)/result", method: .get, headers: jsonHeaders(other)).status == .notFound)
+                #expect(try await client.execute(uri: "/api/v1/events/\(id)/result", method: .get, headers: jsonHeaders()).status == .unauthorized)
+            }
+        }
+    }
+
     // MARK: The table planner
 
     @Test(arguments: DatabaseKind.available)

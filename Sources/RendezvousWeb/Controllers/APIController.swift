@@ -27,6 +27,9 @@ struct APIController {
             (.post, .eventRegistrations(.any), true, register),
             (.get, .eventQuestions(.any), false, listQuestions),
             (.post, .eventIncidents(.any), true, reportIncident),
+            (.get, .myData, false, exportMyData),
+            (.delete, .myData, true, eraseMyData),
+            (.put, .myConsents, true, changeMyConsents),
             (.get, .registration(.any), false, showRegistration),
             (.post, .cancelRegistration(.any), true, cancel),
             (.post, .acceptRegistration(.any), true, accept),
@@ -54,6 +57,10 @@ struct APIController {
             (.post, .chapterAudienceMessages(slug: .any), false, createAudienceMessage),
             (.put, .chapterAudienceMessage(slug: .any, message: .any), false, updateAudienceMessage),
             (.delete, .chapterAudienceMessage(slug: .any, message: .any), false, cancelAudienceMessage),
+            (.get, .eventResult(.any), false, showEveningResult),
+            (.put, .eventFollowUp(.any), false, saveFollowUpLinks),
+            (.post, .eventFollowUpSend(.any), false, sendMorningAfterNow),
+            (.put, .feedback, true, saveFeedback),
         ]
     }
 

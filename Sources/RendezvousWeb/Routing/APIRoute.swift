@@ -38,6 +38,16 @@ enum APIRoute: Route {
     case chapterAudienceMessages(slug: String)
     case chapterAudienceMessage(slug: String, message: UUID)
     case openAPI
+    /// After the evening: its result (organisers), the speaker's links, sending the morning-after
+    /// mail now; and the attendee's feedback (with the feedback token of the mail's link).
+    case eventResult(Event.ID)
+    case eventFollowUp(Event.ID)
+    case eventFollowUpSend(Event.ID)
+    case feedback
+    /// An attendee's own data (their session cookie, or one registration's `X-Manage-Token`):
+    /// GET exports it, DELETE erases it; PUT `consents` changes consents at once.
+    case myData
+    case myConsents
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
     static let areaPrefix = "/api/"
@@ -72,12 +82,19 @@ enum APIRoute: Route {
         case .chapterAudienceMessages: "/api/v1/chapters/:slug/audience/messages"
         case .chapterAudienceMessage: "/api/v1/chapters/:slug/audience/messages/:message"
         case .openAPI: "/api/openapi.json"
+        case .eventResult: "/api/v1/events/:id/result"
+        case .eventFollowUp: "/api/v1/events/:id/follow-up"
+        case .eventFollowUpSend: "/api/v1/events/:id/follow-up/send"
+        case .feedback: "/api/v1/feedback"
+        case .myData: "/api/v1/me/data"
+        case .myConsents: "/api/v1/me/consents"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .tokens, .chapters, .openAPI, .audienceUnsubscribe: []
+        case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback: []
+        case .eventResult(let id), .eventFollowUp(let id), .eventFollowUpSend(let id): [id.description]
         case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
         case .chapterAudienceMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .chapterEvents(let slug): [slug]
@@ -101,7 +118,9 @@ enum APIRoute: Route {
                 .eventRoomRounds(event), .eventBingo(event), .registrationBingo(registration), .registrationBingoTicks(registration), .openAPI]
             + quizExamples(event: event)
             + [.chapterFollowers(slug: "toulouse"), .audienceUnsubscribe, .chapterAudience(slug: "toulouse"), .chapterAudienceMessages(slug: "toulouse"),
-               .chapterAudienceMessage(slug: "toulouse", message: UUID(uuidString: "0F1E2D3C-4B5A-4968-8776-655443322110")!)]
+               .chapterAudienceMessage(slug: "toulouse", message: UUID(uuidString: "0F1E2D3C-4B5A-4968-8776-655443322110")!),
+               .myData, .myConsents]
+            + [.eventResult(event), .eventFollowUp(event), .eventFollowUpSend(event), .feedback]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {
