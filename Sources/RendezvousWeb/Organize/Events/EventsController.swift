@@ -69,7 +69,8 @@ struct EventsController: OrganizeController {
         let rates = attendance.compactMap(\.noShowRate)
         let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let f = Presenter(language: context.language, chapter: chapter).formatter
-        let page = DashboardPage(
+        let threshold = try await persistence.chapters.waitlistThreshold(of: chapter.id)
+        var page = DashboardPage(
             chrome: try chrome(chapter.name, context, path: OrganizeRoute.dashboard(slug: chapter.slug).path), name: chapter.name,
             links: [
                 .init(label: t("org.newEvent", context), url: OrganizeRoute.newEvent(slug: chapter.slug).path),
@@ -97,6 +98,22 @@ struct EventsController: OrganizeController {
                       status: item.registration.status.rawValue, statusLabel: statusLabel(item.registration.status, context),
                       when: "\(f.shortDate(item.registration.createdAt)) \(f.time(item.registration.createdAt))")
             })
+        // The chapter's history: each past evening's real result (one batch of queries for all).
+        let results = try await persistence.followUp.results(of: attendance.map(\.eventID))
+        for index in page.past.indices {
+            guard let result = results[attendance[index].eventID] else { continue }
+            page.past[index].rating = result.averageScore.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: context.language == .fr ? "," : ".") + " (\(result.answers))" } ?? "—"
+            page.past[index].contacts = result.contacts == 0 ? "—" : f.number(result.contacts)
+            page.past[index].metThree = result.shareMetThree.map(percent) ?? "—"
+        }
+        // A long waitlist becomes a second evening: said beside the event, with the way to open it.
+        for (index, summary) in events.filter({ $0.event.endsAt > now }).enumerated()
+        where summary.event.overflowOf == nil && OverflowRules.suggestsOverflow(
+            waiting: summary.occupancy.waitlisted, threshold: threshold, published: summary.event.status == .published, startsAt: summary.event.startsAt, now: now) {
+            page.upcoming[index].overflow = Strings.plural("demand.overflowNotice", count: summary.occupancy.waitlisted, context.language)
+            page.upcoming[index].overflowURL = OrganizeRoute.overflow(summary.event.id).path
+        }
+        page.forecast = forecastLines(NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: chapter.id, now: now), venue: nil, now: now), context: context)
         return html(page, context)
     }
 
