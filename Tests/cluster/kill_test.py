@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Kill test with real processes (make test): a registration rush through nginx onto three
-instances on one PostgreSQL (scripts/cluster.sh), one instance killed with SIGKILL in the middle.
+instances on one PostgreSQL (scripts/cluster.sh), one instance killed with SIGKILL in the middle;
+then a message to everyone, another instance killed while the messages leave.
 
 Afterwards: every registration acknowledged to a client is in the database with the status it was
 given, no event has more confirmed people than seats, waitlist positions are unique, and every
@@ -136,13 +137,7 @@ def one_round(cluster, token, round_number, count):
     other = cluster.sql(f"SELECT status, COUNT(*) FROM outbox WHERE event_id = '{event}' AND status <> 'sent' GROUP BY status")
     if other:
         problems.append(f"messages not sent: {other}")
-    files = {}
-    directory = cluster.env["CLUSTER_DIR"]
-    for n in (1, 2, 3):
-        folder = os.path.join(directory, f"outbox-{n}")
-        for name in os.listdir(folder) if os.path.isdir(folder) else []:
-            if name.endswith(".eml") and name.startswith("outbox-"):
-                files.setdefault(name[len("outbox-"):-len(".eml")], []).append(n)
+    files = message_files(cluster)
     sent_files = {k: v for k, v in files.items() if k in sent}
     missing = sent - set(sent_files)
     if missing:
@@ -155,6 +150,62 @@ def one_round(cluster, token, round_number, count):
     print(f"  round {round_number}: {count} attempts in {time.time() - started:.1f} s, statuses {statuses}, "
           f"{len(acknowledged)} acknowledged ({confirmed} confirmed of {CAPACITY}), {len(sent)} messages sent "
           f"by instances {sorted({n for v in sent_files.values() for n in v})}, {again} sent again after the kill"
+          + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
+    return not problems and mail_round(cluster, event, round_number)
+
+
+def message_files(cluster):
+    """Message id -> the instances whose outbox folder holds its .eml file."""
+    files = {}
+    for n in (1, 2, 3):
+        folder = os.path.join(cluster.env["CLUSTER_DIR"], f"outbox-{n}")
+        for name in os.listdir(folder) if os.path.isdir(folder) else []:
+            if name.endswith(".eml") and name.startswith("outbox-"):
+                files.setdefault(name[len("outbox-"):-len(".eml")], []).append(n)
+    return files
+
+
+def mail_round(cluster, event, round_number):
+    """A message to everyone of the evening (as an organiser's broadcast queues it), and instance 3
+    killed with SIGKILL as soon as the first ones leave: every message goes, once, or again with the
+    same Message-ID when the killed sender had claimed it."""
+    before = message_files(cluster)
+    cluster.sql(f"""
+        INSERT INTO outbox (id, kind, registration_id, event_id, chapter_id, recipient, payload, status, attempts,
+                            next_attempt_at, last_error, subject, created_at)
+        SELECT gen_random_uuid(), 'broadcast', r.id, r.event_id, e.chapter_id, '',
+               '{{"subject":"Kill test {round_number}","body":"See you tonight.","from":"The organisers"}}',
+               'pending', 0, now(), '', '', now()
+        FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.event_id = '{event}'
+        RETURNING id""")
+    queued = {row[0] for row in cluster.sql(f"SELECT id FROM outbox WHERE event_id = '{event}' AND kind = 'broadcast'")}
+    started = time.time()
+    while time.time() - started < 10:
+        if int(cluster.sql(f"SELECT COUNT(*) FROM outbox WHERE event_id = '{event}' AND kind = 'broadcast' AND status = 'sent'")[0][0]) > 0:
+            break
+        time.sleep(0.02)
+    cluster.run("kill", "3")
+    killed_at = int(cluster.sql(f"SELECT COUNT(*) FROM outbox WHERE event_id = '{event}' AND kind = 'broadcast' AND status = 'sent'")[0][0])
+    cluster.run("restart", "3")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if int(cluster.sql(f"SELECT COUNT(*) FROM outbox WHERE event_id = '{event}' AND kind = 'broadcast' AND status = 'pending'")[0][0]) == 0:
+            break
+        time.sleep(0.5)
+    problems = []
+    statuses = dict(cluster.sql(f"SELECT status, COUNT(*) FROM outbox WHERE event_id = '{event}' AND kind = 'broadcast' GROUP BY status"))
+    if statuses != {"sent": str(len(queued))}:
+        problems.append(f"not every message sent: {statuses}")
+    files = {k: v for k, v in message_files(cluster).items() if k in queued and k not in before}
+    missing = queued - set(files)
+    if missing:
+        problems.append(f"{len(missing)} messages without a file")
+    again = sum(len(v) - 1 for v in files.values())
+    if again > 20:
+        problems.append(f"{again} messages sent twice (more than the killed sender's one batch)")
+    print(f"  round {round_number}, mail: {len(queued)} messages, instance 3 killed after {killed_at} had left, "
+          f"all sent in {time.time() - started:.1f} s by instances {sorted({n for v in files.values() for n in v})}, "
+          f"{again} sent again (same Message-ID)"
           + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
     return not problems
 
@@ -171,7 +222,8 @@ def main():
             print(start.stdout, start.stderr)
             return 1
         token = cluster.request("POST", "/api/v1/tokens", {"email": "admin@rendezvous.example.org", "password": "rendezvous-admin"})["token"]
-        print(f"kill test: three instances behind nginx on one PostgreSQL, instance 2 killed (SIGKILL) a quarter into each rush")
+        print("kill test: three instances behind nginx on one PostgreSQL; instance 2 killed (SIGKILL) a quarter into "
+              "each rush, instance 3 while the messages leave")
         ok = all([one_round(cluster, token, n + 1, count) for n in range(rounds)])
         print(f"kill test: {'passed' if ok else 'FAILED'} in {time.time() - began:.0f} s")
         return 0 if ok else 1
