@@ -18,6 +18,7 @@ extension Strings {
         case .endsBeforeStart: text("v.endsBeforeStart", language)
         case .inThePast: text("v.inThePast", language)
         case .notAChoice: text("v.notAChoice", language)
+        case .notAccepted: text("v.notAccepted", language)
         case .outOfRange(let min, let max): text("v.range", language, ["min": String(min), "max": String(max)])
         case .alreadyTaken: text("v.taken", language)
         case .format(let example): text("v.format", language, ["example": example])

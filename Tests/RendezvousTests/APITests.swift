@@ -184,7 +184,7 @@ struct APITests {
             let chapter = try await Fixture.chapter(app.persistence)
             let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
             try await app.application.test(.router) { client in
-                let body = #"{"firstName":"Zoé","lastName":"Prinčeva","email":"zoe@example.org","jobTitle":"Coach","consents":{"attendeeList":true}}"#
+                let body = #"{"firstName":"Zoé","lastName":"Prinčeva","email":"zoe@example.org","jobTitle":"Coach","consents":{"attendeeList":true},"acceptCodeOfConduct":true}"#
                 let response = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: body))
                 #expect(response.status == .created)
             }

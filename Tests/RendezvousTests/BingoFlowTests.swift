@@ -13,7 +13,11 @@ import Testing
 struct BingoFlowTests {
     static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .acceptLanguage: "en"]
 
+    /// A form body; a registration form (a first name and an email) accepts the code of conduct.
     static func body(_ pairs: [(String, String)]) -> ByteBuffer {
+        var pairs = pairs
+        let names = Set(pairs.map(\.0))
+        if names.contains("firstName"), names.contains("email"), !names.contains("acceptCodeOfConduct") { pairs.append(("acceptCodeOfConduct", "on")) }
         var components = URLComponents()
         components.queryItems = pairs.map { URLQueryItem(name: $0.0, value: $0.1) }
         return ByteBuffer(string: (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B"))
@@ -99,7 +103,7 @@ struct BingoFlowTests {
 
                 // JSON: the same fields; an unknown fact is refused.
                 let json = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: """
-                    {"firstName":"Bo","lastName":"Json","email":"bo@example.org","jobTitle":"Engineer","bingoFacts":["volunteers","cooksWell"],"gamesConsent":true}
+                    {"firstName":"Bo","lastName":"Json","email":"bo@example.org","jobTitle":"Engineer","bingoFacts":["volunteers","cooksWell"],"gamesConsent":true,"acceptCodeOfConduct":true}
                     """))
                 #expect(json.status == .created)
                 let createdToken = try #require(try json.json()["manageToken"] as? String)
@@ -107,7 +111,7 @@ struct BingoFlowTests {
                 #expect(created.profile.bingoFacts == [.volunteers, .cooksWell])
                 #expect(created.profile.gamesConsent)
                 let unknown = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: """
-                    {"firstName":"Cy","lastName":"Json","email":"cy@example.org","jobTitle":"Engineer","bingoFacts":["flies"]}
+                    {"firstName":"Cy","lastName":"Json","email":"cy@example.org","jobTitle":"Engineer","bingoFacts":["flies"],"acceptCodeOfConduct":true}
                     """))
                 #expect(unknown.status == .badRequest)
             }

@@ -46,7 +46,15 @@ struct PageTests {
             }
         }
     }
+    /// A form body. A registration form (a first name and an email) accepts the code of conduct,
+    /// as every registration must; `rawForm` sends exactly the fields given.
     static func form(_ fields: [String: String]) -> ByteBuffer {
+        var fields = fields
+        if fields["firstName"] != nil, fields["email"] != nil, fields["acceptCodeOfConduct"] == nil { fields["acceptCodeOfConduct"] = "on" }
+        return rawForm(fields)
+    }
+
+    static func rawForm(_ fields: [String: String]) -> ByteBuffer {
         var components = URLComponents()
         components.queryItems = fields.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         let encoded = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")

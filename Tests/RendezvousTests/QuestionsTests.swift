@@ -125,7 +125,7 @@ struct QuestionsTests {
                 #expect(listed.status == .ok)
                 #expect(listed.text.contains(#""label":"Dietary needs?""#))
                 #expect(listed.text.contains(#""choices":["None","Vegan"]"#))
-                let person = #"{"firstName":"Ana","lastName":"Lopez","email":"ana@example.org","jobTitle":"Founder""#
+                let person = #"{"firstName":"Ana","lastName":"Lopez","email":"ana@example.org","jobTitle":"Founder","acceptCodeOfConduct":true"#
                 let refused = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post, headers: jsonHeaders(),
                                                        body: ByteBuffer(string: person + "}"))
                 #expect(refused.status == .unprocessableContent)

@@ -28,6 +28,11 @@ def fill(browser, values):
         field = browser.find_element(By.NAME, name)
         field.clear()
         field.send_keys(value)
+    # Filling a registration form: accept the code of conduct, as every registration must.
+    if "firstName" in values and "email" in values:
+        for box in browser.find_elements(By.ID, "f-acceptCodeOfConduct"):
+            if not box.is_selected():
+                browser.execute_script("arguments[0].click()", box)
 
 
 def test_register_fix_error_and_manage(server, browser):

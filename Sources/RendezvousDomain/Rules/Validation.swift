@@ -22,6 +22,8 @@ public enum ValidationProblem: Sendable, Equatable {
     case format(example: String)
     /// Not one of the options offered.
     case notAChoice
+    /// A box that must be ticked to go on (the code of conduct) was not.
+    case notAccepted
 }
 
 public struct ValidationErrors: Error, Sendable, Equatable {
@@ -164,6 +166,11 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
     public var bingoFacts: [BingoFact]?
     /// Opted in to the evening's games.
     public var gamesConsent: Bool?
+    /// "Any date works for me": moved directly to a second evening opened from the waitlist.
+    public var anyDate: Bool?
+    /// Ticked "I accept the code of conduct": required by the registration form and the API (not
+    /// by the manage page's edits, nor organisers adding someone).
+    public var acceptCodeOfConduct: Bool?
 
     public init(
         firstName: String? = nil, lastName: String? = nil, email: String? = nil, jobTitle: String? = nil,
@@ -218,6 +225,7 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
         )
         profile.bingoFacts = Set(bingoFacts ?? [])
         profile.gamesConsent = gamesConsent ?? false
+        profile.anyDate = anyDate ?? false
         return .success(profile)
     }
 }

@@ -91,12 +91,36 @@ extension PrivacyStore {
                 RETURNING id
                 """).all().count
         }
+        try await forgetLeftovers(now: now, cutoff: cutoff)
+        if run.events > 0, persistence.kind == .sqlite { try? await PersonalDataStore.checkpoint(on: sql) }
         return run
+    }
+
+    /// What outlives no purpose: expired attendee sessions and sign-in links, the "We met" links
+    /// and consent history of anonymised registrations, and My Rendezvous profiles untouched for
+    /// the retention whose address no longer has any registration. Idempotent.
+    func forgetLeftovers(now: Date, cutoff: Date) async throws {
+        try await write { sql in
+            try await sql.raw("DELETE FROM attendee_sessions WHERE expires_at <= \(bind: now)").run()
+            try await sql.raw("DELETE FROM attendee_sign_in_links WHERE expires_at <= \(bind: now)").run()
+            let anonymous = SQLQueryString("SELECT id FROM registrations WHERE email = ''")
+            try await sql.raw("""
+                DELETE FROM contacts WHERE initiator_registration_id IN (\(anonymous)) OR recipient_registration_id IN (\(anonymous))
+                """).run()
+            try await sql.raw("DELETE FROM consent_changes WHERE registration_id IN (\(anonymous))").run()
+            try await sql.raw("""
+                DELETE FROM attendee_profiles WHERE updated_at < \(bind: cutoff)
+                AND NOT EXISTS (SELECT 1 FROM registrations r WHERE LOWER(r.email) = attendee_profiles.email)
+                """).run()
+        }
     }
 
     /// One event's anonymisation, or nil when another run claimed it first.
     func anonymise(event: UUID, now: Date) async throws -> (registrations: Int, outboxIDs: [UUID])? {
-        try await write { sql in
+        let sqlite = persistence.kind == .sqlite
+        return try await write { sql in
+            // Overwrite what is erased with zeros rather than leave it in free space (SQLite).
+            if sqlite { try await sql.raw("PRAGMA secure_delete = ON").run() }
             struct Claimed: Decodable { var chapterId: UUID; var title: String }
             guard let claimed = try await sql.raw("""
                 UPDATE events SET anonymised_at = \(bind: now) WHERE id = \(bind: event) AND anonymised_at IS NULL RETURNING chapter_id, title

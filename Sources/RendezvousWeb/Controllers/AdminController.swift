@@ -26,6 +26,8 @@ struct AdminController: WorkspaceController {
             (.post, .removeVenue(.any), removeVenue),
             (.get, .privacy, privacyRegister),
             (.post, .retention, saveRetention),
+            (.get, .person, personForm),
+            (.post, .person, personAction),
             (.post, .conduct, saveConduct),
             (.get, .blocks, blocks),
             (.post, .blocks, block),

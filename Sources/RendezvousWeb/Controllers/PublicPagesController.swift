@@ -124,7 +124,7 @@ struct PublicPagesController {
         let share = sharePreview(detail, formatter: f)
         let sameDay = Calendar.current.dateComponents(in: detail.chapter.zone, from: event.startsAt).day
             == Calendar.current.dateComponents(in: detail.chapter.zone, from: event.endsAt).day
-        return EventPage(
+        var page = EventPage(
             chrome: Chrome(title: event.title, language: language, path: PublicRoute.event(event.id).path,
                            description: "\(detail.chapter.name) · \(f.longDate(event.startsAt))"),
             title: event.title,
@@ -155,16 +155,30 @@ struct PublicPagesController {
             },
             attendeeCount: detail.occupancy.confirmed > 0 && event.status != .cancelled ? presenter.plural(now >= event.endsAt ? "event.attendeeCountPast" : "event.attendeeCount", detail.occupancy.confirmed) : nil,
             hiddenAttendees: hidden > 0 && !detail.attendees.isEmpty ? presenter.plural("event.attendeesHidden", hidden) : nil,
-            form: open ? ProfileForm(
-                action: PublicRoute.register(event.id).path, input: input, errors: errors,
-                submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language,
-                questions: questions, answers: answers) : nil,
+            form: open ? {
+                var form = ProfileForm(
+                    action: PublicRoute.register(event.id).path, input: input, errors: errors,
+                    submit: presenter.t(full ? "form.submitWaitlist" : "form.submitRegister"), language: language,
+                    questions: questions, answers: answers)
+                // Only people who will wait need it: a second evening is opened from the waitlist.
+                if full { form.anyDate = CheckboxField(id: "f-anyDate", name: "anyDate", label: presenter.t("form.anyDate"), checked: input.anyDate ?? false) }
+                form.conduct = ProfileForm.ConductBox(input: input, errors: errors, language: language)
+                return form
+            }() : nil,
             resend: event.status == .published && now < event.endsAt ? Resend(
                 url: PublicRoute.resendLink(event.id).path,
                 email: errors["email"] == .alreadyTaken ? (input.email ?? "") : "", open: errors["email"] == .alreadyTaken) : nil,
             calendarURL: PublicRoute.eventCalendar(event.id).path,
             share: share,
             shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))
+        // Overbooking is said plainly: how many are confirmed for how many places, and how many are expected.
+        if event.overbookSeats > 0, now < event.endsAt, event.status == .published {
+            page.expectedNote = presenter.t("event.overbookingNote", [
+                "limit": f.number(event.seatLimit), "capacity": f.number(event.capacity),
+                "expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, capacity: event.capacity, seatLimit: event.seatLimit)),
+            ])
+        }
+        return page
     }
 
     private func cached(_ key: String, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {

@@ -119,6 +119,7 @@ struct PrivacyRegisterPage: Page {
     var chrome: Chrome
     var adminURL = AdminRoute.overview.path
     var retentionURL = AdminRoute.retention.path
+    var personURL = AdminRoute.person.path
     var csrf: String
     var notice: String?
     var intro: String
@@ -155,6 +156,12 @@ enum PrivacyLabels {
         case "check_ins": Strings.text("privacy.table.checkIns", language)
         case "blocked_people": Strings.text("privacy.table.blocked", language)
         case "incident_reports": Strings.text("privacy.table.incidents", language)
+        case "attendee_profiles": Strings.text("privacy.table.profiles", language)
+        case "attendee_sign_in_links": Strings.text("privacy.table.signInLinks", language)
+        case "attendee_sessions": Strings.text("privacy.table.sessions", language)
+        case "contacts": Strings.text("privacy.table.contacts", language)
+        case "consent_changes": Strings.text("privacy.table.consentChanges", language)
+        case "chapter_audience": Strings.text("privacy.table.audience", language)
         default: table
         }
     }
@@ -208,6 +215,8 @@ enum PrivacyLabels {
     static func retention(_ field: PersonalField, months: Int, _ language: Language) -> String {
         let arguments = ["months": String(months)]
         if field.table == "blocked_people" { return Strings.text("privacy.retention.untilUnblocked", language) }
+        if ["attendee_sign_in_links", "attendee_sessions"].contains(field.table) { return Strings.text("privacy.retention.expired", language) }
+        if ["attendee_profiles", "chapter_audience"].contains(field.table) { return Strings.text("privacy.retention.untilErased", language, arguments) }
         switch field.anonymisation {
         case .keep: return Strings.text("privacy.retention.kept", language)
         case .deleteRow: return Strings.text("privacy.retention.deleted", language, arguments)

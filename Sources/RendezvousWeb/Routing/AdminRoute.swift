@@ -17,6 +17,8 @@ enum AdminRoute: Route {
     /// The generated processing register, and the retention setting (POST).
     case privacy
     case retention
+    /// A person's data on request by mail: GET the form; POST exports (JSON) or erases (asks first).
+    case person
     /// Saves the network's code of conduct (both languages).
     case conduct
     /// People blocked from every chapter: GET the list, POST blocks one; POST `unblock` lifts one.
@@ -40,6 +42,7 @@ enum AdminRoute: Route {
         case .removeVenue: "/admin/directory/venues/:id/remove"
         case .privacy: "/admin/privacy"
         case .retention: "/admin/privacy/retention"
+        case .person: "/admin/privacy/person"
         case .conduct: "/admin/privacy/conduct"
         case .blocks: "/admin/blocks"
         case .unblock: "/admin/blocks/:id/remove"
@@ -50,7 +53,7 @@ enum AdminRoute: Route {
 
     var parameters: [String] {
         switch self {
-        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .conduct, .blocks, .incidents: []
+        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .person, .conduct, .blocks, .incidents: []
         case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id), .unblock(let id), .incident(let id): [id.uuidString.lowercased()]
         case .handover(let slug): [slug]
         }
@@ -60,6 +63,6 @@ enum AdminRoute: Route {
         let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
         return [.overview, .applications, .approveApplication(application), .declineApplication(application),
                 .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application),
-                .privacy, .retention, .conduct, .blocks, .unblock(application), .incidents, .incident(application)]
+                .privacy, .retention, .person, .conduct, .blocks, .unblock(application), .incidents, .incident(application)]
     }
 }

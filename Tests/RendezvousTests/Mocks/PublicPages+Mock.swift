@@ -57,8 +57,12 @@ extension EventPage {
         attendees: [.init(name: "Natalajia Quinquies", role: "Consultante · Indépendante", initials: "NQ")],
         attendeeCount: "4 personnes viennent",
         hiddenAttendees: "et 3 autres personnes",
-        form: ProfileForm(action: PublicRoute.register(Mock.event).path, input: RegistrationInput(), errors: ValidationErrors(),
-                          submit: "S’inscrire", language: .fr),
+        form: {
+            var form = ProfileForm(action: PublicRoute.register(Mock.event).path, input: RegistrationInput(), errors: ValidationErrors(),
+                                   submit: "S’inscrire", language: .fr)
+            form.conduct = ProfileForm.ConductBox(input: RegistrationInput(), errors: ValidationErrors(), language: .fr)
+            return form
+        }(),
         calendarURL: PublicRoute.eventCalendar(Mock.event).path,
         share: SharePreview(url: "https://rendezvous.test" + PublicRoute.event(Mock.event).path,
                             image: "https://rendezvous.test" + PublicRoute.shareImage(Mock.event).path,
@@ -83,16 +87,19 @@ extension EventPage {
         var errors = ValidationErrors()
         errors.add("email", .invalidEmail)
         errors.add("jobTitle", .required)
-        page.form = ProfileForm(action: PublicRoute.register(Mock.event).path,
-                                input: RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@", jobTitle: "", company: "Acme <b>"),
+        errors.add("acceptCodeOfConduct", .notAccepted)
+        let input = RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@", jobTitle: "", company: "Acme <b>")
+        page.form = ProfileForm(action: PublicRoute.register(Mock.event).path, input: input,
                                 errors: errors, submit: "Join the waiting list", language: .en)
+        page.form?.conduct = ProfileForm.ConductBox(input: input, errors: errors, language: .en)
         return page
     }
 }
 
 extension ManagePage {
     /// Just registered and confirmed: the welcome, the private link, ticket, badge and profile form.
-    static let mock = ManagePage(
+    static let mock: ManagePage = {
+        var page = ManagePage(
         chrome: Chrome(title: "Your registration", language: .en, path: PublicRoute.manage(token: Mock.token).path),
         eventTitle: "Rencontre trimestrielle", eventURL: PublicRoute.event(Mock.event).path, date: "Sunday, 14 February 2027 · 18:30",
         venue: "Halles de la Cartoucherie", welcomeTitle: "You’re in!", welcomeText: "See you at Rencontre trimestrielle.",
@@ -110,6 +117,9 @@ extension ManagePage {
         googleCalendarURL: ManagePage.googleCalendar(title: "Rencontre trimestrielle", startsAt: Date(timeIntervalSince1970: 1_802_626_200),
                                                      endsAt: Date(timeIntervalSince1970: 1_802_635_200), details: "https://rendezvous.test/events/x",
                                                      location: "Halles de la Cartoucherie, Toulouse"))
+        page.dataURL = PublicRoute.manageData(token: Mock.token).path
+        return page
+    }()
 
     /// Offered a seat from the waiting list: accept or decline, no ticket yet.
     static var mockOffered: ManagePage {

@@ -32,7 +32,7 @@ enum Fixture {
 
     static func registrationJSON(_ index: Int, email: String? = nil) -> String {
         """
-        {"firstName":"Ana","lastName":"Rush \(index)","email":"\(email ?? "rush\(index)@example.org")","jobTitle":"Founder","company":"Acme"}
+        {"firstName":"Ana","lastName":"Rush \(index)","email":"\(email ?? "rush\(index)@example.org")","jobTitle":"Founder","company":"Acme","acceptCodeOfConduct":true}
         """
     }
 }

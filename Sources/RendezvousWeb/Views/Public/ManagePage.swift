@@ -38,6 +38,8 @@ struct ManagePage: Page {
     var quizJoinURL: String? = nil
     /// My Rendezvous: every registration of the address and the people met.
     var meURL = MeRoute.home.path
+    /// My data for this registration: see it, download it, change consents, erase it.
+    var dataURL: String? = nil
     /// "Add to my calendar": the event's .ics, and the same as a Google Calendar link (a plain
     /// link, no script), for someone holding a seat or a place in line.
     var calendarURL: String? = nil
