@@ -91,7 +91,7 @@ public struct OutboxSender: Service {
                 do {
                     while try await sendDue() > 0 {}
                 } catch {
-                    logger.error("Outbox: \(error)")
+                    logger.error("Outbox: \(LogRedaction.redact(String(describing: error)))")
                 }
                 try await Task.sleep(for: interval)
             }
@@ -104,7 +104,7 @@ public struct OutboxSender: Service {
         do {
             _ = try await persistence.leases.runExclusively(name) { try await job() }
         } catch {
-            logger.error("\(name.prefix(1).uppercased() + name.dropFirst()): \(error)")
+            logger.error("\(name.prefix(1).uppercased() + name.dropFirst()): \(LogRedaction.redact(String(describing: error)))")
         }
     }
 
@@ -153,7 +153,7 @@ public struct OutboxSender: Service {
         } catch let error as SMTPError {
             switch error {
             case .permanent:
-                logger.warning("Message \(item.id) refused: \(error)")
+                logger.warning("Message \(item.id) refused: \(LogRedaction.redact(error.description))")
                 try await persistence.outbox.markFailed(item, error: error.description, subject: message.subject, recipient: message.to.email, now: clock.now())
                 return .other
             case .temporary:
@@ -172,7 +172,7 @@ public struct OutboxSender: Service {
     /// Raises the network admins' alert; logged once per incident, not once per message.
     func raiseAlert(_ trouble: RelayTrouble, detail: String) async throws {
         guard try await persistence.outbox.raiseMailAlert(kind: trouble.rawValue, detail: detail, now: clock.now()) else { return }
-        logger.error("Mail relay trouble (\(trouble.rawValue)): \(detail). Messages wait in the outbox and are retried; the network admins see it on /admin.")
+        logger.error("Mail relay trouble (\(trouble.rawValue)): \(LogRedaction.redact(detail)). Messages wait in the outbox and are retried; the network admins see it on /admin.")
     }
 
     /// While the relay refuses us the trouble is ours, not the message's: it waits without using up
@@ -190,7 +190,7 @@ public struct OutboxSender: Service {
             try await persistence.outbox.markFailed(item, error: error, subject: message.subject, recipient: message.to.email, now: clock.now())
             return
         }
-        logger.info("Message \(item.id) will be retried: \(error)")
+        logger.info("Message \(item.id) will be retried: \(LogRedaction.redact(error))")
         try await persistence.outbox.markRetry(item, error: error, attempts: attempts, next: clock.now().addingTimeInterval(Self.backoff[attempts - 1]),
                                         subject: message.subject, recipient: message.to.email)
     }

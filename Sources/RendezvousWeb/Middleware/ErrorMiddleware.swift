@@ -51,7 +51,8 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     private func serverError(_ error: any Error, request: Request, context: Context) -> Response {
-        context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+        // No personal data in logs: tokens in the path and addresses in the error are masked.
+        context.logger.error("Unhandled error on \(request.method) \(LogRedaction.path(request.uri.path)): \(LogRedaction.redact(String(reflecting: error)))")
         let language = context.language
         if Self.wantsJSON(request) {
             return JSONBody.response(status: .internalServerError, APIErrorBody(error: Strings.text("error.server", language), fields: [:]))
