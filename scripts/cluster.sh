@@ -54,6 +54,8 @@ start() {
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is not installed (make deps-bench installs it)" >&2; exit 1; }
   [ -x "$BIN" ] || { echo "no rendezvous binary: run make build (or swift build)" >&2; exit 1; }
   if alive "$DIR/nginx.pid"; then echo "The cluster already runs on http://127.0.0.1:$PORT (scripts/cluster.sh stop first)"; exit 0; fi
+  # What a crashed run left behind (its PostgreSQL would hold the port) goes first.
+  if [ -d "$DIR/pg/data" ]; then as_owner "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$DIR"; mkdir -p "$DIR"; chmod 755 "$DIR"
   # PostgreSQL: initdb refuses root, so as root the server runs as Debian's 'postgres' user.
   mkdir -p "$DIR/pg"; if [ "$(id -u)" -eq 0 ]; then chown postgres "$DIR/pg"; fi

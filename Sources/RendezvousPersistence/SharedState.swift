@@ -70,8 +70,10 @@ public struct LeaseStore: Store {
     public let persistence: Persistence
 
     /// Runs `body` if no other holder (another instance, or another task here) runs the job named
-    /// `name` now; returns its result, or nil when the job was left to the holder.
-    public func runExclusively<T: Sendable>(_ name: String, lease: TimeInterval = 600, _ body: () async throws -> T) async throws -> T? {
+    /// `name` now; returns its result, or nil when the job was left to the holder. `lease` bounds how
+    /// long a dead holder keeps the job from the others: longer than a run, shorter than the wait
+    /// the job may bear (a job that outlives its lease may run twice at once, so jobs stay idempotent).
+    public func runExclusively<T: Sendable>(_ name: String, lease: TimeInterval = 120, _ body: () async throws -> T) async throws -> T? {
         let holder = Secret.token(bytes: 12)
         guard try await acquire(name, holder: holder, lease: lease) else { return nil }
         do {

@@ -80,7 +80,7 @@ public struct OfferExpiryService: Service {
             while !Task.isCancelled {
                 do {
                     // One instance at a time (a lease in the database): the others skip this round.
-                    let expired = try await services.persistence.leases.runExclusively("offer expiry") {
+                    let expired = try await services.persistence.leases.runExclusively("offer expiry", lease: 60) {
                         try await services.persistence.registrations.expireOffers(now: services.clock.now())
                     } ?? 0
                     if expired > 0 {
