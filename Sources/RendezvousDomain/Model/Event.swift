@@ -68,6 +68,15 @@ public struct Event: Sendable, Equatable, Identifiable {
     public var status: EventStatus
     public var venueID: Venue.ID?
     public var createdAt: Date
+    /// Seats confirmed beyond `capacity` because some never come (0 unless overbooking is on).
+    public var overbookSeats: Int = 0
+    /// How many people the room physically holds, if the organisers said (overbooking needs it).
+    public var venueLimit: Int? = nil
+    /// For a second evening opened from a waitlist: the original event.
+    public var overflowOf: Event.ID? = nil
+
+    /// Every seat rule counts this: the capacity plus the overbooked seats.
+    public var seatLimit: Int { capacity + overbookSeats }
 
     public init(
         id: ID = ID(), chapterID: Chapter.ID, title: String, description: String = "",

@@ -11,11 +11,6 @@ public enum OverflowRules {
     public static func suggestsOverflow(waiting: Int, threshold: Int, published: Bool, startsAt: Date, now: Date) -> Bool {
         published && now < startsAt && waiting >= max(1, threshold)
     }
-
-    /// The capacity proposed for the second evening: the original's, or fewer when fewer wait.
-    public static func proposedCapacity(original: Int, waiting: Int) -> Int {
-        max(1, min(original, waiting))
-    }
 }
 
 /// One past evening of a chapter, as the forecast sees it: how many held a seat when it began

@@ -56,7 +56,7 @@ extension ChapterStore {
             let summary = next[chapter.id.uuid].map { row in
                 EventSummary(
                     event: row.event, venue: row.venueId.flatMap { venues[$0] },
-                    occupancy: occupancies[.init(row.id)] ?? Occupancy(capacity: row.capacity, confirmed: 0, offered: 0, waitlisted: 0))
+                    occupancy: occupancies[.init(row.id)] ?? Occupancy(capacity: row.seatLimit, confirmed: 0, offered: 0, waitlisted: 0))
             }
             return ChapterSummary(chapter: chapter, nextEvent: summary)
         }
@@ -102,23 +102,27 @@ extension ChapterStore {
         public var description: String
         public var offerHours: Int
         public var reminderHours: Int
-        public init(description: String, offerHours: Int, reminderHours: Int) {
+        /// From how many people waiting the organisers are told to open a second evening.
+        public var waitlistThreshold: Int
+        public init(description: String, offerHours: Int, reminderHours: Int, waitlistThreshold: Int = OverflowRules.defaultThreshold) {
             self.description = description
             self.offerHours = offerHours
             self.reminderHours = reminderHours
+            self.waitlistThreshold = waitlistThreshold
         }
     }
 
     public func settings(of chapter: Chapter.ID) async throws -> ChapterSettings? {
-        struct Row: Decodable { var description: String; var offerHours: Int; var reminderHours: Int }
-        return try await sql.raw("SELECT description, offer_hours, reminder_hours FROM chapters WHERE id = \(bind: chapter.uuid)")
-            .row(Row.self).map { ChapterSettings(description: $0.description, offerHours: $0.offerHours, reminderHours: $0.reminderHours) }
+        struct Row: Decodable { var description: String; var offerHours: Int; var reminderHours: Int; var waitlistThreshold: Int }
+        return try await sql.raw("SELECT description, offer_hours, reminder_hours, waitlist_threshold FROM chapters WHERE id = \(bind: chapter.uuid)")
+            .row(Row.self).map { ChapterSettings(description: $0.description, offerHours: $0.offerHours, reminderHours: $0.reminderHours,
+                                                 waitlistThreshold: $0.waitlistThreshold) }
     }
 
     public func updateSettings(of chapter: Chapter.ID, _ settings: ChapterSettings) async throws {
         try await sql.raw("""
             UPDATE chapters SET description = \(bind: settings.description), offer_hours = \(bind: settings.offerHours),
-                reminder_hours = \(bind: settings.reminderHours) WHERE id = \(bind: chapter.uuid)
+                reminder_hours = \(bind: settings.reminderHours), waitlist_threshold = \(bind: settings.waitlistThreshold) WHERE id = \(bind: chapter.uuid)
             """).run()
     }
 }

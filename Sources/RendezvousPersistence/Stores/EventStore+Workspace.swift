@@ -14,7 +14,7 @@ extension EventStore {
             """).rows(EventRow.self)
         let past = rows.map(\.event)
         let occupancies = try await occupancies(of: past)
-        return upcoming + past.map { EventSummary(event: $0, venue: nil, occupancy: occupancies[$0.id] ?? Occupancy(capacity: $0.capacity, confirmed: 0, offered: 0, waitlisted: 0)) }
+        return upcoming + past.map { EventSummary(event: $0, venue: nil, occupancy: occupancies[$0.id] ?? Occupancy(capacity: $0.seatLimit, confirmed: 0, offered: 0, waitlisted: 0)) }
     }
 
     /// Replaces what an event says and where it is; capacity changes follow `updateEvent`'s rules.

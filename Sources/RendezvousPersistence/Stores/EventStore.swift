@@ -50,7 +50,7 @@ extension EventStore {
             SELECT status, COUNT(*) AS count FROM registrations
             WHERE event_id = \(bind: event.id.uuid) GROUP BY status
             """).rows(StatusCountRow.self)
-        return Self.occupancy(capacity: event.capacity, counts: rows)
+        return Self.occupancy(capacity: event.seatLimit, counts: rows)
     }
 
     static func occupancy(capacity: Int, counts: [StatusCountRow]) -> Occupancy {
@@ -70,7 +70,7 @@ extension EventStore {
         var grouped: [UUID: [StatusCountRow]] = [:]
         for row in rows { grouped[row.eventId, default: []].append(StatusCountRow(status: row.status, count: row.count)) }
         return Dictionary(uniqueKeysWithValues: events.map { event in
-            (event.id, Self.occupancy(capacity: event.capacity, counts: grouped[event.id.uuid] ?? []))
+            (event.id, Self.occupancy(capacity: event.seatLimit, counts: grouped[event.id.uuid] ?? []))
         })
     }
 
@@ -102,7 +102,7 @@ extension EventStore {
         return events.map { event in
             EventSummary(
                 event: event, venue: event.venueID.flatMap { venues[$0.uuid] },
-                occupancy: occupancies[event.id] ?? Occupancy(capacity: event.capacity, confirmed: 0, offered: 0, waitlisted: 0))
+                occupancy: occupancies[event.id] ?? Occupancy(capacity: event.seatLimit, confirmed: 0, offered: 0, waitlisted: 0))
         }
     }
 
@@ -145,10 +145,15 @@ extension EventStore {
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
             var event = row.event
             if let capacity {
-                guard capacity >= row.seatsTaken else {
-                    throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken)
+                // Overbooked seats count as held beyond the capacity, never below it.
+                guard capacity + row.overbookSeats >= row.seatsTaken else {
+                    throw RegistrationActionError.capacityBelowConfirmed(confirmed: max(0, row.seatsTaken - row.overbookSeats))
                 }
                 event.capacity = capacity
+                // Overbooking never goes past the room's physical limit; nobody loses a seat given.
+                var extra = row.overbookSeats
+                if let limit = row.venueLimit { extra = min(extra, max(0, limit - capacity)) }
+                event.overbookSeats = OverbookingRule.keptExtraSeats(wanted: extra, capacity: capacity, seatsTaken: row.seatsTaken)
             }
             if let title { event.title = title }
             if let description { event.description = description }
@@ -156,8 +161,8 @@ extension EventStore {
             if let status { event.status = status }
             let updated = try await sql.raw("""
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
-                    capacity = \(bind: event.capacity), status = \(bind: event.status.rawValue), updated_at = \(bind: now)
-                WHERE id = \(bind: id.uuid) AND seats_taken <= \(bind: event.capacity) RETURNING id
+                    capacity = \(bind: event.capacity), overbook_seats = \(bind: event.overbookSeats), status = \(bind: event.status.rawValue), updated_at = \(bind: now)
+                WHERE id = \(bind: id.uuid) AND seats_taken <= \(bind: event.seatLimit) RETURNING id
                 """).all()
             guard !updated.isEmpty else { throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken) }
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)

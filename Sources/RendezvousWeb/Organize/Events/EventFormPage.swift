@@ -24,4 +24,8 @@ struct EventFormPage: Page {
     var backURL: String
     /// The event's pictures (cover, speakers' photos), once the event exists.
     var imagesURL: String? = nil
+    /// Lines above the form (a second evening says what will happen to the waitlist).
+    var intro: [String] = []
+    /// The button's words, when not "Save".
+    var submitLabel: String? = nil
 }

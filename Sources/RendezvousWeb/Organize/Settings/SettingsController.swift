@@ -42,6 +42,11 @@ struct SettingsController: OrganizeController {
         if !range.contains(offer) { errors["offerHours"] = Strings.message(for: .outOfRange(min: range.lowerBound, max: range.upperBound), context.language) }
         let reminder = Int(form.text("reminderHours").trimmingCharacters(in: .whitespaces)) ?? -1
         if !(0...168).contains(reminder) { errors["reminderHours"] = Strings.message(for: .outOfRange(min: 0, max: 168), context.language) }
+        let threshold = Int(form.text("waitlistThreshold").trimmingCharacters(in: .whitespaces)) ?? -1
+        let thresholds = OverflowRules.thresholdRange
+        if !thresholds.contains(threshold) {
+            errors["waitlistThreshold"] = Strings.message(for: .outOfRange(min: thresholds.lowerBound, max: thresholds.upperBound), context.language)
+        }
         // Where replies go: empty means the organisers.
         let replyTo = TextRules.clean(form["replyTo"], field: "replyTo", required: false, maxLength: 254, into: &problems)
         if let problem = problems["replyTo"] {
@@ -49,7 +54,7 @@ struct SettingsController: OrganizeController {
         } else if !replyTo.isEmpty, !EmailAddress.isValid(replyTo) {
             errors["replyTo"] = Strings.message(for: .invalidEmail, context.language)
         }
-        let values = ChapterStore.ChapterSettings(description: description, offerHours: offer, reminderHours: reminder)
+        let values = ChapterStore.ChapterSettings(description: description, offerHours: offer, reminderHours: reminder, waitlistThreshold: threshold)
         guard errors.isEmpty else {
             return html(try await settingsPage(chapter, values: values, replyTo: form.text("replyTo"), context: context, errors: errors), context, status: .unprocessableContent)
         }

@@ -18,6 +18,8 @@ extension SimpleFormPage {
                           hint: t("settings.offerHoursHint"), error: errors["offerHours"], maxLength: 3, autocomplete: "off"),
                 FormField(name: "reminderHours", label: t("settings.reminderHours"), value: String(values.reminderHours), type: "number", required: true,
                           hint: t("settings.reminderHoursHint"), error: errors["reminderHours"], maxLength: 3, autocomplete: "off"),
+                FormField(name: "waitlistThreshold", label: t("settings.waitlistThreshold"), value: String(values.waitlistThreshold), type: "number", required: true,
+                          hint: t("settings.waitlistThresholdHint"), error: errors["waitlistThreshold"], maxLength: 4, autocomplete: "off"),
                 FormField(name: "replyTo", label: t("settings.replyTo"), value: replyTo, type: "email", required: false,
                           hint: t("settings.replyToHint", ["organizers": organizers.joined(separator: ", ")]), error: errors["replyTo"], maxLength: 254,
                           autocomplete: "email"),

@@ -48,6 +48,8 @@ struct EventPage: Page {
     var availability: String
     var isFull: Bool
     var waitlistNote: String?
+    /// With overbooking on: "Up to 77 people are confirmed for 70 places… we expect about 70."
+    var expectedNote: String? = nil
     var notice: String?
     /// The card's button to the form ("Register", or "Join the waitlist"); nil when closed.
     var registerLabel: String?

@@ -1,0 +1,111 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+// MARK: No-show-aware capacity (issue 15)
+
+extension DoorStore {
+    /// The chapter's past evenings as the no-show forecast sees them: people who held a seat when
+    /// it began (cancellations do not count) and how many of them were checked in. Walk-ins are left
+    /// out. Most recent first, at most 40; one grouped query on the registrations' event index.
+    public func attendanceHistory(of chapter: Chapter.ID, now: Date) async throws -> [AttendanceRecord] {
+        struct Row: Decodable { var id: UUID; var venueId: UUID?; var startsAt: Date }
+        let events = try await sql.raw("""
+            SELECT id, venue_id, starts_at FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
+            ORDER BY starts_at DESC LIMIT 40
+            """).rows(Row.self)
+        guard !events.isEmpty else { return [] }
+        struct Agg: Decodable { var eventId: UUID; var confirmed: Int; var came: Int }
+        let counts = try await sql.raw("""
+            SELECT event_id, COUNT(*) AS confirmed, SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came
+            FROM registrations WHERE event_id IN \(SQLBind.group(events.map(\.id))) AND status = 'confirmed' AND walk_in = \(bind: false)
+            GROUP BY event_id
+            """).rows(Agg.self)
+        let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
+        return events.map { event in
+            AttendanceRecord(eventID: .init(event.id), venueID: event.venueId.map { .init($0) }, startsAt: event.startsAt,
+                             confirmed: byEvent[event.id]?.confirmed ?? 0, checkedIn: byEvent[event.id]?.came ?? 0)
+        }
+    }
+
+    /// Confirmed people of an upcoming event who, at two or more of the chapter's past evenings
+    /// whose door was used, held a seat and did not come. Only counted for the organisers; never shown
+    /// to anyone else, never with names.
+    func repeatedNoShows(of event: Event.ID, now: Date, on sql: any SQLDatabase) async throws -> [UUID] {
+        struct Row: Decodable { var id: UUID }
+        return try await sql.raw("""
+            SELECT r.id FROM registrations r JOIN events e ON e.id = r.event_id
+            WHERE r.event_id = \(bind: event.uuid) AND r.status = 'confirmed' AND r.walk_in = \(bind: false) AND r.email <> ''
+              AND (SELECT COUNT(*) FROM registrations p JOIN events pe ON pe.id = p.event_id
+                   WHERE pe.chapter_id = e.chapter_id AND pe.id <> e.id AND pe.status = 'published' AND pe.starts_at <= \(bind: now)
+                     AND p.active_email = r.active_email AND p.status = 'confirmed' AND p.walk_in = \(bind: false) AND p.checked_in_at IS NULL
+                     AND EXISTS (SELECT 1 FROM registrations c WHERE c.event_id = pe.id AND c.checked_in_at IS NOT NULL)) >= 2
+            ORDER BY r.created_at
+            """).rows(Row.self).map(\.id)
+    }
+
+    /// How many of an event's confirmed people have missed two evenings before, and how many of them
+    /// were already sent the friendly "tell us if you can't come" note.
+    public func attendanceCheckCandidates(of event: Event.ID, now: Date) async throws -> (people: Int, alreadyAsked: Int) {
+        let ids = try await repeatedNoShows(of: event, now: now, on: sql)
+        guard !ids.isEmpty else { return (0, 0) }
+        let asked = try await sql.raw("""
+            SELECT COUNT(DISTINCT registration_id) AS count FROM outbox
+            WHERE kind = \(bind: OutboxKind.attendanceCheck.rawValue) AND registration_id IN \(SQLBind.group(ids))
+            """).row(CountRow.self)?.count ?? 0
+        return (ids.count, asked)
+    }
+
+    /// Queues the friendly note to those who have missed two evenings before and were not asked yet
+    /// for this event. Under the event's lock, so two presses never send it twice. Answers how many.
+    public func sendAttendanceChecks(of event: Event.ID, now: Date) async throws -> Int {
+        try await write { sql in
+            guard let row = try await Persistence.lockEvent(event.uuid, on: sql), row.status == .published, now < row.startsAt else { return 0 }
+            let ids = try await self.repeatedNoShows(of: event, now: now, on: sql)
+            guard !ids.isEmpty else { return 0 }
+            struct Asked: Decodable { var registrationId: UUID }
+            let asked = Set(try await sql.raw("""
+                SELECT registration_id FROM outbox WHERE kind = \(bind: OutboxKind.attendanceCheck.rawValue) AND registration_id IN \(SQLBind.group(ids))
+                """).rows(Asked.self).map(\.registrationId))
+            let fresh = ids.filter { !asked.contains($0) }
+            try await Persistence.enqueue(fresh.map { PendingMessage(.attendanceCheck, registration: $0, event: event.uuid, chapter: row.chapterId) }, now: now, on: sql)
+            return fresh.count
+        }
+    }
+}
+
+extension EventStore {
+    /// Turns overbooking on (with the room's physical limit and the seats the rule allows) or off.
+    /// Under the event's lock: the extra seats are offered to the waitlist at once; turning it off
+    /// keeps the seats already given (nobody loses theirs), so no new ones are handed out until the
+    /// count is back under the capacity.
+    public func setOverbooking(_ id: Event.ID, extraSeats: Int?, venueLimit: Int?, now: Date) async throws -> Event {
+        try await write { sql in
+            guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
+            var wanted = extraSeats ?? 0
+            if let venueLimit { wanted = min(wanted, max(0, venueLimit - row.capacity)) }
+            let kept = OverbookingRule.keptExtraSeats(wanted: wanted, capacity: row.capacity, seatsTaken: row.seatsTaken)
+            try await sql.raw("""
+                UPDATE events SET overbook_seats = \(bind: kept), venue_limit = \(bind: venueLimit), updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
+                """).run()
+            try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
+            var event = row.event
+            event.overbookSeats = kept
+            event.venueLimit = venueLimit
+            return event
+        }
+    }
+}
+
+extension ChapterStore {
+    /// From how many people waiting the organisers are told to open a second evening.
+    public func waitlistThreshold(of chapter: Chapter.ID) async throws -> Int {
+        struct Row: Decodable { var waitlistThreshold: Int }
+        return try await sql.raw("SELECT waitlist_threshold FROM chapters WHERE id = \(bind: chapter.uuid)").row(Row.self)?.waitlistThreshold
+            ?? OverflowRules.defaultThreshold
+    }
+
+    public func setWaitlistThreshold(of chapter: Chapter.ID, _ threshold: Int) async throws {
+        try await sql.raw("UPDATE chapters SET waitlist_threshold = \(bind: threshold) WHERE id = \(bind: chapter.uuid)").run()
+    }
+}

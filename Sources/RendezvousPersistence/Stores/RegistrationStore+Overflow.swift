@@ -1,0 +1,190 @@
+import Foundation
+import RendezvousDomain
+import SQLKit
+
+// MARK: Overflow: a second evening opened from a long waitlist (issue 15)
+//
+// A second evening (`events.overflow_of` = the original) offers its seats to the original's queue
+// first, in queue order, with the usual time-boxed offers. An offer is a new registration on the
+// second evening (`origin_registration_id` = the waitlist place it came from); the place in the
+// original's queue is kept until the offer is accepted, and released then (the queue behind moves
+// up). Declining or letting the offer run out leaves the original place as it was. People who said
+// "any date works for me" are moved directly: confirmed on the second evening, their place released.
+//
+// Locks: every path that touches both events holds the second evening's lock first, then the
+// original's (`lockEvent`), in that order only; a registration batch that spans events locks second
+// evenings first too, and a second evening is never opened from another one. So no two
+// transactions ever wait on each other.
+
+extension Persistence {
+    /// Offers up to `free` seats of a second evening to its original's queue, in queue order.
+    /// The caller holds the second evening's lock. Answers how many seats are still free.
+    static func offerOverflowSeats(event: EventRow, origin: UUID, deadline: Date, free: Int, now: Date, on sql: any SQLDatabase) async throws -> Int {
+        guard try await lockEvent(origin, on: sql) != nil else { return free }
+        var free = free
+        while free > 0 {
+            struct Next: Decodable { var id: UUID; var anyDate: Bool }
+            // The first waiting person of the original who was never offered this evening and is
+            // not registered for it already.
+            guard let next = try await sql.raw("""
+                SELECT o.id, o.any_date FROM registrations o
+                WHERE o.event_id = \(bind: origin) AND o.status = 'waitlisted'
+                  AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.event_id = \(bind: event.id)
+                                  AND (s.origin_registration_id = o.id OR s.active_email = o.active_email))
+                ORDER BY o.queue_number LIMIT 1
+                """).row(Next.self) else { return free }
+            let seated = try await sql.raw("""
+                UPDATE events SET seats_taken = seats_taken + 1
+                WHERE id = \(bind: event.id) AND seats_taken < capacity + overbook_seats RETURNING id
+                """).all()
+            guard !seated.isEmpty else { return 0 }
+            let status: RegistrationStatus = next.anyDate ? .confirmed : .offered
+            let id = UUID()
+            // The offer carries the person's registration over (their profile, consents, language).
+            try await sql.raw("""
+                INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
+                    linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
+                    manage_token, created_at, updated_at, contact_token, ticket_token, language, bingo_facts, games_consent,
+                    consent_news, any_date, origin_registration_id)
+                SELECT \(bind: id), \(bind: event.id), o.first_name, o.last_name, o.email, o.active_email, o.job_title, o.company,
+                    o.linkedin_url, o.ask_me_about, o.consent_list, o.consent_profile, \(bind: status.rawValue), NULL,
+                    \(bind: status == .offered ? deadline : nil), \(bind: Secret.token()), \(bind: now), \(bind: now),
+                    \(bind: Secret.token()), \(bind: Secret.token()), o.language, o.bingo_facts, o.games_consent,
+                    o.consent_news, o.any_date, o.id
+                FROM registrations o WHERE o.id = \(bind: next.id)
+                """).run()
+            if status == .confirmed {
+                // Moved: the original place is released and everyone behind moves up.
+                try await releaseWaitlistPlace(next.id, event: origin, now: now, on: sql)
+                try await enqueue(.confirmed, registration: id, event: event.id, chapter: event.chapterId, payload: ["moved": "1"], now: now, on: sql)
+            } else {
+                try await enqueue(.offer, registration: id, event: event.id, chapter: event.chapterId, payload: ["overflow": "1"], now: now, on: sql)
+            }
+            free -= 1
+        }
+        return free
+    }
+
+    /// Takes a waitlisted registration out of its queue (it moved to a second evening): not
+    /// undoable, no cancellation mail. The caller holds the event's lock.
+    static func releaseWaitlistPlace(_ id: UUID, event: UUID, now: Date, on sql: any SQLDatabase) async throws {
+        let moved = try await sql.raw("""
+            UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, offer_expires_at = NULL,
+                updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND status = 'waitlisted' RETURNING id
+            """).all()
+        if !moved.isEmpty {
+            try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: event) AND waiting_count > 0").run()
+        }
+    }
+
+    /// Before an offer of a second evening is accepted: releases the place it came from. A place
+    /// still waiting is released; an offer of the original's seat meanwhile is given back (and passed
+    /// on); a seat already confirmed there means this offer cannot be taken (false): nobody holds two.
+    /// The caller holds the second evening's lock; this takes the original's.
+    static func releaseOrigin(of registration: UUID, acceptingAt now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        struct Link: Decodable { var originRegistrationId: UUID? }
+        guard let origin = try await sql.raw("SELECT origin_registration_id FROM registrations WHERE id = \(bind: registration)")
+            .row(Link.self)?.originRegistrationId else { return true }
+        struct Place: Decodable { var eventId: UUID; var status: RegistrationStatus }
+        guard let place = try await sql.raw("SELECT event_id, status FROM registrations WHERE id = \(bind: origin)").row(Place.self) else { return true }
+        _ = try await lockEvent(place.eventId, on: sql)
+        // Read again under the original's lock.
+        guard let current = try await sql.raw("SELECT event_id, status FROM registrations WHERE id = \(bind: origin)").row(Place.self) else { return true }
+        switch current.status {
+        case .waitlisted:
+            try await releaseWaitlistPlace(origin, event: place.eventId, now: now, on: sql)
+            return true
+        case .offered:
+            let given = try await sql.raw("""
+                UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, offer_expires_at = NULL,
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: origin) AND status = 'offered' RETURNING id
+                """).all()
+            if !given.isEmpty { try await releaseSeat(event: .init(place.eventId), now: now, on: sql) }
+            return true
+        case .confirmed:
+            return false
+        case .cancelled, .expired:
+            // They left the original's queue meanwhile: the second evening's offer is still theirs.
+            return true
+        }
+    }
+}
+
+/// What opening a second evening did.
+public struct OverflowOpening: Sendable, Equatable {
+    /// Offers made to the original's queue.
+    public var offered: Int
+    /// "Any date" people confirmed directly.
+    public var moved: Int
+}
+
+/// How a second evening is doing with the original's queue, for the organisers.
+public struct OverflowStatus: Sendable, Equatable {
+    public var offered: Int
+    public var accepted: Int
+    public var moved: Int
+    public var declined: Int
+    public init(offered: Int, accepted: Int, moved: Int, declined: Int) {
+        self.offered = offered
+        self.accepted = accepted
+        self.moved = moved
+        self.declined = declined
+    }
+}
+
+extension EventStore {
+    /// Opens a second evening for an event's waitlist: creates it (published, linked to the
+    /// original), then offers its seats to the original's queue under both events' locks.
+    public func createOverflow(of origin: Event.ID, _ input: EventInput.Valid, now: Date) async throws -> (Event, OverflowOpening) {
+        // A second evening is opened from the original only (never from another second evening):
+        // locks are then always taken second evening first, original next.
+        guard let original = try await event(id: origin), original.status == .published, original.overflowOf == nil else {
+            throw RegistrationActionError.eventNotOpen
+        }
+        var draft = input
+        draft.status = .draft
+        var sibling = try await createEvent(draft, in: original.chapterID, now: now)
+        let siblingID = sibling.id
+        let opening: OverflowOpening = try await write { sql in
+            _ = try await Persistence.lockEvent(siblingID.uuid, on: sql)
+            try await sql.raw("""
+                UPDATE events SET overflow_of = \(bind: origin.uuid), status = 'published', updated_at = \(bind: now) WHERE id = \(bind: siblingID.uuid)
+                """).run()
+            try await Persistence.offerFreeSeats(event: siblingID, now: now, on: sql)
+            struct Row: Decodable { var status: String; var count: Int }
+            let rows = try await sql.raw("""
+                SELECT status, COUNT(*) AS count FROM registrations WHERE event_id = \(bind: siblingID.uuid)
+                  AND origin_registration_id IS NOT NULL GROUP BY status
+                """).rows(Row.self)
+            return OverflowOpening(offered: rows.first { $0.status == "offered" }?.count ?? 0,
+                                   moved: rows.first { $0.status == "confirmed" }?.count ?? 0)
+        }
+        sibling.status = .published
+        sibling.overflowOf = origin
+        return (sibling, opening)
+    }
+
+    /// The second evenings opened from an event, by date.
+    public func overflowEvents(of origin: Event.ID) async throws -> [Event] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.overflow_of = \(bind: origin.uuid) AND e.status <> 'cancelled'
+            ORDER BY e.starts_at
+            """).rows(EventRow.self).map(\.event)
+    }
+
+    /// How the original's queue answered a second evening's offers.
+    public func overflowStatus(of sibling: Event.ID) async throws -> OverflowStatus {
+        struct Row: Decodable { var status: String; var anyDate: Bool; var count: Int }
+        let rows = try await sql.raw("""
+            SELECT r.status, o.any_date, COUNT(*) AS count FROM registrations r JOIN registrations o ON o.id = r.origin_registration_id
+            WHERE r.event_id = \(bind: sibling.uuid) GROUP BY r.status, o.any_date
+            """).rows(Row.self)
+        func count(_ status: String, anyDate: Bool? = nil) -> Int {
+            rows.filter { $0.status == status && (anyDate == nil || $0.anyDate == anyDate) }.reduce(0) { $0 + $1.count }
+        }
+        return OverflowStatus(offered: count("offered"), accepted: count("confirmed", anyDate: false), moved: count("confirmed", anyDate: true),
+                              declined: count("cancelled") + count("expired"))
+    }
+}

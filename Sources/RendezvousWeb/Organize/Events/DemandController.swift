@@ -1,0 +1,218 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// Keeping evenings intimate as demand grows (issue 15): a second evening opened from a long
+/// waitlist, the no-show forecast, overbooking within the room's physical limit, and the friendly
+/// "tell us if you can't come" note.
+struct DemandController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get(.overflow(.any), overflowForm),
+            .post(.overflow(.any), createOverflow),
+            .post(.overbooking(.any), overbooking),
+            .post(.attendanceCheck(.any), attendanceCheck),
+        ]
+    }
+
+    // MARK: A second evening
+
+    func overflowPage(_ detail: EventDetail, form: EventForm, errors: ValidationErrors, context: AppRequestContext) async throws -> EventFormPage {
+        let events = EventsController(services: services)
+        let waiting = detail.occupancy.waitlisted
+        let hours = try await persistence.chapters.settings(of: detail.chapter.id)?.offerHours ?? WaitlistRules.defaultOfferHours
+        var page = try await events.eventFormPage(
+            form, chapter: detail.chapter, heading: t("demand.overflowHeading", context, ["event": detail.event.title]),
+            action: OrganizeRoute.overflow(detail.event.id).path, back: OrganizeRoute.event(detail.event.id).path, errors: errors, context: context)
+        // A second evening is published at once: its seats go to people already waiting.
+        page.statusOptions = [.init(value: "published", label: t("eventStatus.published", context), selected: true)]
+        page.intro = [
+            Strings.plural("demand.overflowWaiting", count: waiting, context.language, ["event": detail.event.title]),
+            t("demand.overflowIntro", context, ["hours": String(hours)]),
+        ]
+        page.submitLabel = t("demand.overflowSubmit", context)
+        return page
+    }
+
+    /// The form, pre-filled from the original: same programme, venue, times and capacity, a week
+    /// later. Seats the queue does not take are open to anyone.
+    @Sendable func overflowForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        guard detail.event.status == .published, detail.event.overflowOf == nil, now() < detail.event.startsAt else {
+            return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
+        }
+        var form = EventForm(detail)
+        form.date = EventForm.localDay(detail.event.startsAt.addingTimeInterval(7 * 86400), detail.chapter.zone)
+        form.status = "published"
+        return html(try await overflowPage(detail, form: form, errors: ValidationErrors(), context: context), context)
+    }
+
+    @Sendable func createOverflow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        var form = EventForm(try await self.form(request, context))
+        form.status = "published"
+        guard detail.event.status == .published, detail.event.overflowOf == nil, now() < detail.event.startsAt else {
+            return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
+        }
+        switch try await EventsController(services: services).validate(form, chapter: detail.chapter) {
+        case .failure(let errors):
+            return html(try await overflowPage(detail, form: form, errors: errors, context: context), context, status: .unprocessableContent)
+        case .success(let valid):
+            let (sibling, opening) = try await persistence.events.createOverflow(of: detail.event.id, valid, now: now())
+            try await persistence.images.copyCover(from: detail.event.id, to: sibling.id, chapter: detail.chapter.id)
+            try await log(context, chapter: detail.chapter.id, "event.overflow",
+                          "\(detail.event.title) → \(sibling.id): \(opening.offered) offered, \(opening.moved) moved")
+            services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+            services.eventChanged(sibling.id, chapterSlug: detail.chapter.slug)
+            return .redirect(to: OrganizeRoute.event(sibling.id).path("done", "overflow"), type: .normal)
+        }
+    }
+
+    // MARK: Overbooking and the friendly note
+
+    @Sendable func overbooking(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        let form = try await self.form(request, context)
+        let enable = form.text("overbooking") == "on"
+        let limitText = form.text("venueLimit").trimmingCharacters(in: .whitespaces)
+        var limit: Int? = nil
+        if !limitText.isEmpty || enable {
+            guard let value = Int(limitText), value >= detail.event.capacity, value <= EventInput.maxCapacity * 2 else {
+                return try await eventPage(detail, request: request, context: context,
+                                                  error: t("demand.venueLimitError", context, ["capacity": String(detail.event.capacity)]),
+                                                  status: .unprocessableContent)
+            }
+            limit = value
+        }
+        var extra = 0
+        if enable {
+            let forecast = NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: detail.chapter.id, now: now()),
+                                                   venue: detail.event.venueID, now: now())
+            guard forecast.confidence > .none else {
+                return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
+                                                  status: .unprocessableContent)
+            }
+            extra = OverbookingRule.extraSeats(capacity: detail.event.capacity, forecast: forecast, venueLimit: limit)
+        }
+        let updated = try await persistence.events.setOverbooking(detail.event.id, extraSeats: extra, venueLimit: limit, now: now())
+        try await log(context, chapter: detail.chapter.id, "event.overbooking",
+                      "\(detail.event.title): \(updated.capacity) + \(updated.overbookSeats) (≤ \(limit.map(String.init) ?? "—"))")
+        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "overbooking"), type: .normal)
+    }
+
+    @Sendable func attendanceCheck(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let detail = try await event(context)
+        _ = try await self.form(request, context)
+        let sent = try await persistence.door.sendAttendanceChecks(of: detail.event.id, now: now())
+        try await log(context, chapter: detail.chapter.id, "event.attendanceCheck", "\(detail.event.title): \(sent)")
+        return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "attendanceCheck"), type: .normal)
+    }
+}
+
+/// The workspace's "Demand and attendance" panel (`partials/demand.mustache`).
+struct DemandPanel {
+    struct Sibling { var label: String; var url: String; var status: String }
+    var csrf: String
+    var overflowNotice: String?
+    var overflowURL: String?
+    var origin: String?
+    var originURL: String?
+    var siblings: [Sibling]
+    var forecast: [String]
+    var expected: String?
+    var overbookingURL: String
+    var overbookingOn: Bool
+    var overbookingState: String
+    var overbookingRule: String?
+    var venueLimit: String
+    var canOverbook: Bool
+    var attendanceCheck: String?
+    var attendanceCheckURL: String?
+}
+
+extension OrganizeController {
+    /// The forecast in words: what it is based on, how sure it is, and (for an evening) who is expected.
+    func forecastLines(_ forecast: NoShowForecast, context: AppRequestContext) -> [String] {
+        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
+        guard forecast.events > 0 else { return [t("demand.noHistory", context)] }
+        var lines = [Strings.plural("demand.forecast", count: forecast.events, context.language, [
+            "people": String(forecast.confirmed), "rate": percent(forecast.rate), "low": percent(forecast.low), "high": percent(forecast.high),
+        ])]
+        if forecast.sameVenue { lines.append(t("demand.sameVenue", context)) }
+        if forecast.venueChanged { lines.append(t("demand.venueChanged", context)) }
+        let confidence = switch forecast.confidence {
+        case .none: "demand.confidence.none"
+        case .low: "demand.confidence.low"
+        case .medium: "demand.confidence.medium"
+        case .high: "demand.confidence.high"
+        }
+        lines.append(t(confidence, context))
+        return lines
+    }
+
+    func demandPanel(_ detail: EventDetail, csrf: String, context: AppRequestContext) async throws -> DemandPanel {
+        let event = detail.event
+        let now = now()
+        let f = Presenter(language: context.language, chapter: detail.chapter).formatter
+        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
+        let threshold = try await persistence.chapters.waitlistThreshold(of: detail.chapter.id)
+        let waiting = detail.occupancy.waitlisted
+        let suggest = OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
+        var origin: String?
+        var originURL: String?
+        if let originID = event.overflowOf, let original = try await persistence.events.event(id: originID) {
+            origin = t("demand.secondOf", context, ["event": original.title, "date": f.longDate(original.startsAt)])
+            originURL = OrganizeRoute.event(originID).path
+        }
+        var siblings: [DemandPanel.Sibling] = []
+        for sibling in try await persistence.events.overflowEvents(of: event.id) {
+            let status = try await persistence.events.overflowStatus(of: sibling.id)
+            siblings.append(.init(label: t("demand.siblingLabel", context, ["date": f.longDate(sibling.startsAt), "time": f.time(sibling.startsAt)]),
+                                  url: OrganizeRoute.event(sibling.id).path,
+                                  status: t("demand.siblingStatus", context, ["offered": String(status.offered), "accepted": String(status.accepted),
+                                                                             "moved": String(status.moved), "declined": String(status.declined)])))
+        }
+        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: detail.chapter.id, now: now), venue: event.venueID, now: now)
+        let upcoming = now < event.startsAt && event.status == .published
+        var expected: String?
+        if upcoming, forecast.confidence > .none {
+            expected = t("demand.expected", context, ["expected": f.number(forecast.expectedAttendance(confirmed: detail.occupancy.confirmed)),
+                                                     "confirmed": f.number(detail.occupancy.confirmed)])
+        }
+        var rule: String?
+        if forecast.confidence > .none {
+            let limit = event.venueLimit
+            let extra = OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: limit)
+            rule = t("demand.rule", context, [
+                "capacity": String(event.capacity), "rate": percent(forecast.overbookingRate),
+                "target": String(event.capacity + Int((Double(event.capacity) * forecast.overbookingRate).rounded(.down))),
+                "limit": limit.map(String.init) ?? "—", "extra": String(extra),
+            ]) + (forecast.confidence == .low ? " " + t("demand.cautious", context) : "")
+        }
+        var nudge: String?
+        if upcoming {
+            let candidates = try await persistence.door.attendanceCheckCandidates(of: event.id, now: now)
+            if candidates.people > 0 {
+                nudge = Strings.plural("demand.attendanceCheck", count: candidates.people, context.language)
+                    + (candidates.alreadyAsked > 0 ? " " + Strings.plural("demand.attendanceCheckAsked", count: candidates.alreadyAsked, context.language) : "")
+            }
+        }
+        return DemandPanel(
+            csrf: csrf,
+            overflowNotice: suggest && event.overflowOf == nil ? Strings.plural("demand.overflowNotice", count: waiting, context.language) : nil,
+            overflowURL: suggest && event.overflowOf == nil ? OrganizeRoute.overflow(event.id).path : nil,
+            origin: origin, originURL: originURL, siblings: siblings, forecast: forecastLines(forecast, context: context), expected: expected,
+            overbookingURL: OrganizeRoute.overbooking(event.id).path, overbookingOn: event.overbookSeats > 0,
+            overbookingState: event.overbookSeats > 0
+                ? t("demand.overbookingOn", context, ["limit": String(event.seatLimit), "capacity": String(event.capacity), "extra": String(event.overbookSeats)])
+                : t("demand.overbookingOff", context),
+            overbookingRule: rule, venueLimit: event.venueLimit.map(String.init) ?? "",
+            canOverbook: upcoming && forecast.confidence > .none,
+            attendanceCheck: nudge, attendanceCheckURL: nudge == nil ? nil : OrganizeRoute.attendanceCheck(event.id).path)
+    }
+}
