@@ -12,7 +12,7 @@
 # Settings (environment): CLUSTER_PORT (nginx, default 8100; instances on +1..+3, PostgreSQL on +9),
 # CLUSTER_DIR (default /tmp/rendezvous-cluster-$CLUSTER_PORT), CLUSTER_DEMO=0 for an empty network,
 # CLUSTER_PG_OPTIONS (more `postgres -c` settings; make bench turns fsync off, as for one instance),
-# BIN (default: the release build if there is one, else the debug build), and any setting of
+# BIN (default: the release build, or the debug build if it is newer), and any setting of
 # `rendezvous serve` (RATE_LIMIT, SMTP_URL, OUTBOX_LEASE, LOG_LEVEL…), passed to every instance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,13 @@ DIR="${CLUSTER_DIR:-/tmp/rendezvous-cluster-$PORT}"
 PG_PORT=$((PORT + 9))
 INSTANCES=3
 if [ -z "${BIN:-}" ]; then
-  if [ -x .build/release/rendezvous ]; then BIN="$ROOT/.build/release/rendezvous"; else BIN="$ROOT/.build/debug/rendezvous"; fi
+  # The release build, unless the debug build is newer (a release build left from an older checkout
+  # would run older code and migrations).
+  if [ -x .build/release/rendezvous ] && ! [ .build/debug/rendezvous -nt .build/release/rendezvous ]; then
+    BIN="$ROOT/.build/release/rendezvous"
+  else
+    BIN="$ROOT/.build/debug/rendezvous"
+  fi
 fi
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 URL="postgres://rendezvous@127.0.0.1:$PG_PORT/rendezvous?sslmode=disable"
