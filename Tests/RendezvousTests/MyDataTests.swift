@@ -66,11 +66,15 @@ struct MyDataTests {
                 #expect(created.status == .created)
                 let api2 = try await app.persistence.sql.raw("SELECT conduct_accepted_at FROM registrations WHERE email = 'bo@example.org'").row(Row.self)
                 #expect(api2?.conductAcceptedAt != nil)
-                // The manage page's edits do not ask again.
+                // The manage page's edits do not ask again; a consent changed there is recorded.
                 let manage = Self.token(fromManage: Self.location(registered))
                 let edit = try await client.execute(uri: "/manage/\(manage)/profile", method: .post, headers: PageTests.formHeaders,
-                                                    body: PageTests.rawForm(fields.merging(["jobTitle": "Coach agile"]) { $1 }))
+                                                    body: PageTests.rawForm(fields.merging(["jobTitle": "Coach agile", "consentList": "on"]) { $1 }))
                 #expect(edit.status == .seeOther)
+                struct Change: Decodable { var consent: String; var given: Bool; var source: String }
+                let changes = try await app.persistence.sql.raw("SELECT consent, given, source FROM consent_changes").rows(Change.self)
+                #expect(changes.count == 1)
+                #expect(changes.first?.consent == "list" && changes.first?.given == true && changes.first?.source == "manage")
             }
         }
     }

@@ -313,6 +313,12 @@ struct RegistrationPagesController {
                     do {
                         _ = try await persistence.registrations.updateProfile(registration.id, token: token, profile: profile, now: now)
                         if !questions.isEmpty { try await persistence.questions.setAnswers(answers, of: registration.id) }
+                        // Consents changed here are recorded, as from "My data".
+                        func consents(_ p: AttendeeProfile) -> [ConsentKind: Bool] {
+                            [.list: p.consents.attendeeList, .profile: p.consents.profileSharing, .news: p.consents.news, .games: p.gamesConsent]
+                        }
+                        try await persistence.personalData.recordConsentChanges(registration: registration.id.uuid, before: consents(registration.profile),
+                                                                                after: consents(profile), source: "manage", now: now)
                     } catch RegistrationActionError.duplicateEmail {
                         var errors = ValidationErrors()
                         errors.add("email", .alreadyTaken)
