@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RendezvousPersistence
 import ServiceLifecycle
 
@@ -18,12 +19,42 @@ enum CacheBus {
     /// Publishes this instance's invalidations from now on (called when the instance joins the bus).
     static func connect(_ cache: PageCache, persistence: Persistence, instance: String) {
         guard persistence.hasBus else { return }
+        let pending = Pending()
         cache.publish { prefixes in
-            guard let data = try? JSONEncoder().encode(Message(from: instance, prefixes: prefixes)) else { return }
-            let payload = String(decoding: data, as: UTF8.self)
-            // Too long for one notification (8,000 bytes): the others drop every page instead.
-            let sent = payload.utf8.count < 7_500 ? payload : #"{"from":"\#(instance)","prefixes":[""]}"#
-            Task { try? await persistence.notify(sent, channel: channel) }
+            // A rush drops the same pages many times a second: what is dropped within 50 ms goes
+            // out as one notification.
+            guard pending.add(prefixes) else { return }
+            Task {
+                try? await Task.sleep(for: .milliseconds(50))
+                let prefixes = pending.take()
+                guard let data = try? JSONEncoder().encode(Message(from: instance, prefixes: prefixes)) else { return }
+                let payload = String(decoding: data, as: UTF8.self)
+                // Too long for one notification (8,000 bytes): the others drop every page instead.
+                let sent = payload.utf8.count < 7_500 ? payload : #"{"from":"\#(instance)","prefixes":[""]}"#
+                try? await persistence.notify(sent, channel: channel)
+            }
+        }
+    }
+
+    /// Prefixes dropped here and not yet published.
+    final class Pending: Sendable {
+        private let state = NIOLockedValueBox<(prefixes: Set<String>, scheduled: Bool)>(([], false))
+
+        /// Adds prefixes; true when nothing was scheduled yet (the caller schedules the flush).
+        func add(_ prefixes: [String]) -> Bool {
+            state.withLockedValue { state in
+                state.prefixes.formUnion(prefixes)
+                if state.scheduled { return false }
+                state.scheduled = true
+                return true
+            }
+        }
+
+        func take() -> [String] {
+            state.withLockedValue { state in
+                defer { state = ([], false) }
+                return state.prefixes.sorted()
+            }
         }
     }
 
