@@ -2,7 +2,7 @@
 link read from the .eml the server wrote, open the other's contact card from the QR code on their
 badge (decoded with zbarimg, as a phone camera would), tap "We met"; the other accepts, and both
 see the contact. Runs its own server (port 8185) with its own outbox directory."""
-import email, json, os, pathlib, re, shutil, subprocess, tempfile, time, urllib.request
+import datetime, email, json, os, pathlib, re, shutil, sqlite3, subprocess, tempfile, time, urllib.request
 from email import policy
 
 import pytest
@@ -52,7 +52,7 @@ def me_server():
             people[first] = api(base, "POST", f"/api/v1/events/{event['id']}/registrations", {
                 "firstName": first, "lastName": last, "email": mail, "jobTitle": "Ingénieur·e", "company": "Airbus",
                 "linkedinUrl": f"https://www.linkedin.com/in/{mail.split('@')[0]}-test", "consents": {"attendeeList": True, "profileSharing": False}})
-        yield {"base": base, "event": event, "later": later, "people": people, "outbox": outbox}
+        yield {"base": base, "event": event, "later": later, "people": people, "outbox": outbox, "db": f"{directory}/db.sqlite"}
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -169,6 +169,82 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
             assert "karim@example.org" not in response.read().decode()
     finally:
         second.quit()
+
+
+def newest_mail(outbox, address, subject_part, timeout=20):
+    """The newest .eml to `address` whose subject holds `subject_part`, parsed as a mail client would."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address in str(message["to"]) and subject_part in str(message["subject"]):
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {address} about {subject_part!r}")
+
+
+def test_the_morning_after_mail_brings_the_contact_and_a_one_click_rating(me_server, browser):
+    """The evening took place yesterday and Karim and Léa came: the organiser adds the speaker's
+    slides and sends the morning-after mail; Karim's .eml lists Léa with her LinkedIn, the slides
+    and the 0–10 scale; one click rates the evening, and the organiser sees the result."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base, event_id = me_server["base"], me_server["event"]["id"]
+    # Setting the scene in the database: the evening was yesterday, both came (the door is tested elsewhere).
+    with sqlite3.connect(me_server["db"]) as db:
+        kind = db.execute("SELECT typeof(starts_at) FROM events WHERE id = ? OR id = ?", (event_id, event_id.upper())).fetchone()[0]
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=20)
+        value = start.timestamp() if kind in ("real", "integer") else start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        end = (start + datetime.timedelta(hours=3)).timestamp() if kind in ("real", "integer") else (start + datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        changed = db.execute("UPDATE events SET starts_at = ?, ends_at = ? WHERE lower(id) = lower(?)", (value, end, event_id)).rowcount
+        assert changed == 1
+        db.execute("UPDATE registrations SET checked_in_at = ?, checked_in_by = 'Accueil' WHERE lower(event_id) = lower(?)", (value, event_id))
+    # The organiser (here the network admin) adds the slides and sends the mail now.
+    browser.get(f"{base}/signin")
+    browser.find_element(By.NAME, "email").send_keys("admin@example.org")
+    browser.find_element(By.NAME, "password").send_keys("browser-admin-pw")
+    click_and_wait(browser, "main form button[type=submit]")
+    browser.get(f"{base}/organize/events/{event_id}/follow-up")
+    assert "2 personnes sont venues" in browser.find_element(By.TAG_NAME, "main").text
+    fill(browser, {"resources": "Supports https://example.org/supports.pdf"})
+    click_and_wait(browser, "#resources button[type=submit]")
+    assert "Les liens sont enregistrés" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    click_and_wait(browser, "form[action$='/follow-up/send'] button")
+    assert "2 personnes sont venues" in browser.find_element(By.TAG_NAME, "main").text
+    browser.save_screenshot(str(SHOTS / "follow-up-confirm.png"))
+    click_and_wait(browser, "main form button[type=submit]")
+    assert "part vers chaque personne venue" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    # Karim's mail, as his mail client reads it.
+    mail = newest_mail(me_server["outbox"], "karim@example.org", "les personnes que vous avez rencontrées")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "Léa Martin" in text and "https://www.linkedin.com/in/lea-test" in text
+    assert "https://example.org/supports.pdf" in text
+    assert "recrutement en aéronautique" not in text, "his note stays in My Rendezvous"
+    assert mail["List-Unsubscribe"], "one click stops them"
+    links = re.findall(r'href="([^"]+/feedback/[^"?]+\?score=(\d+))"', html)
+    assert [int(score) for _, score in links] == list(range(11))
+    # One click on 9 in the mail: the page opens with 9 chosen; a comment, and it is recorded.
+    karim = make_browser()
+    try:
+        karim.get(dict((score, url) for url, score in links)["9"].replace("&amp;", "&"))
+        assert karim.find_element(By.ID, "score-9").is_selected()
+        karim.save_screenshot(str(SHOTS / "feedback-form.png"))
+        assert serious_violations(karim) == []
+        fill(karim, {"comment": "Super intervenant, plus de temps pour échanger"})
+        click_and_wait(karim, "main form button[type=submit]")
+        assert "votre réponse est enregistrée" in karim.find_element(By.CSS_SELECTOR, "[role=status]").text
+        assert karim.find_element(By.ID, "score-9").is_selected()
+        karim.save_screenshot(str(SHOTS / "feedback-thanks.png"))
+    finally:
+        karim.quit()
+    # The organiser sees the result: the rating, its chart and table, the comment without a name.
+    browser.get(f"{base}/organize/events/{event_id}/follow-up")
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Note moyenne 9,0/10 (1 réponse)" in main
+    assert "Super intervenant" in main and "Karim" not in main
+    assert browser.find_element(By.CSS_SELECTOR, "svg.bar-chart title").get_attribute("textContent")
+    browser.save_screenshot(str(SHOTS / "follow-up-result.png"))
+    assert serious_violations(browser) == []
 
 
 def make_browser():

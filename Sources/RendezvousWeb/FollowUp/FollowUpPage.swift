@@ -51,7 +51,7 @@ struct FollowUpPage: Page {
         let top = max(1, result.scoreCounts.max() ?? 1)
         bars = result.scoreCounts.enumerated().map { score, count in
             let height = count == 0 ? 0 : max(2, count * 100 / top)
-            return Bar(x: 8 + score * 30, y: 112 - height, height: height, labelX: 20 + score * 30, score: score, count: count, countY: 106 - height, hasCount: count > 0)
+            return Bar(x: 8 + score * 30, y: 124 - height, height: height, labelX: 20 + score * 30, score: score, count: count, countY: 119 - height, hasCount: count > 0)
         }
         comments = result.comments
         hasComments = !result.comments.isEmpty
@@ -84,7 +84,7 @@ struct FollowUpPage: Page {
             lines.append(t("followUp.org.noAnswers"))
         }
         lines.append(Strings.plural("followUp.org.contacts", count: result.contacts, language) + " "
-                     + t("followUp.org.accepted", ["count": f.number(result.acceptedContacts)]))
+                     + Strings.plural("followUp.org.accepted", count: result.acceptedContacts, language))
         if let share = result.shareMetThree {
             lines.append(t("followUp.org.metThree", ["percent": String(Int((share * 100).rounded())), "count": f.number(result.metAtLeastThree),
                                                      "total": f.number(result.checkedIn)]))

@@ -9,8 +9,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xFrameOptions] = "DENY"
-        // Pages whose address holds a token say "no-referrer" themselves; the rest "same-origin".
-        if response.headers[.referrerPolicy] == nil { response.headers[.referrerPolicy] = "same-origin" }
+        // "same-origin" everywhere, also over a page's own "no-referrer": a token in an address never
+        // leaves for another site, and the browser still sends the Origin that form posts are
+        // checked against (under "no-referrer" Chromium sends `Origin: null`, refused as cross-site).
+        response.headers[.referrerPolicy] = "same-origin"
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
             response.headers[.contentSecurityPolicy] =
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
