@@ -172,7 +172,7 @@ struct MyDataController {
             intro: t(isMe ? "data.introMe" : "data.introManage", language, ["email": data.email]),
             notice: notice, sections: sections, jsonURL: door.jsonURL, vcardURL: door.vcardURL, hasContacts: !data.contacts.isEmpty,
             consents: consents, hasRegistrations: !data.registrations.isEmpty, consentsURL: door.consentsURL, eraseURL: door.eraseURL,
-            backURL: door.backURL, csrf: door.csrf, hasCSRF: !door.csrf.isEmpty,
+            backURL: door.backURL, backLabel: t(isMe ? "me.back" : "data.backManage", language), csrf: door.csrf, hasCSRF: !door.csrf.isEmpty,
             eraseHint: t(isMe ? "data.eraseHintMe" : "data.eraseHintManage", language),
             profileURL: isMe ? MeRoute.profile.path : "", isMe: isMe)
     }
@@ -342,6 +342,7 @@ struct MyDataPage: Page {
     var consentsURL: String
     var eraseURL: String
     var backURL: String
+    var backLabel: String
     var csrf: String
     var hasCSRF: Bool
     var eraseHint: String
