@@ -93,6 +93,7 @@ doc = {
                                                               "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
                                                               "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
           "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"},
+          "anyDate": {"type": "boolean", "default": False, "description": "Any date works for me: when a second evening is opened from the waitlist, move me there directly (confirmed, in my turn) instead of offering me the seat"},
           "answers": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
                       "description": "Answers to the event's registration questions (GET /api/v1/events/{id}/questions), by question id; a choice is one of its choices, yes/no is \"yes\" or \"no\"; an error names answers.<id>"}}},
       "Question": {"type": "object", "required": ["id", "label", "kind", "choices", "required", "thisEventOnly"], "properties": {
@@ -531,6 +532,59 @@ doc["paths"]["/api/v1/events/{id}/follow-up/send"] = {
 doc["paths"]["/api/v1/feedback"] = {
     "put": {"summary": "Give (or change) one's rating of an evening one came to, with the feedback link's token. Rate-limited", "operationId": "saveFeedback",
             "requestBody": body("FeedbackInput"), "responses": {**ok("Feedback"), **err("400", "403", "404", "413", "415", "422", "429")}}}
+
+# Demand and attendance (issue 15): second evenings from the waitlist, the no-show forecast, overbooking.
+doc["components"]["schemas"].update({
+    "Forecast": {"type": "object", "required": ["events", "confirmed", "noShows", "rate", "low", "high", "confidence", "sameVenue", "venueChanged", "overbookingRate"], "properties": {
+        "events": {"type": "integer", "description": "Past evenings with check-ins used (the chapter's 10 most recent)"},
+        "confirmed": {"type": "integer", "description": "People who held a seat on those evenings (cancellations never count)"},
+        "noShows": {"type": "integer"}, "rate": {"type": "number", "description": "Pooled no-show rate"},
+        "low": {"type": "number", "description": "90 % interval, low end"}, "high": {"type": "number", "description": "90 % interval, high end"},
+        "confidence": {"type": "string", "enum": ["none", "low", "medium", "high"]},
+        "sameVenue": {"type": "boolean", "description": "Only evenings at this event's venue were used"},
+        "venueChanged": {"type": "boolean", "description": "The venue is new to the history: confidence lowered"},
+        "overbookingRate": {"type": "number", "description": "The rate overbooking assumes (0 without confidence; the low end when low; at most 0.3)"}}},
+    "Overflow": {"type": "object", "required": ["id", "startsAt", "capacity", "offered", "accepted", "moved", "declined"], "properties": {
+        "id": {"type": "string", "format": "uuid"}, "startsAt": dt, "capacity": {"type": "integer"},
+        "offered": {"type": "integer", "description": "Offers to the original's queue awaiting an answer"},
+        "accepted": {"type": "integer"}, "moved": {"type": "integer", "description": "\"Any date\" people confirmed directly"},
+        "declined": {"type": "integer", "description": "Declined or expired (their original place kept)"}}},
+    "Overbooking": {"type": "object", "required": ["enabled", "capacity", "extraSeats", "seatLimit", "allowedExtraSeats"], "properties": {
+        "enabled": {"type": "boolean"}, "capacity": {"type": "integer"}, "extraSeats": {"type": "integer"},
+        "seatLimit": {"type": "integer", "description": "capacity + extraSeats: where confirmations stop"},
+        "venueLimit": nullable_int, "allowedExtraSeats": {"type": "integer", "description": "capacity × (1 + overbookingRate), within venueLimit, from today's forecast"}}},
+    "Demand": {"type": "object", "required": ["waitlisted", "threshold", "suggestsOverflow", "overflows", "forecast", "overbooking", "repeatedNoShows", "attendanceChecksSent"], "properties": {
+        "waitlisted": {"type": "integer"}, "threshold": {"type": "integer", "description": "The chapter's waitlist threshold"},
+        "suggestsOverflow": {"type": "boolean"}, "overflowOf": {"type": ["string", "null"], "format": "uuid", "description": "For a second evening: the original"},
+        "overflows": {"type": "array", "items": ref("Overflow")}, "forecast": ref("Forecast"),
+        "expectedAttendance": nullable_int, "overbooking": ref("Overbooking"),
+        "repeatedNoShows": {"type": "integer", "description": "Confirmed people who missed two evenings before (a count, never who)"},
+        "attendanceChecksSent": {"type": "integer"}}},
+    "OverflowCreated": {"type": "object", "required": ["event", "offered", "moved"], "properties": {"event": ref("Event"), "offered": {"type": "integer"}, "moved": {"type": "integer"}}},
+    "OverbookingInput": {"type": "object", "properties": {
+        "enabled": {"type": "boolean", "default": False}, "venueLimit": {"type": "integer", "description": "How many people the room physically holds (at least the capacity; required to enable)"}}},
+    "AttendanceChecksQueued": {"type": "object", "required": ["queued"], "properties": {"queued": {"type": "integer"}}},
+})
+doc["paths"]["/api/v1/events/{id}/demand"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "get": {"summary": "Demand and attendance: the waitlist against the chapter's threshold, second evenings and how their offers were answered, the no-show forecast, overbooking",
+            "operationId": "showDemand", "security": bearer, "responses": {**ok("Demand"), **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/overflow"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "post": {"summary": "Open a second evening (published) and offer its seats to this event's waitlist in queue order; \"any date\" people are moved directly",
+             "operationId": "createOverflow", "security": bearer, "requestBody": body("EventInput"),
+             "responses": {**ok("OverflowCreated", "201", "Created"), **err("400", "401", "404", "413", "415", "422"),
+                           "409": {"description": "The event is not published, has begun, or is itself a second evening", "content": {"application/json": {"schema": ref("Error")}}}}}}
+doc["paths"]["/api/v1/events/{id}/overbooking"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "put": {"summary": "Turn overbooking on (with the room's physical limit) or off; the seats already given are kept", "operationId": "setOverbooking",
+            "security": bearer, "requestBody": body("OverbookingInput"),
+            "responses": {**ok("Demand"), **err("400", "401", "404", "413", "415", "422"),
+                          "409": {"description": "No forecast yet (too little history)", "content": {"application/json": {"schema": ref("Error")}}}}}}
+doc["paths"]["/api/v1/events/{id}/attendance-checks"] = {
+    "parameters": [param("id", "Event id", "uuid")],
+    "post": {"summary": "Send the friendly \"tell us if you can't come\" note to confirmed people who missed two evenings before (once each)",
+             "operationId": "sendAttendanceChecks", "security": bearer, "responses": {**ok("AttendanceChecksQueued", "202", "Queued"), **err("401", "404")}}}
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -70,6 +70,8 @@ public struct Event: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     /// Seats confirmed beyond `capacity` because some never come (0 unless overbooking is on).
     public var overbookSeats: Int = 0
+    /// The organisers turned overbooking on (off, `overbookSeats` only counts seats already given).
+    public var overbooking: Bool = false
     /// How many people the room physically holds, if the organisers said (overbooking needs it).
     public var venueLimit: Int? = nil
     /// For a second evening opened from a waitlist: the original event.

@@ -79,18 +79,20 @@ extension EventStore {
     /// Under the event's lock: the extra seats are offered to the waitlist at once; turning it off
     /// keeps the seats already given (nobody loses theirs), so no new ones are handed out until the
     /// count is back under the capacity.
-    public func setOverbooking(_ id: Event.ID, extraSeats: Int?, venueLimit: Int?, now: Date) async throws -> Event {
+    public func setOverbooking(_ id: Event.ID, enabled: Bool, extraSeats: Int?, venueLimit: Int?, now: Date) async throws -> Event {
         try await write { sql in
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
             var wanted = extraSeats ?? 0
             if let venueLimit { wanted = min(wanted, max(0, venueLimit - row.capacity)) }
             let kept = OverbookingRule.keptExtraSeats(wanted: wanted, capacity: row.capacity, seatsTaken: row.seatsTaken)
             try await sql.raw("""
-                UPDATE events SET overbook_seats = \(bind: kept), venue_limit = \(bind: venueLimit), updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
+                UPDATE events SET overbook_seats = \(bind: kept), overbooking = \(bind: enabled), venue_limit = \(bind: venueLimit),
+                    updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
                 """).run()
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             var event = row.event
             event.overbookSeats = kept
+            event.overbooking = enabled
             event.venueLimit = venueLimit
             return event
         }

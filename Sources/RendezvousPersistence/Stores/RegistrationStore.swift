@@ -495,7 +495,12 @@ extension Persistence {
 
     /// Gives one seat back and offers whatever is free to the queue. The caller holds the event's lock.
     static func releaseSeat(event: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: event.uuid) AND seats_taken > 0").run()
+        // With overbooking turned off, a seat given beyond the capacity goes away with its holder.
+        try await sql.raw("""
+            UPDATE events SET seats_taken = seats_taken - 1,
+                overbook_seats = CASE WHEN overbooking = \(bind: false) AND overbook_seats > 0 THEN overbook_seats - 1 ELSE overbook_seats END
+            WHERE id = \(bind: event.uuid) AND seats_taken > 0
+            """).run()
         try await offerFreeSeats(event: event, now: now, on: sql)
     }
 

@@ -40,8 +40,9 @@ struct EventRow: Decodable {
     var overbookSeats: Int
     var venueLimit: Int?
     var overflowOf: UUID?
+    var overbooking: Bool
 
-    static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at, e.overbook_seats, e.venue_limit, e.overflow_of"
+    static let columns = "e.id, e.chapter_id, e.title, e.description, e.starts_at, e.ends_at, e.capacity, e.status, e.venue_id, e.seats_taken, e.created_at, e.overbook_seats, e.venue_limit, e.overflow_of, e.overbooking"
     /// The seats every seat rule counts: the capacity plus the overbooked ones.
     var seatLimit: Int { capacity + overbookSeats }
     /// The same, for `RETURNING` (an UPDATE has no table alias).
@@ -56,6 +57,7 @@ struct EventRow: Decodable {
         event.overbookSeats = overbookSeats
         event.venueLimit = venueLimit
         event.overflowOf = overflowOf.map { .init($0) }
+        event.overbooking = overbooking
         return event
     }
 }

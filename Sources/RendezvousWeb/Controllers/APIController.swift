@@ -61,6 +61,10 @@ struct APIController {
             (.put, .eventFollowUp(.any), false, saveFollowUpLinks),
             (.post, .eventFollowUpSend(.any), false, sendMorningAfterNow),
             (.put, .feedback, true, saveFeedback),
+            (.get, .eventDemand(.any), false, showDemand),
+            (.post, .eventOverflow(.any), false, createOverflow),
+            (.put, .eventOverbooking(.any), false, setOverbooking),
+            (.post, .eventAttendanceChecks(.any), false, sendAttendanceChecks),
         ]
     }
 

@@ -172,7 +172,7 @@ struct PublicPagesController {
             share: share,
             shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))
         // Overbooking is said plainly: how many are confirmed for how many places, and how many are expected.
-        if event.overbookSeats > 0, now < event.endsAt, event.status == .published {
+        if event.overbooking, event.overbookSeats > 0, now < event.endsAt, event.status == .published {
             page.expectedNote = presenter.t("event.overbookingNote", [
                 "limit": f.number(event.seatLimit), "capacity": f.number(event.capacity),
                 "expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, capacity: event.capacity, seatLimit: event.seatLimit)),

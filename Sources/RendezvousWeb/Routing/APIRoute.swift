@@ -48,6 +48,12 @@ enum APIRoute: Route {
     /// GET exports it, DELETE erases it; PUT `consents` changes consents at once.
     case myData
     case myConsents
+    /// Demand and attendance (organisers): GET the waitlist, second evenings, no-show forecast and
+    /// overbooking; POST `overflow` opens a second evening; PUT `overbooking`; POST `attendance-checks`.
+    case eventDemand(Event.ID)
+    case eventOverflow(Event.ID)
+    case eventOverbooking(Event.ID)
+    case eventAttendanceChecks(Event.ID)
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
     static let areaPrefix = "/api/"
@@ -88,6 +94,10 @@ enum APIRoute: Route {
         case .feedback: "/api/v1/feedback"
         case .myData: "/api/v1/me/data"
         case .myConsents: "/api/v1/me/consents"
+        case .eventDemand: "/api/v1/events/:id/demand"
+        case .eventOverflow: "/api/v1/events/:id/overflow"
+        case .eventOverbooking: "/api/v1/events/:id/overbooking"
+        case .eventAttendanceChecks: "/api/v1/events/:id/attendance-checks"
         }
     }
 
@@ -95,6 +105,7 @@ enum APIRoute: Route {
         switch self {
         case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback: []
         case .eventResult(let id), .eventFollowUp(let id), .eventFollowUpSend(let id): [id.description]
+        case .eventDemand(let id), .eventOverflow(let id), .eventOverbooking(let id), .eventAttendanceChecks(let id): [id.description]
         case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
         case .chapterAudienceMessage(let slug, let message): [slug, message.uuidString.lowercased()]
         case .chapterEvents(let slug): [slug]
@@ -121,6 +132,7 @@ enum APIRoute: Route {
                .chapterAudienceMessage(slug: "toulouse", message: UUID(uuidString: "0F1E2D3C-4B5A-4968-8776-655443322110")!),
                .myData, .myConsents]
             + [.eventResult(event), .eventFollowUp(event), .eventFollowUpSend(event), .feedback]
+            + [.eventDemand(event), .eventOverflow(event), .eventOverbooking(event), .eventAttendanceChecks(event)]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {

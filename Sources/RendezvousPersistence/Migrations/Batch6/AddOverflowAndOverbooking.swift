@@ -8,6 +8,8 @@ import SQLKit
 ///   its freed seats go first to that event's queue.
 /// - `events.overbook_seats`: seats confirmed beyond the capacity because of the expected no-shows
 ///   (0 unless the organisers enabled overbooking); every seat rule counts `capacity + overbook_seats`.
+/// - `events.overbooking`: whether the organisers turned it on; turned off, the seats already given
+///   beyond the capacity stay with their holders and go away as they free up.
 /// - `events.venue_limit`: how many people the room physically holds (NULL: not given; overbooking
 ///   needs it and never confirms beyond it).
 /// - `registrations.any_date`: "any date works for me": moved directly to a second evening.
@@ -22,6 +24,7 @@ struct AddOverflowAndOverbooking: AsyncMigration {
         try await database.schema("events").field("overflow_of", .uuid).update()
         try await database.schema("events").field("overbook_seats", .int, .required, .sql(.default(0))).update()
         try await database.schema("events").field("venue_limit", .int).update()
+        try await database.schema("events").field("overbooking", .bool, .required, .sql(.default(false))).update()
         try await database.schema("registrations").field("any_date", .bool, .required, .sql(.default(false))).update()
         try await database.schema("registrations").field("origin_registration_id", .uuid).update()
         if let sql = database as? any SQLDatabase {
@@ -34,7 +37,7 @@ struct AddOverflowAndOverbooking: AsyncMigration {
             try await sql.drop(index: "registrations_origin").run()
         }
         for field in ["origin_registration_id", "any_date"] { try await database.schema("registrations").deleteField(FieldKey(stringLiteral: field)).update() }
-        for field in ["venue_limit", "overbook_seats", "overflow_of"] { try await database.schema("events").deleteField(FieldKey(stringLiteral: field)).update() }
+        for field in ["overbooking", "venue_limit", "overbook_seats", "overflow_of"] { try await database.schema("events").deleteField(FieldKey(stringLiteral: field)).update() }
         try await database.schema("chapters").deleteField("waitlist_threshold").update()
     }
 }

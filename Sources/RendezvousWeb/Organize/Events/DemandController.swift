@@ -98,7 +98,7 @@ struct DemandController: OrganizeController {
             }
             extra = OverbookingRule.extraSeats(capacity: detail.event.capacity, forecast: forecast, venueLimit: limit)
         }
-        let updated = try await persistence.events.setOverbooking(detail.event.id, extraSeats: extra, venueLimit: limit, now: now())
+        let updated = try await persistence.events.setOverbooking(detail.event.id, enabled: enable, extraSeats: extra, venueLimit: limit, now: now())
         try await log(context, chapter: detail.chapter.id, "event.overbooking",
                       "\(detail.event.title): \(updated.capacity) + \(updated.overbookSeats) (≤ \(limit.map(String.init) ?? "—"))")
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
@@ -207,8 +207,8 @@ extension OrganizeController {
             overflowNotice: suggest && event.overflowOf == nil ? Strings.plural("demand.overflowNotice", count: waiting, context.language) : nil,
             overflowURL: suggest && event.overflowOf == nil ? OrganizeRoute.overflow(event.id).path : nil,
             origin: origin, originURL: originURL, siblings: siblings, forecast: forecastLines(forecast, context: context), expected: expected,
-            overbookingURL: OrganizeRoute.overbooking(event.id).path, overbookingOn: event.overbookSeats > 0,
-            overbookingState: event.overbookSeats > 0
+            overbookingURL: OrganizeRoute.overbooking(event.id).path, overbookingOn: event.overbooking,
+            overbookingState: event.overbooking
                 ? t("demand.overbookingOn", context, ["limit": String(event.seatLimit), "capacity": String(event.capacity), "extra": String(event.overbookSeats)])
                 : t("demand.overbookingOff", context),
             overbookingRule: rule, venueLimit: event.venueLimit.map(String.init) ?? "",

@@ -42,7 +42,9 @@ struct SettingsController: OrganizeController {
         if !range.contains(offer) { errors["offerHours"] = Strings.message(for: .outOfRange(min: range.lowerBound, max: range.upperBound), context.language) }
         let reminder = Int(form.text("reminderHours").trimmingCharacters(in: .whitespaces)) ?? -1
         if !(0...168).contains(reminder) { errors["reminderHours"] = Strings.message(for: .outOfRange(min: 0, max: 168), context.language) }
-        let threshold = Int(form.text("waitlistThreshold").trimmingCharacters(in: .whitespaces)) ?? -1
+        // Left out (an older form or script): the chapter's current threshold stays.
+        let current = try await persistence.chapters.waitlistThreshold(of: chapter.id)
+        let threshold = form["waitlistThreshold"] == nil ? current : Int(form.text("waitlistThreshold").trimmingCharacters(in: .whitespaces)) ?? -1
         let thresholds = OverflowRules.thresholdRange
         if !thresholds.contains(threshold) {
             errors["waitlistThreshold"] = Strings.message(for: .outOfRange(min: thresholds.lowerBound, max: thresholds.upperBound), context.language)
