@@ -114,6 +114,12 @@ struct PrivacyTests {
             _ = try await db.incidents.report(event: old.id, description: "Incident \(marker)", reporterName: "Reporter \(marker)",
                                               reporterContact: "\(marker)@example.net", now: app.clock.now())
             try await db.sql.raw("UPDATE incident_reports SET handling_note = \(bind: "Note \(marker)"), handled_by = \(bind: "Orga \(marker)")").run()
+            // The evening's feedback: the words go, the score stays.
+            try await db.sql.raw("""
+                INSERT INTO feedback (id, event_id, chapter_id, registration_id, score, comment, created_at, updated_at)
+                VALUES (\(bind: UUID()), \(bind: old.id.uuid), \(bind: chapter.id.uuid), \(bind: registration), 8, \(bind: "Comment \(marker)"),
+                        \(bind: app.clock.now()), \(bind: app.clock.now()))
+                """).run()
             // The confirmation mail was queued with the registration: its copy names the person.
             try await db.sql.raw("UPDATE outbox SET payload = \(bind: "{\"note\":\"\(marker)\"}"), last_error = \(bind: "550 \(marker)") WHERE registration_id = \(bind: registration)").run()
             #expect(try await Self.whereStored(marker, db).count >= 12)
@@ -143,6 +149,8 @@ struct PrivacyTests {
             #expect(try await db.registrations.registration(manageToken: outcome.registration.manageToken) == nil)
             #expect(try await db.registrations.registration(manageToken: other.registration.manageToken) == nil)
             #expect(try await db.registrations.registrations(of: recent.id).allSatisfy { !$0.profile.email.isEmpty })
+            struct Score: Decodable { var score: Int }
+            #expect(try await db.sql.raw("SELECT score FROM feedback").rows(Score.self).map(\.score) == [8])
             let log = try await db.team.auditLog(of: chapter.id)
             #expect(log.contains { $0.action == "privacy.anonymised" && $0.subject == "Old evening (2)" })
 

@@ -94,7 +94,7 @@ public enum PrivacyRules {
     public static let tablesHoldingPeople = ["registrations", "registration_answers", "quiz_players", "outbox", "audit_log",
                                              "check_ins", "blocked_people", "incident_reports",
                                              "attendee_profiles", "attendee_sign_in_links", "attendee_sessions", "contacts",
-                                             "consent_changes", "chapter_audience"]
+                                             "consent_changes", "chapter_audience", "feedback"]
 
     public static let fields: [PersonalField] = {
         let r = "registrations"
@@ -201,6 +201,9 @@ public enum PrivacyRules {
             .init("consent_changes", "given", .consent, .accountability, .legitimateInterest, [.person], .deleteRow),
             .init("consent_changes", "source", .technical, .accountability, .legitimateInterest, [], .deleteRow),
             .init("consent_changes", "changed_at", .technical, .accountability, .legitimateInterest, [], .deleteRow),
+            // The evening's two-question feedback: the score stays for insights, the words go.
+            .init("feedback", "score", .attendance, .insights, .consent, [.organisers], .keep),
+            .init("feedback", "comment", .selfDescription, .insights, .consent, [.organisers], .blank, fillable: true),
             // A chapter's followers (double opt-in) and those who said no more news.
             .init("chapter_audience", "email", .contact, .messaging, .consent, [.organisers], .deleteRow),
             .init("chapter_audience", "language", .attendance, .messaging, .consent, [.organisers], .deleteRow),

@@ -155,6 +155,7 @@ extension PrivacyStore {
             try await sql.raw("DELETE FROM bingo_ticks WHERE event_id = \(bind: event)").run()
             try await sql.raw("DELETE FROM bingo_cards WHERE event_id = \(bind: event)").run()
             try await sql.raw("UPDATE check_ins SET by_name = '' WHERE event_id = \(bind: event)").run()
+            try await sql.raw("UPDATE feedback SET comment = '' WHERE event_id = \(bind: event) AND comment <> ''").run()
             try await sql.raw("""
                 UPDATE incident_reports SET description = '', reporter_name = '', reporter_contact = '', handling_note = '', handled_by = ''
                 WHERE event_id = \(bind: event)

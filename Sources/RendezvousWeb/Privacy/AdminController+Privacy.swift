@@ -162,6 +162,7 @@ enum PrivacyLabels {
         case "contacts": Strings.text("privacy.table.contacts", language)
         case "consent_changes": Strings.text("privacy.table.consentChanges", language)
         case "chapter_audience": Strings.text("privacy.table.audience", language)
+        case "feedback": Strings.text("privacy.table.feedback", language)
         default: table
         }
     }
