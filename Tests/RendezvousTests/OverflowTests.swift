@@ -150,7 +150,7 @@ struct OverflowTests {
 
                 // The workspace shows how the queue answered.
                 let origin = try await client.get("/organize/events/\(event.id)", as: organizer)
-                #expect(origin.text.contains("2 offers awaiting an answer, 0 accepted, 1 moved directly, 0 declined or expired"))
+                #expect(origin.text.contains("offers awaiting an answer: 2 · accepted: 0 · moved directly: 1 · declined or expired: 0"))
                 let secondPage = try await client.get("/organize/events/\(second.id)?done=overflow", as: organizer)
                 #expect(secondPage.text.contains("Second evening opened"))
                 #expect(secondPage.text.contains("Second evening of Rencontre trimestrielle"))
