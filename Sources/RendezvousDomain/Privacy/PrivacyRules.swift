@@ -94,7 +94,7 @@ public enum PrivacyRules {
     public static let tablesHoldingPeople = ["registrations", "registration_answers", "quiz_players", "outbox", "audit_log",
                                              "check_ins", "blocked_people", "incident_reports",
                                              "attendee_profiles", "attendee_sign_in_links", "attendee_sessions", "contacts",
-                                             "consent_changes", "chapter_audience", "feedback"]
+                                             "consent_changes", "chapter_audience", "attendee_photos", "feedback"]
 
     public static let fields: [PersonalField] = {
         let r = "registrations"
@@ -178,6 +178,15 @@ public enum PrivacyRules {
             .init("attendee_profiles", "ask_me_about", .selfDescription, .networking, .consent, [.person], .deleteRow, fillable: true),
             .init("attendee_profiles", "share_email", .consent, .networking, .consent, [.person], .deleteRow),
             .init("attendee_profiles", "share_linkedin", .consent, .networking, .consent, [.person], .deleteRow),
+            // The optional profile photo: the person's, shown to people they are connected with.
+            .init("attendee_photos", "email", .contact, .networking, .consent, [.person], .deleteRow),
+            .init("attendee_photos", "bytes", .identity, .networking, .consent, [.person, .attendees], .deleteRow),
+            .init("attendee_photos", "name", .technical, .networking, .consent, [], .deleteRow),
+            .init("attendee_photos", "content_type", .technical, .networking, .consent, [], .deleteRow),
+            .init("attendee_photos", "width", .technical, .networking, .consent, [], .deleteRow),
+            .init("attendee_photos", "height", .technical, .networking, .consent, [], .deleteRow),
+            .init("attendee_photos", "created_at", .technical, .networking, .consent, [], .deleteRow),
+            .init("attendee_photos", "id", .technical, .networking, .consent, [], .deleteRow),
             // Sign-in links and attendee sessions: deleted once expired.
             .init("attendee_sign_in_links", "email", .contact, .registration, .contract, [.person], .deleteRow),
             .init("attendee_sign_in_links", "token_hash", .secret, .registration, .contract, [], .deleteRow),

@@ -45,5 +45,6 @@ enum AllMigrations {
         AddSharedLimits(),
         AddCodeOfConductAcceptance(),
         AddOverflowAndOverbooking(),
+        AddAttendeePhotos(),
     ]
 }

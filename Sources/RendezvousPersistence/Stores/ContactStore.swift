@@ -35,6 +35,8 @@ public struct MetContact: Sendable, Equatable {
     /// The viewer's own private note.
     public var note: String
     public var createdAt: Date
+    /// Their profile photo's name, when they are connected or share their profile on their card.
+    public var photo: String? = nil
 }
 
 /// One link of an evening, without its notes: for the follow-up mails and the organisers' results.
@@ -197,6 +199,7 @@ extension ContactStore {
             }
         }
         let sharing = try await persistence.attendees.sharing(of: others.values.map(\.profile.email))
+        let photos = try await persistence.attendeePhotos.photos(of: others.values.map(\.profile.email))
         for row in rows {
             let side: ContactSide = mineSet.contains(row.initiatorRegistrationId) ? .initiator : .recipient
             guard let status = ContactStatus(rawValue: row.status), let state = ContactExchange.state(status, side: side),
@@ -214,7 +217,8 @@ extension ContactStore {
                 askMeAbout: visible.askMeAbout ? p.askMeAbout.nilIfEmptyValue : nil,
                 linkedinURL: visible.linkedin ? p.linkedinURL.nilIfEmptyValue : nil,
                 email: visible.email ? p.email.nilIfEmptyValue : nil,
-                note: side == .initiator ? row.initiatorNote : row.recipientNote, createdAt: row.createdAt))
+                note: side == .initiator ? row.initiatorNote : row.recipientNote, createdAt: row.createdAt,
+                photo: status == .accepted || p.consents.profileSharing ? photos[p.normalizedEmail] : nil))
         }
         return result
     }

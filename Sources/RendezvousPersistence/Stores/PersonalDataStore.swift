@@ -448,6 +448,7 @@ extension PersonalDataStore {
             }
             if let email {
                 try await sql.raw("DELETE FROM attendee_profiles WHERE email = \(bind: email)").run()
+                try await sql.raw("DELETE FROM attendee_photos WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM attendee_sessions WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM attendee_sign_in_links WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM chapter_audience WHERE LOWER(email) = \(bind: email)").run()

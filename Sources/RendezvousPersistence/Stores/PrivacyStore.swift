@@ -112,6 +112,12 @@ extension PrivacyStore {
                 DELETE FROM attendee_profiles WHERE updated_at < \(bind: cutoff)
                 AND NOT EXISTS (SELECT 1 FROM registrations r WHERE LOWER(r.email) = attendee_profiles.email)
                 """).run()
+            // A photo outlives neither its profile nor every registration of its address.
+            try await sql.raw("""
+                DELETE FROM attendee_photos WHERE created_at < \(bind: cutoff)
+                AND NOT EXISTS (SELECT 1 FROM attendee_profiles p WHERE p.email = attendee_photos.email)
+                AND NOT EXISTS (SELECT 1 FROM registrations r WHERE LOWER(r.email) = attendee_photos.email)
+                """).run()
         }
     }
 

@@ -30,6 +30,8 @@ struct MeController {
         router.get(MeRoute.profile.routerPath, use: profileForm)
         router.post(MeRoute.profile.routerPath, use: signedOutToForm(saveProfile))
         router.get(MeRoute.profileJSON.routerPath, use: profileJSON)
+        router.post(MeRoute.photo.routerPath, use: signedOutToForm(savePhoto))
+        router.get(MeRoute.photoFile(name: .any).routerPath, use: photoFile)
         router.get(MeRoute.peopleVCard.routerPath, use: peopleVCard)
         router.get(MeRoute.peopleCSV.routerPath, use: peopleCSV)
         router.get(MeRoute.peopleJSON.routerPath, use: peopleJSON)
@@ -246,6 +248,7 @@ struct MeController {
             declineURL: MeRoute.contactAction(id: id, action: .decline).path,
             removeURL: MeRoute.contactAction(id: id, action: .remove).path,
             incoming: contact.state == .theySaidYouMet,
+            photoURL: contact.photo.map { MeRoute.photoFile(name: $0).path },
             connected: contact.state == .connected, followedUp: followed,
             followedURL: MeRoute.contactAction(id: id, action: .followedUp).path)
     }
@@ -320,8 +323,11 @@ struct MeController {
         let p = try await services.persistence.attendees.profile(email: session.email)
         let input = RegistrationInput(firstName: p.firstName, lastName: p.lastName, email: session.email, jobTitle: p.jobTitle, company: p.company,
                                       linkedinUrl: p.linkedinURL, askMeAbout: p.askMeAbout)
-        return privatePage(profilePage(session, language: context.language, input: input, sharing: p.sharing, errors: ValidationErrors()),
-                           language: context.language)
+        var page = profilePage(session, language: context.language, input: input, sharing: p.sharing, errors: ValidationErrors())
+        try await addPhoto(to: &page, email: session.email)
+        let notices = ["photo": "me.photoSaved", "photoRemoved": "me.photoRemoved"]
+        if let done = request.uri.queryParameters.get("done"), let key = notices[String(done)] { page.notice = t(key, context.language) }
+        return privatePage(page, language: context.language)
     }
 
     @Sendable func saveProfile(_ request: Request, context: AppRequestContext) async throws -> Response {

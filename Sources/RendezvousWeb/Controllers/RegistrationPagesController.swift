@@ -441,6 +441,10 @@ struct RegistrationPagesController {
             bingoError: request.uri.queryParameters.get("bingo").flatMap { BingoPagesController.error(code: String($0)) }
                 .map { Strings.bingoError($0, name: "\(p.firstName) \(p.lastName)", language) })
         page.notShared = !p.consents.profileSharing
+        // The photo from their "My Rendezvous" profile, only when they share their profile on the card.
+        if p.consents.profileSharing, let photo = try await services.persistence.attendeePhotos.photo(of: p.email) {
+            page.photoURL = MeRoute.photoFile(name: photo).path
+        }
         let me = MeController(services: services)
         page.weMet = try await me.weMetBlock(request, card: card, contactToken: token, language: language)
         if page.weMet == nil { page.weMetInvite = try await me.weMetInvite(request, card: card, language: language) }

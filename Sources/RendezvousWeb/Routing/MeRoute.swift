@@ -23,6 +23,9 @@ enum MeRoute: Route {
     case eventMet(Event.ID)
     /// "We met", from a badge's contact card.
     case cardMet(token: String)
+    /// The optional profile photo: POST (multipart) sets or removes it; the file by its name.
+    case photo
+    case photoFile(name: String)
     /// My data: everything held about the address, its JSON download, every consent at once
     /// (POST), and erasing it all (POST; a first post without `confirm=yes` asks).
     case data
@@ -50,6 +53,8 @@ enum MeRoute: Route {
         case .event: "/me/events/:id"
         case .eventMet: "/me/events/:id/met"
         case .cardMet: "/c/:token/met"
+        case .photo: "/me/photo"
+        case .photoFile: "/me/photos/:name"
         case .data: "/me/data"
         case .dataJSON: "/me/data.json"
         case .dataConsents: "/me/data/consents"
@@ -59,6 +64,8 @@ enum MeRoute: Route {
 
     var parameters: [String] {
         switch self {
+        case .photo: []
+        case .photoFile(let name): [name]
         case .home, .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON, .data, .dataJSON, .dataConsents, .dataErase: []
         case .signIn(let token), .cardMet(let token): [token]
         case .contactAction(let id, let action): [id, action.rawValue]
@@ -70,7 +77,8 @@ enum MeRoute: Route {
         let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
         let token = "Zm9vYmFy-_token"
         return [.home, .signIn(token: token), .signOut, .profile, .profileJSON, .peopleVCard, .peopleCSV, .peopleJSON,
-                .event(event), .eventMet(event), .cardMet(token: token), .data, .dataJSON, .dataConsents, .dataErase]
+                .event(event), .eventMet(event), .cardMet(token: token), .data, .dataJSON, .dataConsents, .dataErase,
+                .photo, .photoFile(name: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c-0123456789abcdef.jpg")]
             + ContactAction.allCases.map { .contactAction(id: "5b8e2c1a-0f3d-4e6b-9a7c-2d1e0f9a8b7c", action: $0) }
     }
 }

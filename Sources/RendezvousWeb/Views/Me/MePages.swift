@@ -45,6 +45,7 @@ struct MePage: Page {
         var declineURL: String
         var removeURL: String
         var incoming: Bool
+        var photoURL: String? = nil
         /// Both said they met: the "I followed up" mark applies.
         var connected: Bool = false
         var followedUp: Bool = false
@@ -87,6 +88,10 @@ struct MeProfilePage: Page {
     var shareEmail: Bool
     var shareLinkedin: Bool
     var signedInAs: String
+    /// The optional photo: its address when there is one, the upload form's address and its error.
+    var photoURL: String? = nil
+    var photoAction = MeRoute.photo.path
+    var photoError: String? = nil
 }
 
 /// An evening's attendee list (those who chose to be listed), with "We met" for each.

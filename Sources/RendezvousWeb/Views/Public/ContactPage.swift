@@ -8,6 +8,8 @@ struct ContactPage: Page {
     var eventTitle: String
     var chapterName: String
     var name: String
+    /// Their "My Rendezvous" photo, when they share their profile on the card.
+    var photoURL: String? = nil
     var role: String?
     var askMeAbout: String?
     var linkedin: String?
