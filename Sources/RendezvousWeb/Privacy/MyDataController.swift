@@ -151,15 +151,15 @@ struct MyDataController {
         if case .email = door.scope {
             sections.append(.init(title: t("data.reports", language), items: data.incidentReports.map { r in
                 .init(heading: r.event ?? t("data.reports", language), lines: [
-                    line("data.status", status(r.status)), line("data.report", r.description), line("data.registeredAt", when(r.createdAt)),
+                    line("data.status", status(r.status)), line("data.report", r.description), line("data.changedAt", when(r.createdAt)),
                 ].compactMap { $0 })
             }, empty: t("data.none", language)))
             sections.append(.init(title: t("data.following", language), items: data.following.map { a in
-                .init(heading: a.chapter, lines: [line("data.status", status(a.status)), line("data.registeredAt", when(a.since))].compactMap { $0 })
+                .init(heading: a.chapter, lines: [line("data.status", status(a.status)), line("data.changedAt", when(a.since))].compactMap { $0 })
             }, empty: t("data.none", language)))
             sections.append(.init(title: t("data.signIns", language), items: data.signIns.map { s in
                 .init(heading: t(s.kind == "session" ? "data.session" : "data.signInLink", language),
-                      lines: [line("data.registeredAt", when(s.createdAt)), line("data.expiresAt", when(s.expiresAt))].compactMap { $0 })
+                      lines: [line("data.changedAt", when(s.createdAt)), line("data.expiresAt", when(s.expiresAt))].compactMap { $0 })
             }, empty: t("data.none", language)))
         }
         let given = Dictionary(grouping: data.registrations.flatMap(\.consents), by: \.consent).mapValues { $0.contains(where: \.given) }
