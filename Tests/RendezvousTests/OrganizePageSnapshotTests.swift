@@ -17,6 +17,7 @@ struct OrganizePageSnapshotTests {
             ("organize/event-error", OrganizerEventPage.mock(error: "Please correct the fields below.")),
             ("organize/event-form", EventFormPage.mock()),
             ("organize/event-form-errors", EventFormPage.mock(error: "Please correct the fields below.", fieldError: "Between 38 and 100000.")),
+            ("organize/overflow-form", EventFormPage.mockOverflow),
             ("organize/import", ImportPage.mock),
             ("organize/import-result", ImportPage.mockResult),
             ("organize/series", SeriesPage.mock),

@@ -35,7 +35,15 @@ extension OrganizeIndexPage {
 }
 
 extension DashboardPage {
-    static let mock = DashboardPage(
+    static var mock: DashboardPage {
+        var page = mockBase
+        page.upcoming[0].overflow = "23 people are waiting: open a second evening?"
+        page.upcoming[0].overflowURL = OrganizeRoute.overflow(Mock.event).path
+        page.forecast = ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly."]
+        return page
+    }
+
+    static let mockBase = DashboardPage(
         chrome: .organizer(Mock.chapter.name, path: OrganizeRoute.dashboard(slug: Mock.slug).path), name: Mock.chapter.name,
         links: [
             .init(label: "New event", url: OrganizeRoute.newEvent(slug: Mock.slug).path),
@@ -62,6 +70,18 @@ extension DashboardPage {
 }
 
 extension EventFormPage {
+    /// Opening a second evening: the original's form, with what will happen to the waitlist.
+    static var mockOverflow: EventFormPage {
+        var page = mock()
+        page.heading = "Open a second evening · Rencontre trimestrielle"
+        page.action = OrganizeRoute.overflow(Mock.event).path
+        page.intro = ["23 people are waiting for Rencontre trimestrielle.",
+                      "The new evening is published at once, with the programme copied (change anything below). Its seats are offered to the people waiting, in queue order, each offer open for 24 hours."]
+        page.statusOptions = [.init(value: "published", label: "Published", selected: true)]
+        page.submitLabel = "Open it and offer its seats"
+        return page
+    }
+
     static func mock(error: String? = nil, fieldError: String? = nil) -> EventFormPage {
         EventFormPage(
             chrome: .organizer("Edit · Rencontre trimestrielle", path: OrganizeRoute.editEvent(Mock.event).path),
@@ -87,6 +107,23 @@ extension EventFormPage {
 
 extension OrganizerEventPage {
     static func mock(notice: String? = nil, error: String? = nil) -> OrganizerEventPage {
+        var page = mockBase(notice: notice, error: error)
+        let id = Mock.event
+        page.demand = DemandPanel(
+            csrf: Mock.csrf, overflowNotice: "23 people are waiting: open a second evening?", overflowURL: OrganizeRoute.overflow(id).path,
+            origin: nil, originURL: nil,
+            siblings: [.init(label: "Second evening on Sunday, 21 February 2027, 18:30", url: OrganizeRoute.event(Mock.pastEvent).path,
+                             status: "offers awaiting an answer: 12 · accepted: 20 · moved directly: 5 · declined or expired: 3")],
+            forecast: ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly."],
+            expected: "Expected: about 31 of the 38 people confirmed.", overbookingURL: OrganizeRoute.overbooking(id).path, overbookingOn: true,
+            overbookingState: "Overbooking is on: up to 47 confirmations for 40 places (7 extra).",
+            overbookingRule: "Rule: capacity × (1 + expected no-show rate), never beyond the room's limit. Here: 40 × (1 + 18 %) = 47; room limit 50: 7 extra seats.",
+            venueLimit: "50", canOverbook: true, attendanceCheck: "3 confirmed people did not come to two evenings before.",
+            attendanceCheckURL: OrganizeRoute.attendanceCheck(id).path)
+        return page
+    }
+
+    static func mockBase(notice: String? = nil, error: String? = nil) -> OrganizerEventPage {
         let id = Mock.event
         return OrganizerEventPage(
             chrome: .organizer("Rencontre trimestrielle", path: OrganizeRoute.event(id).path), csrf: Mock.csrf,
