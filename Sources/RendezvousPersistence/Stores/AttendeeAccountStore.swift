@@ -60,6 +60,8 @@ extension AttendeeAccountStore {
         let id = UUID()
         let token = signInToken(for: id)
         return try await write { sql in
+            // One throttle per address, whatever the parallel requests and instances.
+            try await persistence.lock("attendee-sign-in:" + email, on: sql)
             let known = try await sql.raw("SELECT COUNT(*) AS count FROM registrations WHERE LOWER(email) = \(bind: email)").row(CountRow.self)?.count ?? 0
             guard known > 0 else { return false }
             struct Last: Decodable { var createdAt: Date }

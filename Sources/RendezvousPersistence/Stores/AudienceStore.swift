@@ -91,6 +91,8 @@ extension AudienceStore {
     public func requestFollow(chapter: Chapter.ID, email: String, language: Language, now: Date) async throws {
         let email = EmailAddress.normalize(email)
         try await write { sql in
+            // One confirmation an hour per address and chapter, whatever the parallel requests.
+            try await persistence.lock("follow:\(chapter.uuid):" + email, on: sql)
             try await sql.raw("""
                 INSERT INTO chapter_audience (id, chapter_id, email, language, status, salt, created_at)
                 VALUES (\(bind: UUID()), \(bind: chapter.uuid), \(bind: email), \(bind: language.rawValue), 'pending', \(bind: Secret.token()), \(bind: now))

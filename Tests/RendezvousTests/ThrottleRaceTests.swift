@@ -1,0 +1,52 @@
+import Foundation
+import RendezvousDomain
+@testable import RendezvousPersistence
+import SQLKit
+import Testing
+
+/// Mail throttles hold under parallel requests (the same address asked from many tabs, phones or
+/// instances at once): "at most one sign-in link per address every two minutes" and "one follow
+/// confirmation an hour" send one mail, not one per request. On PostgreSQL the reads and the
+/// insert are serialised per address by an advisory lock (SQLite's one write lock does it there).
+@Suite("Mail throttles under parallel requests")
+struct ThrottleRaceTests {
+    static func count(_ app: TestApp, _ kind: OutboxKind) async throws -> Int {
+        struct Row: Decodable { var count: Int }
+        return try await app.persistence.sql.raw("SELECT COUNT(*) AS count FROM outbox WHERE kind = \(bind: kind.rawValue)").first(decoding: Row.self)?.count ?? 0
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func manySignInRequestsAtOnceSendOneLink(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            _ = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: app.clock.now())
+            let sent = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await app.persistence.attendees.requestSignIn(email: "person1@example.org", language: .fr, now: app.clock.now()) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(sent == 1)
+            #expect(try await Self.count(app, .attendeeSignIn) == 1)
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func manyFollowRequestsAtOnceSendOneConfirmation(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            // Asked two hours ago and never confirmed: the row exists, the hour has passed.
+            try await app.persistence.audience.requestFollow(chapter: chapter.id, email: "fan@example.org", language: .fr,
+                                                             now: app.clock.now().addingTimeInterval(-7200))
+            #expect(try await Self.count(app, .followConfirm) == 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await app.persistence.audience.requestFollow(chapter: chapter.id, email: "fan@example.org", language: .fr, now: app.clock.now()) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await Self.count(app, .followConfirm) == 2)
+        }
+    }
+}
