@@ -10,15 +10,8 @@ import RendezvousPersistence
 /// its unguessable name, privately (never cached by a shared cache: erased means gone).
 extension MeController {
     @Sendable func savePhoto(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: MultipartForm.maxBodySize)
         guard let (session, _) = try await session(request) else { throw SignedOut() }
-        let form: MultipartForm
-        if MultipartForm.boundary(contentType: request.headers[.contentType]) != nil {
-            guard let parsed = try? MultipartForm(body, contentType: request.headers[.contentType]) else { throw AppError.badRequest(detail: nil) }
-            form = parsed
-        } else {
-            form = MultipartForm(fields: FormFields(String(buffer: body)).values)
-        }
+        let form = try await MultipartForm.read(request)
         guard let sent = form["_csrf"], constantTimeEquals(sent, session.csrfToken) else { throw AppError.forbidden(messageKey: "error.csrf") }
         let photos = services.persistence.attendeePhotos
         if form.text("remove") == "yes" {

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import NIOCore
 
 /// A `multipart/form-data` body (RFC 7578), as a browser posts a form with a file input. Strict:
@@ -165,6 +166,22 @@ struct MultipartForm: Sendable {
                 }
                 return nil
             }
+        }
+    }
+}
+
+extension MultipartForm {
+    /// A posted form that may carry files: multipart, or url-encoded from a client without a file
+    /// (its fields only). A multipart body that cannot be read is a 400.
+    static func read(_ request: Request) async throws -> MultipartForm {
+        let body = try await request.body.collect(upTo: maxBodySize)
+        guard boundary(contentType: request.headers[.contentType]) != nil else {
+            return MultipartForm(fields: FormFields(String(buffer: body)).values)
+        }
+        do {
+            return try MultipartForm(body, contentType: request.headers[.contentType])
+        } catch {
+            throw AppError.badRequest(detail: nil)
         }
     }
 }

@@ -46,7 +46,7 @@ struct BrandingController: OrganizeController {
 
     @Sendable func saveBranding(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
-        let fields = try await EventImagesController.multipart(request)
+        let fields = try await MultipartForm.read(request)
         let brand = try await persistence.images.brand(of: chapter.id)
         var errors: [String: String] = [:]
         let colorText = fields.text("color").trimmingCharacters(in: .whitespaces)

@@ -20,19 +20,6 @@ struct EventImagesController: OrganizeController {
         ]
     }
 
-    /// A posted form with files (or, from a client without them, url-encoded).
-    static func multipart(_ request: Request) async throws -> MultipartForm {
-        let body = try await request.body.collect(upTo: MultipartForm.maxBodySize)
-        guard MultipartForm.boundary(contentType: request.headers[.contentType]) != nil else {
-            return MultipartForm(fields: FormFields(String(buffer: body)).values)
-        }
-        do {
-            return try MultipartForm(body, contentType: request.headers[.contentType])
-        } catch {
-            throw AppError.badRequest(detail: nil)
-        }
-    }
-
     func page(_ detail: EventDetail, look: EventLook, alt: String, context: AppRequestContext, errors: [String: String] = [:],
               speakerErrors: [Speaker.ID: String] = [:], notice: String? = nil) async throws -> EventImagesPage {
         let event = detail.event
@@ -68,7 +55,7 @@ struct EventImagesController: OrganizeController {
 
     @Sendable func saveCover(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        let fields = try await Self.multipart(request)
+        let fields = try await MultipartForm.read(request)
         let look = try await persistence.images.look(of: detail.event.id)
         var errors: [String: String] = [:]
         var problems = ValidationErrors()
@@ -101,7 +88,7 @@ struct EventImagesController: OrganizeController {
         guard let speaker = context.parameters.get("speaker").flatMap(Speaker.ID.init(string:)),
               try await persistence.images.editableSpeakers(of: detail.event.id, chapter: detail.chapter.id).contains(where: { $0.speaker == speaker })
         else { throw AppError.notFound }
-        let fields = try await Self.multipart(request)
+        let fields = try await MultipartForm.read(request)
         var photo: NewImage?
         switch try await ImageUpload.read(fields.files["photo"], kind: .photo, language: context.language) {
         case .image(let image): photo = image

@@ -114,15 +114,7 @@ extension QuizLibraryController {
 
     /// The posted question form: url-encoded, or multipart with a picture.
     func questionFields(_ request: Request) async throws -> MultipartForm {
-        let body = try await request.body.collect(upTo: MultipartForm.maxBodySize)
-        guard MultipartForm.boundary(contentType: request.headers[.contentType]) != nil else {
-            return MultipartForm(fields: FormFields(String(buffer: body)).values)
-        }
-        do {
-            return try MultipartForm(body, contentType: request.headers[.contentType])
-        } catch {
-            throw AppError.badRequest(detail: nil)
-        }
+        try await MultipartForm.read(request)
     }
 
     static func input(_ fields: MultipartForm) -> QuizQuestionInput {
