@@ -155,6 +155,9 @@ struct OverflowTests {
                 #expect(secondPage.text.contains("Second evening opened"))
                 #expect(secondPage.text.contains("Second evening of Rencontre trimestrielle"))
                 #expect(!secondPage.text.contains("open a second evening?"))
+                // The released place's page says where the seat went, not "cancelled".
+                let movedPage = try await client.execute(uri: "/manage/\(people[3].manageToken)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(movedPage.text.contains("You moved to the second evening on Sunday, 21 February 2027"))
                 // A second evening does not open another one.
                 #expect(try await client.get("/organize/events/\(second.id)/overflow", as: organizer).status == .seeOther)
             }

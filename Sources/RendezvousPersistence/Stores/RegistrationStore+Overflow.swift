@@ -188,3 +188,13 @@ extension EventStore {
                               declined: count("cancelled") + count("expired"))
     }
 }
+
+extension RegistrationStore {
+    /// For a waitlist place released by moving to a second evening: the seat there (confirmed).
+    public func movedTo(from origin: Registration.ID) async throws -> Registration? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r
+            WHERE r.origin_registration_id = \(bind: origin.uuid) AND r.status = 'confirmed'
+            """).row(RegistrationRow.self)?.registration(tokens)
+    }
+}

@@ -169,6 +169,12 @@ struct RegistrationPagesController {
         case .cancelled:
             statusText = presenter.t("manage.statusCancelled")
             statusClass = "off"
+            // Moved to a second evening: not a cancellation, a new date.
+            if registration.cancelledFrom == nil, let moved = try await persistence.registrations.movedTo(from: registration.id),
+               let second = try await persistence.events.event(id: moved.eventID) {
+                statusText = presenter.t("manage.statusMoved", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
+                statusClass = "ok"
+            }
             // Offered only while it can work: a seat to come back to must still be free.
             let seatFree = detail.occupancy.confirmed + detail.occupancy.offered < detail.occupancy.capacity
             if CancellationUndo.isPossible(cancelledFrom: registration.cancelledFrom, eventStartsAt: detail.event.startsAt,
