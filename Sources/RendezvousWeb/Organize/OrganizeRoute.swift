@@ -117,6 +117,9 @@ enum OrganizeRoute: Route {
     case followUp(Event.ID)
     /// POST: send the morning-after mail now instead of at 9:00 (a first post without `confirm=yes` asks).
     case followUpSend(Event.ID)
+    /// The chapter's insights (its last evenings in charts), and one chart's data as CSV.
+    case insights(slug: String)
+    case insightsCSV(slug: String, chart: String)
 
     var pattern: String {
         switch self {
@@ -195,6 +198,8 @@ enum OrganizeRoute: Route {
         case .attendanceCheck: "/organize/events/:id/attendance-check"
         case .followUp: "/organize/events/:id/follow-up"
         case .followUpSend: "/organize/events/:id/follow-up/send"
+        case .insights: "/organize/:slug/insights"
+        case .insightsCSV: "/organize/:slug/insights/csv/:chart"
         }
     }
 
@@ -208,7 +213,8 @@ enum OrganizeRoute: Route {
         case .revokeInvitation(let slug, let invitation), .resendInvitation(let slug, let invitation): [slug, invitation.uuidString.lowercased()]
         case .retryMessage(let slug, let message), .audienceMessage(let slug, let message), .cancelAudienceMessage(let slug, let message):
             [slug, message.uuidString.lowercased()]
-        case .audience(let slug): [slug]
+        case .audience(let slug), .insights(let slug): [slug]
+        case .insightsCSV(let slug, let chart): [slug, chart]
         case .event(let id), .editEvent(let id), .publish(let id), .unpublish(let id), .cancelEvent(let id), .capacity(let id),
              .duplicate(let id), .addAttendee(let id), .exportCSV(let id), .importCSV(let id), .message(let id), .badges(let id),
              .badgesPDF(let id), .bingo(let id), .bingoGenerate(let id), .bingoPDF(let id), .room(let id), .roomSetup(let id), .roomPlan(let id), .roomMove(let id), .roomPin(let id),
@@ -254,6 +260,7 @@ enum OrganizeRoute: Route {
             + [.incidents(slug: slug), .incident(slug: slug, report: message)]
             + [.overflow(event), .overbooking(event), .attendanceCheck(event)]
             + [.followUp(event), .followUpSend(event)]
+            + [.insights(slug: slug), .insightsCSV(slug: slug, chart: "attendance")]
     }
 
     static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

@@ -25,6 +25,7 @@ enum OrganizeRoutes {
             QuestionsController(services: services),
             FollowUpController(services: services),
             IncidentsController(services: services),
+            InsightsController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

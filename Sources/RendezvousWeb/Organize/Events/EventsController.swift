@@ -77,6 +77,7 @@ struct EventsController: OrganizeController {
                 .init(label: t("series.title", context), url: OrganizeRoute.newSeries(slug: chapter.slug).path),
                 .init(label: t("team.title", context), url: OrganizeRoute.team(slug: chapter.slug).path),
                 .init(label: t("quizLibrary.title", context), url: OrganizeRoute.quizzes(slug: chapter.slug).path),
+                .init(label: t("insights.title", context), url: OrganizeRoute.insights(slug: chapter.slug).path),
                 .init(label: t("audit.title", context), url: OrganizeRoute.audit(slug: chapter.slug).path),
                 .init(label: t("org.outbox", context), url: OrganizeRoute.outbox(slug: chapter.slug).path),
                 // The chapter's followers, counted: its audience page.

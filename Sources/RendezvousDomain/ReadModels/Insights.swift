@@ -1,0 +1,146 @@
+import Foundation
+
+/// One past evening of a chapter, as its insights page counts it (issue 15).
+public struct EveningInsight: Sendable, Equatable {
+    public var eventID: Event.ID
+    public var title: String
+    public var startsAt: Date
+    /// People who held a seat (not walk-ins), and those of them who came; walk-ins apart.
+    public var expected: Int
+    public var came: Int
+    public var walkIns: Int
+    /// Among those who came: first time at one of the chapter's evenings, or already came before.
+    public var newcomers: Int
+    public var regulars: Int
+    /// People who joined the waitlist (whether or not a seat came to them later).
+    public var waitlisted: Int
+    /// Cumulative registrations (seat or waitlist) `d` days before the evening, d = 0…`DemandCurve.days`.
+    public var demand: [Int]
+    /// Feedback answers, their average (0…10), contacts exchanged.
+    public var answers: Int
+    public var averageScore: Double?
+    public var contacts: Int
+
+    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int, newcomers: Int, regulars: Int,
+                waitlisted: Int, demand: [Int], answers: Int, averageScore: Double?, contacts: Int) {
+        self.eventID = eventID; self.title = title; self.startsAt = startsAt; self.expected = expected; self.came = came; self.walkIns = walkIns
+        self.newcomers = newcomers; self.regulars = regulars; self.waitlisted = waitlisted; self.demand = demand
+        self.answers = answers; self.averageScore = averageScore; self.contacts = contacts
+    }
+
+    /// Registered people who did not come, over those expected; nil when the door was not used.
+    public var noShowRate: Double? {
+        guard expected > 0, came > 0 else { return nil }
+        return Double(max(0, expected - (came - walkIns))) / Double(expected)
+    }
+
+    /// Contacts exchanged per person who came.
+    public var contactsPerAttendee: Double? { came > 0 ? Double(contacts) / Double(came) : nil }
+}
+
+/// A chapter's insights: its last evenings, and who came to them.
+public struct ChapterInsights: Sendable, Equatable {
+    /// Oldest first (charts read left to right).
+    public var evenings: [EveningInsight]
+    /// Job families of the people who came, most frequent first (counts only).
+    public var jobFamilies: [(family: JobFamily, count: Int)]
+    /// Companies of the people who came, the top ones (counts only; names as typed, grouped case-insensitively).
+    public var companies: [(name: String, count: Int)]
+    /// Feedback scores 0…10 over those evenings.
+    public var scoreCounts: [Int]
+
+    public init(evenings: [EveningInsight], jobFamilies: [(family: JobFamily, count: Int)], companies: [(name: String, count: Int)], scoreCounts: [Int]) {
+        self.evenings = evenings; self.jobFamilies = jobFamilies; self.companies = companies; self.scoreCounts = scoreCounts
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.evenings == b.evenings && a.scoreCounts == b.scoreCounts
+            && a.jobFamilies.map(\.family) == b.jobFamilies.map(\.family) && a.jobFamilies.map(\.count) == b.jobFamilies.map(\.count)
+            && a.companies.map(\.name) == b.companies.map(\.name) && a.companies.map(\.count) == b.companies.map(\.count)
+    }
+}
+
+/// Registrations over time before an evening: how many had registered d days before it.
+public enum DemandCurve {
+    public static let days = 30
+
+    /// Index d (0…`days`) holds the registrations made at least d days before the start;
+    /// registrations made earlier than `days` count everywhere, those after the start nowhere.
+    public static func cumulative(_ registeredAt: [Date], startsAt: Date, days: Int = DemandCurve.days) -> [Int] {
+        (0...days).map { d in
+            let limit = startsAt.addingTimeInterval(-Double(d) * 86400)
+            return registeredAt.filter { $0 <= limit }.count
+        }
+    }
+}
+
+/// How a chapter is doing, for the network's admins.
+public enum ChapterHealth: String, Sendable, CaseIterable {
+    /// Evenings held recently, attendance not falling.
+    case active
+    /// No evening for six months (or never one, six months after it opened).
+    case dormant
+    /// Attendance falling: the last three evenings' average is under 80 % of the three before.
+    case struggling
+    /// Opened less than six months ago and no evening yet.
+    case new
+
+    public static let dormantAfter: TimeInterval = 182 * 86400
+    public static let fallingBelow = 0.8
+
+    /// `came`: attendance of the chapter's past evenings, oldest first.
+    public static func assess(lastEvening: Date?, came: [Int], openedAt: Date, now: Date) -> ChapterHealth {
+        guard let lastEvening else { return now.timeIntervalSince(openedAt) >= dormantAfter ? .dormant : .new }
+        if now.timeIntervalSince(lastEvening) >= dormantAfter { return .dormant }
+        guard came.count >= 6 else { return .active }
+        let recent = came.suffix(3), before = came.dropLast(3).suffix(3)
+        let recentMean = Double(recent.reduce(0, +)) / 3, beforeMean = Double(before.reduce(0, +)) / 3
+        return beforeMean > 0 && recentMean < beforeMean * fallingBelow ? .struggling : .active
+    }
+
+    /// The share of the people who came (counted once each) who came to two evenings or more.
+    public static func returnRate(visitsPerPerson: [Int]) -> Double? {
+        let people = visitsPerPerson.filter { $0 > 0 }
+        guard !people.isEmpty else { return nil }
+        return Double(people.filter { $0 >= 2 }.count) / Double(people.count)
+    }
+}
+
+/// One chapter in the network's insights.
+public struct ChapterRollup: Sendable, Equatable {
+    public var chapter: Chapter
+    public var evenings: Int
+    public var lastEvening: Date?
+    /// Attendance of its past evenings, oldest first (the health rule reads it).
+    public var came: [Int]
+    public var expected: Int
+    public var people: Int
+    public var returning: Int
+    public var contacts: Int
+    public var answers: Int
+    public var scoreSum: Int
+    public var rotations: Int
+    public var quizzes: Int
+
+    public init(chapter: Chapter, evenings: Int, lastEvening: Date?, came: [Int], expected: Int, people: Int, returning: Int,
+                contacts: Int, answers: Int, scoreSum: Int, rotations: Int, quizzes: Int) {
+        self.chapter = chapter; self.evenings = evenings; self.lastEvening = lastEvening; self.came = came; self.expected = expected
+        self.people = people; self.returning = returning; self.contacts = contacts; self.answers = answers; self.scoreSum = scoreSum
+        self.rotations = rotations; self.quizzes = quizzes
+    }
+
+    public var attendees: Int { came.reduce(0, +) }
+    public var returnRate: Double? { people > 0 ? Double(returning) / Double(people) : nil }
+    public var averageScore: Double? { answers > 0 ? Double(scoreSum) / Double(answers) : nil }
+    public func health(now: Date) -> ChapterHealth { ChapterHealth.assess(lastEvening: lastEvening, came: came, openedAt: chapter.createdAt, now: now) }
+}
+
+/// Evenings held and people who came, per calendar quarter ("2027 Q1").
+public enum Quarter {
+    public static func label(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        return "\(parts.year ?? 0) Q\(((parts.month ?? 1) - 1) / 3 + 1)"
+    }
+}

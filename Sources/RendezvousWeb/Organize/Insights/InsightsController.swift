@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+import RendezvousDomain
+import RendezvousLocalization
+import RendezvousPersistence
+
+/// The chapter's insights for its organisers (issue 15): its last evenings in charts drawn on the
+/// server, each with its table and its CSV.
+struct InsightsController: OrganizeController {
+    let services: AppServices
+
+    var routes: [OrganizeEndpoint] {
+        [
+            .get(.insights(slug: .any), insights),
+            .get(.insightsCSV(slug: .any, chart: .any), insightsCSV),
+        ]
+    }
+
+    @Sendable func insights(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        let data = try await persistence.network.chapterInsights(of: chapter.id, now: now())
+        let charts = InsightsCharts.chapter(data, chapter: chapter, language: context.language)
+        let summary = InsightsCharts.summary(data, language: context.language)
+        return html(InsightsPage(
+            chrome: try chrome(t("insights.title", context), context, path: OrganizeRoute.insights(slug: chapter.slug).path, wide: true),
+            name: chapter.name, dashboardURL: OrganizeRoute.dashboard(slug: chapter.slug).path,
+            intro: Strings.plural("insights.intro", count: data.evenings.count, context.language),
+            summary: summary, hasSummary: !summary.isEmpty, charts: charts), context)
+    }
+
+    @Sendable func insightsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let chapter = try await chapter(context)
+        guard let id = context.parameters.get("chart"), InsightsCharts.chapterIDs.contains(id) else { throw AppError.notFound }
+        let data = try await persistence.network.chapterInsights(of: chapter.id, now: now())
+        guard let chart = InsightsCharts.chapter(data, chapter: chapter, language: context.language).first(where: { $0.id == id }) else { throw AppError.notFound }
+        return DownloadName.csv(CSV.write(chart.csvRows), name: [chapter.slug, t("insights.fileName", context), chart.title])
+    }
+}
+
+struct InsightsPage: Page {
+    static let template = "organize/insights"
+    var chrome: Chrome
+    var name: String
+    var dashboardURL: String
+    var intro: String
+    var summary: [String]
+    var hasSummary: Bool
+    var charts: [Chart]
+}
+
+/// The charts of a chapter's insights, in the page's language (the CSV uses the same).
+enum InsightsCharts {
+    static let chapterIDs = ["demand", "attendance", "newcomers", "waitlist", "jobs", "companies", "scores", "contacts"]
+    static let demandEvenings = 5
+    static let demandTicks = [30, 21, 14, 7, 3, 1, 0]
+
+    static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+
+    static func percent(_ rate: Double?) -> String { rate.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
+
+    static func decimal(_ value: Double?, _ language: Language) -> String {
+        value.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: language == .fr ? "," : ".") } ?? "—"
+    }
+
+    static func summary(_ data: ChapterInsights, language: Language) -> [String] {
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+        guard !data.evenings.isEmpty else { return [] }
+        let expected = data.evenings.map(\.expected).reduce(0, +)
+        let came = data.evenings.map { $0.came - $0.walkIns }.reduce(0, +)
+        let newcomers = data.evenings.map(\.newcomers).reduce(0, +), regulars = data.evenings.map(\.regulars).reduce(0, +)
+        let answers = data.scoreCounts.reduce(0, +)
+        let scoreSum = data.scoreCounts.enumerated().map { $0 * $1 }.reduce(0, +)
+        let attendees = data.evenings.map(\.came).reduce(0, +), contacts = data.evenings.map(\.contacts).reduce(0, +)
+        var lines = [t("insights.summary.attendance", ["rate": percent(expected > 0 && came > 0 ? Double(came) / Double(expected) : nil),
+                                                        "noShow": percent(expected > 0 && came > 0 ? Double(expected - came) / Double(expected) : nil)])]
+        if newcomers + regulars > 0 { lines.append(t("insights.summary.newcomers", ["percent": percent(Double(newcomers) / Double(newcomers + regulars))])) }
+        if answers > 0 { lines.append(t("insights.summary.score", ["average": decimal(Double(scoreSum) / Double(answers), language), "answers": String(answers)])) }
+        if attendees > 0 { lines.append(t("insights.summary.contacts", ["perPerson": decimal(Double(contacts) / Double(attendees), language)])) }
+        return lines
+    }
+
+    static func chapter(_ data: ChapterInsights, chapter: Chapter, language: Language) -> [Chart] {
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
+        let f = DisplayFormatter(language: language, timeZone: chapter.zone, region: chapter.countryCode)
+        func csv(_ id: String) -> String { OrganizeRoute.insightsCSV(slug: chapter.slug, chart: id).path }
+        let download = t("insights.csv"), empty = t("insights.empty")
+        let evenings = data.evenings
+        let dates = evenings.map { f.shortDate($0.startsAt) }
+        let count = ["count": f.number(evenings.count)]
+
+        // The demand curve: the last evenings, registrations 30 days before to the day itself.
+        let recent = Array(evenings.suffix(demandEvenings))
+        let days = Array((0...DemandCurve.days).reversed())
+        let dayLabel = { (d: Int) in d == 0 ? t("insights.dayOf") : t("insights.daysBefore", ["days": String(d)]) }
+        let demand = Chart.lines(
+            id: "demand", title: t("insights.demand.title"), description: t("insights.demand.description", ["count": f.number(recent.count)]),
+            xLabels: days.map(dayLabel), series: recent.map { evening in (name: f.shortDate(evening.startsAt), values: days.map { evening.demand[$0] }) },
+            tick: { demandTicks.contains(days[$0]) },
+            columns: [t("insights.demand.when")] + recent.map { f.shortDate($0.startsAt) },
+            rows: demandTicks.map { d in Chart.Row(header: dayLabel(d), cells: recent.map { String($0.demand[d]) }) },
+            csvURL: csv("demand"), csvLabel: download, empty: empty)
+
+        var attendance = Chart.grouped(
+            id: "attendance", title: t("insights.attendance.title"), description: t("insights.attendance.description", count),
+            categories: dates, series: [(t("insights.expected"), evenings.map(\.expected)), (t("insights.came"), evenings.map(\.came))],
+            csvURL: csv("attendance"), csvLabel: download, empty: empty)
+        attendance.columns[0] = t("insights.evening")
+        attendance.columns += [t("insights.walkIns"), t("insights.noShowRate")]
+        for index in attendance.rows.indices {
+            attendance.rows[index].cells += [String(evenings[index].walkIns), percent(evenings[index].noShowRate)]
+        }
+
+        var newcomers = Chart.grouped(
+            id: "newcomers", title: t("insights.newcomers.title"), description: t("insights.newcomers.description", count),
+            categories: dates, series: [(t("insights.newcomers"), evenings.map(\.newcomers)), (t("insights.regulars"), evenings.map(\.regulars))],
+            csvURL: csv("newcomers"), csvLabel: download, empty: empty)
+        newcomers.columns[0] = t("insights.evening")
+
+        var waitlist = Chart.grouped(
+            id: "waitlist", title: t("insights.waitlist.title"), description: t("insights.waitlist.description", count),
+            categories: dates, series: [(t("insights.waitlisted"), evenings.map(\.waitlisted))],
+            csvURL: csv("waitlist"), csvLabel: download, empty: empty)
+        waitlist.columns[0] = t("insights.evening")
+
+        let jobs = Chart.horizontal(
+            id: "jobs", title: t("insights.jobs.title"), description: t("insights.jobs.description", count),
+            header: (t("insights.jobFamily"), t("insights.people")),
+            items: data.jobFamilies.map { (label: capitalized(Strings.jobFamily($0.family, language)), value: $0.count) },
+            csvURL: csv("jobs"), csvLabel: download, empty: empty)
+
+        let companies = Chart.horizontal(
+            id: "companies", title: t("insights.companies.title"), description: t("insights.companies.description", ["top": String(NetworkStore.topCompanies)]),
+            header: (t("insights.company"), t("insights.people")), items: data.companies.map { (label: $0.name, value: $0.count) },
+            csvURL: csv("companies"), csvLabel: download, empty: empty)
+
+        let answers = data.scoreCounts.reduce(0, +)
+        var scores = Chart.grouped(
+            id: "scores", title: t("insights.scores.title"), description: t("insights.scores.description", ["answers": f.number(answers)]),
+            categories: (0...10).map(String.init), series: [(t("insights.answers"), data.scoreCounts)],
+            csvURL: csv("scores"), csvLabel: download, empty: empty)
+        scores.columns[0] = t("insights.score")
+
+        var contacts = Chart.grouped(
+            id: "contacts", title: t("insights.contacts.title"), description: t("insights.contacts.description", count),
+            categories: dates, series: [(t("insights.contacts"), evenings.map(\.contacts))],
+            csvURL: csv("contacts"), csvLabel: download, empty: empty)
+        contacts.columns[0] = t("insights.evening")
+        contacts.columns += [t("insights.came"), t("insights.perAttendee")]
+        for index in contacts.rows.indices {
+            contacts.rows[index].cells += [String(evenings[index].came), decimal(evenings[index].contactsPerAttendee, language)]
+        }
+        return [demand, attendance, newcomers, waitlist, jobs, companies, scores, contacts]
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import RendezvousDomain
+
+/// A chart drawn on the server as SVG (no JavaScript): a title and a description for screen
+/// readers, the same numbers in a table beside it, and its data as a CSV download. Grouped
+/// vertical bars (one group per evening), horizontal bars (categories) or lines (a curve per
+/// evening). Rendered by `partials/chart.mustache`; the follow-up's rating chart is the pattern.
+struct Chart: Sendable {
+    struct Bar: Sendable { var x: Int; var y: Int; var width: Int; var height: Int; var series: Int; var value: String; var valueX: Int; var valueY: Int; var hasValue: Bool }
+    struct Label: Sendable { var x: Int; var y: Int; var text: String; var anchor: String }
+    struct Line: Sendable { var points: String; var series: Int }
+    struct Legend: Sendable { var name: String; var series: Int }
+    struct Row: Sendable { var header: String; var cells: [String] }
+
+    var id: String
+    var title: String
+    var description: String
+    var width = 640
+    var height = 220
+    var bars: [Bar] = []
+    var labels: [Label] = []
+    var lines: [Line] = []
+    var legend: [Legend] = []
+    var axisY = 0
+    /// The table: column headers (the first heads the row headers), then one row per category.
+    var columns: [String] = []
+    var rows: [Row] = []
+    var csvURL: String
+    var csvLabel: String
+    var empty: String?
+    var hasLegend = false
+    var hasAxis = false
+
+    /// The data as CSV rows (header first), spreadsheet-safe through `CSV.write`.
+    var csvRows: [[String]] { [columns] + rows.map { [$0.header] + $0.cells } }
+
+    private static let top = 12, bottom = 30, left = 8, right = 8
+
+    /// Vertical bars grouped by category (an evening), one bar per series.
+    static func grouped(id: String, title: String, description: String, categories: [String], series: [(name: String, values: [Int])],
+                        csvURL: String, csvLabel: String, empty: String) -> Chart {
+        var chart = Chart(id: id, title: title, description: description, csvURL: csvURL, csvLabel: csvLabel)
+        chart.columns = [""] + series.map(\.name)
+        chart.rows = categories.enumerated().map { index, category in Row(header: category, cells: series.map { String($0.values[index]) }) }
+        chart.legend = series.enumerated().map { Legend(name: $1.name, series: $0) }
+        chart.hasLegend = series.count > 1
+        guard !categories.isEmpty, series.contains(where: { $0.values.contains { $0 > 0 } }) else { chart.empty = empty; return chart }
+        let plot = chart.height - top - bottom
+        chart.axisY = chart.height - bottom
+        chart.hasAxis = true
+        let maximum = max(1, series.flatMap(\.values).max() ?? 1)
+        let group = (chart.width - left - right) / categories.count
+        let barWidth = max(4, min(40, (group - 8) / max(1, series.count)))
+        for (index, category) in categories.enumerated() {
+            let start = left + index * group + (group - barWidth * series.count) / 2
+            for (s, line) in series.enumerated() {
+                let value = line.values[index]
+                let height = value == 0 ? 0 : max(2, value * plot / maximum)
+                let x = start + s * barWidth
+                chart.bars.append(Bar(x: x, y: chart.axisY - height, width: barWidth - 2, height: height, series: s, value: String(value),
+                                      valueX: x + (barWidth - 2) / 2, valueY: chart.axisY - height - 3, hasValue: value > 0 && barWidth >= 14))
+            }
+            chart.labels.append(Label(x: left + index * group + group / 2, y: chart.height - 12, text: category, anchor: "middle"))
+        }
+        return chart
+    }
+
+    /// Horizontal bars, one per category, longest first (job families, companies, scores).
+    static func horizontal(id: String, title: String, description: String, header: (String, String), items: [(label: String, value: Int)],
+                           csvURL: String, csvLabel: String, empty: String) -> Chart {
+        var chart = Chart(id: id, title: title, description: description, csvURL: csvURL, csvLabel: csvLabel)
+        chart.columns = [header.0, header.1]
+        chart.rows = items.map { Row(header: $0.label, cells: [String($0.value)]) }
+        guard items.contains(where: { $0.value > 0 }) else { chart.empty = empty; return chart }
+        let rowHeight = 22, labelWidth = 200
+        chart.height = top + items.count * rowHeight + 4
+        let maximum = max(1, items.map(\.value).max() ?? 1)
+        let span = chart.width - labelWidth - right - 40
+        for (index, item) in items.enumerated() {
+            let y = top + index * rowHeight
+            let width = item.value == 0 ? 0 : max(2, item.value * span / maximum)
+            chart.labels.append(Label(x: labelWidth - 6, y: y + 14, text: item.label, anchor: "end"))
+            chart.bars.append(Bar(x: labelWidth, y: y, width: width, height: rowHeight - 6, series: 0, value: String(item.value),
+                                  valueX: labelWidth + width + 4, valueY: y + 14, hasValue: true))
+        }
+        return chart
+    }
+
+    /// One line per series over the same x positions (the demand curve: days before each evening).
+    static func lines(id: String, title: String, description: String, xLabels: [String], series: [(name: String, values: [Int])],
+                      tick: (Int) -> Bool, columns: [String], rows: [Row], csvURL: String, csvLabel: String, empty: String) -> Chart {
+        var chart = Chart(id: id, title: title, description: description, csvURL: csvURL, csvLabel: csvLabel)
+        chart.columns = columns
+        chart.rows = rows
+        chart.legend = series.enumerated().map { Legend(name: $1.name, series: $0) }
+        chart.hasLegend = series.count > 1
+        guard xLabels.count > 1, series.contains(where: { $0.values.contains { $0 > 0 } }) else { chart.empty = empty; return chart }
+        let plot = chart.height - top - bottom
+        chart.axisY = chart.height - bottom
+        chart.hasAxis = true
+        let maximum = max(1, series.flatMap(\.values).max() ?? 1)
+        let step = Double(chart.width - left - right - 20) / Double(xLabels.count - 1)
+        func x(_ index: Int) -> Int { left + 10 + Int((Double(index) * step).rounded()) }
+        chart.lines = series.enumerated().map { s, line in
+            Line(points: line.values.enumerated().map { "\(x($0)),\(chart.axisY - $1 * plot / maximum)" }.joined(separator: " "), series: s)
+        }
+        chart.labels = xLabels.enumerated().filter { tick($0.offset) }.map { Label(x: x($0.offset), y: chart.height - 12, text: $0.element, anchor: "middle") }
+        chart.labels.append(Label(x: left, y: top - 2, text: String(maximum), anchor: "start"))
+        return chart
+    }
+}

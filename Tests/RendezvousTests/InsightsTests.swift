@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import RendezvousDomain
+@testable import RendezvousPersistence
+@testable import RendezvousWeb
+import SQLKit
+import Testing
+
+/// Insights (issue 15): a chapter's evenings in charts for its organisers (each with its table
+/// and CSV), the network rolled up for admins, and the public "network in numbers".
+@Suite("Insights")
+struct InsightsTests {
+    // MARK: Rules
+
+    @Test func dormantStrugglingAndActiveChapters() {
+        let now = Fixture.start, day = 86400.0
+        let opened = now.addingTimeInterval(-400 * day)
+        // No evening: new for six months after opening, then dormant.
+        #expect(ChapterHealth.assess(lastEvening: nil, came: [], openedAt: now.addingTimeInterval(-30 * day), now: now) == .new)
+        #expect(ChapterHealth.assess(lastEvening: nil, came: [], openedAt: opened, now: now) == .dormant)
+        // Six months without an evening: dormant, whatever the attendance was.
+        #expect(ChapterHealth.assess(lastEvening: now.addingTimeInterval(-183 * day), came: [70, 70, 70, 70, 70, 70], openedAt: opened, now: now) == .dormant)
+        #expect(ChapterHealth.assess(lastEvening: now.addingTimeInterval(-170 * day), came: [70, 70], openedAt: opened, now: now) == .active)
+        // Falling attendance: the last three evenings average under 80 % of the three before.
+        let recent = now.addingTimeInterval(-20 * day)
+        #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 60, 60, 50, 45, 40], openedAt: opened, now: now) == .struggling)
+        #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 60, 60, 50, 50, 50], openedAt: opened, now: now) == .active) // 83 %
+        // Too few evenings to tell a trend.
+        #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 10, 5], openedAt: opened, now: now) == .active)
+        // Returning people: counted once each, two evenings or more.
+        #expect(ChapterHealth.returnRate(visitsPerPerson: [1, 1, 2, 3]) == 0.5)
+        #expect(ChapterHealth.returnRate(visitsPerPerson: []) == nil)
+    }
+
+    @Test func theDemandCurveCountsRegistrationsMadeByEachDay() {
+        let start = Fixture.start, day = 86400.0
+        let made = [start.addingTimeInterval(-40 * day), start.addingTimeInterval(-10 * day), start.addingTimeInterval(-1 * day), start.addingTimeInterval(-60), start.addingTimeInterval(60)]
+        let curve = DemandCurve.cumulative(made, startsAt: start)
+        #expect(curve.count == 31)
+        #expect(curve[30] == 1 && curve[10] == 2 && curve[9] == 2 && curve[1] == 3 && curve[0] == 4, "\(curve)")
+    }
+
+    // MARK: The chapter's page
+
+    /// Three evenings: 10/8, 10/6 (three came before), 10/10; feedback and a contact on the last.
+    static func seed(_ db: Persistence) async throws -> (Chapter, [Event]) {
+        let chapter = try await Fixture.chapter(db)
+        let a = try await OverbookingTests.pastEvening(db, chapter: chapter, daysAgo: 90, confirmed: 10, came: 8)
+        let b = try await OverbookingTests.pastEvening(db, chapter: chapter, daysAgo: 60, confirmed: 10, came: 6, from: 5)
+        let c = try await OverbookingTests.pastEvening(db, chapter: chapter, daysAgo: 30, confirmed: 10, came: 10, from: 20)
+        // One person waited for the last evening, five days before it.
+        let waited = RegistrationStore.newRegistration(Fixture.profile(500), event: c.id, status: .waitlisted, queueNumber: 1, now: c.startsAt.addingTimeInterval(-5 * 86400))
+        try await RegistrationStore.insert([waited], on: db.sql)
+        // A company a spreadsheet would run as a formula, and two job titles of another family.
+        try await db.sql.raw("UPDATE registrations SET company = '=HYPERLINK(\"http://x\")' WHERE event_id = \(bind: c.id.uuid) AND email = 'person20@example.org'").run()
+        try await db.sql.raw("UPDATE registrations SET job_title = 'Software engineer' WHERE event_id = \(bind: c.id.uuid) AND email IN ('person21@example.org', 'person22@example.org')").run()
+        struct Row: Decodable { var id: UUID }
+        let people = try await db.sql.raw("SELECT id FROM registrations WHERE event_id = \(bind: c.id.uuid) AND checked_in_at IS NOT NULL ORDER BY email").rows(Row.self)
+        for (index, score) in [9, 10, 7].enumerated() {
+            try await db.sql.raw("""
+                INSERT INTO feedback (id, event_id, chapter_id, registration_id, score, comment, created_at, updated_at)
+                VALUES (\(bind: UUID()), \(bind: c.id.uuid), \(bind: chapter.id.uuid), \(bind: people[index].id), \(bind: score), '', \(bind: Fixture.start), \(bind: Fixture.start))
+                """).run()
+        }
+        try await db.sql.raw("""
+            INSERT INTO contacts (id, event_id, chapter_id, initiator_registration_id, recipient_registration_id, pair_key, status, created_at)
+            VALUES (\(bind: UUID()), \(bind: c.id.uuid), \(bind: chapter.id.uuid), \(bind: people[0].id), \(bind: people[1].id), 'pair-1', 'accepted', \(bind: Fixture.start))
+            """).run()
+        return (chapter, [a, b, c])
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func theChapterPageChartsTablesAndCSV(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let (chapter, _) = try await Self.seed(db)
+            let other = try await Fixture.chapter(db, slug: "lyon")
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
+            let stranger = try await Accounts.signIn(app, email: "lyon@example.org", chapters: [other.slug])
+            try await app.application.test(.router) { client in
+                let dashboard = try await client.get("/organize/toulouse", as: organizer)
+                #expect(dashboard.text.contains("href=\"/organize/toulouse/insights\""))
+                let page = try await client.get("/organize/toulouse/insights", as: organizer)
+                #expect(page.status == .ok)
+                let html = page.text
+                #expect(html.contains("Your chapter’s last 3 evenings"))
+                // Every chart: an SVG image with its title and description, a table, a CSV link.
+                for id in InsightsCharts.chapterIDs {
+                    #expect(html.contains("aria-labelledby=\"\(id)-title \(id)-desc\""), "\(id)")
+                    #expect(html.contains("href=\"/organize/toulouse/insights/csv/\(id)\""), "\(id)")
+                }
+                #expect(html.components(separatedBy: "role=\"img\"").count - 1 == InsightsCharts.chapterIDs.count)
+                // Attendance: 10 with a seat each; 8, 6 and 10 came: 20 %, 40 %, 0 % no-shows.
+                #expect(html.contains("<td>10</td><td>8</td><td>0</td><td>20 %</td>"))
+                #expect(html.contains("<td>10</td><td>6</td><td>0</td><td>40 %</td>"))
+                #expect(html.contains("<td>10</td><td>10</td><td>0</td><td>0 %</td>"))
+                // Newcomers: everyone at the first; at the second, persons 5–7 had come before.
+                #expect(html.contains("<td>8</td><td>0</td></tr>"))
+                #expect(html.contains("<td>3</td><td>3</td></tr>"))
+                // Job families and companies (counts only, no names of people).
+                #expect(html.contains("Software engineer") == false)
+                #expect(html.contains("<th scope=\"row\">Engineering</th><td>2</td>"))
+                #expect(html.contains("<th scope=\"row\">Consulting</th><td>22</td>"))
+                #expect(!html.contains("Quinquies"), "no attendee's name on the insights")
+                // The waitlist, and the demand curve: 1 registration five days before the last evening, 12 on the day.
+                #expect(html.contains("<td>1</td></tr></tbody>"))
+                #expect(html.contains("<th scope=\"row\">3 days before</th><td>0</td><td>0</td><td>1</td></tr>"))
+                #expect(html.contains("<th scope=\"row\">Day of</th><td>11</td><td>11</td><td>12</td></tr>"))
+                // Feedback 9, 10, 7: average 8.7; one contact among the ten who came.
+                #expect(html.contains("Average feedback score: 8.7 out of 10 (3 answers)."))
+                #expect(html.contains("<td>1</td><td>10</td><td>0.1</td>"))
+
+                let csv = try await client.get("/organize/toulouse/insights/csv/companies", as: organizer)
+                #expect(csv.status == .ok)
+                #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(csv.headers[.contentDisposition]?.contains("toulouse-insights-companies-represented.csv") == true)
+                #expect(csv.text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",1"), "the formula is neutralised and quoted")
+                #expect(csv.text.contains("Indépendante,23"))
+                let attendance = try await client.get("/organize/toulouse/insights/csv/attendance", as: organizer, language: "fr")
+                #expect(attendance.text.hasPrefix("\u{FEFF}Soirée,Avec une place,Venues,Sans inscription,Absences\r\n"))
+
+                let french = try await client.get("/organize/toulouse/insights", as: organizer, language: "fr")
+                #expect(french.text.contains("Présence et absences"))
+                #expect(french.text.contains("Note moyenne\u{202F}: 8,7 sur 10"))
+
+                // Another chapter's organiser, an unknown chart: 404, like something that does not exist.
+                #expect(try await client.get("/organize/toulouse/insights", as: stranger).status == .notFound)
+                #expect(try await client.get("/organize/toulouse/insights/csv/companies", as: stranger).status == .notFound)
+                #expect(try await client.get("/organize/toulouse/insights/csv/people", as: organizer).status == .notFound)
+                // The other chapter has no evening yet: its page says so.
+                let empty = try await client.get("/organize/lyon/insights", as: stranger)
+                #expect(empty.status == .ok)
+                #expect(empty.text.contains("No data yet"))
+            }
+        }
+    }
+}
