@@ -132,6 +132,13 @@ struct OverflowTests {
                 #expect(try await Self.offer(db, from: people[4].id)?.status == .offered)
                 #expect(try await Self.offer(db, from: people[5].id) == nil)
                 #expect(try await Self.status(db, people[3].id) == .cancelled, "moved: the original place is released")
+                // The copy keeps what the person agreed to: the code of conduct (with its time), their consents.
+                struct Agreed: Decodable { var conductAcceptedAt: Date?; var consentList: Bool }
+                let copied = try #require(try await db.sql.raw("""
+                    SELECT conduct_accepted_at, consent_list FROM registrations WHERE origin_registration_id = \(bind: people[3].id.uuid)
+                    """).row(Agreed.self))
+                let original = try #require(try await db.sql.raw("SELECT conduct_accepted_at, consent_list FROM registrations WHERE id = \(bind: people[3].id.uuid)").row(Agreed.self))
+                #expect(copied.conductAcceptedAt == original.conductAcceptedAt && copied.consentList == original.consentList)
                 #expect(try await Self.status(db, people[2].id) == .waitlisted, "an offer keeps the original place")
                 #expect(try await db.registrations.waitlistPosition(of: try #require(try await db.registrations.registration(id: people[4].id))) == 2)
 
@@ -155,6 +162,10 @@ struct OverflowTests {
                 #expect(secondPage.text.contains("Second evening opened"))
                 #expect(secondPage.text.contains("Second evening of Rencontre trimestrielle"))
                 #expect(!secondPage.text.contains("open a second evening?"))
+                // The first evening's public page points to the second.
+                let publicPage = try await client.execute(uri: "/events/\(event.id)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(publicPage.text.contains("A second evening on Sunday, 21 February 2027"))
+                #expect(publicPage.text.contains("href=\"/events/\(second.id)\""))
                 // The released place's page says where the seat went, not "cancelled".
                 let movedPage = try await client.execute(uri: "/manage/\(people[3].manageToken)", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(movedPage.text.contains("You moved to the second evening on Sunday, 21 February 2027"))

@@ -40,17 +40,18 @@ extension Persistence {
             guard !seated.isEmpty else { return 0 }
             let status: RegistrationStatus = next.anyDate ? .confirmed : .offered
             let id = UUID()
-            // The offer carries the person's registration over (their profile, consents, language).
+            // The offer carries the person's registration over: profile, consents (an opt-out of
+            // news, the code of conduct accepted), language. Answers to the original's own questions stay there.
             try await sql.raw("""
                 INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
                     linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
                     manage_token, created_at, updated_at, contact_token, ticket_token, language, bingo_facts, games_consent,
-                    consent_news, any_date, origin_registration_id)
+                    consent_news, any_date, origin_registration_id, source, unsubscribed, conduct_accepted_at)
                 SELECT \(bind: id), \(bind: event.id), o.first_name, o.last_name, o.email, o.active_email, o.job_title, o.company,
                     o.linkedin_url, o.ask_me_about, o.consent_list, o.consent_profile, \(bind: status.rawValue), NULL,
                     \(bind: status == .offered ? deadline : nil), \(bind: Secret.token()), \(bind: now), \(bind: now),
                     \(bind: Secret.token()), \(bind: Secret.token()), o.language, o.bingo_facts, o.games_consent,
-                    o.consent_news, o.any_date, o.id
+                    o.consent_news, o.any_date, o.id, o.source, o.unsubscribed, o.conduct_accepted_at
                 FROM registrations o WHERE o.id = \(bind: next.id)
                 """).run()
             if status == .confirmed {

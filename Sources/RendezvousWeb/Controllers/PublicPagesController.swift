@@ -11,6 +11,7 @@ struct PublicPagesController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(PublicRoute.home.routerPath, use: home)
+        router.get(PublicRoute.network.routerPath, use: network)
         router.get(PublicRoute.chapter(slug: .any).routerPath, use: chapter)
         router.get(PublicRoute.event(.any).routerPath, use: event)
         // Quiz pictures: public like the pages that show them (the phones, the big screen).
@@ -21,7 +22,7 @@ struct PublicPagesController {
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
-        return try await cached("home:\(language.rawValue)") {
+        return try await cached("home:\(language.rawValue)", request: request) {
             (services.renderer.render(try await homePage(language: language)), language)
         }
     }
@@ -52,7 +53,7 @@ struct PublicPagesController {
         let slug = try context.parameters.require("slug")
         guard ChapterInput.isValidSlug(slug) else { throw AppError.notFound }
         let preferred = LanguageMiddleware.preferred(request)
-        return try await cached("chapter:\(slug):\(preferred?.rawValue ?? "own")") {
+        return try await cached("chapter:\(slug):\(preferred?.rawValue ?? "own")", request: request) {
             guard let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
             let language = preferred ?? chapter.locale
             return (services.renderer.render(try await chapterPage(chapter, language: language)), language)
@@ -96,14 +97,21 @@ struct PublicPagesController {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)) else { throw AppError.notFound }
         // The cache is consulted before the database: a hit costs one dictionary lookup.
         let preferred = LanguageMiddleware.preferred(request)
-        return try await cached("event:\(id):\(preferred?.rawValue ?? "own")") {
+        return try await cached("event:\(id):\(preferred?.rawValue ?? "own")", request: request) {
             guard let detail = try await services.persistence.events.eventDetail(id: id), detail.event.status != .draft else {
                 throw AppError.notFound
             }
             let language = preferred ?? detail.chapter.locale
             let look = try await services.persistence.images.look(of: id)
             let questions = try await services.persistence.questions.questions(forEvent: id)
-            let page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions)
+            var page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions)
+            // A full evening points to the second evenings opened from its waitlist.
+            let now = services.clock.now()
+            let presenter = Presenter(language: language, chapter: detail.chapter)
+            page.secondEvenings = try await services.persistence.events.overflowEvents(of: id)
+                .filter { $0.status == .published && now < $0.startsAt }
+                .map { .init(label: presenter.t("event.secondEvening", ["date": presenter.formatter.longDate($0.startsAt), "time": presenter.formatter.time($0.startsAt)]),
+                             url: PublicRoute.event($0.id).path) }
             return (services.renderer.render(page), language)
         }
     }
@@ -181,12 +189,13 @@ struct PublicPagesController {
         return page
     }
 
-    private func cached(_ key: String, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {
+    func cached(_ key: String, request: Request, render: @escaping @Sendable () async throws -> (String, Language)) async throws -> Response {
         let entry = try await services.cache.page(key) {
             let (html, language) = try await render()
             return (ByteBuffer(string: html), language.rawValue)
         }
-        return PageRenderer.htmlResponse(entry.body, language: Language(rawValue: entry.language) ?? .en)
+        let plain = PageRenderer.htmlResponse(entry.body, language: Language(rawValue: entry.language) ?? .en)
+        return Gzip.response(headers: plain.headers, plain: entry.body, gzip: entry.gzip, request: request)
     }
 
     func sharePreview(_ detail: EventDetail, formatter f: DisplayFormatter) -> SharePreview {
