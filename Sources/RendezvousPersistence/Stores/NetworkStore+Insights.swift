@@ -78,9 +78,9 @@ extension NetworkStore {
             WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND r.status = 'confirmed' GROUP BY r.event_id
             """).rows(Count.self)
         let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
-        struct People: Decodable { var chapterId: UUID; var people: Int; var returning: Int }
+        struct People: Decodable { var chapterId: UUID; var people: Int; var cameBack: Int }
         let people = try await sql.raw("""
-            SELECT chapter_id, COUNT(*) AS people, SUM(CASE WHEN visits >= 2 THEN 1 ELSE 0 END) AS returning FROM (
+            SELECT chapter_id, COUNT(*) AS people, SUM(CASE WHEN visits >= 2 THEN 1 ELSE 0 END) AS came_back FROM (
                 SELECT e.chapter_id, r.active_email, COUNT(*) AS visits FROM registrations r JOIN events e ON e.id = r.event_id
                 WHERE r.checked_in_at IS NOT NULL AND r.active_email IS NOT NULL GROUP BY e.chapter_id, r.active_email) visits
             GROUP BY chapter_id
@@ -89,7 +89,7 @@ extension NetworkStore {
         let contacts = try await sql.raw("""
             SELECT chapter_id, COUNT(*) AS count, 0 AS total FROM contacts WHERE status <> 'declined' GROUP BY chapter_id
             """).rows(PerChapter.self)
-        let feedback = try await sql.raw("SELECT chapter_id, COUNT(*) AS count, SUM(score) AS total FROM feedback GROUP BY chapter_id").rows(PerChapter.self)
+        let feedback = try await sql.raw("SELECT chapter_id, COUNT(*) AS count, SUM(CAST(score AS INTEGER)) AS total FROM feedback GROUP BY chapter_id").rows(PerChapter.self)
         let rotations = try await sql.raw("""
             SELECT e.chapter_id, COUNT(*) AS count, 0 AS total FROM event_rooms er JOIN events e ON e.id = er.event_id WHERE er.plan IS NOT NULL GROUP BY e.chapter_id
             """).rows(PerChapter.self)
@@ -103,7 +103,7 @@ extension NetworkStore {
             let who = people.first { $0.chapterId == chapter.id.uuid }
             return ChapterRollup(
                 chapter: chapter, evenings: mine.count, lastEvening: mine.last?.startsAt, came: mine.map { byEvent[$0.id]?.came ?? 0 },
-                expected: mine.map { byEvent[$0.id]?.expected ?? 0 }.reduce(0, +), people: who?.people ?? 0, returning: who?.returning ?? 0,
+                expected: mine.map { byEvent[$0.id]?.expected ?? 0 }.reduce(0, +), people: who?.people ?? 0, returning: who?.cameBack ?? 0,
                 contacts: find(contacts, chapter.id.uuid)?.count ?? 0, answers: find(feedback, chapter.id.uuid)?.count ?? 0,
                 scoreSum: find(feedback, chapter.id.uuid)?.total ?? 0, rotations: find(rotations, chapter.id.uuid)?.count ?? 0,
                 quizzes: find(quizzes, chapter.id.uuid)?.count ?? 0)

@@ -34,6 +34,8 @@ struct AdminController: WorkspaceController {
             (.post, .unblock(.any), unblock),
             (.get, .incidents, incidents),
             (.post, .incident(.any), handleIncident),
+            (.get, .insights, networkInsights),
+            (.get, .insightsCSV(chart: .any), networkInsightsCSV),
         ]
     }
 
@@ -87,7 +89,8 @@ struct AdminController: WorkspaceController {
                     PageLink(url: AdminRoute.directory.path, label: t("admin.directory", context)),
                     PageLink(url: AdminRoute.privacy.path, label: t("privacy.register", context)),
                     PageLink(url: AdminRoute.blocks.path, label: t("privacy.blocks", context)),
-                    PageLink(url: AdminRoute.incidents.path, label: t("incidents.title", context))],
+                    PageLink(url: AdminRoute.incidents.path, label: t("incidents.title", context)),
+                    PageLink(url: AdminRoute.insights.path, label: t("insights.network.title", context))],
             summary: Strings.plural("admin.summary", count: overview.count, context.language, ["dormant": String(dormant)]),
             rows: rows, pager: Pager(total: sorted.count, page: page, path: AdminRoute.overview.path, keeping: [], language: context.language))
         return html(view, context)

@@ -27,6 +27,10 @@ enum AdminRoute: Route {
     /// Every chapter's incident reports, and one report's case record (POST).
     case incidents
     case incident(UUID)
+    /// The network's insights (rolled up by country and chapter, growth, chapters needing
+    /// attention, what the best chapters do), and one table's data as CSV.
+    case insights
+    case insightsCSV(chart: String)
 
     var pattern: String {
         switch self {
@@ -48,12 +52,15 @@ enum AdminRoute: Route {
         case .unblock: "/admin/blocks/:id/remove"
         case .incidents: "/admin/incidents"
         case .incident: "/admin/incidents/:id"
+        case .insights: "/admin/insights"
+        case .insightsCSV: "/admin/insights/csv/:chart"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .person, .conduct, .blocks, .incidents: []
+        case .overview, .applications, .directory, .directoryVenues, .directorySpeakers, .privacy, .retention, .person, .conduct, .blocks, .incidents, .insights: []
+        case .insightsCSV(let chart): [chart]
         case .approveApplication(let id), .declineApplication(let id), .venue(let id), .removeVenue(let id), .unblock(let id), .incident(let id): [id.uuidString.lowercased()]
         case .handover(let slug): [slug]
         }
@@ -63,6 +70,7 @@ enum AdminRoute: Route {
         let application = UUID(uuidString: "0B4F6C3A-8E2D-4F7B-A1C9-5D6E7F809A1B")!
         return [.overview, .applications, .approveApplication(application), .declineApplication(application),
                 .handover(slug: "toulouse"), .directory, .directoryVenues, .directorySpeakers, .venue(application), .removeVenue(application),
-                .privacy, .retention, .person, .conduct, .blocks, .unblock(application), .incidents, .incident(application)]
+                .privacy, .retention, .person, .conduct, .blocks, .unblock(application), .incidents, .incident(application),
+                .insights, .insightsCSV(chart: "countries")]
     }
 }

@@ -6,6 +6,8 @@ import RendezvousDomain
 /// a chapter, static files and the health check.
 enum PublicRoute: Route {
     case home
+    /// The network in numbers: chapters, countries, evenings held, people met (cached like the home page).
+    case network
     case chapter(slug: String)
     /// The chapter's upcoming meetups as a calendar feed.
     case chapterCalendar(slug: String)
@@ -97,6 +99,7 @@ enum PublicRoute: Route {
     var pattern: String {
         switch self {
         case .home: "/"
+        case .network: "/network"
         case .chapter: "/chapters/:slug"
         case .chapterCalendar: "/chapters/:slug/calendar.ics"
         case .event: "/events/:id"
@@ -151,7 +154,7 @@ enum PublicRoute: Route {
 
     var parameters: [String] {
         switch self {
-        case .home, .apply, .codeOfConduct, .healthz, .readyz, .metrics, .quizEnter, .favicon: []
+        case .home, .network, .apply, .codeOfConduct, .healthz, .readyz, .metrics, .quizEnter, .favicon: []
         case .live(let id), .liveEvents(let id), .liveAnswer(let id), .liveCommand(let id): [id.description]
         case .quizJoin(let code), .quizPlay(let code), .quizQR(let code): [code]
         case .quizFromManage(let token): [token]
@@ -175,7 +178,7 @@ enum PublicRoute: Route {
         let event = Event.ID(UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!)
         let token = "Zm9vYmFy-_token"
         return [
-            .home, .chapter(slug: "toulouse"), .chapterCalendar(slug: "toulouse"),
+            .home, .network, .chapter(slug: "toulouse"), .chapterCalendar(slug: "toulouse"),
             .event(event), .eventCalendar(event), .shareImage(event), .register(event), .resendLink(event),
             .manage(token: token), .badgePreview(token: token), .ticketCode(token: token),
             .contactCard(token: token), .contactVCard(token: token), .unsubscribe(token: token), .feedback(token: token),
