@@ -43,6 +43,7 @@ struct OrganizePageSnapshotTests {
             ("organize/branding", BrandingPage.mock),
             ("organize/branding-errors", BrandingPage.mockErrors),
             ("organize/event-images", EventImagesPage.mock),
+            ("organize/insights", InsightsPage.mock),
         ]
     }
 
@@ -51,7 +52,7 @@ struct OrganizePageSnapshotTests {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
          TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
          QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self, BrandingPage.self, EventImagesPage.self,
-         MessageComposePage.self, QuestionsPage.self]
+         MessageComposePage.self, QuestionsPage.self, InsightsPage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -52,6 +52,8 @@ struct PageSnapshotTests {
             ("account/invitation-invited-account", SimpleFormPage.mockInvitation(.invitedAccount(Mock.session(Mock.organizer)))),
             ("account/invitation-withdrawn", SimpleFormPage.mockInvitationWithdrawn),
             ("admin/overview", AdminOverviewPage.mock),
+            ("admin/insights", NetworkInsightsPage.mock),
+            ("public/network", NetworkPage.mock),
             ("admin/applications", ApplicationsPage.mock),
             ("admin/directory", DirectoryPage.mock),
             ("admin/venue", VenuePage.mock),

@@ -13,7 +13,8 @@ extension PublicPagesController {
             let numbers = try await services.persistence.network.networkNumbers(now: services.clock.now())
             let f = DisplayFormatter(language: language, timeZone: TimeZone(identifier: "UTC")!, region: nil)
             func figure(_ key: String, _ count: Int) -> NetworkPage.Figure {
-                let words = Strings.plural(key, count: count, language)
+                // The number stands apart, large: the words around it come from the plural form without it.
+                let words = Strings.plural(key, count: count, language, ["count": ""]).trimmingCharacters(in: .whitespaces)
                 return NetworkPage.Figure(value: f.number(count), label: words)
             }
             let page = NetworkPage(
