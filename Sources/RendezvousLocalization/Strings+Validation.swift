@@ -22,6 +22,7 @@ extension Strings {
         case .outOfRange(let min, let max): text("v.range", language, ["min": String(min), "max": String(max)])
         case .alreadyTaken: text("v.taken", language)
         case .format(let example): text("v.format", language, ["example": example])
+        case .notALink(let line): text("v.notALink", language, ["line": String(line)])
         }
     }
 }

@@ -35,7 +35,7 @@ extension MessageComposer {
         case .followUp:
             subject = t("followUp.mail.subject", ["event": event.title])
             paragraphs = [t("followUp.mail.thanks", ["event": event.title])]
-            if content.met.isEmpty && content.wantToMeet.isEmpty {
+            if content.met.isEmpty && content.wantToMeet.isEmpty && content.waiting.isEmpty {
                 paragraphs.append(t("followUp.mail.nobody"))
             }
             if !content.met.isEmpty {
@@ -43,8 +43,14 @@ extension MessageComposer {
                                             intro: t("followUp.mail.metIntro"), items: content.met.map { person($0, accept: false) }))
             }
             if !content.wantToMeet.isEmpty {
-                sections.append(MailSection(title: t("followUp.mail.wantTitle"), intro: t("followUp.mail.wantIntro"),
-                                            items: content.wantToMeet.map { person($0, accept: true) }))
+                sections.append(MailSection(title: Strings.plural("followUp.mail.wantTitle", count: content.wantToMeet.count, language),
+                                            intro: t("followUp.mail.wantIntro"), items: content.wantToMeet.map { person($0, accept: true) }))
+            }
+            if !content.waiting.isEmpty {
+                // Said "we met", not answered yet: named only (what they share comes with their answer).
+                sections.append(MailSection(title: Strings.plural("followUp.mail.waitingTitle", count: content.waiting.count, language),
+                                            intro: t("followUp.mail.waitingIntro"),
+                                            items: content.waiting.map { .init(title: $0.name, detail: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: ", "), links: []) }))
             }
             if !content.resources.isEmpty {
                 sections.append(MailSection(title: t("followUp.mail.resourcesTitle"),
@@ -64,8 +70,8 @@ extension MessageComposer {
                                             items: notFollowed.map { person($0, accept: false) }))
             }
             if !content.wantToMeet.isEmpty {
-                sections.append(MailSection(title: t("followUp.mail.wantTitle"), intro: t("followUp.mail.wantIntro"),
-                                            items: content.wantToMeet.map { person($0, accept: true) }))
+                sections.append(MailSection(title: Strings.plural("followUp.mail.wantTitle", count: content.wantToMeet.count, language),
+                                            intro: t("followUp.mail.wantIntro"), items: content.wantToMeet.map { person($0, accept: true) }))
             }
             paragraphs.append(t("followUp.nudge.last"))
         default:

@@ -55,6 +55,9 @@ struct ContactExchangeTests {
 
     @Test func onlyTwoPeopleOfTheSameEveningMayMeetAndOnePairIsOneLink() {
         #expect(ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false))
+        // Once the door admits people, only those it admitted.
+        #expect(ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false, doorUsed: true, bothCame: true))
+        #expect(!ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false, doorUsed: true, bothCame: false))
         #expect(!ContactExchange.mayMeet(sameEvent: false, bothActive: true, sameEmail: false))
         #expect(!ContactExchange.mayMeet(sameEvent: true, bothActive: false, sameEmail: false))
         #expect(!ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: true))

@@ -87,8 +87,8 @@ struct FollowUpTests {
         let links = try EventResource.parse("Slides – https://example.org/slides.pdf\n\nhttps://www.youtube.com/watch?v=x\n").get()
         #expect(links == [EventResource(label: "Slides", url: "https://example.org/slides.pdf"),
                           EventResource(label: "www.youtube.com", url: "https://www.youtube.com/watch?v=x")])
-        guard case .failure(let bad) = EventResource.parse("Slides javascript:alert(1)") else { Issue.record("script link accepted"); return }
-        #expect(bad["resources"] != nil)
+        guard case .failure(let bad) = EventResource.parse("Slides https://example.org/s.pdf\nVideo javascript:alert(1)") else { Issue.record("script link accepted"); return }
+        #expect(bad["resources"] == .notALink(line: 2), "the error names the line")
     }
 
     // MARK: The runs
@@ -177,16 +177,19 @@ struct FollowUpTests {
             #expect(mail.subject == "Rencontre de janvier\u{202F}: les personnes que vous avez rencontrées")
             #expect(mail.text.contains("Léa Quinquies 2"))
             #expect(mail.text.contains("https://www.linkedin.com/in/léa"))
-            #expect(mail.text.contains("Ils disent vous avoir rencontré·e"))
+            #expect(mail.text.contains("1 personne dit vous avoir rencontré·e"))
             #expect(mail.text.contains("Zoé Quinquies 3"))
             #expect(mail.text.contains("https://example.org/slides.pdf"))
             #expect(mail.text.contains("https://rendezvous.test/feedback/"))
             #expect(mail.html.contains("?score=10"))
             #expect(mail.unsubscribeURL != nil, "one click stops them")
             #expect(!mail.text.contains("aéronautique"), "notes stay in My Rendezvous")
-            // Zoé's: Karim has not answered, so she sees nobody connected and is not shown his LinkedIn.
+            // Zoé's: Karim has not answered, so he is named as not having answered, without his LinkedIn.
             let zoeMail = try await Self.compose(app, .followUp, for: evening.zoe)
             #expect(!zoeMail.text.contains("linkedin.com/in/karim"))
+            #expect(zoeMail.text.contains("1 personne n’a pas encore répondu"))
+            #expect(zoeMail.text.contains("Karim Quinquies 1"))
+            #expect(!zoeMail.text.contains("Votre liste est encore vide"))
             // Léa asked to hear of the next meetups: having come, she now follows the chapter; Noé (absent) does not.
             struct Member: Decodable { var email: String; var status: String }
             let audience = try await app.persistence.sql.raw("SELECT email, status FROM chapter_audience ORDER BY email").all(decoding: Member.self)
@@ -376,6 +379,54 @@ struct FollowUpTests {
                 #expect(try await client.execute(uri: "/api/v1/events/\(id)/result", method: .get, headers: jsonHeaders(other)).status == .notFound)
                 #expect(try await client.execute(uri: "/api/v1/events/\(id)/result", method: .get, headers: jsonHeaders()).status == .unauthorized)
             }
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func someoneTheDoorNeverAdmittedCannotMeetTheRoom(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let evening = try await Self.evening(app)
+            // Noé registered (and is listed) but never came: no "We met", and off the list of who came.
+            await #expect(throws: ContactError.notCheckedIn) {
+                try await app.persistence.contacts.weMet(me: evening.noShow.id, other: evening.karim.id, note: "", now: app.clock.now())
+            }
+            await #expect(throws: ContactError.notCheckedIn) {
+                try await app.persistence.contacts.weMet(me: evening.karim.id, other: evening.noShow.id, note: "", now: app.clock.now())
+            }
+            #expect(try await !app.persistence.contacts.mayMeetHere(evening.noShow.id, event: evening.event.id))
+            let listed = try await app.persistence.contacts.listed(event: evening.event.id, me: evening.karim.id).map(\.registrationID)
+            #expect(!listed.contains(evening.noShow.id))
+            #expect(listed.contains(evening.lea.id))
+            try await app.application.test(.router) { client in
+                let noShowCookie = try await MeTests.signIn(client, app, email: "person4@example.org")
+                let card = try #require(try await app.persistence.registrations.contactToken(of: evening.karim.id))
+                let page = String(buffer: try await client.execute(uri: "/c/\(card)", method: .get, headers: MeTests.headers(noShowCookie)).body)
+                #expect(page.contains("Only people the door admitted"))
+                #expect(!page.contains("/c/\(card)/met\""), "no button for someone who did not come")
+                let csrf = try MeTests.csrf(String(buffer: try await client.execute(uri: "/me", method: .get, headers: MeTests.headers(noShowCookie)).body))
+                let (headers, body) = MeTests.form(["_csrf": csrf], cookie: noShowCookie)
+                let refused = try await client.execute(uri: "/c/\(card)/met", method: .post, headers: headers, body: body)
+                #expect(refused.status == .forbidden)
+                #expect(String(buffer: refused.body).contains("Only people the door admitted"))
+            }
+        }
+    }
+
+    @Test(arguments: DatabaseKind.available)
+    func connectedPeopleSeeTheLinkedInOfTheProfileWhenItIsShared(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let evening = try await Self.evening(app)
+            // Léa's registration says /in/léa; her profile now keeps a newer address, shared with her contacts.
+            try await app.persistence.attendees.saveProfile(email: "person2@example.org", AttendeeAccountProfile(
+                firstName: "Léa", lastName: "Quinquies 2", linkedinURL: "https://www.linkedin.com/in/lea-new", sharing: SharingChoices(linkedin: true)),
+                now: app.clock.now())
+            let seen = try #require(try await app.persistence.contacts.people(mine: [evening.karim.id]).first { $0.state == .connected })
+            #expect(seen.linkedinURL == "https://www.linkedin.com/in/lea-new")
+            // Zoé, not connected with anyone, never sees a profile's address.
+            try await app.persistence.attendees.saveProfile(email: "person1@example.org", AttendeeAccountProfile(
+                firstName: "Karim", linkedinURL: "https://www.linkedin.com/in/karim-new", sharing: SharingChoices(linkedin: true)), now: app.clock.now())
+            let zoeSees = try await app.persistence.contacts.people(mine: [evening.zoe.id])
+            #expect(!zoeSees.contains { $0.linkedinURL == "https://www.linkedin.com/in/karim-new" })
         }
     }
 

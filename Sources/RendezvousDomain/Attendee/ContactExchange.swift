@@ -111,9 +111,11 @@ public enum ContactExchange {
     public static let noteMaxLength = 500
 
     /// Two people can say they met only at the same evening, both holding an active registration,
-    /// and not with themselves (another registration of the same address included).
-    public static func mayMeet(sameEvent: Bool, bothActive: Bool, sameEmail: Bool) -> Bool {
-        sameEvent && bothActive && !sameEmail
+    /// and not with themselves (another registration of the same address included). Once the
+    /// evening's door has admitted anyone, only people it admitted can meet: someone who never came
+    /// cannot "meet" the whole attendee list.
+    public static func mayMeet(sameEvent: Bool, bothActive: Bool, sameEmail: Bool, doorUsed: Bool = false, bothCame: Bool = false) -> Bool {
+        sameEvent && bothActive && !sameEmail && (!doorUsed || bothCame)
     }
 
     /// The key that makes one link per pair, whoever started it.

@@ -175,13 +175,15 @@ public struct EventResource: Sendable, Equatable {
         let clean = TextRules.clean(text, field: "resources", required: false, maxLength: maxLength, multiline: true, into: &errors)
         guard errors.isEmpty else { return .failure(errors) }
         var items: [EventResource] = []
-        for line in clean.split(whereSeparator: \.isNewline) {
+        let lines = clean.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             guard let address = words.last(where: { $0.lowercased().hasPrefix("http://") || $0.lowercased().hasPrefix("https://") }),
                   let url = URL(string: address), let host = url.host, !host.isEmpty
             else {
-                if !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                    errors.add("resources", .format(example: "Slides https://example.org/slides.pdf"))
+                if !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    errors.add("resources", .notALink(line: index + 1))
                     return .failure(errors)
                 }
                 continue

@@ -20,6 +20,8 @@ public enum ValidationProblem: Sendable, Equatable {
     case alreadyTaken
     /// Not in the expected shape; `example` shows it ("5:4, 9:4").
     case format(example: String)
+    /// One line of a list is not a web address (http or https): which line, counted from 1.
+    case notALink(line: Int)
     /// Not one of the options offered.
     case notAChoice
     /// A box that must be ticked to go on (the code of conduct) was not.

@@ -46,6 +46,8 @@ public struct AttendeeRegistration: Sendable {
     public var event: Event
     public var chapter: Chapter
     public var venueName: String?
+    /// The door admitted them.
+    public var came: Bool = false
 }
 
 extension AttendeeAccountStore {
@@ -193,6 +195,16 @@ extension AttendeeAccountStore {
         return Dictionary(rows.map { ($0.email, SharingChoices(email: $0.shareEmail, linkedin: $0.shareLinkedin)) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The LinkedIn address each profile keeps (when it has one): what accepted contacts see when
+    /// the profile shares it, newer than the one typed in an old registration.
+    public func profileLinkedIn(of emails: [String]) async throws -> [String: String] {
+        guard !emails.isEmpty else { return [:] }
+        struct Row: Decodable { var email: String; var linkedinUrl: String }
+        let list = SQLBind.group(emails.map { EmailAddress.normalize($0) })
+        let rows = try await sql.raw("SELECT email, linkedin_url FROM attendee_profiles WHERE email IN \(list) AND linkedin_url <> ''").rows(Row.self)
+        return Dictionary(rows.map { ($0.email, $0.linkedinUrl) }, uniquingKeysWith: { a, _ in a })
+    }
+
     // MARK: Registrations across chapters
 
     /// Every registration of the address, in every chapter, latest event first.
@@ -202,11 +214,16 @@ extension AttendeeAccountStore {
             SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r JOIN events e ON e.id = r.event_id
             WHERE LOWER(r.email) = \(bind: email) AND e.status <> 'draft' ORDER BY e.starts_at DESC
             """).rows(RegistrationRow.self)
+        struct Came: Decodable { var id: UUID }
+        let came = Set(try await sql.raw("""
+            SELECT id FROM registrations WHERE LOWER(email) = \(bind: email) AND checked_in_at IS NOT NULL
+            """).rows(Came.self).map(\.id))
         var result: [AttendeeRegistration] = []
         for row in rows {
             let registration = row.registration(tokens)
             guard let detail = try await persistence.events.eventDetail(id: registration.eventID) else { continue }
-            result.append(AttendeeRegistration(registration: registration, event: detail.event, chapter: detail.chapter, venueName: detail.venue?.name))
+            result.append(AttendeeRegistration(registration: registration, event: detail.event, chapter: detail.chapter, venueName: detail.venue?.name,
+                                               came: came.contains(row.id)))
         }
         return result
     }

@@ -14,6 +14,8 @@ extension Persistence {
 public enum ContactError: Error, Equatable {
     /// Not two active registrations of the same evening, or the same person.
     case notAllowed
+    /// The evening's door admits people, and one of the two was not admitted.
+    case notCheckedIn
     case notFound
 }
 
@@ -87,15 +89,18 @@ extension ContactStore {
     @discardableResult
     public func weMet(me: Registration.ID, other: Registration.ID, note: String, now: Date) async throws -> WeMetOutcome {
         try await write { sql in
-            struct Reg: Decodable { var id: UUID; var eventId: UUID; var chapterId: UUID; var email: String; var status: String }
+            struct Reg: Decodable { var id: UUID; var eventId: UUID; var chapterId: UUID; var email: String; var status: String; var checkedInAt: Date? }
             let regs = try await sql.raw("""
-                SELECT r.id, r.event_id, e.chapter_id, r.email, r.status FROM registrations r JOIN events e ON e.id = r.event_id
+                SELECT r.id, r.event_id, e.chapter_id, r.email, r.status, r.checked_in_at FROM registrations r JOIN events e ON e.id = r.event_id
                 WHERE r.id IN \(SQLBind.group([me.uuid, other.uuid]))
                 """).rows(Reg.self)
             guard let mine = regs.first(where: { $0.id == me.uuid }), let theirs = regs.first(where: { $0.id == other.uuid }) else { throw ContactError.notAllowed }
             let active: Set<String> = ["confirmed", "waitlisted", "offered"]
             guard ContactExchange.mayMeet(sameEvent: mine.eventId == theirs.eventId, bothActive: active.contains(mine.status) && active.contains(theirs.status),
                                           sameEmail: EmailAddress.normalize(mine.email) == EmailAddress.normalize(theirs.email)) else { throw ContactError.notAllowed }
+            let doorUsed = try await Self.doorUsed(event: mine.eventId, on: sql)
+            guard ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false, doorUsed: doorUsed,
+                                          bothCame: mine.checkedInAt != nil && theirs.checkedInAt != nil) else { throw ContactError.notCheckedIn }
             let key = ContactExchange.pairKey(me.uuid, other.uuid)
             // Under the evening's lock: two people tapping each other at once find each other's
             // link (one starts it, the other accepts it) instead of both starting one.
@@ -200,6 +205,7 @@ extension ContactStore {
         }
         let sharing = try await persistence.attendees.sharing(of: others.values.map(\.profile.email))
         let photos = try await persistence.attendeePhotos.photos(of: others.values.map(\.profile.email))
+        let profileLinkedIn = try await persistence.attendees.profileLinkedIn(of: others.values.map(\.profile.email))
         for row in rows {
             let side: ContactSide = mineSet.contains(row.initiatorRegistrationId) ? .initiator : .recipient
             guard let status = ContactStatus(rawValue: row.status), let state = ContactExchange.state(status, side: side),
@@ -215,7 +221,11 @@ extension ContactStore {
                 id: row.id, eventID: detail.event.id, eventTitle: detail.event.title, eventStartsAt: detail.event.startsAt, chapterName: detail.chapter.name,
                 side: side, state: state, name: "\(p.firstName) \(p.lastName)", jobTitle: p.jobTitle, company: p.company,
                 askMeAbout: visible.askMeAbout ? p.askMeAbout.nilIfEmptyValue : nil,
-                linkedinURL: visible.linkedin ? p.linkedinURL.nilIfEmptyValue : nil,
+                // Connected and shared from their profile: the profile's address (kept up to date),
+                // else the one of their registration.
+                linkedinURL: visible.linkedin
+                    ? (status == .accepted && (sharing[p.normalizedEmail]?.linkedin ?? false) ? profileLinkedIn[p.normalizedEmail] : nil) ?? p.linkedinURL.nilIfEmptyValue
+                    : nil,
                 email: visible.email ? p.email.nilIfEmptyValue : nil,
                 note: side == .initiator ? row.initiatorNote : row.recipientNote, createdAt: row.createdAt,
                 photo: status == .accepted || p.consents.profileSharing ? photos[p.normalizedEmail] : nil))
@@ -232,12 +242,29 @@ extension ContactStore {
         return ContactExchange.state(status, side: row.initiatorRegistrationId == me.uuid ? .initiator : .recipient)
     }
 
-    /// The evening's attendees who chose to be listed (confirmed), without the viewer, each with
-    /// the link already there with the viewer.
+    /// Whether the evening's door has admitted anyone (then only those it admitted can meet).
+    static func doorUsed(event: UUID, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT COUNT(*) AS count FROM registrations WHERE event_id = \(bind: event) AND checked_in_at IS NOT NULL
+            """).row(CountRow.self)?.count ?? 0 > 0
+    }
+
+    /// Whether `registration` may say "We met" at its evening now: always before the door opens,
+    /// and once it has admitted anyone, only if it admitted them.
+    public func mayMeetHere(_ registration: Registration.ID, event: Event.ID) async throws -> Bool {
+        guard try await Self.doorUsed(event: event.uuid, on: sql) else { return true }
+        struct Row: Decodable { var checkedInAt: Date? }
+        return try await sql.raw("SELECT checked_in_at FROM registrations WHERE id = \(bind: registration.uuid)").row(Row.self)?.checkedInAt != nil
+    }
+
+    /// The evening's attendees who chose to be listed (confirmed; once the door admits people,
+    /// those it admitted), without the viewer, each with the link already there with the viewer.
     public func listed(event: Event.ID, me: Registration.ID) async throws -> [ListedAttendee] {
+        let cameOnly = try await Self.doorUsed(event: event.uuid, on: sql)
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.status = 'confirmed'
-              AND r.consent_list = \(bind: true) AND r.id <> \(bind: me.uuid) ORDER BY r.first_name, r.last_name
+              AND r.consent_list = \(bind: true) AND r.id <> \(bind: me.uuid) \(unsafeRaw: cameOnly ? "AND r.checked_in_at IS NOT NULL" : "")
+            ORDER BY r.first_name, r.last_name
             """).rows(RegistrationRow.self)
         let links = try await sql.raw("""
             SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at

@@ -22,8 +22,8 @@ public struct FollowUpContent: Sendable, Equatable {
     public var met: [MetContact]
     /// They said "we met": the recipient may accept from /me.
     public var wantToMeet: [MetContact]
-    /// The recipient said "we met"; the other has not answered yet (named in the nudge only as a count).
-    public var waiting: Int
+    /// The recipient said "we met"; the other has not answered yet (named, without what they share).
+    public var waiting: [MetContact]
     public var resources: [EventResource]
     public var feedbackToken: String
     /// Already answered (the nudge does not ask again).
@@ -148,7 +148,7 @@ extension FollowUpStore {
         let token = try await persistence.registrations.ensureToken(.feedback, of: registration.id) ?? ""
         let answered = try await feedback(of: registration.id) != nil
         return FollowUpContent(met: people.filter { $0.state == .connected }, wantToMeet: people.filter { $0.state == .theySaidYouMet },
-                               waiting: people.filter { $0.state == .waiting }.count, resources: resources,
+                               waiting: people.filter { $0.state == .waiting }, resources: resources,
                                feedbackToken: token, answeredFeedback: answered)
     }
 

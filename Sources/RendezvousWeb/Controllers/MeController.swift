@@ -189,7 +189,7 @@ struct MeController {
             if status == .offered, !WaitlistRules.isOfferOpen(expiresAt: r.offerExpiresAt, now: now) { status = .expired }
             let isUpcoming = now < item.event.endsAt && item.event.status == .published
             let (statusKey, statusClass): (String, String) = switch status {
-            case .confirmed: (isUpcoming ? "manage.statusConfirmed" : "me.attended", "ok")
+            case .confirmed: (isUpcoming ? "manage.statusConfirmed" : item.came ? "me.came" : "me.attended", "ok")
             case .waitlisted: ("me.statusWaitlisted", "wait")
             case .offered: ("me.statusOffered", "wait")
             case .cancelled: ("manage.statusCancelled", "off")
@@ -474,6 +474,8 @@ struct MeController {
             try await services.persistence.contacts.weMet(me: me.id, other: other, note: fields.text("note"), now: services.clock.now())
         } catch ContactError.notAllowed {
             throw AppError.notFound
+        } catch ContactError.notCheckedIn {
+            throw AppError.forbidden(messageKey: "me.onlyWhoCame")
         }
         return .redirect(to: MeRoute.event(id).path("done", "met"), type: .normal)
     }
@@ -511,6 +513,10 @@ struct MeController {
               me.profile.normalizedEmail != card.profile.normalizedEmail else { return nil }
         let name = "\(card.profile.firstName) \(card.profile.lastName)"
         let state = try await services.persistence.contacts.state(me: me.id, other: card.registrationID)
+        if state == nil, !(try await services.persistence.contacts.mayMeetHere(me.id, event: card.eventID)) {
+            return WeMetBlock(action: MeRoute.cardMet(token: contactToken).path, csrfField: field, csrfValue: value,
+                              heading: t("me.weMetWith", language, ["name": name]), stateText: t("me.onlyWhoCame", language), hasState: true, canSay: false)
+        }
         let text = state.map { stateText($0, name: name, language) } ?? ""
         return WeMetBlock(action: MeRoute.cardMet(token: contactToken).path, csrfField: field, csrfValue: value,
                           heading: t("me.weMetWith", language, ["name": name]), stateText: text, hasState: !text.isEmpty,
@@ -542,6 +548,8 @@ struct MeController {
             try await services.persistence.contacts.weMet(me: me.id, other: card.registrationID, note: fields.text("note"), now: services.clock.now())
         } catch ContactError.notAllowed {
             throw AppError.notFound
+        } catch ContactError.notCheckedIn {
+            throw AppError.forbidden(messageKey: "me.onlyWhoCame")
         }
         return .redirect(to: PublicRoute.contactCard(token: contactToken).path("met", "1") + "#we-met", type: .normal)
     }

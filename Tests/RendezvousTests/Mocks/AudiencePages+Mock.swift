@@ -40,7 +40,7 @@ extension MessageComposePage {
         facts: [.init(label: "When", value: "Saturday 16 January 2027, 18:30 – 21:00 (Europe/Paris)")],
         links: [.init(label: "Your private link (status, changes, cancel, ticket)", value: "https://rendezvous.example.org/events/x")],
         footer: "Rendezvous Toulouse, on Rendezvous. You receive this because of your registration.",
-        unsubscribe: .init(label: "Stop reminders and news for this meetup", value: "https://rendezvous.example.org/events/x"), language: .en),
+        unsubscribe: .init(label: "Stop reminders, news and follow-up mails for this meetup", value: "https://rendezvous.example.org/events/x"), language: .en),
         language: .en, note: "38 recipients: as each will read it (greeted by name, in their language).")
 
     static let mockEventMessage = mockMessagePage(path: OrganizeRoute.message(Mock.event).path, heading: "Message · Rencontre trimestrielle",
