@@ -68,6 +68,8 @@ struct RoomAPITests {
                 let plan = try #require(try planned.json()["plan"] as? [String: Any])
                 let rounds = try #require(plan["rounds"] as? [[[String]]])
                 #expect(rounds.count == 3)
+                // Dates as ISO 8601, as the OpenAPI document says.
+                #expect((plan["plannedAt"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) } != nil, "\(plan["plannedAt"] ?? "none")")
                 for round in rounds { #expect(round.flatMap { $0 }.count == 14, "everyone seated in every round") }
                 let quality = try #require(plan["quality"] as? [String: Any])
                 #expect(quality["repeatedPairs"] as? Int == 0)

@@ -82,6 +82,8 @@ enum JSONBody {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every date as ISO 8601, as the OpenAPI document says (never the encoder's seconds since 2001).
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
 
