@@ -1,6 +1,6 @@
 """Browser tests: the real server (debug build) on a fresh SQLite database, driven by Debian's
 headless Chromium through chromedriver. Started once per session."""
-import json, os, pathlib, shutil, socket, subprocess, tempfile, time, urllib.request
+import json, os, pathlib, shutil, socket, subprocess, tempfile, time, types, urllib.request
 
 import pytest
 from selenium import webdriver
@@ -26,6 +26,43 @@ def api(base, method, path, body=None, token=None):
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
+
+
+def start_server(port, prefix, log_level="error"):
+    """A server of one test module: its own SQLite database, .eml outbox directory and port, a network
+    admin (admin@example.org) and the Toulouse chapter. Stop it with `stop_server`."""
+    directory = tempfile.mkdtemp(prefix=prefix)
+    outbox = pathlib.Path(directory) / "outbox"
+    outbox.mkdir()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(port), RATE_LIMIT="off",
+               BASE_URL=base, LOG_LEVEL=log_level, OUTBOX_DIR=str(outbox), DOOR_WINDOW_HOURS="10000000")
+    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
+                    "--role", "network-admin"], env=env, check=True, capture_output=True)
+    log = pathlib.Path(directory) / "server.log"
+    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    server = types.SimpleNamespace(base=base, directory=directory, outbox=outbox, db=f"{directory}/db.sqlite", log=log, process=process, token=None)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz")
+                break
+            except OSError:
+                time.sleep(0.05)
+        server.token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
+        api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
+                                               "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, server.token)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server
+
+
+def stop_server(server):
+    server.process.terminate()
+    server.process.wait(timeout=10)
+    shutil.rmtree(server.directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BINARY, api
+from conftest import BINARY, api, start_server, stop_server
 from test_accessibility import serious_violations
 from test_registration import click_and_wait, fill
 
@@ -20,27 +20,9 @@ ADDRESSES = {"Karim": "karim@example.org", "Léa": "lea@example.org"}
 
 @pytest.fixture(scope="module")
 def me_server():
-    directory = tempfile.mkdtemp(prefix="rendezvous-me-")
-    outbox = pathlib.Path(directory) / "outbox"
-    outbox.mkdir()
-    base = f"http://127.0.0.1:{PORT}"
-    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(PORT), RATE_LIMIT="off",
-               BASE_URL=base, LOG_LEVEL="error", OUTBOX_DIR=str(outbox), DOOR_WINDOW_HOURS="10000000")
-    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
-                    "--role", "network-admin"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_server(PORT, "rendezvous-me-")
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
-        api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
-                                               "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+        base, token = server.base, server.token
         event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
             "title": "Rencontre de février", "startsAt": "2099-02-20T18:30:00+01:00", "endsAt": "2099-02-20T21:30:00+01:00",
             "capacity": 50, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
@@ -52,11 +34,9 @@ def me_server():
             people[first] = api(base, "POST", f"/api/v1/events/{event['id']}/registrations", {
                 "firstName": first, "lastName": last, "email": mail, "jobTitle": "Ingénieur·e", "company": "Airbus",
                 "linkedinUrl": f"https://www.linkedin.com/in/{mail.split('@')[0]}-test", "consents": {"attendeeList": True, "profileSharing": False}})
-        yield {"base": base, "event": event, "later": later, "people": people, "outbox": outbox, "db": f"{directory}/db.sqlite"}
+        yield {"base": base, "event": event, "later": later, "people": people, "outbox": server.outbox, "db": server.db}
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(directory, ignore_errors=True)
+        stop_server(server)
 
 
 def sign_in_link(outbox, address, timeout=15):

@@ -8,7 +8,7 @@ import json, os, pathlib, re, shutil, sqlite3, subprocess, tempfile, time, urlli
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import BINARY, api
+from conftest import BINARY, api, start_server, stop_server
 from test_accessibility import serious_violations
 from test_me import sign_in_link
 from test_registration import click_and_wait, fill
@@ -20,38 +20,17 @@ EMAIL = "ines.marker@example.org"
 
 @pytest.fixture(scope="module")
 def data_server():
-    directory = tempfile.mkdtemp(prefix="rendezvous-data-")
-    outbox = pathlib.Path(directory) / "outbox"
-    outbox.mkdir()
-    base = f"http://127.0.0.1:{PORT}"
-    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(PORT), RATE_LIMIT="off",
-               BASE_URL=base, LOG_LEVEL="info", OUTBOX_DIR=str(outbox), DOOR_WINDOW_HOURS="10000000")
-    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
-                    "--role", "network-admin"], env=env, check=True, capture_output=True)
-    log = open(pathlib.Path(directory) / "server.log", "wb")
-    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = start_server(PORT, "rendezvous-data-", log_level="info")
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
-        api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
-                                               "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+        base, token = server.base, server.token
         events = [api(base, "POST", "/api/v1/chapters/toulouse/events", {
             "title": title, "startsAt": f"2099-{month}-20T18:30:00+01:00", "endsAt": f"2099-{month}-20T21:30:00+01:00",
             "capacity": 50, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
             for title, month in [("Rencontre d’avril", "04"), ("Rencontre de juin", "06")]]
-        yield {"base": base, "events": events, "outbox": outbox, "db": f"{directory}/db.sqlite", "log": pathlib.Path(directory) / "server.log",
-               "downloads": pathlib.Path(directory) / "downloads"}
+        yield {"base": base, "events": events, "outbox": server.outbox, "db": server.db, "log": server.log,
+               "downloads": pathlib.Path(server.directory) / "downloads"}
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        shutil.rmtree(directory, ignore_errors=True)
+        stop_server(server)
 
 
 def downloaded(folder, suffix, before, timeout=15):
