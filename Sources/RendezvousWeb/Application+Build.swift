@@ -28,6 +28,9 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware<AppRequestContext>())
     router.add(middleware: RequestIdMiddleware())
+    // gzip for text answers, outside the error middleware so error pages are compressed too;
+    // metrics still count (and time) the whole answer, compression included.
+    router.add(middleware: CompressionMiddleware<AppRequestContext>())
     router.add(middleware: ClientAddressMiddleware(trusted: services.configuration.trustProxy))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LanguageMiddleware())

@@ -10,11 +10,24 @@ import NIOCore
 /// expires, it is rendered once, not once per waiting connection. Writes in this process drop the
 /// affected pages at once; on PostgreSQL they are also published on the bus (`CacheBus`), so the
 /// other instances drop theirs within a moment too.
+///
+/// A page is compressed once, when it is rendered, and kept in both forms: a client that takes
+/// gzip (every browser) gets the ready gzip bytes, any other the plain ones, so serving a cached
+/// page stays a lookup for both (see docs/architecture.md, "Compression").
 final class PageCache: Sendable {
     struct Entry: Sendable {
         var rendered: TimeInterval
         var body: ByteBuffer
+        /// The page gzip-compressed (nil when too small to be worth it).
+        var gzip: ByteBuffer?
         var language: String
+
+        init(rendered: TimeInterval, body: ByteBuffer, language: String) {
+            self.rendered = rendered
+            self.body = body
+            self.language = language
+            gzip = body.readableBytes >= Gzip.minimumSize ? Gzip.compress(body) : nil
+        }
     }
 
     typealias Render = @Sendable () async throws -> (body: ByteBuffer, language: String)
