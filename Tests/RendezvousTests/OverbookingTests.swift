@@ -121,6 +121,10 @@ struct OverbookingTests {
                 let workspace = try await client.get("/organize/events/\(event.id)", as: organizer, language: "fr")
                 #expect(workspace.text.contains("Pas encore de prévision"))
                 #expect(!workspace.text.contains("name=\"overbooking\""), "nothing to enable without a forecast")
+                // A past evening shows its forecast but offers no overbooking.
+                let past = try await Self.pastEvening(db, chapter: chapter, daysAgo: 10, confirmed: 5, came: 4)
+                let pastPage = try await client.get("/organize/events/\(past.id)", as: organizer)
+                #expect(pastPage.text.contains("Demand and attendance") && !pastPage.text.contains("name=\"venueLimit\""))
                 let refused = try await client.post("/organize/events/\(event.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "20"])
                 #expect(refused.status == .unprocessableContent)
                 #expect(try await db.events.event(id: event.id)?.overbookSeats == 0)

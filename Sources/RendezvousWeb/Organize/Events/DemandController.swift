@@ -131,6 +131,8 @@ struct DemandPanel {
     var overbookingRule: String?
     var venueLimit: String
     var canOverbook: Bool
+    /// Overbooking and the note concern evenings to come only.
+    var upcoming: Bool = true
     var attendanceCheck: String?
     var attendanceCheckURL: String?
 }
@@ -202,7 +204,7 @@ extension OrganizeController {
                     + (candidates.alreadyAsked > 0 ? " " + Strings.plural("demand.attendanceCheckAsked", count: candidates.alreadyAsked, context.language) : "")
             }
         }
-        return DemandPanel(
+        var panel = DemandPanel(
             csrf: csrf,
             overflowNotice: suggest && event.overflowOf == nil ? Strings.plural("demand.overflowNotice", count: waiting, context.language) : nil,
             overflowURL: suggest && event.overflowOf == nil ? OrganizeRoute.overflow(event.id).path : nil,
@@ -214,5 +216,7 @@ extension OrganizeController {
             overbookingRule: rule, venueLimit: event.venueLimit.map(String.init) ?? "",
             canOverbook: upcoming && forecast.confidence > .none,
             attendanceCheck: nudge, attendanceCheckURL: nudge == nil ? nil : OrganizeRoute.attendanceCheck(event.id).path)
+        panel.upcoming = upcoming
+        return panel
     }
 }
