@@ -586,6 +586,41 @@ doc["paths"]["/api/v1/events/{id}/attendance-checks"] = {
     "post": {"summary": "Send the friendly \"tell us if you can't come\" note to confirmed people who missed two evenings before (once each)",
              "operationId": "sendAttendanceChecks", "security": bearer, "responses": {**ok("AttendanceChecksQueued", "202", "Queued"), **err("401", "404")}}}
 
+# Insights (issue 15): counts only, never a person.
+num_or_null = {"type": ["number", "null"]}
+doc["components"]["schemas"].update({
+    "EveningInsight": {"type": "object", "required": ["id", "title", "startsAt", "expected", "came", "walkIns", "newcomers", "regulars", "waitlisted", "demand", "feedbackAnswers", "contacts"], "properties": {
+        "id": {"type": "string", "format": "uuid"}, "title": s, "startsAt": dt,
+        "expected": {"type": "integer", "description": "People who held a seat (walk-ins apart)"}, "came": {"type": "integer", "description": "People checked in, walk-ins included"},
+        "walkIns": {"type": "integer"}, "noShowRate": num_or_null,
+        "newcomers": {"type": "integer", "description": "Came for the first time to one of the chapter's evenings"}, "regulars": {"type": "integer"},
+        "waitlisted": {"type": "integer", "description": "People who joined the waitlist"},
+        "demand": {"type": "array", "items": {"type": "integer"}, "description": "Cumulative registrations d days before the evening, index d = 0…30"},
+        "feedbackAnswers": {"type": "integer"}, "averageScore": num_or_null, "contacts": {"type": "integer"}, "contactsPerAttendee": num_or_null}},
+    "NamedCount": {"type": "object", "required": ["name", "count"], "properties": {"name": s, "count": {"type": "integer"}}},
+    "ChapterInsights": {"type": "object", "required": ["chapter", "evenings", "jobFamilies", "companies", "scoreCounts"], "properties": {
+        "chapter": s, "evenings": {"type": "array", "items": ref("EveningInsight"), "description": "The last evenings, oldest first"},
+        "jobFamilies": {"type": "array", "items": ref("NamedCount")}, "companies": {"type": "array", "items": ref("NamedCount"), "description": "The top companies (counts only)"},
+        "scoreCounts": {"type": "array", "items": {"type": "integer"}, "description": "Feedback answers per score, index 0…10"}}},
+    "ChapterRollup": {"type": "object", "required": ["slug", "name", "countryCode", "evenings", "attendees", "expected", "people", "returning", "contacts", "feedbackAnswers", "rotations", "quizzes", "health"], "properties": {
+        "slug": s, "name": s, "countryCode": s, "evenings": {"type": "integer"}, "lastEvening": {"type": ["string", "null"], "format": "date-time"},
+        "attendees": {"type": "integer"}, "expected": {"type": "integer"}, "people": {"type": "integer", "description": "Distinct people who came"},
+        "returning": {"type": "integer", "description": "Of them, people who came to two evenings or more"}, "returnRate": num_or_null,
+        "contacts": {"type": "integer"}, "feedbackAnswers": {"type": "integer"}, "averageScore": num_or_null,
+        "rotations": {"type": "integer", "description": "Evenings with a table-rotation plan"}, "quizzes": {"type": "integer", "description": "Evenings with a quiz"},
+        "health": {"type": "string", "enum": ["active", "dormant", "struggling", "new"], "description": "Dormant: no evening for six months; struggling: the last three evenings drew under 80 % of the three before"}}},
+    "NetworkInsights": {"type": "object", "required": ["chapters", "quarters"], "properties": {
+        "chapters": {"type": "array", "items": ref("ChapterRollup")},
+        "quarters": {"type": "array", "items": {"type": "object", "required": ["quarter", "evenings", "people"], "properties": {"quarter": s, "evenings": {"type": "integer"}, "people": {"type": "integer"}}}}}},
+})
+doc["paths"]["/api/v1/chapters/{slug}/insights"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "get": {"summary": "A chapter's insights (its organisers): the last evenings' demand curve, attendance and no-shows, newcomers, waitlist, feedback, contacts; job families and top companies",
+            "operationId": "showChapterInsights", "security": bearer, "responses": {**ok("ChapterInsights"), **err("401", "404")}}}
+doc["paths"]["/api/v1/network/insights"] = {
+    "get": {"summary": "The network rolled up by chapter (network admins): evenings, attendance, return rate, feedback, practices, health; evenings and people per quarter",
+            "operationId": "showNetworkInsights", "security": bearer, "responses": {**ok("NetworkInsights"), **err("401", "403")}}}
+
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

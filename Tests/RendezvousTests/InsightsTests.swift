@@ -188,4 +188,42 @@ struct InsightsTests {
             }
         }
     }
+
+    // MARK: The JSON API
+
+    @Test(arguments: DatabaseKind.available)
+    func insightsOverJSON(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let (chapter, _) = try await Self.seed(db)
+            let other = try await Fixture.chapter(db, slug: "lyon")
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
+            let stranger = try await Accounts.signIn(app, email: "lyon@example.org", chapters: [other.slug])
+            let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
+            let token = try await db.accounts.issueToken(for: organizer.user.id, now: app.clock.now())
+            let strangerToken = try await db.accounts.issueToken(for: stranger.user.id, now: app.clock.now())
+            let adminToken = try await db.accounts.issueToken(for: admin.user.id, now: app.clock.now())
+            try await app.application.test(.router) { client in
+                let response = try await client.execute(uri: "/api/v1/chapters/toulouse/insights", method: .get, headers: jsonHeaders(token))
+                #expect(response.status == .ok)
+                let json = try response.json()
+                let evenings = try #require(json["evenings"] as? [[String: Any]])
+                #expect(evenings.map { $0["came"] as? Int } == [8, 6, 10])
+                #expect(evenings.map { $0["regulars"] as? Int } == [0, 3, 0])
+                #expect(evenings.map { $0["waitlisted"] as? Int } == [0, 0, 1])
+                #expect((evenings[2]["demand"] as? [Int])?.count == 31)
+                #expect((json["scoreCounts"] as? [Int])?[10] == 1)
+                #expect(!response.text.contains("person"), "counts only, never a person")
+                #expect(try await client.execute(uri: "/api/v1/chapters/toulouse/insights", method: .get, headers: jsonHeaders(strangerToken)).status == .notFound)
+                #expect(try await client.execute(uri: "/api/v1/chapters/toulouse/insights", method: .get, headers: jsonHeaders()).status == .unauthorized)
+
+                let network = try await client.execute(uri: "/api/v1/network/insights", method: .get, headers: jsonHeaders(adminToken))
+                #expect(network.status == .ok)
+                let chapters = try #require(try network.json()["chapters"] as? [[String: Any]])
+                let toulouse = try #require(chapters.first { $0["slug"] as? String == "toulouse" })
+                #expect(toulouse["people"] as? Int == 21 && toulouse["returning"] as? Int == 3 && toulouse["health"] as? String == "active")
+                #expect(try await client.execute(uri: "/api/v1/network/insights", method: .get, headers: jsonHeaders(token)).status == .forbidden)
+            }
+        }
+    }
 }

@@ -65,6 +65,8 @@ struct APIController {
             (.post, .eventOverflow(.any), false, createOverflow),
             (.put, .eventOverbooking(.any), false, setOverbooking),
             (.post, .eventAttendanceChecks(.any), false, sendAttendanceChecks),
+            (.get, .chapterInsights(slug: .any), false, showChapterInsights),
+            (.get, .networkInsights, false, showNetworkInsights),
         ]
     }
 

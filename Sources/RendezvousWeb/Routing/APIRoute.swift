@@ -54,6 +54,9 @@ enum APIRoute: Route {
     case eventOverflow(Event.ID)
     case eventOverbooking(Event.ID)
     case eventAttendanceChecks(Event.ID)
+    /// Insights (issue 15): a chapter's last evenings (its organisers), the network rolled up (admins).
+    case chapterInsights(slug: String)
+    case networkInsights
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
     static let areaPrefix = "/api/"
@@ -98,12 +101,15 @@ enum APIRoute: Route {
         case .eventOverflow: "/api/v1/events/:id/overflow"
         case .eventOverbooking: "/api/v1/events/:id/overbooking"
         case .eventAttendanceChecks: "/api/v1/events/:id/attendance-checks"
+        case .chapterInsights: "/api/v1/chapters/:slug/insights"
+        case .networkInsights: "/api/v1/network/insights"
         }
     }
 
     var parameters: [String] {
         switch self {
-        case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback: []
+        case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback, .networkInsights: []
+        case .chapterInsights(let slug): [slug]
         case .eventResult(let id), .eventFollowUp(let id), .eventFollowUpSend(let id): [id.description]
         case .eventDemand(let id), .eventOverflow(let id), .eventOverbooking(let id), .eventAttendanceChecks(let id): [id.description]
         case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
@@ -133,6 +139,7 @@ enum APIRoute: Route {
                .myData, .myConsents]
             + [.eventResult(event), .eventFollowUp(event), .eventFollowUpSend(event), .feedback]
             + [.eventDemand(event), .eventOverflow(event), .eventOverbooking(event), .eventAttendanceChecks(event)]
+            + [.chapterInsights(slug: "toulouse"), .networkInsights]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {
