@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import BINARY, api
+from test_accessibility import serious_violations
 from test_registration import click_and_wait, fill
 
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
@@ -82,6 +83,7 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
     box = browser.find_element(By.CSS_SELECTOR, "fieldset.any-date")
     browser.execute_script("arguments[0].scrollIntoView()", box)
     box.screenshot(str(SHOTS / "overflow-any-date.png"))
+    assert serious_violations(browser) == []
     click_and_wait(browser, "form.profile button[type=submit]")
     assert "numéro 4 sur la liste d’attente" in browser.page_source
 
@@ -99,6 +101,7 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
     browser.get(f"{base}/organize/toulouse")
     assert "4\u202fpersonnes attendent\u202f: ouvrir une deuxième soirée\u202f?" in browser.page_source.replace("4 personnes", "4\u202fpersonnes")
     browser.save_screenshot(str(SHOTS / "overflow-dashboard.png"))
+    assert serious_violations(browser) == []
 
     # One step: the form is pre-filled from the original (programme, venue, capacity); a new date.
     click_and_wait(browser, "p.overflow-notice a")
@@ -108,10 +111,12 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
     assert "4 personnes attendent une place pour Rencontre de janvier." in browser.page_source
     browser.execute_script("document.getElementsByName('date')[0].value = '2099-01-27'")
     browser.save_screenshot(str(SHOTS / "overflow-form.png"))
+    assert serious_violations(browser) == []
     click_and_wait(browser, "main form.card button[type=submit]")
     assert "Deuxième soirée ouverte" in browser.page_source
     assert "Deuxième soirée de Rencontre de janvier" in browser.page_source
     browser.save_screenshot(str(SHOTS / "overflow-second-evening.png"))
+    assert serious_violations(browser) == []
 
     # Two seats, in queue order: Chloé (first waiting) is offered one; Farid (any date) is fourth,
     # so only Chloé and David are offered; nobody is moved yet.
