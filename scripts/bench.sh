@@ -15,8 +15,8 @@ PY=.build/venv/bin/python
 # 2,000 phones hold 2,000 sockets in the server and 2,000 in the client (twice that through nginx).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-wrk_run() { # url -> "rps p50 p99"
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$1" | awk '
+wrk_run() { # url [header] -> "rps p50 p99"
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$1" | awk '
     /Requests\/sec/ {rps=$2}
     /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
     END {print rps, p50, p99}'
@@ -41,6 +41,17 @@ bench_database() { # label database-url
   attendees=$(curl -sf "http://127.0.0.1:$PORT/api/v1/events/$event" | python3 -c 'import json,sys; print(json.load(sys.stdin)["confirmedCount"])')
   read -r h_rps h_p50 h_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/healthz")"
   read -r e_rps e_p50 e_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/events/$event")"
+  # The same page as browsers ask for it (gzip, from the cache's ready bytes), with the server's
+  # resident memory sampled every second while wrk runs; and the page's bytes on the wire each way.
+  local page_rss_file="$dir/page-rss"
+  (for _ in $(seq 1 8); do sleep 1; ps -o rss= -p $pid >>"$page_rss_file" 2>/dev/null || true; done) &
+  local sampler=$!
+  read -r g_rps g_p50 g_p99 <<<"$(wrk_run "http://127.0.0.1:$PORT/events/$event" 'Accept-Encoding: gzip')"
+  wait $sampler 2>/dev/null || true
+  local page_rss plain_bytes gzip_bytes
+  page_rss=$(sort -n "$page_rss_file" | tail -1 | awk '{printf "%.0f MB", $1/1024}')
+  plain_bytes=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT/events/$event")
+  gzip_bytes=$(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download}' "http://127.0.0.1:$PORT/events/$event")
   local rush_event
   rush_event=$(curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
     -d '{"title":"Rush","startsAt":"2099-01-20T18:30:00+01:00","endsAt":"2099-01-20T21:30:00+01:00","capacity":70}' \
@@ -54,14 +65,18 @@ bench_database() { # label database-url
   local rss
   rss=$(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)
   kill $pid; wait $pid 2>/dev/null || true
-  python3 - "$label" "$h_rps" "$h_p50" "$h_p99" "$e_rps" "$e_p50" "$e_p99" "$attendees" "$rush" "$confirmed_after" "$rss" "$s_rps" "$s_p50" "$s_p99" <<'PY'
+  python3 - "$label" "$h_rps" "$h_p50" "$h_p99" "$e_rps" "$e_p50" "$e_p99" "$attendees" "$rush" "$confirmed_after" "$rss" "$s_rps" "$s_p50" "$s_p99" \
+    "$g_rps" "$g_p50" "$g_p99" "$page_rss" "$plain_bytes" "$gzip_bytes" <<'PY'
 import json, sys
-label, h_rps, h_p50, h_p99, e_rps, e_p50, e_p99, attendees, rush, confirmed, rss, s_rps, s_p50, s_p99 = sys.argv[1:]
+(label, h_rps, h_p50, h_p99, e_rps, e_p50, e_p99, attendees, rush, confirmed, rss, s_rps, s_p50, s_p99,
+ g_rps, g_p50, g_p99, page_rss, plain_bytes, gzip_bytes) = sys.argv[1:]
 rush = json.loads(rush)
 ratio = float(e_rps) / float(h_rps)
 print(f"== {label}")
 print(f"  /healthz            {float(h_rps):>10,.0f} req/s   p50 {h_p50:>8}   p99 {h_p99:>8}")
 print(f"  event page ({attendees} att.) {float(e_rps):>8,.0f} req/s   p50 {e_p50:>8}   p99 {e_p99:>8}   page/healthz {ratio:.0%}")
+print(f"  event page, gzip     {float(g_rps):>10,.0f} req/s   p50 {g_p50:>8}   p99 {g_p99:>8}   "
+      f"{int(plain_bytes):,} bytes plain, {int(gzip_bytes):,} gzip; resident memory during it {page_rss}")
 print(f"  rush {rush['attempts']} for 70 seats: {rush['registrations_per_second']:,.0f} registrations/s in {rush['seconds']} s, "
       f"statuses {rush['statuses']}, confirmed {rush['confirmed']} (stored {confirmed}), waitlisted {rush['waitlisted']}, "
       f"positions contiguous {rush['positions_unique_and_contiguous']}, p50 {rush['p50_ms']} ms, p99 {rush['p99_ms']} ms")
