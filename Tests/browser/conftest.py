@@ -1,6 +1,7 @@
 """Browser tests: the real server (debug build) on a fresh SQLite database, driven by Debian's
 headless Chromium through chromedriver. Started once per session."""
-import json, os, pathlib, shutil, socket, subprocess, tempfile, time, types, urllib.request
+import email, json, os, pathlib, shutil, socket, subprocess, tempfile, time, types, urllib.request
+from email import policy
 
 import pytest
 from selenium import webdriver
@@ -42,7 +43,8 @@ def start_server(port, prefix, log_level="error"):
                     "--role", "network-admin"], env=env, check=True, capture_output=True)
     log = pathlib.Path(directory) / "server.log"
     process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    server = types.SimpleNamespace(base=base, directory=directory, outbox=outbox, db=f"{directory}/db.sqlite", log=log, process=process, token=None)
+    server = types.SimpleNamespace(base=base, directory=directory, outbox=outbox, db=f"{directory}/db.sqlite", log=log, process=process, token=None,
+                                   env=env)
     try:
         for _ in range(200):
             try:
@@ -57,6 +59,18 @@ def start_server(port, prefix, log_level="error"):
         stop_server(server)
         raise
     return server
+
+
+def newest_mail(outbox, address, subject_part, timeout=20):
+    """The newest .eml to `address` whose subject holds `subject_part`, parsed as a mail client would."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            if address in str(message["to"]) and subject_part in str(message["subject"]):
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {address} about {subject_part!r}")
 
 
 def stop_server(server):

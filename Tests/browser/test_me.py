@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BINARY, api, start_server, stop_server
+from conftest import BINARY, api, newest_mail, start_server, stop_server
 from test_accessibility import serious_violations
 from test_registration import click_and_wait, fill
 
@@ -149,18 +149,6 @@ def test_two_phones_scan_each_other_say_we_met_and_both_see_the_contact(me_serve
             assert "karim@example.org" not in response.read().decode()
     finally:
         second.quit()
-
-
-def newest_mail(outbox, address, subject_part, timeout=20):
-    """The newest .eml to `address` whose subject holds `subject_part`, parsed as a mail client would."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            if address in str(message["to"]) and subject_part in str(message["subject"]):
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no mail to {address} about {subject_part!r}")
 
 
 def test_the_morning_after_mail_brings_the_contact_and_a_one_click_rating(me_server, browser):

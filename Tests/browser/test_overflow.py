@@ -9,7 +9,7 @@ from email import policy
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import BINARY, api
+from conftest import BINARY, api, newest_mail, start_server, stop_server
 from test_accessibility import serious_violations
 from test_registration import click_and_wait, fill
 
@@ -19,29 +19,11 @@ PORT = 8092
 
 @pytest.fixture(scope="module")
 def overflow_server():
-    directory = tempfile.mkdtemp(prefix="rendezvous-overflow-")
-    outbox = pathlib.Path(directory) / "outbox"
-    outbox.mkdir()
-    base = f"http://127.0.0.1:{PORT}"
-    env = dict(os.environ, DATABASE_URL=f"sqlite://{directory}/db.sqlite", PORT=str(PORT), RATE_LIMIT="off",
-               BASE_URL=base, LOG_LEVEL="error", OUTBOX_DIR=str(outbox))
-    subprocess.run([BINARY, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([BINARY, "user", "add", "--email", "admin@example.org", "--password", "browser-admin-pw",
-                    "--role", "network-admin"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_server(PORT, "rendezvous-overflow-")
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.05)
-        token = api(base, "POST", "/api/v1/tokens", {"email": "admin@example.org", "password": "browser-admin-pw"})["token"]
-        api(base, "POST", "/api/v1/chapters", {"slug": "toulouse", "name": "#LinkedInLocal Toulouse", "city": "Toulouse",
-                                               "countryCode": "FR", "timeZone": "Europe/Paris", "locale": "fr"}, token)
+        base, token, outbox = server.base, server.token, server.outbox
         subprocess.run([BINARY, "user", "add", "--email", "orga@example.org", "--password", "browser-orga-pw",
-                        "--role", "organizer", "--chapter", "toulouse", "--name", "Natalajia Princeva"], env=env, check=True, capture_output=True)
+                        "--role", "organizer", "--chapter", "toulouse", "--name", "Natalajia Princeva"], env=server.env, check=True, capture_output=True)
         event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
             "title": "Rencontre de janvier", "startsAt": "2099-01-20T18:30:00+01:00", "endsAt": "2099-01-20T21:30:00+01:00",
             "capacity": 2, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"},
@@ -54,21 +36,7 @@ def overflow_server():
                 "firstName": first, "lastName": "Test", "email": mail, "jobTitle": "Ingénieur·e", "company": "Airbus"}))
         yield {"base": base, "event": event, "people": people, "outbox": outbox, "token": token}
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def newest_mail(outbox, address, subject_part, timeout=20):
-    """The newest .eml to `address` whose subject holds `subject_part`, parsed as a mail client would."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            if address in str(message["to"]) and subject_part in str(message["subject"]):
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no mail to {address} about {subject_part!r}")
+        stop_server(server)
 
 
 def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
