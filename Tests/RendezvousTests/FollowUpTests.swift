@@ -184,6 +184,11 @@ struct FollowUpTests {
             #expect(mail.html.contains("?score=10"))
             #expect(mail.unsubscribeURL != nil, "one click stops them")
             #expect(!mail.text.contains("aéronautique"), "notes stay in My Rendezvous")
+            // Léa registered in English: her mail is in English.
+            try await app.persistence.sql.raw("UPDATE registrations SET language = 'en' WHERE id = \(bind: evening.lea.id.uuid)").run()
+            let leaMail = try await Self.compose(app, .followUp, for: evening.lea)
+            #expect(leaMail.subject == "Rencontre de janvier: the people you met")
+            #expect(leaMail.text.contains("1 person you met"))
             // Zoé's: Karim has not answered, so he is named as not having answered, without his LinkedIn.
             let zoeMail = try await Self.compose(app, .followUp, for: evening.zoe)
             #expect(!zoeMail.text.contains("linkedin.com/in/karim"))
