@@ -123,12 +123,37 @@ struct Restore: AsyncParsableCommand {
 }
 
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Load the demo network into an empty database.")
+    static let configuration = CommandConfiguration(abstract: "Load the demo network into an empty database (or, with --scale large, a synthetic network for benchmarks).")
+
+    @Option(help: "large: 1,000 chapters × 40 past evenings × 100 registrations, with check-ins, feedback and contacts (issue 15).") var scale: String?
+    @Option(help: "With --scale large: how many chapters (default 1,000; e.g. 20 for a quick run).") var chapters: Int?
+    @Option(help: "With --scale large: evenings per chapter (default 40).") var events: Int?
+    @Option(help: "With --scale large: registrations per evening (default 100).") var registrations: Int?
+
+    func validate() throws {
+        if let scale, scale != "large" { throw ValidationError("--scale accepts large") }
+        if scale == nil, chapters != nil || events != nil || registrations != nil { throw ValidationError("--chapters, --events and --registrations go with --scale large") }
+        for value in [chapters, events, registrations].compactMap({ $0 }) where !(1...100_000).contains(value) { throw ValidationError("sizes are between 1 and 100,000") }
+    }
 
     func run() async throws {
         try await withPersistence { persistence, logger in
             try await persistence.migrate()
-            try await DemoNetwork.loadIfEmpty(persistence, clock: SystemClock(), logger: logger)
+            guard scale != nil else {
+                try await DemoNetwork.loadIfEmpty(persistence, clock: SystemClock(), logger: logger)
+                return
+            }
+            let size = LargeNetwork.Size(chapters: chapters ?? LargeNetwork.Size.large.chapters, events: events ?? 40, registrations: registrations ?? 100)
+            if try await LargeNetwork.chapterCount(persistence) > 0 {
+                print("The database already holds the generated network (bench-… chapters): it is not loaded again.")
+                return
+            }
+            let started = Date()
+            try await LargeNetwork.generate(persistence, size: size, now: Date()) { done in
+                if done % 10 == 0 || done == size.chapters {
+                    print("\(done)/\(size.chapters) chapters, \(done * size.events * size.registrations) registrations, \(Int(Date().timeIntervalSince(started))) s")
+                }
+            }
         }
     }
 }
