@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import RendezvousDomain
 @testable import RendezvousWeb
@@ -180,12 +181,44 @@ import Testing
             #expect(plain.headers[.eTag] == "\"v7\"")
             #expect(plain.headers[.contentEncoding] == nil)
 
+            // A cross-site request with cookies (what another site can make a browser send) gets
+            // plain bytes, so the compressed size reveals nothing (BREACH); same-site ones get gzip.
+            let crossSite = try await client.execute(uri: "/state", method: .get, headers: [.acceptEncoding: "gzip", .secFetchSite: "cross-site", .cookie: "rv_session=abc"])
+            #expect(crossSite.headers[.contentEncoding] == nil)
+            #expect(crossSite.body == json)
+            let sameSite = try await client.execute(uri: "/state", method: .get, headers: [.acceptEncoding: "gzip", .secFetchSite: "same-origin", .cookie: "rv_session=abc"])
+            #expect(sameSite.headers[.contentEncoding] == "gzip")
+            let anonymousLink = try await client.execute(uri: "/state", method: .get, headers: [.acceptEncoding: "gzip", .secFetchSite: "cross-site"])
+            #expect(anonymousLink.headers[.contentEncoding] == "gzip")
+
             let events = try await client.execute(uri: "/events", method: .get, headers: Self.gzip)
             #expect(events.headers[.contentEncoding] == nil)
             let stream = try await client.execute(uri: "/stream", method: .get, headers: Self.gzip)
             #expect(stream.headers[.contentEncoding] == nil)
             #expect(stream.body == json)
         }
+    }
+
+    /// A cached page is compressed once and kept in both forms; pages nobody read within the TTL
+    /// are dropped, so the cache's memory follows the pages being read.
+    @Test func cachedPagesAreKeptCompressedAndDroppedWhenStale() async throws {
+        let clock = NIOLockedValueBox<TimeInterval>(1_000)
+        let cache = PageCache(ttl: 10, now: { clock.withLockedValue { $0 } })
+        let html = String(repeating: "<p>Rencontre trimestrielle à Toulouse</p>\n", count: 200)
+        let entry = try await cache.page("event:1:fr") { (ByteBuffer(string: html), "fr") }
+        let gzip = try #require(entry.gzip)
+        #expect(gzip.readableBytes < entry.body.readableBytes / 5)
+        // Kept in a buffer of its own size (rounded to a power of two), not the input-sized one zlib wrote into.
+        #expect(gzip.capacity < 2 * gzip.readableBytes, "\(gzip.capacity) for \(gzip.readableBytes)")
+        #expect(try Self.gunzip(gzip) == Data(html.utf8))
+        let small = try await cache.page("event:2:fr") { (ByteBuffer(string: "<p>court</p>"), "fr") }
+        #expect(small.gzip == nil)
+
+        for n in 0..<300 { _ = try await cache.page("event:\(n + 10):fr") { (ByteBuffer(string: "\(n)"), "fr") } }
+        #expect(cache.count == 302)
+        clock.withLockedValue { $0 += 11 }
+        _ = try await cache.page("home:fr") { (ByteBuffer(string: "home"), "fr") }
+        #expect(cache.count == 1)
     }
 
     @Test func acceptEncodingIsReadAsBrowsersWriteIt() {

@@ -133,6 +133,11 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
         else { return response }
         Gzip.addVary(to: &response.headers)
         guard accepts, response.headers[.contentEncoding] == nil else { return response }
+        // BREACH: another site's page can make a browser ask with the visitor's cookies and text of
+        // its choosing reflected in the answer, and learn a secret on the page (a CSRF token) from
+        // how the compressed size changes. Such requests come marked cross-site: their answers are
+        // sent plain. Cached public pages hold no secret and stay compressed (they do not pass here).
+        if request.headers[.secFetchSite] == "cross-site", request.headers[.cookie] != nil { return response }
 
         let plain = try await Self.collect(response.body, capacity: length)
         let compressed = plain.readableBytes > Gzip.offloadSize

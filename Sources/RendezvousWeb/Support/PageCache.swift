@@ -37,6 +37,8 @@ final class PageCache: Sendable {
         var renderings: [String: Task<Entry, any Error>] = [:]
         /// Bumped by `invalidate`, so a rendering started before a write never stores its stale page.
         var generation = 0
+        /// When pages past their `ttl` were last dropped (they are never served again).
+        var lastSweep: TimeInterval = 0
     }
 
     private let ttl: TimeInterval
@@ -84,6 +86,12 @@ final class PageCache: Sendable {
                 self.state.withLockedValue { state in
                     state.renderings[key] = nil
                     if state.generation == generation {
+                        // Pages nobody asked for within `ttl` would only be rendered again: dropped,
+                        // at most once per `ttl`, so memory follows the pages being read.
+                        if state.entries.count >= 256, started - state.lastSweep >= self.ttl {
+                            state.lastSweep = started
+                            state.entries = state.entries.filter { started - $0.value.rendered < self.ttl }
+                        }
                         if state.entries.count > 10_000 { state.entries.removeAll(keepingCapacity: true) }
                         state.entries[key] = entry
                     }
@@ -97,6 +105,9 @@ final class PageCache: Sendable {
         state.renderings[key] = task
         return task
     }
+
+    /// How many pages are kept (tests).
+    var count: Int { state.withLockedValue { $0.entries.count } }
 
     /// Drops every page whose key starts with one of the prefixes, here and on every other instance.
     func invalidate(prefixes: [String]) {
