@@ -84,6 +84,24 @@ public struct TokenVault: Sendable {
         return HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The hashes a block matches for an address, the one to store first: of the address without
+    /// its `+tag` (mail servers deliver `name+anything@` to `name@`, so a tag would let a blocked
+    /// person back in), then of the address as written (blocks made before tags were dropped).
+    /// Dots are kept: only some providers ignore them (docs/security.md).
+    public func blockHashes(_ email: String) -> [String] {
+        let full = EmailAddress.normalize(email)
+        let base = Self.untagged(full)
+        return base == full ? [emailHash(base)] : [emailHash(base), emailHash(full)]
+    }
+
+    /// `name+tag@domain` → `name@domain`; any other address as it is.
+    static func untagged(_ email: String) -> String {
+        guard let at = email.lastIndex(of: "@") else { return email }
+        let local = email[..<at]
+        guard let plus = local.firstIndex(of: "+"), plus > local.startIndex else { return email }
+        return String(local[..<plus]) + email[at...]
+    }
+
     private func mac(_ purpose: Purpose, id: UUID, salt: String) -> Data {
         let message = Data("\(purpose.rawValue)|\(id.uuidString.lowercased())|\(salt)".utf8)
         return Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))).prefix(16)

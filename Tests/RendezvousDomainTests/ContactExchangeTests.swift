@@ -18,11 +18,19 @@ struct ContactExchangeTests {
     }
 
     @Test func acceptedShowsWhatEachChoseToShareAndNothingByDefault() {
+        #expect(ContactExchange.visibility(status: .accepted, cardSharing: true, choices: SharingChoices())
+                == ContactVisibility(linkedin: true, email: false, askMeAbout: true))
+        #expect(ContactExchange.visibility(status: .accepted, cardSharing: true, choices: SharingChoices(email: true, linkedin: false))
+                == ContactVisibility(linkedin: true, email: true, askMeAbout: true))
+    }
+
+    /// The profile consent governs LinkedIn and "ask me about" everywhere (issue 16): withdrawn,
+    /// even a connected person no longer sees them, whatever the profile's sharing choices.
+    @Test func withdrawingTheProfileConsentHidesLinkedInAndAskMeAboutFromConnectedPeopleToo() {
         #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices())
-                == ContactVisibility(linkedin: false, email: false, askMeAbout: true))
-        #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices(email: true, linkedin: false))
-                == ContactVisibility(linkedin: false, email: true, askMeAbout: true))
-        #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices(email: false, linkedin: true)).linkedin)
+                == ContactVisibility(linkedin: false, email: false, askMeAbout: false))
+        #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices(email: true, linkedin: true))
+                == ContactVisibility(linkedin: false, email: true, askMeAbout: false))
     }
 
     @Test func eachSideSeesItsOwnStateAndADeclineIsNeverAnnounced() {

@@ -148,6 +148,99 @@ struct MyDataTests {
         }
     }
 
+    /// Issue 16, F1: a consent given on one registration only is shown as such and never spread
+    /// to the others: unticking only the reminders writes (and records) the reminders only.
+    @Test(arguments: DatabaseKind.available)
+    func aMixedConsentStaysAsItIsUnlessChanged(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let a = try await Fixture.event(db, chapter: chapter, capacity: 10, title: "Soirée A")
+            let b = try await Fixture.event(db, chapter: chapter, capacity: 10, startsIn: 60, title: "Soirée B")
+            var profile = Fixture.profile(1, first: "Mona")
+            profile.email = "mona@example.org"
+            profile.consents = Consents(attendeeList: true, profileSharing: true)
+            _ = try await db.registrations.register(profile, for: a.id, now: app.clock.now())
+            profile.consents = Consents(attendeeList: false, profileSharing: false)
+            _ = try await db.registrations.register(profile, for: b.id, now: app.clock.now())
+            try await app.application.test(.router) { client in
+                let cookie = try await MeTests.signIn(client, app, email: "mona@example.org")
+                let page = try await client.execute(uri: "/me/data?lang=en", method: .get, headers: MeTests.headers(cookie))
+                #expect(page.text.contains("on some of your registrations only"))
+                #expect(page.text.contains("<input type=\"hidden\" name=\"was-consent-list\" value=\"mixed\">"))
+                #expect(page.text.contains("<input type=\"radio\" name=\"consent-list\" value=\"keep\" checked>"))
+                #expect(page.text.contains("<input type=\"hidden\" name=\"was-consent-mail\" value=\"on\">"))
+                #expect(!page.text.contains("name=\"consent-list\" id=\"f-consent-list\" aria-describedby=\"f-consent-list-hint\" checked"),
+                        "a consent given on one registration is not shown as given")
+                let french = try await client.execute(uri: "/me/data?lang=fr", method: .get, headers: MeTests.headers(cookie))
+                #expect(french.text.contains("sur certaines de vos inscriptions seulement") && french.text.contains("Laisser tel quel"))
+                // The form as the browser sends it, only the reminders unticked.
+                let saved = try await client.execute(uri: "/me/data/consents", method: .post, headers: MeTests.form([:], cookie: cookie).0, body: PageTests.rawForm([
+                    "_csrf": try MeTests.csrf(page.text), "was-consent-list": "mixed", "consent-list": "keep", "was-consent-profile": "mixed",
+                    "consent-profile": "keep", "was-consent-games": "off", "was-consent-news": "off", "was-consent-mail": "on"]))
+                #expect(saved.status == .seeOther)
+                struct Row: Decodable { var eventId: UUID; var consentList: Bool; var consentProfile: Bool; var unsubscribed: Bool }
+                let rows = try await db.sql.raw("SELECT event_id, consent_list, consent_profile, unsubscribed FROM registrations WHERE email = 'mona@example.org'")
+                    .rows(Row.self)
+                let rowB = try #require(rows.first { $0.eventId == b.id.uuid })
+                let rowA = try #require(rows.first { $0.eventId == a.id.uuid })
+                #expect(!rowB.consentList && !rowB.consentProfile, "never given on B: still not")
+                #expect(rowA.consentList && rowA.consentProfile)
+                #expect(rowA.unsubscribed && rowB.unsubscribed)
+                struct Change: Decodable { var consent: String; var given: Bool }
+                let changes = try await db.sql.raw("SELECT consent, given FROM consent_changes").rows(Change.self)
+                #expect(changes.count == 2 && changes.allSatisfy { $0.consent == "mail" && !$0.given })
+                // Choosing "give on all" for a mixed one writes it where it was missing.
+                _ = try await client.execute(uri: "/me/data/consents", method: .post, headers: MeTests.form([:], cookie: cookie).0, body: PageTests.rawForm([
+                    "_csrf": try MeTests.csrf(page.text), "was-consent-list": "mixed", "consent-list": "on", "was-consent-profile": "mixed",
+                    "consent-profile": "keep", "was-consent-mail": "off"]))
+                let after = try await db.sql.raw("SELECT event_id, consent_list, consent_profile, unsubscribed FROM registrations WHERE email = 'mona@example.org'")
+                    .rows(Row.self)
+                #expect(after.allSatisfy { $0.consentList && $0.unsubscribed })
+                #expect(after.first { $0.eventId == b.id.uuid }?.consentProfile == false)
+                // The API writes only the keys sent.
+                var apiHeaders = MeTests.headers(cookie)
+                apiHeaders[.contentType] = "application/json"
+                let api = try await client.execute(uri: "/api/v1/me/consents", method: .put, headers: apiHeaders,
+                                                   body: ByteBuffer(string: #"{"mail":true}"#))
+                #expect(api.status == .ok)
+                let last = try await db.sql.raw("SELECT event_id, consent_list, consent_profile, unsubscribed FROM registrations WHERE email = 'mona@example.org'")
+                    .rows(Row.self)
+                #expect(last.allSatisfy { $0.consentList && !$0.unsubscribed })
+                #expect(last.first { $0.eventId == b.id.uuid }?.consentProfile == false)
+            }
+        }
+    }
+
+    /// Issue 16, F2: the profile consent governs LinkedIn and "ask me about" for connected people too.
+    @Test(arguments: DatabaseKind.available)
+    func withdrawingTheProfileConsentHidesAskMeAboutFromPeopleMet(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            var nina = Fixture.profile(1, first: "Nina")
+            nina.email = "nina@example.org"
+            nina.askMeAbout = "sailing boats"
+            nina.linkedinURL = "https://www.linkedin.com/in/nina"
+            nina.consents = Consents(attendeeList: true, profileSharing: true)
+            let mine = try await db.registrations.register(nina, for: event.id, now: app.clock.now())
+            let other = try await db.registrations.register(Fixture.profile(2), for: event.id, now: app.clock.now())
+            _ = try await db.contacts.weMet(me: other.registration.id, other: mine.registration.id, note: "", now: app.clock.now())
+            _ = try await db.contacts.weMet(me: mine.registration.id, other: other.registration.id, note: "", now: app.clock.now())
+            try await app.application.test(.router) { client in
+                let cookie = try await MeTests.signIn(client, app, email: "person2@example.org")
+                let before = String(buffer: try await client.execute(uri: "/me/people.json", method: .get, headers: MeTests.headers(cookie)).body)
+                #expect(before.contains("sailing boats") && before.contains("linkedin.com"))
+                try await db.personalData.setConsents(.email("nina@example.org"), [.profile: false], source: "me", now: app.clock.now())
+                let json = String(buffer: try await client.execute(uri: "/me/people.json", method: .get, headers: MeTests.headers(cookie)).body)
+                #expect(json.contains("Nina") && !json.contains("sailing boats") && !json.contains("linkedin.com/in/nina"))
+                let me = String(buffer: try await client.execute(uri: "/me", method: .get, headers: MeTests.headers(cookie)).body)
+                #expect(me.contains("Nina") && !me.contains("sailing boats"))
+            }
+        }
+    }
+
     // MARK: A manage link
 
     @Test(arguments: DatabaseKind.available)

@@ -298,4 +298,44 @@ struct PrivacyTests {
             }
         }
     }
+
+    /// Issue 16, F4: a `+tag` on the address does not get a blocked person back in, for
+    /// registering nor for following a chapter (a neutral answer, nothing stored or sent); dots
+    /// are kept (docs/security.md).
+    @Test(arguments: DatabaseKind.available)
+    func aBlockHoldsWhateverTheAddressTagAndForFollowingToo(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            #expect(try await db.privacy.block(email: "Harasser.Guy@example.org", reason: "Harassment", by: "Admin", now: app.clock.now()))
+            #expect(try await db.privacy.block(email: "harasser.guy+other@example.org", reason: "again", by: "Admin", now: app.clock.now()) == false,
+                    "the same person")
+            #expect(try await db.privacy.isBlocked(email: "harasser.guy+meetup@example.org"))
+            #expect(try await db.privacy.isBlocked(email: "harasserguy@example.org") == false, "dots are kept")
+            try await app.application.test(.router) { client in
+                let fields = ["firstName": "Guy", "lastName": "H", "email": "harasser.guy+meetup@example.org", "jobTitle": "X", "company": "X",
+                              "acceptCodeOfConduct": "on"]
+                let form = try await client.execute(uri: "/events/\(event.id)/register", method: .post, headers: PageTests.formHeaders, body: PageTests.rawForm(fields))
+                #expect(form.status == .unprocessableContent)
+                #expect(form.text.contains("We could not register you for this meetup. Contact the organisers."))
+                #expect(try await db.registrations.registrations(of: event.id).isEmpty)
+                // Following: the same answer as anyone's, and nothing stored or sent.
+                let anyone = try await client.execute(uri: "/chapters/\(chapter.slug)/follow?lang=en", method: .post, headers: PageTests.formHeaders,
+                                                      body: PageTests.rawForm(["email": "someone@example.org"]))
+                for address in ["harasser.guy+meetup@example.org", "HARASSER.GUY@example.org"] {
+                    let follow = try await client.execute(uri: "/chapters/\(chapter.slug)/follow?lang=en", method: .post, headers: PageTests.formHeaders,
+                                                          body: PageTests.rawForm(["email": address]))
+                    #expect(follow.status == anyone.status)
+                    #expect(follow.text.replacingOccurrences(of: address, with: "someone@example.org") == anyone.text
+                            || follow.text.count == anyone.text.count)
+                }
+                struct Row: Decodable { var email: String }
+                let audience = try await db.sql.raw("SELECT email FROM chapter_audience").rows(Row.self).map(\.email)
+                #expect(audience == ["someone@example.org"])
+                let mails = try await db.sql.raw("SELECT recipient AS email FROM outbox WHERE kind = 'followConfirm'").rows(Row.self).map(\.email)
+                #expect(mails == ["someone@example.org"])
+            }
+        }
+    }
 }

@@ -74,15 +74,16 @@ public enum ContactExchange {
         }
     }
 
-    /// What `viewer` sees of the other person. Before acceptance: exactly what their contact card
-    /// shows (LinkedIn and "ask me about" only if they consented to share their profile on the
-    /// card, never the email). After it: also what they chose to share with people they accept.
+    /// What `viewer` sees of the other person. Their profile consent (`cardSharing`) governs their
+    /// LinkedIn and "ask me about" everywhere, before and after acceptance: withdrawn, neither is
+    /// shown to anyone, connected or not. The email only ever after acceptance, if they chose to
+    /// share it with people they accept.
     public static func visibility(status: ContactStatus, cardSharing: Bool, choices: SharingChoices) -> ContactVisibility {
         let connected = status == .accepted
         return ContactVisibility(
-            linkedin: cardSharing || (connected && choices.linkedin),
+            linkedin: cardSharing,
             email: connected && choices.email,
-            askMeAbout: cardSharing || connected)
+            askMeAbout: cardSharing)
     }
 
     /// Tapping "We met" on someone, from `side` of the link already there (nil: no link).

@@ -93,6 +93,8 @@ extension AudienceStore {
         try await write { sql in
             // One confirmation an hour per address and chapter, whatever the parallel requests.
             try await persistence.lock("follow:\(chapter.uuid):" + email, on: sql)
+            // A blocked person is told the same as anyone, and nothing is stored or sent.
+            guard try await !PrivacyStore.isBlocked(email, tokens: tokens, on: sql) else { return }
             try await sql.raw("""
                 INSERT INTO chapter_audience (id, chapter_id, email, language, status, salt, created_at)
                 VALUES (\(bind: UUID()), \(bind: chapter.uuid), \(bind: email), \(bind: language.rawValue), 'pending', \(bind: Secret.token()), \(bind: now))

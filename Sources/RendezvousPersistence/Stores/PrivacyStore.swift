@@ -184,13 +184,18 @@ extension PrivacyStore {
     // MARK: Blocking
 
     public func isBlocked(email: String) async throws -> Bool {
-        try await sql.raw("SELECT COUNT(*) AS count FROM blocked_people WHERE email_hash = \(bind: tokens.emailHash(email))")
+        try await Self.isBlocked(email, tokens: tokens, on: sql)
+    }
+
+    /// Whether an address is blocked, its `+tag` dropped (see `TokenVault.blockHashes`).
+    static func isBlocked(_ email: String, tokens: TokenVault, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS count FROM blocked_people WHERE email_hash IN \(SQLBind.group(tokens.blockHashes(email)))")
             .row(CountRow.self)?.count ?? 0 > 0
     }
 
     /// Which of these normalised addresses are blocked (inside a registration's transaction).
     static func blocked(_ emails: [String], tokens: TokenVault, on sql: any SQLDatabase) async throws -> Set<String> {
-        let byHash = Dictionary(emails.map { (tokens.emailHash($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let byHash = Dictionary(emails.flatMap { email in tokens.blockHashes(email).map { ($0, email) } }, uniquingKeysWith: { a, _ in a })
         guard !byHash.isEmpty else { return [] }
         struct Row: Decodable { var emailHash: String }
         let rows = try await sql.select().column("email_hash").from("blocked_people")
@@ -203,7 +208,7 @@ extension PrivacyStore {
         do {
             try await sql.raw("""
                 INSERT INTO blocked_people (id, email_hash, reason, created_by, created_at)
-                VALUES (\(bind: UUID()), \(bind: tokens.emailHash(email)), \(bind: reason), \(bind: admin), \(bind: now))
+                VALUES (\(bind: UUID()), \(bind: tokens.blockHashes(email)[0]), \(bind: reason), \(bind: admin), \(bind: now))
                 """).run()
             return true
         } catch where Persistence.isUniqueViolation(error) {

@@ -162,9 +162,11 @@ struct MyDataController {
                       lines: [line("data.changedAt", when(s.createdAt)), line("data.expiresAt", when(s.expiresAt))].compactMap { $0 })
             }, empty: t("data.none", language)))
         }
-        let given = Dictionary(grouping: data.registrations.flatMap(\.consents), by: \.consent).mapValues { $0.contains(where: \.given) }
+        let states = Self.consentStates(data)
         let consents = ConsentKind.allCases.map { kind in
-            MyDataPage.Consent(name: "consent-" + kind.rawValue, label: consentName(kind), hint: consentHint(kind), checked: given[kind] ?? false)
+            let state = states[kind] ?? .off
+            return MyDataPage.Consent(name: "consent-" + kind.rawValue, label: consentName(kind), hint: consentHint(kind), checked: state == .on,
+                                      mixed: state == .mixed, was: state.rawValue)
         }
         let isMe: Bool = if case .email = door.scope { true } else { false }
         return MyDataPage(
@@ -196,9 +198,34 @@ struct MyDataController {
                         body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(data))))
     }
 
-    /// The consents form: a box ticked means given; a box left out means withdrawn.
+    /// A consent across the registrations in scope: given on all, on none, or on some only.
+    enum ConsentState: String { case on, off, mixed }
+
+    static func consentStates(_ data: PersonalData) -> [ConsentKind: ConsentState] {
+        Dictionary(grouping: data.registrations.flatMap(\.consents), by: \.consent).mapValues { consents in
+            consents.allSatisfy(\.given) ? .on : consents.contains(where: \.given) ? .mixed : .off
+        }
+    }
+
+    /// The consents form, as the person changed it. Each consent comes with the state the page
+    /// showed (`was-…`): a box is written only when it differs from what was shown, so a consent
+    /// given on some registrations only is never spread to the others unless asked. A mixed consent
+    /// is a choice of three (`keep`, `on`, `off`). A form without the shown states (an old page)
+    /// writes every box: ticked means given, left out means withdrawn.
     static func consents(from fields: FormFields) -> [ConsentKind: Bool] {
-        Dictionary(uniqueKeysWithValues: ConsentKind.allCases.map { ($0, fields["consent-" + $0.rawValue] != nil) })
+        var values: [ConsentKind: Bool] = [:]
+        for kind in ConsentKind.allCases {
+            let name = "consent-" + kind.rawValue
+            let value = fields[name]
+            switch fields["was-" + name].flatMap(ConsentState.init(rawValue:)) {
+            case .mixed:
+                if value == "on" { values[kind] = true } else if value == "off" { values[kind] = false }
+            case .on: if value == nil || value == "off" { values[kind] = false }
+            case .off: if let value, value != "off" { values[kind] = true }
+            case nil: values[kind] = value != nil && value != "off"
+            }
+        }
+        return values
     }
 
     /// Applies consents at once everywhere: the pages that list people are cached, so those of the
@@ -329,7 +356,8 @@ struct MyDataPage: Page {
         var title: String; var items: [Item]; var empty: String; var hasItems: Bool
         init(title: String, items: [Item], empty: String) { self.title = title; self.items = items; self.empty = empty; hasItems = !items.isEmpty }
     }
-    struct Consent { var name: String; var label: String; var hint: String; var checked: Bool }
+    /// `mixed`: given on some of the registrations only (a choice of three); `was`: the state shown.
+    struct Consent { var name: String; var label: String; var hint: String; var checked: Bool; var mixed: Bool; var was: String }
     var chrome: Chrome
     var intro: String
     var notice: String?
