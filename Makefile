@@ -35,10 +35,11 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	BIN=.build/debug/rendezvous python3 Tests/cluster/kill_test.py
 	$(PYTHON) -m pytest -q Tests/browser
 
-bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz
+bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz, insights on a generated 4-million-registration network
 	@scripts/python-venv.sh
 	swift build -c release --product rendezvous
 	scripts/bench.sh
+	scripts/bench-insights.sh
 
 cluster: deps-cluster ## Three instances on a throwaway PostgreSQL behind nginx, on http://127.0.0.1:8100 (cluster-stop ends it)
 	@[ -x .build/release/rendezvous ] || [ -x .build/debug/rendezvous ] || swift build --product rendezvous
