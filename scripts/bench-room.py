@@ -21,7 +21,7 @@ titles = ["Consultante", "Fondateur", "Développeuse", "Recruteuse", "Commercial
 manage = None
 for i in range(70):
     created = call("POST", f"/api/v1/events/{event['id']}/registrations", {
-        "firstName": f"P{i}", "lastName": "Bench", "email": f"room{i}@example.org", "jobTitle": titles[i % 7],
+        "acceptCodeOfConduct": True, "firstName": f"P{i}", "lastName": "Bench", "email": f"room{i}@example.org", "jobTitle": titles[i % 7],
         "company": f"Company {i % 20}"}, bearer=False)
     manage = manage or created["manageToken"]
 call("PUT", f"/api/v1/events/{event['id']}/room", {"tables": 10, "seats": 7, "rounds": 4, "roundMinutes": 15})

@@ -4,7 +4,7 @@ Usage: rush.py HOST PORT EVENT_ID N [CONCURRENCY]. Prints one JSON line of resul
 import asyncio, collections, json, sys, time
 
 async def attempt(host, port, event_id, index, results, gate):
-    body = json.dumps({"firstName": "Rush", "lastName": f"Person {index}", "email": f"rush{index}@example.org",
+    body = json.dumps({"acceptCodeOfConduct": True, "firstName": "Rush", "lastName": f"Person {index}", "email": f"rush{index}@example.org",
                        "jobTitle": "Consultant", "company": "Bench"}).encode()
     request = (f"POST /api/v1/events/{event_id}/registrations HTTP/1.1\r\nHost: {host}:{port}\r\n"
                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
