@@ -50,6 +50,10 @@ def test_the_chapter_insights_on_a_phone(insights_server, browser):
     # Nothing pushes the page sideways on a phone (wide tables scroll inside their own box).
     assert browser.execute_script("return document.documentElement.scrollWidth") <= screen
     assert serious_violations(browser) == []
+    for chart in ("demand", "attendance", "jobs"):
+        section = browser.find_element(By.ID, chart)
+        browser.execute_script("arguments[0].scrollIntoView()", section)
+        section.screenshot(str(SHOTS / f"insights-phone-{chart}.png"))
     browser.set_window_size(390, 5200)
     browser.save_screenshot(str(SHOTS / "insights-phone.png"))
     # The CSV of a chart, as the link downloads it.

@@ -64,6 +64,15 @@ public struct ChapterInsights: Sendable, Equatable {
 public enum DemandCurve {
     public static let days = 30
 
+    /// "23 Jul" / "23 juil.": an evening under its bars.
+    public static func dayMonth(_ date: Date, language: Language, timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language.rawValue)
+        formatter.timeZone = timeZone
+        formatter.setLocalizedDateFormatFromTemplate("dMMM")
+        return formatter.string(from: date)
+    }
+
     /// Index d (0…`days`) holds the registrations made at least d days before the start;
     /// registrations made earlier than `days` count everywhere, those after the start nowhere.
     public static func cumulative(_ registeredAt: [Date], startsAt: Date, days: Int = DemandCurve.days) -> [Int] {

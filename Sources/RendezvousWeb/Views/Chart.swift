@@ -34,11 +34,11 @@ struct Chart: Sendable {
     /// The data as CSV rows (header first), spreadsheet-safe through `CSV.write`.
     var csvRows: [[String]] { [columns] + rows.map { [$0.header] + $0.cells } }
 
-    private static let top = 12, bottom = 30, left = 8, right = 8
+    private static let top = 18, bottom = 32, left = 8, right = 8
 
     /// Vertical bars grouped by category (an evening), one bar per series.
     static func grouped(id: String, title: String, description: String, categories: [String], series: [(name: String, values: [Int])],
-                        csvURL: String, csvLabel: String, empty: String) -> Chart {
+                        axisLabels: [String]? = nil, csvURL: String, csvLabel: String, empty: String) -> Chart {
         var chart = Chart(id: id, title: title, description: description, csvURL: csvURL, csvLabel: csvLabel)
         chart.columns = [""] + series.map(\.name)
         chart.rows = categories.enumerated().map { index, category in Row(header: category, cells: series.map { String($0.values[index]) }) }
@@ -58,9 +58,9 @@ struct Chart: Sendable {
                 let height = value == 0 ? 0 : max(2, value * plot / maximum)
                 let x = start + s * barWidth
                 chart.bars.append(Bar(x: x, y: chart.axisY - height, width: barWidth - 2, height: height, series: s, value: String(value),
-                                      valueX: x + (barWidth - 2) / 2, valueY: chart.axisY - height - 3, hasValue: value > 0 && barWidth >= 14))
+                                      valueX: x + (barWidth - 2) / 2, valueY: chart.axisY - height - 3, hasValue: value > 0 && barWidth >= 24))
             }
-            chart.labels.append(Label(x: left + index * group + group / 2, y: chart.height - 12, text: category, anchor: "middle"))
+            chart.labels.append(Label(x: left + index * group + group / 2, y: chart.height - 10, text: axisLabels?[index] ?? category, anchor: "middle"))
         }
         return chart
     }
@@ -72,16 +72,16 @@ struct Chart: Sendable {
         chart.columns = [header.0, header.1]
         chart.rows = items.map { Row(header: $0.label, cells: [String($0.value)]) }
         guard items.contains(where: { $0.value > 0 }) else { chart.empty = empty; return chart }
-        let rowHeight = 22, labelWidth = 200
+        let rowHeight = 30, labelWidth = 230
         chart.height = top + items.count * rowHeight + 4
         let maximum = max(1, items.map(\.value).max() ?? 1)
-        let span = chart.width - labelWidth - right - 40
+        let span = chart.width - labelWidth - right - 56
         for (index, item) in items.enumerated() {
             let y = top + index * rowHeight
             let width = item.value == 0 ? 0 : max(2, item.value * span / maximum)
-            chart.labels.append(Label(x: labelWidth - 6, y: y + 14, text: item.label, anchor: "end"))
+            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: item.label, anchor: "end"))
             chart.bars.append(Bar(x: labelWidth, y: y, width: width, height: rowHeight - 6, series: 0, value: String(item.value),
-                                  valueX: labelWidth + width + 4, valueY: y + 14, hasValue: true))
+                                  valueX: labelWidth + width + 4, valueY: y + 19, hasValue: true))
         }
         return chart
     }
@@ -104,8 +104,8 @@ struct Chart: Sendable {
         chart.lines = series.enumerated().map { s, line in
             Line(points: line.values.enumerated().map { "\(x($0)),\(chart.axisY - $1 * plot / maximum)" }.joined(separator: " "), series: s)
         }
-        chart.labels = xLabels.enumerated().filter { tick($0.offset) }.map { Label(x: x($0.offset), y: chart.height - 12, text: $0.element, anchor: "middle") }
-        chart.labels.append(Label(x: left, y: top - 2, text: String(maximum), anchor: "start"))
+        chart.labels = xLabels.enumerated().filter { tick($0.offset) }.map { Label(x: x($0.offset), y: chart.height - 10, text: $0.element, anchor: "middle") }
+        chart.labels.append(Label(x: left, y: top - 4, text: String(maximum), anchor: "start"))
         return chart
     }
 }

@@ -86,16 +86,19 @@ enum InsightsCharts {
         let download = t("insights.csv"), empty = t("insights.empty")
         let evenings = data.evenings
         let dates = evenings.map { f.shortDate($0.startsAt) }
+        // Under the bars, short (day and month, large enough to read on a phone); the table has the full date.
+        let axis = evenings.map { DemandCurve.dayMonth($0.startsAt, language: language, timeZone: chapter.zone) }
         let count = ["count": f.number(evenings.count)]
 
         // The demand curve: the last evenings, registrations 30 days before to the day itself.
         let recent = Array(evenings.suffix(demandEvenings))
         let days = Array((0...DemandCurve.days).reversed())
         let dayLabel = { (d: Int) in d == 0 ? t("insights.dayOf") : t("insights.daysBefore", ["days": String(d)]) }
+        let tickLabel = { (d: Int) in d == 0 ? t("insights.dayOfShort") : "−\(d)" }
         let demand = Chart.lines(
             id: "demand", title: t("insights.demand.title"), description: t("insights.demand.description", ["count": f.number(recent.count)]),
-            xLabels: days.map(dayLabel), series: recent.map { evening in (name: f.shortDate(evening.startsAt), values: days.map { evening.demand[$0] }) },
-            tick: { demandTicks.contains(days[$0]) },
+            xLabels: days.map(tickLabel), series: recent.map { evening in (name: f.shortDate(evening.startsAt), values: days.map { evening.demand[$0] }) },
+            tick: { [30, 21, 14, 7, 3, 0].contains(days[$0]) },
             columns: [t("insights.demand.when")] + recent.map { f.shortDate($0.startsAt) },
             rows: demandTicks.map { d in Chart.Row(header: dayLabel(d), cells: recent.map { String($0.demand[d]) }) },
             csvURL: csv("demand"), csvLabel: download, empty: empty)
@@ -103,7 +106,7 @@ enum InsightsCharts {
         var attendance = Chart.grouped(
             id: "attendance", title: t("insights.attendance.title"), description: t("insights.attendance.description", count),
             categories: dates, series: [(t("insights.expected"), evenings.map(\.expected)), (t("insights.came"), evenings.map(\.came))],
-            csvURL: csv("attendance"), csvLabel: download, empty: empty)
+            axisLabels: axis, csvURL: csv("attendance"), csvLabel: download, empty: empty)
         attendance.columns[0] = t("insights.evening")
         attendance.columns += [t("insights.walkIns"), t("insights.noShowRate")]
         for index in attendance.rows.indices {
@@ -113,13 +116,13 @@ enum InsightsCharts {
         var newcomers = Chart.grouped(
             id: "newcomers", title: t("insights.newcomers.title"), description: t("insights.newcomers.description", count),
             categories: dates, series: [(t("insights.newcomers"), evenings.map(\.newcomers)), (t("insights.regulars"), evenings.map(\.regulars))],
-            csvURL: csv("newcomers"), csvLabel: download, empty: empty)
+            axisLabels: axis, csvURL: csv("newcomers"), csvLabel: download, empty: empty)
         newcomers.columns[0] = t("insights.evening")
 
         var waitlist = Chart.grouped(
             id: "waitlist", title: t("insights.waitlist.title"), description: t("insights.waitlist.description", count),
             categories: dates, series: [(t("insights.waitlisted"), evenings.map(\.waitlisted))],
-            csvURL: csv("waitlist"), csvLabel: download, empty: empty)
+            axisLabels: axis, csvURL: csv("waitlist"), csvLabel: download, empty: empty)
         waitlist.columns[0] = t("insights.evening")
 
         let jobs = Chart.horizontal(
@@ -143,7 +146,7 @@ enum InsightsCharts {
         var contacts = Chart.grouped(
             id: "contacts", title: t("insights.contacts.title"), description: t("insights.contacts.description", count),
             categories: dates, series: [(t("insights.contacts"), evenings.map(\.contacts))],
-            csvURL: csv("contacts"), csvLabel: download, empty: empty)
+            axisLabels: axis, csvURL: csv("contacts"), csvLabel: download, empty: empty)
         contacts.columns[0] = t("insights.evening")
         contacts.columns += [t("insights.came"), t("insights.perAttendee")]
         for index in contacts.rows.indices {
