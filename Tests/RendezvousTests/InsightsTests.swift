@@ -226,4 +226,29 @@ struct InsightsTests {
             }
         }
     }
+
+    // MARK: The generated network
+
+    /// `rendezvous demo --scale large` at a small size: every evening filled, checked in, answered.
+    @Test(arguments: DatabaseKind.available)
+    func theGeneratedNetworkIsCoherent(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let now = Fixture.start
+            try await LargeNetwork.generate(db, size: .init(chapters: 3, events: 4, registrations: 20), now: now)
+            #expect(try await LargeNetwork.chapterCount(db) == 3)
+            let chapter = try #require(try await db.chapters.chapter(slug: "bench-1"))
+            let insights = try await db.network.chapterInsights(of: chapter.id, now: now)
+            #expect(insights.evenings.count == 4)
+            for evening in insights.evenings {
+                #expect(evening.expected == 18 && evening.waitlisted == 2, "90 % with a seat, the rest waiting")
+                #expect(evening.came > 0 && evening.came <= 18)
+                #expect(evening.newcomers + evening.regulars == evening.came)
+                #expect(evening.demand[0] == 20 && evening.demand[30] == 0, "registered within the 30 days before")
+            }
+            #expect(insights.evenings.first?.regulars == 0, "nobody came before the first evening")
+            let rollup = try await db.network.networkRollup(now: now)
+            #expect(rollup.chapters.count == 3)
+            #expect(rollup.chapters.allSatisfy { $0.evenings == 4 && $0.people > 0 && $0.answers > 0 })
+        }
+    }
 }
