@@ -32,7 +32,7 @@ struct ConductTests {
                 // Linked from the meetup page, the manage page (with the report form), the badges page and the big screen.
                 #expect(try await client.execute(uri: "/events/\(event.id)", method: .get, headers: [.acceptLanguage: "en"]).text.contains("<a href=\"/code-of-conduct\">Code of conduct</a>"))
                 let manage = try await client.execute(uri: "/manage/\(registration.registration.manageToken)", method: .get, headers: [.acceptLanguage: "en"])
-                #expect(manage.text.contains("<a href=\"/code-of-conduct\">Code of conduct</a> · <a href=\"/report/\(event.id)\">Report an incident</a>"))
+                #expect(manage.text.contains("<a href=\"/code-of-conduct\">Code of conduct</a> · <a href=\"/report/\(event.id)?manage=\(registration.registration.manageToken)\">Report an incident</a>"))
                 #expect(try await client.get("/organize/events/\(event.id)/badges", as: organizer).text.contains("<a href=\"/code-of-conduct\">Code of conduct</a>"))
                 let screen = try await client.execute(uri: "/screen/\(event.id)?key=\(RoomLiveController.screenKey(event.id, vault: app.persistence.tokens))", method: .get)
                 #expect(screen.text.contains("https://rendezvous.test/report/\(event.id)"))

@@ -150,4 +150,63 @@ extension IncidentTests {
             }
         }
     }
+
+    /// Issue 16, F6: a report reaches a person's "My data" only when they filed it signed in to My
+    /// Rendezvous or from their manage link, never because someone typed their address as contact.
+    @Test(arguments: DatabaseKind.available)
+    func aReportIsTiedToItsReporterOnlyBySessionOrManageLinkNeverByTheContactText(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            var victim = Fixture.profile(1, first: "Vera")
+            victim.email = "vera@example.org"
+            let vera = try await db.registrations.register(victim, for: event.id, now: app.clock.now())
+            var other = Fixture.profile(2, first: "Paul")
+            other.email = "paul@example.org"
+            let paul = try await db.registrations.register(other, for: event.id, now: app.clock.now())
+            try await app.application.test(.router) { client in
+                // Someone puts Vera's address in the contact field: nothing reaches her "My data".
+                let planted = try await client.execute(uri: "/report/\(event.id)", method: .post, headers: PageTests.formHeaders,
+                                                       body: PageTests.rawForm(["description": "Planted text", "contact": "vera@example.org"]))
+                #expect(planted.status == .ok)
+                // Paul files from his manage page (the link carries it), Vera signed in to My Rendezvous.
+                let manage = try await client.execute(uri: "/manage/\(paul.registration.manageToken)?lang=en", method: .get)
+                #expect(manage.text.contains("/report/\(event.id)?manage=\(paul.registration.manageToken)"))
+                let form = try await client.execute(uri: "/report/\(event.id)?manage=\(paul.registration.manageToken)", method: .get)
+                #expect(form.text.contains("action=\"/report/\(event.id)?manage=\(paul.registration.manageToken)\""))
+                _ = try await client.execute(uri: "/report/\(event.id)?manage=\(paul.registration.manageToken)", method: .post, headers: PageTests.formHeaders,
+                                             body: PageTests.rawForm(["description": "Paul saw something"]))
+                let cookie = try await MeTests.signIn(client, app, email: "vera@example.org")
+                var headers = PageTests.formHeaders
+                headers[.cookie] = "rv_me=\(cookie)"
+                _ = try await client.execute(uri: "/report/\(event.id)", method: .post, headers: headers,
+                                             body: PageTests.rawForm(["description": "Vera's own report"]))
+                // A manage link of another meetup ties nothing.
+                _ = try await client.execute(uri: "/report/\(event.id)?manage=not-a-token", method: .post, headers: PageTests.formHeaders,
+                                             body: PageTests.rawForm(["description": "Unlinked"]))
+                #expect(try await db.incidents.reports(chapter: chapter.id).count == 4)
+
+                let veraData = try await db.personalData.export(.email("vera@example.org"), now: app.clock.now())
+                #expect(veraData.incidentReports.map(\.description) == ["Vera's own report"])
+                let page = try await client.execute(uri: "/me/data?lang=en", method: .get, headers: MeTests.headers(cookie))
+                #expect(page.text.contains("Vera&#39;s own report") || page.text.contains("Vera’s own report") || page.text.contains("Vera&#x27;s own report"))
+                #expect(!page.text.contains("Planted text"))
+                #expect(try await db.personalData.export(.registration(vera.registration.id.uuid), now: app.clock.now()).incidentReports.isEmpty)
+                let paulData = try await db.personalData.export(.registration(paul.registration.id.uuid), now: app.clock.now())
+                #expect(paulData.incidentReports.map(\.description) == ["Paul saw something"])
+                #expect(try await db.personalData.export(.email("paul@example.org"), now: app.clock.now()).incidentReports.map(\.description)
+                        == ["Paul saw something"])
+
+                // Paul erases himself from his link: the report stays (a safety record) and no longer leads to him.
+                _ = try await client.execute(uri: "/manage/\(paul.registration.manageToken)/data/erase", method: .post, headers: PageTests.formHeaders,
+                                             body: PageTests.rawForm(["confirm": "yes"]))
+                let descriptions = try await db.incidents.reports(chapter: chapter.id).map(\.description)
+                #expect(descriptions.contains("Paul saw something"))
+                struct Link: Decodable { var description: String; var reporterRegistrationId: UUID? }
+                let links = try await db.sql.raw("SELECT description, reporter_registration_id FROM incident_reports").rows(Link.self)
+                #expect(links.first { $0.description == "Paul saw something" }?.reporterRegistrationId == nil)
+            }
+        }
+    }
 }

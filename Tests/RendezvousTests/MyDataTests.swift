@@ -117,6 +117,13 @@ struct MyDataTests {
                 #expect(exported["format"] as? String == "rendezvous-personal-data")
                 #expect((exported["registrations"] as? [[String: Any]])?.count == 2)
                 #expect((exported["signIns"] as? [[String: Any]])?.isEmpty == false)
+                // As docs/data-export.md says: `usedAt` always there (null for a session), ids lowercase.
+                let signIns = try #require(exported["signIns"] as? [[String: Any]])
+                #expect(signIns.allSatisfy { $0.keys.contains("usedAt") })
+                #expect(signIns.filter { $0["kind"] as? String == "session" }.allSatisfy { $0["usedAt"] is NSNull })
+                let ids = (exported["registrations"] as? [[String: Any]] ?? []).flatMap { [$0["id"] as? String, ($0["event"] as? [String: Any])?["id"] as? String] }
+                #expect(ids.count == 4 && ids.allSatisfy { $0 != nil && $0 == $0?.lowercased() })
+                #expect(exported["photo"] is NSNull)
                 #expect(try await client.execute(uri: "/me/data.json", method: .get).status == .unauthorized)
 
                 // Every consent at once: no CSRF, no change.
@@ -241,6 +248,45 @@ struct MyDataTests {
         }
     }
 
+    /// Issue 16, F3: the profile photo is in "My data" (a thumbnail), in its export (where and
+    /// what type), and the register names its table and class it as a photo of the person.
+    @Test(arguments: DatabaseKind.available)
+    func theProfilePhotoIsInMyDataAndTheRegister(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            var profile = Fixture.profile(1, first: "Omar")
+            profile.email = "omar@example.org"
+            _ = try await db.registrations.register(profile, for: event.id, now: app.clock.now())
+            let id = UUID()
+            let name = id.uuidString.lowercased() + ".png"
+            try await db.sql.raw("""
+                INSERT INTO attendee_photos (id, email, name, content_type, bytes, width, height, created_at)
+                VALUES (\(bind: id), 'omar@example.org', \(bind: name), 'image/png', \(bind: Data([0x89, 0x50, 0x4E, 0x47])), 64, 64, \(bind: app.clock.now()))
+                """).run()
+            let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
+            try await app.application.test(.router) { client in
+                let cookie = try await MeTests.signIn(client, app, email: "omar@example.org")
+                let page = try await client.execute(uri: "/me/data?lang=en", method: .get, headers: MeTests.headers(cookie))
+                #expect(page.text.contains("<h2>Profile photo</h2>"))
+                #expect(page.text.contains("<img class=\"data-photo\" src=\"/me/photos/\(name)\" alt=\"Your profile photo\""))
+                #expect(try await client.execute(uri: "/me/data?lang=fr", method: .get, headers: MeTests.headers(cookie)).text.contains("Photo de profil"))
+                let json = try await client.execute(uri: "/me/data.json", method: .get, headers: MeTests.headers(cookie)).json()
+                let photo = try #require(json["photo"] as? [String: Any])
+                #expect(photo["url"] as? String == "/me/photos/\(name)" && photo["contentType"] as? String == "image/png")
+                #expect(try await client.execute(uri: "/me/photos/\(name)", method: .get, headers: MeTests.headers(cookie)).status == .ok)
+                // The register: a translated heading, the picture classed as a photo of the person.
+                let register = try await client.get("/admin/privacy?lang=en", as: admin).text
+                #expect(register.contains("Profile photos") && register.contains("A photo of the person"))
+                #expect(!register.contains(">attendee_photos<"))
+                #expect(register.contains("Kept when the reporter erases their data"))
+                let french = try await client.get("/admin/privacy?lang=fr", as: admin).text
+                #expect(french.contains("Photos de profil") && french.contains("Photo de la personne"))
+            }
+        }
+    }
+
     // MARK: A manage link
 
     @Test(arguments: DatabaseKind.available)
@@ -263,9 +309,14 @@ struct MyDataTests {
                 let page = try await client.execute(uri: "/manage/\(token)/data?lang=en", method: .get)
                 #expect(page.status == .ok)
                 #expect(page.text.contains("Soirée complète") && !page.text.contains("Autre soirée"), "one registration, not the address's others")
-                let json = try await client.execute(uri: "/manage/\(token)/data.json", method: .get).json()
+                let download = try await client.execute(uri: "/manage/\(token)/data.json", method: .get)
+                let json = try download.json()
                 #expect((json["registrations"] as? [[String: Any]])?.count == 1)
-                #expect(json["profile"] == nil || json["profile"] is NSNull)
+                #expect(json["profile"] is NSNull, "present, null (docs/data-export.md)")
+                #expect(json["photo"] is NSNull)
+                let registrationID = try #require((json["registrations"] as? [[String: Any]])?.first?["id"] as? String)
+                #expect(registrationID == mine.registration.id.uuid.uuidString.lowercased())
+                #expect(((json["registrations"] as? [[String: Any]])?.first?["checkedInAt"]) is NSNull)
                 #expect(try await client.execute(uri: "/manage/not-a-token/data", method: .get).status == .notFound)
                 // Consents from the manage link: that registration only.
                 let saved = try await client.execute(uri: "/manage/\(token)/data/consents", method: .post, headers: PageTests.formHeaders,
@@ -370,8 +421,11 @@ struct MyDataTests {
                     INSERT INTO quiz_answers (id, session_id, player_id, question_index, answer, elapsed_ms, received_ms, is_right, points)
                     VALUES (\(bind: UUID()), \(bind: session), \(bind: player), 0, \(bind: "Quiz \(m)"), 100, 100, \(bind: true), 10)
                     """).run()
-                _ = try await db.incidents.report(event: event.id, description: "Someone was rude.", reporterName: "Reporter \(m)",
-                                                  reporterContact: email, now: clock.now())
+                // The report's description is the one field erasure keeps (a safety record, said on the
+                // erase page): it gets its own marker, so `m` must still be nowhere.
+                let kept = "zk" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(14).lowercased()
+                _ = try await db.incidents.report(event: event.id, description: "Someone was rude \(kept).", reporterName: "Reporter \(m)",
+                                                  reporterContact: email, reporterEmail: email, now: clock.now())
                 try await db.sql.raw("UPDATE registrations SET organizer_note = \(bind: "Orga \(m)") WHERE id = \(bind: mine.id.uuid)").run()
                 try await db.sql.raw("""
                     INSERT INTO audit_log (id, chapter_id, user_id, user_name, action, subject, created_at)
@@ -406,6 +460,7 @@ struct MyDataTests {
                 let ask = try await client.execute(uri: "/me/data/erase?lang=en", method: .post, headers: MeTests.form([:], cookie: cookie).0,
                                                    body: PageTests.rawForm(["_csrf": csrf]))
                 #expect(ask.text.contains("2 registrations"))
+                #expect(ask.text.contains("Incident reports you filed keep their description: it is a safety record"))
                 let erased = try await client.execute(uri: "/me/data/erase?lang=en", method: .post, headers: MeTests.form([:], cookie: cookie).0,
                                                       body: PageTests.rawForm(["_csrf": csrf, "confirm": "yes"]))
                 #expect(erased.status == .ok)
@@ -414,6 +469,9 @@ struct MyDataTests {
 
                 // Nowhere in the database…
                 #expect(try await PrivacyTests.whereStored(m, db) == [])
+                // …but for the fields classified as kept on erasure: exactly the report's description.
+                #expect(PrivacyRules.keptOnErasure.map { "\($0.table).\($0.column)" } == ["incident_reports.description"])
+                #expect(try await PrivacyTests.whereStored(kept, db) == ["incident_reports.description"])
                 // …nor in the outbox's files, nor in the logs.
                 #expect(try files().allSatisfy { !$0.contains(m) })
                 #expect(!logs.text.contains(m), "\(logs.text)")
@@ -423,7 +481,10 @@ struct MyDataTests {
                 #expect(try await db.contacts.people(mine: [other.registration.id]).isEmpty)
                 #expect(try await db.registrations.registrations(of: event.id).count == 2)
                 struct Report: Decodable { var description: String }
-                #expect(try await db.sql.raw("SELECT description FROM incident_reports").rows(Report.self).map(\.description) == ["Someone was rude."])
+                #expect(try await db.sql.raw("SELECT description FROM incident_reports").rows(Report.self).map(\.description) == ["Someone was rude \(kept)."])
+                struct Link: Decodable { var reporterRegistrationId: UUID?; var reporterEmailHash: String? }
+                let link = try await db.sql.raw("SELECT reporter_registration_id, reporter_email_hash FROM incident_reports").rows(Link.self)
+                #expect(link.count == 1 && link[0].reporterRegistrationId == nil && link[0].reporterEmailHash == nil, "the report no longer leads to them")
                 struct Score: Decodable { var score: Int }
                 #expect(try await db.sql.raw("SELECT score FROM feedback").rows(Score.self).map(\.score) == [5])
                 struct Entry: Decodable { var action: String; var subject: String }
@@ -461,6 +522,9 @@ struct MyDataTests {
                 #expect((try export.json()["registrations"] as? [[String: Any]])?.first?["firstName"] as? String == "Nadia")
                 let ask = try await client.post("/admin/privacy/person", as: admin, ["email": "nadia@example.org", "do": "erase"])
                 #expect(ask.text.contains("nadia@example.org") && ask.text.contains("name=\"confirm\" value=\"yes\""))
+                // The admin acts for someone else: never "Erase my data"; the reports' exception is said.
+                #expect(!ask.text.contains("Erase my data") && ask.text.contains("Erase their data"))
+                #expect(ask.text.contains("Incident reports you filed keep their description"))
                 #expect(try await db.registrations.registrations(of: event.id).first?.profile.email == "nadia@example.org")
                 let erased = try await client.post("/admin/privacy/person", as: admin, ["email": "nadia@example.org", "do": "erase", "confirm": "yes"])
                 #expect(erased.headers[.location] == "/admin/privacy/person?erased=1")

@@ -22,6 +22,8 @@ public enum PrivacyClass: String, Sendable, CaseIterable {
     case attendance
     /// Messages sent to them (recipient, body, errors).
     case message
+    /// A picture of the person (the optional profile photo).
+    case photo
     /// Not personal: identifiers, dates, counters.
     case technical
 }
@@ -72,9 +74,12 @@ public struct PersonalField: Sendable, Equatable {
     public var anonymisation: Anonymisation
     /// Whether a person types it (a form field): the retention test seeds a marker in each.
     public var fillable: Bool
+    /// Kept when the person erases themselves (the one exception: an incident report's description,
+    /// a safety record); the retention run still applies.
+    public var keptOnErasure: Bool
 
     public init(_ table: String, _ column: String, _ privacyClass: PrivacyClass, _ purpose: ProcessingPurpose, _ basis: LegalBasis,
-                _ audience: [Audience], _ anonymisation: Anonymisation, fillable: Bool = false) {
+                _ audience: [Audience], _ anonymisation: Anonymisation, fillable: Bool = false, keptOnErasure: Bool = false) {
         self.table = table
         self.column = column
         self.privacyClass = privacyClass
@@ -83,6 +88,7 @@ public struct PersonalField: Sendable, Equatable {
         self.audience = audience
         self.anonymisation = anonymisation
         self.fillable = fillable
+        self.keptOnErasure = keptOnErasure
     }
 
     public var isPersonal: Bool { privacyClass != .technical }
@@ -163,11 +169,18 @@ public enum PrivacyRules {
             .init("blocked_people", "reason", .note, .safety, .legitimateInterest, [.networkAdmins], .keep, fillable: true),
             .init("blocked_people", "created_by", .identity, .accountability, .legitimateInterest, [.networkAdmins], .keep),
             // Incident reports: confidential; erased with the meetup's registrations (a block outlives them).
-            .init("incident_reports", "description", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true),
+            // The description is kept when its reporter erases themselves: a safety record of what
+            // happened, which may concern others (said on the erase page and in the register).
+            .init("incident_reports", "description", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true,
+                  keptOnErasure: true),
             .init("incident_reports", "reporter_name", .identity, .safety, .consent, [.organisers, .networkAdmins], .blank, fillable: true),
             .init("incident_reports", "reporter_contact", .contact, .safety, .consent, [.organisers, .networkAdmins], .blank, fillable: true),
             .init("incident_reports", "handling_note", .note, .safety, .legitimateInterest, [.organisers, .networkAdmins], .blank, fillable: true),
             .init("incident_reports", "handled_by", .identity, .accountability, .legitimateInterest, [.organisers, .networkAdmins], .blank),
+            // Whose "My data" shows the report: the manage link's registration, or the keyed hash of the
+            // signed-in address (never the contact text). Gone when the reporter erases themselves.
+            .init("incident_reports", "reporter_registration_id", .identity, .safety, .legitimateInterest, [.person], .null),
+            .init("incident_reports", "reporter_email_hash", .contact, .safety, .legitimateInterest, [.person], .null),
             // My Rendezvous: one profile per address (deleted when the person erases themselves).
             .init("attendee_profiles", "email", .contact, .networking, .consent, [.person], .deleteRow),
             .init("attendee_profiles", "first_name", .identity, .networking, .consent, [.person], .deleteRow, fillable: true),
@@ -180,7 +193,7 @@ public enum PrivacyRules {
             .init("attendee_profiles", "share_linkedin", .consent, .networking, .consent, [.person], .deleteRow),
             // The optional profile photo: the person's, shown to people they are connected with.
             .init("attendee_photos", "email", .contact, .networking, .consent, [.person], .deleteRow),
-            .init("attendee_photos", "bytes", .identity, .networking, .consent, [.person, .attendees], .deleteRow),
+            .init("attendee_photos", "bytes", .photo, .networking, .consent, [.person, .attendees], .deleteRow),
             .init("attendee_photos", "name", .technical, .networking, .consent, [], .deleteRow),
             .init("attendee_photos", "content_type", .technical, .networking, .consent, [], .deleteRow),
             .init("attendee_photos", "width", .technical, .networking, .consent, [], .deleteRow),
@@ -243,6 +256,9 @@ public enum PrivacyRules {
     public static func unclassified(table: String, columns: [String]) -> [String] {
         columns.filter { field(table, $0) == nil && !technicalColumns.contains($0) }
     }
+
+    /// The one kind of field a person's erasure keeps: an incident report's description.
+    public static var keptOnErasure: [PersonalField] { fields.filter(\.keptOnErasure) }
 
     /// The registrations columns the retention run rewrites, with their new values' kind.
     public static func anonymised(in table: String) -> [PersonalField] {

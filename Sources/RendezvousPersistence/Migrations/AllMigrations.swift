@@ -46,5 +46,6 @@ enum AllMigrations {
         AddCodeOfConductAcceptance(),
         AddOverflowAndOverbooking(),
         AddAttendeePhotos(),
+        AddIncidentReporterLink(),
     ]
 }

@@ -48,7 +48,10 @@ extension IncidentStore {
 
     /// Files a report about one meetup; the chapter's organisers (not door staff) and the network
     /// admins are told by mail, in the same transaction, that a report is waiting.
-    public func report(event: Event.ID, description: String, reporterName: String, reporterContact: String, now: Date) async throws -> UUID {
+    /// `reporterRegistration` (filed from its manage link) or `reporterEmail` (filed signed in to
+    /// My Rendezvous) tie the report to its reporter's "My data"; the contact text never does.
+    public func report(event: Event.ID, description: String, reporterName: String, reporterContact: String,
+                       reporterRegistration: UUID? = nil, reporterEmail: String? = nil, now: Date) async throws -> UUID {
         let id = UUID()
         try await write { sql in
             struct Target: Decodable { var chapterId: UUID; var title: String; var slug: String }
@@ -57,9 +60,10 @@ extension IncidentStore {
                 WHERE e.id = \(bind: event.uuid) AND e.status <> 'draft'
                 """).row(Target.self) else { throw RegistrationActionError.notFound }
             try await sql.raw("""
-                INSERT INTO incident_reports (id, chapter_id, event_id, description, reporter_name, reporter_contact, status, handling_note, handled_by, created_at)
+                INSERT INTO incident_reports (id, chapter_id, event_id, description, reporter_name, reporter_contact, status, handling_note, handled_by, created_at,
+                                              reporter_registration_id, reporter_email_hash)
                 VALUES (\(bind: id), \(bind: target.chapterId), \(bind: event.uuid), \(bind: description), \(bind: reporterName), \(bind: reporterContact),
-                        'open', '', '', \(bind: now))
+                        'open', '', '', \(bind: now), \(bind: reporterRegistration), \(bind: reporterEmail.map { tokens.emailHash($0) }))
                 """).run()
             struct Person: Decodable { var email: String; var admin: Bool }
             let people = try await sql.raw("""

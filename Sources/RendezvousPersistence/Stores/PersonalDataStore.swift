@@ -49,14 +49,14 @@ public enum ConsentKind: String, Sendable, CaseIterable, Codable {
 /// Everything held about a person: the JSON export's content (schema: docs/data-export.md).
 public struct PersonalData: Sendable, Encodable, Equatable {
     public struct Event: Sendable, Encodable, Equatable {
-        public var id: UUID; public var title: String; public var chapter: String; public var startsAt: Date
+        @LowercaseID public var id: UUID; public var title: String; public var chapter: String; public var startsAt: Date
     }
     public struct Answer: Sendable, Encodable, Equatable { public var question: String; public var answer: String }
     public struct Consent: Sendable, Encodable, Equatable {
         public var consent: ConsentKind; public var given: Bool
     }
     public struct Registration: Sendable, Encodable, Equatable {
-        public var id: UUID
+        @LowercaseID public var id: UUID
         public var event: Event
         public var status: String
         public var firstName: String; public var lastName: String; public var email: String
@@ -66,8 +66,8 @@ public struct PersonalData: Sendable, Encodable, Equatable {
         /// When the consents above were first given: the registration's time.
         public var registeredAt: Date
         public var updatedAt: Date
-        public var conductAcceptedAt: Date?
-        public var checkedInAt: Date?
+        @NullWhenAbsent public var conductAcceptedAt: Date?
+        @NullWhenAbsent public var checkedInAt: Date?
         public var walkIn: Bool
         public var language: String
         /// What the organisers wrote about this registration.
@@ -75,7 +75,7 @@ public struct PersonalData: Sendable, Encodable, Equatable {
         public var answers: [Answer]
     }
     public struct ConsentChange: Sendable, Encodable, Equatable {
-        public var registration: UUID; public var consent: ConsentKind; public var given: Bool; public var source: String; public var at: Date
+        @LowercaseID public var registration: UUID; public var consent: ConsentKind; public var given: Bool; public var source: String; public var at: Date
     }
     public struct Profile: Sendable, Encodable, Equatable {
         public var firstName: String; public var lastName: String; public var jobTitle: String; public var company: String
@@ -83,33 +83,35 @@ public struct PersonalData: Sendable, Encodable, Equatable {
         public var createdAt: Date; public var updatedAt: Date
     }
     public struct Contact: Sendable, Encodable, Equatable {
-        public var id: UUID; public var registration: UUID; public var event: String
+        @LowercaseID public var id: UUID; @LowercaseID public var registration: UUID; public var event: String
         /// The other person's name as they registered it.
         public var with: String
         /// pending, accepted or declined; `startedByMe` says who said "We met" first.
         public var status: String; public var startedByMe: Bool
-        public var myNote: String; public var createdAt: Date; public var answeredAt: Date?
+        public var myNote: String; public var createdAt: Date; @NullWhenAbsent public var answeredAt: Date?
     }
     public struct Message: Sendable, Encodable, Equatable {
-        public var id: UUID; public var kind: String; public var subject: String; public var status: String
-        public var createdAt: Date; public var sentAt: Date?
+        @LowercaseID public var id: UUID; public var kind: String; public var subject: String; public var status: String
+        public var createdAt: Date; @NullWhenAbsent public var sentAt: Date?
     }
     public struct QuizAnswer: Sendable, Encodable, Equatable {
-        public var quiz: String; public var nickname: String; public var team: String?; public var question: Int
+        public var quiz: String; public var nickname: String; @NullWhenAbsent public var team: String?; public var question: Int
         public var answer: String; public var right: Bool; public var points: Int
     }
     public struct IncidentReport: Sendable, Encodable, Equatable {
-        public var id: UUID; public var event: String?; public var description: String; public var reporterName: String
+        @LowercaseID public var id: UUID; @NullWhenAbsent public var event: String?; public var description: String; public var reporterName: String
         public var reporterContact: String; public var status: String; public var createdAt: Date
     }
+    /// The profile photo: where it is served (`/me/photos/{name}`, signed in) and its type.
+    public struct Photo: Sendable, Encodable, Equatable { public var url: String; public var contentType: String }
     public struct Feedback: Sendable, Encodable, Equatable {
-        public var registration: UUID; public var event: String; public var score: Int; public var comment: String; public var at: Date
+        @LowercaseID public var registration: UUID; public var event: String; public var score: Int; public var comment: String; public var at: Date
     }
     public struct Following: Sendable, Encodable, Equatable {
-        public var chapter: String; public var status: String; public var since: Date; public var unsubscribedAt: Date?
+        public var chapter: String; public var status: String; public var since: Date; @NullWhenAbsent public var unsubscribedAt: Date?
     }
     public struct SignIn: Sendable, Encodable, Equatable {
-        public var kind: String; public var createdAt: Date; public var expiresAt: Date; public var usedAt: Date?
+        public var kind: String; public var createdAt: Date; public var expiresAt: Date; @NullWhenAbsent public var usedAt: Date?
     }
 
     public var format = "rendezvous-personal-data"
@@ -118,7 +120,8 @@ public struct PersonalData: Sendable, Encodable, Equatable {
     /// The address the export is about, or the registration's address for a manage link.
     public var email: String
     public var registrations: [Registration] = []
-    public var profile: Profile?
+    @NullWhenAbsent public var profile: Profile?
+    @NullWhenAbsent public var photo: Photo?
     public var consentChanges: [ConsentChange] = []
     public var contacts: [Contact] = []
     public var messages: [Message] = []
@@ -130,9 +133,31 @@ public struct PersonalData: Sendable, Encodable, Equatable {
 
     /// Whether anything at all is held.
     public var isEmpty: Bool {
-        registrations.isEmpty && profile == nil && consentChanges.isEmpty && contacts.isEmpty && messages.isEmpty && quizAnswers.isEmpty
+        registrations.isEmpty && profile == nil && photo == nil && consentChanges.isEmpty && contacts.isEmpty && messages.isEmpty && quizAnswers.isEmpty
             && feedback.isEmpty
             && incidentReports.isEmpty && following.isEmpty && signIns.isEmpty
+    }
+}
+
+/// An id in the export: lowercase, as everywhere in the API.
+@propertyWrapper
+public struct LowercaseID: Sendable, Equatable, Encodable {
+    public var wrappedValue: UUID
+    public init(wrappedValue: UUID) { self.wrappedValue = wrappedValue }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.uuidString.lowercased())
+    }
+}
+
+/// An optional field of the export: always present, `null` when it holds nothing (docs/data-export.md).
+@propertyWrapper
+public struct NullWhenAbsent<Value: Encodable & Equatable & Sendable>: Sendable, Equatable, Encodable {
+    public var wrappedValue: Value?
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }
 }
 
@@ -271,18 +296,10 @@ extension PersonalDataStore {
                 .init(firstName: $0.firstName, lastName: $0.lastName, jobTitle: $0.jobTitle, company: $0.company, linkedinUrl: $0.linkedinUrl,
                       askMeAbout: $0.askMeAbout, shareEmail: $0.shareEmail, shareLinkedin: $0.shareLinkedin, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
             }
-            struct Report: Decodable {
-                var id: UUID; var title: String?; var description: String; var reporterName: String; var reporterContact: String
-                var status: String; var createdAt: Date
-            }
-            data.incidentReports = try await sql.raw("""
-                SELECT i.id, e.title, i.description, i.reporter_name, i.reporter_contact, i.status, i.created_at
-                FROM incident_reports i LEFT JOIN events e ON e.id = i.event_id
-                WHERE LOWER(i.reporter_contact) = \(bind: email) ORDER BY i.created_at
-                """).rows(Report.self).map {
-                .init(id: $0.id, event: $0.title, description: $0.description, reporterName: $0.reporterName, reporterContact: $0.reporterContact,
-                      status: $0.status, createdAt: $0.createdAt)
-            }
+            // The photo is served at `/me/photos/{name}` (MeRoute.photoFile), to the signed-in person.
+            struct PhotoRow: Decodable { var name: String; var contentType: String }
+            data.photo = try await sql.raw("SELECT name, content_type FROM attendee_photos WHERE email = \(bind: email)").row(PhotoRow.self)
+                .map { .init(url: "/me/photos/" + $0.name, contentType: $0.contentType) }
             struct Follow: Decodable { var name: String; var status: String; var createdAt: Date; var unsubscribedAt: Date? }
             data.following = try await sql.raw("""
                 SELECT c.name, a.status, a.created_at, a.unsubscribed_at FROM chapter_audience a JOIN chapters c ON c.id = a.chapter_id
@@ -297,7 +314,35 @@ extension PersonalDataStore {
                 """).rows(SignInRow.self).map { PersonalData.SignIn(kind: "session", createdAt: $0.createdAt, expiresAt: $0.expiresAt, usedAt: nil) }
             data.signIns = links + sessions
         }
+        data.incidentReports = try await reports(ids: ids, email: address(scope), on: sql)
         return data
+    }
+
+    /// Where the reports a person filed are: filed from the manage link of one of their
+    /// registrations, or signed in to My Rendezvous with their address. Never by the contact text
+    /// (anyone may type anyone's address there).
+    func reporterCondition(ids: [UUID], email: String?) -> SQLQueryString? {
+        var conditions: [SQLQueryString] = []
+        if !ids.isEmpty { conditions.append("reporter_registration_id IN \(SQLBind.group(ids))") }
+        if let email, !email.isEmpty { conditions.append("reporter_email_hash = \(bind: tokens.emailHash(email))") }
+        guard !conditions.isEmpty else { return nil }
+        return conditions.dropFirst().reduce(conditions[0]) { "\($0) OR \($1)" }
+    }
+
+    func reports(ids: [UUID], email: String?, on sql: any SQLDatabase) async throws -> [PersonalData.IncidentReport] {
+        guard let condition = reporterCondition(ids: ids, email: email) else { return [] }
+        struct Report: Decodable {
+            var id: UUID; var title: String?; var description: String; var reporterName: String; var reporterContact: String
+            var status: String; var createdAt: Date
+        }
+        return try await sql.raw("""
+            SELECT i.id, e.title, i.description, i.reporter_name, i.reporter_contact, i.status, i.created_at
+            FROM incident_reports i LEFT JOIN events e ON e.id = i.event_id
+            WHERE \(condition) ORDER BY i.created_at
+            """).rows(Report.self).map {
+            .init(id: $0.id, event: $0.title, description: $0.description, reporterName: $0.reporterName, reporterContact: $0.reporterContact,
+                  status: $0.status, createdAt: $0.createdAt)
+        }
     }
 
     func messages(ids: [UUID], email: String?, on sql: any SQLDatabase) async throws -> [PersonalData.Message] {
@@ -446,16 +491,25 @@ extension PersonalDataStore {
             for needle in needles {
                 try await sql.raw("UPDATE audit_log SET subject = '' WHERE subject LIKE \(bind: "%" + needle + "%")").run()
             }
+            // Reports they filed keep what happened (a safety record: it may concern others, and the
+            // erase page says so) but no longer name them nor lead to them: those filed from one of
+            // their manage links or signed in, and any whose contact is their address.
+            var reporter: [SQLQueryString] = []
+            if let linked = self.reporterCondition(ids: ids, email: email) { reporter.append(linked) }
+            if let email { reporter.append("LOWER(reporter_contact) = \(bind: email)") }
+            if !reporter.isEmpty {
+                let condition = reporter.dropFirst().reduce(reporter[0]) { "\($0) OR \($1)" }
+                try await sql.raw("""
+                    UPDATE incident_reports SET reporter_name = '', reporter_contact = '', reporter_registration_id = NULL, reporter_email_hash = NULL
+                    WHERE \(condition)
+                    """).run()
+            }
             if let email {
                 try await sql.raw("DELETE FROM attendee_profiles WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM attendee_photos WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM attendee_sessions WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM attendee_sign_in_links WHERE email = \(bind: email)").run()
                 try await sql.raw("DELETE FROM chapter_audience WHERE LOWER(email) = \(bind: email)").run()
-                // Reports they filed keep what happened (others' safety) but no longer name them.
-                try await sql.raw("""
-                    UPDATE incident_reports SET reporter_name = '', reporter_contact = '' WHERE LOWER(reporter_contact) = \(bind: email)
-                    """).run()
             }
             return erasure
         }

@@ -163,7 +163,8 @@ extension PrivacyStore {
             try await sql.raw("UPDATE check_ins SET by_name = '' WHERE event_id = \(bind: event)").run()
             try await sql.raw("UPDATE feedback SET comment = '' WHERE event_id = \(bind: event) AND comment <> ''").run()
             try await sql.raw("""
-                UPDATE incident_reports SET description = '', reporter_name = '', reporter_contact = '', handling_note = '', handled_by = ''
+                UPDATE incident_reports SET description = '', reporter_name = '', reporter_contact = '', handling_note = '', handled_by = '',
+                    reporter_registration_id = NULL, reporter_email_hash = NULL
                 WHERE event_id = \(bind: event)
                 """).run()
             struct Message: Decodable { var id: UUID }

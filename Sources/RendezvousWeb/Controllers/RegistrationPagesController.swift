@@ -231,7 +231,7 @@ struct RegistrationPagesController {
             chrome: Chrome(title: presenter.t("manage.title"), language: language, path: PublicRoute.manage(token: token).path),
             eventTitle: detail.event.title,
             eventURL: PublicRoute.event(detail.event.id).path,
-            reportURL: PublicRoute.report(detail.event.id).path,
+            reportURL: PublicRoute.report(detail.event.id).path + "?manage=" + token,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             venue: detail.venue?.name,
             welcomeTitle: welcomeTitle,

@@ -18,8 +18,17 @@ extension APIController {
         let input = try await Self.decode(API.IncidentInput.self, from: request, context: context)
         let (checked, errors) = IncidentRules.check(description: input.description, name: input.name, contact: input.contact)
         guard errors.isEmpty else { throw AppError.validation(errors) }
+        // Tied to the caller's "My data" only by their manage token (a registration of this
+        // meetup) or their My Rendezvous session, never by the contact text.
+        var registration: UUID?
+        if let token = request.headers[.xManageToken], !token.isEmpty,
+           let found = try await services.persistence.registrations.registration(manageToken: token), found.eventID == detail.event.id {
+            registration = found.id.uuid
+        }
+        let email = registration == nil ? try await MeController(services: services).session(request)?.0.email : nil
         _ = try await services.persistence.incidents.report(event: detail.event.id, description: checked.description, reporterName: checked.name,
-                                                            reporterContact: checked.contact, now: services.clock.now())
+                                                            reporterContact: checked.contact, reporterRegistration: registration, reporterEmail: email,
+                                                            now: services.clock.now())
         return JSONBody.response(status: .created, API.IncidentReceived())
     }
 }

@@ -45,9 +45,10 @@ extension AdminController {
             guard form["confirm"] == "yes" else {
                 let count = try await persistence.personalData.export(.email(email), now: now).registrations.count
                 let page = ConfirmStepPage(
-                    chrome: try chrome(t("data.eraseTitle", context), context, path: AdminRoute.person.path),
-                    heading: t("data.eraseTitle", context), lines: [t("privacy.personEraseConfirm", context, ["email": EmailAddress.normalize(email)]),
-                                                                   t("data.eraseKept", context)],
+                    // An admin acts for someone else: their data, not "my data".
+                    chrome: try chrome(t("privacy.personErase", context), context, path: AdminRoute.person.path),
+                    heading: t("privacy.personErase", context), lines: [t("privacy.personEraseConfirm", context, ["email": EmailAddress.normalize(email)]),
+                                                                       t("data.eraseKept", context), t("data.eraseReportsKept", context)],
                     facts: [Strings.plural("data.registrationCount", count: count, context.language)],
                     action: AdminRoute.person.path, csrf: try session(context).csrfToken,
                     hidden: [.init(name: "email", value: email), .init(name: "do", value: "erase")],

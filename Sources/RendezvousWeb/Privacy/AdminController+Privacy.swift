@@ -163,6 +163,7 @@ enum PrivacyLabels {
         case "consent_changes": Strings.text("privacy.table.consentChanges", language)
         case "chapter_audience": Strings.text("privacy.table.audience", language)
         case "feedback": Strings.text("privacy.table.feedback", language)
+        case "attendee_photos": Strings.text("privacy.table.photos", language)
         default: table
         }
     }
@@ -179,6 +180,7 @@ enum PrivacyLabels {
         case .attendance: Strings.text("privacy.class.attendance", language)
         case .message: Strings.text("privacy.class.message", language)
         case .technical: Strings.text("privacy.class.technical", language)
+        case .photo: Strings.text("privacy.class.photo", language)
         }
     }
 
@@ -217,7 +219,8 @@ enum PrivacyLabels {
         let arguments = ["months": String(months)]
         if field.table == "blocked_people" { return Strings.text("privacy.retention.untilUnblocked", language) }
         if ["attendee_sign_in_links", "attendee_sessions"].contains(field.table) { return Strings.text("privacy.retention.expired", language) }
-        if ["attendee_profiles", "chapter_audience"].contains(field.table) { return Strings.text("privacy.retention.untilErased", language, arguments) }
+        if field.keptOnErasure { return Strings.text("privacy.retention.safetyRecord", language, arguments) }
+        if ["attendee_profiles", "chapter_audience", "attendee_photos"].contains(field.table) { return Strings.text("privacy.retention.untilErased", language, arguments) }
         switch field.anonymisation {
         case .keep: return Strings.text("privacy.retention.kept", language)
         case .deleteRow: return Strings.text("privacy.retention.deleted", language, arguments)

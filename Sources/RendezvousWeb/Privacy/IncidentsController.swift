@@ -37,9 +37,10 @@ struct IncidentReportController: Sendable {
         writes.get(PublicRoute.codeOfConduct.routerPath, use: conduct)
     }
 
-    func page(_ detail: EventDetail, language: Language, form: FormFields? = nil, errors: [String: String] = [:], done: Bool = false) -> SimpleFormPage {
+    func page(_ detail: EventDetail, language: Language, form: FormFields? = nil, errors: [String: String] = [:], done: Bool = false,
+              manageToken: String? = nil) -> SimpleFormPage {
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
-        let path = PublicRoute.report(detail.event.id).path
+        let path = PublicRoute.report(detail.event.id).path + (manageToken.map { "?manage=" + $0 } ?? "")
         var page = SimpleFormPage(
             chrome: Chrome(title: t("report.title"), language: language, path: path),
             heading: t("report.title"),
@@ -68,10 +69,24 @@ struct IncidentReportController: Sendable {
         return detail
     }
 
+    /// Who files, for their "My data" only: the registration of the manage link the form was
+    /// opened from (`?manage=`, a registration of this meetup), else the address signed in to My
+    /// Rendezvous. The contact field is what the organisers may use to answer, nothing more.
+    func reporter(_ request: Request, _ detail: EventDetail) async throws -> (registration: Registration?, email: String?) {
+        if let token = request.uri.queryParameters.get("manage").map({ String($0) }), !token.isEmpty, token.count <= 200,
+           let registration = try await services.persistence.registrations.registration(manageToken: token),
+           registration.eventID == detail.event.id, !registration.profile.email.isEmpty {
+            return (registration, nil)
+        }
+        if let (session, _) = try await MeController(services: services).session(request) { return (nil, session.email) }
+        return (nil, nil)
+    }
+
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await detail(context)
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
-        var response = services.renderer.response(page(detail, language: language), language: language)
+        let (registration, _) = try await reporter(request, detail)
+        var response = services.renderer.response(page(detail, language: language, manageToken: registration?.manageToken), language: language)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -81,12 +96,15 @@ struct IncidentReportController: Sendable {
         let language = LanguageMiddleware.choose(request, fallback: detail.chapter.locale)
         let form = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
         let (input, errors) = IncidentRules.check(form)
+        let (registration, email) = try await reporter(request, detail)
         guard errors.isEmpty else {
             let messages = Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, language)) }, uniquingKeysWith: { a, _ in a })
-            return services.renderer.response(page(detail, language: language, form: form, errors: messages), status: .unprocessableContent, language: language)
+            return services.renderer.response(page(detail, language: language, form: form, errors: messages, manageToken: registration?.manageToken),
+                                              status: .unprocessableContent, language: language)
         }
         _ = try await services.persistence.incidents.report(event: detail.event.id, description: input.description, reporterName: input.name,
-                                                            reporterContact: input.contact, now: services.clock.now())
+                                                            reporterContact: input.contact, reporterRegistration: registration?.id.uuid,
+                                                            reporterEmail: email, now: services.clock.now())
         var response = services.renderer.response(page(detail, language: language, done: true), language: language)
         response.headers[.cacheControl] = "no-store"
         return response

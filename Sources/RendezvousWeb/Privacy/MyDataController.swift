@@ -128,6 +128,9 @@ struct MyDataController {
                 ].compactMap { $0 })
             }
             sections.append(.init(title: t("me.profile", language), items: profile.map { [$0] } ?? [], empty: t("data.none", language)))
+            sections.append(.init(title: t("data.photo", language), items: data.photo.map { photo in
+                [.init(heading: t("data.photoAlt", language), lines: [line("data.photoType", photo.contentType)].compactMap { $0 }, image: photo.url)]
+            } ?? [], empty: t("data.none", language)))
         }
         sections.append(.init(title: t("data.consentChanges", language), items: data.consentChanges.map { c in
             .init(heading: pair(consentName(c.consent), yes(c.given)), lines: [line("data.changedAt", when(c.at))].compactMap { $0 })
@@ -261,7 +264,8 @@ struct MyDataController {
         let page = ConfirmStepPage(
             chrome: Chrome(title: t("data.eraseTitle", language), language: language, path: door.eraseURL),
             heading: t("data.eraseTitle", language),
-            lines: [t(isMe ? "data.eraseConfirmMe" : "data.eraseConfirmManage", language), t("data.eraseKept", language)],
+            lines: [t(isMe ? "data.eraseConfirmMe" : "data.eraseConfirmManage", language), t("data.eraseKept", language),
+                    t("data.eraseReportsKept", language)],
             facts: [Strings.plural("data.registrationCount", count: count, language)],
             action: door.eraseURL, csrf: door.csrf, confirmLabel: t("data.eraseButton", language),
             backURL: door.pageURL, backLabel: t("data.keep", language))
@@ -351,7 +355,7 @@ struct MyDataController {
 struct MyDataPage: Page {
     static let template = "me/data"
     struct Line { var label: String; var value: String }
-    struct Item { var heading: String; var lines: [Line] }
+    struct Item { var heading: String; var lines: [Line]; var image: String? = nil }
     struct Section {
         var title: String; var items: [Item]; var empty: String; var hasItems: Bool
         init(title: String, items: [Item], empty: String) { self.title = title; self.items = items; self.empty = empty; hasItems = !items.isEmpty }

@@ -21,6 +21,7 @@ extension MyDataPage {
             answers: [.init(question: "Régime alimentaire ?", answer: "Végétarien")])]
         data.consentChanges = [.init(registration: data.registrations[0].id, consent: .profile, given: false, source: "me",
                                      at: Date(timeIntervalSince1970: 1_800_100_000))]
+        data.photo = .init(url: "/me/photos/6f1c2a7e-3b7d-4c1a-9e55-0a1b2c3d4e5f-1.jpg", contentType: "image/jpeg")
         let session = AttendeeSession(email: "karim@example.org", csrfToken: "csrf-token", expiresAt: Date(timeIntervalSince1970: 1_802_000_000))
         return MyDataController.page(data, door: .me(session), language: .fr, notice: nil)
     }()
