@@ -81,6 +81,21 @@ struct ValidationTests {
         #expect((try? valid.get())?.startsAt == ISO8601.parse("2027-01-20T17:30:00Z"))
     }
 
+    /// Found by Schemathesis: year 0165 parsed, and Paris' local mean time then (+00:09:21) came
+    /// back out as an offset no RFC 3339 date-time allows.
+    @Test func eventDatesStayWithinYearsThatHaveAnRFC3339Offset() {
+        guard case .failure(let errors) = EventInput(title: "Soirée", startsAt: "0165-04-14T16:58:10.493479+17:02", endsAt: "10000-01-01T00:00:00Z",
+                                                     capacity: 10).validated() else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(errors["startsAt"] == .invalidDate)
+        #expect(errors["endsAt"] == .invalidDate)
+        let paris = TimeZone(identifier: "Europe/Paris")!
+        #expect(ISO8601.format(ISO8601.parse("1850-01-01T12:00:00Z")!, in: paris) == "1850-01-01T12:00:00Z")
+        #expect(ISO8601.format(ISO8601.parse("2027-01-20T17:30:00Z")!, in: paris) == "2027-01-20T18:30:00+01:00")
+    }
+
     @Test func chapterInput() throws {
         let chapter = try ChapterInput(slug: "Coffs-Harbour", name: "Coffs Harbour", city: "Coffs Harbour", countryCode: "au",
                                        timeZone: "Australia/Sydney", locale: "en-AU").validated().get()

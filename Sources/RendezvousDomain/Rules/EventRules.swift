@@ -141,7 +141,9 @@ public struct EventInput: Sendable, Codable, Equatable {
             errors.add(field, .required)
             return nil
         }
-        if let date = ISO8601.parse(raw) { return date }
+        // An evening between the years 2000 and 9999: a year like 0165 parses, but its local time in
+        // most zones has an offset in seconds (local mean time), which no RFC 3339 date-time can say.
+        if let date = ISO8601.parse(raw), ISO8601.plausible.contains(date) { return date }
         errors.add(field, .invalidDate)
         return nil
     }
@@ -157,10 +159,15 @@ public enum ISO8601 {
         return fractional.date(from: text)
     }
 
+    /// The dates an event, an agenda item or a report may carry: 2000-01-01 to 9999-12-31 (UTC).
+    public static let plausible = Date(timeIntervalSince1970: 946_684_800)...Date(timeIntervalSince1970: 253_402_300_799)
+
     public static func format(_ date: Date, in zone: TimeZone = .gmt) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = zone
+        // An offset with seconds (a zone's local mean time, before standard time) is no RFC 3339
+        // offset: such a date is written in UTC instead.
+        formatter.timeZone = zone.secondsFromGMT(for: date) % 60 == 0 ? zone : .gmt
         return formatter.string(from: date)
     }
 }
