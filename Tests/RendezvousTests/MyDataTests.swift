@@ -174,6 +174,8 @@ struct MyDataTests {
                 let cookie = try await MeTests.signIn(client, app, email: "mona@example.org")
                 let page = try await client.execute(uri: "/me/data?lang=en", method: .get, headers: MeTests.headers(cookie))
                 #expect(page.text.contains("on some of your registrations only"))
+                // Dates in the chapter's time zone, named (F8), not UTC.
+                #expect(page.text.contains("Europe/Paris</dd>") && !page.text.contains(" UTC</dd>"))
                 #expect(page.text.contains("<input type=\"hidden\" name=\"was-consent-list\" value=\"mixed\">"))
                 #expect(page.text.contains("<input type=\"radio\" name=\"consent-list\" value=\"keep\" checked>"))
                 #expect(page.text.contains("<input type=\"hidden\" name=\"was-consent-mail\" value=\"on\">"))

@@ -106,9 +106,14 @@ def test_an_attendee_downloads_then_erases_their_data_from_their_phone(data_serv
     assert no_horizontal_scroll(browser)
     assert serious_violations(browser) == []
     browser.save_screenshot(str(SHOTS / "data-me.png"))
+    # The attendee list is given on April only: shown as such, left as it is unless she chooses.
+    mixed = browser.find_element(By.ID, "f-consent-list")
+    assert "sur certaines de vos inscriptions seulement" in mixed.text
+    assert mixed.find_element(By.CSS_SELECTOR, "input[value=keep]").is_selected()
     # She withdraws from the attendee list everywhere at once.
-    assert browser.find_element(By.ID, "f-consent-list").is_selected()
-    browser.execute_script("arguments[0].click()", browser.find_element(By.ID, "f-consent-list"))
+    browser.execute_script("arguments[0].click()", mixed.find_element(By.CSS_SELECTOR, "input[value=off]"))
+    browser.execute_script("document.getElementById('consents').scrollIntoView()")
+    browser.save_screenshot(str(SHOTS / "data-consents-mixed.png"))
     click_and_wait(browser, "#consents button[type=submit]")
     assert "Vos consentements sont enregistrés" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
     assert not browser.find_element(By.ID, "f-consent-list").is_selected()

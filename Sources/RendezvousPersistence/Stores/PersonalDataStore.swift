@@ -50,6 +50,8 @@ public enum ConsentKind: String, Sendable, CaseIterable, Codable {
 public struct PersonalData: Sendable, Encodable, Equatable {
     public struct Event: Sendable, Encodable, Equatable {
         @LowercaseID public var id: UUID; public var title: String; public var chapter: String; public var startsAt: Date
+        /// The chapter's time zone (IANA), in which "My data" shows the meetup's dates.
+        public var timeZone: String
     }
     public struct Answer: Sendable, Encodable, Equatable { public var question: String; public var answer: String }
     public struct Consent: Sendable, Encodable, Equatable {
@@ -208,14 +210,14 @@ extension PersonalDataStore {
         if !ids.isEmpty {
             let list = SQLBind.group(ids)
             struct Row: Decodable {
-                var id: UUID; var eventId: UUID; var title: String; var chapterName: String; var startsAt: Date; var status: String
+                var id: UUID; var eventId: UUID; var title: String; var chapterName: String; var timeZone: String; var startsAt: Date; var status: String
                 var firstName: String; var lastName: String; var email: String; var jobTitle: String; var company: String
                 var linkedinUrl: String; var askMeAbout: String; var bingoFacts: String; var consentList: Bool; var consentProfile: Bool
                 var gamesConsent: Bool; var consentNews: Bool; var unsubscribed: Bool; var createdAt: Date; var updatedAt: Date
                 var conductAcceptedAt: Date?; var checkedInAt: Date?; var walkIn: Bool; var language: String?; var organizerNote: String
             }
             let rows = try await sql.raw("""
-                SELECT r.id, r.event_id, e.title, c.name AS chapter_name, e.starts_at, r.status, r.first_name, r.last_name, r.email,
+                SELECT r.id, r.event_id, e.title, c.name AS chapter_name, c.time_zone, e.starts_at, r.status, r.first_name, r.last_name, r.email,
                        r.job_title, r.company, r.linkedin_url, r.ask_me_about, r.bingo_facts, r.consent_list, r.consent_profile,
                        r.games_consent, r.consent_news, r.unsubscribed, r.created_at, r.updated_at, r.conduct_accepted_at,
                        r.checked_in_at, r.walk_in, r.language, r.organizer_note
@@ -230,7 +232,7 @@ extension PersonalDataStore {
             data.email = address(scope) ?? rows.first?.email ?? ""
             data.registrations = rows.map { r in
                 PersonalData.Registration(
-                    id: r.id, event: .init(id: r.eventId, title: r.title, chapter: r.chapterName, startsAt: r.startsAt), status: r.status,
+                    id: r.id, event: .init(id: r.eventId, title: r.title, chapter: r.chapterName, startsAt: r.startsAt, timeZone: r.timeZone), status: r.status,
                     firstName: r.firstName, lastName: r.lastName, email: r.email, jobTitle: r.jobTitle, company: r.company,
                     linkedinUrl: r.linkedinUrl, askMeAbout: r.askMeAbout,
                     bingoFacts: r.bingoFacts.split(separator: ",").map(String.init),

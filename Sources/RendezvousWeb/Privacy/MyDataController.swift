@@ -62,8 +62,15 @@ struct MyDataController {
     // MARK: The page
 
     static func page(_ data: PersonalData, door: Door, language: Language, notice: String?) -> MyDataPage {
-        let f = DisplayFormatter(language: language, timeZone: .gmt)
-        func when(_ date: Date?) -> String { date.map { f.dateTime($0) + " UTC" } ?? "" }
+        // Dates in the chapter's time zone: a registration's in its meetup's chapter's, the rest in
+        // that of their latest meetup (UTC for someone with none), the zone named when not UTC.
+        func formatter(_ identifier: String?) -> (DisplayFormatter, String) {
+            let zone = identifier.flatMap(TimeZone.init(identifier:)) ?? .gmt
+            let name = zone.secondsFromGMT() == 0 && zone.identifier.hasPrefix("GMT") || zone.identifier == "UTC" ? "UTC" : zone.identifier
+            return (DisplayFormatter(language: language, timeZone: zone), name)
+        }
+        var (f, zoneName) = formatter(data.registrations.first?.event.timeZone)
+        func when(_ date: Date?) -> String { date.map { f.dateTime($0) + " " + zoneName } ?? "" }
         func line(_ key: String, _ value: String) -> MyDataPage.Line? { value.isEmpty ? nil : .init(label: t(key, language), value: value) }
         func yes(_ value: Bool) -> String { t(value ? "data.yes" : "data.no", language) }
         func consentName(_ kind: ConsentKind) -> String {
@@ -105,7 +112,10 @@ struct MyDataController {
             }
         }
         var sections: [MyDataPage.Section] = []
+        let personal = (f, zoneName)
         sections.append(.init(title: t("data.registrations", language), items: data.registrations.map { r in
+            (f, zoneName) = formatter(r.event.timeZone)
+            defer { (f, zoneName) = personal }
             var lines: [MyDataPage.Line?] = [
                 line("data.status", status(r.status)), line("form.firstName", r.firstName), line("form.lastName", r.lastName),
                 line("form.email", r.email), line("form.jobTitle", r.jobTitle), line("form.company", r.company),

@@ -11,7 +11,7 @@ extension MyDataPage {
         data.registrations = [.init(
             id: UUID(uuidString: "9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D")!,
             event: .init(id: UUID(uuidString: "6F1C2A7E-3B7D-4C1A-9E55-0A1B2C3D4E5F")!, title: "Rencontre de janvier", chapter: "#LinkedInLocal Toulouse",
-                         startsAt: Date(timeIntervalSince1970: 1_800_600_000)),
+                         startsAt: Date(timeIntervalSince1970: 1_800_600_000), timeZone: "Europe/Paris"),
             status: "confirmed", firstName: "Karim", lastName: "Benali", email: "karim@example.org", jobTitle: "Fondateur", company: "Atelier",
             linkedinUrl: "https://www.linkedin.com/in/karim", askMeAbout: "Le vélo", bingoFacts: ["hasPet"],
             consents: [.init(consent: .list, given: true), .init(consent: .profile, given: false), .init(consent: .games, given: true),
