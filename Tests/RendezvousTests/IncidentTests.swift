@@ -195,6 +195,8 @@ extension IncidentTests {
                 #expect(try await db.personalData.export(.registration(vera.registration.id.uuid), now: app.clock.now()).incidentReports.isEmpty)
                 let paulData = try await db.personalData.export(.registration(paul.registration.id.uuid), now: app.clock.now())
                 #expect(paulData.incidentReports.map(\.description) == ["Paul saw something"])
+                let paulPage = try await client.execute(uri: "/manage/\(paul.registration.manageToken)/data?lang=en", method: .get)
+                #expect(paulPage.text.contains("Paul saw something") && !paulPage.text.contains("Planted text"))
                 #expect(try await db.personalData.export(.email("paul@example.org"), now: app.clock.now()).incidentReports.map(\.description)
                         == ["Paul saw something"])
 

@@ -161,12 +161,13 @@ struct MyDataController {
         sections.append(.init(title: t("data.feedback", language), items: data.feedback.map { f in
             .init(heading: f.event, lines: [line("data.points", String(f.score)), line("data.comment", f.comment)].compactMap { $0 })
         }, empty: t("data.none", language)))
+        // Reports filed signed in, or from this registration's manage link (never by the contact text).
+        sections.append(.init(title: t("data.reports", language), items: data.incidentReports.map { r in
+            .init(heading: r.event ?? t("data.reports", language), lines: [
+                line("data.status", status(r.status)), line("data.report", r.description), line("data.changedAt", when(r.createdAt)),
+            ].compactMap { $0 })
+        }, empty: t("data.none", language)))
         if case .email = door.scope {
-            sections.append(.init(title: t("data.reports", language), items: data.incidentReports.map { r in
-                .init(heading: r.event ?? t("data.reports", language), lines: [
-                    line("data.status", status(r.status)), line("data.report", r.description), line("data.changedAt", when(r.createdAt)),
-                ].compactMap { $0 })
-            }, empty: t("data.none", language)))
             sections.append(.init(title: t("data.following", language), items: data.following.map { a in
                 .init(heading: a.chapter, lines: [line("data.status", status(a.status)), line("data.changedAt", when(a.since))].compactMap { $0 })
             }, empty: t("data.none", language)))
