@@ -211,6 +211,16 @@ extension PrivacyStore {
                 INSERT INTO blocked_people (id, email_hash, reason, created_by, created_at)
                 VALUES (\(bind: UUID()), \(bind: tokens.blockHashes(email)[0]), \(bind: reason), \(bind: admin), \(bind: now))
                 """).run()
+            // They no longer follow any chapter (the address itself or any `+tag` of it).
+            let base = TokenVault.untagged(EmailAddress.normalize(email))
+            if let at = base.lastIndex(of: "@") {
+                struct Member: Decodable { var id: UUID; var email: String }
+                let sameDomain = try await sql.raw("""
+                    SELECT id, email FROM chapter_audience WHERE LOWER(email) LIKE \(bind: "%" + String(base[at...]))
+                    """).rows(Member.self)
+                let theirs = sameDomain.filter { TokenVault.untagged(EmailAddress.normalize($0.email)) == base }.map(\.id)
+                if !theirs.isEmpty { try await sql.raw("DELETE FROM chapter_audience WHERE id IN \(SQLBind.group(theirs))").run() }
+            }
             return true
         } catch where Persistence.isUniqueViolation(error) {
             return false
