@@ -177,7 +177,7 @@ doc["components"]["schemas"].update({
     "Erased": {"type": "object", "required": ["status", "registrations"], "properties": {
         "status": {"type": "string", "enum": ["erased"]}, "registrations": {"type": "integer", "description": "Registrations anonymised"}}},
     "PersonalData": {"type": "object", "description": "Everything held about the caller (docs/data-export.md)",
-        "required": ["format", "version", "exportedAt", "email", "registrations", "consentChanges", "contacts", "messages", "quizAnswers", "feedback",
+        "required": ["format", "version", "exportedAt", "email", "registrations", "profile", "photo", "consentChanges", "contacts", "messages", "quizAnswers", "feedback",
                      "incidentReports", "following", "signIns"],
         "properties": {
             "format": {"type": "string", "enum": ["rendezvous-personal-data"]}, "version": {"type": "integer", "enum": [1]}, "exportedAt": dt, "email": s,
@@ -191,6 +191,8 @@ doc["components"]["schemas"].update({
                 "language": s, "organizerNote": s,
                 "answers": {"type": "array", "items": {"type": "object", "properties": {"question": s, "answer": s}}}}}},
             "profile": {"type": ["object", "null"]},
+            "photo": {"type": ["object", "null"], "description": "The profile photo: where it is served to the signed-in person, and its type; null without one and from a manage link",
+                      "required": ["url", "contentType"], "properties": {"url": {"type": "string"}, "contentType": {"type": "string"}}},
             "consentChanges": {"type": "array", "items": {"type": "object", "properties": {
                 "registration": {"type": "string", "format": "uuid"}, "consent": consent_kind, "given": {"type": "boolean"}, "source": s, "at": dt}}},
             "contacts": {"type": "array", "items": {"type": "object"}}, "messages": {"type": "array", "items": {"type": "object"}},
@@ -349,8 +351,8 @@ doc["components"]["schemas"].update({
     "QuizQuestion": {"type": "object", "required": ["kind", "prompt"], "properties": {
         "kind": {"type": "string", "enum": quiz_kinds},
         "prompt": {"type": "string", "maxLength": 300},
-        "choices": {"type": "array", "minItems": 2, "maxItems": 6, "items": {"type": "string", "maxLength": 120},
-                    "description": "single and multiple only; a choice may not start with * or hold a line break"},
+        "choices": {"type": "array", "maxItems": 6, "items": {"type": "string", "maxLength": 120},
+                    "description": "single and multiple only (2 to 6); empty for the other kinds; a choice may not start with * or hold a line break"},
         "correct": {"type": "array", "items": {"type": "integer", "minimum": 0},
                     "description": "Indices of the right choices (trueFalse: 0 is true, 1 is false); empty for a poll question. single: at most one"},
         "answer": {"type": ["number", "null"], "description": "number only: the right number; null for a poll"},
@@ -359,7 +361,10 @@ doc["components"]["schemas"].update({
         "seconds": {"type": "integer", "minimum": 5, "maximum": 240, "default": 20},
         "points": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 1000},
         "imageId": {"type": ["string", "null"], "description": "A picture already in this quiz (uploaded from the quiz page); read-only otherwise"},
-        "imageUrl": {"type": "string", "readOnly": True, "description": "Where the picture is served"}}},
+        "imageUrl": {"type": "string", "readOnly": True, "description": "Where the picture is served"}},
+        # Only a choice question has choices (a true/false, number or word question answers with empty ones).
+        "if": {"properties": {"kind": {"enum": ["single", "multiple"]}}, "required": ["kind"]},
+        "then": {"properties": {"choices": {"minItems": 2}}}},
     "QuizInput": {"type": "object", "required": ["title", "language"], "properties": {
         "title": {"type": "string", "maxLength": 120}, "language": {"type": "string", "enum": ["en", "fr"]},
         "shared": {"type": "boolean", "default": False, "description": "Offered to every chapter of the network as a template"},
