@@ -1,5 +1,5 @@
 """Schemathesis over the hand-kept OpenAPI document, against the real server (debug build, its own
-SQLite, a chapter, an evening, a registration, an organiser's bearer token, the attendee's manage
+SQLite, a chapter, an evening, a registration, a quiz, an organiser's bearer token, the attendee's manage
 token and My Rendezvous session): no answer is a 5xx and every answer matches its schema.
 
 Two bounded runs: one with the real chapter, evening and registration in the paths (so requests get
@@ -27,7 +27,10 @@ def world():
             "capacity": 40, "venue": {"name": "Halles de la Cartoucherie", "address": "31300 Toulouse"}}, token)
         registration = api(base, "POST", f"/api/v1/events/{event['id']}/registrations", {
             "firstName": "Ada", "lastName": "Fuzz", "email": "ada@example.org", "jobTitle": "Testeuse", "company": "Acme"})
-        yield {"base": base, "token": token, "event": event["id"], "registration": registration["id"],
+        quiz = api(base, "POST", "/api/v1/chapters/toulouse/quizzes", {
+            "title": "Quiz de Schemathesis", "language": "fr",
+            "questions": [{"kind": "single", "prompt": "Toulouse est…", "choices": ["rose", "bleue"], "correct": [0]}]}, token)
+        yield {"base": base, "token": token, "event": event["id"], "registration": registration["id"], "quiz": quiz["id"],
                "manage": registration["manageToken"], "me": attendee_session(server, "ada@example.org")}
     finally:
         stop_server(server)
@@ -66,7 +69,7 @@ def run(world, config, examples, label):
 
 
 def test_every_answer_is_no_server_error_and_matches_its_schema(world):
-    """The real chapter, evening and registration in the paths."""
+    """The real chapter, evening, registration and quiz in the paths."""
     config = f'''
 [parameters]
 "path.slug" = "toulouse"
@@ -78,6 +81,10 @@ parameters = {{ "path.id" = "{world['event']}" }}
 [[operations]]
 include-path-regex = "^/api/v1/registrations/"
 parameters = {{ "path.id" = "{world['registration']}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/quizzes/"
+parameters = {{ "path.id" = "{world['quiz']}" }}
 '''
     run(world, config, EXAMPLES, "real-ids")
 
