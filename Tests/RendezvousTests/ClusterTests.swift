@@ -83,7 +83,8 @@ struct ClusterTests {
             let sent = transports.flatMap { $0.sent.withLockedValue { $0 } }
             #expect(sent.count == total, "each message sent once: \(sent.count) sends for \(total) messages")
             #expect(Set(sent).count == total, "no Message-ID twice")
-            #expect(transports.allSatisfy { !$0.sent.withLockedValue { $0 }.isEmpty }, "both senders took part")
+            // (Which sender took how many is the scheduler's business: on busy cores one may drain
+            // all; what matters is that each message left exactly once.)
             #expect(try await app.persistence.outbox.outboxCount(status: .pending) == 0)
             #expect(try await app.persistence.outbox.outboxCount(status: .sent) == total)
         }
@@ -114,9 +115,10 @@ struct ClusterTests {
             #expect(try await other.leases.runExclusively("reminders") { 4 } == 4, "the job runs again once done")
 
             // A holder that died mid-run: its lease lapses on its own.
-            #expect(try await app.persistence.leases.acquire("retention", holder: "crashed", lease: 0.2))
+            // (Two seconds of lease: on two busy cores a shorter one lapsed before the next line ran.)
+            #expect(try await app.persistence.leases.acquire("retention", holder: "crashed", lease: 2))
             #expect(try await other.leases.runExclusively("retention") { 5 } == nil)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(2500))
             #expect(try await other.leases.runExclusively("retention") { 6 } == 6)
             // A job that throws gives its lease back too.
             await #expect(throws: CancellationError.self) { try await other.leases.runExclusively("retention") { throw CancellationError() } }
