@@ -31,7 +31,7 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	@scripts/python-venv.sh
 	$(PYTHON) -m openapi_spec_validator Sources/RendezvousWeb/openapi.json
 	swift build --build-tests
-	REQUIRE_POSTGRES=1 REQUIRE_SMTP=1 scripts/with-postgres.sh swift test --skip-build
+	DATABASE_POOL_TIMEOUT=180 REQUIRE_POSTGRES=1 REQUIRE_SMTP=1 scripts/with-postgres.sh swift test --skip-build
 	BIN=.build/debug/rendezvous python3 Tests/cluster/kill_test.py
 	$(PYTHON) -m pytest -q Tests/browser
 

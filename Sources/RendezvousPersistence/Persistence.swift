@@ -32,11 +32,14 @@ public final class Persistence: Sendable {
         self.url = url
         self.tokens = tokens
         self.databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        // How long a request waits for a pooled connection before failing (DATABASE_POOL_TIMEOUT,
+        // seconds; 30 by default). The test run raises it: hundreds of tests share two cores.
+        let poolTimeout = Int64(ProcessInfo.processInfo.environment["DATABASE_POOL_TIMEOUT"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 30
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             kind = .postgres
             databases.use(
                 try .postgres(url: url.replacingOccurrences(of: "postgresql://", with: "postgres://"),
-                              maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(30),
+                              maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(poolTimeout),
                               sqlLogLevel: .trace),
                 as: .psql)
         } else {
@@ -44,7 +47,7 @@ public final class Persistence: Sendable {
             let path = Self.sqlitePath(from: url)
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(max(60, poolTimeout)), sqlLogLevel: .trace), as: .sqlite)
         }
         registrationQueue.process = { [weak self] batch in
             guard let self else { return batch.map { _ in .failure(CancellationError()) } }

@@ -29,8 +29,11 @@ struct ContactExchangeTests {
     @Test func withdrawingTheProfileConsentHidesLinkedInAndAskMeAboutFromConnectedPeopleToo() {
         #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices())
                 == ContactVisibility(linkedin: false, email: false, askMeAbout: false))
+        // What the profile explicitly shares with accepted people still goes to them.
         #expect(ContactExchange.visibility(status: .accepted, cardSharing: false, choices: SharingChoices(email: true, linkedin: true))
-                == ContactVisibility(linkedin: false, email: true, askMeAbout: false))
+                == ContactVisibility(linkedin: true, email: true, askMeAbout: false))
+        #expect(ContactExchange.visibility(status: .pending, cardSharing: false, choices: SharingChoices(email: true, linkedin: true))
+                == ContactVisibility(linkedin: false, email: false, askMeAbout: false))
     }
 
     @Test func eachSideSeesItsOwnStateAndADeclineIsNeverAnnounced() {

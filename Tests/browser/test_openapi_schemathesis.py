@@ -54,7 +54,9 @@ def run(world, config, examples, label):
                "-H", f"Authorization: Bearer {world['token']}", "-H", f"X-Manage-Token: {world['manage']}",
                "-H", f"Cookie: rv_me={world['me']}",
                "--checks", "not_a_server_error,response_schema_conformance",
-               "--phases", "examples,coverage,fuzzing", "--max-examples", str(examples), "--seed", SEED,
+               # The coverage phase crashes inside Schemathesis 4.32 on this document (a Python AST
+               # recursion SystemError, not a finding): examples and fuzzing only.
+               "--phases", "examples,fuzzing", "--max-examples", str(examples), "--seed", SEED,
                "--workers", "2", "--request-timeout", "20", "--no-color"]
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)

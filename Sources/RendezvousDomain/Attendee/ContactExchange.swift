@@ -80,8 +80,10 @@ public enum ContactExchange {
     /// share it with people they accept.
     public static func visibility(status: ContactStatus, cardSharing: Bool, choices: SharingChoices) -> ContactVisibility {
         let connected = status == .accepted
+        // The profile consent shows LinkedIn and "ask me about" to everyone met; the profile's own
+        // explicit choice still shares LinkedIn (and email) with the people one accepted.
         return ContactVisibility(
-            linkedin: cardSharing,
+            linkedin: cardSharing || (connected && choices.linkedin),
             email: connected && choices.email,
             askMeAbout: cardSharing)
     }
