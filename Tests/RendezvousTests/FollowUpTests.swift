@@ -427,6 +427,11 @@ struct FollowUpTests {
                 now: app.clock.now())
             let seen = try #require(try await app.persistence.contacts.people(mine: [evening.karim.id]).first { $0.state == .connected })
             #expect(seen.linkedinURL == "https://www.linkedin.com/in/lea-new")
+            // She withdraws "profile shown to people I meet" from My Rendezvous: LinkedIn goes from Karim's view too.
+            try await app.persistence.personalData.setConsents(.email("person2@example.org"), [.profile: false], source: "me", now: app.clock.now())
+            let after = try #require(try await app.persistence.contacts.people(mine: [evening.karim.id]).first { $0.state == .connected })
+            #expect(after.linkedinURL == nil)
+            #expect(after.askMeAbout == nil)
             // Zoé, not connected with anyone, never sees a profile's address.
             try await app.persistence.attendees.saveProfile(email: "person1@example.org", AttendeeAccountProfile(
                 firstName: "Karim", linkedinURL: "https://www.linkedin.com/in/karim-new", sharing: SharingChoices(linkedin: true)), now: app.clock.now())

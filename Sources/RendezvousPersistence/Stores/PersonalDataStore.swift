@@ -385,6 +385,15 @@ extension PersonalDataStore {
                         """).run()
                 }
             }
+            // Withdrawing "profile shown to people I meet" from My Rendezvous (the address's own
+            // session) also stops the profile sharing LinkedIn with accepted contacts: withdrawn
+            // means withdrawn everywhere, until the person shares it again from their profile.
+            if values[.profile] == false, case .email(let address) = scope {
+                try await sql.raw("""
+                    UPDATE attendee_profiles SET share_linkedin = \(bind: false), updated_at = \(bind: now)
+                    WHERE email = \(bind: EmailAddress.normalize(address)) AND share_linkedin = \(bind: true)
+                    """).run()
+            }
             return Array(events)
         }
     }
