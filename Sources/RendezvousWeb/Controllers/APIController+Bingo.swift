@@ -149,7 +149,6 @@ extension APIController {
         var response = JSONBody.response(status: .ok, BingoOwnCardJSON(
             registrationId: registration.id.description, eventId: registration.eventID.description, card: card, people: people, announced: announced))
         response.headers[.contentLanguage] = language.rawValue
-        response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
 

@@ -167,10 +167,7 @@ struct AuthController {
     }
 
     func invitationResponse(_ page: SimpleFormPage, status: HTTPResponse.Status = .ok, context: AppRequestContext) -> Response {
-        var response = services.renderer.response(page, status: status, language: context.language)
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
-        return response
+        services.renderer.privateResponse(page, status: status, language: context.language)
     }
 
     /// An invitation the chapter's organisers withdrew: its link answers with a page that says so.
@@ -267,10 +264,7 @@ struct AuthController {
     @Sendable func resetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.accounts.passwordResetUser(token: token, now: services.clock.now()) != nil else { throw AppError.conflict(messageKey: "auth.linkExpired") }
-        var response = services.renderer.response(SimpleFormPage.resetPassword(token: token, language: context.language), language: context.language)
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return services.renderer.privateResponse(SimpleFormPage.resetPassword(token: token, language: context.language), language: context.language)
     }
 
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -99,9 +99,7 @@ struct BingoPagesController {
         } else {
             page.message = t("bingo.page.notReady")
         }
-        var response = services.renderer.response(page, status: status, language: language)
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
+        var response = services.renderer.privateResponse(page, status: status, language: language)
         if let cookieToken { response.setCookie(cookie(cookieToken)) }
         return response
     }

@@ -99,9 +99,7 @@ struct CalendarController {
     @Sendable func unsubscribeForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard try await services.persistence.outbox.isUnsubscribeToken(token) else { throw AppError.notFound }
-        var response = services.renderer.response(SimpleFormPage.unsubscribe(token: token, language: context.language, done: false), language: context.language)
-        response.headers[.referrerPolicy] = "no-referrer"
-        return response
+        return services.renderer.response(SimpleFormPage.unsubscribe(token: token, language: context.language, done: false), language: context.language)
     }
 
     /// One-click unsubscribe (RFC 8058): mail clients post here without a page in between.

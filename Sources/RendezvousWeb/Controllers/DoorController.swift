@@ -206,16 +206,8 @@ struct DoorController {
 
     struct ListBody: Encodable { var people: [DoorAttendee]; var state: DoorState }
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONBody.encoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder().encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        JSONBody.response(status: status, value)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -465,9 +457,6 @@ struct DoorController {
     }
 
     func ticketResponse(_ page: TicketPage, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.response(page, status: status, language: Language(code: page.chrome.lang) ?? .en)
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
-        return response
+        services.renderer.privateResponse(page, status: status, language: Language(code: page.chrome.lang) ?? .en)
     }
 }

@@ -27,11 +27,7 @@ struct FollowController {
     }
 
     func page(_ page: SimpleFormPage, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.response(page, status: status, language: context.language)
-        // The links hold tokens: never passed on to another site.
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
-        return response
+        services.renderer.privateResponse(page, status: status, language: context.language)
     }
 
     @Sendable func followForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -81,10 +81,7 @@ struct MeController {
     }
 
     func privatePage<P: Page>(_ page: P, language: Language, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.response(page, status: status, language: language)
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
-        return response
+        services.renderer.privateResponse(page, status: status, language: language)
     }
 
     func t(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
@@ -364,11 +361,7 @@ struct MeController {
     }
 
     func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .vary: "Cookie"],
-                        body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+        JSONBody.response(status: .ok, value, headers: [.vary: "Cookie"])
     }
 
     // MARK: People I met: exports

@@ -260,10 +260,7 @@ struct RegistrationPagesController {
         if effectiveStatus == .confirmed, let game = try await services.persistence.quizzes.latestSession(event: registration.eventID), game.phase != .finished {
             page.quizJoinURL = PublicRoute.quizFromManage(token: token).path
         }
-        var response = services.renderer.response(page, status: status, language: language)
-        // A private page: keep it out of shared caches and of referrers.
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
+        var response = services.renderer.privateResponse(page, status: status, language: language)
         // This phone now knows who holds it: "We met" on the badges it scans (MeController).
         if effectiveStatus.isActive, let holder = try await persistence.contacts.holderToken(of: registration.id) {
             response.setCookie(MeController(services: services).holderCookie(holder))
@@ -359,10 +356,7 @@ struct RegistrationPagesController {
             action: PublicRoute.manageAction(token: token, action: .cancel).path,
             confirmLabel: presenter.t(waitlisted ? "manage.confirmLeave" : "manage.confirmCancel"),
             backURL: PublicRoute.manage(token: token).path, backLabel: presenter.t(waitlisted ? "manage.keepPlace" : "manage.keepSeat"))
-        var response = services.renderer.response(page, language: language)
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.referrerPolicy] = "no-referrer"
-        return response
+        return services.renderer.privateResponse(page, language: language)
     }
 
     /// "Send me my link again", from the event page or the "already registered" error: always the

@@ -23,10 +23,7 @@ struct FeedbackController {
     }
 
     func page(_ page: FeedbackPage, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        var response = services.renderer.response(page, status: status, language: context.language)
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.cacheControl] = "no-store"
-        return response
+        services.renderer.privateResponse(page, status: status, language: context.language)
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -38,10 +38,7 @@ extension APIController {
     @Sendable func exportMyData(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (scope, _) = try await personScope(request)
         let data = try await services.persistence.personalData.export(scope, now: services.clock.now())
-        let encoder = JSONBody.encoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: .init(data: try encoder.encode(data))))
+        return JSONBody.response(status: .ok, data)
     }
 
     /// Sets the consents given (each a boolean) on every registration in scope; recorded.

@@ -205,10 +205,9 @@ struct MyDataController {
         let data = try await services.persistence.personalData.export(scope, now: now)
         let encoder = JSONBody.encoder()
         encoder.outputFormatting.insert(.prettyPrinted)
-        encoder.dateEncodingStrategy = .iso8601
         let name = DownloadName.slug(["rendezvous", "my", "data", ISO8601.format(now).prefix(10).description])
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).json\"",
-                                               .cacheControl: "no-store", .referrerPolicy: "no-referrer"],
+                                               .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(data))))
     }
 

@@ -58,4 +58,13 @@ public struct PageRenderer: Sendable {
     func response<P: Page>(_ page: P, status: HTTPResponse.Status = .ok, language: Language) -> Response {
         htmlResponse(render(page), status: status, language: language)
     }
+
+    /// A page for one person (a token in its address, their data): never kept by a shared cache.
+    /// (Its address never leaves for another site: every answer says `Referrer-Policy:
+    /// same-origin`, see `SecurityHeadersMiddleware`.)
+    func privateResponse<P: Page>(_ page: P, status: HTTPResponse.Status = .ok, language: Language) -> Response {
+        var answer = response(page, status: status, language: language)
+        answer.headers[.cacheControl] = "no-store"
+        return answer
+    }
 }
