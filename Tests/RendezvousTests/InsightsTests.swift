@@ -147,7 +147,9 @@ struct InsightsTests {
             _ = try await Fixture.chapter(db, slug: "lyon")
             // Nantes held its only evening 200 days ago: dormant.
             let nantes = try await Fixture.chapter(db, slug: "nantes")
-            try await OverbookingTests.pastEvening(db, chapter: nantes, daysAgo: 200, confirmed: 10, came: 5, from: 100)
+            let nantesEvening = try await OverbookingTests.pastEvening(db, chapter: nantes, daysAgo: 200, confirmed: 10, came: 5, from: 100)
+            // A walk-in came too: she hides none of the five who held a seat and did not come.
+            _ = try await db.door.addWalkIn(event: nantesEvening.id, profile: Fixture.profile(150, first: "Walk"), by: "Door", now: nantesEvening.startsAt)
             let admin = try await Accounts.signIn(app, email: "admin@example.org", role: .networkAdmin)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
             try await app.application.test(.router) { client in
@@ -156,19 +158,19 @@ struct InsightsTests {
                 let page = try await client.get("/admin/insights", as: admin)
                 #expect(page.status == .ok)
                 let html = page.text
-                #expect(html.contains("3 chapters in 1 countries; 4 evenings held; 29 people came."))
+                #expect(html.contains("3 chapters in 1 countries; 4 evenings held; 30 people came."))
                 // Toulouse: 21 people came, 3 of them twice: 14 % came back; 8.7 average; no rotation, no quiz.
                 #expect(html.contains("<th scope=\"row\">#LinkedInLocal Toulouse</th><td>14</td><td>3</td><td>0</td><td>0</td><td>8.7</td><td>0.0</td></tr>"))
                 #expect(html.contains("<strong>#LinkedInLocal Nantes</strong> — <span class=\"health\">Dormant</span>"))
                 #expect(!html.contains("<strong>#LinkedInLocal Lyon</strong>"), "a chapter opened this month is new, not dormant")
-                #expect(html.contains("<th scope=\"row\">France</th><td>29</td><td>3</td><td>4</td>"))
+                #expect(html.contains("<th scope=\"row\">France</th><td>30</td><td>3</td><td>4</td>"))
                 for id in ["countries", "growth-evenings", "growth-people", "best"] {
                     #expect(html.contains("aria-labelledby=\"\(id)-title \(id)-desc\""), "\(id)")
                 }
                 let csv = try await client.get("/admin/insights/csv/chapters", as: admin)
                 #expect(csv.status == .ok)
                 #expect(csv.text.contains("#LinkedInLocal Toulouse,France,3,24,20 %,14 %,8.7,0.0,Active\r\n"))
-                #expect(csv.text.contains("#LinkedInLocal Nantes,France,1,5,50 %,0 %,—,0.0,Dormant\r\n"))
+                #expect(csv.text.contains("#LinkedInLocal Nantes,France,1,6,50 %,0 %,—,0.0,Dormant\r\n"))
                 #expect(try await client.get("/admin/insights/csv/nothing", as: admin).status == .notFound)
                 // Not for organisers.
                 #expect(try await client.get("/admin/insights", as: organizer).status != .ok)

@@ -122,7 +122,9 @@ public struct ChapterRollup: Sendable, Equatable {
     public var lastEvening: Date?
     /// Attendance of its past evenings, oldest first (the health rule reads it).
     public var came: [Int]
+    /// People who held a seat, and those of them who came (walk-ins apart: they hide no no-show).
     public var expected: Int
+    public var showed: Int
     public var people: Int
     public var returning: Int
     public var contacts: Int
@@ -131,9 +133,9 @@ public struct ChapterRollup: Sendable, Equatable {
     public var rotations: Int
     public var quizzes: Int
 
-    public init(chapter: Chapter, evenings: Int, lastEvening: Date?, came: [Int], expected: Int, people: Int, returning: Int,
+    public init(chapter: Chapter, evenings: Int, lastEvening: Date?, came: [Int], expected: Int, showed: Int, people: Int, returning: Int,
                 contacts: Int, answers: Int, scoreSum: Int, rotations: Int, quizzes: Int) {
-        self.chapter = chapter; self.evenings = evenings; self.lastEvening = lastEvening; self.came = came; self.expected = expected
+        self.chapter = chapter; self.evenings = evenings; self.lastEvening = lastEvening; self.came = came; self.expected = expected; self.showed = showed
         self.people = people; self.returning = returning; self.contacts = contacts; self.answers = answers; self.scoreSum = scoreSum
         self.rotations = rotations; self.quizzes = quizzes
     }

@@ -70,10 +70,12 @@ extension NetworkStore {
         let evenings = try await sql.raw("""
             SELECT id, chapter_id, starts_at FROM events WHERE status = 'published' AND starts_at <= \(bind: now) ORDER BY starts_at
             """).rows(Evening.self)
-        struct Count: Decodable { var eventId: UUID; var expected: Int; var came: Int }
+        // `came`: everyone checked in; `showed`: those of them who held a seat (walk-ins apart).
+        struct Count: Decodable { var eventId: UUID; var expected: Int; var came: Int; var showed: Int }
         let counts = try await sql.raw("""
             SELECT r.event_id, SUM(CASE WHEN r.walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
-                SUM(CASE WHEN r.checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came
+                SUM(CASE WHEN r.checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
+                SUM(CASE WHEN r.checked_in_at IS NOT NULL AND r.walk_in = \(bind: false) THEN 1 ELSE 0 END) AS showed
             FROM registrations r JOIN events e ON e.id = r.event_id
             WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND r.status = 'confirmed' GROUP BY r.event_id
             """).rows(Count.self)
@@ -103,7 +105,7 @@ extension NetworkStore {
             let who = people.first { $0.chapterId == chapter.id.uuid }
             return ChapterRollup(
                 chapter: chapter, evenings: mine.count, lastEvening: mine.last?.startsAt, came: mine.map { byEvent[$0.id]?.came ?? 0 },
-                expected: mine.map { byEvent[$0.id]?.expected ?? 0 }.reduce(0, +), people: who?.people ?? 0, returning: who?.cameBack ?? 0,
+                expected: mine.map { byEvent[$0.id]?.expected ?? 0 }.reduce(0, +), showed: mine.map { byEvent[$0.id]?.showed ?? 0 }.reduce(0, +), people: who?.people ?? 0, returning: who?.cameBack ?? 0,
                 contacts: find(contacts, chapter.id.uuid)?.count ?? 0, answers: find(feedback, chapter.id.uuid)?.count ?? 0,
                 scoreSum: find(feedback, chapter.id.uuid)?.total ?? 0, rotations: find(rotations, chapter.id.uuid)?.count ?? 0,
                 quizzes: find(quizzes, chapter.id.uuid)?.count ?? 0)

@@ -39,9 +39,9 @@ extension NetworkInsightsPage {
                            createdAt: now.addingTimeInterval(-400 * day))
         let chapters = [
             ChapterRollup(chapter: Mock.chapter, evenings: 8, lastEvening: now.addingTimeInterval(-20 * day), came: [60, 62, 58, 64, 66, 61, 63, 65],
-                          expected: 560, people: 300, returning: 120, contacts: 400, answers: 180, scoreSum: 1520, rotations: 6, quizzes: 3),
+                          expected: 560, showed: 499, people: 300, returning: 120, contacts: 400, answers: 180, scoreSum: 1520, rotations: 6, quizzes: 3),
             ChapterRollup(chapter: lyon, evenings: 2, lastEvening: now.addingTimeInterval(-250 * day), came: [30, 25],
-                          expected: 70, people: 50, returning: 5, contacts: 10, answers: 8, scoreSum: 56, rotations: 0, quizzes: 0),
+                          expected: 70, showed: 55, people: 50, returning: 5, contacts: 10, answers: 8, scoreSum: 56, rotations: 0, quizzes: 0),
         ]
         let rollup = (chapters: chapters, quarters: [(quarter: "2026 Q3", evenings: 3, people: 150), (quarter: "2026 Q4", evenings: 4, people: 210)])
         let built = AdminController.networkCharts(rollup, now: now, language: .en)
