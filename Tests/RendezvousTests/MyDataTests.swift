@@ -497,6 +497,33 @@ struct MyDataTests {
         }
     }
 
+    /// Anyone may type anyone's address as a report's contact: when that address's owner erases
+    /// themselves, the address goes from the report, but the reporter who filed it stays named and linked.
+    @Test(arguments: DatabaseKind.available)
+    func erasingAnAddressTypedAsSomeoneElsesReportContactKeepsTheirReporter(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let clock = ManualClock(Fixture.start)
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            let x = try await db.registrations.register(Fixture.profile(1), for: event.id, now: clock.now())
+            _ = try await db.registrations.register(Fixture.profile(2), for: event.id, now: clock.now())
+            let report = try await db.incidents.report(event: event.id, description: "Seen at the bar.", reporterName: "Xavière Filer",
+                                                       reporterContact: "Person2@example.org", reporterRegistration: x.registration.id.uuid,
+                                                       reporterEmail: "person1@example.org", now: clock.now())
+            _ = try await db.personalData.erase(.email("person2@example.org"), now: clock.now())
+            struct Row: Decodable { var reporterName: String; var reporterContact: String; var reporterRegistrationId: UUID?; var reporterEmailHash: String? }
+            let row = try #require(try await db.sql.raw("""
+                SELECT reporter_name, reporter_contact, reporter_registration_id, reporter_email_hash FROM incident_reports WHERE id = \(bind: report)
+                """).row(Row.self))
+            #expect(row.reporterContact == "", "the erased address goes")
+            #expect(row.reporterName == "Xavière Filer")
+            #expect(row.reporterRegistrationId == x.registration.id.uuid)
+            #expect(row.reporterEmailHash == db.tokens.emailHash("person1@example.org"))
+            // X still finds the report in their own data.
+            #expect(try await db.personalData.export(.email("person1@example.org"), now: clock.now()).incidentReports.map(\.id) == [report])
+        }
+    }
+
     // MARK: Requests by mail
 
     @Test(arguments: DatabaseKind.available)

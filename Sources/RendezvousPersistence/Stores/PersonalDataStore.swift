@@ -504,16 +504,17 @@ extension PersonalDataStore {
             }
             // Reports they filed keep what happened (a safety record: it may concern others, and the
             // erase page says so) but no longer name them nor lead to them: those filed from one of
-            // their manage links or signed in, and any whose contact is their address.
-            var reporter: [SQLQueryString] = []
-            if let linked = self.reporterCondition(ids: ids, email: email) { reporter.append(linked) }
-            if let email { reporter.append("LOWER(reporter_contact) = \(bind: email)") }
-            if !reporter.isEmpty {
-                let condition = reporter.dropFirst().reduce(reporter[0]) { "\($0) OR \($1)" }
+            // their manage links or signed in.
+            if let filed = self.reporterCondition(ids: ids, email: email) {
                 try await sql.raw("""
                     UPDATE incident_reports SET reporter_name = '', reporter_contact = '', reporter_registration_id = NULL, reporter_email_hash = NULL
-                    WHERE \(condition)
+                    WHERE \(filed)
                     """).run()
+            }
+            // A report whose contact is their address may have been filed by someone else (anyone
+            // may type anyone's address there): only the address goes, the reporter stays.
+            if let email {
+                try await sql.raw("UPDATE incident_reports SET reporter_contact = '' WHERE LOWER(reporter_contact) = \(bind: email)").run()
             }
             if let email {
                 try await sql.raw("DELETE FROM attendee_profiles WHERE email = \(bind: email)").run()
