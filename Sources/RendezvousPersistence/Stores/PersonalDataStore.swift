@@ -432,8 +432,13 @@ extension PersonalDataStore {
                 WHERE r.id IN \(SQLBind.group(ids)) AND r.status IN ('confirmed', 'waitlisted', 'offered') AND e.starts_at > \(bind: now)
                 """).rows(Active.self)
             for registration in active {
-                if (try? await persistence.registrations.cancelByOrganizer(.init(registration.id), in: .init(registration.eventId), now: now)) != nil {
+                // One that moved on meanwhile (declined, expired) has no seat to give back; any other
+                // failure stops the erasure: a registration must not be anonymised while it holds a seat.
+                do {
+                    _ = try await persistence.registrations.cancelByOrganizer(.init(registration.id), in: .init(registration.eventId), now: now)
                     erasure.cancelled += 1
+                } catch RegistrationActionError.notCancellable, RegistrationActionError.notFound {
+                    continue
                 }
             }
         }
