@@ -14,7 +14,6 @@ public struct IncidentReport: Sendable, Equatable {
     public var id: UUID
     public var chapterID: Chapter.ID
     public var chapterName: String
-    public var chapterSlug: String
     public var chapterTimeZone: String
     public var eventID: Event.ID?
     public var eventTitle: String?
@@ -30,18 +29,18 @@ public struct IncidentReport: Sendable, Equatable {
 
 extension IncidentStore {
     private struct Row: Decodable {
-        var id: UUID; var chapterId: UUID; var chapterName: String; var chapterSlug: String; var chapterTimeZone: String; var eventId: UUID?; var eventTitle: String?
+        var id: UUID; var chapterId: UUID; var chapterName: String; var chapterTimeZone: String; var eventId: UUID?; var eventTitle: String?
         var description: String; var reporterName: String; var reporterContact: String; var status: String
         var handlingNote: String; var handledBy: String; var handledAt: Date?; var createdAt: Date
         var report: IncidentReport {
-            IncidentReport(id: id, chapterID: .init(chapterId), chapterName: chapterName, chapterSlug: chapterSlug, chapterTimeZone: chapterTimeZone, eventID: eventId.map { .init($0) },
+            IncidentReport(id: id, chapterID: .init(chapterId), chapterName: chapterName, chapterTimeZone: chapterTimeZone, eventID: eventId.map { .init($0) },
                            eventTitle: eventTitle, description: description, reporterName: reporterName, reporterContact: reporterContact,
                            status: .init(rawValue: status) ?? .open, handlingNote: handlingNote, handledBy: handledBy, handledAt: handledAt, createdAt: createdAt)
         }
     }
 
     private static let select = """
-        SELECT i.id, i.chapter_id, c.name AS chapter_name, c.slug AS chapter_slug, c.time_zone AS chapter_time_zone, i.event_id, e.title AS event_title, i.description,
+        SELECT i.id, i.chapter_id, c.name AS chapter_name, c.time_zone AS chapter_time_zone, i.event_id, e.title AS event_title, i.description,
             i.reporter_name, i.reporter_contact, i.status, i.handling_note, i.handled_by, i.handled_at, i.created_at
         FROM incident_reports i JOIN chapters c ON c.id = i.chapter_id LEFT JOIN events e ON e.id = i.event_id
         """

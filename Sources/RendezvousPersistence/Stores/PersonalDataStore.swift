@@ -132,13 +132,6 @@ public struct PersonalData: Sendable, Encodable, Equatable {
     public var incidentReports: [IncidentReport] = []
     public var following: [Following] = []
     public var signIns: [SignIn] = []
-
-    /// Whether anything at all is held.
-    public var isEmpty: Bool {
-        registrations.isEmpty && profile == nil && photo == nil && consentChanges.isEmpty && contacts.isEmpty && messages.isEmpty && quizAnswers.isEmpty
-            && feedback.isEmpty
-            && incidentReports.isEmpty && following.isEmpty && signIns.isEmpty
-    }
 }
 
 /// An id in the export: lowercase, as everywhere in the API.
@@ -164,7 +157,7 @@ public struct NullWhenAbsent<Value: Encodable & Equatable & Sendable>: Sendable,
 }
 
 /// What an erasure did: what the caller still has to clean outside the database.
-public struct Erasure: Sendable, Equatable {
+public struct Erasure: Sendable {
     public var registrations = 0
     /// Outbox messages deleted: their .eml copies go too.
     public var outboxIDs: [UUID] = []
@@ -172,11 +165,6 @@ public struct Erasure: Sendable, Equatable {
     public var events: [(event: UUID, chapterSlug: String)] = []
     /// Upcoming seats or places given back first (each offered to the waitlist).
     public var cancelled = 0
-
-    public static func == (a: Erasure, b: Erasure) -> Bool {
-        a.registrations == b.registrations && a.outboxIDs == b.outboxIDs && a.cancelled == b.cancelled
-            && a.events.map(\.event) == b.events.map(\.event)
-    }
 }
 
 extension PersonalDataStore {
