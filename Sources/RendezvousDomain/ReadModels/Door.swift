@@ -117,17 +117,30 @@ public struct Attendance: Sendable, Equatable {
     public var eventID: Event.ID
     public var title: String
     public var startsAt: Date
+    /// People who held a seat (not walk-ins); everyone checked in; the walk-ins; those who held a
+    /// seat and were checked in.
     public var expected: Int
     public var came: Int
     public var walkIns: Int
+    public var showed: Int
     /// Expected people who did not come, as a share of those expected; nil before anyone checked in.
-    public var noShowRate: Double? { came == 0 && walkIns == 0 ? nil : expected == 0 ? 0 : Double(max(0, expected - (came - walkIns))) / Double(expected) }
-    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int) {
+    public var noShowRate: Double? { Self.noShowRate(expected: expected, showed: showed, came: came) }
+    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int, showed: Int) {
         self.eventID = eventID
         self.title = title
         self.startsAt = startsAt
         self.expected = expected
         self.came = came
         self.walkIns = walkIns
+        self.showed = showed
+    }
+
+    /// The no-show rate, wherever it is shown: of the `expected` people who held a seat, the share
+    /// who did not come (`showed`: those of them checked in; walk-ins hide no no-show). nil while
+    /// the door was not used (nobody checked in: `came`, walk-ins included); 0 when nobody held a seat.
+    public static func noShowRate(expected: Int, showed: Int, came: Int) -> Double? {
+        guard came > 0 else { return nil }
+        guard expected > 0 else { return 0 }
+        return Double(max(0, expected - showed)) / Double(expected)
     }
 }

@@ -5,10 +5,11 @@ public struct EveningInsight: Sendable, Equatable {
     public var eventID: Event.ID
     public var title: String
     public var startsAt: Date
-    /// People who held a seat (not walk-ins), and those of them who came; walk-ins apart.
+    /// People who held a seat (not walk-ins); everyone who came; the walk-ins; those who held a seat and came.
     public var expected: Int
     public var came: Int
     public var walkIns: Int
+    public var showed: Int
     /// Among those who came: first time at one of the chapter's evenings, or already came before.
     public var newcomers: Int
     public var regulars: Int
@@ -21,18 +22,16 @@ public struct EveningInsight: Sendable, Equatable {
     public var averageScore: Double?
     public var contacts: Int
 
-    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int, newcomers: Int, regulars: Int,
+    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int, showed: Int, newcomers: Int, regulars: Int,
                 waitlisted: Int, demand: [Int], answers: Int, averageScore: Double?, contacts: Int) {
         self.eventID = eventID; self.title = title; self.startsAt = startsAt; self.expected = expected; self.came = came; self.walkIns = walkIns
+        self.showed = showed
         self.newcomers = newcomers; self.regulars = regulars; self.waitlisted = waitlisted; self.demand = demand
         self.answers = answers; self.averageScore = averageScore; self.contacts = contacts
     }
 
     /// Registered people who did not come, over those expected; nil when the door was not used.
-    public var noShowRate: Double? {
-        guard expected > 0, came > 0 else { return nil }
-        return Double(max(0, expected - (came - walkIns))) / Double(expected)
-    }
+    public var noShowRate: Double? { Attendance.noShowRate(expected: expected, showed: showed, came: came) }
 
     /// Contacts exchanged per person who came.
     public var contactsPerAttendee: Double? { came > 0 ? Double(contacts) / Double(came) : nil }

@@ -217,12 +217,13 @@ extension DoorStore {
             ORDER BY starts_at DESC LIMIT 40
             """).rows(Row.self)
         guard !events.isEmpty else { return [] }
-        struct Agg: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int }
+        struct Agg: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int; var showed: Int }
         let counts = try await sql.raw("""
             SELECT event_id,
                 SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
                 SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
-                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins
+                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins,
+                SUM(CASE WHEN checked_in_at IS NOT NULL AND walk_in = \(bind: false) THEN 1 ELSE 0 END) AS showed
             FROM registrations WHERE event_id IN \(SQLBind.group(events.map(\.id))) AND status = 'confirmed'
             GROUP BY event_id
             """).rows(Agg.self)
@@ -230,7 +231,7 @@ extension DoorStore {
         return events.map { event in
             let agg = byEvent[event.id]
             return Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt,
-                              expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0)
+                              expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0, showed: agg?.showed ?? 0)
         }
     }
 }

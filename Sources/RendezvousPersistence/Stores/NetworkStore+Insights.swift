@@ -42,7 +42,7 @@ extension NetworkStore {
             let theirs = registered.filter { $0.eventId == item.eventID.uuid }
             let result = results[item.eventID]
             return EveningInsight(
-                eventID: item.eventID, title: item.title, startsAt: item.startsAt, expected: item.expected, came: item.came, walkIns: item.walkIns,
+                eventID: item.eventID, title: item.title, startsAt: item.startsAt, expected: item.expected, came: item.came, walkIns: item.walkIns, showed: item.showed,
                 newcomers: newcomers, regulars: mine.count - newcomers, waitlisted: theirs.filter { $0.queueNumber != nil }.count,
                 demand: DemandCurve.cumulative(theirs.map(\.createdAt), startsAt: item.startsAt),
                 answers: result?.answers ?? 0, averageScore: result?.averageScore, contacts: result?.contacts ?? 0)

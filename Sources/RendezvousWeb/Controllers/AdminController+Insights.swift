@@ -122,7 +122,7 @@ extension AdminController {
             let shown = item.came.reduce(0, +)
             return Chart.Row(header: item.chapter.name, cells: [
                 country(item.chapter.countryCode), String(item.evenings), String(shown),
-                InsightsCharts.percent(item.expected > 0 && shown > 0 ? Double(max(0, item.expected - item.showed)) / Double(item.expected) : nil),
+                InsightsCharts.percent(Attendance.noShowRate(expected: item.expected, showed: item.showed, came: shown)),
                 InsightsCharts.percent(item.returnRate), decimal(item.averageScore),
                 decimal(shown > 0 ? Double(item.contacts) / Double(shown) : nil), healthLabel(item.health(now: now), language)])
         }

@@ -9,7 +9,7 @@ extension ChapterInsights {
         let day = 86400.0, first = Date(timeIntervalSince1970: 1_795_000_000)
         let evenings = (0..<3).map { index in
             EveningInsight(eventID: .init(UUID(uuidString: "7A2D3B8F-4C8E-4D2B-8F66-1B2C3D4E5F6\(index)")!), title: "Rencontre \(index + 1)",
-                           startsAt: first.addingTimeInterval(Double(index) * 30 * day), expected: 70 - index * 5, came: 58 - index * 3, walkIns: 2,
+                           startsAt: first.addingTimeInterval(Double(index) * 30 * day), expected: 70 - index * 5, came: 58 - index * 3, walkIns: 2, showed: 56 - index * 3,
                            newcomers: 30 - index * 4, regulars: 28 + index, waitlisted: 12 + index * 6,
                            demand: (0...DemandCurve.days).map { max(0, 72 - index * 4 - $0 * (3 - index)) },
                            answers: 20 + index, averageScore: 8.2 + Double(index) / 10, contacts: 40 + index * 12)

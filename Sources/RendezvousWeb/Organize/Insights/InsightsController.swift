@@ -66,13 +66,13 @@ enum InsightsCharts {
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
         guard !data.evenings.isEmpty else { return [] }
         let expected = data.evenings.map(\.expected).reduce(0, +)
-        let came = data.evenings.map { $0.came - $0.walkIns }.reduce(0, +)
+        let came = data.evenings.map(\.showed).reduce(0, +)
         let newcomers = data.evenings.map(\.newcomers).reduce(0, +), regulars = data.evenings.map(\.regulars).reduce(0, +)
         let answers = data.scoreCounts.reduce(0, +)
         let scoreSum = data.scoreCounts.enumerated().map { $0 * $1 }.reduce(0, +)
         let attendees = data.evenings.map(\.came).reduce(0, +), contacts = data.evenings.map(\.contacts).reduce(0, +)
         var lines = [t("insights.summary.attendance", ["rate": percent(expected > 0 && came > 0 ? Double(came) / Double(expected) : nil),
-                                                        "noShow": percent(expected > 0 && came > 0 ? Double(expected - came) / Double(expected) : nil)])]
+                                                        "noShow": percent(expected > 0 && came > 0 ? Attendance.noShowRate(expected: expected, showed: came, came: came) : nil)])]
         if newcomers + regulars > 0 { lines.append(t("insights.summary.newcomers", ["percent": percent(Double(newcomers) / Double(newcomers + regulars))])) }
         if answers > 0 { lines.append(t("insights.summary.score", ["average": decimal(Double(scoreSum) / Double(answers), language), "answers": String(answers)])) }
         if attendees > 0 { lines.append(t("insights.summary.contacts", ["perPerson": decimal(Double(contacts) / Double(attendees), language)])) }
