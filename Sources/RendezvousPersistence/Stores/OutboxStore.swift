@@ -31,7 +31,7 @@ extension OutboxStore {
     public func claimDueMessages(now: Date, limit: Int = 20, lease: TimeInterval = 120) async throws -> [OutboxItem] {
         struct Row: Decodable {
             var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
-            var recipient: String; var payload: String; var attempts: Int; var createdAt: Date
+            var recipient: String; var payload: String; var attempts: Int; var createdAt: Date; var nextAttemptAt: Date
         }
         func item(_ row: Row, claim: String) -> OutboxItem? {
             guard let kind = OutboxKind(rawValue: row.kind) else { return nil }
@@ -44,10 +44,6 @@ extension OutboxStore {
             // One statement: the due rows are locked as they are chosen, and rows another sender is
             // claiming at this moment are skipped rather than waited for. Senders on several
             // instances therefore take disjoint batches without queueing behind each other.
-            struct Claimed: Decodable {
-                var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
-                var recipient: String; var payload: String; var attempts: Int; var createdAt: Date; var nextAttemptAt: Date
-            }
             let claim = Secret.token(bytes: 16)
             let rows = try await sql.raw("""
                 UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
@@ -56,15 +52,12 @@ extension OutboxStore {
                     WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
                     ORDER BY next_attempt_at LIMIT \(bind: limit) FOR UPDATE SKIP LOCKED)
                 RETURNING id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at
-                """).rows(Claimed.self).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
-            return rows.compactMap {
-                item(Row(id: $0.id, kind: $0.kind, registrationId: $0.registrationId, eventId: $0.eventId, chapterId: $0.chapterId,
-                         recipient: $0.recipient, payload: $0.payload, attempts: $0.attempts, createdAt: $0.createdAt), claim: claim)
-            }
+                """).rows(Row.self).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+            return rows.compactMap { item($0, claim: claim) }
         }
         // SQLite (one instance, one writer at a time): choose, then claim each with a conditional update.
         let candidates = try await sql.raw("""
-            SELECT id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at FROM outbox
+            SELECT id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
             ORDER BY next_attempt_at LIMIT \(bind: limit)
             """).rows(Row.self)
