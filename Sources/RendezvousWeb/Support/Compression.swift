@@ -60,17 +60,6 @@ enum Gzip {
         return exact
     }
 
-    /// The plain bytes again (tests, and clients of a cached page that do not take gzip).
-    static func decompress(_ body: ByteBuffer, sizeHint: Int? = nil) -> ByteBuffer? {
-        var input = body
-        if let sizeHint {
-            var output = ByteBufferAllocator().buffer(capacity: sizeHint)
-            if (try? input.decompress(to: &output, with: .gzip)) != nil { return output }
-            input = body
-        }
-        return try? input.decompress(with: .gzip)
-    }
-
     /// Adds `Accept-Encoding` to the response's `Vary`, keeping what is there.
     static func addVary(to headers: inout HTTPFields) {
         let existing = headers[values: .vary]
