@@ -21,6 +21,9 @@ public struct AppConfiguration: Sendable {
     /// Hours before an evening's start and after its end during which the door checks people in
     /// (`DOOR_WINDOW_HOURS`, 3 by default).
     public var doorWindowHours: Double = 3
+    /// Seconds an outbox sender holds the messages it claimed before another may send them
+    /// (`OUTBOX_LEASE`, 120 by default).
+    public var outboxLease: TimeInterval = 120
     /// `METRICS_TOKEN`: the bearer token for `/metrics` (without one, only this machine may read it).
     public var metricsToken: String? = nil
 
@@ -63,6 +66,13 @@ public struct AppConfiguration: Sendable {
             }
             doorWindowHours = hours
         }
+        var outboxLease: TimeInterval = 120
+        if let text = environment["OUTBOX_LEASE"], !text.isEmpty {
+            guard let seconds = TimeInterval(text), seconds.isFinite, seconds >= 1 else {
+                throw Invalid(description: "OUTBOX_LEASE must be a number of seconds, at least 1, like 120; got \(text)")
+            }
+            outboxLease = seconds
+        }
         return AppConfiguration(
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabaseURL,
             hostname: environment["HOSTNAME_BIND"] ?? "0.0.0.0",
@@ -74,7 +84,7 @@ public struct AppConfiguration: Sendable {
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
             outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox",
-            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours,
+            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours, outboxLease: outboxLease,
             metricsToken: environment["METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
     }
 

@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
             let port = port ?? configuration.port
             let composer = MessageComposer(persistence: persistence, baseURL: configuration.baseURL, from: .init(name: "Rendezvous", email: configuration.mailFrom))
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger,
-                                      lease: ProcessInfo.processInfo.environment["OUTBOX_LEASE"].flatMap(TimeInterval.init).map { max(1, $0) } ?? 120)
+                                      lease: configuration.outboxLease)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
                 backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services),

@@ -82,6 +82,16 @@ struct OperationsTests {
         #expect(throws: AppConfiguration.Invalid.self) { try AppConfiguration.fromEnvironment(["LOG_FORMAT": "xml"]) }
         #expect((try? AppConfiguration.fromEnvironment(["LOG_FORMAT": "json"])) != nil)
     }
+
+    /// `OUTBOX_LEASE` is read with the rest of the configuration: a wrong one stops the start
+    /// instead of silently becoming two minutes.
+    @Test func theOutboxLeaseIsReadAndCheckedAtStart() throws {
+        #expect(try AppConfiguration.fromEnvironment([:]).outboxLease == 120)
+        #expect(try AppConfiguration.fromEnvironment(["OUTBOX_LEASE": "3"]).outboxLease == 3)
+        for wrong in ["soon", "0", "-5", "0.5", "nan", "inf"] {
+            #expect(throws: AppConfiguration.Invalid.self) { try AppConfiguration.fromEnvironment(["OUTBOX_LEASE": wrong]) }
+        }
+    }
 }
 
 /// `rendezvous backup` during a rush, then `rendezvous restore`: every registration acknowledged
