@@ -104,8 +104,10 @@ public final class Persistence: Sendable {
     ///
     /// SQLite: `BEGIN IMMEDIATE`, because Fluent's deferred transactions deadlock when two of
     /// them read and then try to write. PostgreSQL: an ordinary transaction; the capacity guard
-    /// is one conditional `UPDATE` on the event row, which serialises contenders on that row
-    /// (`FOR UPDATE` would be ignored by SQLite, so no code relies on it).
+    /// is one conditional `UPDATE` on the event row, which serialises contenders on that row on
+    /// both databases. SQLite does not parse `FOR UPDATE`: the statements that use it (the outbox
+    /// claim, a quiz session read to be changed) add it on PostgreSQL only; SQLite's write lock already
+    /// serialises.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch kind {
         case .sqlite:
