@@ -11,8 +11,6 @@ public struct AppServices: Sendable {
     public let logger: Logger
     let renderer: PageRenderer
     let cache: PageCache
-    /// This process, as the cache bus names it (its own invalidations are not applied twice).
-    let instance = UUID().uuidString
     let rateLimiter: RateLimiter
     /// Every way to prove a password (the sign-in form, API tokens, a password change) and every
     /// link that leads to an account (invitations, resets) counts here: ten a quarter-hour per

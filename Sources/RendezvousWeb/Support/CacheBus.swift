@@ -62,7 +62,8 @@ enum CacheBus {
     /// page is dropped: what was published meanwhile was missed.
     static func listen(_ services: AppServices, onListening: @escaping @Sendable () -> Void = {}) async {
         let cache = services.cache
-        let instance = services.instance
+        // The live channel's name for this instance: its own invalidations are not applied twice.
+        let instance = services.live.instance
         // An instance publishes once it takes part in the bus (the server always does; a test's
         // instance only when it listens).
         connect(cache, persistence: services.persistence, instance: instance)
