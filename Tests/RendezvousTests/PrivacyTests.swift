@@ -194,13 +194,13 @@ struct PrivacyTests {
                 let french = try await client.get("/admin/privacy", as: admin, language: "fr")
                 #expect(french.text.contains("Registre des traitements"))
                 #expect(french.text.contains("Effacé 24\u{202F}mois après la rencontre"))
-                #expect(try await client.get("/admin/privacy", as: organizer).status != .ok)
+                #expect(try await client.get("/admin/privacy", as: organizer).status == .notFound)
 
                 let bad = try await client.post("/admin/privacy/retention", as: admin, ["months": "0"])
                 #expect(bad.status == .unprocessableContent)
                 #expect(bad.text.contains("id=\"f-months-error\""))
                 #expect(try await app.persistence.privacy.retentionMonths() == 24)
-                #expect(try await client.post("/admin/privacy/retention", as: organizer, ["months": "1"]).status != .seeOther)
+                #expect(try await client.post("/admin/privacy/retention", as: organizer, ["months": "1"]).status == .notFound)
                 let saved = try await client.post("/admin/privacy/retention", as: admin, ["months": "12"])
                 #expect(saved.status == .seeOther)
                 #expect(try await app.persistence.privacy.retentionMonths() == 12)
@@ -222,7 +222,7 @@ struct PrivacyTests {
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
             let email = "Blocked.Person@Example.org"
             try await app.application.test(.router) { client in
-                #expect(try await client.post("/admin/blocks", as: organizer, ["email": email, "reason": "x"]).status != .seeOther)
+                #expect(try await client.post("/admin/blocks", as: organizer, ["email": email, "reason": "x"]).status == .notFound)
                 let missing = try await client.post("/admin/blocks", as: admin, ["email": "not-an-email", "reason": ""])
                 #expect(missing.status == .unprocessableContent)
                 #expect(missing.text.contains("id=\"f-email-error\"") && missing.text.contains("id=\"f-reason-error\""))
@@ -266,7 +266,7 @@ struct PrivacyTests {
 
                 // The admin lifts the block: they can register again. Both are in the log, without the address.
                 let id = try #require(try await app.persistence.privacy.blockedPeople().first?.id)
-                #expect(try await client.post("/admin/blocks/\(id.uuidString.lowercased())/remove", as: organizer).status != .seeOther)
+                #expect(try await client.post("/admin/blocks/\(id.uuidString.lowercased())/remove", as: organizer).status == .notFound)
                 #expect(try await client.post("/admin/blocks/\(id.uuidString.lowercased())/remove", as: admin).status == .seeOther)
                 #expect(try await client.post("/admin/blocks/\(id.uuidString.lowercased())/remove", as: admin).status == .notFound)
                 #expect(try await client.execute(uri: "/events/\(event.id)/register", method: .post, headers: PageTests.formHeaders, body: PageTests.form(fields)).status == .seeOther)
@@ -334,8 +334,7 @@ struct PrivacyTests {
                     let follow = try await client.execute(uri: "/chapters/\(chapter.slug)/follow?lang=en", method: .post, headers: PageTests.formHeaders,
                                                           body: PageTests.rawForm(["email": address]))
                     #expect(follow.status == anyone.status)
-                    #expect(follow.text.replacingOccurrences(of: address, with: "someone@example.org") == anyone.text
-                            || follow.text.count == anyone.text.count)
+                    #expect(follow.text.replacingOccurrences(of: address, with: "someone@example.org") == anyone.text)
                 }
                 struct Row: Decodable { var email: String }
                 let audience = try await db.sql.raw("SELECT email FROM chapter_audience").rows(Row.self).map(\.email)
