@@ -183,6 +183,11 @@ extension PersonalDataStore {
         }
     }
 
+    /// How many registrations an erasure of `scope` anonymises (drafts' included, as `erase` does).
+    public func count(_ scope: PersonScope) async throws -> Int {
+        try await registrationIDs(scope, on: sql).count
+    }
+
     /// The address of an email scope, normalised; nil for a registration's scope.
     func address(_ scope: PersonScope) -> String? {
         if case .email(let email) = scope { return EmailAddress.normalize(email) }

@@ -40,10 +40,10 @@ extension AdminController {
         case "export":
             let held = try await persistence.personalData.export(.email(email), now: now)
             try await persistence.personalData.log(action: "privacy.exported", by: admin, subject: "\(reference) · \(held.registrations.count)", now: now)
-            return try await data.download(.email(email))
+            return try data.download(held)
         case "erase":
             guard form["confirm"] == "yes" else {
-                let count = try await persistence.personalData.export(.email(email), now: now).registrations.count
+                let count = try await persistence.personalData.count(.email(email))
                 let page = ConfirmStepPage(
                     // An admin acts for someone else: their data, not "my data".
                     chrome: try chrome(t("privacy.personErase", context), context, path: AdminRoute.person.path),

@@ -201,11 +201,14 @@ struct MyDataController {
 
     /// The JSON download: `rendezvous-my-data-2026-11-30.json`, never cached.
     func download(_ scope: PersonScope) async throws -> Response {
-        let now = services.clock.now()
-        let data = try await services.persistence.personalData.export(scope, now: now)
+        try download(try await services.persistence.personalData.export(scope, now: services.clock.now()))
+    }
+
+    /// The JSON file of an export already built.
+    func download(_ data: PersonalData) throws -> Response {
         let encoder = JSONBody.encoder()
         encoder.outputFormatting.insert(.prettyPrinted)
-        let name = DownloadName.slug(["rendezvous", "my", "data", ISO8601.format(now).prefix(10).description])
+        let name = DownloadName.slug(["rendezvous", "my", "data", ISO8601.format(data.exportedAt).prefix(10).description])
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).json\"",
                                                .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(data))))
@@ -305,7 +308,7 @@ struct MyDataController {
         var request = request
         let (session, fields) = try await me.signedInPost(&request, context: context)
         guard fields["confirm"] == "yes" else {
-            let count = try await services.persistence.attendees.registrations(email: session.email).count
+            let count = try await services.persistence.personalData.count(.email(session.email))
             return confirmErase(.me(session), language: context.language, count: count)
         }
         _ = try await erase(.email(session.email), reference: services.persistence.personalData.reference(email: session.email))
