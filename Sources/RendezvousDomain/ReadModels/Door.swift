@@ -117,6 +117,7 @@ public struct Attendance: Sendable, Equatable {
     public var eventID: Event.ID
     public var title: String
     public var startsAt: Date
+    public var venueID: Venue.ID?
     /// People who held a seat (not walk-ins); everyone checked in; the walk-ins; those who held a
     /// seat and were checked in.
     public var expected: Int
@@ -125,10 +126,11 @@ public struct Attendance: Sendable, Equatable {
     public var showed: Int
     /// Expected people who did not come, as a share of those expected; nil before anyone checked in.
     public var noShowRate: Double? { Self.noShowRate(expected: expected, showed: showed, came: came) }
-    public init(eventID: Event.ID, title: String, startsAt: Date, expected: Int, came: Int, walkIns: Int, showed: Int) {
+    public init(eventID: Event.ID, title: String, startsAt: Date, venueID: Venue.ID?, expected: Int, came: Int, walkIns: Int, showed: Int) {
         self.eventID = eventID
         self.title = title
         self.startsAt = startsAt
+        self.venueID = venueID
         self.expected = expected
         self.came = came
         self.walkIns = walkIns

@@ -31,6 +31,12 @@ public struct AttendanceRecord: Sendable, Equatable {
         self.checkedIn = checkedIn
     }
 
+    /// An evening of the door's attendance: who held a seat (`expected`), and those of them checked in (`showed`).
+    public init(_ attendance: Attendance) {
+        self.init(eventID: attendance.eventID, venueID: attendance.venueID, startsAt: attendance.startsAt,
+                  confirmed: attendance.expected, checkedIn: attendance.showed)
+    }
+
     /// An evening whose door was not used (nobody checked in) tells nothing about no-shows.
     public var isUsable: Bool { confirmed > 0 && checkedIn > 0 }
     public var noShows: Int { max(0, confirmed - checkedIn) }

@@ -209,11 +209,12 @@ extension DoorStore {
             conflicts: conflicts.map { .init(name: "\($0.firstName) \($0.lastName)", device: $0.device, by: $0.byName, at: $0.recordedAt) })
     }
 
-    /// Attendance of a chapter's past events, most recent first.
+    /// Attendance of a chapter's past events, most recent first, at most 40 (the no-show forecast
+    /// reads it too); one grouped query on the registrations' event index.
     public func attendance(of chapter: Chapter.ID, now: Date) async throws -> [Attendance] {
-        struct Row: Decodable { var id: UUID; var title: String; var startsAt: Date }
+        struct Row: Decodable { var id: UUID; var title: String; var startsAt: Date; var venueId: UUID? }
         let events = try await sql.raw("""
-            SELECT id, title, starts_at FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
+            SELECT id, title, starts_at, venue_id FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
             ORDER BY starts_at DESC LIMIT 40
             """).rows(Row.self)
         guard !events.isEmpty else { return [] }
@@ -230,7 +231,7 @@ extension DoorStore {
         let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
         return events.map { event in
             let agg = byEvent[event.id]
-            return Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt,
+            return Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt, venueID: event.venueId.map { .init($0) },
                               expected: agg?.expected ?? 0, came: agg?.came ?? 0, walkIns: agg?.walkIns ?? 0, showed: agg?.showed ?? 0)
         }
     }

@@ -5,29 +5,6 @@ import SQLKit
 // MARK: No-show-aware capacity (issue 15)
 
 extension DoorStore {
-    /// The chapter's past evenings as the no-show forecast sees them: people who held a seat when
-    /// it began (cancellations do not count) and how many of them were checked in. Walk-ins are left
-    /// out. Most recent first, at most 40; one grouped query on the registrations' event index.
-    public func attendanceHistory(of chapter: Chapter.ID, now: Date) async throws -> [AttendanceRecord] {
-        struct Row: Decodable { var id: UUID; var venueId: UUID?; var startsAt: Date }
-        let events = try await sql.raw("""
-            SELECT id, venue_id, starts_at FROM events WHERE chapter_id = \(bind: chapter.uuid) AND status = 'published' AND starts_at <= \(bind: now)
-            ORDER BY starts_at DESC LIMIT 40
-            """).rows(Row.self)
-        guard !events.isEmpty else { return [] }
-        struct Agg: Decodable { var eventId: UUID; var confirmed: Int; var came: Int }
-        let counts = try await sql.raw("""
-            SELECT event_id, COUNT(*) AS confirmed, SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came
-            FROM registrations WHERE event_id IN \(SQLBind.group(events.map(\.id))) AND status = 'confirmed' AND walk_in = \(bind: false)
-            GROUP BY event_id
-            """).rows(Agg.self)
-        let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
-        return events.map { event in
-            AttendanceRecord(eventID: .init(event.id), venueID: event.venueId.map { .init($0) }, startsAt: event.startsAt,
-                             confirmed: byEvent[event.id]?.confirmed ?? 0, checkedIn: byEvent[event.id]?.came ?? 0)
-        }
-    }
-
     /// Confirmed people of an upcoming event who, at two or more of the chapter's past evenings
     /// whose door was used, held a seat and did not come. Only counted for the organisers; never shown
     /// to anyone else, never with names.

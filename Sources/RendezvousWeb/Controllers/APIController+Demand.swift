@@ -65,7 +65,7 @@ extension APIController {
             overflows.append(OverflowJSON(id: sibling.id.description, startsAt: ISO8601.format(sibling.startsAt), capacity: sibling.capacity,
                                           offered: status.offered, accepted: status.accepted, moved: status.moved, declined: status.declined))
         }
-        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: chapter.id, now: now), venue: event.venueID, now: now)
+        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init), venue: event.venueID, now: now)
         let checks = now < event.startsAt ? try await persistence.door.attendanceCheckCandidates(of: event.id, now: now) : (0, 0)
         return DemandJSON(
             waitlisted: occupancy.waitlisted, threshold: threshold,
@@ -120,7 +120,7 @@ extension APIController {
         var extra = 0
         if enable {
             guard body.venueLimit != nil else { throw AppError.validation(ValidationErrors([("venueLimit", .required)])) }
-            let forecast = NoShowForecast.forecast(history: try await services.persistence.door.attendanceHistory(of: chapter.id, now: now),
+            let forecast = NoShowForecast.forecast(history: try await services.persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init),
                                                    venue: event.venueID, now: now)
             guard forecast.confidence > .none else { throw AppError.conflict(messageKey: "demand.overbookingNoForecast") }
             extra = OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: body.venueLimit)

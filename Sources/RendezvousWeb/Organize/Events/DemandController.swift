@@ -90,7 +90,7 @@ struct DemandController: OrganizeController {
         }
         var extra = 0
         if enable {
-            let forecast = NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: detail.chapter.id, now: now()),
+            let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: detail.chapter.id, now: now()).map(AttendanceRecord.init),
                                                    venue: detail.event.venueID, now: now())
             guard forecast.confidence > .none else {
                 return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
@@ -179,7 +179,7 @@ extension OrganizeController {
                                   status: t("demand.siblingStatus", context, ["offered": String(status.offered), "accepted": String(status.accepted),
                                                                              "moved": String(status.moved), "declined": String(status.declined)])))
         }
-        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: detail.chapter.id, now: now), venue: event.venueID, now: now)
+        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: detail.chapter.id, now: now).map(AttendanceRecord.init), venue: event.venueID, now: now)
         let upcoming = now < event.startsAt && event.status == .published
         var expected: String?
         if upcoming, forecast.confidence > .none {

@@ -114,7 +114,7 @@ struct EventsController: OrganizeController {
             page.upcoming[index].overflow = Strings.plural("demand.overflowNotice", count: summary.occupancy.waitlisted, context.language)
             page.upcoming[index].overflowURL = OrganizeRoute.overflow(summary.event.id).path
         }
-        page.forecast = forecastLines(NoShowForecast.forecast(history: try await persistence.door.attendanceHistory(of: chapter.id, now: now), venue: nil, now: now), context: context)
+        page.forecast = forecastLines(NoShowForecast.forecast(history: attendance.map(AttendanceRecord.init), venue: nil, now: now), context: context)
         return html(page, context)
     }
 
