@@ -20,10 +20,11 @@ extension MessageComposer {
         let meURL = "\(baseURL)/me"
         let feedbackURL = "\(baseURL)/feedback/\(content.feedbackToken)"
 
-        func person(_ contact: MetContact, accept: Bool) -> MailSection.Item {
+        /// One person: name, job and company; with `links`, what they share and, to accept, My Rendezvous.
+        func person(_ contact: MetContact, accept: Bool = false, links withLinks: Bool = true) -> MailSection.Item {
             var links: [(String, String)] = []
-            if let linkedin = contact.linkedinURL { links.append((t("followUp.mail.linkedin"), linkedin)) }
-            if let email = contact.email { links.append((email, "mailto:\(email)")) }
+            if withLinks, let linkedin = contact.linkedinURL { links.append((t("followUp.mail.linkedin"), linkedin)) }
+            if withLinks, let email = contact.email { links.append((email, "mailto:\(email)")) }
             if accept { links.append((t("followUp.mail.accept"), meURL)) }
             return .init(title: contact.name, detail: [contact.jobTitle, contact.company].filter { !$0.isEmpty }.joined(separator: ", "), links: links)
         }
@@ -50,7 +51,7 @@ extension MessageComposer {
                 // Said "we met", not answered yet: named only (what they share comes with their answer).
                 sections.append(MailSection(title: Strings.plural("followUp.mail.waitingTitle", count: content.waiting.count, language),
                                             intro: t("followUp.mail.waitingIntro"),
-                                            items: content.waiting.map { .init(title: $0.name, detail: [$0.jobTitle, $0.company].filter { !$0.isEmpty }.joined(separator: ", "), links: []) }))
+                                            items: content.waiting.map { person($0, links: false) }))
             }
             if !content.resources.isEmpty {
                 sections.append(MailSection(title: t("followUp.mail.resourcesTitle"),
@@ -60,8 +61,7 @@ extension MessageComposer {
                                         scale: (0...10).map { (String($0), "\(feedbackURL)?score=\($0)") },
                                         scaleLegend: t("followUp.mail.feedbackLegend")))
         case .followUpNudge:
-            let followed = try await persistence.followUp.followedUp(mine: [registration.id])
-            let notFollowed = content.met.filter { !followed.contains($0.id) }
+            let notFollowed = content.met.filter { !$0.followedUp }
             guard !notFollowed.isEmpty || !content.wantToMeet.isEmpty else { return .skip("nothing left to follow up") }
             subject = t("followUp.nudge.subject", ["event": event.title])
             paragraphs = [t("followUp.nudge.body", ["event": event.title])]

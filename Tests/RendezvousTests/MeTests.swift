@@ -317,11 +317,13 @@ struct MeTests {
                 zoeForm.0[.cookie] = "rv_holder=\(holder)"
                 #expect(try await client.execute(uri: "/c/\(leaCard)/met", method: .post, headers: zoeForm.0, body: zoeForm.1).status == .seeOther)
                 #expect(try await app.persistence.contacts.state(me: zoe.id, other: b.id) == .waiting)
-                // The evening's links for the follow-up: no notes, one per pair.
-                let links = try await app.persistence.contacts.links(event: event.id)
+                // One link per pair, whoever tapped first; the evening's result counts them.
+                struct Link: Decodable { var initiatorRegistrationId: UUID; var recipientRegistrationId: UUID; var status: String }
+                let links = try await app.persistence.sql.raw("SELECT initiator_registration_id, recipient_registration_id, status FROM contacts WHERE event_id = \(bind: event.id.uuid)")
+                    .all(decoding: Link.self, keyDecodingStrategy: .convertFromSnakeCase)
                 #expect(links.count == 3)
-                #expect(links.filter { $0.status == .accepted }.count == 1)
-                #expect(links.contains { $0.initiator == zoe.id && $0.recipient == b.id && $0.status == .pending })
+                #expect(links.contains { $0.initiatorRegistrationId == zoe.id.uuid && $0.recipientRegistrationId == b.id.uuid && $0.status == "pending" })
+                #expect(try await app.persistence.followUp.result(of: event.id).acceptedContacts == 1)
                 // Someone the network forgot (an anonymised registration) leaves no empty entry behind.
                 try await app.persistence.sql.raw("UPDATE registrations SET first_name = '', last_name = '' WHERE id = \(bind: b.id.uuid)").run()
                 #expect(try await app.persistence.contacts.people(mine: [a.id]).map(\.name) == ["Zoé Quinquies 3"])

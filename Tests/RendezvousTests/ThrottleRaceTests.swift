@@ -49,4 +49,55 @@ struct ThrottleRaceTests {
             #expect(try await Self.count(app, .followConfirm) == 2)
         }
     }
+
+    /// Two people tapping "We met" on each other at the same moment end up connected (one
+    /// starts the link, the other accepts it), not with a link waiting for an answer already given.
+    @Test(arguments: DatabaseKind.available)
+    func twoPeopleTappingEachOtherAtOnceAreConnected(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 40)
+            var people: [Registration.ID] = []
+            for index in 0..<16 {
+                people.append(try await app.persistence.registrations.register(Fixture.profile(index), for: event.id, now: app.clock.now()).registration.id)
+            }
+            try await app.persistence.sql.raw("UPDATE registrations SET checked_in_at = \(bind: app.clock.now()) WHERE event_id = \(bind: event.id.uuid)").run()
+            let pairs = stride(from: 0, to: people.count, by: 2).map { (people[$0], people[$0 + 1]) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (a, b) in pairs {
+                    group.addTask { _ = try await app.persistence.contacts.weMet(me: a, other: b, note: "", now: app.clock.now()) }
+                    group.addTask { _ = try await app.persistence.contacts.weMet(me: b, other: a, note: "", now: app.clock.now()) }
+                }
+                try await group.waitForAll()
+            }
+            for (a, b) in pairs { #expect(try await app.persistence.contacts.state(me: a, other: b) == .connected) }
+            #expect(try await app.persistence.followUp.result(of: event.id).acceptedContacts == pairs.count)
+        }
+    }
+
+    /// The same feedback sent twice at once (a double click, two tabs) is one answer, not an error.
+    @Test(arguments: DatabaseKind.available)
+    func feedbackSentTwiceAtOnceIsOneAnswer(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10)
+            let person = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: app.clock.now()).registration.id
+            try await app.persistence.sql.raw("UPDATE registrations SET checked_in_at = \(bind: app.clock.now()) WHERE id = \(bind: person.uuid)").run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for score in 0..<8 {
+                    group.addTask { try await app.persistence.followUp.saveFeedback(FeedbackInput(score: score, comment: "x"), registration: person, now: app.clock.now()) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await app.persistence.followUp.result(of: event.id).answers == 1)
+            // Someone the door never admitted: refused, nothing written.
+            let absent = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: app.clock.now()).registration.id
+            await #expect(throws: FeedbackError.notAttended) {
+                try await app.persistence.followUp.saveFeedback(FeedbackInput(score: 5, comment: ""), registration: absent, now: app.clock.now())
+            }
+            await #expect(throws: FeedbackError.notFound) {
+                try await app.persistence.followUp.saveFeedback(FeedbackInput(score: 5, comment: ""), registration: .init(UUID()), now: app.clock.now())
+            }
+        }
+    }
 }

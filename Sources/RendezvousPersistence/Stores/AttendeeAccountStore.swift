@@ -41,6 +41,13 @@ public struct AttendeeAccountProfile: Sendable, Equatable {
 }
 
 /// One registration of the signed-in address, with its event and chapter.
+/// What a profile shares with the people its owner accepted, and the LinkedIn address it keeps
+/// (newer than the one typed in an old registration).
+public struct ProfileSharing: Sendable, Equatable {
+    public var choices: SharingChoices
+    public var linkedinURL: String?
+}
+
 public struct AttendeeRegistration: Sendable {
     public var registration: Registration
     public var event: Event
@@ -187,22 +194,14 @@ extension AttendeeAccountStore {
     }
 
     /// What each address chose to share with people they accept (default: nothing).
-    public func sharing(of emails: [String]) async throws -> [String: SharingChoices] {
+    public func sharing(of emails: [String]) async throws -> [String: ProfileSharing] {
         guard !emails.isEmpty else { return [:] }
-        struct Row: Decodable { var email: String; var shareEmail: Bool; var shareLinkedin: Bool }
+        struct Row: Decodable { var email: String; var shareEmail: Bool; var shareLinkedin: Bool; var linkedinUrl: String }
         let list = SQLBind.group(emails.map { EmailAddress.normalize($0) })
-        let rows = try await sql.raw("SELECT email, share_email, share_linkedin FROM attendee_profiles WHERE email IN \(list)").rows(Row.self)
-        return Dictionary(rows.map { ($0.email, SharingChoices(email: $0.shareEmail, linkedin: $0.shareLinkedin)) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    /// The LinkedIn address each profile keeps (when it has one): what accepted contacts see when
-    /// the profile shares it, newer than the one typed in an old registration.
-    public func profileLinkedIn(of emails: [String]) async throws -> [String: String] {
-        guard !emails.isEmpty else { return [:] }
-        struct Row: Decodable { var email: String; var linkedinUrl: String }
-        let list = SQLBind.group(emails.map { EmailAddress.normalize($0) })
-        let rows = try await sql.raw("SELECT email, linkedin_url FROM attendee_profiles WHERE email IN \(list) AND linkedin_url <> ''").rows(Row.self)
-        return Dictionary(rows.map { ($0.email, $0.linkedinUrl) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await sql.raw("SELECT email, share_email, share_linkedin, linkedin_url FROM attendee_profiles WHERE email IN \(list)").rows(Row.self)
+        return Dictionary(rows.map {
+            ($0.email, ProfileSharing(choices: SharingChoices(email: $0.shareEmail, linkedin: $0.shareLinkedin), linkedinURL: $0.linkedinUrl.isEmpty ? nil : $0.linkedinUrl))
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: Registrations across chapters

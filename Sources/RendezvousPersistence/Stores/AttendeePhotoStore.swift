@@ -16,18 +16,21 @@ extension AttendeePhotoStore {
     @discardableResult
     public func setPhoto(email: String, image: NewImage?, now: Date) async throws -> String? {
         let address = EmailAddress.normalize(email)
-        return try await write { sql in
-            try await sql.raw("DELETE FROM attendee_photos WHERE email = \(bind: address)").run()
-            guard let image else { return nil }
-            let id = UUID()
-            let name = image.name(id: id)
-            try await sql.raw("""
-                INSERT INTO attendee_photos (id, email, name, content_type, bytes, width, height, created_at)
-                VALUES (\(bind: id), \(bind: address), \(bind: name), \(bind: image.contentType), \(bind: Data(image.bytes)),
-                        \(bind: image.width), \(bind: image.height), \(bind: now))
-                """).run()
-            return name
+        guard let image else {
+            try await write { sql in try await sql.raw("DELETE FROM attendee_photos WHERE email = \(bind: address)").run() }
+            return nil
         }
+        // One statement: two uploads at once (two tabs) leave one photo, never a key collision.
+        let id = UUID()
+        let name = image.name(id: id)
+        try await write { sql in try await sql.raw("""
+            INSERT INTO attendee_photos (id, email, name, content_type, bytes, width, height, created_at)
+            VALUES (\(bind: id), \(bind: address), \(bind: name), \(bind: image.contentType), \(bind: Data(image.bytes)),
+                    \(bind: image.width), \(bind: image.height), \(bind: now))
+            ON CONFLICT (email) DO UPDATE SET id = excluded.id, name = excluded.name, content_type = excluded.content_type,
+                bytes = excluded.bytes, width = excluded.width, height = excluded.height, created_at = excluded.created_at
+            """).run() }
+        return name
     }
 
     /// The photo's name for each address that has one.

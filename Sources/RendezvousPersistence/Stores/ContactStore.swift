@@ -37,15 +37,10 @@ public struct MetContact: Sendable, Equatable {
     /// The viewer's own private note.
     public var note: String
     public var createdAt: Date
+    /// The viewer's side marked "I followed up".
+    public var followedUp: Bool = false
     /// Their profile photo's name, when they are connected or share their profile on their card.
     public var photo: String? = nil
-}
-
-/// One link of an evening, without its notes: for the follow-up mails and the organisers' results.
-public struct EveningLink: Sendable, Equatable {
-    public var initiator: Registration.ID
-    public var recipient: Registration.ID
-    public var status: ContactStatus
 }
 
 /// Someone on an evening's public attendee list, for "We met" without a scan.
@@ -98,13 +93,17 @@ extension ContactStore {
             let active: Set<String> = ["confirmed", "waitlisted", "offered"]
             guard ContactExchange.mayMeet(sameEvent: mine.eventId == theirs.eventId, bothActive: active.contains(mine.status) && active.contains(theirs.status),
                                           sameEmail: EmailAddress.normalize(mine.email) == EmailAddress.normalize(theirs.email)) else { throw ContactError.notAllowed }
-            let doorUsed = try await Self.doorUsed(event: mine.eventId, on: sql)
-            guard ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false, doorUsed: doorUsed,
-                                          bothCame: mine.checkedInAt != nil && theirs.checkedInAt != nil) else { throw ContactError.notCheckedIn }
+            // Whether the door admits people matters only when one of the two has not come.
+            let bothCame = mine.checkedInAt != nil && theirs.checkedInAt != nil
+            let doorUsed = bothCame ? false : try await Self.doorUsed(event: mine.eventId, on: sql)
+            guard ContactExchange.mayMeet(sameEvent: true, bothActive: true, sameEmail: false, doorUsed: doorUsed, bothCame: bothCame) else {
+                throw ContactError.notCheckedIn
+            }
             let key = ContactExchange.pairKey(me.uuid, other.uuid)
-            // Under the evening's lock: two people tapping each other at once find each other's
-            // link (one starts it, the other accepts it) instead of both starting one.
-            _ = try await Persistence.lockEvent(mine.eventId, on: sql)
+            // Under the pair's lock (not the evening's: taps do not queue behind registrations and
+            // the door): two people tapping each other at once find each other's link (one starts
+            // it, the other accepts it) instead of both starting one.
+            try await persistence.lock("contact:" + key, on: sql)
             let existing = try await sql.raw("""
                 SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at
                 FROM contacts WHERE pair_key = \(bind: key)
@@ -187,15 +186,23 @@ extension ContactStore {
     public func people(mine: [Registration.ID]) async throws -> [MetContact] {
         guard !mine.isEmpty else { return [] }
         let ids = mine.map(\.uuid)
+        struct Row: Decodable {
+            var id: UUID; var eventId: UUID; var initiatorRegistrationId: UUID; var recipientRegistrationId: UUID
+            var status: String; var initiatorNote: String; var recipientNote: String; var createdAt: Date
+            var initiatorFollowedAt: Date?; var recipientFollowedAt: Date?
+            var eventTitle: String; var eventStartsAt: Date; var chapterName: String
+        }
+        // The evening's title, date and chapter come with the links: one query, not one per evening.
         let rows = try await sql.raw("""
-            SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at
-            FROM contacts WHERE initiator_registration_id IN \(SQLBind.group(ids)) OR recipient_registration_id IN \(SQLBind.group(ids))
-            ORDER BY created_at DESC
-            """).rows(LinkRow.self)
+            SELECT k.id, k.event_id, k.initiator_registration_id, k.recipient_registration_id, k.status, k.initiator_note, k.recipient_note,
+                   k.created_at, k.initiator_followed_at, k.recipient_followed_at, e.title AS event_title, e.starts_at AS event_starts_at,
+                   c.name AS chapter_name
+            FROM contacts k JOIN events e ON e.id = k.event_id JOIN chapters c ON c.id = e.chapter_id
+            WHERE k.initiator_registration_id IN \(SQLBind.group(ids)) OR k.recipient_registration_id IN \(SQLBind.group(ids))
+            ORDER BY k.created_at DESC
+            """).rows(Row.self)
         let mineSet = Set(ids)
         var others: [UUID: Registration] = [:]
-        var events: [UUID: EventDetail] = [:]
-        var result: [MetContact] = []
         let otherIDs = rows.map { mineSet.contains($0.initiatorRegistrationId) ? $0.recipientRegistrationId : $0.initiatorRegistrationId }
         if !otherIDs.isEmpty {
             for row in try await sql.raw("SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id IN \(SQLBind.group(otherIDs))")
@@ -203,31 +210,30 @@ extension ContactStore {
                 others[row.id] = row.registration(tokens)
             }
         }
-        let sharing = try await persistence.attendees.sharing(of: others.values.map(\.profile.email))
-        let photos = try await persistence.attendeePhotos.photos(of: others.values.map(\.profile.email))
-        let profileLinkedIn = try await persistence.attendees.profileLinkedIn(of: others.values.map(\.profile.email))
+        let emails = others.values.map(\.profile.email)
+        let profiles = try await persistence.attendees.sharing(of: emails)
+        let photos = try await persistence.attendeePhotos.photos(of: emails)
+        var result: [MetContact] = []
         for row in rows {
             let side: ContactSide = mineSet.contains(row.initiatorRegistrationId) ? .initiator : .recipient
             guard let status = ContactStatus(rawValue: row.status), let state = ContactExchange.state(status, side: side),
                   let other = others[side == .initiator ? row.recipientRegistrationId : row.initiatorRegistrationId] else { continue }
-            if events[row.eventId] == nil { events[row.eventId] = try await persistence.events.eventDetail(id: .init(row.eventId)) }
-            guard let detail = events[row.eventId] else { continue }
             let p = other.profile
             // Someone the network has forgotten (an anonymised registration) is no longer shown.
             guard !(p.firstName + p.lastName).isEmpty else { continue }
-            let visible = ContactExchange.visibility(status: status, cardSharing: p.consents.profileSharing,
-                                                     choices: sharing[p.normalizedEmail] ?? SharingChoices())
+            let profile = profiles[p.normalizedEmail]
+            let visible = ContactExchange.visibility(status: status, cardSharing: p.consents.profileSharing, choices: profile?.choices ?? SharingChoices())
+            // Shared from their profile with the people they accepted: the profile's address (kept
+            // up to date), else the one of their registration.
+            let profileLinkedIn = status == .accepted && profile?.choices.linkedin == true ? profile?.linkedinURL : nil
             result.append(MetContact(
-                id: row.id, eventID: detail.event.id, eventTitle: detail.event.title, eventStartsAt: detail.event.startsAt, chapterName: detail.chapter.name,
+                id: row.id, eventID: .init(row.eventId), eventTitle: row.eventTitle, eventStartsAt: row.eventStartsAt, chapterName: row.chapterName,
                 side: side, state: state, name: "\(p.firstName) \(p.lastName)", jobTitle: p.jobTitle, company: p.company,
                 askMeAbout: visible.askMeAbout ? p.askMeAbout.nilIfEmptyValue : nil,
-                // Connected and shared from their profile: the profile's address (kept up to date),
-                // else the one of their registration.
-                linkedinURL: visible.linkedin
-                    ? (status == .accepted && (sharing[p.normalizedEmail]?.linkedin ?? false) ? profileLinkedIn[p.normalizedEmail] : nil) ?? p.linkedinURL.nilIfEmptyValue
-                    : nil,
+                linkedinURL: visible.linkedin ? profileLinkedIn ?? p.linkedinURL.nilIfEmptyValue : nil,
                 email: visible.email ? p.email.nilIfEmptyValue : nil,
                 note: side == .initiator ? row.initiatorNote : row.recipientNote, createdAt: row.createdAt,
+                followedUp: (side == .initiator ? row.initiatorFollowedAt : row.recipientFollowedAt) != nil,
                 photo: status == .accepted || p.consents.profileSharing ? photos[p.normalizedEmail] : nil))
         }
         return result
@@ -244,9 +250,10 @@ extension ContactStore {
 
     /// Whether the evening's door has admitted anyone (then only those it admitted can meet).
     static func doorUsed(event: UUID, on sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw("""
-            SELECT COUNT(*) AS count FROM registrations WHERE event_id = \(bind: event) AND checked_in_at IS NOT NULL
-            """).row(CountRow.self)?.count ?? 0 > 0
+        struct Row: Decodable { var one: Int }
+        return try await sql.raw("""
+            SELECT 1 AS one FROM registrations WHERE event_id = \(bind: event) AND checked_in_at IS NOT NULL LIMIT 1
+            """).row(Row.self) != nil
     }
 
     /// Whether `registration` may say "We met" at its evening now: always before the door opens,
@@ -280,19 +287,6 @@ extension ContactStore {
         return rows.map { row in
             ListedAttendee(registrationID: .init(row.id), name: "\(row.firstName) \(row.lastName)", jobTitle: row.jobTitle, company: row.company,
                            state: states[row.id])
-        }
-    }
-
-    /// Every link of an evening (no notes, no names): the D+1 follow-up's "people you met" and
-    /// "who wants to meet you", and the evening's exchange counts.
-    public func links(event: Event.ID) async throws -> [EveningLink] {
-        try await sql.raw("""
-            SELECT id, event_id, initiator_registration_id, recipient_registration_id, status, initiator_note, recipient_note, created_at
-            FROM contacts WHERE event_id = \(bind: event.uuid) ORDER BY created_at
-            """).rows(LinkRow.self).compactMap { row in
-            ContactStatus(rawValue: row.status).map {
-                EveningLink(initiator: .init(row.initiatorRegistrationId), recipient: .init(row.recipientRegistrationId), status: $0)
-            }
         }
     }
 

@@ -26,8 +26,6 @@ public struct FollowUpContent: Sendable, Equatable {
     public var waiting: [MetContact]
     public var resources: [EventResource]
     public var feedbackToken: String
-    /// Already answered (the nudge does not ask again).
-    public var answeredFeedback: Bool
 }
 
 extension FollowUpStore {
@@ -50,7 +48,8 @@ extension FollowUpStore {
         }
         var queued = 0
         for event in candidates {
-            queued += try await write { sql in try await Self.queue(kind, event: event.id, chapter: event.chapterId, now: now, on: sql) ?? 0 }
+            let tokens = tokens
+            queued += try await write { sql in try await Self.queue(kind, event: event.id, chapter: event.chapterId, tokens: tokens, now: now, on: sql) ?? 0 }
         }
         return queued
     }
@@ -58,17 +57,18 @@ extension FollowUpStore {
     /// The organisers' "send the morning-after mail now" (the evening has started, and its mail has
     /// not gone): the same claim as the 9:00 run, so it goes once either way. Nil when it had gone.
     public func sendMorningAfterNow(event: Event.ID, chapter: Chapter.ID, now: Date) async throws -> Int? {
-        try await write { sql in
+        let tokens = tokens
+        return try await write { sql in
             struct Row: Decodable { var startsAt: Date; var status: String }
             guard let row = try await sql.raw("""
                 SELECT starts_at, status FROM events WHERE id = \(bind: event.uuid) AND chapter_id = \(bind: chapter.uuid)
                 """).row(Row.self), row.startsAt <= now, row.status == EventStatus.published.rawValue else { return nil }
-            return try await Self.queue(.morningAfter, event: event.uuid, chapter: chapter.uuid, now: now, on: sql)
+            return try await Self.queue(.morningAfter, event: event.uuid, chapter: chapter.uuid, tokens: tokens, now: now, on: sql)
         }
     }
 
     /// Claims the evening's `kind` run and queues its mails; nil when another run had claimed it.
-    static func queue(_ kind: FollowUpKind, event: UUID, chapter: UUID, now: Date, on sql: any SQLDatabase) async throws -> Int? {
+    static func queue(_ kind: FollowUpKind, event: UUID, chapter: UUID, tokens: TokenVault, now: Date, on sql: any SQLDatabase) async throws -> Int? {
         let column = kind == .morningAfter ? "followed_up_at" : "nudged_at"
         let claimed = try await sql.raw("""
             UPDATE events SET \(unsafeRaw: column) = \(bind: now) WHERE id = \(bind: event) AND \(unsafeRaw: column) IS NULL RETURNING id
@@ -89,30 +89,26 @@ extension FollowUpStore {
         }, now: now, on: sql)
         if kind == .morningAfter {
             // Those who asked, when they registered, to hear of the chapter's next meetups now
-            // follow it: they came, so the address is theirs. Someone who unsubscribed from the
-            // chapter's news stays unsubscribed.
-            for person in people where person.consentNews && !person.email.isEmpty {
+            // follow it: they came, so the address is theirs. A blocked address never does.
+            let asked = people.filter { $0.consentNews && !$0.email.isEmpty }
+            let blocked = try await PrivacyStore.blocked(asked.map { EmailAddress.normalize($0.email) }, tokens: tokens, on: sql)
+            for person in asked where !blocked.contains(EmailAddress.normalize(person.email)) {
                 try await follow(chapter: chapter, email: EmailAddress.normalize(person.email), language: person.language, now: now, on: sql)
             }
         }
         return recipients.count
     }
 
-    /// Makes a past attendee a follower of the chapter, unless the address is already known (a
-    /// follower, or someone who unsubscribed: their choice stands).
+    /// Makes a past attendee a follower of the chapter, in one statement: a new address follows,
+    /// one waiting for its confirmation (or listed as an attendee) follows now, and a follower or
+    /// someone who unsubscribed is left as they are (their choice stands).
     static func follow(chapter: UUID, email: String, language: String, now: Date, on sql: any SQLDatabase) async throws {
-        struct Row: Decodable { var status: String }
-        if let row = try await sql.raw("SELECT status FROM chapter_audience WHERE chapter_id = \(bind: chapter) AND email = \(bind: email)").row(Row.self) {
-            guard row.status == "pending" || row.status == "attendee" else { return }
-            try await sql.raw("""
-                UPDATE chapter_audience SET status = 'following', confirmed_at = \(bind: now) WHERE chapter_id = \(bind: chapter) AND email = \(bind: email)
-                """).run()
-            return
-        }
         try await sql.raw("""
             INSERT INTO chapter_audience (id, chapter_id, email, language, status, salt, created_at, confirmed_at)
             VALUES (\(bind: UUID()), \(bind: chapter), \(bind: email), \(bind: language.isEmpty ? "en" : language), 'following',
                     \(bind: Secret.token()), \(bind: now), \(bind: now))
+            ON CONFLICT (chapter_id, email) DO UPDATE SET status = 'following', confirmed_at = excluded.confirmed_at
+            WHERE chapter_audience.status IN ('pending', 'attendee')
             """).run()
     }
 
@@ -143,13 +139,13 @@ extension FollowUpStore {
 
     /// What one person's follow-up mail says, from the data as it is when the mail leaves.
     public func content(for registration: Registration) async throws -> FollowUpContent {
-        let people = try await persistence.contacts.people(mine: [registration.id]).filter { $0.eventID == registration.eventID }
+        // One registration's links are all of its own evening.
+        let people = try await persistence.contacts.people(mine: [registration.id])
         let resources = (try? EventResource.parse(try await resourcesText(of: registration.eventID)).get()) ?? []
         let token = try await persistence.registrations.ensureToken(.feedback, of: registration.id) ?? ""
-        let answered = try await feedback(of: registration.id) != nil
         return FollowUpContent(met: people.filter { $0.state == .connected }, wantToMeet: people.filter { $0.state == .theySaidYouMet },
                                waiting: people.filter { $0.state == .waiting }, resources: resources,
-                               feedbackToken: token, answeredFeedback: answered)
+                               feedbackToken: token)
     }
 
     // MARK: The speaker's links
@@ -195,25 +191,24 @@ extension FollowUpStore {
     }
 
     /// Records (or replaces) one person's answer; only someone who came may answer.
+    /// One statement: the answer is written only for a registration the door admitted, and a
+    /// second answer (another tab, a double click) replaces the first instead of colliding.
     public func saveFeedback(_ input: FeedbackInput, registration: Registration.ID, now: Date) async throws {
-        try await write { sql in
-            struct Row: Decodable { var eventId: UUID; var chapterId: UUID; var checkedInAt: Date? }
-            guard let row = try await sql.raw("""
-                SELECT r.event_id, e.chapter_id, r.checked_in_at FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.id = \(bind: registration.uuid)
-                """).row(Row.self) else { throw FeedbackError.notFound }
-            guard row.checkedInAt != nil else { throw FeedbackError.notAttended }
-            let updated = try await sql.raw("""
-                UPDATE feedback SET score = \(bind: input.score), comment = \(bind: input.comment), updated_at = \(bind: now)
-                WHERE registration_id = \(bind: registration.uuid) RETURNING id
-                """).all()
-            if updated.isEmpty {
-                try await sql.raw("""
-                    INSERT INTO feedback (id, event_id, chapter_id, registration_id, score, comment, created_at, updated_at)
-                    VALUES (\(bind: UUID()), \(bind: row.eventId), \(bind: row.chapterId), \(bind: registration.uuid), \(bind: input.score),
-                            \(bind: input.comment), \(bind: now), \(bind: now))
-                    """).run()
-            }
-        }
+        let saved = try await write { sql in !(try await sql.raw("""
+            INSERT INTO feedback (id, event_id, chapter_id, registration_id, score, comment, created_at, updated_at)
+            SELECT \(bind: UUID()), r.event_id, e.chapter_id, r.id, \(bind: input.score), \(bind: input.comment), \(bind: now), \(bind: now)
+            FROM registrations r JOIN events e ON e.id = r.event_id
+            WHERE r.id = \(bind: registration.uuid) AND r.checked_in_at IS NOT NULL
+            ON CONFLICT (registration_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at
+            RETURNING id
+            """).all()).isEmpty }
+        guard !saved else { return }
+        // Nothing written: no such registration, or the door never admitted it.
+        throw try await registrationExists(registration) ? FeedbackError.notAttended : FeedbackError.notFound
+    }
+
+    func registrationExists(_ registration: Registration.ID) async throws -> Bool {
+        try await sql.raw("SELECT COUNT(*) AS count FROM registrations WHERE id = \(bind: registration.uuid)").row(CountRow.self)?.count ?? 0 > 0
     }
 
     // MARK: "Followed up"
@@ -232,18 +227,6 @@ extension FollowUpStore {
                 """).all()
             if a.isEmpty && b.isEmpty { throw ContactError.notFound }
         }
-    }
-
-    /// The links of `mine` that their side marked followed up.
-    public func followedUp(mine: [Registration.ID]) async throws -> Set<UUID> {
-        let ids = mine.map(\.uuid)
-        guard !ids.isEmpty else { return [] }
-        struct Row: Decodable { var id: UUID }
-        let rows = try await sql.raw("""
-            SELECT id FROM contacts WHERE (initiator_registration_id IN \(SQLBind.group(ids)) AND initiator_followed_at IS NOT NULL)
-               OR (recipient_registration_id IN \(SQLBind.group(ids)) AND recipient_followed_at IS NOT NULL)
-            """).rows(Row.self)
-        return Set(rows.map(\.id))
     }
 
     // MARK: The evening's result

@@ -211,8 +211,7 @@ struct MeController {
         upcoming.reverse()
         let contacts = try await persistence.contacts.people(mine: registrations.map(\.registration.id))
         let chapters = Dictionary(registrations.map { ($0.event.id, $0.chapter) }, uniquingKeysWith: { a, _ in a })
-        let followed = try await persistence.followUp.followedUp(mine: registrations.map(\.registration.id))
-        let people = contacts.map { person(for: $0, chapter: chapters[$0.eventID], language: language, followed: followed.contains($0.id)) }
+        let people = contacts.map { person(for: $0, chapter: chapters[$0.eventID], language: language) }
         let notices = ["accepted": "me.acceptedNotice", "declined": "me.declinedNotice", "removed": "me.removedNotice", "note": "me.noteSaved",
                        "profile": "me.profileSaved", "followed": "me.followedNotice", "unfollowed": "me.unfollowedNotice"]
         return MePage(
@@ -223,7 +222,7 @@ struct MeController {
             people: people.filter { !$0.incoming }, hasPeople: people.contains { !$0.incoming })
     }
 
-    func person(for contact: MetContact, chapter: Chapter?, language: Language, followed: Bool = false) -> MePage.Person {
+    func person(for contact: MetContact, chapter: Chapter?, language: Language) -> MePage.Person {
         let role = [contact.jobTitle, contact.company].filter { !$0.isEmpty }.joined(separator: " · ")
         var evening = "\(contact.eventTitle) · \(contact.chapterName)"
         if let chapter { evening += " · " + Presenter(language: language, chapter: chapter).formatter.longDate(contact.eventStartsAt) }
@@ -246,7 +245,7 @@ struct MeController {
             removeURL: MeRoute.contactAction(id: id, action: .remove).path,
             incoming: contact.state == .theySaidYouMet,
             photoURL: contact.photo.map { MeRoute.photoFile(name: $0).path },
-            connected: contact.state == .connected, followedUp: followed,
+            connected: contact.state == .connected, followedUp: contact.followedUp,
             followedURL: MeRoute.contactAction(id: id, action: .followedUp).path)
     }
 
