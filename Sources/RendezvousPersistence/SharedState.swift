@@ -19,18 +19,17 @@ public struct LimitStore: Store {
         let expires = Int64(((Double(period) + 2) * window).rounded(.up))
         // Always in the same order: two transactions over the same keys never wait on each other in a circle.
         let keys = Array(Set(keys)).sorted()
-        if Int.random(in: 0..<500) == 0 { try? await prune(now: now) }
         do {
             try await write { sql in
                 for key in keys {
-                    struct Hits: Decodable { var hits: Int64 }
-                    let current = try await sql.raw("""
+                    // This window's count after the upsert and the last window's, in one statement.
+                    struct Hits: Decodable { var hits: Int64; var previous: Int64? }
+                    let row = try await sql.raw("""
                         INSERT INTO rate_limits (bucket, period, hits, expires_at) VALUES (\(bind: key), \(bind: period), 1, \(bind: expires))
-                        ON CONFLICT (bucket, period) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits
-                        """).row(Hits.self)?.hits ?? 1
-                    let previous = try await sql.raw("""
-                        SELECT hits FROM rate_limits WHERE bucket = \(bind: key) AND period = \(bind: period - 1)
-                        """).row(Hits.self)?.hits ?? 0
+                        ON CONFLICT (bucket, period) DO UPDATE SET hits = rate_limits.hits + 1
+                        RETURNING hits, (SELECT last.hits FROM rate_limits AS last WHERE last.bucket = \(bind: key) AND last.period = \(bind: period - 1)) AS previous
+                        """).row(Hits.self)
+                    let current = row?.hits ?? 1, previous = row?.previous ?? 0
                     let estimate = Double(previous) * (1 - elapsed) + Double(current - 1)
                     if estimate + 1 > Double(limit) {
                         throw Refused(wait: max(1, Int((window * (1 - elapsed)).rounded(.up))))
@@ -57,7 +56,7 @@ public struct LimitStore: Store {
         }
     }
 
-    /// Forgets windows that no longer count.
+    /// Forgets windows that no longer count (the hourly retention run, under its lease; not in requests).
     public func prune(now: TimeInterval) async throws {
         try await sql.raw("DELETE FROM rate_limits WHERE expires_at < \(bind: Int64(now))").run()
     }

@@ -38,6 +38,7 @@ public struct RetentionService: Service {
             services.logger.info("Retention: anonymised \(run.registrations) registrations of \(run.events) events, \(run.auditEntries) log entries")
             services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
         }
+        try await services.persistence.limits.prune(now: Date().timeIntervalSince1970)
         return run
     }
 
