@@ -18,6 +18,8 @@ public struct AppServices: Sendable {
     let authLimiter: RateLimiter
     /// Refused bingo ticks per card: playing needs a few, guessing who has which fact needs many.
     /// A tick that counts gives its place back. Not per address: a room shares one Wi-Fi address.
+    /// Counted on each instance, not in the database: the key is one card, so N instances allow at
+    /// most N times a budget that is far below guessing, and a tick costs no database round trip.
     let bingoRefusals: RateLimiter
     let roomNames = RoomNamesCache()
     /// Joining a quiz: a whole room of phones shares the venue's one address, so the budget is a
@@ -53,7 +55,7 @@ public struct AppServices: Sendable {
         func shared(_ name: String) -> RateLimiter.Shared? { store.map { .init(store: $0, name: name) } }
         self.rateLimiter = RateLimiter(limit: configuration.rateLimit, shared: shared("public"))
         self.authLimiter = RateLimiter(limit: RateLimit(requests: 10, window: 900), shared: shared("auth"))
-        self.bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600), shared: shared("bingo"))
+        self.bingoRefusals = RateLimiter(limit: RateLimit(requests: 12, window: 600), shared: nil)
         self.passwordAttempts = PasswordAttempts(shared: store)
         let limits = configuration.rateLimit.enabled
         self.quizJoins = RateLimiter(limit: limits ? RateLimit(requests: 1000, window: 600) : .off, shared: shared("quiz-join"))
