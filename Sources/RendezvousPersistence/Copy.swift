@@ -33,7 +33,16 @@ extension Persistence {
     }
 
     struct Column: Sendable { var name: String; var kind: ColumnKind }
-    struct Table: Sendable { var name: String; var columns: [Column] }
+    struct Table: Sendable {
+        var name: String
+        var columns: [Column]
+
+        /// Rows read or written at once: `usual`, or a few when the table holds files (images,
+        /// photos: up to megabytes a row), so a batch stays a few megabytes, not hundreds.
+        func batch(_ usual: Int) -> Int {
+            columns.contains { $0.kind == .data } ? min(usual, 16) : usual
+        }
+    }
 
     /// Transient state of the running instances: not part of a network's data.
     static let notCopied: Set<String> = ["_fluent_migrations", "_fluent_enums", "rate_limits", "job_leases"]
@@ -60,7 +69,7 @@ extension Persistence {
             let rows = counts[table.name] ?? 0
             var offset = 0
             // Rows per statement: well under PostgreSQL's 65,535 parameters.
-            let batch = max(1, min(1000, 30_000 / max(1, table.columns.count)))
+            let batch = table.batch(max(1, min(1000, 30_000 / max(1, table.columns.count))))
             while offset < rows {
                 let values = try await source.read(table, limit: batch, offset: offset)
                 guard !values.isEmpty else { break }
@@ -140,8 +149,9 @@ extension Persistence {
         var rows = 0
         var sum: UInt64 = 0
         var offset = 0
+        let size = table.batch(2000)
         while true {
-            let batch = try await read(table, limit: 2000, offset: offset)
+            let batch = try await read(table, limit: size, offset: offset)
             for row in batch {
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325
                 for byte in row.map(\.canonical).joined(separator: "\u{1F}").utf8 {
@@ -152,7 +162,7 @@ extension Persistence {
             }
             rows += batch.count
             offset += batch.count
-            if batch.count < 2000 { break }
+            if batch.count < size { break }
         }
         return (rows, String(sum, radix: 16))
     }
