@@ -3,8 +3,9 @@ import Foundation
 /// Logs never hold personal data: what the application logs itself is counts, ids and kinds, but
 /// some messages carry text from outside (a mail relay's refusal names the recipient, a
 /// database error may quote a value, a request's path holds a private link's token). Such text
-/// goes through `redact` first: addresses become `<address>`, and path segments that look like
-/// tokens (long runs of URL-safe characters) become `…`.
+/// goes through `redact` first, which turns addresses into `<address>`; a request's path goes
+/// through `path` instead, which drops the query and turns segments that look like tokens (long
+/// runs of URL-safe characters) into `…`.
 public enum LogRedaction {
     /// `local@domain.tld`, accents included, as loosely as mail relays and databases quote it.
     static let address = try! NSRegularExpression(pattern: #"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}"#)

@@ -1,4 +1,5 @@
 import Foundation
+import RendezvousDomain
 import RendezvousPersistence
 import ServiceLifecycle
 
@@ -22,7 +23,7 @@ public struct RetentionService: Service {
                     // One instance at a time runs it (a lease in the database); the others skip this round.
                     _ = try await services.persistence.leases.runExclusively("retention", lease: 3600) { try await Self.runOnce(services) }
                 } catch {
-                    services.logger.error("Retention run failed: \(error)")
+                    services.logger.error("Retention run failed: \(LogRedaction.redact(String(describing: error)))")
                 }
                 try await Task.sleep(for: interval)
             }
@@ -38,7 +39,6 @@ public struct RetentionService: Service {
             services.logger.info("Retention: anonymised \(run.registrations) registrations of \(run.events) events, \(run.auditEntries) log entries")
             services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
         }
-        try await services.persistence.limits.prune(now: Date().timeIntervalSince1970)
         return run
     }
 
