@@ -29,9 +29,6 @@ struct InsightsTests {
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 60, 60, 50, 50, 50], openedAt: opened, now: now) == .active) // 83 %
         // Too few evenings to tell a trend.
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 10, 5], openedAt: opened, now: now) == .active)
-        // Returning people: counted once each, two evenings or more.
-        #expect(ChapterHealth.returnRate(visitsPerPerson: [1, 1, 2, 3]) == 0.5)
-        #expect(ChapterHealth.returnRate(visitsPerPerson: []) == nil)
     }
 
     @Test func theDemandCurveCountsRegistrationsMadeByEachDay() {

@@ -86,6 +86,8 @@ public struct DisplayFormatter: Sendable {
     public func longDate(_ date: Date) -> String { formatter(template: "EEEEdMMMMy").string(from: date) }
     /// "16 janv. 2019".
     public func shortDate(_ date: Date) -> String { formatter(template: "dMMMy").string(from: date) }
+    /// "16 janv." / "16 Jan": a date under a chart's bars.
+    public func dayMonth(_ date: Date) -> String { formatter(template: "dMMM").string(from: date) }
     /// "18:30" / "6:30 PM" depending on the region's convention.
     public func time(_ date: Date) -> String { formatter(template: "jmm").string(from: date) }
     /// "mercredi 16 janvier 2019, 18:30".

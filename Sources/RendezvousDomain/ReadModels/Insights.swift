@@ -63,15 +63,6 @@ public struct ChapterInsights: Sendable, Equatable {
 public enum DemandCurve {
     public static let days = 30
 
-    /// "23 Jul" / "23 juil.": an evening under its bars.
-    public static func dayMonth(_ date: Date, language: Language, timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language.rawValue)
-        formatter.timeZone = timeZone
-        formatter.setLocalizedDateFormatFromTemplate("dMMM")
-        return formatter.string(from: date)
-    }
-
     /// Index d (0…`days`) holds the registrations made at least d days before the start;
     /// registrations made earlier than `days` count everywhere, those after the start nowhere.
     public static func cumulative(_ registeredAt: [Date], startsAt: Date, days: Int = DemandCurve.days) -> [Int] {
@@ -104,13 +95,6 @@ public enum ChapterHealth: String, Sendable, CaseIterable {
         let recent = came.suffix(3), before = came.dropLast(3).suffix(3)
         let recentMean = Double(recent.reduce(0, +)) / 3, beforeMean = Double(before.reduce(0, +)) / 3
         return beforeMean > 0 && recentMean < beforeMean * fallingBelow ? .struggling : .active
-    }
-
-    /// The share of the people who came (counted once each) who came to two evenings or more.
-    public static func returnRate(visitsPerPerson: [Int]) -> Double? {
-        let people = visitsPerPerson.filter { $0 > 0 }
-        guard !people.isEmpty else { return nil }
-        return Double(people.filter { $0 >= 2 }.count) / Double(people.count)
     }
 }
 

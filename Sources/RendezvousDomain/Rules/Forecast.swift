@@ -129,10 +129,6 @@ public struct NoShowForecast: Sendable, Equatable {
         let (low, high) = wilson(successes: noShows, trials: confirmed, z: 1.645)
         var confidence: Confidence = used.count < 4 ? .low : (used.count < 8 || confirmed < 300) ? .medium : .high
         if venueChanged { confidence = confidence.lower }
-        if confidence == .none {
-            return NoShowForecast(events: used.count, confirmed: confirmed, noShows: noShows, rate: rate, low: low, high: high,
-                                  confidence: .none, sameVenue: sameVenue, venueChanged: venueChanged)
-        }
         return NoShowForecast(events: used.count, confirmed: confirmed, noShows: noShows, rate: rate, low: low, high: high,
                               confidence: confidence, sameVenue: sameVenue, venueChanged: venueChanged)
     }

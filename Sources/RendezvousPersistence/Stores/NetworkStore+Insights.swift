@@ -62,8 +62,8 @@ extension NetworkStore {
             scoreCounts: scoreCounts)
     }
 
-    /// Every chapter rolled up, and the network's evenings and people per quarter. Grouped queries
-    /// over the whole network: the admin page caches the result (see InsightsCache).
+    /// Every chapter rolled up, and the network's evenings and people per quarter: grouped queries
+    /// over the whole network.
     public func networkRollup(now: Date) async throws -> (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)]) {
         let chapters = try await persistence.chapters.chapters()
         struct Evening: Decodable { var id: UUID; var chapterId: UUID; var startsAt: Date }

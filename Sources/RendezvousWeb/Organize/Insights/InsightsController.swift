@@ -87,7 +87,7 @@ enum InsightsCharts {
         let evenings = data.evenings
         let dates = evenings.map { f.shortDate($0.startsAt) }
         // Under the bars, short (day and month, large enough to read on a phone); the table has the full date.
-        let axis = evenings.map { DemandCurve.dayMonth($0.startsAt, language: language, timeZone: chapter.zone) }
+        let axis = evenings.map { f.dayMonth($0.startsAt) }
         let count = ["count": f.number(evenings.count)]
 
         // The demand curve: the last evenings, registrations 30 days before to the day itself.
