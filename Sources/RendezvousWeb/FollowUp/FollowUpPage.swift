@@ -2,12 +2,11 @@ import Foundation
 import RendezvousDomain
 import RendezvousLocalization
 
-/// The evening's result and its follow-up, for organisers. The rating's distribution is an SVG
-/// chart drawn on the server (a title, a description and the same numbers in a table beside it).
+/// The evening's result and its follow-up, for organisers. The rating's distribution is a
+/// `Chart` (SVG drawn on the server, with its table), inside the result's card.
 struct FollowUpPage: Page {
     static let template = "organize/follow-up"
 
-    struct Bar { var x: Int; var y: Int; var height: Int; var labelX: Int; var score: Int; var count: Int; var countY: Int; var hasCount: Bool }
     struct Run { var label: String; var state: String }
 
     var chrome: Chrome
@@ -20,9 +19,7 @@ struct FollowUpPage: Page {
     var happened: Bool
     var summary: [String]
     var hasAnswers: Bool
-    var chartTitle: String
-    var chartDescription: String
-    var bars: [Bar]
+    var chart: Chart
     var comments: [String]
     var hasComments: Bool
     var runs: [Run]
@@ -46,13 +43,12 @@ struct FollowUpPage: Page {
         happened = detail.event.startsAt <= now
         summary = Self.summary(result, language: language, formatter: f)
         hasAnswers = result.answers > 0
-        chartTitle = t("followUp.org.chartTitle")
-        chartDescription = t("followUp.org.chartDescription", ["answers": f.number(result.answers)])
-        let top = max(1, result.scoreCounts.max() ?? 1)
-        bars = result.scoreCounts.enumerated().map { score, count in
-            let height = count == 0 ? 0 : max(2, count * 100 / top)
-            return Bar(x: 8 + score * 30, y: 124 - height, height: height, labelX: 20 + score * 30, score: score, count: count, countY: 119 - height, hasCount: count > 0)
-        }
+        chart = Chart.grouped(id: "scores", title: t("followUp.org.chartTitle"),
+                              description: t("followUp.org.chartDescription", ["answers": f.number(result.answers)]),
+                              categories: (0...10).map(String.init), series: [(t("followUp.org.answers"), result.scoreCounts)],
+                              csvURL: "", csvLabel: "", empty: t("followUp.org.noAnswers"))
+        chart.columns[0] = t("followUp.org.score")
+        chart.hasCSV = false
         comments = result.comments
         hasComments = !result.comments.isEmpty
         func run(_ kind: FollowUpKind, _ done: Date?) -> Run {

@@ -4,7 +4,8 @@ import RendezvousDomain
 /// A chart drawn on the server as SVG (no JavaScript): a title and a description for screen
 /// readers, the same numbers in a table beside it, and its data as a CSV download. Grouped
 /// vertical bars (one group per evening), horizontal bars (categories) or lines (a curve per
-/// evening). Rendered by `partials/chart.mustache`; the follow-up's rating chart is the pattern.
+/// evening). Rendered by `partials/chart.mustache` as a card of its own, or by
+/// `partials/chart-figure.mustache` (the figure and its table) inside another card.
 struct Chart: Sendable {
     struct Bar: Sendable { var x: Int; var y: Int; var width: Int; var height: Int; var series: Int; var value: String; var valueX: Int; var valueY: Int; var hasValue: Bool }
     struct Label: Sendable { var x: Int; var y: Int; var text: String; var anchor: String }
@@ -27,6 +28,8 @@ struct Chart: Sendable {
     var rows: [Row] = []
     var csvURL: String
     var csvLabel: String
+    /// Whether the card offers the data as CSV (a chart inside another page's card may not).
+    var hasCSV = true
     var empty: String?
     var hasLegend = false
     var hasAxis = false
