@@ -465,24 +465,8 @@ extension PersonalDataStore {
                 try await sql.raw("DELETE FROM bingo_cards WHERE registration_id IN \(list)").run()
                 // Feedback: the score stays for the evening's insights, the words go.
                 try await sql.raw("UPDATE feedback SET comment = '' WHERE registration_id IN \(list)").run()
-                // The registrations themselves: every field the rules anonymise.
-                for id in ids {
-                    // Salts are unique per row: a fresh one each, so no old link opens anything.
-                    var perRow: [SQLQueryString] = []
-                    for field in PrivacyRules.anonymised(in: "registrations") {
-                        switch field.anonymisation {
-                        case .blank: perRow.append("\(ident: field.column) = ''")
-                        case .null: perRow.append("\(ident: field.column) = NULL")
-                        case .no: perRow.append("\(ident: field.column) = \(bind: false)")
-                        case .newSecret: perRow.append("\(ident: field.column) = \(bind: Secret.token())")
-                        case .keep, .deleteRow: continue
-                        }
-                    }
-                    perRow.append("updated_at = \(bind: now)")
-                    let set = perRow.dropFirst().reduce(perRow[0]) { "\($0), \($1)" }
-                    try await sql.raw("UPDATE registrations SET \(set) WHERE id = \(bind: id)").run()
-                }
-                erasure.registrations = ids.count
+                // The registrations themselves: every field the rules anonymise, as the retention run does.
+                erasure.registrations = try await PrivacyStore.anonymiseRegistrations(where: "id IN \(list)", now: now, on: sql).count
             } else if let email {
                 erasure.outboxIDs = try await self.messages(ids: [], email: email, on: sql).map(\.id)
             }

@@ -121,6 +121,32 @@ extension PrivacyStore {
         }
     }
 
+    /// Anonymises the registrations matching `condition`: every field the rules anonymise, in one
+    /// statement, then a fresh random link salt per row (they are unique), so no old link opens
+    /// anything. Used by the retention run and by erasure. Returns the registrations' ids.
+    static func anonymiseRegistrations(where condition: SQLQueryString, now: Date, on sql: any SQLDatabase) async throws -> [UUID] {
+        var assignments: [SQLQueryString] = []
+        for field in PrivacyRules.anonymised(in: "registrations") {
+            switch field.anonymisation {
+            case .blank: assignments.append("\(ident: field.column) = ''")
+            case .null: assignments.append("\(ident: field.column) = NULL")
+            case .no: assignments.append("\(ident: field.column) = \(bind: false)")
+            case .keep, .deleteRow, .newSecret: continue
+            }
+        }
+        assignments.append("updated_at = \(bind: now)")
+        let set = assignments.dropFirst().reduce(assignments[0]) { "\($0), \($1)" }
+        struct Row: Decodable { var id: UUID }
+        let ids = try await sql.raw("UPDATE registrations SET \(set) WHERE \(condition) RETURNING id").rows(Row.self).map(\.id)
+        let secrets = PrivacyRules.anonymised(in: "registrations").filter { $0.anonymisation == .newSecret }.map(\.column)
+        for id in ids where !secrets.isEmpty {
+            let salts = secrets.map { column -> SQLQueryString in "\(ident: column) = \(bind: Secret.token())" }
+            let assignment = salts.dropFirst().reduce(salts[0]) { "\($0), \($1)" }
+            try await sql.raw("UPDATE registrations SET \(assignment) WHERE id = \(bind: id)").run()
+        }
+        return ids
+    }
+
     /// One event's anonymisation, or nil when another run claimed it first.
     func anonymise(event: UUID, now: Date) async throws -> (registrations: Int, outboxIDs: [UUID])? {
         let sqlite = persistence.kind == .sqlite
@@ -132,27 +158,7 @@ extension PrivacyStore {
                 UPDATE events SET anonymised_at = \(bind: now) WHERE id = \(bind: event) AND anonymised_at IS NULL RETURNING chapter_id, title
                 """).row(Claimed.self) else { return nil }
             let ofEvent = SQLQueryString("SELECT id FROM registrations WHERE event_id = \(bind: event)")
-            // Registrations: every field the rules anonymise, in one statement.
-            var assignments: [SQLQueryString] = []
-            for field in PrivacyRules.anonymised(in: "registrations") {
-                switch field.anonymisation {
-                case .blank: assignments.append("\(ident: field.column) = ''")
-                case .null: assignments.append("\(ident: field.column) = NULL")
-                case .no: assignments.append("\(ident: field.column) = \(bind: false)")
-                case .keep, .deleteRow, .newSecret: continue
-                }
-            }
-            let set = assignments.dropFirst().reduce(assignments[0]) { "\($0), \($1)" }
-            struct Row: Decodable { var id: UUID }
-            let rows = try await sql.raw("UPDATE registrations SET \(set) WHERE event_id = \(bind: event) RETURNING id").rows(Row.self)
-            let registrations = rows.count
-            // Link salts: a fresh random one per row (they are unique), so no old link opens anything.
-            let secrets = PrivacyRules.anonymised(in: "registrations").filter { $0.anonymisation == .newSecret }.map(\.column)
-            for row in rows where !secrets.isEmpty {
-                let salts = secrets.map { column -> SQLQueryString in "\(ident: column) = \(bind: Secret.token())" }
-                let assignment = salts.dropFirst().reduce(salts[0]) { "\($0), \($1)" }
-                try await sql.raw("UPDATE registrations SET \(assignment) WHERE id = \(bind: row.id)").run()
-            }
+            let registrations = try await Self.anonymiseRegistrations(where: "event_id = \(bind: event)", now: now, on: sql).count
             try await sql.raw("DELETE FROM registration_answers WHERE registration_id IN (\(ofEvent))").run()
             try await sql.raw("""
                 UPDATE quiz_players SET name = '' WHERE session_id IN (SELECT id FROM quiz_sessions WHERE event_id = \(bind: event))
