@@ -30,7 +30,8 @@ public struct RetentionService: Service {
         }
     }
 
-    /// One run: the database, then the outbox's .eml files, then cached pages.
+    /// One run: the database, then the outbox's .eml files, then cached pages, then the rate-limit
+    /// windows that no longer count (wall-clock time, as the limiters count).
     @discardableResult
     public static func runOnce(_ services: AppServices) async throws -> RetentionRun {
         let run = try await services.persistence.privacy.runRetention(now: services.clock.now())
@@ -39,6 +40,7 @@ public struct RetentionService: Service {
             services.logger.info("Retention: anonymised \(run.registrations) registrations of \(run.events) events, \(run.auditEntries) log entries")
             services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
         }
+        try await services.persistence.limits.prune(now: Date().timeIntervalSince1970)
         return run
     }
 
