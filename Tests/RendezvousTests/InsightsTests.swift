@@ -169,9 +169,9 @@ struct InsightsTests {
                 #expect(csv.text.contains("#LinkedInLocal Toulouse,France,3,24,20 %,14 %,8.7,0.0,Active\r\n"))
                 #expect(csv.text.contains("#LinkedInLocal Nantes,France,1,6,50 %,0 %,—,0.0,Dormant\r\n"))
                 #expect(try await client.get("/admin/insights/csv/nothing", as: admin).status == .notFound)
-                // Not for organisers.
-                #expect(try await client.get("/admin/insights", as: organizer).status != .ok)
-                #expect(try await client.get("/admin/insights/csv/chapters", as: organizer).status != .ok)
+                // Not for organisers: 404, like something that does not exist.
+                #expect(try await client.get("/admin/insights", as: organizer).status == .notFound)
+                #expect(try await client.get("/admin/insights/csv/chapters", as: organizer).status == .notFound)
 
                 // The public figures, linked from the home page, in both languages.
                 let home = try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "en"])
