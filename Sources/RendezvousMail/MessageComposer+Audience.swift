@@ -32,7 +32,7 @@ extension MessageComposer {
     func message(_ letter: Letter, item: OutboxItem?, now: Date, unsubscribeURL: String?) -> MailMessage {
         let (text, html) = Self.bodies(greeting: letter.greeting, paragraphs: letter.paragraphs, facts: letter.facts.map { ($0.label, $0.value) },
                                        map: letter.map.map { ($0.label, $0.value) }, links: letter.links.map { ($0.label, $0.value) }, footer: letter.footer,
-                                       unsubscribe: letter.unsubscribe.map { ($0.label, $0.value) }, colon: Self.colon(letter.language))
+                                       unsubscribe: letter.unsubscribe.map { ($0.label, $0.value) }, language: letter.language)
         return MailMessage(from: .init(name: letter.fromName, email: from.email), to: .init(name: letter.toName, email: letter.toEmail),
                            replyTo: letter.replyTo.map { .init(email: $0) }, subject: letter.subject, text: text, html: html,
                            messageID: item.map(messageID) ?? "preview-\(UUID().uuidString.lowercased())@\(host)", date: now,

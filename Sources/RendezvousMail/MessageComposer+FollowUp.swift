@@ -58,7 +58,7 @@ extension MessageComposer {
                                             items: content.resources.map { .init(title: $0.label, detail: "", links: [(t("followUp.mail.open"), $0.url)]) }))
             }
             sections.append(MailSection(title: t("followUp.mail.feedbackTitle"), intro: t("followUp.mail.feedbackIntro"),
-                                        scale: (0...10).map { (String($0), "\(feedbackURL)?score=\($0)") },
+                                        scale: (0...10).map { (String($0), "\(feedbackURL)?score=\($0)&lang=\(language.rawValue)") },
                                         scaleLegend: t("followUp.mail.feedbackLegend")))
         case .followUpNudge:
             let notFollowed = content.met.filter { !$0.followedUp }
@@ -81,7 +81,7 @@ extension MessageComposer {
         let links = [(t("followUp.mail.me"), meURL)]
         let (text, html) = Self.bodies(greeting: t("mail.greeting", ["name": p.firstName]), paragraphs: paragraphs, sections: sections, facts: [],
                                        links: links, footer: t("mail.footer", ["chapter": detail.chapter.name]),
-                                       unsubscribe: unsubscribe.map { (t("followUp.mail.stop"), $0) }, colon: Self.colon(language))
+                                       unsubscribe: unsubscribe.map { (t("followUp.mail.stop"), $0) }, language: language)
         return .message(MailMessage(
             from: MailMessage.Address(name: detail.chapter.name, email: from.email),
             to: .init(name: "\(p.firstName) \(p.lastName)", email: p.email), replyTo: try await replyTo(detail.chapter.id),

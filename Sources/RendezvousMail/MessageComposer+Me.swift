@@ -13,7 +13,7 @@ extension MessageComposer {
         let url = "\(baseURL)/me/signin/\(persistence.attendees.signInToken(for: id))"
         let (text, html) = Self.bodies(greeting: t("mail.hello"), paragraphs: [t("me.mail.body"), t("me.mail.ignore")], facts: [],
                                        links: [(t("me.mail.button"), url)], footer: t("mail.footer", ["chapter": "Rendezvous"]),
-                                       unsubscribe: nil, colon: Self.colon(language))
+                                       unsubscribe: nil, language: language)
         return .message(MailMessage(from: from, to: .init(email: item.recipient), subject: t("me.mail.subject"), text: text, html: html,
                                     messageID: messageID(item), date: now, language: language.rawValue))
     }

@@ -182,7 +182,7 @@ public struct MessageComposer: Sendable {
         let greeting = t("mail.greeting", ["name": p.firstName])
         let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: facts, map: map, links: links, ticket: ticket,
                                        footer: t("mail.footer", ["chapter": detail.chapter.name]), unsubscribe: unsubscribe.map { (t("mail.unsubscribe"), $0) },
-                                       colon: Self.colon(language))
+                                       language: language)
         return .message(MailMessage(
             from: MailMessage.Address(name: detail.chapter.name, email: from.email),
             to: .init(name: "\(p.firstName) \(p.lastName)", email: p.email), replyTo: try await replyTo(detail.chapter.id),
@@ -233,7 +233,7 @@ public struct MessageComposer: Sendable {
         // An invitation from an approved application greets the applicant by the name they gave.
         let greeting = item.kind == .invitation ? item.payload["name"].map { t("mail.greeting", ["name": $0]) } ?? t("mail.hello") : t("mail.hello")
         let (text, html) = Self.bodies(greeting: greeting, paragraphs: paragraphs, facts: [], links: links,
-                                       footer: t("mail.footerTeam", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, colon: Self.colon(language))
+                                       footer: t("mail.footerTeam", ["chapter": chapter?.name ?? "Rendezvous"]), unsubscribe: nil, language: language)
         // An invitation is answered by the chapter's organisers.
         var replyTo: [MailMessage.Address] = []
         if item.kind == .invitation, let chapter { replyTo = try await self.replyTo(chapter.id) }
@@ -246,7 +246,8 @@ public struct MessageComposer: Sendable {
     /// The plain-text and HTML versions of one message; every value is escaped in the HTML.
     static func bodies(greeting: String, paragraphs: [String], sections: [MailSection] = [], facts: [(String, String)], map: (String, String)? = nil,
                        links: [(String, String)], ticket: Ticket? = nil, footer: String, unsubscribe: (String, String)?,
-                       colon: String = ":") -> (text: String, html: String) {
+                       language: Language) -> (text: String, html: String) {
+        let colon = Self.colon(language)
         var text = [greeting, ""] + paragraphs.flatMap { [$0, ""] }
         for section in sections {
             text += [section.title, String(repeating: "-", count: min(60, section.title.count)), ""]
@@ -271,7 +272,7 @@ public struct MessageComposer: Sendable {
             value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
         }
-        var html = ["<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
+        var html = ["<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
                     "<body style=\"margin:0;padding:16px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.5;color:#1b1f24;background:#f7f7f5\">",
                     "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px\">",
                     "<p>\(e(greeting))</p>"]

@@ -189,6 +189,8 @@ struct FollowUpTests {
             let leaMail = try await Self.compose(app, .followUp, for: evening.lea)
             #expect(leaMail.subject == "Rencontre de janvier: the people you met")
             #expect(leaMail.text.contains("1 person you met"))
+            #expect(leaMail.html.contains("<html lang=\"en\">"))
+            #expect(leaMail.html.contains("?score=10&amp;lang=en"), "the feedback page opens in her language")
             // Zoé's: Karim has not answered, so he is named as not having answered, without his LinkedIn.
             let zoeMail = try await Self.compose(app, .followUp, for: evening.zoe)
             #expect(!zoeMail.text.contains("linkedin.com/in/karim"))
@@ -406,13 +408,13 @@ struct FollowUpTests {
                 let noShowCookie = try await MeTests.signIn(client, app, email: "person4@example.org")
                 let card = try #require(try await app.persistence.registrations.contactToken(of: evening.karim.id))
                 let page = String(buffer: try await client.execute(uri: "/c/\(card)", method: .get, headers: MeTests.headers(noShowCookie)).body)
-                #expect(page.contains("Only people the door admitted"))
+                #expect(page.contains("Only people checked in at the door"))
                 #expect(!page.contains("/c/\(card)/met\""), "no button for someone who did not come")
                 let csrf = try MeTests.csrf(String(buffer: try await client.execute(uri: "/me", method: .get, headers: MeTests.headers(noShowCookie)).body))
                 let (headers, body) = MeTests.form(["_csrf": csrf], cookie: noShowCookie)
                 let refused = try await client.execute(uri: "/c/\(card)/met", method: .post, headers: headers, body: body)
                 #expect(refused.status == .forbidden)
-                #expect(String(buffer: refused.body).contains("Only people the door admitted"))
+                #expect(String(buffer: refused.body).contains("Only people checked in at the door"))
             }
         }
     }

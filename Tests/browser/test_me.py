@@ -189,7 +189,8 @@ def test_the_morning_after_mail_brings_the_contact_and_a_one_click_rating(me_ser
     assert "https://example.org/supports.pdf" in text
     assert "recrutement en aéronautique" not in text, "his note stays in My Rendezvous"
     assert mail["List-Unsubscribe"], "one click stops them"
-    links = re.findall(r'href="([^"]+/feedback/[^"?]+\?score=(\d+))"', html)
+    # Each score link names the attendee's language, so the page opens in it whatever the browser's.
+    links = re.findall(r'href="([^"]+/feedback/[^"?]+\?score=(\d+)&amp;lang=fr)"', html)
     assert [int(score) for _, score in links] == list(range(11))
     # One click on 9 in the mail: the page opens with 9 chosen; a comment, and it is recorded.
     karim = make_browser()

@@ -507,7 +507,8 @@ struct MeController {
         let state = try await services.persistence.contacts.state(me: me.id, other: card.registrationID)
         if state == nil, !(try await services.persistence.contacts.mayMeetHere(me.id, event: card.eventID)) {
             return WeMetBlock(action: MeRoute.cardMet(token: contactToken).path, csrfField: field, csrfValue: value,
-                              heading: t("me.weMetWith", language, ["name": name]), stateText: t("me.onlyWhoCame", language), hasState: true, canSay: false)
+                              heading: t("me.weMetWith", language, ["name": name]), stateText: "", hasState: false, canSay: false,
+                              refusal: t("me.onlyWhoCame", language))
         }
         let text = state.map { stateText($0, name: name, language) } ?? ""
         return WeMetBlock(action: MeRoute.cardMet(token: contactToken).path, csrfField: field, csrfValue: value,

@@ -131,6 +131,8 @@ struct WeMetBlock {
     var hasState: Bool
     var canSay: Bool
     var meURL = MeRoute.home.path
+    /// Why "We met" is not offered (the door never admitted the viewer), instead of the form and its hint.
+    var refusal: String? = nil
 }
 
 /// What the card shows to a visitor who is not signed in: how to say "We met".
