@@ -128,6 +128,10 @@ struct OverbookingTests {
                 let refused = try await client.post("/organize/events/\(event.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "20"])
                 #expect(refused.status == .unprocessableContent)
                 #expect(try await db.events.event(id: event.id)?.overbookSeats == 0)
+                // The store itself refuses (the workspace and the API both go through it), and changes nothing.
+                let stored = try #require(try await db.events.event(id: event.id))
+                #expect(try await db.events.setOverbooking(stored, enabled: true, venueLimit: 20, now: Fixture.start) == .noForecast)
+                #expect(try await db.events.event(id: event.id)?.overbooking == false)
             }
         }
     }

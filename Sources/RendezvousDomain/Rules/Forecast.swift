@@ -176,6 +176,9 @@ public enum OverbookingRule {
         return Int((Double(confirmed) * Double(capacity) / Double(seatLimit)).rounded())
     }
 
+    /// The room's physical limits an organiser may give: from the capacity to twice the largest one.
+    public static func venueLimits(capacity: Int) -> ClosedRange<Int> { capacity...max(capacity, EventInput.maxCapacity * 2) }
+
     /// The extra seats to keep when the rule changes: never fewer than the people already confirmed
     /// beyond the capacity (nobody loses a seat they were given).
     public static func keptExtraSeats(wanted: Int, capacity: Int, seatsTaken: Int) -> Int {

@@ -52,15 +52,27 @@ extension DoorStore {
 }
 
 extension EventStore {
-    /// Turns overbooking on (with the room's physical limit and the seats the rule allows) or off.
-    /// Under the event's lock: the extra seats are offered to the waitlist at once; turning it off
-    /// keeps the seats already given (nobody loses theirs), so no new ones are handed out until the
-    /// count is back under the capacity.
-    public func setOverbooking(_ id: Event.ID, enabled: Bool, extraSeats: Int?, venueLimit: Int?, now: Date) async throws -> Event {
-        try await write { sql in
+    public enum OverbookingChange: Sendable, Equatable {
+        case set(Event)
+        /// Turning it on needs a no-show forecast, and the chapter's history gives none.
+        case noForecast
+    }
+
+    /// Turns overbooking on (with the room's physical limit, `venueLimit`, and the seats the rule
+    /// allows from the chapter's no-show forecast at the event's venue) or off: the workspace and
+    /// the API both come here. Under the event's lock: the extra seats are offered to the waitlist at
+    /// once; turning it off keeps the seats already given (nobody loses theirs), so no new ones are
+    /// handed out until the count is back under the capacity.
+    public func setOverbooking(_ target: Event, enabled: Bool, venueLimit: Int?, now: Date) async throws -> OverbookingChange {
+        let forecast = enabled
+            ? NoShowForecast.forecast(history: try await persistence.door.attendance(of: target.chapterID, now: now).map(AttendanceRecord.init),
+                                      venue: target.venueID, now: now)
+            : NoShowForecast.unknown
+        if enabled, forecast.confidence == .none { return .noForecast }
+        let id = target.id
+        return try await write { sql in
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
-            var wanted = extraSeats ?? 0
-            if let venueLimit { wanted = min(wanted, max(0, venueLimit - row.capacity)) }
+            let wanted = enabled ? OverbookingRule.extraSeats(capacity: row.capacity, forecast: forecast, venueLimit: venueLimit) : 0
             let kept = OverbookingRule.keptExtraSeats(wanted: wanted, capacity: row.capacity, seatsTaken: row.seatsTaken)
             try await sql.raw("""
                 UPDATE events SET overbook_seats = \(bind: kept), overbooking = \(bind: enabled), venue_limit = \(bind: venueLimit),
@@ -71,7 +83,7 @@ extension EventStore {
             event.overbookSeats = kept
             event.overbooking = enabled
             event.venueLimit = venueLimit
-            return event
+            return .set(event)
         }
     }
 }

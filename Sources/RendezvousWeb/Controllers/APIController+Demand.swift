@@ -114,18 +114,14 @@ extension APIController {
         let body = try await Self.decode(OverbookingBody.self, from: request, context: context)
         let enable = body.enabled ?? false
         let now = services.clock.now()
-        if let limit = body.venueLimit, limit < event.capacity || limit > EventInput.maxCapacity * 2 {
-            throw AppError.validation(ValidationErrors([("venueLimit", .outOfRange(min: event.capacity, max: EventInput.maxCapacity * 2))]))
+        let limits = OverbookingRule.venueLimits(capacity: event.capacity)
+        if let limit = body.venueLimit, !limits.contains(limit) {
+            throw AppError.validation(ValidationErrors([("venueLimit", .outOfRange(min: limits.lowerBound, max: limits.upperBound))]))
         }
-        var extra = 0
-        if enable {
-            guard body.venueLimit != nil else { throw AppError.validation(ValidationErrors([("venueLimit", .required)])) }
-            let forecast = NoShowForecast.forecast(history: try await services.persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init),
-                                                   venue: event.venueID, now: now)
-            guard forecast.confidence > .none else { throw AppError.conflict(messageKey: "demand.overbookingNoForecast") }
-            extra = OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: body.venueLimit)
+        if enable, body.venueLimit == nil { throw AppError.validation(ValidationErrors([("venueLimit", .required)])) }
+        guard case .set(let updated) = try await services.persistence.events.setOverbooking(event, enabled: enable, venueLimit: body.venueLimit, now: now) else {
+            throw AppError.conflict(messageKey: "demand.overbookingNoForecast")
         }
-        let updated = try await services.persistence.events.setOverbooking(event.id, enabled: enable, extraSeats: extra, venueLimit: body.venueLimit, now: now)
         try await services.persistence.team.audit(chapter: chapter.id, by: try requireUser(context), action: "event.overbooking",
                                                   subject: "\(event.title): \(updated.capacity) + \(updated.overbookSeats)", now: now)
         services.eventChanged(event.id, chapterSlug: chapter.slug)

@@ -81,24 +81,17 @@ struct DemandController: OrganizeController {
         let limitText = form.text("venueLimit").trimmingCharacters(in: .whitespaces)
         var limit: Int? = nil
         if !limitText.isEmpty || enable {
-            guard let value = Int(limitText), value >= detail.event.capacity, value <= EventInput.maxCapacity * 2 else {
+            guard let value = Int(limitText), OverbookingRule.venueLimits(capacity: detail.event.capacity).contains(value) else {
                 return try await eventPage(detail, request: request, context: context,
                                                   error: t("demand.venueLimitError", context, ["capacity": String(detail.event.capacity)]),
                                                   status: .unprocessableContent)
             }
             limit = value
         }
-        var extra = 0
-        if enable {
-            let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: detail.chapter.id, now: now()).map(AttendanceRecord.init),
-                                                   venue: detail.event.venueID, now: now())
-            guard forecast.confidence > .none else {
-                return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
-                                                  status: .unprocessableContent)
-            }
-            extra = OverbookingRule.extraSeats(capacity: detail.event.capacity, forecast: forecast, venueLimit: limit)
+        guard case .set(let updated) = try await persistence.events.setOverbooking(detail.event, enabled: enable, venueLimit: limit, now: now()) else {
+            return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
+                                       status: .unprocessableContent)
         }
-        let updated = try await persistence.events.setOverbooking(detail.event.id, enabled: enable, extraSeats: extra, venueLimit: limit, now: now())
         try await log(context, chapter: detail.chapter.id, "event.overbooking",
                       "\(detail.event.title): \(updated.capacity) + \(updated.overbookSeats) (≤ \(limit.map(String.init) ?? "—"))")
         services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
