@@ -27,6 +27,11 @@ bearer = [{"bearer": []}]
 manage_header = {"name": "X-Manage-Token", "in": "header", "required": False, "schema": {"type": "string"},
                  "description": "The registration's manage token (or send it as `manageToken` in the body)"}
 s = {"type": "string"}
+# What the server's text rules accept (TextRules.clean): no control, bidirectional-override or
+# invisible format characters; a required field holds something besides spaces once trimmed.
+forbidden = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff"
+text_pattern = f"^[^{forbidden}]*[^\\s{forbidden}][^{forbidden}]*$"
+optional_text_pattern = f"^[^{forbidden}]*$"
 dt = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset"}
 nullable_int = {"type": ["integer", "null"]}
 
@@ -625,6 +630,102 @@ doc["paths"]["/api/v1/chapters/{slug}/insights"] = {
 doc["paths"]["/api/v1/network/insights"] = {
     "get": {"summary": "The network rolled up by chapter (network admins): evenings, attendance, return rate, feedback, practices, health; evenings and people per quarter",
             "operationId": "showNetworkInsights", "security": bearer, "responses": {**ok("NetworkInsights"), **err("401", "403")}}}
+
+# The door, attendance and badges (issue 17): door staff and organisers; the same rules as the door page.
+uuid_s = {"type": "string", "format": "uuid"}
+str_or_null = {"type": ["string", "null"]}
+dt_null = {"type": ["string", "null"], "format": "date-time"}
+check_in_results = ["admitted", "already", "notConfirmed", "unknown", "otherEvent", "undone", "notToday"]
+door_person_fields = {"firstName": s, "lastName": s, "jobTitle": s, "company": s, "walkIn": {"type": "boolean", "description": "Came without registering"},
+                      "checkedInAt": {**dt_null, "description": "When they were admitted (null: not yet)"}, "checkedInBy": {**str_or_null, "description": "Who admitted them"}}
+doc["components"]["schemas"].update({
+    "DoorWindow": {"type": "object", "required": ["hours", "opensAt", "closesAt", "open"], "properties": {
+        "hours": {"type": "number", "description": "Hours before the start and after the end during which the door admits"},
+        "opensAt": dt, "closesAt": dt, "open": {"type": "boolean", "description": "The door admits now"}}},
+    "Door": {"type": "object", "required": ["eventId", "title", "startsAt", "endsAt", "checkedIn", "expected", "walkIns", "capacity", "overCapacity", "window", "conflicts"], "properties": {
+        "eventId": uuid_s, "title": s, "startsAt": dt, "endsAt": dt,
+        "checkedIn": {"type": "integer", "description": "Registered people admitted (walk-ins apart)"}, "expected": {"type": "integer", "description": "Confirmed registrations (walk-ins apart)"},
+        "walkIns": {"type": "integer"}, "capacity": {"type": "integer"}, "overCapacity": {"type": "boolean"}, "window": ref("DoorWindow"),
+        "conflicts": {"type": "array", "description": "People two devices admitted while offline", "items": {"type": "object", "required": ["name", "device", "by", "at"],
+                      "properties": {"name": s, "device": s, "by": s, "at": dt}}}}},
+    "DoorPerson": {"type": "object", "required": ["id", "firstName", "lastName", "jobTitle", "company", "status", "walkIn", "checkedInAt", "checkedInBy", "ticketHash"], "properties": {
+        "id": uuid_s, **door_person_fields, "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered", "cancelled"]},
+        "ticketHash": {"type": "string", "description": "SHA-256 (hex) of the ticket's token: recognises a scanned ticket offline without holding it"}}},
+    "DoorPeople": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("DoorPerson")}}},
+    "CheckInInput": {"type": "object", "properties": {
+        "ticket": {"type": "string", "minLength": 1, "maxLength": 500, "description": "The scanned ticket: its token or its whole address (…/t/{token}). Give this or registrationId"},
+        "registrationId": {**uuid_s, "description": "Someone found by name (GET …/door/people)"},
+        "nonce": {"type": "string", "maxLength": 100, "description": "The device's retry key: the same nonce gets the first answer back and admits nobody twice (default: a fresh one)"},
+        "device": {"type": "string", "maxLength": 64, "description": "Which phone (kept in the check-in log)"},
+        "offline": {"type": "boolean", "default": False, "description": "Made offline and synced now: counts at `at` (never later than now)"},
+        "at": {**dt, "description": "When it happened, for an offline check-in"}},
+        "description": "A ticket or a registration id (without either: 422 on ticket)"},
+    "CheckIn": {"type": "object", "required": ["result", "message", "detail", "conflict"], "properties": {
+        "result": {"type": "string", "enum": check_in_results, "description": "admitted: welcome; already: admitted before (when and by whom); notConfirmed: cancelled or waitlisted; unknown: no such ticket; otherEvent: a ticket for another evening; undone; notToday: outside the door's hours"},
+        "message": {"type": "string", "description": "What the door page shows, in the caller's language"}, "detail": s,
+        "registrationId": {"type": ["string", "null"]}, "firstName": str_or_null, "lastName": str_or_null,
+        "status": str_or_null, "checkedInAt": dt_null, "checkedInBy": str_or_null,
+        "conflict": {"type": "boolean", "description": "Two devices admitted this person while offline"}}},
+    "UndoInput": {"type": "object", "required": ["registrationId"], "properties": {
+        "registrationId": uuid_s, "nonce": {"type": "string", "maxLength": 100}, "device": {"type": "string", "maxLength": 64}}},
+    "WalkInInput": {"type": "object", "required": ["firstName"], "properties": {
+        "firstName": {"type": "string", "maxLength": 80, "pattern": text_pattern}, "lastName": {"type": "string", "maxLength": 80, "pattern": optional_text_pattern},
+        "jobTitle": {"type": "string", "maxLength": 100, "pattern": optional_text_pattern}, "company": {"type": "string", "maxLength": 100, "pattern": optional_text_pattern},
+        "email": {"type": "string", "format": "email", "maxLength": 254, "description": "Optional; a known address admits the existing registration instead"}}},
+    "DoorWindowInput": {"type": "object", "required": ["hours"], "properties": {
+        "hours": {"type": ["integer", "null"], "enum": [3, 6, 12, 24, 48, 72, None], "description": "null: the deployment's default (DOOR_WINDOW_HOURS)"}}},
+    "AttendanceEntry": {"type": "object", "required": ["registrationId", "firstName", "lastName", "jobTitle", "company", "walkIn", "came", "checkedInAt", "checkedInBy"], "properties": {
+        "registrationId": uuid_s, **door_person_fields, "came": {"type": "boolean"}}},
+    "Attendance": {"type": "object", "required": ["expected", "came", "showed", "walkIns", "noShows", "noShowRate", "items"], "properties": {
+        "expected": {"type": "integer", "description": "Confirmed registrations (walk-ins apart)"}, "came": {"type": "integer", "description": "Checked in, walk-ins included"},
+        "showed": {"type": "integer", "description": "Of the expected, those checked in"}, "walkIns": {"type": "integer"}, "noShows": {"type": "integer"},
+        "noShowRate": {"type": ["number", "null"], "description": "noShows / expected; null while nobody was checked in"},
+        "items": {"type": "array", "items": ref("AttendanceEntry"), "description": "Everyone confirmed, by last name"}}},
+    "AttendanceCorrection": {"type": "object", "required": ["came"], "properties": {"came": {"type": "boolean", "description": "true: they came (admitted once, at the start); false: takes the admission back"}}},
+})
+pdf = {"200": {"description": "The PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+layouts = ["a4-8", "a4-a6", "letter-6", "roll-62", "label-89x36"]
+door_event = [param("id", "Event id", "uuid")]
+doc["paths"]["/api/v1/events/{id}/door"] = {"parameters": door_event,
+    "get": {"summary": "The door's counts (admitted, expected, walk-ins), its hours and offline conflicts (door staff and organisers)",
+            "operationId": "showDoor", "security": bearer, "responses": {**ok("Door"), **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/door/people"] = {"parameters": door_event,
+    "get": {"summary": "Everyone the door may meet, or those matching q (every word in the name or company, accents and case aside)", "operationId": "listDoorPeople",
+            "security": bearer, "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200}}],
+            "responses": {**ok("DoorPeople"), **err("401", "404", "422")}}}
+doc["paths"]["/api/v1/events/{id}/door/check-ins"] = {"parameters": door_event,
+    "post": {"summary": "Check someone in by ticket or id: once per ticket across devices, refused outside the door's hours and for another evening's ticket; a retried nonce gets the first answer",
+             "operationId": "checkIn", "security": bearer, "requestBody": body("CheckInInput"),
+             "responses": {**ok("CheckIn", "200", "The answer (result says which)"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/door/undo"] = {"parameters": door_event,
+    "post": {"summary": "Take an admission back (a tap on the wrong name)", "operationId": "undoCheckIn", "security": bearer, "requestBody": body("UndoInput"),
+             "responses": {**ok("CheckIn"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/door/walk-ins"] = {"parameters": door_event,
+    "post": {"summary": "Someone who turns up unregistered: confirmed past capacity and admitted at once (a known address admits that registration: 200)",
+             "operationId": "addWalkIn", "security": bearer, "requestBody": body("WalkInInput"),
+             "responses": {**ok("CheckIn", "201", "Admitted"), **ok("CheckIn"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/door/window"] = {"parameters": door_event,
+    "put": {"summary": "Widen (or narrow back) the hours around the evening during which the door admits (organisers)", "operationId": "setDoorWindow",
+            "security": bearer, "requestBody": body("DoorWindowInput"), "responses": {**ok("Door"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/events/{id}/attendance"] = {"parameters": door_event,
+    "get": {"summary": "Who came (organisers): everyone confirmed, checked in or not, and the no-show rate", "operationId": "showAttendance",
+            "security": bearer, "responses": {**ok("Attendance"), **err("401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/attendance/{registration}"] = {"parameters": door_event + [param("registration", "Registration id", "uuid")],
+    "put": {"summary": "Correct whether someone came, once the evening has begun, whatever the door's hours (organisers; recorded in the audit log)",
+            "operationId": "correctAttendance", "security": bearer, "requestBody": body("AttendanceCorrection"),
+            "responses": {**ok("AttendanceEntry"), **err("400", "401", "404", "413", "415", "422"),
+                          "409": {"description": "The evening has not begun, or the person holds no seat", "content": {"application/json": {"schema": ref("Error")}}}}}}
+doc["paths"]["/api/v1/events/{id}/badges"] = {"parameters": door_event,
+    "get": {"summary": "The evening's badges as one PDF, sorted by last name (organisers), as the badges page prints them", "operationId": "printBadges", "security": bearer,
+            "parameters": [{"name": "layout", "in": "query", "required": False, "schema": {"type": "string", "enum": layouts, "default": "a4-8"}},
+                           {"name": "include", "in": "query", "required": False, "schema": {"type": "string", "enum": ["confirmed", "seats", "selection"], "default": "confirmed"},
+                            "description": "confirmed; seats: also those holding an offer; selection: only the ids"},
+                           {"name": "ids", "in": "query", "required": False, "style": "form", "explode": True, "schema": {"type": "array", "items": uuid_s}}],
+            "responses": {**pdf, **err("400", "401", "404")}}}
+doc["paths"]["/api/v1/events/{id}/badges/{registration}"] = {"parameters": door_event + [param("registration", "Registration id", "uuid")],
+    "get": {"summary": "One person's label (a walk-in, a lost badge), as the door page prints it (door staff and organisers)", "operationId": "printBadge", "security": bearer,
+            "parameters": [{"name": "layout", "in": "query", "required": False, "schema": {"type": "string", "enum": layouts, "default": "roll-62"}}],
+            "responses": {**pdf, **err("400", "401", "404")}}}
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

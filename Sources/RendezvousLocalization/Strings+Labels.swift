@@ -82,6 +82,7 @@ extension Strings {
         case "room.planned": text("audit.room.planned", language)
         case "quiz.started": text("audit.quiz.started", language)
         case "door.window": text("audit.door.window", language)
+        case "attendance.corrected": text("audit.attendance.corrected", language)
         case "question.added": text("audit.question.added", language)
         case "question.removed": text("audit.question.removed", language)
         case "chapter.approved": text("audit.chapter.approved", language)

@@ -20,6 +20,10 @@ struct OpenAPITests {
                     }
                 }
                 let controller = APIController(services: app.services)
+                // The door (6), attendance (2) and badges (2): all there, each once.
+                let door = controller.routes.map { "\($0.method.rawValue) \($0.route.pattern)" }
+                    .filter { $0.contains("/door") || $0.contains("/attendance/") || $0.hasSuffix("/attendance") || $0.contains("/badges") }
+                #expect(door.count == 10 && Set(door).count == 10, "\(door)")
                 var served = Set(controller.routes.map { route in
                     let path = route.route.pattern.split(separator: "/", omittingEmptySubsequences: false)
                         .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")

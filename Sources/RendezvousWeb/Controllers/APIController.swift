@@ -67,6 +67,17 @@ struct APIController {
             (.post, .eventAttendanceChecks(.any), false, sendAttendanceChecks),
             (.get, .chapterInsights(slug: .any), false, showChapterInsights),
             (.get, .networkInsights, false, showNetworkInsights),
+            // The door, attendance and badges (APIController+Door): staff calls, not rate-limited, as on the door page.
+            (.get, .eventDoor(.any), false, showDoor),
+            (.get, .eventDoorPeople(.any), false, listDoorPeople),
+            (.post, .eventDoorCheckIns(.any), false, doorCheckIn),
+            (.post, .eventDoorUndo(.any), false, doorUndo),
+            (.post, .eventDoorWalkIns(.any), false, doorWalkIn),
+            (.put, .eventDoorWindow(.any), false, setDoorWindow),
+            (.get, .eventAttendance(.any), false, showAttendance),
+            (.put, .eventAttendanceEntry(.any, registration: .any), false, correctAttendance),
+            (.get, .eventBadges(.any), false, printBadges),
+            (.get, .eventBadge(.any, registration: .any), false, printBadge),
         ]
     }
 

@@ -85,31 +85,14 @@ struct DoorController {
         request.cookies[servingCookie].flatMap { Event.ID(string: $0.value) }
     }
 
-    /// The hours the organisers may widen the door's window to.
-    static let windowChoices = [3, 6, 12, 24, 48, 72]
-
-    /// The hours before the start and after the end during which this evening's door admits: the
-    /// event's own, if its organisers widened it, else the deployment's (`DOOR_WINDOW_HOURS`).
-    func windowHours(_ event: Event) async throws -> Double {
-        try await persistence.door.doorWindowHours(of: event.id).map(Double.init) ?? services.configuration.doorWindowHours
-    }
-
-    /// True from `hours` before the evening's start until as many after its end.
-    static func withinWindow(_ event: Event, hours: Double, at moment: Date) -> Bool {
-        let margin = hours * 3600
-        return moment >= event.startsAt.addingTimeInterval(-margin) && moment <= event.endsAt.addingTimeInterval(margin)
-    }
-
-    func withinWindow(_ event: Event, at moment: Date) async throws -> Bool {
-        Self.withinWindow(event, hours: try await windowHours(event), at: moment)
-    }
+    var desk: DoorDesk { DoorDesk(services: services) }
 
     /// An organiser widens (or narrows back) the hours the door admits for this evening.
     @Sendable func widenWindow(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         guard session.user.mayOrganize(detail.chapter.id) else { throw AppError.notFound }
         let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
-        guard let hours = Int(fields.text("hours")), Self.windowChoices.contains(hours) else { throw AppError.badRequest(detail: nil) }
+        guard let hours = Int(fields.text("hours")), DoorDesk.windowChoices.contains(hours) else { throw AppError.badRequest(detail: nil) }
         try await persistence.door.setDoorWindowHours(of: detail.event.id, hours: hours)
         try await persistence.team.audit(chapter: detail.chapter.id, by: session.user, action: "door.window",
                                          subject: "\(detail.event.title): \(hours) h", now: services.clock.now())
@@ -131,7 +114,7 @@ struct DoorController {
             page.doorURL = DoorRoute.page(serving).path
             return true
         }
-        if !(try await withinWindow(detail.event, at: services.clock.now())) {
+        if !(try await desk.withinWindow(detail.event, at: services.clock.now())) {
             page.resultClass = "bad"
             page.resultTitle = t("door.notToday", context, ["date": dateText(detail, context)])
             return true
@@ -146,12 +129,8 @@ struct DoorController {
         let query = FormFields(request.uri.query ?? "").text("q")
         let people = try await persistence.door.doorList(of: detail.event.id)
         let state = try await persistence.door.doorState(of: detail.event.id)
-        let terms = SearchText.folded(query).split(separator: " ").map(String.init)
         // Without JavaScript the search runs here; with it, on the device, over the whole list.
-        let shown = query.isEmpty ? [] : people.filter { person in
-            let haystack = SearchText.folded("\(person.firstName) \(person.lastName) \(person.company)")
-            return terms.allSatisfy { haystack.contains($0) }
-        }
+        let shown = query.isEmpty ? [] : DoorDesk.search(people, query: query)
         var flash: (Bool, String, String)?
         if let result = request.uri.queryParameters.get("r").flatMap({ CheckInResult(rawValue: String($0)) }),
            Self.flashIsGenuine(request.uri.queryParameters, session: session) {
@@ -163,7 +142,7 @@ struct DoorController {
             flash = (described.ok, described.title, described.detail)
         }
         let id = detail.event.id
-        let hours = try await windowHours(detail.event)
+        let hours = try await desk.windowHours(detail.event)
         let page = DoorPage(
             chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: DoorRoute.page(id).path); c.session = SessionNav(session); return c }(),
             eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
@@ -173,7 +152,7 @@ struct DoorController {
                                                 "to": f.dateTime(detail.event.endsAt.addingTimeInterval(hours * 3600))]),
             windowForm: session.user.mayOrganize(detail.chapter.id) ? DoorPage.WindowForm(
                 url: DoorRoute.window(id).path,
-                options: Self.windowChoices.map { .init(value: String($0), label: t("door.windowHours", context, ["hours": String($0)]), selected: Double($0) == hours) }) : nil,
+                options: DoorDesk.windowChoices.map { .init(value: String($0), label: t("door.windowHours", context, ["hours": String($0)]), selected: Double($0) == hours) }) : nil,
             dashboardURL: session.user.mayOrganize(detail.chapter.id) ? WorkspaceLinks.event(id) : WorkspaceLinks.home,
             checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
             overCapacity: state.expected + state.walkIns > state.capacity,
@@ -270,86 +249,37 @@ struct DoorController {
         return constantTimeEquals(signature, flashSignature(values, session: session))
     }
 
-    func nonce(_ body: CheckInBody) throws -> String {
-        guard let nonce = body.nonce, !nonce.isEmpty else { return Secret.random() }
-        guard nonce.count <= 100 else { throw AppError.badRequest(detail: nil) }
-        return nonce
-    }
-
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         let body = try await body(request, context: context)
-        let target: DoorStore.CheckInTarget
-        if let id = body.registrationId.flatMap(Registration.ID.init(string:)) {
-            target = .registration(id)
-        } else if let ticket = body.ticket.map(Self.ticketToken) {
-            target = .ticket(ticket)
-        } else {
-            throw AppError.badRequest(detail: nil)
-        }
-        let now = services.clock.now()
-        // Outside the hours around the evening nobody is admitted. A check-in made offline counts
-        // at the moment it was made (never later than now), so the evening's queue still syncs.
-        let moment = body.offline == true ? min(body.at ?? now, now) : now
-        guard try await withinWindow(detail.event, at: moment) else {
-            let outcome = CheckInOutcome(result: .notToday, registrationID: body.registrationId?.lowercased(), firstName: nil, lastName: nil, status: nil,
-                                         checkedInAt: nil, checkedInBy: nil, conflict: false)
-            return answer(outcome, detail: detail, request: request, context: context)
-        }
-        let outcome = try await persistence.door.checkIn(
-            event: detail.event.id, target: target, nonce: try nonce(body), device: String((body.device ?? "web").prefix(64)),
-            by: session.user.name, happenedAt: body.at ?? now, offline: body.offline ?? false, now: now)
+        let outcome = try await desk.checkIn(detail.event, target: try DoorDesk.target(registrationId: body.registrationId, ticket: body.ticket), nonce: body.nonce,
+                                             device: DoorDesk.device(body.device, default: "web"), by: session.user.name, at: body.at, offline: body.offline)
         return answer(outcome, detail: detail, request: request, context: context)
-    }
-
-    /// A scanned code may be the whole ticket address; the token is its last path component.
-    static func ticketToken(_ scanned: String) -> String {
-        let trimmed = scanned.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let url = URL(string: trimmed), url.pathComponents.count >= 3, url.pathComponents[url.pathComponents.count - 2] == "t" {
-            return url.lastPathComponent
-        }
-        return trimmed
     }
 
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         let body = try await body(request, context: context)
-        guard let id = body.registrationId.flatMap(Registration.ID.init(string:)) else { throw AppError.badRequest(detail: nil) }
-        let outcome = try await persistence.door.undoCheckIn(event: detail.event.id, registration: id, nonce: try nonce(body),
-                                                        device: String((body.device ?? "web").prefix(64)), by: session.user.name, now: services.clock.now())
+        let outcome = try await desk.undo(detail.event, registrationId: body.registrationId, nonce: body.nonce, device: DoorDesk.device(body.device, default: "web"),
+                                          by: session.user.name)
         return answer(outcome, detail: detail, request: request, context: context)
     }
 
     @Sendable func walkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, session) = try await event(context)
         let body = try await body(request, context: context)
-        let input = RegistrationInput(firstName: body.firstName, lastName: body.lastName ?? "", email: body.email, jobTitle: body.jobTitle, company: body.company)
-        var profile: AttendeeProfile
-        switch RegistrationInput(firstName: input.firstName, lastName: input.lastName, email: (input.email ?? "").isEmpty ? "walk-in@example.org" : input.email,
-                                 jobTitle: input.jobTitle, company: input.company).validated(strict: false) {
-        case .failure(let errors): throw AppError.validation(errors)
-        case .success(let valid): profile = valid
-        }
-        if (input.email ?? "").trimmingCharacters(in: .whitespaces).isEmpty { profile.email = "" }
-        let outcome = try await persistence.door.addWalkIn(event: detail.event.id, profile: profile, by: session.user.name, now: services.clock.now())
-        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        let outcome = try await desk.walkIn(detail, firstName: body.firstName, lastName: body.lastName, jobTitle: body.jobTitle, company: body.company,
+                                            email: body.email, by: session.user.name)
         return answer(outcome, detail: detail, request: request, context: context)
     }
 
     /// A single label for someone at the door (a walk-in, a lost badge).
     @Sendable func badge(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
-        guard let id = context.parameters.get("registration").flatMap(Registration.ID.init(string:)),
-              let registration = try await persistence.registrations.registration(id: id), registration.eventID == detail.event.id else { throw AppError.notFound }
         let layout = BadgeLayout(rawValue: request.uri.queryParameters.get("layout").map { String($0) } ?? "") ?? .roll62
-        let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
-        let content = builder.content(registration.profile, detail: detail, contactToken: try await persistence.registrations.contactToken(of: id),
-                                      look: try await builder.look(of: detail.chapter.id))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badge-\(UUID().uuidString).pdf").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try await CPUWork.run { try BadgeRenderer.writePDF([content], layout: layout, to: path) }
-        return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path)))))
+        guard let id = context.parameters.get("registration").flatMap(Registration.ID.init(string:)),
+              let pdf = try await desk.badgePDF(detail, registration: id, layout: layout) else { throw AppError.notFound }
+        return DoorDesk.pdfResponse(pdf)
     }
 
     // MARK: Ticket links

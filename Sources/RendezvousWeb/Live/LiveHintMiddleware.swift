@@ -16,6 +16,7 @@ struct LiveHintMiddleware: RouterMiddleware {
         if parts.count >= 4, parts[0] == "organize", parts[1] == "events", parts[3] == "room", let id = event(at: 2) { return (id, .room) }
         if parts.count >= 5, parts[0] == "api", parts[1] == "v1", parts[2] == "events", parts[4] == "room", let id = event(at: 3) { return (id, .room) }
         if parts.count >= 3, parts[0] == "door", let id = event(at: 1) { return (id, .door) }
+        if parts.count >= 5, parts[0] == "api", parts[1] == "v1", parts[2] == "events", ["door", "attendance"].contains(parts[4]), let id = event(at: 3) { return (id, .door) }
         return nil
     }
 

@@ -57,6 +57,20 @@ enum APIRoute: Route {
     /// Insights (issue 15): a chapter's last evenings (its organisers), the network rolled up (admins).
     case chapterInsights(slug: String)
     case networkInsights
+    /// The door (door staff and organisers): its counts and hours, its list and search, check-ins
+    /// by ticket or id, undo, walk-ins; organisers widen its hours.
+    case eventDoor(Event.ID)
+    case eventDoorPeople(Event.ID)
+    case eventDoorCheckIns(Event.ID)
+    case eventDoorUndo(Event.ID)
+    case eventDoorWalkIns(Event.ID)
+    case eventDoorWindow(Event.ID)
+    /// Attendance (organisers): who came, and corrections once the evening has begun.
+    case eventAttendance(Event.ID)
+    case eventAttendanceEntry(Event.ID, registration: Registration.ID)
+    /// Badges as PDF: the evening's print run (organisers), one person's label (door staff too).
+    case eventBadges(Event.ID)
+    case eventBadge(Event.ID, registration: Registration.ID)
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
     static let areaPrefix = "/api/"
@@ -103,6 +117,16 @@ enum APIRoute: Route {
         case .eventAttendanceChecks: "/api/v1/events/:id/attendance-checks"
         case .chapterInsights: "/api/v1/chapters/:slug/insights"
         case .networkInsights: "/api/v1/network/insights"
+        case .eventDoor: "/api/v1/events/:id/door"
+        case .eventDoorPeople: "/api/v1/events/:id/door/people"
+        case .eventDoorCheckIns: "/api/v1/events/:id/door/check-ins"
+        case .eventDoorUndo: "/api/v1/events/:id/door/undo"
+        case .eventDoorWalkIns: "/api/v1/events/:id/door/walk-ins"
+        case .eventDoorWindow: "/api/v1/events/:id/door/window"
+        case .eventAttendance: "/api/v1/events/:id/attendance"
+        case .eventAttendanceEntry: "/api/v1/events/:id/attendance/:registration"
+        case .eventBadges: "/api/v1/events/:id/badges"
+        case .eventBadge: "/api/v1/events/:id/badges/:registration"
         }
     }
 
@@ -110,6 +134,9 @@ enum APIRoute: Route {
         switch self {
         case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback, .networkInsights: []
         case .chapterInsights(let slug): [slug]
+        case .eventDoor(let id), .eventDoorPeople(let id), .eventDoorCheckIns(let id), .eventDoorUndo(let id), .eventDoorWalkIns(let id),
+             .eventDoorWindow(let id), .eventAttendance(let id), .eventBadges(let id): [id.description]
+        case .eventAttendanceEntry(let id, let registration), .eventBadge(let id, let registration): [id.description, registration.description]
         case .eventResult(let id), .eventFollowUp(let id), .eventFollowUpSend(let id): [id.description]
         case .eventDemand(let id), .eventOverflow(let id), .eventOverbooking(let id), .eventAttendanceChecks(let id): [id.description]
         case .chapterFollowers(let slug), .chapterAudience(let slug), .chapterAudienceMessages(let slug): [slug]
@@ -140,6 +167,8 @@ enum APIRoute: Route {
             + [.eventResult(event), .eventFollowUp(event), .eventFollowUpSend(event), .feedback]
             + [.eventDemand(event), .eventOverflow(event), .eventOverbooking(event), .eventAttendanceChecks(event)]
             + [.chapterInsights(slug: "toulouse"), .networkInsights]
+            + [.eventDoor(event), .eventDoorPeople(event), .eventDoorCheckIns(event), .eventDoorUndo(event), .eventDoorWalkIns(event), .eventDoorWindow(event),
+               .eventAttendance(event), .eventAttendanceEntry(event, registration: registration), .eventBadges(event), .eventBadge(event, registration: registration)]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {

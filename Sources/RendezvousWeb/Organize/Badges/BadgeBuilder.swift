@@ -77,6 +77,14 @@ public struct BadgeBuilder: Sendable {
         return tables
     }
 
+    /// One PDF of these badges, drawn off the event loop into a temporary file page by page.
+    public static func pdf(_ badges: [BadgeContent], layout: BadgeLayout, title: String = "Badges") async throws -> Data {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badges-\(UUID().uuidString).pdf").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await CPUWork.run { try BadgeRenderer.writePDF(badges, layout: layout, to: path, title: title) }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
     /// The badges of an event, sorted by last name then first name (the order people queue in at the door).
     public func badges(for event: Event.ID, selection: BadgeSelection, ids: Set<Registration.ID> = []) async throws -> [BadgeContent] {
         guard let detail = try await persistence.events.eventDetail(id: event) else { return [] }

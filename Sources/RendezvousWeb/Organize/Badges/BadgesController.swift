@@ -59,21 +59,24 @@ struct BadgesController: OrganizeController {
     @Sendable func badgesPDF(_ request: Request, context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
         let query = request.uri.queryParameters
-        guard let layout = BadgeLayout(rawValue: query.get("layout").map { String($0) } ?? BadgeLayout.a4Eight.rawValue),
-              let selection = BadgeSelection(rawValue: query.get("include").map { String($0) } ?? BadgeSelection.confirmed.rawValue) else {
+        let printed = try await Self.print(detail, services: services, layout: query.get("layout").map { String($0) }, include: query.get("include").map { String($0) },
+                                           ids: query.getAll("ids").map { String($0) })
+        try await log(context, chapter: detail.chapter.id, "badges.printed", "\(detail.event.title): \(printed.count) (\(printed.layout.rawValue))")
+        return DoorDesk.pdfResponse(printed.pdf, filename: "badges-\(printed.layout.rawValue).pdf")
+    }
+
+    /// A print run, for this page and the API alike: the layout (A4, eight a page, by default), who
+    /// (the confirmed, by default) and, for a selection, the ids; 400 for a layout or choice it does
+    /// not know.
+    static func print(_ detail: EventDetail, services: AppServices, layout: String?, include: String?, ids: [String]) async throws
+        -> (pdf: Data, count: Int, layout: BadgeLayout) {
+        guard let layout = BadgeLayout(rawValue: layout ?? BadgeLayout.a4Eight.rawValue),
+              let selection = BadgeSelection(rawValue: include ?? BadgeSelection.confirmed.rawValue) else {
             throw AppError.badRequest(detail: nil)
         }
-        let ids = Set(query.getAll("ids").compactMap { Registration.ID(string: String($0)) })
-        let builder = BadgeBuilder(persistence: persistence, baseURL: services.configuration.baseURL)
-        let badges = try await builder.badges(for: detail.event.id, selection: selection, ids: ids)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("badges-\(UUID().uuidString).pdf").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let title = "\(detail.chapter.name) · \(detail.event.title)"
-        try await CPUWork.run { try BadgeRenderer.writePDF(badges, layout: layout, to: path, title: title) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        try await log(context, chapter: detail.chapter.id, "badges.printed", "\(detail.event.title): \(badges.count) (\(layout.rawValue))")
-        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"badges-\(layout.rawValue).pdf\"",
-                                               .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let builder = BadgeBuilder(persistence: services.persistence, baseURL: services.configuration.baseURL)
+        let badges = try await builder.badges(for: detail.event.id, selection: selection, ids: Set(ids.compactMap { Registration.ID(string: $0) }))
+        let pdf = try await BadgeBuilder.pdf(badges, layout: layout, title: "\(detail.chapter.name) · \(detail.event.title)")
+        return (pdf, badges.count, layout)
     }
 }
