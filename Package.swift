@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Rules of the product: Foundation only.
@@ -100,6 +101,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Webhooks for integrators: signed deliveries from their queue, over async-http-client.
+        .target(
+            name: "RendezvousWebhooks",
+            dependencies: [
+                "RendezvousDomain",
+                "RendezvousPersistence",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: routes, controllers, views, JSON API.
         .target(
             name: "RendezvousWeb",
@@ -110,6 +127,7 @@ let package = Package(
                 "RendezvousBadges",
                 "RendezvousMail",
                 "RendezvousImages",
+                "RendezvousWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -140,6 +158,7 @@ let package = Package(
                 "RendezvousBadges",
                 "RendezvousWeb",
                 "RendezvousMail",
+                "RendezvousWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -178,6 +197,7 @@ let package = Package(
                 "RendezvousPersistence",
                 "RendezvousDomain",
                 "RendezvousImages",
+                "RendezvousWebhooks",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -188,6 +208,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // Page snapshots are read and written by the tests from the source tree.
             exclude: ["Snapshots"],

@@ -8,6 +8,7 @@ import RendezvousDomain
 import RendezvousPersistence
 import RendezvousMail
 import RendezvousWeb
+import RendezvousWebhooks
 import ServiceLifecycle
 
 /// `rendezvous`: serve, migrate, load the demo network, manage users.
@@ -54,10 +55,12 @@ struct Serve: AsyncParsableCommand {
             let composer = MessageComposer(persistence: persistence, baseURL: configuration.baseURL, from: .init(name: "Rendezvous", email: configuration.mailFrom))
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger,
                                       lease: configuration.outboxLease)
+            let webhooks = WebhookSender(persistence: persistence, clock: SystemClock(), logger: logger,
+                                         policy: WebhookURLPolicy(allowPrivate: configuration.web.webhooksAllowPrivate), baseURL: configuration.baseURL)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
                 backgroundServices: [OfferExpiryService(services: services), sender, LiveBusService(services: services), RetentionService(services: services),
-                                     CacheBusService(services: services)])
+                                     CacheBusService(services: services), webhooks])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
             services.live.stop()

@@ -30,7 +30,7 @@ public struct MessageComposer: Sendable {
     public func compose(_ item: OutboxItem, now: Date) async throws -> Outcome {
         if item.payload["test"] == "1" { return try await testMessage(item, now: now) }
         switch item.kind {
-        case .invitation, .application, .passwordReset, .deliveryFailure, .incidentReported:
+        case .invitation, .application, .passwordReset, .deliveryFailure, .incidentReported, .webhookDisabled:
             return try await organizerMessage(item, now: now)
         case .followConfirm, .announcement, .audienceMessage:
             return try await audienceMessage(item, now: now)
@@ -222,6 +222,10 @@ public struct MessageComposer: Sendable {
             paragraphs = [t("mail.failure.body", ["recipient": item.payload["recipient"] ?? "", "subject": item.payload["subject"] ?? ""]),
                           item.payload["error"] ?? ""]
             if let chapter { links = [(t("mail.outboxLink"), "\(baseURL)/organize/\(chapter.slug)/outbox")] }
+        case .webhookDisabled:
+            subject = t("mail.webhookDisabled.subject", ["url": item.payload["url"] ?? ""])
+            paragraphs = [t("mail.webhookDisabled.body", ["url": item.payload["url"] ?? ""]), item.payload["error"] ?? ""]
+            if let chapter { links = [(t("webhooks.title"), "\(baseURL)/organize/\(chapter.slug)/webhooks/\(item.payload["endpoint"] ?? "")")] }
         case .incidentReported:
             // Confidential: the mail says that a report arrived and where to read it, never what it says.
             subject = t("mail.incident.subject", ["chapter": chapter?.name ?? ""])

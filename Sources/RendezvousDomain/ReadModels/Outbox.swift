@@ -20,6 +20,8 @@ public enum OutboxKind: String, Sendable, CaseIterable {
     /// After the evening, to those who came: the morning after (people met, the speaker's links,
     /// feedback) and, two weeks later, a nudge about contacts not followed up.
     case followUp, followUpNudge
+    /// An integrator's webhook endpoint failed for days and was turned off: to the chapter's organisers.
+    case webhookDisabled
 
     /// Messages people may opt out of; the rest answer something they did or must know.
     public var isTransactional: Bool {

@@ -47,5 +47,8 @@ enum AllMigrations {
         AddOverflowAndOverbooking(),
         AddAttendeePhotos(),
         AddIncidentReporterLink(),
+        AddHeardFrom(),
+        CreateEveningStats(),
+        CreateWebhooks(),
     ]
 }

@@ -97,6 +97,8 @@ extension DoorStore {
                             outcome.checkedInBy = current?.checkedInBy
                             outcome.conflict = offline
                         } else {
+                            try await EveningStatsStore.invalidate(event: event.uuid, later: true, on: sql)
+                            try await Persistence.emitRegistrationWebhooks(.registrationCheckedIn, registrations: [row.id], event: event.uuid, now: now, on: sql)
                             outcome.result = .admitted
                             outcome.checkedInAt = at
                             outcome.checkedInBy = by
@@ -145,10 +147,12 @@ extension DoorStore {
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.doorColumns) FROM registrations r WHERE r.id = \(bind: registration.uuid)")
                 .row(DoorRow.self), row.eventId == event.uuid else { throw RegistrationActionError.notFound }
             // Conditional: a second undo (another phone, a retry) finds nothing to take back.
-            try await sql.raw("""
+            let undone = try await sql.raw("""
                 UPDATE registrations SET checked_in_at = NULL, checked_in_by = NULL
                 WHERE id = \(bind: registration.uuid) AND event_id = \(bind: event.uuid) AND checked_in_at IS NOT NULL
-                """).run()
+                RETURNING id
+                """).all()
+            if !undone.isEmpty { try await EveningStatsStore.invalidate(event: event.uuid, later: true, on: sql) }
             try await sql.raw("""
                 INSERT INTO check_ins (id, event_id, registration_id, nonce, device, action, result, offline, by_name, happened_at, recorded_at)
                 VALUES (\(bind: UUID()), \(bind: event.uuid), \(bind: registration.uuid), \(bind: nonce), \(bind: device), 'undo', 'undone',
@@ -181,6 +185,9 @@ extension DoorStore {
                     \(bind: false), \(bind: false), 'confirmed', \(bind: Secret.token()), \(bind: now), \(bind: now), 'door', \(bind: Secret.token()),
                     \(bind: Secret.token()), \(bind: true), \(bind: now), \(bind: by))
                 """).run()
+            try await EveningStatsStore.invalidate(event: event.uuid, later: true, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: [id], event: event.uuid, now: now, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCheckedIn, registrations: [id], event: event.uuid, now: now, on: sql)
         }
         return CheckInOutcome(result: .admitted, registrationID: id.uuidString.lowercased(), firstName: profile.firstName, lastName: profile.lastName,
                               status: .confirmed, checkedInAt: now, checkedInBy: by, conflict: false)

@@ -21,7 +21,8 @@ extension EventStore {
     public func editEvent(_ id: Event.ID, _ input: EventInput.Valid, now: Date) async throws -> Event {
         guard let existing = try await event(id: id) else { throw RegistrationActionError.notFound }
         let chapter = existing.chapterID
-        _ = try await updateEvent(id, title: input.title, description: input.description, capacity: input.capacity, status: input.status, now: now)
+        _ = try await updateEvent(id, title: input.title, description: input.description, capacity: input.capacity, status: input.status,
+                                  webhooks: false, now: now)
         try await write { sql in
             var venueID: UUID?
             if let place = input.venue {
@@ -36,6 +37,7 @@ extension EventStore {
                 UPDATE events SET starts_at = \(bind: input.startsAt), ends_at = \(bind: input.endsAt), venue_id = \(bind: venueID),
                     updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
                 """).run()
+            if existing.startsAt != input.startsAt { try await EveningStatsStore.invalidateChapter(of: id.uuid, on: sql) }
             try await sql.raw("DELETE FROM event_speakers WHERE event_id = \(bind: id.uuid)").run()
             for (position, speaker) in input.speakers.enumerated() {
                 let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
@@ -50,6 +52,12 @@ extension EventStore {
                     INSERT INTO agenda_items (id, event_id, starts_at, title, position)
                     VALUES (\(bind: UUID()), \(bind: id.uuid), \(bind: item.startsAt), \(bind: item.title), \(bind: position))
                     """).run()
+            }
+            // Integrators hear of the edit once, as it now stands (with the new date and place).
+            let changed = existing.title != input.title || existing.description != input.description || existing.capacity != input.capacity
+                || existing.status != input.status || existing.startsAt != input.startsAt || existing.endsAt != input.endsAt || existing.venueID?.uuid != venueID
+            if let type = Persistence.eventWebhookType(from: existing.status, to: input.status, changed: changed) {
+                try await Persistence.emitEventWebhook(type, event: id.uuid, now: now, on: sql)
             }
         }
         guard let updated = try await event(id: id) else { throw RegistrationActionError.notFound }

@@ -33,6 +33,9 @@ extension EventStore {
                     VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: item.startsAt), \(bind: item.title), \(bind: position))
                     """).run()
             }
+            if event.status == .published {
+                try await Persistence.emitEventWebhook(.eventPublished, event: event.id.uuid, now: now, on: sql)
+            }
             var stored = event
             stored.venueID = venueID.map { .init($0) }
             return stored
@@ -140,6 +143,11 @@ extension EventStore {
     /// Changes an event. Raising the capacity offers the new seats to the waitlist in order;
     /// lowering it below the seats already held is refused.
     public func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, now: Date) async throws -> Event {
+        try await updateEvent(id, title: title, description: description, capacity: capacity, status: status, webhooks: true, now: now)
+    }
+
+    /// `webhooks`: false when the caller tells integrators itself (an edit that also moves the date).
+    func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, webhooks: Bool, now: Date) async throws -> Event {
         try await write { sql in
             // Under the event's lock: a capacity change and a cancellation or an offer never interleave.
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
@@ -168,6 +176,9 @@ extension EventStore {
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             if event.status == .cancelled, !wasCancelled {
                 try await Persistence.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
+            }
+            if webhooks, let type = Persistence.eventWebhookType(before: row.event, after: event) {
+                try await Persistence.emitEventWebhook(type, event: id.uuid, now: now, on: sql)
             }
             return event
         }

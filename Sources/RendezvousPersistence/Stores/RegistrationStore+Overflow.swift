@@ -46,12 +46,12 @@ extension Persistence {
                 INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
                     linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
                     manage_token, created_at, updated_at, contact_token, ticket_token, language, bingo_facts, games_consent,
-                    consent_news, any_date, origin_registration_id, source, unsubscribed, conduct_accepted_at)
+                    consent_news, any_date, origin_registration_id, source, unsubscribed, conduct_accepted_at, heard_from)
                 SELECT \(bind: id), \(bind: event.id), o.first_name, o.last_name, o.email, o.active_email, o.job_title, o.company,
                     o.linkedin_url, o.ask_me_about, o.consent_list, o.consent_profile, \(bind: status.rawValue), NULL,
                     \(bind: status == .offered ? deadline : nil), \(bind: Secret.token()), \(bind: now), \(bind: now),
                     \(bind: Secret.token()), \(bind: Secret.token()), o.language, o.bingo_facts, o.games_consent,
-                    o.consent_news, o.any_date, o.id, o.source, o.unsubscribed, o.conduct_accepted_at
+                    o.consent_news, o.any_date, o.id, o.source, o.unsubscribed, o.conduct_accepted_at, o.heard_from
                 FROM registrations o WHERE o.id = \(bind: next.id)
                 """).run()
             if status == .confirmed {
@@ -61,6 +61,7 @@ extension Persistence {
             } else {
                 try await enqueue(.offer, registration: id, event: event.id, chapter: event.chapterId, payload: ["overflow": "1"], now: now, on: sql)
             }
+            try await emitRegistrationWebhooks(.registrationCreated, registrations: [id], event: event.id, now: now, on: sql)
             free -= 1
         }
         return free
@@ -76,6 +77,7 @@ extension Persistence {
             """).all()
         if !moved.isEmpty {
             try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: event) AND waiting_count > 0").run()
+            try await emitRegistrationWebhooks(.registrationCancelled, registrations: [id], event: event, now: now, on: sql)
         }
     }
 
@@ -102,7 +104,10 @@ extension Persistence {
                     updated_at = \(bind: now)
                 WHERE id = \(bind: origin) AND status = 'offered' RETURNING id
                 """).all()
-            if !given.isEmpty { try await releaseSeat(event: .init(place.eventId), now: now, on: sql) }
+            if !given.isEmpty {
+                try await releaseSeat(event: .init(place.eventId), now: now, on: sql)
+                try await emitRegistrationWebhooks(.registrationCancelled, registrations: [origin], event: place.eventId, now: now, on: sql)
+            }
             return true
         case .confirmed:
             return false
@@ -153,6 +158,7 @@ extension EventStore {
             try await sql.raw("""
                 UPDATE events SET overflow_of = \(bind: origin.uuid), status = 'published', updated_at = \(bind: now) WHERE id = \(bind: siblingID.uuid)
                 """).run()
+            try await Persistence.emitEventWebhook(.eventPublished, event: siblingID.uuid, now: now, on: sql)
             try await Persistence.offerFreeSeats(event: siblingID, now: now, on: sql)
             struct Row: Decodable { var status: String; var count: Int }
             let rows = try await sql.raw("""

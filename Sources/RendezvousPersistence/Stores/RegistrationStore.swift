@@ -113,6 +113,7 @@ extension RegistrationStore {
             try await Persistence.enqueue(registrations.map {
                 PendingMessage($0.status == .confirmed ? .confirmed : .waitlisted, registration: $0.id.uuid, event: eventID.uuid, chapter: chapter)
             }, now: latest, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: registrations.map(\.id.uuid), event: eventID.uuid, now: latest, on: sql)
         }
         return results.map { $0! }
     }
@@ -141,7 +142,7 @@ extension RegistrationStore {
             "id", "event_id", "first_name", "last_name", "email", "active_email", "job_title", "company",
             "linkedin_url", "ask_me_about", "consent_list", "consent_profile", "status", "queue_number",
             "offer_expires_at", "manage_token", "created_at", "updated_at", "contact_token", "ticket_token", "language",
-            "bingo_facts", "games_consent", "consent_news", "any_date", "conduct_accepted_at")
+            "bingo_facts", "games_consent", "consent_news", "any_date", "conduct_accepted_at", "heard_from")
         for registration in registrations {
             let profile = registration.profile
             builder = builder.values([
@@ -151,7 +152,7 @@ extension RegistrationStore {
                 registration.queueNumber, registration.offerExpiresAt, registration.manageToken, registration.createdAt,
                 registration.updatedAt, Secret.token(), Secret.token(), profile.language?.rawValue ?? "",
                 BingoFacts.encode(profile.bingoFacts), profile.gamesConsent, profile.consents.news, profile.anyDate,
-                profile.conductAcceptedAt,
+                profile.conductAcceptedAt, profile.heardFrom?.rawValue,
             ] as [any Encodable & Sendable])
         }
         try await builder.run()
@@ -277,6 +278,7 @@ extension RegistrationStore {
                 try await sql.raw("UPDATE registrations SET cancelled_from = \(bind: status.rawValue) WHERE id = \(bind: id.uuid)").run()
             }
             try await Persistence.enqueue(.cancelled, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCancelled, registrations: [row.id], event: row.eventId, now: now, on: sql)
             // A walk-in was admitted past capacity and never took an online seat: none goes back.
             if status.holdsSeat, !row.walkIn {
                 try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
@@ -327,6 +329,9 @@ extension RegistrationStore {
                 let chapter = try await Persistence.chapterOf(event: row.eventId, on: sql)
                 try await Persistence.enqueue(back == .confirmed ? .confirmed : .waitlisted, registration: row.id, event: row.eventId,
                                               chapter: chapter, payload: ["restored": "1"], now: now, on: sql)
+                // Integrators hear of it as a seat given (confirmed) or a registration back in the queue (created, waitlisted).
+                try await Persistence.emitRegistrationWebhooks(back == .confirmed ? .registrationConfirmed : .registrationCreated,
+                                                               registrations: [row.id], event: row.eventId, now: now, on: sql)
                 if back == .waitlisted {
                     // Back at the head of the line with a seat free: offered as anyone would be.
                     try await Persistence.offerFreeSeats(event: .init(row.eventId), now: now, on: sql)
@@ -353,6 +358,7 @@ extension RegistrationStore {
                 // Expire it now rather than wait for the sweeper, and pass the seat on.
                 if try await self.transition(id, from: [.offered], to: .expired, now: now, on: sql) {
                     try await Persistence.enqueue(.offerExpired, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+                    try await Persistence.emitRegistrationWebhooks(.registrationCancelled, registrations: [row.id], event: row.eventId, now: now, on: sql)
                     try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
                 }
                 return .failure(.offerExpired)
@@ -367,6 +373,7 @@ extension RegistrationStore {
             guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
             // The seat is theirs: the confirmation (with the calendar entry and the ticket) goes out once.
             try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationConfirmed, registrations: [row.id], event: row.eventId, now: now, on: sql)
             registration.status = .confirmed
             registration.offerExpiresAt = nil
             return .success(registration)
@@ -387,6 +394,7 @@ extension RegistrationStore {
                 throw RegistrationActionError.noOpenOffer
             }
             try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCancelled, registrations: [row.id], event: row.eventId, now: now, on: sql)
             registration.status = .cancelled
             registration.offerExpiresAt = nil
             return registration
@@ -408,6 +416,7 @@ extension RegistrationStore {
                 throw RegistrationActionError.noOpenOffer
             }
             try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationConfirmed, registrations: [row.id], event: row.eventId, now: now, on: sql)
             if status == .waitlisted {
                 try await sql.raw("""
                     UPDATE events SET capacity = capacity + 1, seats_taken = seats_taken + 1, waiting_count = waiting_count - 1
@@ -471,6 +480,7 @@ extension RegistrationStore {
                 var expired = 0
                 for row in due where try await self.transition(.init(row.id), from: [.offered], to: .expired, now: now, on: sql) {
                     try await Persistence.enqueue(.offerExpired, registration: row.id, event: event, chapter: try await Persistence.chapterOf(event: event, on: sql), now: now, on: sql)
+                    try await Persistence.emitRegistrationWebhooks(.registrationCancelled, registrations: [row.id], event: event, now: now, on: sql)
                     try await Persistence.releaseSeat(event: .init(event), now: now, on: sql)
                     expired += 1
                 }

@@ -78,6 +78,12 @@ struct APIController {
             (.put, .eventAttendanceEntry(.any, registration: .any), false, correctAttendance),
             (.get, .eventBadges(.any), false, printBadges),
             (.get, .eventBadge(.any, registration: .any), false, printBadge),
+            // Webhooks for integrators (APIController+Webhooks).
+            (.get, .chapterWebhooks(slug: .any), false, listWebhooks),
+            (.post, .chapterWebhooks(slug: .any), false, createWebhook),
+            (.delete, .chapterWebhook(slug: .any, .any), false, deleteWebhook),
+            (.post, .chapterWebhookTest(slug: .any, .any), false, testWebhook),
+            (.get, .chapterWebhookDeliveries(slug: .any, .any), false, listWebhookDeliveries),
         ]
     }
 

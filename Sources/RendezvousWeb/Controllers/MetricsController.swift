@@ -37,6 +37,10 @@ struct MetricsController {
         let outboxOldest = registry.makeGauge(name: "rendezvous_outbox_oldest_due_seconds", help: "Seconds since the oldest due message became due")
         let liveConnections = registry.makeGauge(name: "rendezvous_live_connections", help: "Open live-channel connections (WebSocket and SSE) on this instance")
         let ready = registry.makeGauge(name: "rendezvous_ready", help: "1 when /readyz answers ready")
+        let webhooksPending = registry.makeGauge(name: "rendezvous_webhooks_pending", help: "Webhook deliveries waiting (first attempt or retry) to enabled endpoints")
+        let webhooksOldest = registry.makeGauge(name: "rendezvous_webhooks_oldest_pending_seconds", help: "Seconds since the oldest waiting webhook delivery was queued")
+        let webhooksFailed = registry.makeGauge(name: "rendezvous_webhooks_failed_last_day", help: "Webhook deliveries that failed for good in the last 24 hours")
+        let webhooksDisabled = registry.makeGauge(name: "rendezvous_webhooks_disabled_endpoints", help: "Webhook endpoints turned off (by organisers or after failing for days)")
     }
     /// Made on first use (a static is lazy and thread-safe), after the registry above.
     static let gauges = Gauges()
@@ -55,6 +59,11 @@ struct MetricsController {
             gauges.outboxOldest.set(Double(readiness.oldestDueSeconds))
             gauges.liveConnections.set(Double(services.live.hub.count))
             gauges.ready.set(readiness.isReady ? 1.0 : 0.0)
+            let webhooks = try await services.persistence.webhooks.gauges(now: now)
+            gauges.webhooksPending.set(Double(webhooks.pending))
+            gauges.webhooksOldest.set(webhooks.oldestPendingAge.rounded())
+            gauges.webhooksFailed.set(Double(webhooks.failedLastDay))
+            gauges.webhooksDisabled.set(Double(webhooks.disabledEndpoints))
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(bytes: Self.registry.emitToBuffer())))
         }

@@ -120,6 +120,17 @@ enum OrganizeRoute: Route {
     /// The chapter's insights (its last evenings in charts), and one chart's data as CSV.
     case insights(slug: String)
     case insightsCSV(slug: String, chart: String)
+    /// Webhooks for integrators: the chapter's endpoints (GET lists, POST adds one and shows its
+    /// secret once), one endpoint with its deliveries, and what can be done to it (POST each).
+    case webhooks(slug: String)
+    case webhook(slug: String, WebhookEndpoint.ID)
+    case webhookRotate(slug: String, WebhookEndpoint.ID)
+    /// Posted with `enabled` on or off.
+    case webhookEnabled(slug: String, WebhookEndpoint.ID)
+    /// A first post without `confirm=yes` asks.
+    case webhookDelete(slug: String, WebhookEndpoint.ID)
+    case webhookPing(slug: String, WebhookEndpoint.ID)
+    case webhookRedeliver(slug: String, WebhookEndpoint.ID, delivery: WebhookDelivery.ID)
 
     var pattern: String {
         switch self {
@@ -200,6 +211,13 @@ enum OrganizeRoute: Route {
         case .followUpSend: "/organize/events/:id/follow-up/send"
         case .insights: "/organize/:slug/insights"
         case .insightsCSV: "/organize/:slug/insights/csv/:chart"
+        case .webhooks: "/organize/:slug/webhooks"
+        case .webhook: "/organize/:slug/webhooks/:webhook"
+        case .webhookRotate: "/organize/:slug/webhooks/:webhook/rotate"
+        case .webhookEnabled: "/organize/:slug/webhooks/:webhook/enabled"
+        case .webhookDelete: "/organize/:slug/webhooks/:webhook/delete"
+        case .webhookPing: "/organize/:slug/webhooks/:webhook/ping"
+        case .webhookRedeliver: "/organize/:slug/webhooks/:webhook/deliveries/:delivery/redeliver"
         }
     }
 
@@ -233,6 +251,10 @@ enum OrganizeRoute: Route {
         case .speakerPhoto(let id, let speaker): [id.description, speaker.description]
         case .questions(let id), .overflow(let id), .overbooking(let id), .attendanceCheck(let id), .followUp(let id), .followUpSend(let id): [id.description]
         case .removeQuestion(let id, let question), .moveQuestion(let id, let question): [id.description, question.description]
+        case .webhooks(let slug): [slug]
+        case .webhook(let slug, let id), .webhookRotate(let slug, let id), .webhookEnabled(let slug, let id), .webhookDelete(let slug, let id),
+             .webhookPing(let slug, let id): [slug, id.description]
+        case .webhookRedeliver(let slug, let id, let delivery): [slug, id.description, delivery.description]
         }
     }
 
@@ -261,6 +283,14 @@ enum OrganizeRoute: Route {
             + [.overflow(event), .overbooking(event), .attendanceCheck(event)]
             + [.followUp(event), .followUpSend(event)]
             + [.insights(slug: slug), .insightsCSV(slug: slug, chart: "attendance")]
+            + webhookExamples(slug: slug)
+    }
+
+    static func webhookExamples(slug: String) -> [OrganizeRoute] {
+        let endpoint = WebhookEndpoint.ID(UUID(uuidString: "5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F7A8B")!)
+        let delivery = WebhookDelivery.ID(UUID(uuidString: "6F7A8B9C-0D1E-4F2A-9B3C-4D5E6F7A8B9C")!)
+        return [.webhooks(slug: slug), .webhook(slug: slug, endpoint), .webhookRotate(slug: slug, endpoint), .webhookEnabled(slug: slug, endpoint),
+                .webhookDelete(slug: slug, endpoint), .webhookPing(slug: slug, endpoint), .webhookRedeliver(slug: slug, endpoint, delivery: delivery)]
     }
 
     static func imageExamples(slug: String, event: Event.ID) -> [OrganizeRoute] {

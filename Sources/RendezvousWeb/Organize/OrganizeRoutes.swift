@@ -26,6 +26,7 @@ enum OrganizeRoutes {
             FollowUpController(services: services),
             IncidentsController(services: services),
             InsightsController(services: services),
+            WebhooksController(services: services),
         ]
         return controllers.flatMap(\.routes)
     }

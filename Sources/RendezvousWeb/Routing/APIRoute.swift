@@ -71,6 +71,12 @@ enum APIRoute: Route {
     /// Badges as PDF: the evening's print run (organisers), one person's label (door staff too).
     case eventBadges(Event.ID)
     case eventBadge(Event.ID, registration: Registration.ID)
+    /// Webhooks for integrators (organisers): a chapter's endpoints (GET lists, POST adds one and
+    /// answers its secret once), one endpoint (DELETE), a test ping, its latest deliveries.
+    case chapterWebhooks(slug: String)
+    case chapterWebhook(slug: String, WebhookEndpoint.ID)
+    case chapterWebhookTest(slug: String, WebhookEndpoint.ID)
+    case chapterWebhookDeliveries(slug: String, WebhookEndpoint.ID)
 
     /// Every address of the API area starts with this (JSON errors, no session cookie, no CSRF check).
     static let areaPrefix = "/api/"
@@ -127,6 +133,10 @@ enum APIRoute: Route {
         case .eventAttendanceEntry: "/api/v1/events/:id/attendance/:registration"
         case .eventBadges: "/api/v1/events/:id/badges"
         case .eventBadge: "/api/v1/events/:id/badges/:registration"
+        case .chapterWebhooks: "/api/v1/chapters/:slug/webhooks"
+        case .chapterWebhook: "/api/v1/chapters/:slug/webhooks/:webhook"
+        case .chapterWebhookTest: "/api/v1/chapters/:slug/webhooks/:webhook/test"
+        case .chapterWebhookDeliveries: "/api/v1/chapters/:slug/webhooks/:webhook/deliveries"
         }
     }
 
@@ -134,6 +144,8 @@ enum APIRoute: Route {
         switch self {
         case .tokens, .chapters, .openAPI, .audienceUnsubscribe, .myData, .myConsents, .feedback, .networkInsights: []
         case .chapterInsights(let slug): [slug]
+        case .chapterWebhooks(let slug): [slug]
+        case .chapterWebhook(let slug, let id), .chapterWebhookTest(let slug, let id), .chapterWebhookDeliveries(let slug, let id): [slug, id.description]
         case .eventDoor(let id), .eventDoorPeople(let id), .eventDoorCheckIns(let id), .eventDoorUndo(let id), .eventDoorWalkIns(let id),
              .eventDoorWindow(let id), .eventAttendance(let id), .eventBadges(let id): [id.description]
         case .eventAttendanceEntry(let id, let registration), .eventBadge(let id, let registration): [id.description, registration.description]
@@ -169,6 +181,13 @@ enum APIRoute: Route {
             + [.chapterInsights(slug: "toulouse"), .networkInsights]
             + [.eventDoor(event), .eventDoorPeople(event), .eventDoorCheckIns(event), .eventDoorUndo(event), .eventDoorWalkIns(event), .eventDoorWindow(event),
                .eventAttendance(event), .eventAttendanceEntry(event, registration: registration), .eventBadges(event), .eventBadge(event, registration: registration)]
+            + webhookExamples
+    }
+
+    static var webhookExamples: [APIRoute] {
+        let endpoint = WebhookEndpoint.ID(UUID(uuidString: "5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F7A8B")!)
+        return [.chapterWebhooks(slug: "toulouse"), .chapterWebhook(slug: "toulouse", endpoint), .chapterWebhookTest(slug: "toulouse", endpoint),
+                .chapterWebhookDeliveries(slug: "toulouse", endpoint)]
     }
 
     static func quizExamples(event: Event.ID) -> [APIRoute] {

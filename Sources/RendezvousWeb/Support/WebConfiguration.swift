@@ -20,6 +20,9 @@ public struct WebConfiguration: Sendable {
     public var doorWindowHours: Double = 3
     /// `METRICS_TOKEN`: the bearer token `/metrics` asks for; nil answers this machine only.
     public var metricsToken: String? = nil
+    /// `WEBHOOKS_ALLOW_PRIVATE=1`: webhooks may go to loopback and private addresses (and plain
+    /// http to loopback). Off by default: an organiser cannot make the server call its own network.
+    public var webhooksAllowPrivate: Bool = ProcessInfo.processInfo.environment["WEBHOOKS_ALLOW_PRIVATE"] == "1"
 
     public init(baseURL: String = "http://localhost:8080", rateLimit: RateLimit = .default, pageCacheTTL: TimeInterval = 1, trustProxy: TrustedProxies = .none) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

@@ -80,6 +80,7 @@ struct EventsController: OrganizeController {
                 .init(label: t("insights.title", context), url: OrganizeRoute.insights(slug: chapter.slug).path),
                 .init(label: t("audit.title", context), url: OrganizeRoute.audit(slug: chapter.slug).path),
                 .init(label: t("org.outbox", context), url: OrganizeRoute.outbox(slug: chapter.slug).path),
+                .init(label: t("webhooks.title", context), url: OrganizeRoute.webhooks(slug: chapter.slug).path),
                 // The chapter's followers, counted: its audience page.
                 .init(label: t("org.audienceLink", context) + " · " + Strings.plural("audience.followerCount", count: try await persistence.audience.followerCount(of: chapter.id), context.language),
                       url: OrganizeRoute.audience(slug: chapter.slug).path),
