@@ -114,5 +114,7 @@ public enum LargeNetwork {
             }
             progress(index + 1)
         }
+        // The insights' aggregates, as the pages would compute them on their first view.
+        try await persistence.network.refreshEveningStats(now: now)
     }
 }

@@ -103,8 +103,10 @@ public struct ChapterRollup: Sendable, Equatable {
     public var chapter: Chapter
     public var evenings: Int
     public var lastEvening: Date?
-    /// Attendance of its past evenings, oldest first (the health rule reads it).
+    /// Attendance of its last past evenings, oldest first (the health rule reads the last six).
     public var came: [Int]
+    /// Everyone who came, over all its evenings.
+    public var attendees: Int
     /// People who held a seat, and those of them who came (walk-ins apart: they hide no no-show).
     public var expected: Int
     public var showed: Int
@@ -116,14 +118,14 @@ public struct ChapterRollup: Sendable, Equatable {
     public var rotations: Int
     public var quizzes: Int
 
-    public init(chapter: Chapter, evenings: Int, lastEvening: Date?, came: [Int], expected: Int, showed: Int, people: Int, returning: Int,
+    public init(chapter: Chapter, evenings: Int, lastEvening: Date?, came: [Int], attendees: Int? = nil, expected: Int, showed: Int, people: Int, returning: Int,
                 contacts: Int, answers: Int, scoreSum: Int, rotations: Int, quizzes: Int) {
-        self.chapter = chapter; self.evenings = evenings; self.lastEvening = lastEvening; self.came = came; self.expected = expected; self.showed = showed
+        self.chapter = chapter; self.evenings = evenings; self.lastEvening = lastEvening; self.came = came
+        self.attendees = attendees ?? came.reduce(0, +); self.expected = expected; self.showed = showed
         self.people = people; self.returning = returning; self.contacts = contacts; self.answers = answers; self.scoreSum = scoreSum
         self.rotations = rotations; self.quizzes = quizzes
     }
 
-    public var attendees: Int { came.reduce(0, +) }
     public var returnRate: Double? { people > 0 ? Double(returning) / Double(people) : nil }
     public var averageScore: Double? { answers > 0 ? Double(scoreSum) / Double(answers) : nil }
     public func health(now: Date) -> ChapterHealth { ChapterHealth.assess(lastEvening: lastEvening, came: came, openedAt: chapter.createdAt, now: now) }

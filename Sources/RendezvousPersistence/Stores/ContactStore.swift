@@ -120,10 +120,12 @@ extension ContactStore {
                         'pending', \(bind: note), '', \(bind: now))
                     ON CONFLICT (pair_key) DO NOTHING
                     """).run()
+                try await EveningStatsStore.invalidate(event: mine.eventId, on: sql)
             case .accept:
                 try await sql.raw("""
                     UPDATE contacts SET status = 'accepted', answered_at = \(bind: now) WHERE pair_key = \(bind: key)
                     """).run()
+                try await EveningStatsStore.invalidate(event: mine.eventId, on: sql)
                 if !note.isEmpty, let side { try await setNote(key: key, side: side, note: note, on: sql) }
             case .unchanged:
                 if !note.isEmpty, let side { try await setNote(key: key, side: side, note: note, on: sql) }
@@ -161,14 +163,16 @@ extension ContactStore {
                 WHERE id = \(bind: id) AND status = \(bind: row.status) RETURNING id
                 """).all()
             guard !moved.isEmpty else { throw ContactError.notFound }
+            try await EveningStatsStore.invalidate(event: row.eventId, on: sql)
         }
     }
 
     /// Either side removes the link (and both notes with it).
     public func remove(_ id: UUID, mine: [Registration.ID]) async throws {
         try await write { sql in
-            guard try await link(id, mine: mine, on: sql) != nil else { throw ContactError.notFound }
+            guard let (row, _) = try await link(id, mine: mine, on: sql) else { throw ContactError.notFound }
             try await sql.raw("DELETE FROM contacts WHERE id = \(bind: id)").run()
+            try await EveningStatsStore.invalidate(event: row.eventId, on: sql)
         }
     }
 

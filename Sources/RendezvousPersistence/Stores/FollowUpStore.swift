@@ -194,14 +194,20 @@ extension FollowUpStore {
     /// One statement: the answer is written only for a registration the door admitted, and a
     /// second answer (another tab, a double click) replaces the first instead of colliding.
     public func saveFeedback(_ input: FeedbackInput, registration: Registration.ID, now: Date) async throws {
-        let saved = try await write { sql in !(try await sql.raw("""
+        let saved = try await write { sql in
+            let rows = try await sql.raw("""
             INSERT INTO feedback (id, event_id, chapter_id, registration_id, score, comment, created_at, updated_at)
             SELECT \(bind: UUID()), r.event_id, e.chapter_id, r.id, \(bind: input.score), \(bind: input.comment), \(bind: now), \(bind: now)
             FROM registrations r JOIN events e ON e.id = r.event_id
             WHERE r.id = \(bind: registration.uuid) AND r.checked_in_at IS NOT NULL
             ON CONFLICT (registration_id) DO UPDATE SET score = excluded.score, comment = excluded.comment, updated_at = excluded.updated_at
-            RETURNING id
-            """).all()).isEmpty }
+            RETURNING event_id
+            """).all()
+            struct Saved: Decodable { var eventId: UUID }
+            guard let event = try rows.first?.decode(model: Saved.self, keyDecodingStrategy: .convertFromSnakeCase).eventId else { return false }
+            try await EveningStatsStore.invalidate(event: event, on: sql)
+            return true
+        }
         guard !saved else { return }
         // Nothing written: no such registration, or the door never admitted it.
         throw try await registrationExists(registration) ? FeedbackError.notAttended : FeedbackError.notFound
