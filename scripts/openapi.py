@@ -32,7 +32,28 @@ s = {"type": "string"}
 forbidden = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff"
 text_pattern = f"^[^{forbidden}]*[^\\s{forbidden}][^{forbidden}]*$"
 optional_text_pattern = f"^[^{forbidden}]*$"
+# Multi-line fields (descriptions, bodies) may also hold tabs and line breaks.
+forbidden_ml = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029\\ufeff"
+def text(max_length, required=True, multiline=False, **extra):
+    """A text field as TextRules.clean accepts it: at most max_length characters, none forbidden,
+    and (required) something besides spaces."""
+    bad = forbidden_ml if multiline else forbidden
+    pattern = f"^[^{bad}]*[^\\s{bad}][^{bad}]*$" if required else f"^[^{bad}]*$"
+    return {"type": "string", "maxLength": max_length, "pattern": pattern, **extra}
+# A date-time the server reads: RFC 3339 with an offset, in the years 2000 to 9899 (a year like 0165
+# has local mean time offsets in seconds, which no RFC 3339 date-time can say).
+dt_in = {"type": "string", "format": "date-time", "pattern": "^(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2})-", "description": "ISO 8601 with an offset, years 2000 to 9899"}
+nonempty = {"type": "string", "minLength": 1}
+import zoneinfo
+# The IANA zones a chapter may be in: the Area/Location names of the tz database (and UTC).
+time_zones = sorted(z for z in zoneinfo.available_timezones()
+                    if z == "UTC" or z.split("/")[0] in {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"})
+# The speaker's links: up to 12 lines, each a few words of label then an http(s) address.
+_label = "(?:[A-Za-z0-9À-ÿ.,:()'–-]+ ){0,6}"
+_link = "https?://[a-z0-9]+(?:[.-][a-z0-9]+)*\\.[a-z]{2,}(?:/[A-Za-z0-9._~/-]*)?"
+follow_up_pattern = f"^(?:{_label}{_link}(?:\\n{_label}{_link}){{0,11}})?$"
 dt = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset"}
+heard_from_codes = ["linkedin", "friend_or_colleague", "chapter_mail", "search", "event_listing", "other"]
 nullable_int = {"type": ["integer", "null"]}
 
 doc = {
@@ -45,13 +66,13 @@ doc = {
     "schemas": {
       "Error": {"type": "object", "required": ["error", "fields"], "properties": {
           "error": s, "fields": {"type": "object", "additionalProperties": s}}},
-      "TokenRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": s, "password": s}},
+      "TokenRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": nonempty, "password": nonempty}},
       "TokenResponse": {"type": "object", "required": ["token", "expiresAt"], "properties": {"token": s, "expiresAt": dt}},
       "ChapterInput": {"type": "object", "required": ["slug", "name", "city", "countryCode", "timeZone", "locale"], "properties": {
-          "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$"}, "name": s, "city": s,
-          "countryCode": {"type": "string", "description": "ISO 3166-1 alpha-2"},
-          "timeZone": {"type": "string", "description": "IANA name, e.g. Europe/Paris"},
-          "locale": {"type": "string", "enum": ["en", "fr"]}, "description": s,
+          "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$"}, "name": text(120), "city": text(120),
+          "countryCode": {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
+          "timeZone": {"type": "string", "enum": time_zones, "description": "IANA name, e.g. Europe/Paris"},
+          "locale": {"type": "string", "enum": ["en", "fr"]}, "description": text(5000, required=False, multiline=True),
           "offerHours": {"type": "integer", "minimum": 1, "maximum": 336, "description": "How long a waitlist offer stays open (default 24)"}}},
       "Chapter": {"type": "object", "required": ["id", "slug", "name", "city", "countryCode", "timeZone", "locale", "url"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "slug": s, "name": s, "city": s, "countryCode": s, "timeZone": s, "locale": s,
@@ -61,14 +82,15 @@ doc = {
       "Speaker": {"type": "object", "required": ["name", "jobTitle"], "properties": {"name": s, "jobTitle": s, "company": s}},
       "AgendaItem": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt, "title": s}},
       "EventInput": {"type": "object", "required": ["title", "startsAt", "endsAt", "capacity"], "properties": {
-          "title": s, "startsAt": dt, "endsAt": dt, "capacity": {"type": "integer", "minimum": 1, "maximum": 100000},
-          "description": s,
-          "venue": {"type": "object", "required": ["name"], "properties": {"name": s, "address": s}},
-          "speakers": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["name"], "properties": {"name": s, "jobTitle": s, "company": s, "bio": s}}},
-          "agenda": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt, "title": s}}},
+          "title": text(140), "startsAt": dt_in, "endsAt": {**dt_in, "description": "After startsAt"}, "capacity": {"type": "integer", "minimum": 1, "maximum": 100000},
+          "description": text(5000, required=False, multiline=True),
+          "venue": {"type": "object", "required": ["name"], "properties": {"name": text(140), "address": text(300, required=False)}},
+          "speakers": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["name"], "properties": {
+              "name": text(120), "jobTitle": text(140, required=False), "company": text(140, required=False), "bio": text(2000, required=False, multiline=True)}}},
+          "agenda": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt_in, "title": text(200)}}},
           "status": {"type": "string", "enum": ["draft", "published", "cancelled"], "default": "published"}}},
       "EventPatch": {"type": "object", "properties": {
-          "title": s, "description": s, "capacity": {"type": "integer", "minimum": 1, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (422)"},
+          "title": text(140), "description": text(5000, required=False, multiline=True), "capacity": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (422)"},
           "status": {"type": "string", "enum": ["draft", "published", "cancelled"]}}},
       "Event": {"type": "object", "required": ["id", "chapter", "title", "description", "startsAt", "endsAt", "timeZone", "status", "capacity", "confirmedCount", "waitlistCount", "seatsLeft", "url"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "chapter": {"type": "string", "description": "Chapter slug"}, "title": s, "description": s,
@@ -83,21 +105,22 @@ doc = {
           "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"},
           "news": {"type": "boolean", "description": "Once attended, receive the chapter's announcements of its next meetups"}}},
       "IncidentInput": {"type": "object", "required": ["description"], "properties": {
-          "description": {"type": "string", "maxLength": 5000, "description": "What happened (when, where, who)"},
-          "name": {"type": "string", "maxLength": 120, "description": "The reporter's name; leave out to stay anonymous"},
-          "contact": {"type": "string", "maxLength": 200, "description": "How to reach the reporter, if they want an answer"}}},
+          "description": text(5000, multiline=True, description="What happened (when, where, who)"),
+          "name": text(120, required=False, description="The reporter's name; leave out to stay anonymous"),
+          "contact": text(200, required=False, description="How to reach the reporter, if they want an answer")}},
       "IncidentReceived": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["received"]}}},
       "RegistrationInput": {"type": "object", "required": ["firstName", "lastName", "email", "jobTitle", "acceptCodeOfConduct"], "properties": {
           "acceptCodeOfConduct": {"type": "boolean", "const": True, "description": "The person accepts the network's code of conduct (/code-of-conduct); required, the time is recorded. Missing or false: 422 naming this field"},
-          "firstName": {"type": "string", "maxLength": 80}, "lastName": {"type": "string", "maxLength": 80},
-          "email": {"type": "string", "format": "email"}, "jobTitle": {"type": "string", "maxLength": 100},
-          "company": {"type": "string", "maxLength": 100}, "linkedinUrl": {"type": "string", "description": "A linkedin.com/in/… address"},
-          "askMeAbout": {"type": "string", "maxLength": 140}, "consents": ref("Consents"),
+          "firstName": text(80), "lastName": text(80),
+          "email": {"type": "string", "format": "email", "maxLength": 254}, "jobTitle": text(100),
+          "company": text(100, required=False), "linkedinUrl": {"type": "string", "pattern": "^(https://(www\\.)?linkedin\\.com/(in|company)/[A-Za-z0-9_-]{1,100}/?)?$", "description": "A linkedin.com/in/… address"},
+          "askMeAbout": text(140, required=False), "consents": ref("Consents"),
           "bingoFacts": {"type": "array", "uniqueItems": True, "description": "Facts shared for the evening's bingo; used only with gamesConsent",
                          "items": {"type": "string", "enum": ["livedAbroad", "speaksThreeLanguages", "changedCareer", "foundedCompany", "runsMarathons",
                                                               "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
                                                               "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
           "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"},
+          "heardFrom": {"type": "string", "enum": heard_from_codes + [""], "description": "How did you hear about us? (optional; empty or left out: not said). Any other value: 422 naming this field"},
           "anyDate": {"type": "boolean", "default": False, "description": "Any date works for me: when a second evening is opened from the waitlist, move me there directly (confirmed, in my turn) instead of offering me the seat"},
           "answers": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
                       "description": "Answers to the event's registration questions (GET /api/v1/events/{id}/questions), by question id; a choice is one of its choices, yes/no is \"yes\" or \"no\"; an error names answers.<id>"}}},
@@ -192,7 +215,8 @@ doc["components"]["schemas"].update({
                 "status": s, "firstName": s, "lastName": s, "email": s, "jobTitle": s, "company": s, "linkedinUrl": s, "askMeAbout": s,
                 "bingoFacts": {"type": "array", "items": s},
                 "consents": {"type": "array", "items": {"type": "object", "properties": {"consent": consent_kind, "given": {"type": "boolean"}}}},
-                "registeredAt": dt, "updatedAt": dt, "conductAcceptedAt": dt_or_null, "checkedInAt": dt_or_null, "walkIn": {"type": "boolean"},
+                "registeredAt": dt, "updatedAt": dt, "conductAcceptedAt": dt_or_null, "checkedInAt": dt_or_null,
+                "heardFrom": {"type": ["string", "null"], "enum": heard_from_codes + [None]}, "walkIn": {"type": "boolean"},
                 "language": s, "organizerNote": s,
                 "answers": {"type": "array", "items": {"type": "object", "properties": {"question": s, "answer": s}}}}}},
             "profile": {"type": ["object", "null"]},
@@ -228,16 +252,17 @@ integer = {"type": "integer"}
 doc["components"]["schemas"].update({
     "RoomSetupInput": {"type": "object", "required": ["tables", "seats", "rounds", "roundMinutes"], "properties": {
         "tables": {"type": "integer", "minimum": 1, "maximum": 200}, "seats": {"type": "integer", "minimum": 2, "maximum": 20, "description": "Seats per table"},
-        "names": {"type": "array", "items": {"type": "string", "maxLength": 40}, "description": "Table names in order (default: numbers); one line each"},
-        "smaller": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Tables with fewer seats: {\"5\": 4}"},
+        "names": {"type": "array", "maxItems": 200, "items": text(40, required=False), "description": "Table names in order (default: numbers); one line each"},
+        "smaller": {"type": "object", "propertyNames": {"pattern": "^[1-9][0-9]{0,2}$"}, "additionalProperties": {"type": "integer", "minimum": 2, "maximum": 20},
+                    "description": "Tables with fewer seats: {\"5\": 4} (a table among `tables`, at most `seats`)"},
         "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120},
         "priorities": ref("RoomPriorities")}},
     "RoomPriorities": {"type": "object", "description": "What matters beyond the rules that always hold (nobody meets twice, colleagues apart); each defaults to true",
         "properties": {"mixNewcomers": {"type": "boolean"}, "mixJobs": {"type": "boolean"}, "spreadTopics": {"type": "boolean"},
                        "avoidMetBefore": {"type": "boolean", "description": "Keep apart people who met at an earlier meetup of the network"}}},
     "RoomMove": {"type": "object", "required": ["registration", "round", "table"], "properties": {
-        "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "description": "A round not yet started"},
-        "table": {"type": "integer", "minimum": 1}}},
+        "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "maximum": 12, "description": "A round not yet started"},
+        "table": {"type": "integer", "minimum": 1, "maximum": 200}}},
     "RoomRoundAction": {"type": "object", "required": ["action", "version"], "properties": {
         "action": {"type": "string", "enum": ["next", "pause", "resume", "finish"]},
         "version": {"type": "integer", "description": "The room version the caller saw (required); a press meant for an older version changes nothing, so tools pressing at once move the evening on once"}}},
@@ -355,13 +380,13 @@ quiz_kinds = ["single", "multiple", "trueFalse", "number", "word"]
 doc["components"]["schemas"].update({
     "QuizQuestion": {"type": "object", "required": ["kind", "prompt"], "properties": {
         "kind": {"type": "string", "enum": quiz_kinds},
-        "prompt": {"type": "string", "maxLength": 300},
-        "choices": {"type": "array", "maxItems": 6, "items": {"type": "string", "maxLength": 120},
+        "prompt": text(300),
+        "choices": {"type": "array", "maxItems": 6, "items": {**text(120), "pattern": f"^[^{forbidden}]*[^\\s*{forbidden}][^{forbidden}]*$", "not": {"pattern": "^\\s*\\*"}},
                     "description": "single and multiple only (2 to 6); empty for the other kinds; a choice may not start with * or hold a line break"},
-        "correct": {"type": "array", "items": {"type": "integer", "minimum": 0},
+        "correct": {"type": "array", "maxItems": 6, "items": {"type": "integer", "minimum": 0, "maximum": 5},
                     "description": "Indices of the right choices (trueFalse: 0 is true, 1 is false); empty for a poll question. single: at most one"},
-        "answer": {"type": ["number", "null"], "description": "number only: the right number; null for a poll"},
-        "accepted": {"type": "array", "items": {"type": "string", "maxLength": 40},
+        "answer": {"type": ["number", "null"], "exclusiveMinimum": -1e15, "exclusiveMaximum": 1e15, "description": "number only: the right number; null for a poll"},
+        "accepted": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 40, "pattern": f"^[^,{forbidden}]*$"},
                      "description": "word only: right words, compared without case or accents; empty for a word cloud"},
         "seconds": {"type": "integer", "minimum": 5, "maximum": 240, "default": 20},
         "points": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 1000},
@@ -369,9 +394,9 @@ doc["components"]["schemas"].update({
         "imageUrl": {"type": "string", "readOnly": True, "description": "Where the picture is served"}},
         # Only a choice question has choices (a true/false, number or word question answers with empty ones).
         "if": {"properties": {"kind": {"enum": ["single", "multiple"]}}, "required": ["kind"]},
-        "then": {"properties": {"choices": {"minItems": 2}}}},
+        "then": {"required": ["choices"], "properties": {"choices": {"minItems": 2}}}},
     "QuizInput": {"type": "object", "required": ["title", "language"], "properties": {
-        "title": {"type": "string", "maxLength": 120}, "language": {"type": "string", "enum": ["en", "fr"]},
+        "title": text(120), "language": {"type": "string", "enum": ["en", "fr"]},
         "shared": {"type": "boolean", "default": False, "description": "Offered to every chapter of the network as a template"},
         "questions": {"type": "array", "maxItems": 50, "items": ref("QuizQuestion")}}},
     "Quiz": {"type": "object", "required": ["id", "chapter", "title", "language", "shared", "poll", "updatedAt", "questions"], "properties": {
@@ -431,11 +456,11 @@ doc["components"]["schemas"].update({
         "language": {"type": "string", "enum": ["en", "fr"], "description": "Of the confirmation mail and the news; default: Accept-Language"}}},
     "FollowAccepted": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["confirmation-sent-unless-following"],
         "description": "The same answer whether or not the address already follows: a confirmation link goes by mail unless it does"}}},
-    "UnsubscribeInput": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "description": "From the unsubscribe link of an announcement or audience message"}}},
+    "UnsubscribeInput": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string", "minLength": 1, "description": "From the unsubscribe link of an announcement or audience message"}}},
     "AudienceMessageInput": {"type": "object", "required": ["subject", "body"], "properties": {
-        "subject": {"type": "string", "maxLength": 150}, "body": {"type": "string", "maxLength": 5000, "description": "Paragraphs separated by blank lines; the greeting, the author's name and the footer with its unsubscribe link are added"},
+        "subject": text(150), "body": text(5000, multiline=True, description="Paragraphs separated by blank lines; the greeting, the author's name and the footer with its unsubscribe link are added"),
         "audience": {"type": "string", "enum": audiences, "default": "followers", "description": "Past attendees: confirmed at a meetup of the chapter that has begun; each address once; anyone who unsubscribed is left out"},
-        "sendAt": {**dt, "description": "When to send it (in the future); absent: now. Required when changing a scheduled message"}}},
+        "sendAt": {**dt_in, "description": "When to send it (in the future); absent: now. Required when changing a scheduled message"}}},
     "AudienceMessage": {"type": "object", "required": ["id", "subject", "body", "audience", "sendAt", "status", "author", "recipients"], "properties": {
         "id": uuid, "subject": s, "body": s, "audience": {"type": "string", "enum": audiences}, "sendAt": dt,
         "status": {"type": "string", "enum": ["scheduled", "sent", "cancelled"]}, "author": s,
@@ -516,14 +541,14 @@ doc["components"]["schemas"].update({
         "shareMetAtLeastThree": {"type": ["number", "null"], "description": "metAtLeastThree / checkedIn; null when nobody came"},
         "morningAfter": run_schema, "nudge": run_schema,
         "resources": {"type": "array", "items": resource_schema}}},
-    "FollowUpLinksInput": {"type": "object", "properties": {"resources": {"type": "string", "maxLength": 3000,
+    "FollowUpLinksInput": {"type": "object", "properties": {"resources": {"type": "string", "maxLength": 3000, "pattern": follow_up_pattern,
         "description": "One link per line: a label then an http(s) address (at most 12 lines); empty removes them"}}},
     "FollowUpLinks": {"type": "object", "required": ["resources"], "properties": {"resources": {"type": "array", "items": resource_schema}}},
     "FollowUpQueued": {"type": "object", "required": ["queued"], "properties": {"queued": {"type": "integer", "description": "Mails queued (people who came and did not stop them)"}}},
     "FeedbackInput": {"type": "object", "required": ["token", "score"], "properties": {
-        "token": {"type": "string", "description": "The token of the morning-after mail's feedback link (/feedback/{token})"},
+        "token": {"type": "string", "minLength": 1, "description": "The token of the morning-after mail's feedback link (/feedback/{token})"},
         "score": {"type": "integer", "minimum": 0, "maximum": 10, "description": "How likely to recommend the meetup to a colleague"},
-        "comment": {"type": "string", "maxLength": 2000}}},
+        "comment": text(2000, required=False, multiline=True)}},
     "Feedback": {"type": "object", "required": ["score", "comment"], "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 10}, "comment": s}},
 })
 doc["paths"]["/api/v1/events/{id}/result"] = {
@@ -572,7 +597,7 @@ doc["components"]["schemas"].update({
         "attendanceChecksSent": {"type": "integer"}}},
     "OverflowCreated": {"type": "object", "required": ["event", "offered", "moved"], "properties": {"event": ref("Event"), "offered": {"type": "integer"}, "moved": {"type": "integer"}}},
     "OverbookingInput": {"type": "object", "properties": {
-        "enabled": {"type": "boolean", "default": False}, "venueLimit": {"type": "integer", "description": "How many people the room physically holds (at least the capacity; required to enable)"}}},
+        "enabled": {"type": "boolean", "default": False}, "venueLimit": {"type": "integer", "minimum": 1, "maximum": 200000, "description": "How many people the room physically holds (at least the capacity; required to enable)"}}},
     "AttendanceChecksQueued": {"type": "object", "required": ["queued"], "properties": {"queued": {"type": "integer"}}},
 })
 doc["paths"]["/api/v1/events/{id}/demand"] = {
@@ -608,10 +633,13 @@ doc["components"]["schemas"].update({
         "demand": {"type": "array", "items": {"type": "integer"}, "description": "Cumulative registrations d days before the evening, index d = 0…30"},
         "feedbackAnswers": {"type": "integer"}, "averageScore": num_or_null, "contacts": {"type": "integer"}, "contactsPerAttendee": num_or_null}},
     "NamedCount": {"type": "object", "required": ["name", "count"], "properties": {"name": s, "count": {"type": "integer"}}},
-    "ChapterInsights": {"type": "object", "required": ["chapter", "evenings", "jobFamilies", "companies", "scoreCounts"], "properties": {
+    "ChapterInsights": {"type": "object", "required": ["chapter", "evenings", "jobFamilies", "companies", "scoreCounts", "heardFrom", "heardFromUnanswered"], "properties": {
         "chapter": s, "evenings": {"type": "array", "items": ref("EveningInsight"), "description": "The last evenings, oldest first"},
         "jobFamilies": {"type": "array", "items": ref("NamedCount")}, "companies": {"type": "array", "items": ref("NamedCount"), "description": "The top companies (counts only)"},
-        "scoreCounts": {"type": "array", "items": {"type": "integer"}, "description": "Feedback answers per score, index 0…10"}}},
+        "scoreCounts": {"type": "array", "items": {"type": "integer"}, "description": "Feedback answers per score, index 0…10"},
+        "heardFrom": {"type": "array", "items": ref("NamedCount"),
+                      "description": "Registrations to the same evenings (walk-ins apart) per answer to \"How did you hear about us?\": every code (" + ", ".join(heard_from_codes) + "), zeros included"},
+        "heardFromUnanswered": {"type": "integer", "description": "Registrations to the same evenings that did not say"}}},
     "ChapterRollup": {"type": "object", "required": ["slug", "name", "countryCode", "evenings", "attendees", "expected", "people", "returning", "contacts", "feedbackAnswers", "rotations", "quizzes", "health"], "properties": {
         "slug": s, "name": s, "countryCode": s, "evenings": {"type": "integer"}, "lastEvening": {"type": ["string", "null"], "format": "date-time"},
         "attendees": {"type": "integer"}, "expected": {"type": "integer"}, "people": {"type": "integer", "description": "Distinct people who came"},
@@ -625,7 +653,7 @@ doc["components"]["schemas"].update({
 })
 doc["paths"]["/api/v1/chapters/{slug}/insights"] = {
     "parameters": [param("slug", "Chapter slug")],
-    "get": {"summary": "A chapter's insights (its organisers): the last evenings' demand curve, attendance and no-shows, newcomers, waitlist, feedback, contacts; job families and top companies",
+    "get": {"summary": "A chapter's insights (its organisers): the last evenings' demand curve, attendance and no-shows, newcomers, waitlist, feedback, contacts; job families, top companies and how people heard of the meetup",
             "operationId": "showChapterInsights", "security": bearer, "responses": {**ok("ChapterInsights"), **err("401", "404")}}}
 doc["paths"]["/api/v1/network/insights"] = {
     "get": {"summary": "The network rolled up by chapter (network admins): evenings, attendance, return rate, feedback, practices, health; evenings and people per quarter",
@@ -659,7 +687,7 @@ doc["components"]["schemas"].update({
         "device": {"type": "string", "maxLength": 64, "description": "Which phone (kept in the check-in log)"},
         "offline": {"type": "boolean", "default": False, "description": "Made offline and synced now: counts at `at` (never later than now)"},
         "at": {**dt, "description": "When it happened, for an offline check-in"}},
-        "description": "A ticket or a registration id (without either: 422 on ticket)"},
+        "anyOf": [{"required": ["ticket"]}, {"required": ["registrationId"]}], "description": "A ticket or a registration id (without either: 422 on ticket)"},
     "CheckIn": {"type": "object", "required": ["result", "message", "detail", "conflict"], "properties": {
         "result": {"type": "string", "enum": check_in_results, "description": "admitted: welcome; already: admitted before (when and by whom); notConfirmed: cancelled or waitlisted; unknown: no such ticket; otherEvent: a ticket for another evening; undone; notToday: outside the door's hours"},
         "message": {"type": "string", "description": "What the door page shows, in the caller's language"}, "detail": s,
@@ -726,6 +754,47 @@ doc["paths"]["/api/v1/events/{id}/badges/{registration}"] = {"parameters": door_
     "get": {"summary": "One person's label (a walk-in, a lost badge), as the door page prints it (door staff and organisers)", "operationId": "printBadge", "security": bearer,
             "parameters": [{"name": "layout", "in": "query", "required": False, "schema": {"type": "string", "enum": layouts, "default": "roll-62"}}],
             "responses": {**pdf, **err("400", "401", "404")}}}
+
+# Webhooks for integrators (organisers): endpoints of a chapter, a test ping, the latest deliveries.
+# The deliveries themselves (POSTs to the integrator, signed) are described in docs/operations.md.
+webhook_types = ["registration.created", "registration.cancelled", "registration.confirmed", "registration.checked_in", "event.published", "event.changed"]
+doc["components"]["schemas"].update({
+    "WebhookInput": {"type": "object", "required": ["url"], "properties": {
+        "url": {"type": "string", "format": "uri", "maxLength": 500, "description": "https, to a public address (private, loopback and link-local addresses are refused unless the deployment sets WEBHOOKS_ALLOW_PRIVATE=1)"},
+        "types": {"type": "array", "items": {"type": "string", "enum": webhook_types}, "description": "The events to receive; empty or absent: all"},
+        "includeEmail": {"type": "boolean", "default": False, "description": "Put attendees' email addresses in registration events (off: names and ids only)"}}},
+    "Webhook": {"type": "object", "required": ["id", "url", "types", "includeEmail", "enabled", "disabledReason", "createdAt"], "properties": {
+        "id": uuid, "url": s, "types": {"type": "array", "items": {"type": "string", "enum": webhook_types}, "description": "Empty: all events"},
+        "includeEmail": {"type": "boolean"}, "enabled": {"type": "boolean"},
+        "disabledReason": {"type": "string", "description": "Why the server turned it off (failing for three days), or empty"},
+        "createdAt": dt, "failingSince": {**dt, "type": ["string", "null"]},
+        "secret": {"type": "string", "description": "The signing secret: only in the answer that created the endpoint, never again"}}},
+    "WebhookList": {"type": "object", "required": ["webhooks"], "properties": {"webhooks": {"type": "array", "items": ref("Webhook")}}},
+    "WebhookDelivery": {"type": "object", "required": ["id", "type", "status", "attempts", "lastError", "createdAt"], "properties": {
+        "id": uuid, "type": {"type": "string", "enum": webhook_types + ["ping"]}, "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+        "attempts": {"type": "integer"}, "responseStatus": {"type": ["integer", "null"], "description": "The receiver's HTTP status at the last attempt"},
+        "lastError": {"type": "string", "description": "The last error, or the first 200 bytes of the receiver's answer"},
+        "createdAt": dt, "lastAttemptAt": {**dt, "type": ["string", "null"]}, "nextAttemptAt": {**dt, "type": ["string", "null"]},
+        "deliveredAt": {**dt, "type": ["string", "null"]}}},
+    "WebhookDeliveries": {"type": "object", "required": ["deliveries"], "properties": {"deliveries": {"type": "array", "items": ref("WebhookDelivery"), "description": "The latest 50, newest first"}}},
+    "WebhookTest": {"type": "object", "required": ["delivery"], "properties": {"delivery": {**uuid, "description": "The ping's delivery id"}}},
+})
+webhook_params = [param("slug", "Chapter slug"), param("webhook", "Webhook endpoint id", "uuid")]
+doc["paths"]["/api/v1/chapters/{slug}/webhooks"] = {
+    "parameters": [param("slug", "Chapter slug")],
+    "get": {"summary": "The chapter's webhook endpoints (never their secrets)", "operationId": "listWebhooks", "security": bearer,
+            "responses": {**ok("WebhookList"), **err("401", "404")}},
+    "post": {"summary": "Add a webhook endpoint; the answer carries its signing secret, shown once (at most 10 per chapter)", "operationId": "createWebhook",
+             "security": bearer, "requestBody": body("WebhookInput"), "responses": {**ok("Webhook", "201", "Created"), **err("400", "401", "404", "413", "415", "422")}}}
+doc["paths"]["/api/v1/chapters/{slug}/webhooks/{webhook}"] = {"parameters": webhook_params,
+    "delete": {"summary": "Delete the endpoint and its deliveries", "operationId": "deleteWebhook", "security": bearer,
+               "responses": {"204": {"description": "Deleted"}, **err("401", "404")}}}
+doc["paths"]["/api/v1/chapters/{slug}/webhooks/{webhook}/test"] = {"parameters": webhook_params,
+    "post": {"summary": "Queue a signed `ping` to the endpoint; it shows in the deliveries within seconds", "operationId": "testWebhook", "security": bearer,
+             "responses": {**ok("WebhookTest", "202", "Queued"), **err("401", "404")}}}
+doc["paths"]["/api/v1/chapters/{slug}/webhooks/{webhook}/deliveries"] = {"parameters": webhook_params,
+    "get": {"summary": "The endpoint's latest deliveries: type, state, attempts, the receiver's answer, the next attempt", "operationId": "listWebhookDeliveries",
+            "security": bearer, "responses": {**ok("WebhookDeliveries"), **err("401", "404")}}}
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

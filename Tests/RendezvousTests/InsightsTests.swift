@@ -50,6 +50,8 @@ struct InsightsTests {
         // One person waited for the last evening, five days before it.
         let waited = RegistrationStore.newRegistration(Fixture.profile(500), event: c.id, status: .waitlisted, queueNumber: 1, now: c.startsAt.addingTimeInterval(-5 * 86400))
         try await RegistrationStore.insert([waited], on: db.sql)
+        // Three said how they heard of the meetup (the chart is drawn).
+        try await db.sql.raw("UPDATE registrations SET heard_from = 'linkedin' WHERE event_id = \(bind: c.id.uuid) AND email IN ('person20@example.org', 'person21@example.org', 'person22@example.org')").run()
         // A company a spreadsheet would run as a formula, and two job titles of another family.
         try await db.sql.raw("UPDATE registrations SET company = '=HYPERLINK(\"http://x\")' WHERE event_id = \(bind: c.id.uuid) AND email = 'person20@example.org'").run()
         try await db.sql.raw("UPDATE registrations SET job_title = 'Software engineer' WHERE event_id = \(bind: c.id.uuid) AND email IN ('person21@example.org', 'person22@example.org')").run()

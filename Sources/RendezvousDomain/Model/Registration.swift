@@ -71,6 +71,8 @@ public struct AttendeeProfile: Sendable, Equatable {
     /// When they accepted the network's code of conduct (the registration form and the API ask
     /// for it; nil for people organisers add themselves or who registered before it was asked).
     public var conductAcceptedAt: Date? = nil
+    /// "How did you hear about us?" (optional; nil when not said).
+    public var heardFrom: HeardFrom? = nil
 
     public init(
         firstName: String, lastName: String, email: String, jobTitle: String, company: String = "",

@@ -137,6 +137,8 @@ public enum PrivacyRules {
             .init(r, "cancelled_from", .attendance, .registration, .contract, org, .keep),
             .init(r, "conduct_accepted_at", .consent, .safety, .contract, org, .keep),
             .init(r, "any_date", .consent, .registration, .consent, org, .keep),
+            // "How did you hear about us?": optional; organisers see only counts.
+            .init(r, "heard_from", .selfDescription, .insights, .consent, org, .null),
             .init(r, "origin_registration_id", .technical, .registration, .contract, [], .keep),
             .init(r, "id", .technical, .registration, .contract, [], .keep),
             .init(r, "event_id", .technical, .registration, .contract, [], .keep),

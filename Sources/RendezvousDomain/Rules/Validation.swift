@@ -173,6 +173,9 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
     /// Ticked "I accept the code of conduct": required by the registration form and the API (not
     /// by the manage page's edits, nor organisers adding someone).
     public var acceptCodeOfConduct: Bool?
+    /// "How did you hear about us?": one of `HeardFrom`'s codes, or empty/absent (optional).
+    /// An unknown code is an error on this field, not a decoding failure.
+    public var heardFrom: String?
 
     public init(
         firstName: String? = nil, lastName: String? = nil, email: String? = nil, jobTitle: String? = nil,
@@ -220,6 +223,7 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
             }
         }
         let ask = TextRules.clean(askMeAbout, field: "askMeAbout", required: false, maxLength: Limits.askMeAbout, into: &errors)
+        let heard = HeardFrom.parse(heardFrom, field: "heardFrom", into: &errors)
         guard errors.isEmpty else { return .failure(errors) }
         var profile = AttendeeProfile(
             firstName: first, lastName: last, email: mail, jobTitle: job, company: org,
@@ -228,6 +232,7 @@ public struct RegistrationInput: Sendable, Codable, Equatable {
         profile.bingoFacts = Set(bingoFacts ?? [])
         profile.gamesConsent = gamesConsent ?? false
         profile.anyDate = anyDate ?? false
+        profile.heardFrom = heard
         return .success(profile)
     }
 }

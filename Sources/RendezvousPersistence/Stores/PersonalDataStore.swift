@@ -70,6 +70,8 @@ public struct PersonalData: Sendable, Encodable, Equatable {
         public var updatedAt: Date
         @NullWhenAbsent public var conductAcceptedAt: Date?
         @NullWhenAbsent public var checkedInAt: Date?
+        /// The answer to "How did you hear about us?" (a `HeardFrom` code), null when not said.
+        @NullWhenAbsent public var heardFrom: String?
         public var walkIn: Bool
         public var language: String
         /// What the organisers wrote about this registration.
@@ -207,13 +209,13 @@ extension PersonalDataStore {
                 var firstName: String; var lastName: String; var email: String; var jobTitle: String; var company: String
                 var linkedinUrl: String; var askMeAbout: String; var bingoFacts: String; var consentList: Bool; var consentProfile: Bool
                 var gamesConsent: Bool; var consentNews: Bool; var unsubscribed: Bool; var createdAt: Date; var updatedAt: Date
-                var conductAcceptedAt: Date?; var checkedInAt: Date?; var walkIn: Bool; var language: String?; var organizerNote: String
+                var conductAcceptedAt: Date?; var checkedInAt: Date?; var heardFrom: String?; var walkIn: Bool; var language: String?; var organizerNote: String
             }
             let rows = try await sql.raw("""
                 SELECT r.id, r.event_id, e.title, c.name AS chapter_name, c.time_zone, e.starts_at, r.status, r.first_name, r.last_name, r.email,
                        r.job_title, r.company, r.linkedin_url, r.ask_me_about, r.bingo_facts, r.consent_list, r.consent_profile,
                        r.games_consent, r.consent_news, r.unsubscribed, r.created_at, r.updated_at, r.conduct_accepted_at,
-                       r.checked_in_at, r.walk_in, r.language, r.organizer_note
+                       r.checked_in_at, r.heard_from, r.walk_in, r.language, r.organizer_note
                 FROM registrations r JOIN events e ON e.id = r.event_id JOIN chapters c ON c.id = e.chapter_id
                 WHERE r.id IN \(list) ORDER BY e.starts_at DESC
                 """).rows(Row.self)
@@ -233,7 +235,7 @@ extension PersonalDataStore {
                                .init(consent: .games, given: r.gamesConsent), .init(consent: .news, given: r.consentNews),
                                .init(consent: .mail, given: !r.unsubscribed)],
                     registeredAt: r.createdAt, updatedAt: r.updatedAt, conductAcceptedAt: r.conductAcceptedAt, checkedInAt: r.checkedInAt,
-                    walkIn: r.walkIn, language: r.language ?? "", organizerNote: r.organizerNote,
+                    heardFrom: r.heardFrom, walkIn: r.walkIn, language: r.language ?? "", organizerNote: r.organizerNote,
                     answers: (answers[r.id] ?? []).map { .init(question: $0.label, answer: $0.answer) })
             }
             struct Change: Decodable { var registrationId: UUID; var consent: String; var given: Bool; var source: String; var changedAt: Date }

@@ -22,6 +22,10 @@ extension APIController {
         var companies: [CountJSON]
         /// Feedback answers per score, index 0…10.
         var scoreCounts: [Int]
+        /// Registrations per answer to "How did you hear about us?" (every code, zeros included).
+        var heardFrom: [CountJSON]
+        /// Registrations that did not say.
+        var heardFromUnanswered: Int
     }
     struct ChapterRollupJSON: Encodable {
         var slug: String; var name: String; var countryCode: String
@@ -41,6 +45,7 @@ extension APIController {
     @Sendable func showChapterInsights(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await organizedChapter(slug: try context.parameters.require("slug"), context: context)
         let data = try await services.persistence.network.chapterInsights(of: chapter.id, now: services.clock.now())
+        let heardFrom = try await services.persistence.network.heardFrom(events: data.evenings.map(\.eventID))
         return JSONBody.response(status: .ok, ChapterInsightsJSON(
             chapter: chapter.slug,
             evenings: data.evenings.map { e in
@@ -51,7 +56,9 @@ extension APIController {
             },
             jobFamilies: data.jobFamilies.map { CountJSON(name: $0.family.rawValue, count: $0.count) },
             companies: data.companies.map { CountJSON(name: $0.name, count: $0.count) },
-            scoreCounts: data.scoreCounts))
+            scoreCounts: data.scoreCounts,
+            heardFrom: heardFrom.items.map { CountJSON(name: $0.source.rawValue, count: $0.count) },
+            heardFromUnanswered: heardFrom.unanswered))
     }
 
     @Sendable func showNetworkInsights(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -170,6 +170,7 @@ struct PublicPagesController {
                     questions: questions, answers: answers)
                 // Only people who will wait need it: a second evening is opened from the waitlist.
                 if full { form.anyDate = CheckboxField(id: "f-anyDate", name: "anyDate", label: presenter.t("form.anyDate"), checked: input.anyDate ?? false) }
+                form.heardFrom = ProfileForm.HeardFromField(input: input, errors: errors, language: language)
                 form.conduct = ProfileForm.ConductBox(input: input, errors: errors, language: language)
                 return form
             }() : nil,

@@ -32,6 +32,8 @@ struct RegistrationPagesController {
         var anyDate: String?
         /// "I accept the code of conduct" (required to register).
         var acceptCodeOfConduct: String?
+        /// "How did you hear about us?" (optional; a `HeardFrom` code, checked by validation).
+        var heardFrom: String?
 
         var input: RegistrationInput {
             var input = RegistrationInput(
@@ -41,6 +43,7 @@ struct RegistrationPagesController {
                 bingoFacts: (bingoFacts ?? []).compactMap(BingoFact.init(rawValue:)), gamesConsent: gamesConsent != nil)
             input.anyDate = anyDate != nil
             input.acceptCodeOfConduct = acceptCodeOfConduct != nil
+            input.heardFrom = heardFrom
             return input
         }
     }

@@ -123,6 +123,7 @@ struct MyDataController {
                 line("data.bingoFacts", r.bingoFacts.compactMap(BingoFact.init(rawValue:)).map { Strings.bingoFact($0, language) }.joined(separator: " · ")),
                 line("data.consents", r.consents.map { pair(consentName($0.consent), yes($0.given)) }.joined(separator: " · ")),
                 line("data.registeredAt", when(r.registeredAt)), line("data.conductAcceptedAt", when(r.conductAcceptedAt)),
+                line("data.heardFrom", r.heardFrom.flatMap(HeardFrom.init(rawValue:)).map { Strings.heardFrom($0, language) } ?? ""),
                 line("data.checkedInAt", when(r.checkedInAt)), line("data.organizerNote", r.organizerNote),
             ]
             lines += r.answers.map { line("data.answer", pair($0.question, $0.answer)) }

@@ -28,7 +28,9 @@ extension InsightsPage {
         let summary = InsightsCharts.summary(data, language: .en)
         return InsightsPage(chrome: .organizer("Insights", path: OrganizeRoute.insights(slug: Mock.slug).path), name: Mock.chapter.name,
                             dashboardURL: OrganizeRoute.dashboard(slug: Mock.slug).path, intro: "Your chapter’s last 3 evenings, in numbers.",
-                            summary: summary, hasSummary: true, charts: InsightsCharts.chapter(data, chapter: Mock.chapter, language: .en))
+                            summary: summary, hasSummary: true, charts: InsightsCharts.chapter(
+                                data, heardFrom: HeardFromCounts(counts: [.linkedin: 41, .friendOrColleague: 28, .chapterMail: 17, .search: 3, .other: 2], unanswered: 96),
+                                chapter: Mock.chapter, language: .en))
     }()
 }
 

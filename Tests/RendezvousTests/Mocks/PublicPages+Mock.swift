@@ -60,6 +60,7 @@ extension EventPage {
         form: {
             var form = ProfileForm(action: PublicRoute.register(Mock.event).path, input: RegistrationInput(), errors: ValidationErrors(),
                                    submit: "S’inscrire", language: .fr)
+            form.heardFrom = ProfileForm.HeardFromField(input: RegistrationInput(), errors: ValidationErrors(), language: .fr)
             form.conduct = ProfileForm.ConductBox(input: RegistrationInput(), errors: ValidationErrors(), language: .fr)
             return form
         }(),
@@ -88,9 +89,12 @@ extension EventPage {
         errors.add("email", .invalidEmail)
         errors.add("jobTitle", .required)
         errors.add("acceptCodeOfConduct", .notAccepted)
-        let input = RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@", jobTitle: "", company: "Acme <b>")
+        errors.add("heardFrom", .notAChoice)
+        var input = RegistrationInput(firstName: "Ana", lastName: "Lopez", email: "ana@", jobTitle: "", company: "Acme <b>")
+        input.heardFrom = "tv"
         page.form = ProfileForm(action: PublicRoute.register(Mock.event).path, input: input,
                                 errors: errors, submit: "Join the waiting list", language: .en)
+        page.form?.heardFrom = ProfileForm.HeardFromField(input: input, errors: errors, language: .en)
         page.form?.conduct = ProfileForm.ConductBox(input: input, errors: errors, language: .en)
         return page
     }

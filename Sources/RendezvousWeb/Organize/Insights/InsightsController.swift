@@ -19,7 +19,8 @@ struct InsightsController: OrganizeController {
     @Sendable func insights(_ request: Request, context: AppRequestContext) async throws -> Response {
         let chapter = try await chapter(context)
         let data = try await persistence.network.chapterInsights(of: chapter.id, now: now())
-        let charts = InsightsCharts.chapter(data, chapter: chapter, language: context.language)
+        let heardFrom = try await persistence.network.heardFrom(events: data.evenings.map(\.eventID))
+        let charts = InsightsCharts.chapter(data, heardFrom: heardFrom, chapter: chapter, language: context.language)
         let summary = InsightsCharts.summary(data, language: context.language)
         return html(InsightsPage(
             chrome: try chrome(t("insights.title", context), context, path: OrganizeRoute.insights(slug: chapter.slug).path, wide: true),
@@ -32,7 +33,8 @@ struct InsightsController: OrganizeController {
         let chapter = try await chapter(context)
         guard let id = context.parameters.get("chart"), InsightsCharts.chapterIDs.contains(id) else { throw AppError.notFound }
         let data = try await persistence.network.chapterInsights(of: chapter.id, now: now())
-        guard let chart = InsightsCharts.chapter(data, chapter: chapter, language: context.language).first(where: { $0.id == id }) else { throw AppError.notFound }
+        let heardFrom = try await persistence.network.heardFrom(events: data.evenings.map(\.eventID))
+        guard let chart = InsightsCharts.chapter(data, heardFrom: heardFrom, chapter: chapter, language: context.language).first(where: { $0.id == id }) else { throw AppError.notFound }
         return DownloadName.csv(CSV.write(chart.csvRows), name: [chapter.slug, t("insights.fileName", context), chart.title])
     }
 }
@@ -50,7 +52,7 @@ struct InsightsPage: Page {
 
 /// The charts of a chapter's insights, in the page's language (the CSV uses the same).
 enum InsightsCharts {
-    static let chapterIDs = ["demand", "attendance", "newcomers", "waitlist", "jobs", "companies", "scores", "contacts"]
+    static let chapterIDs = ["demand", "attendance", "newcomers", "waitlist", "jobs", "companies", "heard-from", "scores", "contacts"]
     static let demandEvenings = 5
     static let demandTicks = [30, 21, 14, 7, 3, 1, 0]
 
@@ -79,7 +81,8 @@ enum InsightsCharts {
         return lines
     }
 
-    static func chapter(_ data: ChapterInsights, chapter: Chapter, language: Language) -> [Chart] {
+    /// `heardFrom`: the answers to "How did you hear about us?" over the same evenings.
+    static func chapter(_ data: ChapterInsights, heardFrom: HeardFromCounts = HeardFromCounts(), chapter: Chapter, language: Language) -> [Chart] {
         func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Strings.text(key, language, arguments) }
         let f = DisplayFormatter(language: language, timeZone: chapter.zone, region: chapter.countryCode)
         func csv(_ id: String) -> String { OrganizeRoute.insightsCSV(slug: chapter.slug, chart: id).path }
@@ -136,6 +139,13 @@ enum InsightsCharts {
             header: (t("insights.company"), t("insights.people")), items: data.companies.map { (label: $0.name, value: $0.count) },
             csvURL: csv("companies"), csvLabel: download, empty: empty)
 
+        let heard = Chart.horizontal(
+            id: "heard-from", title: t("insights.heardFrom.title"),
+            description: t("insights.heardFrom.description", ["count": f.number(evenings.count), "unanswered": f.number(heardFrom.unanswered)]),
+            header: (t("insights.heardFrom.source"), t("insights.registrations")),
+            items: heardFrom.items.map { (label: Strings.heardFrom($0.source, language), value: $0.count) },
+            csvURL: csv("heard-from"), csvLabel: download, empty: empty)
+
         let answers = data.scoreCounts.reduce(0, +)
         var scores = Chart.grouped(
             id: "scores", title: t("insights.scores.title"), description: t("insights.scores.description", ["answers": f.number(answers)]),
@@ -152,6 +162,6 @@ enum InsightsCharts {
         for index in contacts.rows.indices {
             contacts.rows[index].cells += [String(evenings[index].came), decimal(evenings[index].contactsPerAttendee, language)]
         }
-        return [demand, attendance, newcomers, waitlist, jobs, companies, scores, contacts]
+        return [demand, attendance, newcomers, waitlist, jobs, companies, heard, scores, contacts]
     }
 }

@@ -15,6 +15,24 @@ struct ProfileForm {
     var anyDate: CheckboxField? = nil
     /// "I accept the code of conduct" (linked): required on the registration form only.
     var conduct: ConductBox? = nil
+    /// "How did you hear about us?" (optional): on the registration form only.
+    var heardFrom: HeardFromField? = nil
+
+    struct HeardFromField {
+        struct Option { var value: String; var label: String; var selected: Bool }
+        var options: [Option]
+        var hasError: Bool
+        var errorText: String
+
+        init(input: RegistrationInput, errors: ValidationErrors, language: Language) {
+            let chosen = input.heardFrom ?? ""
+            options = [Option(value: "", label: Strings.text("form.heardFromNone", language), selected: chosen.isEmpty)]
+                + HeardFrom.allCases.map { Option(value: $0.rawValue, label: Strings.heardFrom($0, language), selected: $0.rawValue == chosen) }
+            let problem = errors["heardFrom"]
+            hasError = problem != nil
+            errorText = problem.map { Strings.message(for: $0, language) } ?? ""
+        }
+    }
 
     struct ConductBox {
         var checked: Bool
