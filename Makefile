@@ -15,7 +15,7 @@ TEST_PACKAGES = $(RUN_PACKAGES) postgresql nginx python3 python3-venv chromium c
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 python3-venv time postgresql nginx
 CLUSTER_PACKAGES = $(RUN_PACKAGES) postgresql nginx curl
 
-.PHONY: help run build test bench cluster cluster-stop deps deps-test deps-bench deps-cluster migrate demo openapi clean
+.PHONY: help run build test fuzz bench cluster cluster-stop deps deps-test deps-bench deps-cluster migrate demo openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	DATABASE_POOL_TIMEOUT=180 REQUIRE_POSTGRES=1 REQUIRE_SMTP=1 scripts/with-postgres.sh swift test --skip-build
 	BIN=.build/debug/rendezvous python3 Tests/cluster/kill_test.py
 	$(PYTHON) -m pytest -q Tests/browser
+
+fuzz: deps ## libFuzzer on the CSV import, iCalendar escaping, SMTP replies and JSON bodies, FUZZ_SECONDS (60) each
+	scripts/fuzz.sh
 
 bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz, insights on a generated 4-million-registration network
 	@scripts/python-venv.sh

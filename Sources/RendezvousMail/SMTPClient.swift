@@ -188,16 +188,15 @@ public struct SMTPClient: Sendable {
         var replies = lines.makeAsyncIterator()
         var consumed = 0
 
-        func reply() async throws -> (code: Int, lines: [String]) {
-            var collected: [String] = []
+        func reply() async throws -> SMTPReply {
+            var reader = SMTPReply.Reader()
             while true {
                 guard let line = try await replies.next() else { throw SMTPError.relay(.connection, code: 0, message: "connection closed") }
                 consumed += 1
-                collected.append(line)
-                let scalars = Array(line.utf8)
-                if scalars.count < 4 || scalars[3] == UInt8(ascii: " ") {
-                    guard let code = Int(String(line.prefix(3))) else { throw SMTPError.relay(.connection, code: 0, message: "garbled reply: \(line)") }
-                    return (code, collected.map { String($0.dropFirst(4)) })
+                do {
+                    if let reply = try reader.read(line) { return reply }
+                } catch {
+                    throw SMTPError.relay(.connection, code: 0, message: error.description)
                 }
             }
         }
@@ -264,7 +263,7 @@ final class LineHandler: ChannelInboundHandler, @unchecked Sendable {
     // @unchecked: the handler is created off the event loop, but its state is only touched on it
     // (channel callbacks, and the client's `eventLoop.submit` before adding TLS).
     typealias InboundIn = ByteBuffer
-    private var pending = ""
+    private var splitter = SMTPReply.LineSplitter()
     private(set) var yielded = 0
     private let continuation: AsyncThrowingStream<String, any Error>.Continuation
 
@@ -273,15 +272,18 @@ final class LineHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// Bytes received that do not make a whole line yet.
-    var hasPartialLine: Bool { !pending.isEmpty }
+    var hasPartialLine: Bool { splitter.hasPartialLine }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        pending += buffer.readString(length: buffer.readableBytes) ?? ""
-        while let end = pending.range(of: "\r\n") {
-            continuation.yield(String(pending[..<end.lowerBound]))
-            yielded += 1
-            pending.removeSubrange(..<end.upperBound)
+        let buffer = unwrapInboundIn(data)
+        do {
+            for line in try splitter.append(buffer.readableBytesView) {
+                continuation.yield(line)
+                yielded += 1
+            }
+        } catch {
+            continuation.finish(throwing: SMTPError.relay(.connection, code: 0, message: error.description))
+            context.close(promise: nil)
         }
     }
 

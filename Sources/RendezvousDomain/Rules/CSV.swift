@@ -13,11 +13,21 @@ public enum CSV {
     /// spreadsheets: a leading apostrophe makes it text. Then the cell is quoted if needed.
     public static func cell(_ value: String) -> String {
         var text = value
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(Character(first)) {
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             text = "'" + text
         }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Quoted when it holds any separator the importer recognises (comma, semicolon, tab) or a
+        // line break, looked for among Unicode scalars as the importer reads them (a textarea's
+        // CRLF, or a comma followed by a combining accent, is a single Character).
+        if text.unicodeScalars.contains(where: { [",", "\"", ";", "\t", "\n", "\r"].contains($0) }) {
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in text.unicodeScalars {
+                quoted.append(scalar)
+                if scalar == "\"" { quoted.append("\"") }
+            }
+            quoted.append("\"")
+            return String(quoted)
         }
         return text
     }
@@ -27,28 +37,44 @@ public enum CSV {
         case tooLarge
     }
 
+    /// The separator the header line uses most, counting only outside quotes (a quoted column name
+    /// may hold a semicolon or a line break); a comma when it holds none.
+    static func detectSeparator(_ text: Substring.UnicodeScalarView) -> Unicode.Scalar {
+        var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
+        var inQuotes = false
+        for scalar in text {
+            if scalar == "\"" {
+                inQuotes.toggle()
+            } else if !inQuotes {
+                if scalar == "\n" || scalar == "\r" { break }
+                if counts[scalar] != nil { counts[scalar]! += 1 }
+            }
+        }
+        // A tie goes to the first of semicolon, tab, comma; a header line without any, to the comma.
+        let most: Unicode.Scalar = [";", "\t", ","].max { a, b in counts[a]! < counts[b]! } ?? ","
+        return counts[most]! > 0 ? most : ","
+    }
+
     /// Parses RFC 4180 CSV (comma, semicolon or tab separated, detected from the header line),
-    /// with or without a byte-order mark, CRLF or LF line ends, quoted fields with embedded
-    /// separators, quotes and newlines.
+    /// with or without a byte-order mark, CRLF, LF or CR line ends, quoted fields with embedded
+    /// separators, quotes and newlines. Read scalar by scalar, not character by character: a
+    /// separator followed by a combining accent still separates.
     public static func parse(_ input: String, maxRows: Int = 10_000) throws -> [[String]] {
-        var text = Substring(input)
-        if text.hasPrefix(byteOrderMark) { text = text.dropFirst() }
-        let headerLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
-        let separator: Character = [";", "\t", ","].max { a, b in
-            headerLine.filter { $0 == a }.count < headerLine.filter { $0 == b }.count
-        } ?? ","
+        var text = Substring(input).unicodeScalars
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        let separator = detectSeparator(text)
         var rows: [[String]] = []
         var row: [String] = []
-        var field = ""
+        var field = String.UnicodeScalarView()
         var inQuotes = false
         var line = 1
         var quoteStartLine = 1
         var index = text.startIndex
         while index < text.endIndex {
-            let character = text[index]
+            let scalar = text[index]
+            let next = text.index(after: index)
             if inQuotes {
-                if character == "\"" {
-                    let next = text.index(after: index)
+                if scalar == "\"" {
                     if next < text.endIndex, text[next] == "\"" {
                         field.append("\"")
                         index = next
@@ -56,30 +82,32 @@ public enum CSV {
                         inQuotes = false
                     }
                 } else {
-                    if character == "\n" || character == "\r\n" { line += 1 }
-                    field.append(character)
+                    if scalar == "\n" { line += 1 }
+                    field.append(scalar)
                 }
-            } else if character == "\"" && field.isEmpty {
+            } else if scalar == "\"" && field.isEmpty {
                 inQuotes = true
                 quoteStartLine = line
-            } else if character == separator {
-                row.append(field)
-                field = ""
-            } else if character == "\n" || character == "\r\n" || character == "\r" {
-                row.append(field)
-                field = ""
+            } else if scalar == separator {
+                row.append(String(field))
+                field = String.UnicodeScalarView()
+            } else if scalar == "\n" || scalar == "\r" {
+                // CRLF is one line end.
+                if scalar == "\r", next < text.endIndex, text[next] == "\n" { index = next }
+                row.append(String(field))
+                field = String.UnicodeScalarView()
                 if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
                 row = []
                 line += 1
                 if rows.count > maxRows { throw ParseError.tooLarge }
             } else {
-                field.append(character)
+                field.append(scalar)
             }
             index = text.index(after: index)
         }
         if inQuotes { throw ParseError.unterminatedQuote(line: quoteStartLine) }
         if !field.isEmpty || !row.isEmpty {
-            row.append(field)
+            row.append(String(field))
             rows.append(row)
         }
         return rows

@@ -80,17 +80,19 @@ public enum ICalendar {
         return clean.contains(where: { ":;,".contains($0) }) ? "\"\(clean)\"" : clean
     }
 
-    /// Lines longer than 75 octets continue on the next line after a space, never inside a UTF-8 sequence.
+    /// Lines longer than 75 octets continue on the next line after a space, never inside a UTF-8
+    /// sequence. Cut between Unicode scalars, not characters: one character (an emoji sequence, a
+    /// letter with many accents) can be longer than a line, and unfolding joins the scalars again.
     static func fold(_ line: String) -> String {
         var result = ""
         var count = 0
-        for character in line {
-            let size = String(character).utf8.count
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
             if count + size > 75 {
                 result += "\r\n "
                 count = 1
             }
-            result.append(character)
+            result.unicodeScalars.append(scalar)
             count += size
         }
         return result

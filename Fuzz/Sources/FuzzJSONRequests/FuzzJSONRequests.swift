@@ -1,0 +1,41 @@
+import CFuzzer
+import Foundation
+import RendezvousDomain
+
+/// The JSON API's request bodies that carry more than optional strings and numbers (an event, a
+/// chapter, a registration, a room setup, a quiz question, a quiz answer): any bytes decode or
+/// throw, and whatever decodes validates (to a value or to field errors) without trapping.
+@_cdecl("FuzzJSONRequests_main")
+public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzJSONRequests(UnsafeBufferPointer(start: data, count: size))
+}
+
+func fuzzJSONRequests(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+    let body = Data(buffer: bytes)
+    let decoder = JSONDecoder()
+    if let input = try? decoder.decode(EventInput.self, from: body) { _ = input.validated() }
+    if let input = try? decoder.decode(ChapterInput.self, from: body) { _ = input.validated() }
+    if let input = try? decoder.decode(RegistrationInput.self, from: body) {
+        _ = input.validated(strict: true)
+        _ = input.validated(strict: false)
+    }
+    if let input = try? decoder.decode(RoomSetupInput.self, from: body) { _ = input.validated() }
+    if let input = try? decoder.decode(QuizQuestionInput.self, from: body), case .success(let question) = input.validated() {
+        // An answer to the question just made, from the same body.
+        if let answer = try? decoder.decode(QuizAnswer.self, from: body) { _ = answer.validated(for: question) }
+    }
+    if let answer = try? decoder.decode(QuizAnswer.self, from: body) {
+        for kind in ["single", "multiple", "trueFalse", "number", "word"] {
+            let sample = QuizQuestionInput(kind: kind, prompt: "?", choices: "*a\nb", truth: "true", answer: "42", accepted: "réseau", seconds: "20", points: "1")
+            if case .success(let question) = sample.validated() { _ = answer.validated(for: question) }
+        }
+    }
+    return 0
+}

@@ -1,0 +1,1 @@
+../../../Sources/RendezvousMail/SMTPReply.swift
