@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Kill test with real processes (make test): a registration rush through nginx onto three
 instances on one PostgreSQL (scripts/cluster.sh), one instance killed with SIGKILL in the middle;
-then a message to everyone, another instance killed while the messages leave.
+then a message to everyone, another instance killed while the messages leave; then an organiser
+creating a series of meetups, the instance killed while it writes them.
 
 Afterwards: every registration acknowledged to a client is in the database with the status it was
 given, no event has more confirmed people than seats, waitlist positions are unique, and every
 outbox message has been sent, once (a message whose sender was killed mid-send may go again, with
-the same Message-ID: reported, and bounded by one claimed batch).
+the same Message-ID: reported, and bounded by one claimed batch); every series is wholly there or
+wholly absent, and the form sent again leaves exactly one.
 
 Usage: kill_test.py [ROUNDS]. Settings: KILL_TEST_PORT (a base port with the nine above it free;
-default: a free one), BIN (default .build/debug/rendezvous), KILL_TEST_RUSH (attempts, 400)."""
-import asyncio, json, os, socket, subprocess, sys, time, urllib.request
+default: a free one), BIN (default .build/debug/rendezvous), KILL_TEST_RUSH (attempts, 400),
+KILL_TEST_SERIES (series killed per round, 4)."""
+import asyncio, http.client, http.cookiejar, json, os, random, re, socket, subprocess, sys, threading, time, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER = os.path.join(ROOT, "scripts", "cluster.sh")
@@ -210,6 +213,106 @@ def mail_round(cluster, event, round_number):
     return not problems
 
 
+class Organiser:
+    """An organiser signed in through the workspace's forms (the session is in PostgreSQL, so any
+    instance serves it)."""
+    def __init__(self, cluster, port):
+        self.cluster = cluster
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        page = self.get(port, "/signin")
+        self.post(port, "/signin", {"email": "admin@rendezvous.example.org", "password": "rendezvous-admin",
+                                    "_csrf": hidden(page, "_csrf")})
+        if not any(c.name == "rv_session" for c in self.cookies):
+            raise SystemExit("kill test: could not sign in through the form")
+
+    def get(self, port, path):
+        with self.opener.open(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, port, path, fields):
+        data = urllib.parse.urlencode(fields).encode()
+        with self.opener.open(urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method="POST"), timeout=30) as response:
+            return response.status, response.read().decode()
+
+    def raw_post(self, port, path, fields, answered):
+        """The form sent on a connection of its own, without following the redirect: `answered`
+        gets the status, or 0 when the instance died before answering."""
+        body = urllib.parse.urlencode(fields)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+            answered.append(connection.getresponse().status)
+        except Exception:
+            answered.append(0)
+
+
+def hidden(page, name):
+    found = re.search(rf'name="{name}" value="([^"]+)"', page)
+    if not found:
+        raise SystemExit(f"kill test: no {name} field in the page")
+    return found.group(1)
+
+
+def series_round(cluster, round_number, attempts):
+    """An organiser creates a series of 24 meetups on instance 1, which is killed with SIGKILL while
+    it writes them: after the restart the series is wholly there or wholly absent, and sending the
+    same form again (through nginx, as the browser's retry would) leaves exactly one series."""
+    organiser = Organiser(cluster, cluster.port)
+    port = cluster.port + 1
+    count = 24
+    fields = {"from": "2098-01-01", "startTime": "18:30", "hours": "3", "capacity": "50", "count": str(count),
+              "pattern": "weekly", "ordinal": "3", "weekday": "4", "venueId": ""}
+
+    def stored(title):
+        return int(cluster.sql(f"SELECT COUNT(*) FROM events WHERE title = '{title}'")[0][0])
+
+    def form(title):
+        page = organiser.get(port, "/organize/toulouse/series/new")
+        return dict(fields, title=title, _csrf=hidden(page, "_csrf"), seriesKey=hidden(page, "seriesKey"))
+
+    # How long a whole series takes here, unkilled: the kills land within that time.
+    title = f"Series {round_number}-timing"
+    started = time.time()
+    answered = []
+    organiser.raw_post(port, "/organize/toulouse/series", form(title), answered)
+    duration = time.time() - started
+    problems = [] if answered == [303] and stored(title) == count else [f"unkilled series: answer {answered}, {stored(title)} events"]
+    outcomes = {"absent": 0, "whole": 0}
+    unanswered_whole = 0
+    for attempt in range(attempts):
+        title = f"Series {round_number}-{attempt}"
+        sent = form(title)
+        answered = []
+        sender = threading.Thread(target=organiser.raw_post, args=(port, "/organize/toulouse/series", sent, answered))
+        sender.start()
+        time.sleep(random.uniform(0, duration * 1.2))
+        cluster.run("kill", "1")
+        sender.join()
+        cluster.run("restart", "1")
+        after_kill = stored(title)
+        if after_kill not in (0, count):
+            problems.append(f"{title}: {after_kill} of {count} events after the kill (half a series)")
+        elif answered == [303] and after_kill != count:
+            problems.append(f"{title}: acknowledged but {after_kill} events")
+        outcomes["whole" if after_kill == count else "absent"] += 1
+        if after_kill == count and answered != [303]:
+            unanswered_whole += 1
+        if answered == [303]:
+            outcomes["answered"] = outcomes.get("answered", 0) + 1
+        # The browser sends the form again: through nginx, to whichever instance.
+        status, _ = organiser.post(cluster.port, "/organize/toulouse/series", sent)
+        if status != 200 or stored(title) != count:
+            problems.append(f"{title}: the retry answered {status} and left {stored(title)} events (expected {count})")
+    print(f"  round {round_number}, series: {count} meetups in {duration * 1000:.0f} ms unkilled; instance 1 killed "
+          f"{attempts} times while creating one: {outcomes['absent']} absent, {outcomes['whole']} whole after the restart "
+          f"({outcomes.get('answered', 0)} answered before the kill, {unanswered_whole} whole but never answered), never half; "
+          f"each retry left exactly one series"
+          + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
+    return not problems
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     count = int(os.environ.get("KILL_TEST_RUSH", "400"))
@@ -223,8 +326,9 @@ def main():
             return 1
         token = cluster.request("POST", "/api/v1/tokens", {"email": "admin@rendezvous.example.org", "password": "rendezvous-admin"})["token"]
         print("kill test: three instances behind nginx on one PostgreSQL; instance 2 killed (SIGKILL) a quarter into "
-              "each rush, instance 3 while the messages leave")
-        ok = all([one_round(cluster, token, n + 1, count) for n in range(rounds)])
+              "each rush, instance 3 while the messages leave, instance 1 while a series of meetups is written")
+        series = int(os.environ.get("KILL_TEST_SERIES", "4"))
+        ok = all([one_round(cluster, token, n + 1, count) and series_round(cluster, n + 1, series) for n in range(rounds)])
         print(f"kill test: {'passed' if ok else 'FAILED'} in {time.time() - began:.0f} s")
         return 0 if ok else 1
     finally:

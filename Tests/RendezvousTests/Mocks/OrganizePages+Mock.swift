@@ -188,7 +188,7 @@ extension SeriesPage {
         patterns: [.init(value: "monthly3", label: "Every three months", selected: true), .init(value: "weekly", label: "Every week", selected: false)],
         ordinals: [.init(value: "3", label: "third", selected: true), .init(value: "-1", label: "last", selected: false)],
         weekdays: [.init(value: "4", label: "Wednesday", selected: false), .init(value: "5", label: "Thursday", selected: true)],
-        customDates: "", venues: [.init(value: "", label: "No venue yet", selected: true)])
+        customDates: "", seriesKey: "6f1c2a5e-3b7d-4c8e-9a0f-1d2e3f4a5b6c", venues: [.init(value: "", label: "No venue yet", selected: true)])
 }
 
 extension TeamPage {

@@ -41,6 +41,8 @@ struct SeriesController: OrganizeController {
             },
             weekdays: names.enumerated().map { .init(value: String($0.offset + 1), label: $0.element, selected: value("weekday", "4") == String($0.offset + 1)) },
             customDates: value("dates", ""),
+            // One key per form shown: sending it again (a retry, a double click) finds the series made.
+            seriesKey: UUID(uuidString: value("seriesKey", "")).map(\.uuidString) ?? UUID().uuidString,
             venues: try await venueOptions(chapter, selected: value("venueId", ""), context: context))
     }
 
@@ -86,13 +88,16 @@ struct SeriesController: OrganizeController {
         }
         let starts = rule.occurrences(from: from, count: count, hour: time[0], minute: time[1], zone: chapter.zone)
         let venue = try await persistence.events.directoryVenues(for: chapter.id).first { $0.id.description == form.text("venueId") }
-        for start in starts {
-            let valid = EventInput.Valid(
+        let inputs = starts.map { start in
+            EventInput.Valid(
                 title: title, startsAt: start, endsAt: start.addingTimeInterval(hours * 3600), capacity: capacity, description: "",
                 venue: venue.map { ($0.name, $0.address) }, speakers: [], agenda: [], status: .draft)
-            _ = try await persistence.events.createEvent(valid, in: chapter.id, now: now())
         }
-        try await log(context, chapter: chapter.id, "series.created", "\(title) × \(starts.count)")
+        // All or nothing, once per form: see EventStore.createSeries.
+        let key = UUID(uuidString: form.text("seriesKey")) ?? UUID()
+        if case .created = try await persistence.events.createSeries(inputs, in: chapter.id, key: key, now: now()) {
+            try await log(context, chapter: chapter.id, "series.created", "\(title) × \(starts.count)")
+        }
         return .redirect(to: OrganizeRoute.dashboard(slug: chapter.slug).path("done", "series"), type: .normal)
     }
 }

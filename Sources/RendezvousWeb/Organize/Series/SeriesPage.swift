@@ -15,5 +15,7 @@ struct SeriesPage: Page {
     var ordinals: [SelectField.Option]
     var weekdays: [SelectField.Option]
     var customDates: String
+    /// The form's idempotency key (EventStore.createSeries).
+    var seriesKey: String
     var venues: [SelectField.Option]
 }
