@@ -1,22 +1,11 @@
-import CFuzzer
 import RendezvousDomain
 
 /// The attendee import, minus the database: any bytes parse or fail with a ParseError, the rows
 /// become registration inputs or rejections, and every input validates without trapping. What the
 /// export writes (CSV.write) reads back as the same cells (formula cells with their apostrophe).
-@_cdecl("FuzzCSV_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzCSV(UnsafeBufferPointer(start: data, count: size))
-}
-
-func fuzzCSV(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
     let text = String(decoding: bytes, as: UTF8.self)
     guard let rows = try? CSV.parse(text, maxRows: 5000) else { return 0 }
     let read = AttendeeImport.read(rows)

@@ -1,4 +1,3 @@
-import CFuzzer
 import Foundation
 import RendezvousDomain
 
@@ -9,19 +8,9 @@ import RendezvousDomain
 ///   no text starts a property of its own;
 /// - each TEXT value unescapes to the field as given (control characters other than LF dropped),
 ///   and holds no unescaped `,` `;` or `\`.
-@_cdecl("FuzzICalendar_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzICalendar(UnsafeBufferPointer(start: data, count: size))
-}
-
-func fuzzICalendar(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+public func fuzzICalendar(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
     let text = String(decoding: bytes, as: UTF8.self)
     var fields = text.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
     while fields.count < 7 { fields.append("") }

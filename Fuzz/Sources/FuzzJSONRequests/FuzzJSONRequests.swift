@@ -1,23 +1,12 @@
-import CFuzzer
 import Foundation
 import RendezvousDomain
 
 /// The JSON API's request bodies that carry more than optional strings and numbers (an event, a
 /// chapter, a registration, a room setup, a quiz question, a quiz answer): any bytes decode or
 /// throw, and whatever decodes validates (to a value or to field errors) without trapping.
-@_cdecl("FuzzJSONRequests_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzJSONRequests(UnsafeBufferPointer(start: data, count: size))
-}
-
-func fuzzJSONRequests(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
+public func fuzzJSONRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
     let body = Data(buffer: bytes)
     let decoder = JSONDecoder()
     if let input = try? decoder.decode(EventInput.self, from: body) { _ = input.validated() }

@@ -1,23 +1,11 @@
-import CFuzzer
 import SMTPReply
 
 /// What an SMTP server (or anyone between us and it) sends, read as the client reads it: any bytes,
 /// in any chunks, give replies or a Problem, never a trap; the same bytes split differently give
 /// the same replies; every reply has a code from 200 to 599 and at least one line.
-@_cdecl("FuzzSMTPReply_main")
-public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, testOneInput)
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzSMTPReply(UnsafeBufferPointer(start: data, count: size))
-}
-
-func fuzzSMTPReply(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
-    let bytes = Array(bytes)
+public func fuzzSMTPReply(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let whole: [SMTPReply]
     do { whole = try SMTPReply.parse(bytes) } catch { whole = [] }
     for reply in whole {
