@@ -287,7 +287,7 @@ def series_round(cluster, round_number, attempts):
         answered = []
         sender = threading.Thread(target=organiser.raw_post, args=(port, "/organize/toulouse/series", sent, answered))
         sender.start()
-        time.sleep(random.uniform(0, duration * 1.2))
+        time.sleep(random.uniform(0, duration))
         cluster.run("kill", "1")
         sender.join()
         cluster.run("restart", "1")
