@@ -157,7 +157,49 @@ extension NetworkStore {
             // invalidation (which takes an evening's row, then its later evenings').
             for (stats, seen) in results { try await store(stats, seen: seen, on: sql) }
         }
+        try await rollUp(Set(rows.map(\.chapterId)))
         return computed
+    }
+
+    /// Rolls each chapter's stored evenings up into its `chapter_stats` row and `chapter_quarters`
+    /// rows: a read of the chapter's evenings (by index) and a rewrite, under the chapter's lock so
+    /// that the last roll-up to run reads the last evenings stored.
+    func rollUp(_ chapters: Set<UUID>) async throws {
+        struct Row: Decodable {
+            var startsAt: Date; var quarter: String; var came: Int; var expected: Int; var showed: Int; var newcomers: Int; var secondVisits: Int
+            var contacts: Int; var answers: Int; var scoreSum: Int
+        }
+        for chapter in chapters.sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await write { sql in
+                try await self.persistence.lock("chapter-stats:" + chapter.uuidString, on: sql)
+                let rows = try await sql.raw("""
+                    SELECT s.starts_at, s.quarter, s.came, s.expected, s.showed, s.newcomers, s.second_visits, s.contacts, s.answers, s.score_sum
+                    FROM evening_stats s JOIN events e ON e.id = s.event_id
+                    WHERE s.chapter_id = \(bind: chapter) AND e.status = 'published' AND s.quarter IS NOT NULL ORDER BY s.starts_at
+                    """).rows(Row.self)
+                func sum(_ value: (Row) -> Int) -> Int { rows.reduce(0) { $0 + value($1) } }
+                let recent = rows.suffix(6).map { String($0.came) }.joined(separator: ",")
+                try await sql.raw("""
+                    INSERT INTO chapter_stats (chapter_id, evenings, last_evening, came, expected, showed, people, came_back, contacts, answers, score_sum, recent)
+                    VALUES (\(bind: chapter), \(bind: rows.count), \(bind: rows.last?.startsAt), \(bind: sum(\.came)), \(bind: sum(\.expected)),
+                        \(bind: sum(\.showed)), \(bind: sum(\.newcomers)), \(bind: sum(\.secondVisits)), \(bind: sum(\.contacts)),
+                        \(bind: sum(\.answers)), \(bind: sum(\.scoreSum)), \(bind: recent))
+                    ON CONFLICT (chapter_id) DO UPDATE SET evenings = excluded.evenings, last_evening = excluded.last_evening, came = excluded.came,
+                        expected = excluded.expected, showed = excluded.showed, people = excluded.people, came_back = excluded.came_back,
+                        contacts = excluded.contacts, answers = excluded.answers, score_sum = excluded.score_sum, recent = excluded.recent
+                    """).run()
+                try await sql.raw("DELETE FROM chapter_quarters WHERE chapter_id = \(bind: chapter)").run()
+                var quarters: [(quarter: String, evenings: Int, came: Int)] = []
+                for row in rows {
+                    if quarters.last?.quarter == row.quarter { quarters[quarters.count - 1].evenings += 1; quarters[quarters.count - 1].came += row.came }
+                    else { quarters.append((row.quarter, 1, row.came)) }
+                }
+                guard !quarters.isEmpty else { return }
+                var insert = sql.insert(into: "chapter_quarters").columns("chapter_id", "quarter", "evenings", "came")
+                for quarter in quarters { insert = insert.values([chapter, quarter.quarter, quarter.evenings, quarter.came] as [any Encodable & Sendable]) }
+                try await insert.run()
+            }
+        }
     }
 
     /// The numbers of these evenings, read from registrations, feedback and contacts.

@@ -41,35 +41,23 @@ extension NetworkStore {
             scoreCounts: scoreCounts)
     }
 
-    /// Every chapter rolled up, and the network's evenings and people per quarter: grouped reads of
-    /// `evening_stats` (one row per evening), after computing the evenings missing from it.
+    /// Every chapter rolled up, and the network's evenings and people per quarter: one row per
+    /// chapter (`chapter_stats`) and per chapter and quarter, after computing the evenings missing
+    /// or out of date (the background refresh leaves few).
     public func networkRollup(now: Date) async throws -> (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)]) {
         try await refreshEveningStats(now: now)
         let chapters = try await persistence.chapters.chapters()
+        // One row per chapter, and per chapter and quarter, rolled up as its evenings were stored.
         struct Totals: Decodable {
-            var chapterId: UUID; var evenings: Int; var lastEvening: Date?; var came: Int; var expected: Int; var showed: Int; var people: Int; var cameBack: Int
-            var contacts: Int; var answers: Int; var scoreSum: Int
+            var chapterId: UUID; var evenings: Int; var lastEvening: Date?; var came: Int; var expected: Int; var showed: Int; var people: Int
+            var cameBack: Int; var contacts: Int; var answers: Int; var scoreSum: Int; var recent: String
         }
         let totals = try await sql.raw("""
-            SELECT s.chapter_id, COUNT(*) AS evenings, MAX(s.starts_at) AS last_evening, CAST(SUM(s.came) AS BIGINT) AS came, CAST(SUM(s.expected) AS BIGINT) AS expected, CAST(SUM(s.showed) AS BIGINT) AS showed,
-                CAST(SUM(s.newcomers) AS BIGINT) AS people, CAST(SUM(s.second_visits) AS BIGINT) AS came_back, CAST(SUM(s.contacts) AS BIGINT) AS contacts, CAST(SUM(s.answers) AS BIGINT) AS answers,
-                CAST(SUM(s.score_sum) AS BIGINT) AS score_sum
-            FROM evening_stats s JOIN events e ON e.id = s.event_id
-            WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND s.quarter IS NOT NULL GROUP BY s.chapter_id
+            SELECT chapter_id, evenings, last_evening, came, expected, showed, people, came_back, contacts, answers, score_sum, recent FROM chapter_stats
             """).rows(Totals.self)
-        // The last six evenings' attendance of each chapter, which the health rule reads.
-        struct Recent: Decodable { var chapterId: UUID; var came: Int; var startsAt: Date }
-        let recent = Dictionary(grouping: try await sql.raw("""
-            SELECT chapter_id, came, starts_at FROM (
-                SELECT s.chapter_id, s.came, s.starts_at, ROW_NUMBER() OVER (PARTITION BY s.chapter_id ORDER BY s.starts_at DESC) AS position
-                FROM evening_stats s JOIN events e ON e.id = s.event_id
-                WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND s.quarter IS NOT NULL) ranked
-            WHERE position <= 6
-            """).rows(Recent.self), by: \.chapterId)
         struct Quarterly: Decodable { var quarter: String; var evenings: Int; var people: Int }
         let quarters = try await sql.raw("""
-            SELECT s.quarter, COUNT(*) AS evenings, CAST(SUM(s.came) AS BIGINT) AS people FROM evening_stats s JOIN events e ON e.id = s.event_id
-            WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND s.quarter IS NOT NULL GROUP BY s.quarter ORDER BY s.quarter
+            SELECT quarter, CAST(SUM(evenings) AS BIGINT) AS evenings, CAST(SUM(came) AS BIGINT) AS people FROM chapter_quarters GROUP BY quarter ORDER BY quarter
             """).rows(Quarterly.self)
         // Evenings that used table rotations or a quiz: one row per such evening in those tables.
         struct PerChapter: Decodable { var chapterId: UUID; var count: Int }
@@ -84,7 +72,7 @@ extension NetworkStore {
             let mine = byChapter[chapter.id.uuid]
             return ChapterRollup(
                 chapter: chapter, evenings: mine?.evenings ?? 0, lastEvening: mine?.lastEvening,
-                came: (recent[chapter.id.uuid] ?? []).sorted { $0.startsAt < $1.startsAt }.map(\.came),
+                came: EveningStats.list(mine?.recent),
                 attendees: mine?.came ?? 0, expected: mine?.expected ?? 0, showed: mine?.showed ?? 0, people: mine?.people ?? 0, returning: mine?.cameBack ?? 0,
                 contacts: mine?.contacts ?? 0, answers: mine?.answers ?? 0, scoreSum: mine?.scoreSum ?? 0,
                 rotations: rotations[chapter.id.uuid] ?? 0, quizzes: quizzes[chapter.id.uuid] ?? 0)
@@ -97,14 +85,12 @@ extension NetworkStore {
         struct Row: Decodable { var count: Int }
         let chapters = try await sql.raw("SELECT COUNT(*) AS count FROM chapters").row(Row.self)?.count ?? 0
         let countries = try await sql.raw("SELECT COUNT(DISTINCT country_code) AS count FROM chapters").row(Row.self)?.count ?? 0
-        let evenings = try await sql.raw("""
-            SELECT COUNT(*) AS count FROM events WHERE status = 'published' AND starts_at <= \(bind: now)
-            """).row(Row.self)?.count ?? 0
         try await refreshEveningStats(now: now)
-        let contacts = try await sql.raw("""
-            SELECT COALESCE(CAST(SUM(s.contacts) AS BIGINT), 0) AS count FROM evening_stats s JOIN events e ON e.id = s.event_id
-            WHERE e.status = 'published' AND e.starts_at <= \(bind: now) AND s.quarter IS NOT NULL
-            """).row(Row.self)?.count ?? 0
+        struct Totals: Decodable { var evenings: Int; var contacts: Int }
+        let totals = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(evenings), 0) AS BIGINT) AS evenings, CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS contacts FROM chapter_stats
+            """).row(Totals.self)
+        let evenings = totals?.evenings ?? 0, contacts = totals?.contacts ?? 0
         return (chapters, countries, evenings, contacts)
     }
 }
