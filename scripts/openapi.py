@@ -9,7 +9,7 @@ def ok(name, status="200", desc="OK"): return {status: {"description": desc, "co
 def err(*codes):
     text = {"400": "Malformed JSON or a value of the wrong type", "401": "Missing, wrong or expired bearer token",
             "403": "Signed in, but not allowed", "404": "Not found, or belongs to a chapter the caller does not organise",
-            "409": "Conflicts with the current state (duplicate email, no open offer)", "413": "Body larger than 64 KiB",
+            "409": "Conflicts with what is stored (duplicate email, no open offer, registration closed, capacity below the seats held)", "413": "Body larger than 64 KiB",
             "415": "Content-Type is not application/json", "422": "Validation failed; `fields` says why, per field",
             "429": "Too many writes from this address; see Retry-After"}
     out = {}
@@ -90,7 +90,7 @@ doc = {
           "agenda": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["startsAt", "title"], "properties": {"startsAt": dt_in, "title": text(200)}}},
           "status": {"type": "string", "enum": ["draft", "published", "cancelled"], "default": "published"}}},
       "EventPatch": {"type": "object", "properties": {
-          "title": text(140), "description": text(5000, required=False, multiline=True), "capacity": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (422)"},
+          "title": text(140), "description": text(5000, required=False, multiline=True), "capacity": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (409, naming capacity)"},
           "status": {"type": "string", "enum": ["draft", "published", "cancelled"]}}},
       "Event": {"type": "object", "required": ["id", "chapter", "title", "description", "startsAt", "endsAt", "timeZone", "status", "capacity", "confirmedCount", "waitlistCount", "seatsLeft", "url"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "chapter": {"type": "string", "description": "Chapter slug"}, "title": s, "description": s,
@@ -162,7 +162,7 @@ doc = {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "An event with its seat counts", "operationId": "showEvent", "responses": {**ok("Event"), **err("404")}},
         "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "operationId": "updateEvent", "security": bearer,
-                  "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "415", "422")}}},
+                  "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "409", "415", "422")}}},
     "/api/v1/events/{id}/registrations": {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "Registrations of an event (organisers)", "operationId": "listRegistrations", "security": bearer,
@@ -597,7 +597,8 @@ doc["components"]["schemas"].update({
         "attendanceChecksSent": {"type": "integer"}}},
     "OverflowCreated": {"type": "object", "required": ["event", "offered", "moved"], "properties": {"event": ref("Event"), "offered": {"type": "integer"}, "moved": {"type": "integer"}}},
     "OverbookingInput": {"type": "object", "properties": {
-        "enabled": {"type": "boolean", "default": False}, "venueLimit": {"type": "integer", "minimum": 1, "maximum": 200000, "description": "How many people the room physically holds (at least the capacity; required to enable)"}}},
+        "enabled": {"type": "boolean", "default": False}, "venueLimit": {"type": "integer", "minimum": 1, "maximum": 200000, "description": "How many people the room physically holds (at least the capacity; required to enable)"}},
+        "if": {"required": ["enabled"], "properties": {"enabled": {"const": True}}}, "then": {"required": ["venueLimit"]}},
     "AttendanceChecksQueued": {"type": "object", "required": ["queued"], "properties": {"queued": {"type": "integer"}}},
 })
 doc["paths"]["/api/v1/events/{id}/demand"] = {
@@ -670,10 +671,12 @@ doc["components"]["schemas"].update({
     "DoorWindow": {"type": "object", "required": ["hours", "opensAt", "closesAt", "open"], "properties": {
         "hours": {"type": "number", "description": "Hours before the start and after the end during which the door admits"},
         "opensAt": dt, "closesAt": dt, "open": {"type": "boolean", "description": "The door admits now"}}},
-    "Door": {"type": "object", "required": ["eventId", "title", "startsAt", "endsAt", "checkedIn", "expected", "walkIns", "capacity", "overCapacity", "window", "conflicts"], "properties": {
+    "Door": {"type": "object", "required": ["eventId", "title", "startsAt", "endsAt", "checkedIn", "expected", "walkIns", "capacity", "seatLimit", "overCapacity", "window", "conflicts"], "properties": {
         "eventId": uuid_s, "title": s, "startsAt": dt, "endsAt": dt,
         "checkedIn": {"type": "integer", "description": "Registered people admitted (walk-ins apart)"}, "expected": {"type": "integer", "description": "Confirmed registrations (walk-ins apart)"},
-        "walkIns": {"type": "integer"}, "capacity": {"type": "integer"}, "overCapacity": {"type": "boolean"}, "window": ref("DoorWindow"),
+        "walkIns": {"type": "integer"}, "capacity": {"type": "integer"},
+        "seatLimit": {"type": "integer", "description": "Seats that can be confirmed: the capacity plus the extra seats of overbooking"},
+        "overCapacity": {"type": "boolean", "description": "More people expected (walk-ins included) than seatLimit"}, "window": ref("DoorWindow"),
         "conflicts": {"type": "array", "description": "People two devices admitted while offline", "items": {"type": "object", "required": ["name", "device", "by", "at"],
                       "properties": {"name": s, "device": s, "by": s, "at": dt}}}}},
     "DoorPerson": {"type": "object", "required": ["id", "firstName", "lastName", "jobTitle", "company", "status", "walkIn", "checkedInAt", "checkedInBy", "ticketHash"], "properties": {

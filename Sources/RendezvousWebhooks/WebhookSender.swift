@@ -21,12 +21,16 @@ public struct WebhookSender: Service {
     let interval: Duration
     let lease: TimeInterval
     let userAgent: String
+    /// One attempt's limit (`WebhookRules.timeout`; shorter in tests).
+    let timeout: TimeInterval
     /// The signature's timestamp: the wall clock (receivers compare it with theirs), not the
     /// application's clock.
     let wallClock: @Sendable () -> Date
 
     public init(persistence: Persistence, clock: any Clock, logger: Logger, policy: WebhookURLPolicy, interval: Duration = .seconds(1),
-                lease: TimeInterval = 60, baseURL: String = "", wallClock: @escaping @Sendable () -> Date = { Date() }) {
+                lease: TimeInterval = 60, baseURL: String = "", timeout: TimeInterval = WebhookRules.timeout,
+                wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.timeout = timeout
         self.persistence = persistence
         self.clock = clock
         self.logger = logger
@@ -67,7 +71,7 @@ public struct WebhookSender: Service {
         // One client per batch, shut down after it: nothing outlives the batch.
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(Int64(WebhookRules.timeout)), read: .seconds(Int64(WebhookRules.timeout)))))
+            timeout: .init(connect: .milliseconds(Int64(timeout * 1000)), read: .milliseconds(Int64(timeout * 1000)))))
         await withTaskGroup(of: Void.self) { group in
             for claim in claims {
                 group.addTask {
@@ -130,7 +134,7 @@ public struct WebhookSender: Service {
         request.headers.add(name: WebhookSignature.header, value: WebhookSignature.headerValue(secret: claim.secret, timestamp: timestamp, body: claim.body))
         request.body = .bytes(ByteBuffer(string: claim.body))
         do {
-            let response = try await client.execute(request, timeout: .seconds(Int64(WebhookRules.timeout)))
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             // Only the first bytes of the answer are read and kept.
             var excerpt = ByteBuffer()
             do {
@@ -143,14 +147,14 @@ public struct WebhookSender: Service {
             let text = String(decoding: excerpt.readableBytesView.prefix(WebhookRules.excerptLength), as: UTF8.self)
             return .answered(status: Int(response.status.code), excerpt: text.trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
-            return .noAnswer(Self.describe(error))
+            return .noAnswer(Self.describe(error, timeout: timeout))
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, timeout: TimeInterval) -> String {
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timeout (\(Int(WebhookRules.timeout)) s)"
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timeout (\(Int(timeout.rounded())) s)"
             default: return String(describing: error)
             }
         }

@@ -18,7 +18,7 @@ extension RouteTests {
         #expect(Set(table.map(\.1)) == Set(OrganizeRoute.examples.map(\.pattern)))
         let keys = table.map { "\($0.0) \($0.1)" }
         #expect(Set(keys).count == keys.count)
-        let expected = 34 + 12 + 3 + 13 + 3 + 2 + 5 + 5 + 4 + 2 + 4 + 3 + 2 // + insights and their CSV, + the follow-up page, its links and sending it now, + the room (tables & rounds), + bingo, + the quiz library, + the game, + withdrawing and resending an invitation, + the chapter’s audience, + pictures and colours, + registration questions, + incident reports, + a second evening and overbooking
+        let expected = 34 + 12 + 3 + 13 + 3 + 2 + 5 + 5 + 4 + 2 + 4 + 3 + 2 + 8 // + webhooks (list, add, one endpoint, rotate, on/off, delete, ping, redeliver), + insights and their CSV, + the follow-up page, its links and sending it now, + the room (tables & rounds), + bingo, + the quiz library, + the game, + withdrawing and resending an invitation, + the chapter’s audience, + pictures and colours, + registration questions, + incident reports, + a second evening and overbooking
         #expect(table.count == expected)
     }
 
