@@ -11,6 +11,15 @@ import Testing
     static let fields = ["title": "#LinkedInLocal Toulouse", "from": "2027-01-01", "startTime": "18:30", "hours": "3", "capacity": "70",
                          "count": "4", "pattern": "monthly3", "ordinal": "3", "weekday": "4"]
 
+    /// `count` two-hour drafts a week apart from the fixture's start.
+    static func weekly(_ title: String, count: Int) -> [EventInput.Valid] {
+        (0..<count).map { week in
+            let start = Fixture.start.addingTimeInterval(Double(week) * 7 * 86400)
+            return EventInput.Valid(title: title, startsAt: start, endsAt: start.addingTimeInterval(7200), capacity: 30, description: "",
+                                    venue: nil, speakers: [], agenda: [], status: .draft)
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func theSameFormSentAgainCreatesTheSeriesOnce(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
@@ -53,11 +62,7 @@ import Testing
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let key = UUID()
-            let inputs = (0..<6).map { week in
-                EventInput.Valid(title: "Weekly", startsAt: Fixture.start.addingTimeInterval(Double(week) * 7 * 86400),
-                                 endsAt: Fixture.start.addingTimeInterval(Double(week) * 7 * 86400 + 7200), capacity: 30, description: "",
-                                 venue: nil, speakers: [], agenda: [], status: .draft)
-            }
+            let inputs = Self.weekly("Weekly", count: 6)
             let outcomes = try await withThrowingTaskGroup(of: EventStore.SeriesOutcome.self) { group in
                 for _ in 0..<4 { group.addTask { try await app.persistence.events.createSeries(inputs, in: chapter.id, key: key, now: Fixture.start) } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -74,11 +79,7 @@ import Testing
         try await withApp(kind) { app in
             let chapter = try await Fixture.chapter(app.persistence)
             let key = UUID()
-            let inputs = (0..<4).map { week in
-                EventInput.Valid(title: "Halfway", startsAt: Fixture.start.addingTimeInterval(Double(week) * 7 * 86400),
-                                 endsAt: Fixture.start.addingTimeInterval(Double(week) * 7 * 86400 + 7200), capacity: 30, description: "",
-                                 venue: nil, speakers: [], agenda: [], status: .draft)
-            }
+            let inputs = Self.weekly("Halfway", count: 4)
             // The third event's id is taken already: its INSERT fails after the first two succeeded.
             let taken = EventStore.seriesEventID(chapter: chapter.id, key: key, position: 2)
             try await app.persistence.sql.raw("""
