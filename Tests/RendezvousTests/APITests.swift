@@ -110,11 +110,11 @@ struct APITests {
                 let registrations = try await client.execute(uri: "/api/v1/events/\(id)/registrations", method: .get, headers: jsonHeaders(organizer))
                 #expect((try registrations.json()["items"] as? [[String: Any]])?.count == 3)
 
-                // Raising capacity through PATCH; lowering below the held seats is refused.
+                // Raising capacity through PATCH; lowering below the held seats conflicts with them (409).
                 let raised = try await client.execute(uri: "/api/v1/events/\(id)", method: .patch, headers: jsonHeaders(organizer), body: ByteBuffer(string: #"{"capacity":5}"#))
                 #expect(try raised.json()["seatsLeft"] as? Int == 3)
                 let lowered = try await client.execute(uri: "/api/v1/events/\(id)", method: .patch, headers: jsonHeaders(organizer), body: ByteBuffer(string: #"{"capacity":1}"#))
-                #expect(lowered.status == .unprocessableContent)
+                #expect(lowered.status == .conflict)
 
                 let upcoming = try await client.execute(uri: "/api/v1/chapters/toulouse/events", method: .get).json()
                 #expect((upcoming["items"] as? [[String: Any]])?.count == 1)

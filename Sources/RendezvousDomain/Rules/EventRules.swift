@@ -119,6 +119,8 @@ public struct EventInput: Sendable, Codable, Equatable {
             let job = TextRules.clean(speaker.jobTitle, field: "speakers[\(index)].jobTitle", required: false, maxLength: 140, into: &errors)
             let company = TextRules.clean(speaker.company, field: "speakers[\(index)].company", required: false, maxLength: 140, into: &errors)
             let bio = TextRules.clean(speaker.bio, field: "speakers[\(index)].bio", required: false, maxLength: 2000, multiline: true, into: &errors)
+            // The same person listed twice (same name and role, as the directory knows them) is on the bill once.
+            if people.contains(where: { $0.name == name && $0.jobTitle == job }) { continue }
             people.append(Speaker(name: name, jobTitle: job, company: company, bio: bio))
         }
         var items: [AgendaItem] = []

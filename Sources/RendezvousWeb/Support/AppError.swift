@@ -7,6 +7,8 @@ public enum AppError: Error, Sendable {
     case notFound
     case validation(ValidationErrors)
     case conflict(messageKey: String)
+    /// The request is well formed but conflicts with what is stored (409), with the field it concerns.
+    case stateConflict(ValidationErrors)
     case unprocessable(messageKey: String)
     case rateLimited(retryAfter: Int)
     case badRequest(detail: String?, fields: [String: String] = [:])
@@ -19,7 +21,7 @@ public enum AppError: Error, Sendable {
         switch self {
         case .notFound: .notFound
         case .validation: .unprocessableContent
-        case .conflict: .conflict
+        case .conflict, .stateConflict: .conflict
         case .unprocessable: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .badRequest: .badRequest
@@ -33,7 +35,7 @@ public enum AppError: Error, Sendable {
     func message(_ language: Language) -> String {
         switch self {
         case .notFound: Strings.text("error.notFound", language)
-        case .validation: Strings.text("form.errors", language)
+        case .validation, .stateConflict: Strings.text("form.errors", language)
         case .conflict(let key), .unprocessable(let key), .forbidden(let key): Strings.text(key, language)
         case .rateLimited(let seconds): Strings.plural("error.rateLimited", count: seconds, language)
         case .badRequest(let detail, _):
@@ -46,7 +48,7 @@ public enum AppError: Error, Sendable {
 
     func fields(_ language: Language) -> [String: String] {
         switch self {
-        case .validation(let errors):
+        case .validation(let errors), .stateConflict(let errors):
             Dictionary(errors.problems.map { ($0.field, Strings.message(for: $0.problem, language)) }, uniquingKeysWith: { a, _ in a })
         case .badRequest(_, let fields): fields
         default: [:]
@@ -57,7 +59,8 @@ public enum AppError: Error, Sendable {
     static func from(_ error: RegistrationActionError) -> AppError {
         switch error {
         case .notFound: .notFound
-        case .eventNotOpen: .unprocessable(messageKey: "error.eventClosed")
+        // What is stored (a closed meetup, the seats already held) refuses it, not the request itself: 409.
+        case .eventNotOpen: .conflict(messageKey: "error.eventClosed")
         case .duplicateEmail: .conflict(messageKey: "error.duplicate")
         case .notCancellable: .conflict(messageKey: "error.notCancellable")
         case .noOpenOffer: .conflict(messageKey: "error.noOffer")
@@ -66,7 +69,7 @@ public enum AppError: Error, Sendable {
         case .notRestorable: .conflict(messageKey: "error.notRestorable")
         case .refused: .unprocessable(messageKey: "error.registrationRefused")
         case .capacityBelowConfirmed(let confirmed):
-            .validation(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
+            .stateConflict(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
         }
     }
 }
