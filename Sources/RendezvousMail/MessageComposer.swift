@@ -89,6 +89,13 @@ public struct MessageComposer: Sendable {
             let position = try await persistence.registrations.waitlistPosition(of: registration)
             subject = t("mail.waitlisted.subject", ["event": event.title])
             paragraphs = [t("result.waitlisted", ["position": f.number(position ?? 1)])]
+            // The second evening they had moved to was cancelled: their place in this queue is back
+            // (unless a seat was offered to them meanwhile: the offer's mail says so).
+            if item.payload["returned"] == "1" {
+                guard registration.status == .waitlisted else { return .skip("no longer waiting") }
+                subject = t("mail.overflowReturned.subject", ["event": event.title])
+                paragraphs.insert(t("mail.overflowReturned.body", ["event": event.title]), at: 0)
+            }
         case .offer:
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }
             subject = t("mail.offer.subject", ["event": event.title])

@@ -97,15 +97,22 @@ public struct DoorState: Sendable, Equatable, Codable {
     public var expected: Int
     public var walkIns: Int
     public var capacity: Int
+    /// The seats that can be confirmed: the capacity plus the overbooked extra seats (`Event.seatLimit`).
+    public var seatLimit: Int
     /// Changes when someone joins the list (a walk-in on another device): devices reload it.
     public var listVersion: Int
     public var admissions: [Admission]
     public var conflicts: [Conflict]
-    public init(checkedIn: Int, expected: Int, walkIns: Int, capacity: Int, listVersion: Int, admissions: [Admission], conflicts: [Conflict]) {
+    /// More people expected (walk-ins included) than seats could be confirmed: an overbooked
+    /// evening that is full is not "over capacity" at the door.
+    public var isOverCapacity: Bool { expected + walkIns > seatLimit }
+
+    public init(checkedIn: Int, expected: Int, walkIns: Int, capacity: Int, seatLimit: Int? = nil, listVersion: Int, admissions: [Admission], conflicts: [Conflict]) {
         self.checkedIn = checkedIn
         self.expected = expected
         self.walkIns = walkIns
         self.capacity = capacity
+        self.seatLimit = seatLimit ?? capacity
         self.listVersion = listVersion
         self.admissions = admissions
         self.conflicts = conflicts

@@ -194,7 +194,7 @@ extension DoorStore {
     }
 
     public func doorState(of event: Event.ID) async throws -> DoorState {
-        guard let capacity = try await persistence.events.event(id: event)?.capacity else { throw RegistrationActionError.notFound }
+        guard let seats = try await persistence.events.event(id: event) else { throw RegistrationActionError.notFound }
         struct Row: Decodable { var id: UUID; var status: RegistrationStatus; var walkIn: Bool; var checkedInAt: Date?; var checkedInBy: String? }
         let rows = try await sql.raw("""
             SELECT id, status, walk_in, checked_in_at, checked_in_by FROM registrations WHERE event_id = \(bind: event.uuid)
@@ -210,7 +210,8 @@ extension DoorStore {
             checkedIn: confirmed.filter { $0.checkedInAt != nil && !$0.walkIn }.count,
             expected: confirmed.filter { !$0.walkIn }.count,
             walkIns: confirmed.filter(\.walkIn).count,
-            capacity: capacity,
+            capacity: seats.capacity,
+            seatLimit: seats.seatLimit,
             listVersion: rows.count,
             admissions: confirmed.compactMap { row in row.checkedInAt.map { .init(id: row.id.uuidString.lowercased(), at: $0, by: row.checkedInBy ?? "") } },
             conflicts: conflicts.map { .init(name: "\($0.firstName) \($0.lastName)", device: $0.device, by: $0.byName, at: $0.recordedAt) })

@@ -176,6 +176,10 @@ extension EventStore {
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             if event.status == .cancelled, !wasCancelled {
                 try await Persistence.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
+                // A second evening: those who moved here from the original's waitlist get their place back.
+                if let origin = row.overflowOf {
+                    try await Persistence.restoreOverflowPlaces(sibling: id.uuid, origin: origin, now: now, on: sql)
+                }
             }
             if webhooks, let type = Persistence.eventWebhookType(before: row.event, after: event) {
                 try await Persistence.emitEventWebhook(type, event: id.uuid, now: now, on: sql)

@@ -41,7 +41,8 @@ extension Persistence {
             let status: RegistrationStatus = next.anyDate ? .confirmed : .offered
             let id = UUID()
             // The offer carries the person's registration over: profile, consents (an opt-out of
-            // news, the code of conduct accepted), language. Answers to the original's own questions stay there.
+            // news, the code of conduct accepted), language, and (below) the answers to the
+            // questions the second evening asks too.
             try await sql.raw("""
                 INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
                     linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
@@ -54,6 +55,7 @@ extension Persistence {
                     o.consent_news, o.any_date, o.id, o.source, o.unsubscribed, o.conduct_accepted_at, o.heard_from
                 FROM registrations o WHERE o.id = \(bind: next.id)
                 """).run()
+            try await copyAnswers(from: next.id, to: id, event: event.id, chapter: event.chapterId, on: sql)
             if status == .confirmed {
                 // Moved: the original place is released and everyone behind moves up.
                 try await releaseWaitlistPlace(next.id, event: origin, now: now, on: sql)
@@ -65,6 +67,70 @@ extension Persistence {
             free -= 1
         }
         return free
+    }
+
+    /// The answers of a registration to the questions `event` asks as well: the chapter's questions
+    /// (asked at every meetup) and any of that evening's own; questions of the original alone stay there.
+    static func copyAnswers(from source: UUID, to target: UUID, event: UUID, chapter: UUID, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO registration_answers (registration_id, question_id, answer)
+            SELECT \(bind: target), a.question_id, a.answer FROM registration_answers a JOIN registration_questions q ON q.id = a.question_id
+            WHERE a.registration_id = \(bind: source) AND q.chapter_id = \(bind: chapter) AND (q.event_id IS NULL OR q.event_id = \(bind: event))
+            """).run()
+    }
+
+    /// A second evening was cancelled: the people who had moved there from the original's waitlist
+    /// (their place was released when they took the seat) get that place back, at its queue number,
+    /// when the original is still to come and they have not registered for it again meanwhile. Their
+    /// seat on the cancelled evening is given up, and they are told by mail (in their language), after
+    /// the evening's cancellation notice. A seat free on the original then goes to its queue in order.
+    /// The caller holds the second evening's lock; this takes the original's, so registrations,
+    /// cancellations and offers of the original never interleave with it. Answers how many came back.
+    @discardableResult
+    static func restoreOverflowPlaces(sibling: UUID, origin: UUID, now: Date, on sql: any SQLDatabase) async throws -> Int {
+        guard let original = try await lockEvent(origin, on: sql), original.status == .published, now < original.startsAt else { return 0 }
+        struct Moved: Decodable { var id: UUID; var originRegistrationId: UUID; var activeEmail: String?; var queueNumber: Int? }
+        let moved = try await sql.raw("""
+            SELECT s.id, s.origin_registration_id, s.active_email, o.queue_number FROM registrations s
+            JOIN registrations o ON o.id = s.origin_registration_id
+            WHERE s.event_id = \(bind: sibling) AND s.status = 'confirmed' AND o.event_id = \(bind: origin)
+              AND o.status = 'cancelled' AND o.cancelled_from IS NULL
+            ORDER BY o.queue_number
+            """).rows(Moved.self)
+        var restored = 0
+        for person in moved {
+            guard let email = person.activeEmail else { continue }
+            // Registered again for the original meanwhile: that registration stands.
+            let again = try await sql.raw("""
+                SELECT id FROM registrations WHERE event_id = \(bind: origin) AND active_email = \(bind: email)
+                """).all()
+            guard again.isEmpty else { continue }
+            var number = person.queueNumber
+            if number == nil {
+                struct Counter: Decodable { var queueCounter: Int }
+                number = try await sql.raw("""
+                    UPDATE events SET queue_counter = queue_counter + 1 WHERE id = \(bind: origin) RETURNING queue_counter
+                    """).row(Counter.self)?.queueCounter
+            }
+            let back = try await sql.raw("""
+                UPDATE registrations SET status = 'waitlisted', active_email = \(bind: email), queue_number = \(bind: number),
+                    offer_expires_at = NULL, cancelled_from = NULL, updated_at = \(bind: now)
+                WHERE id = \(bind: person.originRegistrationId) AND status = 'cancelled' RETURNING id
+                """).all()
+            guard !back.isEmpty else { continue }
+            try await sql.raw("UPDATE events SET waiting_count = waiting_count + 1 WHERE id = \(bind: origin)").run()
+            // Nobody holds two places: the seat on the cancelled evening is given up.
+            try await sql.raw("""
+                UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, updated_at = \(bind: now)
+                WHERE id = \(bind: person.id)
+                """).run()
+            try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
+            try await enqueue(.waitlisted, registration: person.originRegistrationId, event: origin, chapter: original.chapterId,
+                              payload: ["returned": "1"], now: now, on: sql)
+            restored += 1
+        }
+        if restored > 0 { try await offerFreeSeats(event: .init(origin), now: now, on: sql) }
+        return restored
     }
 
     /// Takes a waitlisted registration out of its queue (it moved to a second evening): not

@@ -27,6 +27,8 @@ extension APIController {
         var expected: Int
         var walkIns: Int
         var capacity: Int
+        /// The seats that can be confirmed: the capacity plus overbooked extra seats.
+        var seatLimit: Int
         var overCapacity: Bool
         var window: DoorWindowJSON
         var conflicts: [DoorConflictJSON]
@@ -149,7 +151,7 @@ extension APIController {
         let now = services.clock.now()
         return DoorJSON(eventId: detail.event.id.description, title: detail.event.title, startsAt: detail.event.startsAt, endsAt: detail.event.endsAt,
                         checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns, capacity: state.capacity,
-                        overCapacity: state.expected + state.walkIns > state.capacity,
+                        seatLimit: state.seatLimit, overCapacity: state.isOverCapacity,
                         window: DoorWindowJSON(hours: hours, opensAt: opens, closesAt: closes, open: now >= opens && now <= closes),
                         conflicts: state.conflicts.map { DoorConflictJSON(name: $0.name, device: $0.device, by: $0.by, at: $0.at) })
     }

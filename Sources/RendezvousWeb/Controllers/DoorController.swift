@@ -155,7 +155,7 @@ struct DoorController {
                 options: DoorDesk.windowChoices.map { .init(value: String($0), label: t("door.windowHours", context, ["hours": String($0)]), selected: Double($0) == hours) }) : nil,
             dashboardURL: session.user.mayOrganize(detail.chapter.id) ? WorkspaceLinks.event(id) : WorkspaceLinks.home,
             checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns,
-            overCapacity: state.expected + state.walkIns > state.capacity,
+            overCapacity: state.isOverCapacity,
             result: flash != nil, resultClass: flash?.0 == true ? "ok" : "bad", resultTitle: flash?.1 ?? "", resultDetail: flash?.2 ?? "",
             query: query,
             people: shown.map { person in
