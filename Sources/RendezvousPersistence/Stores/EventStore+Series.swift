@@ -33,17 +33,7 @@ extension EventStore {
         do {
             return try await write { sql in
                 for (id, input) in zip(ids, inputs) {
-                    var venueID: UUID?
-                    if let place = input.venue {
-                        venueID = try await Persistence.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
-                    }
-                    try await sql.raw("""
-                        INSERT INTO events (id, chapter_id, title, description, starts_at, ends_at, capacity, status, venue_id,
-                                            seats_taken, queue_counter, created_at, updated_at)
-                        VALUES (\(bind: id.uuid), \(bind: chapter.uuid), \(bind: input.title), \(bind: input.description),
-                                \(bind: input.startsAt), \(bind: input.endsAt), \(bind: input.capacity), \(bind: input.status.rawValue),
-                                \(bind: venueID), 0, 0, \(bind: now), \(bind: now))
-                        """).run()
+                    _ = try await Persistence.insertEvent(id, input, in: chapter, now: now, on: sql)
                 }
                 return .created(ids)
             }
@@ -63,5 +53,24 @@ extension EventStore {
         let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
         return Event.ID(uuid)
+    }
+}
+
+extension Persistence {
+    /// The event's row (and its venue, found or added to the chapter's directory), inside the
+    /// caller's transaction; speakers and agenda are the caller's. Returns the venue's id.
+    static func insertEvent(_ id: Event.ID, _ input: EventInput.Valid, in chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> UUID? {
+        var venueID: UUID?
+        if let place = input.venue {
+            venueID = try await findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
+        }
+        try await sql.raw("""
+            INSERT INTO events (id, chapter_id, title, description, starts_at, ends_at, capacity, status, venue_id,
+                                seats_taken, queue_counter, created_at, updated_at)
+            VALUES (\(bind: id.uuid), \(bind: chapter.uuid), \(bind: input.title), \(bind: input.description),
+                    \(bind: input.startsAt), \(bind: input.endsAt), \(bind: input.capacity), \(bind: input.status.rawValue),
+                    \(bind: venueID), 0, 0, \(bind: now), \(bind: now))
+            """).run()
+        return venueID
     }
 }

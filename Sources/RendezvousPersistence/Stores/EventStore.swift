@@ -9,17 +9,7 @@ extension EventStore {
             chapterID: chapter, title: input.title, description: input.description, startsAt: input.startsAt,
             endsAt: input.endsAt, capacity: input.capacity, status: input.status, createdAt: now)
         return try await write { sql in
-            var venueID: UUID?
-            if let place = input.venue {
-                venueID = try await Persistence.findOrCreateVenue(name: place.name, address: place.address, chapter: chapter, now: now, on: sql)
-            }
-            try await sql.raw("""
-                INSERT INTO events (id, chapter_id, title, description, starts_at, ends_at, capacity, status, venue_id,
-                                    seats_taken, queue_counter, created_at, updated_at)
-                VALUES (\(bind: event.id.uuid), \(bind: chapter.uuid), \(bind: event.title), \(bind: event.description),
-                        \(bind: event.startsAt), \(bind: event.endsAt), \(bind: event.capacity), \(bind: event.status.rawValue),
-                        \(bind: venueID), 0, 0, \(bind: now), \(bind: now))
-                """).run()
+            let venueID = try await Persistence.insertEvent(event.id, input, in: chapter, now: now, on: sql)
             for (position, speaker) in input.speakers.enumerated() {
                 let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
                 try await sql.raw("""
