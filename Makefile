@@ -35,7 +35,7 @@ test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	BIN=.build/debug/rendezvous python3 Tests/cluster/kill_test.py
 	$(PYTHON) -m pytest -q Tests/browser
 
-fuzz: deps ## libFuzzer on the CSV import, iCalendar escaping, SMTP replies and JSON bodies, FUZZ_SECONDS (60) each
+fuzz: ## libFuzzer on the CSV import, iCalendar escaping, SMTP replies and JSON bodies, FUZZ_SECONDS (60) each
 	scripts/fuzz.sh
 
 bench: deps-bench ## wrk against /healthz and an event page, a 5,000-person registration rush, a 2,000-phone live quiz, insights on a generated 4-million-registration network
