@@ -49,7 +49,7 @@ start_instance() { # n
   # Every instance shares the database and the server key; each has its own outbox folder (the
   # .eml files show which instance sent what).
   DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" TRUST_PROXY=1 BASE_URL="http://127.0.0.1:$PORT" \
-    OUTBOX_DIR="$DIR/outbox-$n" LOG_FORMAT="${LOG_FORMAT:-json}" \
+    OUTBOX_DIR="$DIR/outbox-$n" LOG_FORMAT="${LOG_FORMAT:-json}" WEBHOOKS_ALLOW_PRIVATE="${WEBHOOKS_ALLOW_PRIVATE:-1}" \
     setsid "$BIN" serve --hostname 127.0.0.1 --port "$port" >>"$DIR/instance-$n.log" 2>&1 < /dev/null &
   echo $! >"$DIR/instance-$n.pid"
   wait_for "http://127.0.0.1:$port/readyz" 60 || { echo "instance $n did not become ready:" >&2; tail -20 "$DIR/instance-$n.log" >&2; return 1; }

@@ -44,6 +44,10 @@ struct OrganizePageSnapshotTests {
             ("organize/branding-errors", BrandingPage.mockErrors),
             ("organize/event-images", EventImagesPage.mock),
             ("organize/insights", InsightsPage.mock),
+            ("organize/webhooks", WebhooksPage.mock()),
+            ("organize/webhooks-errors", WebhooksPage.mock(error: true)),
+            ("organize/webhook", WebhookPage.mock()),
+            ("organize/webhook-delete", WebhookPage.mock(confirmDelete: true)),
         ]
     }
 
@@ -52,7 +56,7 @@ struct OrganizePageSnapshotTests {
         [OrganizeIndexPage.self, DashboardPage.self, OrganizerEventPage.self, EventFormPage.self, ImportPage.self, SeriesPage.self,
          TeamPage.self, AuditPage.self, OutboxPage.self, BadgesPage.self, BingoOrganizePage.self, RoomPage.self, SimpleFormPage.self,
          QuizLibraryPage.self, QuizEditPage.self, QuizQuestionPage.self, QuizDeletePage.self, GamePage.self, BrandingPage.self, EventImagesPage.self,
-         MessageComposePage.self, QuestionsPage.self, InsightsPage.self]
+         MessageComposePage.self, QuestionsPage.self, InsightsPage.self, WebhooksPage.self, WebhookPage.self]
     }
 
     static let organize = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -134,7 +134,8 @@ struct WebhooksController: OrganizeController {
         if let since = endpoint.failingSince { facts.append(.init(label: t("webhooks.failingSince", context), value: when(since))) }
         return WebhookPage(
             chrome: try chrome(t("webhooks.endpoint", context), context, path: OrganizeRoute.webhook(slug: chapter.slug, endpoint.id).path),
-            csrf: try session(context).csrfToken, url: endpoint.url, listURL: OrganizeRoute.webhooks(slug: chapter.slug).path, notice: notice,
+            csrf: try session(context).csrfToken, url: endpoint.url, listURL: OrganizeRoute.webhooks(slug: chapter.slug).path,
+            selfURL: OrganizeRoute.webhook(slug: chapter.slug, endpoint.id).path, notice: notice,
             newSecret: secret, facts: facts, enabled: endpoint.enabled,
             reason: endpoint.disabledReason.isEmpty ? nil : t("webhooks.turnedOff", context, ["error": endpoint.disabledReason]),
             pingURL: OrganizeRoute.webhookPing(slug: chapter.slug, endpoint.id).path,

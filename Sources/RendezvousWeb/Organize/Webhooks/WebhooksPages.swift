@@ -78,6 +78,8 @@ struct WebhookPage: Page {
     var csrf: String
     var url: String
     var listURL: String
+    /// This page's own address ("Keep it" after a delete asked).
+    var selfURL: String
     var notice: String?
     var newSecret: WebhookSecretView?
     var facts: [Fact]
@@ -92,12 +94,13 @@ struct WebhookPage: Page {
     var deliveries: [Delivery]
     let hasDeliveries: Bool
 
-    init(chrome: Chrome, csrf: String, url: String, listURL: String, notice: String?, newSecret: WebhookSecretView?, facts: [Fact], enabled: Bool,
+    init(chrome: Chrome, csrf: String, url: String, listURL: String, selfURL: String, notice: String?, newSecret: WebhookSecretView?, facts: [Fact], enabled: Bool,
          reason: String?, pingURL: String, enabledURL: String, rotateURL: String, deleteURL: String, confirmDelete: Bool, deliveries: [Delivery]) {
         self.chrome = chrome
         self.csrf = csrf
         self.url = url
         self.listURL = listURL
+        self.selfURL = selfURL
         self.notice = notice
         self.newSecret = newSecret
         self.facts = facts
