@@ -40,9 +40,11 @@ def text(max_length, required=True, multiline=False, **extra):
     bad = forbidden_ml if multiline else forbidden
     pattern = f"^[^{bad}]*[^\\s{bad}][^{bad}]*$" if required else f"^[^{bad}]*$"
     return {"type": "string", "maxLength": max_length, "pattern": pattern, **extra}
-# A date-time the server reads: RFC 3339 with an offset, in the years 2000 to 9899 (a year like 0165
-# has local mean time offsets in seconds, which no RFC 3339 date-time can say).
-dt_in = {"type": "string", "format": "date-time", "pattern": "^(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2})-", "description": "ISO 8601 with an offset, years 2000 to 9899"}
+# A date-time the server reads: RFC 3339 with an offset, from 2000 to 9999 in UTC (a year like 0165
+# has local mean time offsets in seconds, which no RFC 3339 date-time can say); written with a local
+# year from 2001 to 9899, whatever the offset.
+dt_in = {"type": "string", "format": "date-time", "pattern": "^(200[1-9]|20[1-9][0-9]|2[1-9][0-9]{2}|[3-8][0-9]{3}|9[0-8][0-9]{2})-",
+         "description": "ISO 8601 with an offset, years 2001 to 9899"}
 nonempty = {"type": "string", "minLength": 1}
 import zoneinfo
 # The IANA zones a chapter may be in: the Area/Location names of the tz database (and UTC).

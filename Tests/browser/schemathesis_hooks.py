@@ -19,6 +19,7 @@ and two that depend on what is already stored:
   capacity is at most 100,000).
 
 Loaded with SCHEMATHESIS_HOOKS=schemathesis_hooks (test_openapi_schemathesis.py sets it)."""
+import copy
 import datetime
 import uuid
 
@@ -41,7 +42,9 @@ def map_case(context, case):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
         return case
-    path, body = case.operation.path, case.body
+    # A copy: the generated value may be shared with Hypothesis (two workers draw at once).
+    path, body = case.operation.path, copy.deepcopy(case.body)
+    case.body = body
     if path in EVENT_INPUTS:
         start, end = parse(body.get("startsAt")), parse(body.get("endsAt"))
         if start and end and end <= start:
@@ -53,20 +56,21 @@ def map_case(context, case):
             kind = question.get("kind")
             choices = question.get("choices") if isinstance(question.get("choices"), list) else []
             bound = 2 if kind == "trueFalse" else len(choices)
-            right = [index for index in question.get("correct") or [] if isinstance(index, int) and index < bound]
+            right = [index for index in question.get("correct") or [] if isinstance(index, (int, float)) and index < bound]
             question["correct"] = right[:1] if kind in ("single", "trueFalse") else right
             question["imageId"] = None
     elif path == "/api/v1/chapters" and case.method.upper() == "POST" and isinstance(body.get("slug"), str):
         body["slug"] = (body["slug"][:40].rstrip("-") + "-" + uuid.uuid4().hex[:12]).lstrip("-") or uuid.uuid4().hex[:12]
-    elif path == "/api/v1/events/{id}/overbooking" and isinstance(body.get("venueLimit"), int):
-        body["venueLimit"] = max(body["venueLimit"], 100_000)
+    elif path == "/api/v1/events/{id}/overbooking" and isinstance(body.get("venueLimit"), (int, float)) and not isinstance(body["venueLimit"], bool):
+        # An integer may come as 12.0 (JSON does not tell them apart).
+        body["venueLimit"] = max(int(body["venueLimit"]), 100_000)
     elif path == "/api/v1/events/{id}/room":
         tables, seats = body.get("tables"), body.get("seats")
-        if isinstance(body.get("names"), list) and isinstance(tables, int):
-            body["names"] = body["names"][:tables]
+        if isinstance(body.get("names"), list) and isinstance(tables, (int, float)):
+            body["names"] = body["names"][:int(tables)]
         if isinstance(body.get("smaller"), dict) and isinstance(tables, (int, float)) and isinstance(seats, (int, float)):
             body["smaller"] = {key: value for key, value in body["smaller"].items()
-                               if key.isdigit() and int(key) <= tables and isinstance(value, int) and value <= seats}
+                               if key.isdigit() and int(key) <= tables and isinstance(value, (int, float)) and value <= seats}
     elif path in AUDIENCE_INPUTS:
         when = parse(body.get("sendAt"))
         now = datetime.datetime.now(datetime.timezone.utc)

@@ -55,9 +55,18 @@ def attendee_session(server, address):
     return next(cookie.value for cookie in jar if cookie.name == "rv_me")
 
 
+# A webhook's address must resolve to a public one (WebhookURLPolicy): a rule of the world outside,
+# not of the request, so a schema-valid address that does not resolve here may get its 422.
+OUTSIDE_WORLD = '''
+[[operations]]
+include-operation-id = "createWebhook"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
+'''
+
+
 def run(world, config, examples, label):
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(config)
+        f.write(config + OUTSIDE_WORLD)
     command = [str(SCHEMATHESIS), "--config-file", f.name, "run", str(DOCUMENT), "--url", world["base"],
                "-H", f"Authorization: Bearer {world['token']}", "-H", f"X-Manage-Token: {world['manage']}",
                "-H", f"Cookie: rv_me={world['me']}",
