@@ -292,7 +292,7 @@ struct FollowUpTests {
                 #expect(eventPage.contains(OrganizeRoute.followUp(evening.event.id).path))
                 // The chapter's history: each past evening with its rating, contacts and share who met three.
                 let dashboard = String(buffer: try await client.get(OrganizeRoute.dashboard(slug: "toulouse").path, as: organizer).body)
-                #expect(dashboard.contains("<td>10.0 (1)</td><td>2</td><td>0 %</td>"))
+                #expect(dashboard.contains("<td>10.0 (1)</td><td>2</td><td>0%</td>"))
                 // Another chapter's organiser sees nothing.
                 #expect(try await client.get(OrganizeRoute.followUp(evening.event.id).path, as: stranger).status == .notFound)
                 // The speaker's links: a bad line is refused on the field, a good one saved.

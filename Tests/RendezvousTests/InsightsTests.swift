@@ -91,10 +91,10 @@ struct InsightsTests {
                     #expect(html.contains("href=\"/organize/toulouse/insights/csv/\(id)\""), "\(id)")
                 }
                 #expect(html.components(separatedBy: "role=\"img\"").count - 1 == InsightsCharts.chapterIDs.count)
-                // Attendance: 10 with a seat each; 8, 6 and 10 came: 20 %, 40 %, 0 % no-shows.
-                #expect(html.contains("<td>10</td><td>8</td><td>0</td><td>20 %</td>"))
-                #expect(html.contains("<td>10</td><td>6</td><td>0</td><td>40 %</td>"))
-                #expect(html.contains("<td>10</td><td>10</td><td>0</td><td>0 %</td>"))
+                // Attendance: 10 with a seat each; 8, 6 and 10 came: 20%, 40%, 0% no-shows (DisplayFormatter.percent).
+                #expect(html.contains("<td>10</td><td>8</td><td>0</td><td>20%</td>"))
+                #expect(html.contains("<td>10</td><td>6</td><td>0</td><td>40%</td>"))
+                #expect(html.contains("<td>10</td><td>10</td><td>0</td><td>0%</td>"))
                 // Newcomers: everyone at the first; at the second, persons 5–7 had come before.
                 #expect(html.contains("<td>8</td><td>0</td></tr>"))
                 #expect(html.contains("<td>3</td><td>3</td></tr>"))
@@ -123,6 +123,9 @@ struct InsightsTests {
                 let french = try await client.get("/organize/toulouse/insights", as: organizer, language: "fr")
                 #expect(french.text.contains("Présence et absences"))
                 #expect(french.text.contains("Note moyenne\u{202F}: 8,7 sur 10"))
+                // French percentages: a narrow no-break space before the sign.
+                #expect(french.text.contains("<td>10</td><td>6</td><td>0</td><td>40\u{202F}%</td>"))
+                #expect(html.contains("<th scope=\"row\">1 day before</th>") && html.contains("<th scope=\"row\">3 days before</th>"))
 
                 // Another chapter's organiser, an unknown chart: 404, like something that does not exist.
                 #expect(try await client.get("/organize/toulouse/insights", as: stranger).status == .notFound)
@@ -168,8 +171,8 @@ struct InsightsTests {
                 }
                 let csv = try await client.get("/admin/insights/csv/chapters", as: admin)
                 #expect(csv.status == .ok)
-                #expect(csv.text.contains("#LinkedInLocal Toulouse,France,3,24,20 %,14 %,8.7,0.0,Active\r\n"))
-                #expect(csv.text.contains("#LinkedInLocal Nantes,France,1,6,50 %,0 %,—,0.0,Dormant\r\n"))
+                #expect(csv.text.contains("#LinkedInLocal Toulouse,France,3,24,20%,14%,8.7,0.0,Active\r\n"))
+                #expect(csv.text.contains("#LinkedInLocal Nantes,France,1,6,50%,0%,—,0.0,Dormant\r\n"))
                 #expect(try await client.get("/admin/insights/csv/nothing", as: admin).status == .notFound)
                 // Not for organisers: 404, like something that does not exist.
                 #expect(try await client.get("/admin/insights", as: organizer).status == .notFound)

@@ -43,13 +43,13 @@ struct OverbookingTests {
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
             try await app.application.test(.router) { client in
                 let workspace = try await client.get("/organize/events/\(event.id)", as: organizer)
-                #expect(workspace.text.contains("Over the last 4 evenings (80 people with a seat), 20 % did not come"))
+                #expect(workspace.text.contains("Over the last 4 evenings (80 people with a seat), 20% did not come"))
                 #expect(workspace.text.contains("How sure: fairly."))
                 #expect(workspace.text.contains("Expected: about 8 of the 10 people confirmed."))
                 #expect(workspace.text.contains("Overbooking is off"))
-                #expect(workspace.text.contains("10 × (1 + 20 %) = 12"))
+                #expect(workspace.text.contains("10 × (1 + 20%) = 12"))
                 let dashboard = try await client.get("/organize/\(chapter.slug)", as: organizer)
-                #expect(dashboard.text.contains("Over the last 4 evenings (80 people with a seat), 20 % did not come"))
+                #expect(dashboard.text.contains("Over the last 4 evenings (80 people with a seat), 20% did not come"))
 
                 // The room's limit is required, and at least the capacity: said on the field.
                 let low = try await client.post("/organize/events/\(event.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "5"])

@@ -98,6 +98,15 @@ public struct DisplayFormatter: Sendable {
                                locale: language.locale(region: region)) ?? timeZone.identifier
     }
 
+    /// A rate as a whole percentage: "7%" in English, "7 %" in French (a narrow no-break space,
+    /// U+202F, as French typography puts before the sign).
+    public func percent(_ rate: Double) -> String { Self.percent(rate, language) }
+
+    public static func percent(_ rate: Double, _ language: Language) -> String {
+        let whole = Int((rate * 100).rounded())
+        return language == .fr ? "\(whole)\u{202F}%" : "\(whole)%"
+    }
+
     public func number(_ value: Int) -> String {
         let formatter = NumberFormatter()
         formatter.locale = language.locale(region: region)

@@ -71,7 +71,7 @@ extension AdminController {
         return [Strings.text("insights.network.summary", language, [
             "chapters": String(chapters.count), "countries": String(Set(chapters.map(\.chapter.countryCode)).count),
             "evenings": String(evenings), "attendees": String(attendees)]),
-                Strings.text("insights.network.returnRate", language, ["percent": InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil)])]
+                Strings.text("insights.network.returnRate", language, ["percent": InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil, language)])]
     }
 
     static func networkCharts(_ rollup: (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)]), now: Date,
@@ -98,7 +98,7 @@ extension AdminController {
         for (index, item) in byCountry.enumerated() {
             let people = item.chapters.map(\.people).reduce(0, +), returning = item.chapters.map(\.returning).reduce(0, +)
             countries.rows[index].cells += [String(item.chapters.count), String(item.chapters.map(\.evenings).reduce(0, +)),
-                                            InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil)]
+                                            InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil, language)]
         }
 
         let quarters = rollup.quarters.suffix(8)
@@ -122,8 +122,8 @@ extension AdminController {
             let shown = item.came.reduce(0, +)
             return Chart.Row(header: item.chapter.name, cells: [
                 country(item.chapter.countryCode), String(item.evenings), String(shown),
-                InsightsCharts.percent(Attendance.noShowRate(expected: item.expected, showed: item.showed, came: shown)),
-                InsightsCharts.percent(item.returnRate), decimal(item.averageScore),
+                InsightsCharts.percent(Attendance.noShowRate(expected: item.expected, showed: item.showed, came: shown), language),
+                InsightsCharts.percent(item.returnRate, language), decimal(item.averageScore),
                 decimal(shown > 0 ? Double(item.contacts) / Double(shown) : nil), healthLabel(item.health(now: now), language)])
         }
 

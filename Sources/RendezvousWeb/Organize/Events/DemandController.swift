@@ -133,9 +133,10 @@ struct DemandPanel {
 extension OrganizeController {
     /// The forecast in words: what it is based on, how sure it is, and (for an evening) who is expected.
     func forecastLines(_ forecast: NoShowForecast, context: AppRequestContext) -> [String] {
-        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
+        let percent = { (rate: Double) in DisplayFormatter.percent(rate, context.language) }
         guard forecast.events > 0 else { return [t("demand.noHistory", context)] }
-        var lines = [Strings.plural("demand.forecast", count: forecast.events, context.language, [
+        // Without confidence the likely range says nothing ("between 0 % and 0 %"): the history is too short.
+        var lines = [Strings.plural(forecast.confidence == .none ? "demand.forecastThin" : "demand.forecast", count: forecast.events, context.language, [
             "people": String(forecast.confirmed), "rate": percent(forecast.rate), "low": percent(forecast.low), "high": percent(forecast.high),
         ])]
         if forecast.sameVenue { lines.append(t("demand.sameVenue", context)) }
@@ -154,7 +155,6 @@ extension OrganizeController {
         let event = detail.event
         let now = now()
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
-        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let threshold = try await persistence.chapters.waitlistThreshold(of: detail.chapter.id)
         let waiting = detail.occupancy.waitlisted
         let suggest = OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
@@ -184,7 +184,7 @@ extension OrganizeController {
             let limit = event.venueLimit
             let extra = OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: limit)
             rule = t("demand.rule", context, [
-                "capacity": String(event.capacity), "rate": percent(forecast.overbookingRate),
+                "capacity": String(event.capacity), "rate": f.percent(forecast.overbookingRate),
                 "target": String(event.capacity + Int((Double(event.capacity) * forecast.overbookingRate).rounded(.down))),
                 "limit": limit.map(String.init) ?? "—", "extra": String(extra),
             ]) + (forecast.confidence == .low ? " " + t("demand.cautious", context) : "")

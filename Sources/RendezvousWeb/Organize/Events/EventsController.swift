@@ -67,7 +67,6 @@ struct EventsController: OrganizeController {
         let recent = try await persistence.registrations.recentRegistrations(of: chapter.id, limit: 10)
         let attendance = try await persistence.door.attendance(of: chapter.id, now: now)
         let rates = attendance.compactMap(\.noShowRate)
-        let percent = { (rate: Double) in "\(Int((rate * 100).rounded())) %" }
         let f = Presenter(language: context.language, chapter: chapter).formatter
         let threshold = try await persistence.chapters.waitlistThreshold(of: chapter.id)
         var page = DashboardPage(
@@ -92,9 +91,9 @@ struct EventsController: OrganizeController {
             past: attendance.map { item in
                 .init(title: item.title, url: OrganizeRoute.event(item.eventID).path, date: f.shortDate(item.startsAt), expected: item.expected,
                       came: item.noShowRate == nil ? "—" : "\(item.came)" + (item.walkIns > 0 ? " (+\(item.walkIns))" : ""),
-                      noShow: item.noShowRate.map(percent) ?? "—")
+                      noShow: item.noShowRate.map(f.percent) ?? "—")
             },
-            noShowAverage: rates.isEmpty ? nil : t("org.noShowAverage", context, ["rate": percent(rates.reduce(0, +) / Double(rates.count))]),
+            noShowAverage: rates.isEmpty ? nil : t("org.noShowAverage", context, ["rate": f.percent(rates.reduce(0, +) / Double(rates.count))]),
             recent: recent.map { item in
                 .init(name: "\(item.registration.profile.firstName) \(item.registration.profile.lastName)", event: item.eventTitle,
                       status: item.registration.status.rawValue, statusLabel: statusLabel(item.registration.status, context),
@@ -106,7 +105,7 @@ struct EventsController: OrganizeController {
             guard let result = results[attendance[index].eventID] else { continue }
             page.past[index].rating = result.averageScore.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: context.language == .fr ? "," : ".") + " (\(result.answers))" } ?? "—"
             page.past[index].contacts = result.contacts == 0 ? "—" : f.number(result.contacts)
-            page.past[index].metThree = result.shareMetThree.map(percent) ?? "—"
+            page.past[index].metThree = result.shareMetThree.map(f.percent) ?? "—"
         }
         // A long waitlist becomes a second evening: said beside the event, with the way to open it.
         for (index, summary) in events.filter({ $0.event.endsAt > now }).enumerated()

@@ -58,7 +58,8 @@ enum InsightsCharts {
 
     static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
-    static func percent(_ rate: Double?) -> String { rate.map { "\(Int(($0 * 100).rounded())) %" } ?? "—" }
+    /// A rate as `DisplayFormatter.percent` writes it, or a dash when there is none.
+    static func percent(_ rate: Double?, _ language: Language) -> String { rate.map { DisplayFormatter.percent($0, language) } ?? "—" }
 
     static func decimal(_ value: Double?, _ language: Language) -> String {
         value.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: language == .fr ? "," : ".") } ?? "—"
@@ -73,9 +74,9 @@ enum InsightsCharts {
         let answers = data.scoreCounts.reduce(0, +)
         let scoreSum = data.scoreCounts.enumerated().map { $0 * $1 }.reduce(0, +)
         let attendees = data.evenings.map(\.came).reduce(0, +), contacts = data.evenings.map(\.contacts).reduce(0, +)
-        var lines = [t("insights.summary.attendance", ["rate": percent(expected > 0 && came > 0 ? Double(came) / Double(expected) : nil),
-                                                        "noShow": percent(expected > 0 && came > 0 ? Attendance.noShowRate(expected: expected, showed: came, came: came) : nil)])]
-        if newcomers + regulars > 0 { lines.append(t("insights.summary.newcomers", ["percent": percent(Double(newcomers) / Double(newcomers + regulars))])) }
+        var lines = [t("insights.summary.attendance", ["rate": percent(expected > 0 && came > 0 ? Double(came) / Double(expected) : nil, language),
+                                                        "noShow": percent(expected > 0 && came > 0 ? Attendance.noShowRate(expected: expected, showed: came, came: came) : nil, language)])]
+        if newcomers + regulars > 0 { lines.append(t("insights.summary.newcomers", ["percent": percent(Double(newcomers) / Double(newcomers + regulars), language)])) }
         if answers > 0 { lines.append(t("insights.summary.score", ["average": decimal(Double(scoreSum) / Double(answers), language), "answers": String(answers)])) }
         if attendees > 0 { lines.append(t("insights.summary.contacts", ["perPerson": decimal(Double(contacts) / Double(attendees), language)])) }
         return lines
@@ -96,7 +97,7 @@ enum InsightsCharts {
         // The demand curve: the last evenings, registrations 30 days before to the day itself.
         let recent = Array(evenings.suffix(demandEvenings))
         let days = Array((0...DemandCurve.days).reversed())
-        let dayLabel = { (d: Int) in d == 0 ? t("insights.dayOf") : t("insights.daysBefore", ["days": String(d)]) }
+        let dayLabel = { (d: Int) in d == 0 ? t("insights.dayOf") : Strings.plural("insights.daysBefore", count: d, language) }
         let tickLabel = { (d: Int) in d == 0 ? t("insights.dayOfShort") : "−\(d)" }
         let demand = Chart.lines(
             id: "demand", title: t("insights.demand.title"), description: t("insights.demand.description", ["count": f.number(recent.count)]),
@@ -113,7 +114,7 @@ enum InsightsCharts {
         attendance.columns[0] = t("insights.evening")
         attendance.columns += [t("insights.walkIns"), t("insights.noShowRate")]
         for index in attendance.rows.indices {
-            attendance.rows[index].cells += [String(evenings[index].walkIns), percent(evenings[index].noShowRate)]
+            attendance.rows[index].cells += [String(evenings[index].walkIns), percent(evenings[index].noShowRate, language)]
         }
 
         var newcomers = Chart.grouped(
