@@ -256,6 +256,46 @@ struct WebhookTests {
         }
     }
 
+    /// A receiver slower than the limit: the attempt ends, says "timeout", and is tried again.
+    @Test func aSlowReceiverTimesOutAndIsRetried() async throws {
+        try await withApp(.sqlite, configure: Self.allowPrivate) { app in
+            try await WebhookReceiver.run { receiver, port in
+                await receiver.setDelay(.seconds(3))
+                let chapter = try await Fixture.chapter(app.persistence)
+                let (endpoint, _) = try await app.persistence.webhooks.createEndpoint(
+                    chapter: chapter.id, url: "http://127.0.0.1:\(port)/hook/slow", types: [], includeEmail: false, now: app.clock.now())
+                _ = try await app.persistence.webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now())
+                let sender = WebhookSender(persistence: app.persistence, clock: app.clock, logger: testLogger, policy: WebhookURLPolicy(allowPrivate: true), timeout: 1)
+                let started = Date()
+                try await Self.drain(sender)
+                #expect(Date().timeIntervalSince(started) < 2.9, "the attempt did not wait for the answer")
+                let delivery = try #require(try await app.persistence.webhooks.deliveries(of: endpoint.id, chapter: chapter.id).first)
+                #expect(delivery.status == .pending && delivery.attempts == 1 && delivery.responseStatus == nil)
+                #expect(delivery.lastError == "timeout (1 s)")
+            }
+        }
+    }
+
+    /// /metrics shows the webhook queue: waiting deliveries and their age, failures, endpoints off.
+    @Test func metricsShowTheWebhookQueue() async throws {
+        try await withApp(.sqlite, configure: { $0.metricsToken = "metrics-token" }) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let (endpoint, _) = try await app.persistence.webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/x", types: [],
+                                                                                  includeEmail: false, now: app.clock.now())
+            _ = try await app.persistence.webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now())
+            _ = try await app.persistence.webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now())
+            app.clock.advance(by: 90)
+            try await app.application.test(.router) { client in
+                let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer metrics-token"])
+                #expect(metrics.status == .ok)
+                #expect(metrics.text.contains("rendezvous_webhooks_pending 2"))
+                #expect(metrics.text.contains("rendezvous_webhooks_oldest_pending_seconds 90"))
+                #expect(metrics.text.contains("rendezvous_webhooks_disabled_endpoints 0"))
+                #expect(metrics.text.contains("rendezvous_webhooks_failed_last_day 0"))
+            }
+        }
+    }
+
     /// Two senders at once (two instances) deliver each delivery exactly once.
     @Test(arguments: DatabaseKind.available)
     func twoSendersDeliverEachOnce(_ kind: DatabaseKind) async throws {
