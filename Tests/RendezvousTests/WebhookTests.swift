@@ -296,6 +296,24 @@ struct WebhookTests {
         }
     }
 
+    /// Erasing a person deletes the webhook deliveries that name them; others stay.
+    @Test(arguments: DatabaseKind.available)
+    func erasingAPersonDeletesTheDeliveriesThatNameThem(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let (endpoint, _) = try await app.persistence.webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/x", types: [.registrationCreated],
+                                                                                  includeEmail: true, now: app.clock.now())
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
+            let erased = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: app.clock.now())
+            _ = try await app.persistence.registrations.register(Fixture.profile(2), for: event.id, now: app.clock.now())
+            #expect(try await app.persistence.webhooks.deliveries(of: endpoint.id, chapter: chapter.id).count == 2)
+            _ = try await app.persistence.personalData.erase(.registration(erased.registration.id.uuid), now: app.clock.now())
+            struct Row: Decodable { var body: String }
+            let left = try await app.persistence.sql.raw("SELECT body FROM webhook_deliveries").rows(Row.self).map(\.body)
+            #expect(left.count == 1 && left[0].contains("person2@example.org") && !left.contains { $0.contains("person1@example.org") })
+        }
+    }
+
     /// Two senders at once (two instances) deliver each delivery exactly once.
     @Test(arguments: DatabaseKind.available)
     func twoSendersDeliverEachOnce(_ kind: DatabaseKind) async throws {
