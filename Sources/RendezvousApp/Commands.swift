@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
                                          policy: WebhookURLPolicy(allowPrivate: configuration.web.webhooksAllowPrivate), baseURL: configuration.baseURL)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
-                backgroundServices: [OfferExpiryService(services: services), InsightsRefreshService(services: services), sender, LiveBusService(services: services), RetentionService(services: services),
+                backgroundServices: [LeasedJobService.offerExpiry(services), LeasedJobService.insights(services), sender, LiveBusService(services: services), LeasedJobService.retention(services),
                                      CacheBusService(services: services), webhooks])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()

@@ -67,34 +67,3 @@ public func buildRouter(services: AppServices) throws -> Router<AppRequestContex
     APIController(services: services).addRoutes(to: api, writes: api.group().add(middleware: rateLimit))
     return router
 }
-
-/// Expires unanswered waitlist offers and passes their seats on, every `interval` seconds.
-public struct OfferExpiryService: Service {
-    let services: AppServices
-    let interval: Duration
-
-    public init(services: AppServices, interval: Duration = .seconds(30)) {
-        self.services = services
-        self.interval = interval
-    }
-
-    public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    // One instance at a time (a lease in the database): the others skip this round.
-                    let expired = try await services.persistence.leases.runExclusively("offer expiry", lease: 60) {
-                        try await services.persistence.registrations.expireOffers(now: services.clock.now())
-                    } ?? 0
-                    if expired > 0 {
-                        services.logger.info("Expired \(expired) waitlist offers")
-                        services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
-                    }
-                } catch {
-                    services.logger.error("Offer expiry failed: \(error)")
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
-    }
-}

@@ -7,29 +7,8 @@ import ServiceLifecycle
 /// ended more than the retention ago (a network setting, 24 months by default), strips personal
 /// details from older activity-log entries, and deletes the .eml copies of the emptied messages.
 /// Safe on several instances: each event is claimed by a conditional UPDATE.
-public struct RetentionService: Service {
-    let services: AppServices
-    let interval: Duration
-
-    public init(services: AppServices, interval: Duration = .seconds(3600)) {
-        self.services = services
-        self.interval = interval
-    }
-
-    public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    // One instance at a time runs it (a lease in the database); the others skip this round.
-                    _ = try await services.persistence.leases.runExclusively("retention", lease: 3600) { try await Self.runOnce(services) }
-                } catch {
-                    services.logger.error("Retention run failed: \(LogRedaction.redact(String(describing: error)))")
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
-    }
-
+/// Run every hour by `LeasedJobService.retention`.
+public enum RetentionService {
     /// One run: the database, then the outbox's .eml files, then cached pages, then the rate-limit
     /// windows that no longer count (wall-clock time, as the limiters count).
     @discardableResult
