@@ -27,6 +27,12 @@ struct InsightsTests {
         let recent = now.addingTimeInterval(-20 * day)
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 60, 60, 50, 45, 40], openedAt: opened, now: now) == .struggling)
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 60, 60, 50, 50, 50], openedAt: opened, now: now) == .active) // 83 %
+        // An evening announced: back from a pause, not dormant (new if it is the first).
+        #expect(ChapterHealth.assess(lastEvening: now.addingTimeInterval(-300 * day), nextEvening: now.addingTimeInterval(10 * day), came: [70, 70], openedAt: opened, now: now) == .active)
+        #expect(ChapterHealth.assess(lastEvening: nil, nextEvening: now.addingTimeInterval(10 * day), came: [], openedAt: opened, now: now) == .new)
+        // Growth per quarter: a quarter without evenings is shown, with zeros.
+        #expect(Quarter.filled([("2026 Q3", 2, 100), ("2027 Q2", 1, 40)]).map(\.quarter) == ["2026 Q3", "2026 Q4", "2027 Q1", "2027 Q2"])
+        #expect(Quarter.filled([("2026 Q3", 2, 100), ("2027 Q2", 1, 40)])[1].evenings == 0)
         // Too few evenings to tell a trend.
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 10, 5], openedAt: opened, now: now) == .active)
     }

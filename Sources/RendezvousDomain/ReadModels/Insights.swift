@@ -77,7 +77,7 @@ public enum DemandCurve {
 public enum ChapterHealth: String, Sendable, CaseIterable {
     /// Evenings held recently, attendance not falling.
     case active
-    /// No evening for six months (or never one, six months after it opened).
+    /// No evening for six months (or never one, six months after it opened), and none announced.
     case dormant
     /// Attendance falling: the last three evenings' average is under 80 % of the three before.
     case struggling
@@ -87,10 +87,11 @@ public enum ChapterHealth: String, Sendable, CaseIterable {
     public static let dormantAfter: TimeInterval = 182 * 86400
     public static let fallingBelow = 0.8
 
-    /// `came`: attendance of the chapter's past evenings, oldest first.
-    public static func assess(lastEvening: Date?, came: [Int], openedAt: Date, now: Date) -> ChapterHealth {
-        guard let lastEvening else { return now.timeIntervalSince(openedAt) >= dormantAfter ? .dormant : .new }
-        if now.timeIntervalSince(lastEvening) >= dormantAfter { return .dormant }
+    /// `came`: attendance of the chapter's past evenings, oldest first; `nextEvening`: its next
+    /// published evening, if one is announced (a chapter back from a pause is not dormant).
+    public static func assess(lastEvening: Date?, nextEvening: Date? = nil, came: [Int], openedAt: Date, now: Date) -> ChapterHealth {
+        guard let lastEvening else { return nextEvening != nil || now.timeIntervalSince(openedAt) < dormantAfter ? .new : .dormant }
+        if now.timeIntervalSince(lastEvening) >= dormantAfter, nextEvening == nil { return .dormant }
         guard came.count >= 6 else { return .active }
         let recent = came.suffix(3), before = came.dropLast(3).suffix(3)
         let recentMean = Double(recent.reduce(0, +)) / 3, beforeMean = Double(before.reduce(0, +)) / 3
@@ -103,6 +104,8 @@ public struct ChapterRollup: Sendable, Equatable {
     public var chapter: Chapter
     public var evenings: Int
     public var lastEvening: Date?
+    /// Its next published evening, if one is announced.
+    public var nextEvening: Date?
     /// Attendance of its last past evenings, oldest first (the health rule reads the last six).
     public var came: [Int]
     /// Everyone who came, over all its evenings.
@@ -128,11 +131,33 @@ public struct ChapterRollup: Sendable, Equatable {
 
     public var returnRate: Double? { people > 0 ? Double(returning) / Double(people) : nil }
     public var averageScore: Double? { answers > 0 ? Double(scoreSum) / Double(answers) : nil }
-    public func health(now: Date) -> ChapterHealth { ChapterHealth.assess(lastEvening: lastEvening, came: came, openedAt: chapter.createdAt, now: now) }
+    public func health(now: Date) -> ChapterHealth {
+        ChapterHealth.assess(lastEvening: lastEvening, nextEvening: nextEvening, came: came, openedAt: chapter.createdAt, now: now)
+    }
 }
 
 /// Evenings held and people who came, per calendar quarter ("2027 Q1").
 public enum Quarter {
+    /// The quarters from the first to the last of these (sorted) labels, the empty ones included with
+    /// zeros, so that a chart of growth does not hide a quarter without evenings.
+    public static func filled(_ quarters: [(quarter: String, evenings: Int, people: Int)]) -> [(quarter: String, evenings: Int, people: Int)] {
+        func parse(_ label: String) -> (year: Int, q: Int)? {
+            let parts = label.split(separator: " ")
+            guard parts.count == 2, let year = Int(parts[0]), parts[1].hasPrefix("Q"), let q = Int(parts[1].dropFirst()), (1...4).contains(q) else { return nil }
+            return (year, q)
+        }
+        guard let first = quarters.first.flatMap({ parse($0.quarter) }), let last = quarters.last.flatMap({ parse($0.quarter) }) else { return quarters }
+        let known = Dictionary(quarters.map { ($0.quarter, $0) }, uniquingKeysWith: { a, _ in a })
+        var result: [(quarter: String, evenings: Int, people: Int)] = []
+        var (year, q) = first
+        while year < last.year || (year == last.year && q <= last.q) {
+            let label = "\(year) Q\(q)"
+            result.append(known[label] ?? (label, 0, 0))
+            (year, q) = q == 4 ? (year + 1, 1) : (year, q + 1)
+        }
+        return result
+    }
+
     public static func label(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

@@ -67,17 +67,24 @@ extension NetworkStore {
         let quizzes = Dictionary(uniqueKeysWithValues: try await sql.raw("""
             SELECT e.chapter_id, COUNT(DISTINCT qs.event_id) AS count FROM quiz_sessions qs JOIN events e ON e.id = qs.event_id GROUP BY e.chapter_id
             """).rows(PerChapter.self).map { ($0.chapterId, $0.count) })
+        // The next announced evening of each chapter (a range of the starts index: upcoming evenings only).
+        struct Next: Decodable { var chapterId: UUID; var next: Date }
+        let next = Dictionary(uniqueKeysWithValues: try await sql.raw("""
+            SELECT chapter_id, MIN(starts_at) AS next FROM events WHERE status = 'published' AND starts_at > \(bind: now) GROUP BY chapter_id
+            """).rows(Next.self).map { ($0.chapterId, $0.next) })
         let byChapter = Dictionary(uniqueKeysWithValues: totals.map { ($0.chapterId, $0) })
         let rollups = chapters.map { chapter in
             let mine = byChapter[chapter.id.uuid]
-            return ChapterRollup(
+            var rollup = ChapterRollup(
                 chapter: chapter, evenings: mine?.evenings ?? 0, lastEvening: mine?.lastEvening,
                 came: EveningStats.list(mine?.recent),
                 attendees: mine?.came ?? 0, expected: mine?.expected ?? 0, showed: mine?.showed ?? 0, people: mine?.people ?? 0, returning: mine?.cameBack ?? 0,
                 contacts: mine?.contacts ?? 0, answers: mine?.answers ?? 0, scoreSum: mine?.scoreSum ?? 0,
                 rotations: rotations[chapter.id.uuid] ?? 0, quizzes: quizzes[chapter.id.uuid] ?? 0)
+            rollup.nextEvening = next[chapter.id.uuid]
+            return rollup
         }
-        return (rollups, quarters.map { ($0.quarter, $0.evenings, $0.people) })
+        return (rollups, Quarter.filled(quarters.map { ($0.quarter, $0.evenings, $0.people) }))
     }
 
     /// The public figures: chapters, countries, evenings held, people met (contacts exchanged).
