@@ -33,6 +33,9 @@ struct InsightsTests {
         // Growth per quarter: a quarter without evenings is shown, with zeros.
         #expect(Quarter.filled([("2026 Q3", 2, 100), ("2027 Q2", 1, 40)]).map(\.quarter) == ["2026 Q3", "2026 Q4", "2027 Q1", "2027 Q2"])
         #expect(Quarter.filled([("2026 Q3", 2, 100), ("2027 Q2", 1, 40)])[1].evenings == 0)
+        // A company's long name is shortened in the chart's picture (left of the bars), whole in its table.
+        #expect(Chart.shortened("Compagnie Générale des Établissements Michelin", to: 28) == "Compagnie Générale des Étab…")
+        #expect(Chart.shortened("Airbus", to: 28) == "Airbus")
         // Too few evenings to tell a trend.
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 10, 5], openedAt: opened, now: now) == .active)
     }

@@ -68,6 +68,11 @@ struct Chart: Sendable {
         return chart
     }
 
+    /// `text` cut to `limit` characters with an ellipsis: what fits left of the bars on a phone.
+    static func shortened(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : text.prefix(limit - 1).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
     /// Horizontal bars, one per category, longest first (job families, companies, scores).
     static func horizontal(id: String, title: String, description: String, header: (String, String), items: [(label: String, value: Int)],
                            csvURL: String, csvLabel: String, empty: String) -> Chart {
@@ -82,7 +87,8 @@ struct Chart: Sendable {
         for (index, item) in items.enumerated() {
             let y = top + index * rowHeight
             let width = item.value == 0 ? 0 : max(2, item.value * span / maximum)
-            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: item.label, anchor: "end"))
+            // A long name (a company) is shortened in the picture, whole in the table beside it.
+            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: Self.shortened(item.label, to: 28), anchor: "end"))
             chart.bars.append(Bar(x: labelWidth, y: y, width: width, height: rowHeight - 6, series: 0, value: String(item.value),
                                   valueX: labelWidth + width + 4, valueY: y + 19, hasValue: true))
         }
