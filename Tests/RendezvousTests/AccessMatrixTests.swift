@@ -166,8 +166,8 @@ struct AccessMatrixTests {
         "GET /password/forgot": "200 200 200 200 200 200",
         "GET /password/reset/:token": "409 409 409 409 200 409",
         "GET /q": "200 200 200 200 200 200",
-        "GET /q/:code": "200 200 200 200 200 200",
-        "GET /q/:code/play": "303 303 303 303 303 303",
+        "GET /q/:code": "200 303 200 200 200 200",
+        "GET /q/:code/play": "303 200 303 303 303 303",
         "GET /q/:code/qr.png": "200 200 200 200 200 200",
         "GET /quiz-images/:id": "200 200 200 200 200 200",
         "GET /readyz": "200 200 200 200 200 200",
@@ -220,7 +220,7 @@ struct AccessMatrixTests {
         "POST /api/v1/tokens": "422 422 422 422 422 422",
         "POST /apply": "422 422 422 422 422 422",
         "POST /audience/unsubscribe/:token": "404 200 404 404 404 404",
-        "POST /c/:token/bingo": "404 404 404 404 404 404",
+        "POST /c/:token/bingo": "404 303 404 404 404 404",
         "POST /c/:token/met": "403 303 403 403 403 403",
         "POST /chapters/:slug/follow": "422 422 422 422 422 422",
         "POST /door/:id/checkins": "401 401 400 404 400 400",
@@ -232,7 +232,7 @@ struct AccessMatrixTests {
         "POST /feedback/:token": "404 422 404 404 404 404",
         "POST /follow/:token": "404 200 404 404 404 404",
         "POST /invitations/:token": "404 422 404 404 404 404",
-        "POST /live/:id/answer": "404 404 404 404 404 404",
+        "POST /live/:id/answer": "404 400 404 404 404 404",
         "POST /live/:id/command": "404 404 404 404 400 400",
         "POST /manage/:token/:action": "404 200 404 404 404 404",
         "POST /manage/:token/bingo/tick": "404 422 404 404 404 404",
@@ -349,6 +349,8 @@ struct AccessMatrixTests {
         "GET /metrics": "Needs the metrics key (OperationsTests): 404 without it.",
         "GET /organize": "Staff who are not admins are sent to their chapter (303).",
         "GET /organize/:slug/insights/csv/:chart": "A chart's name is not a record: another chapter's organiser asks on this chapter (404).",
+        "GET /q/:code": "The attendee already plays this game on their phone: sent on to it (303).",
+        "GET /q/:code/play": "The player's page: the attendee plays; anyone else is sent to join (303).",
         "GET /password/reset/:token": "Mailed to the organiser; any other link answers 409 'link expired'.",
         "GET /quiz-images/:id": "A question's picture is shown on the room's screen and players' phones: public by its random id.",
         "GET /screen/:id/state.json": "JSON: signed out 404 rather than a sign-in page.",
@@ -359,11 +361,11 @@ struct AccessMatrixTests {
         "POST /api/v1/chapters/:slug/webhooks/:webhook/test": "Queues a ping (202).",
         "POST /api/v1/events/:id/attendance-checks": "Queues the check (202).",
         "POST /api/v1/registrations/:id/decline": "No offer to decline: 409.",
-        "POST /c/:token/bingo": "Needs the phone's bingo cookie and its copy in the form (BingoFlowTests): 404 without them, for everyone.",
+        "POST /c/:token/bingo": "The attendee's phone (its bingo cookie, repeated in the form) ticks a square; the form's copy alone opens nothing: 404.",
         "POST /c/:token/met": "Only a guest of the same evening (the attendee) may say they met: 403 for others.",
         "POST /door/:id/window": "Opening hours of the door are the organisers': door staff 404.",
         "POST /invitations/:token": "The attendee's empty form: 422.",
-        "POST /live/:id/answer": "Needs a quiz player's cookie: 404 without one.",
+        "POST /live/:id/answer": "The attendee plays (their phone's player cookie; 400: the empty body is no answer); without a player's cookie 404.",
         "POST /live/:id/command": "The presenter's: organiser and admin reach it (400: the empty body names no command).",
         "POST /manage/:token/:action": "Action `cancel`: the attendee cancels (run among the last routes).",
         "POST /me/events/:id/met": "Body names the other guest.",
@@ -434,6 +436,13 @@ struct AccessMatrixTests {
             o["game"] = session.id.description
             o["code"] = session.code
         }
+        // The attendee plays it on their phone (the player's cookie).
+        if let game = o["game"].flatMap(QuizSession.ID.init(string:)),
+           let player = try? await p.quizzes.join(session: game, registration: attendee.id, name: "Marie", team: nil, now: now) {
+            o["quizPlayer"] = LiveController.playerCookieValue(player.id, vault: p.tokens)
+        } else {
+            o["quizPlayer"] = previous["quizPlayer"]
+        }
         // A registration question of the evening.
         let question = try await p.questions.add(try RegistrationQuestion.Input(label: "Diet \(tag)", kind: "text", scope: "event").validated().get(), chapter: chapter.id, event: event.id, now: now)
         o["question"] = question.id.description
@@ -498,6 +507,8 @@ struct AccessMatrixTests {
             INSERT INTO password_resets (id, user_id, token_hash, expires_at)
             VALUES (\(bind: reset), \(bind: organiser.id.uuid), \(bind: Persistence.hash(o["reset"]!)), \(bind: now.addingTimeInterval(3600)))
             """).run()
+        // The cookie the attendee's phone got with their bingo card.
+        o["bingoCookie"] = try need((try? await p.bingo.cookieToken(of: attendee.id)) ?? previous["bingoCookie"])
         let photo = NewImage(kind: "photo", contentType: "image/png", bytes: png, width: 1, height: 1)
         o["photo"] = try need((try? await p.attendeePhotos.setPhoto(email: "person1@example.org", image: photo, now: now)) ?? previous["photo"])
         return o
@@ -707,6 +718,8 @@ struct AccessMatrixTests {
     static let formFields: [String: [String: String]] = [
         "/organize/events/:id/quiz/start": ["quiz": "quiz"],
         "/me/events/:id/met": ["registration": "guest"],
+        // The phone's bingo cookie repeated in the form, and a square: alone (without the cookie) it opens nothing.
+        "/c/:token/bingo": ["card": "bingoCookie", "square": "0"],
     ]
 
     static func request(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ pattern: String, as who: Who, in world: World) async throws -> TestResponse {
@@ -721,6 +734,8 @@ struct AccessMatrixTests {
         }
         if who == .attendee {
             cookies.append("rv_me=\(world.attendeeCookie)")
+            cookies.append("\(BingoPagesController.cookieName)=\(world.objects["bingoCookie"] ?? "")")
+            cookies.append("\(LiveController.playerCookie)=\(world.objects["quizPlayer"] ?? "")")
             headers[HTTPField.Name("X-Manage-Token")!] = world.manageToken
             csrf = world.attendeeCSRF
         }
