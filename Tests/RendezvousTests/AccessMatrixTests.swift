@@ -9,8 +9,9 @@ import Testing
 
 /// Who may open what: every route the router serves (built from the route tables: `PublicRoute`,
 /// `AccountRoute`, `MeRoute`, `DoorRoute`, `AdminRoute`, `APIRoute`, `OrganizeRoutes.all`) is
-/// requested as six people, and the class of the answer is checked against one table below.
-/// A route the table does not know fails the test, and so does an entry for a route that is gone:
+/// requested as six people with every path parameter a real record of the chapter, and the exact
+/// status is checked against one table below. A route the table does not know fails the test, so
+/// does an entry for a route that is gone, and so does a parameter no record fills (`missing-…`):
 /// a new address cannot ship without someone deciding who may open it. No answer is ever a 5xx.
 ///
 /// With `ACCESS_MATRIX_DOC=1` the test also rewrites the matrix section of docs/security.md.
