@@ -96,6 +96,12 @@ public struct MessageComposer: Sendable {
                 subject = t("mail.overflowReturned.subject", ["event": event.title])
                 paragraphs.insert(t("mail.overflowReturned.body", ["event": event.title]), at: 0)
             }
+            // The second evening offered to them was cancelled: the offer is withdrawn, the place kept.
+            if item.payload["withdrawn"] == "1" {
+                guard registration.status == .waitlisted else { return .skip("no longer waiting") }
+                subject = t("mail.overflowWithdrawn.subject", ["event": event.title])
+                paragraphs.insert(t("mail.overflowWithdrawn.body", ["event": event.title]), at: 0)
+            }
         case .offer:
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }
             subject = t("mail.offer.subject", ["event": event.title])

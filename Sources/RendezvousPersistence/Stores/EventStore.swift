@@ -8,28 +8,31 @@ extension EventStore {
         let event = Event(
             chapterID: chapter, title: input.title, description: input.description, startsAt: input.startsAt,
             endsAt: input.endsAt, capacity: input.capacity, status: input.status, createdAt: now)
-        return try await write { sql in
-            let venueID = try await Persistence.insertEvent(event.id, input, in: chapter, now: now, on: sql)
-            for (position, speaker) in input.speakers.enumerated() {
-                let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
-                try await sql.raw("""
-                    INSERT INTO event_speakers (id, event_id, speaker_id, position)
-                    VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: speakerID), \(bind: position))
-                    """).run()
-            }
-            for (position, item) in input.agenda.enumerated() {
-                try await sql.raw("""
-                    INSERT INTO agenda_items (id, event_id, starts_at, title, position)
-                    VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: item.startsAt), \(bind: item.title), \(bind: position))
-                    """).run()
-            }
-            if event.status == .published {
-                try await Persistence.emitEventWebhook(.eventPublished, event: event.id.uuid, now: now, on: sql)
-            }
-            var stored = event
-            stored.venueID = venueID.map { .init($0) }
-            return stored
+        return try await write { sql in try await Self.insertEventRecord(event, input, in: chapter, now: now, on: sql) }
+    }
+
+    /// Stores a new event with its speakers and agenda, in the caller's transaction.
+    static func insertEventRecord(_ event: Event, _ input: EventInput.Valid, in chapter: Chapter.ID, now: Date, on sql: any SQLDatabase) async throws -> Event {
+        let venueID = try await Persistence.insertEvent(event.id, input, in: chapter, now: now, on: sql)
+        for (position, speaker) in input.speakers.enumerated() {
+            let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
+            try await sql.raw("""
+                INSERT INTO event_speakers (id, event_id, speaker_id, position)
+                VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: speakerID), \(bind: position))
+                """).run()
         }
+        for (position, item) in input.agenda.enumerated() {
+            try await sql.raw("""
+                INSERT INTO agenda_items (id, event_id, starts_at, title, position)
+                VALUES (\(bind: UUID()), \(bind: event.id.uuid), \(bind: item.startsAt), \(bind: item.title), \(bind: position))
+                """).run()
+        }
+        if event.status == .published {
+            try await Persistence.emitEventWebhook(.eventPublished, event: event.id.uuid, now: now, on: sql)
+        }
+        var stored = event
+        stored.venueID = venueID.map { .init($0) }
+        return stored
     }
 
     public func event(id: Event.ID) async throws -> Event? {
@@ -165,6 +168,11 @@ extension EventStore {
             guard !updated.isEmpty else { throw RegistrationActionError.capacityBelowConfirmed(confirmed: row.seatsTaken) }
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             if event.status == .cancelled, !wasCancelled {
+                // A second evening: its open offers are withdrawn first (those people keep their
+                // place in the original's queue and are told so, not that "their" evening is off).
+                if row.overflowOf != nil {
+                    try await Persistence.withdrawOverflowOffers(sibling: id.uuid, now: now, on: sql)
+                }
                 try await Persistence.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
                 // A second evening: those who moved here from the original's waitlist get their place back.
                 if let origin = row.overflowOf {

@@ -17,6 +17,15 @@ import SQLKit
 // transactions ever wait on each other.
 
 extension Persistence {
+    /// The open second evening of `origin` (not cancelled, still to come), if any.
+    static func openOverflow(of origin: UUID, now: Date, on sql: any SQLDatabase) async throws -> UUID? {
+        struct Found: Decodable { var id: UUID }
+        return try await sql.raw("""
+            SELECT id FROM events WHERE overflow_of = \(bind: origin) AND status <> 'cancelled' AND starts_at > \(bind: now)
+            ORDER BY starts_at LIMIT 1
+            """).row(Found.self)?.id
+    }
+
     /// Offers up to `free` seats of a second evening to its original's queue, in queue order.
     /// The caller holds the second evening's lock. Answers how many seats are still free.
     static func offerOverflowSeats(event: EventRow, origin: UUID, deadline: Date, free: Int, now: Date, on sql: any SQLDatabase) async throws -> Int {
@@ -133,6 +142,35 @@ extension Persistence {
         return restored
     }
 
+    /// A second evening was cancelled: its open offers to the original's queue are withdrawn. Those
+    /// people never left their place there (it is released only when an offer is accepted); each is
+    /// told by mail that the offer is withdrawn and their place kept. The caller holds the second
+    /// evening's lock. Answers how many offers were withdrawn.
+    @discardableResult
+    static func withdrawOverflowOffers(sibling: UUID, now: Date, on sql: any SQLDatabase) async throws -> Int {
+        struct Offer: Decodable { var id: UUID; var originRegistrationId: UUID; var eventId: UUID; var chapterId: UUID }
+        let offers = try await sql.raw("""
+            SELECT s.id, s.origin_registration_id, o.event_id, e.chapter_id FROM registrations s
+            JOIN registrations o ON o.id = s.origin_registration_id JOIN events e ON e.id = o.event_id
+            WHERE s.event_id = \(bind: sibling) AND s.status = 'offered'
+            """).rows(Offer.self)
+        var withdrawn = 0
+        for offer in offers {
+            let moved = try await sql.raw("""
+                UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, offer_expires_at = NULL,
+                    updated_at = \(bind: now)
+                WHERE id = \(bind: offer.id) AND status = 'offered' RETURNING id
+                """).all()
+            guard !moved.isEmpty else { continue }
+            try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
+            try await emitRegistrationWebhooks(.registrationCancelled, registrations: [offer.id], event: sibling, now: now, on: sql)
+            try await enqueue(.waitlisted, registration: offer.originRegistrationId, event: offer.eventId, chapter: offer.chapterId,
+                              payload: ["withdrawn": "1"], now: now, on: sql)
+            withdrawn += 1
+        }
+        return withdrawn
+    }
+
     /// Takes a waitlisted registration out of its queue (it moved to a second evening): not
     /// undoable, no cancellation mail. The caller holds the event's lock.
     static func releaseWaitlistPlace(_ id: UUID, event: UUID, now: Date, on sql: any SQLDatabase) async throws {
@@ -178,8 +216,14 @@ extension Persistence {
         case .confirmed:
             return false
         case .cancelled, .expired:
-            // They left the original's queue meanwhile: the second evening's offer is still theirs.
-            return true
+            // Their place already went to another second evening (they accepted its offer, or were
+            // moved there): this offer is no longer available, nobody holds two seats.
+            let elsewhere = try await sql.raw("""
+                SELECT id FROM registrations WHERE origin_registration_id = \(bind: origin) AND id <> \(bind: registration)
+                  AND status = 'confirmed'
+                """).all()
+            // Otherwise they left the original's queue themselves: the second evening's offer is still theirs.
+            return elsewhere.isEmpty
         }
     }
 }
@@ -206,20 +250,37 @@ public struct OverflowStatus: Sendable, Equatable {
     }
 }
 
+/// Why a second evening was not opened.
+public enum OverflowError: Error, Equatable {
+    /// One is already open for this evening (not cancelled, still to come): its id.
+    case alreadyOpen(Event.ID)
+}
+
 extension EventStore {
     /// Opens a second evening for an event's waitlist: creates it (published, linked to the
-    /// original), then offers its seats to the original's queue under both events' locks.
+    /// original), then offers its seats to the original's queue, in one transaction under the
+    /// original's lock. One open second evening per evening: a second request (a resubmitted form,
+    /// a double click, parallel API calls) finds the first one and is refused with its id.
     public func createOverflow(of origin: Event.ID, _ input: EventInput.Valid, now: Date) async throws -> (Event, OverflowOpening) {
-        // A second evening is opened from the original only (never from another second evening):
-        // locks are then always taken second evening first, original next.
-        guard let original = try await event(id: origin), original.status == .published, original.overflowOf == nil else {
-            throw RegistrationActionError.eventNotOpen
-        }
-        var draft = input
-        draft.status = .draft
-        var sibling = try await createEvent(draft, in: original.chapterID, now: now)
-        let siblingID = sibling.id
-        let opening: OverflowOpening = try await write { sql in
+        var input = input
+        input.status = .draft
+        let draft = input
+        return try await write { sql in
+            // The original's lock first: the new evening is invisible to every other transaction
+            // until this one commits, so nobody can hold its lock and wait for the original's.
+            // A second evening is opened from the original only (never from another second evening).
+            guard let original = try await Persistence.lockEvent(origin.uuid, on: sql), original.status == .published,
+                  original.overflowOf == nil, now < original.startsAt else {
+                throw RegistrationActionError.eventNotOpen
+            }
+            if let open = try await Persistence.openOverflow(of: origin.uuid, now: now, on: sql) {
+                throw OverflowError.alreadyOpen(.init(open))
+            }
+            var sibling = try await Self.insertEventRecord(
+                Event(chapterID: .init(original.chapterId), title: draft.title, description: draft.description, startsAt: draft.startsAt,
+                      endsAt: draft.endsAt, capacity: draft.capacity, status: .draft, createdAt: now),
+                draft, in: .init(original.chapterId), now: now, on: sql)
+            let siblingID = sibling.id
             _ = try await Persistence.lockEvent(siblingID.uuid, on: sql)
             try await sql.raw("""
                 UPDATE events SET overflow_of = \(bind: origin.uuid), status = 'published', updated_at = \(bind: now) WHERE id = \(bind: siblingID.uuid)
@@ -231,12 +292,17 @@ extension EventStore {
                 SELECT status, COUNT(*) AS count FROM registrations WHERE event_id = \(bind: siblingID.uuid)
                   AND origin_registration_id IS NOT NULL GROUP BY status
                 """).rows(Row.self)
-            return OverflowOpening(offered: rows.first { $0.status == "offered" }?.count ?? 0,
-                                   moved: rows.first { $0.status == "confirmed" }?.count ?? 0)
+            sibling.status = .published
+            sibling.overflowOf = origin
+            return (sibling, OverflowOpening(offered: rows.first { $0.status == "offered" }?.count ?? 0,
+                                             moved: rows.first { $0.status == "confirmed" }?.count ?? 0))
         }
-        sibling.status = .published
-        sibling.overflowOf = origin
-        return (sibling, opening)
+    }
+
+    /// The second evening open for an event (not cancelled, still to come), if any.
+    public func openOverflow(of origin: Event.ID, now: Date) async throws -> Event? {
+        guard let id = try await Persistence.openOverflow(of: origin.uuid, now: now, on: sql) else { return nil }
+        return try await event(id: .init(id))
     }
 
     /// The second evenings opened from an event, by date.

@@ -354,6 +354,10 @@ extension RegistrationStore {
             var registration = row.registration(self.tokens)
             if registration.status == .confirmed { return .success(registration) }
             guard registration.status == .offered else { return .failure(.noOpenOffer) }
+            // A seat of a cancelled evening, or of one already begun, is no seat (the lock is held already).
+            guard let event = try await Persistence.lockEvent(row.eventId, on: sql), event.status == .published, now < event.startsAt else {
+                return .failure(.eventNotOpen)
+            }
             guard WaitlistRules.isOfferOpen(expiresAt: row.offerExpiresAt, now: now) else {
                 // Expire it now rather than wait for the sweeper, and pass the seat on.
                 if try await self.transition(id, from: [.offered], to: .expired, now: now, on: sql) {

@@ -28,6 +28,8 @@ extension APIController {
         var accepted: Int
         var moved: Int
         var declined: Int
+        /// Still to come and not cancelled: the one open second evening (no other can be opened).
+        var open: Bool
     }
     struct OverbookingJSON: Encodable {
         var enabled: Bool
@@ -63,13 +65,14 @@ extension APIController {
         for sibling in try await persistence.events.overflowEvents(of: event.id) {
             let status = try await persistence.events.overflowStatus(of: sibling.id)
             overflows.append(OverflowJSON(id: sibling.id.description, startsAt: ISO8601.format(sibling.startsAt), capacity: sibling.capacity,
-                                          offered: status.offered, accepted: status.accepted, moved: status.moved, declined: status.declined))
+                                          offered: status.offered, accepted: status.accepted, moved: status.moved, declined: status.declined,
+                                          open: now < sibling.startsAt))
         }
         let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init), venue: event.venueID, now: now)
         let checks = now < event.startsAt ? try await persistence.door.attendanceCheckCandidates(of: event.id, now: now) : (0, 0)
         return DemandJSON(
             waitlisted: occupancy.waitlisted, threshold: threshold,
-            suggestsOverflow: event.overflowOf == nil && OverflowRules.suggestsOverflow(waiting: occupancy.waitlisted, threshold: threshold,
+            suggestsOverflow: event.overflowOf == nil && !overflows.contains { $0.open } && OverflowRules.suggestsOverflow(waiting: occupancy.waitlisted, threshold: threshold,
                                                                                          published: event.status == .published, startsAt: event.startsAt, now: now),
             overflowOf: event.overflowOf?.description, overflows: overflows,
             forecast: ForecastJSON(events: forecast.events, confirmed: forecast.confirmed, noShows: forecast.noShows, rate: forecast.rate,
@@ -94,10 +97,21 @@ extension APIController {
         input.status = .published
         let now = services.clock.now()
         guard event.status == .published, event.overflowOf == nil, now < event.startsAt else { throw AppError.conflict(messageKey: "demand.api.notOpen") }
+        // As on the web form: a second evening is still to come.
+        let inThePast = input.startsAt.flatMap(ISO8601.parse).map { $0 <= now } ?? false
         switch input.validated() {
-        case .failure(let errors): throw AppError.validation(errors)
+        case .failure(var errors):
+            if inThePast, errors["startsAt"] == nil { errors.add("startsAt", .inThePast) }
+            throw AppError.validation(errors)
+        case .success where inThePast:
+            throw AppError.validation(ValidationErrors([("startsAt", .inThePast)]))
         case .success(let valid):
-            let (sibling, opening) = try await services.persistence.events.createOverflow(of: event.id, valid, now: now)
+            let sibling: Event, opening: OverflowOpening
+            do {
+                (sibling, opening) = try await services.persistence.events.createOverflow(of: event.id, valid, now: now)
+            } catch OverflowError.alreadyOpen {
+                throw AppError.conflict(messageKey: "demand.api.overflowExists")
+            }
             try await services.persistence.team.audit(chapter: chapter.id, by: try requireUser(context), action: "event.overflow",
                                                       subject: "\(event.title) → \(sibling.id): \(opening.offered) offered, \(opening.moved) moved", now: now)
             services.eventChanged(event.id, chapterSlug: chapter.slug)

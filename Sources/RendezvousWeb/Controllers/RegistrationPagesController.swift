@@ -154,7 +154,9 @@ struct RegistrationPagesController {
         var statusClass = "ok"
         var actions: [ManagePage.Action] = []
         var effectiveStatus = registration.status
-        if effectiveStatus == .offered, !WaitlistRules.isOfferOpen(expiresAt: registration.offerExpiresAt, now: now) {
+        // An offer of a seat at a cancelled evening, or one already begun, cannot be accepted: no button.
+        if effectiveStatus == .offered, !WaitlistRules.isOfferOpen(expiresAt: registration.offerExpiresAt, now: now)
+            || detail.event.status != .published || now >= detail.event.startsAt {
             effectiveStatus = .expired
         }
         switch effectiveStatus {

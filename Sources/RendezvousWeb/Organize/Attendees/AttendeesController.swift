@@ -145,7 +145,7 @@ extension OrganizeController {
         let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
                        "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
                        "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled",
-                       "overflow": "demand.overflowOpened", "overbooking": "manage.saved", "attendanceCheck": "demand.attendanceCheckSent"]
+                       "overflow": "demand.overflowOpened", "overflowExists": "demand.overflowExists", "overbooking": "manage.saved", "attendanceCheck": "demand.attendanceCheckSent"]
         var actions: [OrganizerEventPage.Action] = []
         switch detail.event.status {
         case .draft: actions.append(.init(url: OrganizeRoute.publish(id).path, label: t("org.publish", context), style: "primary"))

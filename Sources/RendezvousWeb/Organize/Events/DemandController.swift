@@ -45,6 +45,10 @@ struct DemandController: OrganizeController {
         guard detail.event.status == .published, detail.event.overflowOf == nil, now() < detail.event.startsAt else {
             return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
         }
+        // One open second evening per evening: the one already open is shown instead.
+        if let open = try await persistence.events.openOverflow(of: detail.event.id, now: now()) {
+            return .redirect(to: OrganizeRoute.event(open.id).path("done", "overflowExists"), type: .normal)
+        }
         var form = EventForm(detail)
         form.date = EventForm.localDay(detail.event.startsAt.addingTimeInterval(7 * 86400), detail.chapter.zone)
         form.status = "published"
@@ -58,11 +62,20 @@ struct DemandController: OrganizeController {
         guard detail.event.status == .published, detail.event.overflowOf == nil, now() < detail.event.startsAt else {
             return .redirect(to: OrganizeRoute.event(detail.event.id).path, type: .normal)
         }
+        if let open = try await persistence.events.openOverflow(of: detail.event.id, now: now()) {
+            return .redirect(to: OrganizeRoute.event(open.id).path("done", "overflowExists"), type: .normal)
+        }
         switch try await EventsController(services: services).validate(form, chapter: detail.chapter) {
         case .failure(let errors):
             return html(try await overflowPage(detail, form: form, errors: errors, context: context), context, status: .unprocessableContent)
         case .success(let valid):
-            let (sibling, opening) = try await persistence.events.createOverflow(of: detail.event.id, valid, now: now())
+            let sibling: Event, opening: OverflowOpening
+            do {
+                (sibling, opening) = try await persistence.events.createOverflow(of: detail.event.id, valid, now: now())
+            } catch OverflowError.alreadyOpen(let open) {
+                // Resubmitted, clicked twice, or opened by a co-organiser meanwhile: that one stands.
+                return .redirect(to: OrganizeRoute.event(open).path("done", "overflowExists"), type: .normal)
+            }
             try await persistence.images.copyCover(from: detail.event.id, to: sibling.id, chapter: detail.chapter.id)
             try await log(context, chapter: detail.chapter.id, "event.overflow",
                           "\(detail.event.title) → \(sibling.id): \(opening.offered) offered, \(opening.moved) moved")
@@ -157,7 +170,10 @@ extension OrganizeController {
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
         let threshold = try await persistence.chapters.waitlistThreshold(of: detail.chapter.id)
         let waiting = detail.occupancy.waitlisted
-        let suggest = OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
+        // Once a second evening is open, its offers are out: the panel lists it (with how many
+        // offers await an answer) instead of suggesting another.
+        let open = event.overflowOf == nil ? try await persistence.events.openOverflow(of: event.id, now: now) : nil
+        let suggest = open == nil && OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
         var origin: String?
         var originURL: String?
         if let originID = event.overflowOf, let original = try await persistence.events.event(id: originID) {

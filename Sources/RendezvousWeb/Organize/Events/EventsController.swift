@@ -111,8 +111,16 @@ struct EventsController: OrganizeController {
         for (index, summary) in events.filter({ $0.event.endsAt > now }).enumerated()
         where summary.event.overflowOf == nil && OverflowRules.suggestsOverflow(
             waiting: summary.occupancy.waitlisted, threshold: threshold, published: summary.event.status == .published, startsAt: summary.event.startsAt, now: now) {
-            page.upcoming[index].overflow = Strings.plural("demand.overflowNotice", count: summary.occupancy.waitlisted, context.language)
-            page.upcoming[index].overflowURL = OrganizeRoute.overflow(summary.event.id).path
+            // Already open: its offers are out. Said so, with how many await an answer, instead of asking again.
+            if let open = try await persistence.events.openOverflow(of: summary.event.id, now: now) {
+                let pending = try await persistence.events.overflowStatus(of: open.id).offered
+                page.upcoming[index].overflow = Strings.plural("demand.overflowIsOpen", count: pending, context.language,
+                                                               ["date": f.longDate(open.startsAt)])
+                page.upcoming[index].overflowURL = OrganizeRoute.event(open.id).path
+            } else {
+                page.upcoming[index].overflow = Strings.plural("demand.overflowNotice", count: summary.occupancy.waitlisted, context.language)
+                page.upcoming[index].overflowURL = OrganizeRoute.overflow(summary.event.id).path
+            }
         }
         page.forecast = forecastLines(NoShowForecast.forecast(history: attendance.map(AttendanceRecord.init), venue: nil, now: now), context: context)
         return html(page, context)
