@@ -581,11 +581,12 @@ doc["components"]["schemas"].update({
         "sameVenue": {"type": "boolean", "description": "Only evenings at this event's venue were used"},
         "venueChanged": {"type": "boolean", "description": "The venue is new to the history: confidence lowered"},
         "overbookingRate": {"type": "number", "description": "The rate overbooking assumes (0 without confidence; the low end when low; at most 0.3)"}}},
-    "Overflow": {"type": "object", "required": ["id", "startsAt", "capacity", "offered", "accepted", "moved", "declined"], "properties": {
+    "Overflow": {"type": "object", "required": ["id", "startsAt", "capacity", "offered", "accepted", "moved", "declined", "open"], "properties": {
         "id": {"type": "string", "format": "uuid"}, "startsAt": dt, "capacity": {"type": "integer"},
         "offered": {"type": "integer", "description": "Offers to the original's queue awaiting an answer"},
         "accepted": {"type": "integer"}, "moved": {"type": "integer", "description": "\"Any date\" people confirmed directly"},
-        "declined": {"type": "integer", "description": "Declined or expired (their original place kept)"}}},
+        "declined": {"type": "integer", "description": "Declined or expired (their original place kept)"},
+        "open": {"type": "boolean", "description": "Still to come and not cancelled: the evening's one open second evening (no other can be opened meanwhile)"}}},
     "Overbooking": {"type": "object", "required": ["enabled", "capacity", "extraSeats", "seatLimit", "allowedExtraSeats"], "properties": {
         "enabled": {"type": "boolean"}, "capacity": {"type": "integer"}, "extraSeats": {"type": "integer"},
         "seatLimit": {"type": "integer", "description": "capacity + extraSeats: where confirmations stop"},
@@ -612,7 +613,7 @@ doc["paths"]["/api/v1/events/{id}/overflow"] = {
     "post": {"summary": "Open a second evening (published) and offer its seats to this event's waitlist in queue order; \"any date\" people are moved directly",
              "operationId": "createOverflow", "security": bearer, "requestBody": body("EventInput"),
              "responses": {**ok("OverflowCreated", "201", "Created"), **err("400", "401", "404", "413", "415", "422"),
-                           "409": {"description": "The event is not published, has begun, or is itself a second evening", "content": {"application/json": {"schema": ref("Error")}}}}}}
+                           "409": {"description": "The event is not published, has begun, is itself a second evening, or already has an open second evening (one at a time; see `overflows` in its demand)", "content": {"application/json": {"schema": ref("Error")}}}}}}
 doc["paths"]["/api/v1/events/{id}/overbooking"] = {
     "parameters": [param("id", "Event id", "uuid")],
     "put": {"summary": "Turn overbooking on (with the room's physical limit) or off; the seats already given are kept", "operationId": "setOverbooking",
