@@ -279,3 +279,71 @@ struct OverflowGuardTests {
         }
     }
 }
+
+extension OverflowGuardTests {
+    /// A second evening is open with seats left after the queue took its offers. People who join the
+    /// original's waitlist then are drawn at once: "any date" people moved, others offered; when
+    /// the last free seat is contested, it goes to one. Without `fillOpenSecondEvenings` they wait.
+    @Test(arguments: DatabaseKind.available)
+    func waitlistArrivalsAfterASecondEveningOpenedAreDrawnByIt(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            _ = try await Self.waiting(db, event, count: 2)
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(capacity: 5), now: Fixture.start)
+            #expect(opening.offered == 2)
+            let now = Fixture.start.addingTimeInterval(600)
+            var anyDate = Fixture.profile(50)
+            anyDate.anyDate = true
+            let moved = try await db.registrations.register(anyDate, for: event.id, now: now).registration
+            #expect(try await OverflowTests.status(db, moved.id) == .cancelled, "moved: the place released")
+            #expect(try await OverflowTests.offer(db, from: moved.id)?.status == .confirmed)
+            let waiting = try await db.registrations.register(Fixture.profile(51), for: event.id, now: now).registration
+            #expect(try await OverflowTests.status(db, waiting.id) == .waitlisted, "offered: the place kept")
+            #expect(try await OverflowTests.offer(db, from: waiting.id)?.status == .offered)
+            // One seat left; six "any date" people at once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 60..<66 {
+                    group.addTask {
+                        var profile = Fixture.profile(index)
+                        profile.anyDate = true
+                        _ = try await db.registrations.register(profile, for: event.id, now: now)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await OverflowTests.rows(db, [second.id])
+            #expect(rows.filter { $0.status == "confirmed" || $0.status == "offered" }.count == 5)
+            let problems = try await OverflowTests.problems(db, original: event.id, second: second.id)
+            #expect(problems == [], "\(problems)")
+        }
+    }
+
+    /// The second evening's form: a capacity that is no number says the range, not "required"; a
+    /// status the form never offers is refused.
+    @Test(arguments: DatabaseKind.available)
+    func theSecondEveningFormSaysWhatIsWrong(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            _ = try await Self.waiting(db, event, count: 2)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
+            try await app.application.test(.router) { client in
+                for capacity in ["abc", "99999999999999999999999"] {
+                    let bad = try await client.post("/organize/events/\(event.id)/overflow", as: organizer, [
+                        "title": "Rencontre trimestrielle", "date": "2027-02-21", "startTime": "18:30", "endTime": "21:30", "capacity": capacity,
+                    ])
+                    #expect(bad.status == .unprocessableContent, "\(capacity)")
+                    #expect(bad.text.contains("Must be between 1 and 100") && !bad.text.contains("This field is required."), "\(capacity)")
+                }
+                let forged = try await client.post("/organize/events/\(event.id)/overflow", as: organizer, [
+                    "title": "Rencontre trimestrielle", "date": "2027-02-21", "startTime": "18:30", "endTime": "21:30", "capacity": "3", "status": "bogus",
+                ])
+                #expect(forged.status == .unprocessableContent)
+                #expect(forged.text.contains("Choose one of the options."))
+                #expect(try await db.events.overflowEvents(of: event.id).isEmpty)
+            }
+        }
+    }
+}

@@ -17,11 +17,40 @@ extension RegistrationStore {
     /// (event_id, active_email) index is the last word on duplicates: if another instance inserted
     /// one of these emails meanwhile, the batch rolls back and each arrival is retried on its own.
     func registerBatch(_ batch: [RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>] {
+        let results = await registerOnce(batch)
+        await fillOpenSecondEvenings(after: batch, results)
+        return results
+    }
+
+    /// People who joined a waitlist while a second evening of that event is open with seats free
+    /// are drawn by it at once, as the queue was when it opened: moved if they said "any date works
+    /// for me", offered otherwise (`offerOverflowSeats`). After the arrivals committed, in its own
+    /// transaction, which takes the second evening's lock first (the order of every such path).
+    private func fillOpenSecondEvenings(after batch: [RegistrationRequest], _ results: [Result<RegistrationOutcome, any Error>]) async {
+        var events: Set<Event.ID> = []
+        for (request, result) in zip(batch, results) {
+            if case .success(let outcome) = result, outcome.registration.status == .waitlisted { events.insert(request.eventID) }
+        }
+        guard let now = batch.map(\.now).max() else { return }
+        struct Free: Decodable { var id: UUID }
+        for event in events {
+            guard let sibling = try? await sql.raw("""
+                SELECT id FROM events WHERE overflow_of = \(bind: event.uuid) AND status = 'published' AND starts_at > \(bind: now)
+                  AND seats_taken < capacity + overbook_seats ORDER BY starts_at LIMIT 1
+                """).row(Free.self) else { continue }
+            _ = try? await write { sql in
+                _ = try await Persistence.lockEvent(sibling.id, on: sql)
+                try await Persistence.offerFreeSeats(event: .init(sibling.id), now: now, on: sql)
+            }
+        }
+    }
+
+    private func registerOnce(_ batch: [RegistrationRequest]) async -> [Result<RegistrationOutcome, any Error>] {
         do {
             return try await write { sql in try await Self.register(batch, tokens: self.tokens, on: sql) }
         } catch where batch.count > 1 && Persistence.isUniqueViolation(error) {
             var results: [Result<RegistrationOutcome, any Error>] = []
-            for request in batch { results.append(contentsOf: await registerBatch([request])) }
+            for request in batch { results.append(contentsOf: await registerOnce([request])) }
             return results
         } catch where Persistence.isUniqueViolation(error) {
             return [.failure(RegistrationActionError.duplicateEmail)]

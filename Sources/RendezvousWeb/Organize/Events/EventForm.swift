@@ -16,6 +16,8 @@ struct EventForm {
     var speakers: [(name: String, jobTitle: String)] = Array(repeating: ("", ""), count: 3)
     var agenda = ""
     var status = "draft"
+    /// A status the form never offers (neither draft nor published): refused, not read as a draft.
+    var unknownStatus = false
 
     init() {}
 
@@ -32,6 +34,7 @@ struct EventForm {
         speakers = (1...3).map { (fields.text("speaker\($0)Name"), fields.text("speaker\($0)Title")) }
         agenda = fields.text("agenda")
         status = fields.text("status") == "published" ? "published" : "draft"
+        unknownStatus = !["", "draft", "published"].contains(fields.text("status"))
     }
 
     init(_ detail: EventDetail) {
@@ -95,6 +98,7 @@ struct EventForm {
             if nextDay.timeIntervalSince(s) <= Self.longestOvernight { end = nextDay } else { errors.add("endTime", .endsBeforeStart) }
         }
         if let s = start, let now, s < now, original.map({ abs($0.timeIntervalSince(s)) >= 60 }) ?? true { errors.add("date", .inThePast) }
+        if unknownStatus { errors.add("status", .notAChoice) }
         var venue: EventInput.VenueInput?
         if let chosen = directory.first(where: { $0.id.description == venueID }) {
             venue = .init(name: chosen.name, address: chosen.address)
@@ -114,7 +118,8 @@ struct EventForm {
         }
         let input = EventInput(
             title: title, startsAt: start.map { ISO8601.format($0) } ?? "", endsAt: end.map { ISO8601.format($0) } ?? "",
-            capacity: Int(capacity.trimmingCharacters(in: .whitespaces)), description: description, venue: venue,
+            // Not a number ("abc", or too large for one): out of range, not "required".
+            capacity: capacity.trimmingCharacters(in: .whitespaces).isEmpty ? nil : Int(capacity.trimmingCharacters(in: .whitespaces)) ?? -1, description: description, venue: venue,
             speakers: speakers.filter { !$0.name.trimmingCharacters(in: .whitespaces).isEmpty }.map { .init(name: $0.name, jobTitle: $0.jobTitle) },
             agenda: agendaItems, status: status == "published" ? .published : .draft)
         return (input, errors)

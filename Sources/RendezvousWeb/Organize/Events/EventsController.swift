@@ -134,7 +134,8 @@ struct EventsController: OrganizeController {
         }
         return EventFormPage(
             chrome: try chrome(heading, context, path: action), heading: heading, action: action, csrf: try session(context).csrfToken,
-            error: errors.isEmpty ? nil : t("form.errors", context),
+            // A status the form never offers (a forged post) has no field of its own to show it: said in the summary.
+            error: errors.isEmpty ? nil : ([t("form.errors", context)] + [error("status")].compactMap { $0 }).joined(separator: " "),
             fields: [
                 FormField(name: "title", label: t("org.title", context), value: form.title, required: true, error: error("title"), maxLength: 140, autocomplete: "off"),
                 FormField(name: "date", label: t("org.date", context), value: form.date, type: "date", required: true, hint: t("event.timeZone", context, ["zone": chapter.timeZone]), error: error("date", "startsAt"), maxLength: 10, autocomplete: "off"),
