@@ -2,7 +2,8 @@
 # make bench, insights section (issue 15): a generated network (rendezvous demo --scale large), the
 # admin's network page and an organiser's chapter page under wrk, warm, on SQLite and PostgreSQL.
 # INSIGHTS_CHAPTERS (default 1000: 4 million registrations) sets the size; INSIGHTS_DB_DIR keeps the
-# SQLite file between runs (a loaded network is reused). Targets: network < 300 ms, chapter < 50 ms p95.
+# SQLite file between runs (a loaded network is reused); INSIGHTS_POSTGRES_URL points at a PostgreSQL
+# kept between runs instead of a throwaway one. Targets: network < 300 ms, chapter < 50 ms p95.
 set -euo pipefail
 BIN=${BIN:-.build/release/rendezvous}
 PORT=${PORT:-8094}
@@ -50,6 +51,9 @@ bench_insights() { # label database-url
 echo "== Insights: $CHAPTERS chapters × 40 evenings × 100 registrations; wrk 2 threads, 8 connections, $DURATION"
 ONLY=${INSIGHTS_ONLY:-}
 [ "$ONLY" = postgres ] || bench_insights "SQLite" "sqlite://$(realpath "$DB_DIR")/insights.sqlite"
-if [ "$ONLY" != sqlite ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+if [ "$ONLY" != sqlite ] && [ -n "${INSIGHTS_POSTGRES_URL:-}" ]; then
+  # A PostgreSQL of your own (kept between runs: a loaded network is reused).
+  bench_insights PostgreSQL "$INSIGHTS_POSTGRES_URL"
+elif [ "$ONLY" != sqlite ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   PG_TEST_PORT=55434 scripts/with-postgres.sh bash -c "$(declare -f session_cookie wrk_p95 bench_insights); BIN=$BIN PORT=$PORT CHAPTERS=$CHAPTERS DURATION=$DURATION; bench_insights PostgreSQL \"\$TEST_POSTGRES_URL\""
 fi

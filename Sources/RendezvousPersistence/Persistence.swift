@@ -24,6 +24,8 @@ public final class Persistence: Sendable {
     public let tokens: TokenVault
     /// Registrations waiting to be committed together.
     let registrationQueue = RegistrationQueue()
+    /// The network's insights as last rolled up (`NetworkStore.networkRollup(now:maxAge:)`).
+    let networkMemo = NetworkMemo()
     /// Quiz answers waiting to be committed together (the last second before a deadline).
     let quizAnswerQueue = GroupCommit<QuizAnswerRequest, QuizAnswerOutcome>(maxBatch: 1000)
 

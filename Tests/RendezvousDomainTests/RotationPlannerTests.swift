@@ -72,9 +72,10 @@ struct RotationPlannerTests {
     @Test func sameSeedSamePlanOtherSeedOtherPlan() throws {
         let people = room(40, companies: 4)
         let tables = RotationRequest.tables(people: 40, tableSize: 6)
-        let a = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 5))
-        let b = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 5))
-        let c = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 6))
+        // Bounded by steps, not by time: on a busy machine a time limit would stop the search at another point.
+        let a = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 5, timeLimit: 600, maxSteps: 200_000))
+        let b = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 5, timeLimit: 600, maxSteps: 200_000))
+        let c = try RotationPlanner.plan(RotationRequest(people: people, tables: tables, rounds: 3, seed: 6, timeLimit: 600, maxSteps: 200_000))
         #expect(a.rounds == b.rounds)
         #expect(a.rounds != c.rounds)
     }

@@ -39,7 +39,8 @@ public enum JobFamily: String, Sendable, Codable, CaseIterable {
         for (family, keywords) in rules {
             for keyword in keywords {
                 if keyword.contains(" ") {
-                    if padded.contains(" " + keyword + " ") { return family }
+                    // The standard library's search: Foundation's `contains` goes through NSString (measured: a fifth of an insights page).
+                    if padded.firstRange(of: " " + keyword + " ") != nil { return family }
                 } else if keyword.count <= 3 {
                     if words.contains(keyword) { return family }
                 } else if words.contains(where: { $0.hasPrefix(keyword) }) {

@@ -8,6 +8,8 @@ import SQLKit
 extension NetworkStore {
     public static let insightEvenings = 8
     public static let topCompanies = 10
+    /// How long the admin's network pages reuse a roll-up (seconds): a change shows within it.
+    public static let rollupMaxAge: TimeInterval = 30
 
     /// The chapter's last past evenings (oldest first), who came, and what they thought: the
     /// evenings' numbers from `evening_stats`, who came from the last evenings' registrations.
@@ -28,8 +30,12 @@ extension NetworkStore {
         }
         var families: [JobFamily: Int] = [:]
         var companies: [String: (name: String, count: Int)] = [:]
+        // Each distinct title is classified once: a chapter's people share a few dozen titles.
+        var classified: [String: JobFamily] = [:]
         for person in came {
-            families[JobFamily.classify(person.jobTitle), default: 0] += 1
+            let family = classified[person.jobTitle] ?? JobFamily.classify(person.jobTitle)
+            classified[person.jobTitle] = family
+            families[family, default: 0] += 1
             let name = person.company.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { continue }
             companies[name.lowercased(), default: (name, 0)].count += 1
@@ -44,7 +50,16 @@ extension NetworkStore {
     /// Every chapter rolled up, and the network's evenings and people per quarter: one row per
     /// chapter (`chapter_stats`) and per chapter and quarter, after computing the evenings missing
     /// or out of date (the background refresh leaves few).
-    public func networkRollup(now: Date) async throws -> (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)]) {
+    /// `maxAge`: a roll-up made at most that many seconds ago is reused (the admin's page and the
+    /// public numbers: reloading them does not redo the work; a change shows within `maxAge`).
+    public func networkRollup(now: Date, maxAge: TimeInterval = 0) async throws -> NetworkRollup {
+        if maxAge > 0, let kept = persistence.networkMemo.value(now: now, maxAge: maxAge) { return kept }
+        let rollup = try await computeNetworkRollup(now: now)
+        persistence.networkMemo.keep(rollup, at: now)
+        return rollup
+    }
+
+    private func computeNetworkRollup(now: Date) async throws -> NetworkRollup {
         try await refreshEveningStats(now: now)
         let chapters = try await persistence.chapters.chapters()
         // One row per chapter, and per chapter and quarter, rolled up as its evenings were stored.
@@ -100,4 +115,18 @@ extension NetworkStore {
         let evenings = totals?.evenings ?? 0, contacts = totals?.contacts ?? 0
         return (chapters, countries, evenings, contacts)
     }
+}
+
+public typealias NetworkRollup = (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)])
+
+/// The last network roll-up of this instance, and when it was made.
+final class NetworkMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: (at: Date, rollup: NetworkRollup)?
+
+    func value(now: Date, maxAge: TimeInterval) -> NetworkRollup? {
+        lock.withLock { kept.flatMap { abs(now.timeIntervalSince($0.at)) < maxAge ? $0.rollup : nil } }
+    }
+
+    func keep(_ rollup: NetworkRollup, at: Date) { lock.withLock { kept = (at, rollup) } }
 }

@@ -65,7 +65,7 @@ extension APIController {
         let user = try requireUser(context)
         guard user.role == .networkAdmin else { throw AppError.forbidden(messageKey: "error.unauthorized") }
         let now = services.clock.now()
-        let rollup = try await services.persistence.network.networkRollup(now: now)
+        let rollup = try await services.persistence.network.networkRollup(now: now, maxAge: NetworkStore.rollupMaxAge)
         return JSONBody.response(status: .ok, NetworkInsightsJSON(
             chapters: rollup.chapters.map { c in
                 ChapterRollupJSON(slug: c.chapter.slug, name: c.chapter.name, countryCode: c.chapter.countryCode, evenings: c.evenings,

@@ -16,7 +16,7 @@ extension AdminController {
 
     @Sendable func networkInsights(_ request: Request, context: AppRequestContext) async throws -> Response {
         let now = services.clock.now()
-        let rollup = try await services.persistence.network.networkRollup(now: now)
+        let rollup = try await services.persistence.network.networkRollup(now: now, maxAge: NetworkStore.rollupMaxAge)
         let built = Self.networkCharts(rollup, now: now, language: context.language)
         let attention = rollup.chapters.filter { [.dormant, .struggling].contains($0.health(now: now)) }
         return html(NetworkInsightsPage(
@@ -37,7 +37,7 @@ extension AdminController {
     @Sendable func networkInsightsCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("chart"), Self.networkChartIDs.contains(id) else { throw AppError.notFound }
         let now = services.clock.now()
-        let rollup = try await services.persistence.network.networkRollup(now: now)
+        let rollup = try await services.persistence.network.networkRollup(now: now, maxAge: NetworkStore.rollupMaxAge)
         let built = Self.networkCharts(rollup, now: now, language: context.language, allChapters: true)
         guard let chart = (built.charts + [built.chapters, built.best]).first(where: { $0.id == id }) else { throw AppError.notFound }
         return DownloadName.csv(CSV.write(chart.csvRows), name: ["network", t("insights.fileName", context), chart.title])
