@@ -14,7 +14,9 @@ import SQLKit
 // Locks: every path that touches both events holds the second evening's lock first, then the
 // original's (`lockEvent`), in that order only; a registration batch that spans events locks second
 // evenings first too, and a second evening is never opened from another one. So no two
-// transactions ever wait on each other.
+// transactions ever wait on each other. The one exception, opening a second evening
+// (`createOverflow`), takes the original's lock first: the new evening is invisible to every other
+// transaction until it commits, so nobody can hold its lock meanwhile.
 
 extension Persistence {
     /// The open second evening of `origin` (not cancelled, still to come), if any.
