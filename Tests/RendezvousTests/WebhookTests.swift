@@ -250,8 +250,14 @@ struct WebhookTests {
                 let again = try #require(try await webhooks.redeliver(refused.id, endpoint: gone.id, of: chapter.id, now: app.clock.now()))
                 #expect(again.status == .pending)
                 try await Self.drain(sender)
+                // On a loaded machine the attempt can outlast the sender's limit: it is then retried a minute later.
+                for _ in 0..<3 where try await state(gone).status != .delivered {
+                    app.clock.advance(by: 61)
+                    try await Self.drain(sender)
+                }
                 #expect(try await state(gone).status == .delivered)
-                #expect(await receiver.received.filter { $0.path == "/hook/gone" }.map(\.id) == [refused.id.description, refused.id.description])
+                let gones = await receiver.received.filter { $0.path == "/hook/gone" }.map(\.id)
+                #expect(gones.count >= 2 && Set(gones) == [refused.id.description], "sent again with the same id")
             }
         }
     }
@@ -260,15 +266,14 @@ struct WebhookTests {
     @Test func aSlowReceiverTimesOutAndIsRetried() async throws {
         try await withApp(.sqlite, configure: Self.allowPrivate) { app in
             try await WebhookReceiver.run { receiver, port in
-                await receiver.setDelay(.seconds(3))
+                // Far slower than the sender's limit: an attempt that waited for the answer would be delivered.
+                await receiver.setDelay(.seconds(10))
                 let chapter = try await Fixture.chapter(app.persistence)
                 let (endpoint, _) = try await app.persistence.webhooks.createEndpoint(
                     chapter: chapter.id, url: "http://127.0.0.1:\(port)/hook/slow", types: [], includeEmail: false, now: app.clock.now())
                 _ = try await app.persistence.webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now())
                 let sender = WebhookSender(persistence: app.persistence, clock: app.clock, logger: testLogger, policy: WebhookURLPolicy(allowPrivate: true), timeout: 1)
-                let started = Date()
                 try await Self.drain(sender)
-                #expect(Date().timeIntervalSince(started) < 2.9, "the attempt did not wait for the answer")
                 let delivery = try #require(try await app.persistence.webhooks.deliveries(of: endpoint.id, chapter: chapter.id).first)
                 #expect(delivery.status == .pending && delivery.attempts == 1 && delivery.responseStatus == nil)
                 #expect(delivery.lastError == "timeout (1 s)")

@@ -37,7 +37,8 @@ extension EventStore {
                 UPDATE events SET starts_at = \(bind: input.startsAt), ends_at = \(bind: input.endsAt), venue_id = \(bind: venueID),
                     updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
                 """).run()
-            if existing.startsAt != input.startsAt { try await EveningStatsStore.invalidateChapter(of: id.uuid, on: sql) }
+            // Insights: a new date or status changes which evenings count, and who was new at them.
+            if existing.startsAt != input.startsAt || existing.status != input.status { try await EveningStatsStore.invalidateChapter(of: id.uuid, on: sql) }
             try await sql.raw("DELETE FROM event_speakers WHERE event_id = \(bind: id.uuid)").run()
             for (position, speaker) in input.speakers.enumerated() {
                 let speakerID = try await Persistence.findOrCreateSpeaker(speaker, chapter: chapter, now: now, on: sql)
