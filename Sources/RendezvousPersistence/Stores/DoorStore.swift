@@ -219,6 +219,24 @@ extension DoorStore {
 
     /// Attendance of a chapter's past events, most recent first, at most 40 (the no-show forecast
     /// reads it too); one grouped query on the registrations' event index.
+    /// Per event: who held a seat (not walk-ins), everyone checked in, the walk-ins, and those who
+    /// held a seat and came — the door's attendance and the insights' aggregates count the same way.
+    struct AttendanceCounts: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int; var showed: Int }
+
+    static func attendanceCounts(of events: [UUID], on sql: any SQLDatabase) async throws -> [UUID: AttendanceCounts] {
+        guard !events.isEmpty else { return [:] }
+        let counts = try await sql.raw("""
+            SELECT event_id,
+                SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
+                SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
+                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins,
+                SUM(CASE WHEN checked_in_at IS NOT NULL AND walk_in = \(bind: false) THEN 1 ELSE 0 END) AS showed
+            FROM registrations WHERE event_id IN \(SQLBind.group(events)) AND status = 'confirmed'
+            GROUP BY event_id
+            """).rows(AttendanceCounts.self)
+        return Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
+    }
+
     public func attendance(of chapter: Chapter.ID, now: Date) async throws -> [Attendance] {
         struct Row: Decodable { var id: UUID; var title: String; var startsAt: Date; var venueId: UUID? }
         let events = try await sql.raw("""
@@ -226,17 +244,7 @@ extension DoorStore {
             ORDER BY starts_at DESC LIMIT 40
             """).rows(Row.self)
         guard !events.isEmpty else { return [] }
-        struct Agg: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int; var showed: Int }
-        let counts = try await sql.raw("""
-            SELECT event_id,
-                SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
-                SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
-                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins,
-                SUM(CASE WHEN checked_in_at IS NOT NULL AND walk_in = \(bind: false) THEN 1 ELSE 0 END) AS showed
-            FROM registrations WHERE event_id IN \(SQLBind.group(events.map(\.id))) AND status = 'confirmed'
-            GROUP BY event_id
-            """).rows(Agg.self)
-        let byEvent = Dictionary(uniqueKeysWithValues: counts.map { ($0.eventId, $0) })
+        let byEvent = try await Self.attendanceCounts(of: events.map(\.id), on: sql)
         return events.map { event in
             let agg = byEvent[event.id]
             return Attendance(eventID: .init(event.id), title: event.title, startsAt: event.startsAt, venueID: event.venueId.map { .init($0) },

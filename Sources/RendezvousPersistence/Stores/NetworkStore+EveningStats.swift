@@ -5,7 +5,6 @@ import SQLKit
 /// One past evening's numbers as the insights read them (issue 15), kept in `evening_stats`.
 struct EveningStats: Sendable {
     var eventID: UUID
-    var chapterID: UUID
     var startsAt: Date
     var quarter: String
     var expected = 0, came = 0, walkIns = 0, showed = 0
@@ -28,7 +27,7 @@ struct EveningStats: Sendable {
 /// `EveningStatsStore.invalidate` in its own transaction; a computation stores its result only if
 /// no invalidation happened since it began (`dirty` unchanged), so a result read before a change
 /// committed is never kept as current.
-public enum EveningStatsStore {
+enum EveningStatsStore {
     /// Marks an evening's numbers out of date, in the caller's transaction. `later`: the change moves
     /// who is a newcomer (a check-in), so the chapter's later evenings are out of date too.
     static func invalidate(event: UUID, later: Bool = false, on sql: any SQLDatabase) async throws {
@@ -83,7 +82,7 @@ extension NetworkStore {
 
         var stats: EveningStats {
             EveningStats(
-                eventID: id, chapterID: chapterId, startsAt: startsAt, quarter: quarter ?? Quarter.label(startsAt), expected: expected ?? 0, came: came ?? 0,
+                eventID: id, startsAt: startsAt, quarter: quarter ?? Quarter.label(startsAt), expected: expected ?? 0, came: came ?? 0,
                 walkIns: walkIns ?? 0, showed: showed ?? 0, newcomers: newcomers ?? 0, secondVisits: secondVisits ?? 0, waitlisted: waitlisted ?? 0,
                 demand: EveningStats.list(demand), answers: answers ?? 0, scoreSum: scoreSum ?? 0, scores: EveningStats.list(scores),
                 contacts: contacts ?? 0)
@@ -121,7 +120,7 @@ extension NetworkStore {
     /// `dirty` did not move while it was computed.
     private func refresh(_ rows: [StatsRow]) async throws -> [UUID: EveningStats] {
         guard !rows.isEmpty else { return [:] }
-        let ids = rows.map(\.id).sorted { $0.uuidString < $1.uuidString }
+        let ids = rows.map(\.id)
         // A row to hold `dirty` (the first computation of an evening inserts it), then `dirty` as it is
         // before anything is read.
         try await write { sql in
@@ -132,8 +131,8 @@ extension NetworkStore {
                 """).run()
         }
         struct Dirty: Decodable { var eventId: UUID; var dirty: Int }
-        let dirty = Dictionary(try await sql.raw("SELECT event_id, dirty FROM evening_stats WHERE event_id IN \(SQLBind.group(ids))").rows(Dirty.self)
-            .map { ($0.eventId, $0.dirty) }, uniquingKeysWith: max)
+        let dirty = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT event_id, dirty FROM evening_stats WHERE event_id IN \(SQLBind.group(ids))")
+            .rows(Dirty.self).map { ($0.eventId, $0.dirty) })
         let computed = try await compute(rows)
         try await Self.afterComputing?()
         let results = computed.values.compactMap { stats in dirty[stats.eventID].map { (stats, $0) } }
@@ -205,16 +204,8 @@ extension NetworkStore {
     /// The numbers of these evenings, read from registrations, feedback and contacts.
     private func compute(_ rows: [StatsRow]) async throws -> [UUID: EveningStats] {
         let ids = rows.map(\.id)
-        var result = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, EveningStats(eventID: $0.id, chapterID: $0.chapterId, startsAt: $0.startsAt, quarter: Quarter.label($0.startsAt))) })
-        struct Agg: Decodable { var eventId: UUID; var expected: Int; var came: Int; var walkIns: Int; var showed: Int }
-        for row in try await sql.raw("""
-            SELECT event_id,
-                SUM(CASE WHEN walk_in = \(bind: false) THEN 1 ELSE 0 END) AS expected,
-                SUM(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS came,
-                SUM(CASE WHEN walk_in = \(bind: true) THEN 1 ELSE 0 END) AS walk_ins,
-                SUM(CASE WHEN checked_in_at IS NOT NULL AND walk_in = \(bind: false) THEN 1 ELSE 0 END) AS showed
-            FROM registrations WHERE event_id IN \(SQLBind.group(ids)) AND status = 'confirmed' GROUP BY event_id
-            """).rows(Agg.self) {
+        var result = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, EveningStats(eventID: $0.id, startsAt: $0.startsAt, quarter: Quarter.label($0.startsAt))) })
+        for row in try await DoorStore.attendanceCounts(of: ids, on: sql).values {
             result[row.eventId]?.expected = row.expected; result[row.eventId]?.came = row.came
             result[row.eventId]?.walkIns = row.walkIns; result[row.eventId]?.showed = row.showed
         }
