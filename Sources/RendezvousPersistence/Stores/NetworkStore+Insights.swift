@@ -16,10 +16,16 @@ extension NetworkStore {
     public func chapterInsights(of chapter: Chapter.ID, now: Date, evenings limit: Int = NetworkStore.insightEvenings) async throws -> ChapterInsights {
         let stored = Array(try await eveningStats(of: chapter, now: now, limit: limit).reversed())
         guard !stored.isEmpty else { return ChapterInsights(evenings: [], jobFamilies: [], companies: [], scoreCounts: Array(repeating: 0, count: 11)) }
-        struct Person: Decodable { var jobTitle: String; var company: String }
-        let came = try await sql.raw("""
-            SELECT job_title, company FROM registrations WHERE event_id IN \(SQLBind.group(stored.map(\.stats.eventID))) AND checked_in_at IS NOT NULL
-            """).rows(Person.self)
+        // Who came, counted by job title and by company as typed (a chapter's people share a few dozen of each).
+        let ids = stored.map(\.stats.eventID)
+        struct Titled: Decodable { var jobTitle: String; var count: Int }
+        let titles = try await sql.raw("""
+            SELECT job_title, COUNT(*) AS count FROM registrations WHERE event_id IN \(SQLBind.group(ids)) AND checked_in_at IS NOT NULL GROUP BY job_title
+            """).rows(Titled.self)
+        struct Employed: Decodable { var company: String; var count: Int }
+        let employers = try await sql.raw("""
+            SELECT company, COUNT(*) AS count FROM registrations WHERE event_id IN \(SQLBind.group(ids)) AND checked_in_at IS NOT NULL GROUP BY company
+            """).rows(Employed.self)
         var scoreCounts = Array(repeating: 0, count: 11)
         for (_, stats) in stored { for (score, count) in stats.scores.enumerated() where score < 11 { scoreCounts[score] += count } }
         let evenings = stored.map { title, stats in
@@ -30,15 +36,11 @@ extension NetworkStore {
         }
         var families: [JobFamily: Int] = [:]
         var companies: [String: (name: String, count: Int)] = [:]
-        // Each distinct title is classified once: a chapter's people share a few dozen titles.
-        var classified: [String: JobFamily] = [:]
-        for person in came {
-            let family = classified[person.jobTitle] ?? JobFamily.classify(person.jobTitle)
-            classified[person.jobTitle] = family
-            families[family, default: 0] += 1
-            let name = person.company.trimmingCharacters(in: .whitespacesAndNewlines)
+        for title in titles { families[JobFamily.classify(title.jobTitle), default: 0] += title.count }
+        for employer in employers {
+            let name = employer.company.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty else { continue }
-            companies[name.lowercased(), default: (name, 0)].count += 1
+            companies[name.lowercased(), default: (name, 0)].count += employer.count
         }
         return ChapterInsights(
             evenings: evenings,
@@ -50,8 +52,8 @@ extension NetworkStore {
     /// Every chapter rolled up, and the network's evenings and people per quarter: one row per
     /// chapter (`chapter_stats`) and per chapter and quarter, after computing the evenings missing
     /// or out of date (the background refresh leaves few).
-    /// `maxAge`: a roll-up made at most that many seconds ago is reused (the admin's page and the
-    /// public numbers: reloading them does not redo the work; a change shows within `maxAge`).
+    /// `maxAge`: a roll-up made at most that many seconds ago is reused (the admin's page, its CSVs
+    /// and the network JSON: reloading them does not redo the work; a change shows within `maxAge`).
     public func networkRollup(now: Date, maxAge: TimeInterval = 0) async throws -> NetworkRollup {
         if maxAge > 0, let kept = persistence.networkMemo.value(now: now, maxAge: maxAge) { return kept }
         let rollup = try await computeNetworkRollup(now: now)
