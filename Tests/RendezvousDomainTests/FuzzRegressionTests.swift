@@ -29,6 +29,13 @@ import Testing
         #expect(try CSV.parse("name,email\rA,a@example.org\r") == [["name", "email"], ["A", "a@example.org"]])
     }
 
+    /// The separator is counted outside quotes as the parser reads them: a stray quote inside a
+    /// column name is text (it hid every separator after it), a doubled one stays in its field.
+    @Test func csvSeparatorDetectionReadsQuotesAsTheParserDoes() throws {
+        #expect(try CSV.parse("Taille 12\";Email;Nom\nM;a@example.org;Anne\n") == [["Taille 12\"", "Email", "Nom"], ["M", "a@example.org", "Anne"]])
+        #expect(try CSV.parse("\"Nom \"\"court\"\", complet\";Email\nAnne;a@example.org\n") == [["Nom \"court\", complet", "Email"], ["Anne", "a@example.org"]])
+    }
+
     /// FuzzICalendar: one character longer than a line (a letter with many accents, an emoji
     /// sequence) made a line of more than 75 octets.
     @Test func iCalendarLinesStayWithin75OctetsWhateverTheCharacters() {

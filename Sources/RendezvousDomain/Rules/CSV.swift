@@ -10,12 +10,15 @@ public enum CSV {
     }
 
     /// A cell beginning with = + - @ (or a tab or carriage return) is run as a formula by
-    /// spreadsheets: a leading apostrophe makes it text. Then the cell is quoted if needed.
+    /// spreadsheets: a leading apostrophe makes it text.
+    static func neutralised(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return value }
+        return "'" + value
+    }
+
+    /// A cell as written: neutralised, then quoted if needed.
     public static func cell(_ value: String) -> String {
-        var text = value
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            text = "'" + text
-        }
+        let text = neutralised(value)
         // Quoted when it holds any separator the importer recognises (comma, semicolon, tab) or a
         // line break, looked for among Unicode scalars as the importer reads them (a textarea's
         // CRLF, or a comma followed by a combining accent, is a single Character).
@@ -41,13 +44,27 @@ public enum CSV {
     /// may hold a semicolon or a line break); a comma when it holds none.
     static func detectSeparator(_ text: Substring.UnicodeScalarView) -> Unicode.Scalar {
         var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
+        // Quotes as `parse` reads them: one opens a quoted field only as its first character (a
+        // stray one, as in `Taille 12";Email`, is text), and a doubled one inside stays inside.
         var inQuotes = false
-        for scalar in text {
-            if scalar == "\"" {
-                inQuotes.toggle()
-            } else if !inQuotes {
-                if scalar == "\n" || scalar == "\r" { break }
-                if counts[scalar] != nil { counts[scalar]! += 1 }
+        var fieldStart = true
+        var index = text.startIndex
+        while index < text.endIndex {
+            let scalar = text[index]
+            index = text.index(after: index)
+            if inQuotes {
+                guard scalar == "\"" else { continue }
+                if index < text.endIndex, text[index] == "\"" { index = text.index(after: index) } else { inQuotes = false }
+            } else if scalar == "\"" && fieldStart {
+                inQuotes = true
+                fieldStart = false
+            } else if scalar == "\n" || scalar == "\r" {
+                break
+            } else if counts[scalar] != nil {
+                counts[scalar]! += 1
+                fieldStart = true
+            } else {
+                fieldStart = false
             }
         }
         // A tie goes to the first of semicolon, tab, comma; a header line without any, to the comma.
