@@ -21,9 +21,11 @@ BIN_DIR="$OUT/x86_64-unknown-linux-gnu/debug"
 
 build() {
   # -sanitize=fuzzer links libFuzzer; lld, because gold trips over the sanitizers' debug info.
-  (cd Fuzz && nice -n 10 swift build -c debug --build-path ../$OUT \
+  # A failed build stops here (the binaries of an earlier build would fuzz old code).
+  (set +e; cd Fuzz && nice -n 10 swift build -c debug --build-path ../$OUT \
      -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld 2>&1 \
-     | grep -vE "Cannot export local symbol|^\[[0-9]+/[0-9]+\]" || true)
+     | grep -vE "Cannot export local symbol|^\[[0-9]+/[0-9]+\]"; exit "${PIPESTATUS[0]}") \
+    || { echo "fuzz: the build failed" >&2; exit 1; }
   for target in "${ALL[@]}"; do
     [ -x "$BIN_DIR/$target" ] || { echo "fuzz: $target did not build" >&2; exit 1; }
   done
