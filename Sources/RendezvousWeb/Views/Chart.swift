@@ -121,7 +121,8 @@ struct Chart: Sendable {
 }
 
 // Looked up by name, not by reflection: a chapter's insights draw hundreds of bars and labels, and
-// Mustache's Mirror lookup was more than half of that page's time (measured with perf).
+// Mustache's Mirror lookup was more than half of that page's time (measured with perf). Every field
+// the chart partials read is listed; any other name (`chrome…`) is looked up further up the stack.
 extension Chart: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -143,7 +144,7 @@ extension Chart: MustacheParent {
         case "empty": empty
         case "hasLegend": hasLegend
         case "hasAxis": hasAxis
-        default: Mirror(reflecting: self).descendant(name)
+        default: nil
         }
     }
 }
