@@ -459,10 +459,10 @@ extension PersonalDataStore {
                 erasure.outboxIDs = try await self.messages(ids: ids, email: email, on: sql).map(\.id)
                 // What hangs from the registrations.
                 try await sql.raw("DELETE FROM registration_answers WHERE registration_id IN \(list)").run()
-                // Webhook deliveries that name them (their bodies hold names, and the email when asked).
-                for id in ids {
-                    try await sql.raw("DELETE FROM webhook_deliveries WHERE body LIKE \(bind: "%\"registration_id\":\"\(id.uuidString.lowercased())\"%")").run()
-                }
+                // Webhook deliveries that name them (their bodies hold names, and the email when asked):
+                // one pass over the deliveries for all their registrations.
+                let named = ids.map { id -> SQLQueryString in "body LIKE \(bind: "%\"registration_id\":\"\(id.uuidString.lowercased())\"%")" }
+                try await sql.raw("DELETE FROM webhook_deliveries WHERE \(named.dropFirst().reduce(named[0]) { "\($0) OR \($1)" })").run()
                 try await sql.raw("DELETE FROM consent_changes WHERE registration_id IN \(list)").run()
                 try await sql.raw("DELETE FROM contacts WHERE initiator_registration_id IN \(list) OR recipient_registration_id IN \(list)").run()
                 try await sql.raw("DELETE FROM quiz_answers WHERE player_id IN (SELECT id FROM quiz_players WHERE registration_id IN \(list))").run()
