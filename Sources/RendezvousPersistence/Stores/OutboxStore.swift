@@ -25,66 +25,30 @@ struct PendingMessage: Sendable {
 
 extension OutboxStore {
 
-    /// Claims up to `limit` due messages for this sender; a claim lapses after `lease` so a crashed
-    /// sender's messages are picked up again (with the same Message-ID). On PostgreSQL one
-    /// `UPDATE … FOR UPDATE SKIP LOCKED` claims the batch (senders on several instances).
+    /// Claims up to `limit` due messages for this sender (`LeasedQueue`); a claim lapses after
+    /// `lease` so a crashed sender's messages are picked up again (with the same Message-ID).
     public func claimDueMessages(now: Date, limit: Int = 20, lease: TimeInterval = 120) async throws -> [OutboxItem] {
-        struct Row: Decodable {
+        struct Row: LeasedQueueRow {
             var id: UUID; var kind: String; var registrationId: UUID?; var eventId: UUID?; var chapterId: UUID?
             var recipient: String; var payload: String; var attempts: Int; var createdAt: Date; var nextAttemptAt: Date
         }
-        func item(_ row: Row, claim: String) -> OutboxItem? {
+        return try await LeasedQueue.outbox.claimDue(
+            Row.self, columns: "id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at",
+            now: now, limit: limit, lease: lease, persistence: persistence
+        ).compactMap { row, claim in
             guard let kind = OutboxKind(rawValue: row.kind) else { return nil }
             let payload = (try? JSONDecoder().decode([String: String].self, from: Data(row.payload.utf8))) ?? [:]
             return OutboxItem(id: row.id, kind: kind, registrationID: row.registrationId.map { .init($0) }, eventID: row.eventId.map { .init($0) },
                               chapterID: row.chapterId.map { .init($0) }, recipient: row.recipient, payload: payload,
                               attempts: row.attempts, createdAt: row.createdAt, claim: claim)
         }
-        if persistence.kind == .postgres {
-            // One statement: the due rows are locked as they are chosen, and rows another sender is
-            // claiming at this moment are skipped rather than waited for. Senders on several
-            // instances therefore take disjoint batches without queueing behind each other.
-            let claim = Secret.token(bytes: 16)
-            let rows = try await sql.raw("""
-                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
-                WHERE id IN (
-                    SELECT id FROM outbox
-                    WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
-                    ORDER BY next_attempt_at LIMIT \(bind: limit) FOR UPDATE SKIP LOCKED)
-                RETURNING id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at
-                """).rows(Row.self).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
-            return rows.compactMap { item($0, claim: claim) }
-        }
-        // SQLite (one instance, one writer at a time): choose, then claim each with a conditional update.
-        let candidates = try await sql.raw("""
-            SELECT id, kind, registration_id, event_id, chapter_id, recipient, payload, attempts, created_at, next_attempt_at FROM outbox
-            WHERE status = 'pending' AND next_attempt_at <= \(bind: now) AND (claimed_until IS NULL OR claimed_until < \(bind: now))
-            ORDER BY next_attempt_at LIMIT \(bind: limit)
-            """).rows(Row.self)
-        var claimed: [OutboxItem] = []
-        for row in candidates {
-            // One conditional update per message: two senders never take the same one. The claim
-            // token makes the sender's later answer conditional too (see `settle`).
-            let claim = Secret.token(bytes: 16)
-            let won = try await sql.raw("""
-                UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
-                WHERE id = \(bind: row.id) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now)) RETURNING id
-                """).all()
-            guard !won.isEmpty, let claimedItem = item(row, claim: claim) else { continue }
-            claimed.append(claimedItem)
-        }
-        return claimed
     }
 
-    /// The sender's answer for a message it claimed, as one conditional statement: it counts only
-    /// if the message is still pending under this sender's claim. A sender whose lease lapsed (a slow
-    /// relay, a paused process) and whose message another sender took changes nothing.
+    /// The sender's answer for a message it claimed, as one conditional statement under its claim
+    /// (`LeasedQueue.settle`).
     @discardableResult
     func settle(_ item: OutboxItem, _ changes: SQLQueryString, on sql: any SQLDatabase) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE outbox SET \(changes), claimed_until = NULL, claim = ''
-            WHERE id = \(bind: item.id) AND status = 'pending' AND claim = \(bind: item.claim) RETURNING id
-            """).all().isEmpty
+        try await LeasedQueue.outbox.settle(id: item.id, claim: item.claim, changes, on: sql)
     }
 
     public func markSent(_ item: OutboxItem, subject: String, recipient: String, now: Date) async throws {

@@ -155,45 +155,20 @@ extension WebhookStore {
 
     // MARK: The sender
 
-    /// Claims up to `limit` due deliveries of enabled endpoints; a claim lapses after `lease` so a
-    /// crashed sender's deliveries are taken again (same id, same body). On PostgreSQL one
-    /// `UPDATE … FOR UPDATE SKIP LOCKED` takes the batch, so senders on several instances take
-    /// disjoint ones; on SQLite (one instance) a conditional update per delivery.
+    /// Claims up to `limit` due deliveries of enabled endpoints (`LeasedQueue`); a claim lapses
+    /// after `lease` so a crashed sender's deliveries are taken again (same id, same body).
     public func claimDue(now: Date, limit: Int = 20, lease: TimeInterval = 60) async throws -> [WebhookClaim] {
-        struct Row: Decodable { var id: UUID; var endpointId: UUID; var chapterId: UUID; var type: String; var body: String; var attempts: Int; var nextAttemptAt: Date }
-        let due = SQLQueryString("""
-            d.status = 'pending' AND d.next_attempt_at <= \(bind: now) AND (d.claimed_until IS NULL OR d.claimed_until < \(bind: now))
-            AND d.endpoint_id IN (SELECT w.id FROM webhook_endpoints w WHERE w.enabled = \(bind: true))
-            """)
-        var claimed: [(Row, String)] = []
-        if persistence.kind == .postgres {
-            let claim = Secret.token(bytes: 16)
-            let rows = try await sql.raw("""
-                UPDATE webhook_deliveries SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
-                WHERE id IN (SELECT d.id FROM webhook_deliveries d WHERE \(due) ORDER BY d.next_attempt_at LIMIT \(bind: limit) FOR UPDATE SKIP LOCKED)
-                RETURNING id, endpoint_id, chapter_id, type, body, attempts, next_attempt_at
-                """).rows(Row.self)
-            claimed = rows.map { ($0, claim) }
-        } else {
-            let candidates = try await sql.raw("""
-                SELECT d.id, d.endpoint_id, d.chapter_id, d.type, d.body, d.attempts, d.next_attempt_at FROM webhook_deliveries d
-                WHERE \(due) ORDER BY d.next_attempt_at LIMIT \(bind: limit)
-                """).rows(Row.self)
-            for row in candidates {
-                let claim = Secret.token(bytes: 16)
-                let won = try await sql.raw("""
-                    UPDATE webhook_deliveries SET claimed_until = \(bind: now.addingTimeInterval(lease)), claim = \(bind: claim)
-                    WHERE id = \(bind: row.id) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now)) RETURNING id
-                    """).all()
-                if !won.isEmpty { claimed.append((row, claim)) }
-            }
-        }
+        struct Row: LeasedQueueRow { var id: UUID; var endpointId: UUID; var chapterId: UUID; var type: String; var body: String; var attempts: Int; var nextAttemptAt: Date }
+        let claimed = try await LeasedQueue.webhookDeliveries.claimDue(
+            Row.self, columns: "id, endpoint_id, chapter_id, type, body, attempts, next_attempt_at",
+            filter: "endpoint_id IN (SELECT w.id FROM webhook_endpoints w WHERE w.enabled = \(bind: true))",
+            now: now, limit: limit, lease: lease, persistence: persistence)
         guard !claimed.isEmpty else { return [] }
         struct Target: Decodable { var id: UUID; var url: String; var secret: String }
-        let endpointIDs = Array(Set(claimed.map(\.0.endpointId)))
+        let endpointIDs = Array(Set(claimed.map(\.row.endpointId)))
         let targets = Dictionary(try await sql.raw("SELECT id, url, secret FROM webhook_endpoints WHERE id IN \(SQLBind.group(endpointIDs))")
             .rows(Target.self).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return claimed.sorted { $0.0.nextAttemptAt < $1.0.nextAttemptAt }.compactMap { row, claim in
+        return claimed.compactMap { row, claim in
             guard let target = targets[row.endpointId], let type = WebhookEventType(rawValue: row.type) else { return nil }
             return WebhookClaim(id: .init(row.id), endpointID: .init(row.endpointId), chapterID: .init(row.chapterId), type: type, url: target.url,
                                 secret: target.secret, body: row.body, attempts: row.attempts, claim: claim)
@@ -201,12 +176,8 @@ extension WebhookStore {
     }
 
     /// The sender's answer for a delivery it claimed: counts only while its claim holds.
-    @discardableResult
     func settle(_ claim: WebhookClaim, _ changes: SQLQueryString, on sql: any SQLDatabase) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE webhook_deliveries SET \(changes), claimed_until = NULL, claim = ''
-            WHERE id = \(bind: claim.id.uuid) AND status = 'pending' AND claim = \(bind: claim.claim) RETURNING id
-            """).all().isEmpty
+        try await LeasedQueue.webhookDeliveries.settle(id: claim.id.uuid, claim: claim.claim, changes, on: sql)
     }
 
     /// The receiver said 2xx: delivered; the endpoint works (its failures are forgotten).
