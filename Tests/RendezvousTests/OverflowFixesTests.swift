@@ -188,6 +188,50 @@ struct OverflowFixesTests {
         }
     }
 
+    /// Integrators follow a second evening like any other evening: an offer that lapses when taken
+    /// (its person was confirmed on the original meanwhile) is a cancellation; cancelling the second
+    /// evening gives the person it had moved their place back (created, waitlisted) and gives up
+    /// their seat there (cancelled). Without those deliveries their mirror still seats them.
+    @Test(arguments: DatabaseKind.available)
+    func integratorsHearOfLapsedOffersAndPlacesGivenBack(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            _ = try await db.webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/rendezvous", types: [], includeEmail: false, now: Fixture.start)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            let people = try await OverflowGuardTests.waiting(db, event, count: 2, anyDate: [1])
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 2), now: Fixture.start)
+            #expect(opening == OverflowOpening(offered: 1, moved: 1))
+            let offer = try #require(try await OverflowTests.offer(db, from: people[0].id))
+            let seat = try #require(try await OverflowTests.offer(db, from: people[1].id))
+            _ = try await db.registrations.promote(people[0].id, in: event.id, now: Fixture.start)
+            await #expect(throws: RegistrationActionError.noOpenOffer) {
+                _ = try await db.registrations.accept(offer.id, token: offer.manageToken, now: Fixture.start)
+            }
+            // What integrators were told from `since` on: "type registration status".
+            func told(since: Date) async throws -> Set<String> {
+                struct Delivery: Decodable { var type: String; var body: String }
+                var told: Set<String> = []
+                for delivery in try await db.sql.raw("SELECT type, body FROM webhook_deliveries WHERE created_at >= \(bind: since)").rows(Delivery.self) {
+                    let data = try #require((try JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any])?["data"] as? [String: Any])
+                    if let id = data["registration_id"] as? String, let status = data["status"] as? String { told.insert("\(delivery.type) \(id) \(status)") }
+                }
+                return told
+            }
+            func line(_ type: WebhookEventType, _ id: Registration.ID, _ status: RegistrationStatus) -> String {
+                "\(type.rawValue) \(id.uuid.uuidString.lowercased()) \(status.rawValue)"
+            }
+            let lapsed = try await told(since: Fixture.start)
+            #expect(lapsed.contains(line(.registrationCancelled, offer.id, .cancelled)), "the lapsed offer: \(lapsed.sorted())")
+
+            let later = Fixture.start.addingTimeInterval(600)
+            _ = try await db.events.updateEvent(second.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: later)
+            #expect(try await OverflowTests.status(db, people[1].id) == .waitlisted)
+            let cancelled = try await told(since: later)
+            #expect(cancelled == [line(.registrationCreated, people[1].id, .waitlisted), line(.registrationCancelled, seat.id, .cancelled)],
+                    "the place given back, the seat given up: \(cancelled.sorted())")
+        }
+    }
+
     /// Overbooking on: 10 seats + 2 extra, all 12 confirmed. The door is not "over capacity"; one
     /// walk-in more makes it so (page and API).
     @Test(arguments: DatabaseKind.available)

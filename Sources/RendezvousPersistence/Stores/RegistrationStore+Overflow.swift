@@ -108,7 +108,7 @@ extension Persistence {
               AND o.status = 'cancelled' AND o.cancelled_from IS NULL
             ORDER BY o.queue_number
             """).rows(Moved.self)
-        var restored = 0
+        var returned: [UUID] = [], givenUp: [UUID] = []
         for person in moved {
             guard let email = person.activeEmail else { continue }
             // Registered again for the original meanwhile: that registration stands.
@@ -138,10 +138,16 @@ extension Persistence {
             try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
             try await enqueue(.waitlisted, registration: person.originRegistrationId, event: origin, chapter: original.chapterId,
                               payload: ["returned": "1"], now: now, on: sql)
-            restored += 1
+            returned.append(person.originRegistrationId)
+            givenUp.append(person.id)
         }
-        if restored > 0 { try await offerFreeSeats(event: .init(origin), now: now, on: sql) }
-        return restored
+        guard !returned.isEmpty else { return 0 }
+        // Integrators hear of it as of any restored place: back in the queue (created, waitlisted),
+        // and the seat on the cancelled evening given up.
+        try await emitRegistrationWebhooks(.registrationCreated, registrations: returned, event: origin, now: now, on: sql)
+        try await emitRegistrationWebhooks(.registrationCancelled, registrations: givenUp, event: sibling, now: now, on: sql)
+        try await offerFreeSeats(event: .init(origin), now: now, on: sql)
+        return returned.count
     }
 
     /// A second evening was cancelled: its open offers to the original's queue are withdrawn. Those

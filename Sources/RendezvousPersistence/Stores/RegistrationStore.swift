@@ -399,8 +399,10 @@ extension RegistrationStore {
             // A second evening's seat: their place in the original's queue is given up, or, if they
             // meanwhile hold a seat there, this offer lapses (nobody holds two seats).
             guard try await Persistence.releaseOrigin(of: row.id, acceptingAt: now, on: sql) else {
-                _ = try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql)
-                try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                if try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql) {
+                    try await Persistence.emitRegistrationWebhooks(.registrationCancelled, registrations: [row.id], event: row.eventId, now: now, on: sql)
+                    try await Persistence.releaseSeat(event: .init(row.eventId), now: now, on: sql)
+                }
                 return .failure(.noOpenOffer)
             }
             guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
