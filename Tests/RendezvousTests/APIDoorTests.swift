@@ -173,6 +173,37 @@ struct APIDoorTests {
         }
     }
 
+    /// Two phones add the same walk-in (same address) at the same moment: one registration, admitted
+    /// once; the other phone is told they are already in, never a 500 (on PostgreSQL the two
+    /// transactions really race for the one-registration-per-address rule).
+    @Test(arguments: DatabaseKind.available)
+    func parallelWalkInsWithOneAddressMakeOneRegistration(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let tokens = try await Self.tokens(app, toulouse: chapter)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10, startsIn: 7)
+            app.clock.set(event.startsAt)
+            let statuses = try await withLiveServer(app) { port in
+                try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                    for index in 0..<4 {
+                        group.addTask {
+                            let response = try await send(port, .post, "/api/v1/events/\(event.id)/door/walk-ins",
+                                                          json: #"{"firstName":"Hugo","email":"hugo@example.org"}"#,
+                                                          headers: [.authorization: "Bearer \(index.isMultiple(of: 2) ? tokens.door : tokens.organizer)"])
+                            return (Int(response.status.code), try? response.json()["result"] as? String)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            #expect(statuses.filter { $0 == (201, "admitted") }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == (200, "already") }.count == 3, "\(statuses)")
+            let people = try await app.persistence.door.doorList(of: event.id)
+            #expect(people.count == 1)
+            #expect(try await app.persistence.door.doorState(of: event.id).walkIns == 1)
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func badgesComeAsPDF(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

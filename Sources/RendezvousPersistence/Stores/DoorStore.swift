@@ -168,26 +168,36 @@ extension DoorStore {
     public func addWalkIn(event: Event.ID, profile: AttendeeProfile, by: String, now: Date) async throws -> CheckInOutcome {
         // A walk-in who gives the address of someone the network blocked is refused like any registration.
         if !profile.email.isEmpty, try await persistence.privacy.isBlocked(email: profile.email) { throw RegistrationActionError.refused }
-        if !profile.email.isEmpty, let existing = try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.event_id = \(bind: event.uuid) AND r.active_email = \(bind: profile.normalizedEmail)
-            """).row(RegistrationRow.self) {
+        struct Existing: Decodable { var id: UUID }
+        func admitExisting() async throws -> CheckInOutcome? {
+            guard !profile.email.isEmpty, let existing = try await sql.raw("""
+                SELECT id FROM registrations WHERE event_id = \(bind: event.uuid) AND active_email = \(bind: profile.normalizedEmail)
+                """).row(Existing.self) else { return nil }
             return try await checkIn(event: event, target: .registration(.init(existing.id)), nonce: Secret.token(), device: "walk-in",
                                      by: by, happenedAt: now, offline: false, now: now)
         }
+        if let admitted = try await admitExisting() { return admitted }
         let id = UUID()
-        try await write { sql in
-            try await sql.raw("""
-                INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company, linkedin_url,
-                    ask_me_about, consent_list, consent_profile, status, manage_token, created_at, updated_at, source, contact_token,
-                    ticket_token, walk_in, checked_in_at, checked_in_by)
-                VALUES (\(bind: id), \(bind: event.uuid), \(bind: profile.firstName), \(bind: profile.lastName), \(bind: profile.email),
-                    \(bind: profile.email.isEmpty ? nil : profile.normalizedEmail), \(bind: profile.jobTitle), \(bind: profile.company), '', '',
-                    \(bind: false), \(bind: false), 'confirmed', \(bind: Secret.token()), \(bind: now), \(bind: now), 'door', \(bind: Secret.token()),
-                    \(bind: Secret.token()), \(bind: true), \(bind: now), \(bind: by))
-                """).run()
-            try await EveningStatsStore.invalidate(event: event.uuid, later: true, on: sql)
-            try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: [id], event: event.uuid, now: now, on: sql)
-            try await Persistence.emitRegistrationWebhooks(.registrationCheckedIn, registrations: [id], event: event.uuid, now: now, on: sql)
+        do {
+            try await write { sql in
+                try await sql.raw("""
+                    INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company, linkedin_url,
+                        ask_me_about, consent_list, consent_profile, status, manage_token, created_at, updated_at, source, contact_token,
+                        ticket_token, walk_in, checked_in_at, checked_in_by)
+                    VALUES (\(bind: id), \(bind: event.uuid), \(bind: profile.firstName), \(bind: profile.lastName), \(bind: profile.email),
+                        \(bind: profile.email.isEmpty ? nil : profile.normalizedEmail), \(bind: profile.jobTitle), \(bind: profile.company), '', '',
+                        \(bind: false), \(bind: false), 'confirmed', \(bind: Secret.token()), \(bind: now), \(bind: now), 'door', \(bind: Secret.token()),
+                        \(bind: Secret.token()), \(bind: true), \(bind: now), \(bind: by))
+                    """).run()
+                try await EveningStatsStore.invalidate(event: event.uuid, later: true, on: sql)
+                try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: [id], event: event.uuid, now: now, on: sql)
+                try await Persistence.emitRegistrationWebhooks(.registrationCheckedIn, registrations: [id], event: event.uuid, now: now, on: sql)
+            }
+        } catch where Persistence.isUniqueViolation(error) {
+            // Another phone (or the registration form) recorded this address meanwhile, between the
+            // look-up and the insert: that registration is the one to admit, once.
+            if let admitted = try await admitExisting() { return admitted }
+            throw error
         }
         return CheckInOutcome(result: .admitted, registrationID: id.uuidString.lowercased(), firstName: profile.firstName, lastName: profile.lastName,
                               status: .confirmed, checkedInAt: now, checkedInBy: by, conflict: false)
