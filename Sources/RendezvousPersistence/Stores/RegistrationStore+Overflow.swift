@@ -130,12 +130,15 @@ extension Persistence {
                 """).all()
             guard !back.isEmpty else { continue }
             try await sql.raw("UPDATE events SET waiting_count = waiting_count + 1 WHERE id = \(bind: origin)").run()
-            // Nobody holds two places: the seat on the cancelled evening is given up.
-            try await sql.raw("""
+            // Nobody holds two places: the seat on the cancelled evening is given up (held, as every
+            // change of that evening's seats, under its lock: the caller's).
+            let given = try await sql.raw("""
                 UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, updated_at = \(bind: now)
-                WHERE id = \(bind: person.id)
-                """).run()
-            try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
+                WHERE id = \(bind: person.id) AND status = 'confirmed' RETURNING id
+                """).all()
+            if !given.isEmpty {
+                try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
+            }
             try await enqueue(.waitlisted, registration: person.originRegistrationId, event: origin, chapter: original.chapterId,
                               payload: ["returned": "1"], now: now, on: sql)
             returned.append(person.originRegistrationId)
