@@ -175,11 +175,7 @@ extension APIController {
 
     @Sendable func doorCheckIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await doorEvent(context)
-        let body = try await Self.decodeDated(CheckInBody.self, from: request, context: context)
-        if let nonce = body.nonce, nonce.count > 100 { throw AppError.validation(ValidationErrors([("nonce", .tooLong(max: 100))])) }
-        guard body.registrationId.flatMap(Registration.ID.init(string:)) != nil || !(body.ticket ?? "").isEmpty else {
-            throw AppError.validation(ValidationErrors([("ticket", .required)]))
-        }
+        let body = try await Self.decode(CheckInBody.self, from: request, context: context)
         let outcome = try await desk.checkIn(detail.event, target: try DoorDesk.target(registrationId: body.registrationId, ticket: body.ticket), nonce: body.nonce,
                                              device: DoorDesk.device(body.device, default: "api"), by: user.name, at: body.at, offline: body.offline)
         return JSONBody.response(status: .ok, checkInJSON(outcome, detail: detail, context: context))
@@ -188,8 +184,6 @@ extension APIController {
     @Sendable func doorUndo(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await doorEvent(context)
         let body = try await Self.decode(UndoBody.self, from: request, context: context)
-        if let nonce = body.nonce, nonce.count > 100 { throw AppError.validation(ValidationErrors([("nonce", .tooLong(max: 100))])) }
-        guard body.registrationId.flatMap(Registration.ID.init(string:)) != nil else { throw AppError.validation(ValidationErrors([("registrationId", .required)])) }
         let outcome = try await desk.undo(detail.event, registrationId: body.registrationId, nonce: body.nonce, device: DoorDesk.device(body.device, default: "api"), by: user.name)
         return JSONBody.response(status: .ok, checkInJSON(outcome, detail: detail, context: context))
     }
@@ -288,25 +282,5 @@ extension APIController {
         guard let id = context.parameters.get("registration").flatMap(Registration.ID.init(string:)),
               let pdf = try await desk.badgePDF(detail, registration: id, layout: layout) else { throw AppError.notFound }
         return DoorDesk.pdfResponse(pdf)
-    }
-
-    /// `decode`, reading dates as ISO 8601 (the check-in's `at`).
-    static func decodeDated<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else { throw AppError.unsupportedMediaType }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = ISO8601.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date-time"))
-            }
-            return date
-        }
-        do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
-        } catch let error as DecodingError {
-            throw AppError.badRequest(detail: nil, fields: Self.fields(of: error, language: context.language))
-        }
     }
 }

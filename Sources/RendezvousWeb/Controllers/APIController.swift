@@ -98,7 +98,7 @@ struct APIController {
     // MARK: Decoding
 
     /// Reads a JSON body: 415 for another content type, 413 past the size limit, 400 with the
-    /// offending field for malformed JSON or a wrong type.
+    /// offending field for malformed JSON or a wrong type. A date is ISO 8601, as the document says.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext, allowEmpty: Bool = false) async throws -> T {
         try decode(type, from: try await request.body.collect(upTo: context.maxUploadSize), request: request, context: context, allowEmpty: allowEmpty)
     }
@@ -110,8 +110,15 @@ struct APIController {
         }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else { throw AppError.unsupportedMediaType }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            guard let date = ISO8601.parse(try decoder.singleValueContainer().decode(String.self)) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date-time"))
+            }
+            return date
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+            return try decoder.decode(T.self, from: Data(buffer: body))
         } catch let error as DecodingError {
             throw AppError.badRequest(detail: nil, fields: Self.fields(of: error, language: context.language))
         } catch {

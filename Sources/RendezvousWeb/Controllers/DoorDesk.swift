@@ -36,7 +36,7 @@ struct DoorDesk {
     /// A device's retry key: one it sent (at most 100 characters), or a fresh one.
     static func nonce(_ sent: String?) throws -> String {
         guard let nonce = sent, !nonce.isEmpty else { return Secret.random() }
-        guard nonce.count <= 100 else { throw AppError.badRequest(detail: nil) }
+        guard nonce.count <= 100 else { throw AppError.validation(ValidationErrors([("nonce", .tooLong(max: 100))])) }
         return nonce
     }
 
@@ -49,11 +49,12 @@ struct DoorDesk {
         return trimmed
     }
 
-    /// Who a check-in names: a registration id, else a ticket (its token or its whole address).
+    /// Who a check-in names: a registration id, else a ticket (its token or its whole address);
+    /// neither is a 422 on `ticket`.
     static func target(registrationId: String?, ticket: String?) throws -> DoorStore.CheckInTarget {
         if let id = registrationId.flatMap(Registration.ID.init(string:)) { return .registration(id) }
         if let ticket, !ticket.isEmpty { return .ticket(ticketToken(ticket)) }
-        throw AppError.badRequest(detail: nil)
+        throw AppError.validation(ValidationErrors([("ticket", .required)]))
     }
 
     static func device(_ sent: String?, default fallback: String) -> String { String((sent ?? fallback).prefix(64)) }
@@ -77,7 +78,7 @@ struct DoorDesk {
 
     /// Takes an admission back (a tap on the wrong name).
     func undo(_ event: Event, registrationId: String?, nonce: String?, device: String, by: String) async throws -> CheckInOutcome {
-        guard let id = registrationId.flatMap(Registration.ID.init(string:)) else { throw AppError.badRequest(detail: nil) }
+        guard let id = registrationId.flatMap(Registration.ID.init(string:)) else { throw AppError.validation(ValidationErrors([("registrationId", .required)])) }
         return try await persistence.door.undoCheckIn(event: event.id, registration: id, nonce: try Self.nonce(nonce), device: device, by: by,
                                                       now: services.clock.now())
     }
