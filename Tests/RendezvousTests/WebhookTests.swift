@@ -343,6 +343,33 @@ struct WebhookTests {
         }
     }
 
+    /// Many failing attempts at once past the three days (two senders, each trying its batch in
+    /// parallel): the endpoint is turned off by one of them, and each organiser is mailed once.
+    @Test(arguments: DatabaseKind.available)
+    func parallelFailuresTurnAnEndpointOffOnce(_ kind: DatabaseKind) async throws {
+        try await withApp(kind, configure: Self.allowPrivate) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            _ = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            _ = try await Accounts.signIn(app, email: "orga2@example.org", chapters: ["toulouse"])
+            let webhooks = app.persistence.webhooks
+            let (endpoint, _) = try await webhooks.createEndpoint(chapter: chapter.id, url: "http://127.0.0.1:9/dead", types: [], includeEmail: false, now: app.clock.now())
+            _ = try await webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now())
+            try await Self.drain(Self.sender(app))
+            app.clock.advance(by: WebhookRules.disableAfter + 60)
+            for _ in 0..<16 { _ = try await webhooks.enqueuePing(endpoint.id, of: chapter.id, now: app.clock.now()) }
+            let a = Self.sender(app), b = Self.sender(app)
+            async let first = a.deliverDue(limit: 8)
+            async let second = b.deliverDue(limit: 8)
+            let tried = try await first + second
+            // PostgreSQL: both batches (16); SQLite may turn the endpoint off before the second claims.
+            #expect(tried >= 8, "a batch at least, its attempts settled in parallel")
+            #expect(try await webhooks.endpoint(endpoint.id, of: chapter.id)?.enabled == false)
+            struct Row: Decodable { var recipient: String }
+            let mails = try await app.persistence.sql.raw("SELECT recipient FROM outbox WHERE kind = 'webhookDisabled'").rows(Row.self).map(\.recipient)
+            #expect(mails.sorted() == ["orga2@example.org", "orga@example.org"], "each organiser told once")
+        }
+    }
+
     /// Addresses that would make the server call its own network are refused with a clear message,
     /// in the workspace and the API; the sender checks again before each attempt.
     @Test(arguments: DatabaseKind.available)
