@@ -96,10 +96,9 @@ extension Persistence {
     /// seat on the cancelled evening is given up, and they are told by mail (in their language), after
     /// the evening's cancellation notice. A seat free on the original then goes to its queue in order.
     /// The caller holds the second evening's lock; this takes the original's, so registrations,
-    /// cancellations and offers of the original never interleave with it. Answers how many came back.
-    @discardableResult
-    static func restoreOverflowPlaces(sibling: UUID, origin: UUID, now: Date, on sql: any SQLDatabase) async throws -> Int {
-        guard let original = try await lockEvent(origin, on: sql), original.status == .published, now < original.startsAt else { return 0 }
+    /// cancellations and offers of the original never interleave with it.
+    static func restoreOverflowPlaces(sibling: UUID, origin: UUID, now: Date, on sql: any SQLDatabase) async throws {
+        guard let original = try await lockEvent(origin, on: sql), original.status == .published, now < original.startsAt else { return }
         struct Moved: Decodable { var id: UUID; var originRegistrationId: UUID; var activeEmail: String?; var queueNumber: Int? }
         let moved = try await sql.raw("""
             SELECT s.id, s.origin_registration_id, s.active_email, o.queue_number FROM registrations s
@@ -144,28 +143,26 @@ extension Persistence {
             returned.append(person.originRegistrationId)
             givenUp.append(person.id)
         }
-        guard !returned.isEmpty else { return 0 }
+        guard !returned.isEmpty else { return }
         // Integrators hear of it as of any restored place: back in the queue (created, waitlisted),
         // and the seat on the cancelled evening given up.
         try await emitRegistrationWebhooks(.registrationCreated, registrations: returned, event: origin, now: now, on: sql)
         try await emitRegistrationWebhooks(.registrationCancelled, registrations: givenUp, event: sibling, now: now, on: sql)
         try await offerFreeSeats(event: .init(origin), now: now, on: sql)
-        return returned.count
     }
 
     /// A second evening was cancelled: its open offers to the original's queue are withdrawn. Those
     /// people never left their place there (it is released only when an offer is accepted); each is
     /// told by mail that the offer is withdrawn and their place kept. The caller holds the second
-    /// evening's lock. Answers how many offers were withdrawn.
-    @discardableResult
-    static func withdrawOverflowOffers(sibling: UUID, now: Date, on sql: any SQLDatabase) async throws -> Int {
+    /// evening's lock.
+    static func withdrawOverflowOffers(sibling: UUID, now: Date, on sql: any SQLDatabase) async throws {
         struct Offer: Decodable { var id: UUID; var originRegistrationId: UUID; var eventId: UUID; var chapterId: UUID }
         let offers = try await sql.raw("""
             SELECT s.id, s.origin_registration_id, o.event_id, e.chapter_id FROM registrations s
             JOIN registrations o ON o.id = s.origin_registration_id JOIN events e ON e.id = o.event_id
             WHERE s.event_id = \(bind: sibling) AND s.status = 'offered'
             """).rows(Offer.self)
-        var withdrawn = 0
+        var withdrawn: [UUID] = []
         for offer in offers {
             let moved = try await sql.raw("""
                 UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, offer_expires_at = NULL,
@@ -174,12 +171,11 @@ extension Persistence {
                 """).all()
             guard !moved.isEmpty else { continue }
             try await sql.raw("UPDATE events SET seats_taken = seats_taken - 1 WHERE id = \(bind: sibling) AND seats_taken > 0").run()
-            try await emitRegistrationWebhooks(.registrationCancelled, registrations: [offer.id], event: sibling, now: now, on: sql)
             try await enqueue(.waitlisted, registration: offer.originRegistrationId, event: offer.eventId, chapter: offer.chapterId,
                               payload: ["withdrawn": "1"], now: now, on: sql)
-            withdrawn += 1
+            withdrawn.append(offer.id)
         }
-        return withdrawn
+        try await emitRegistrationWebhooks(.registrationCancelled, registrations: withdrawn, event: sibling, now: now, on: sql)
     }
 
     /// Takes a waitlisted registration out of its queue (it moved to a second evening): not
