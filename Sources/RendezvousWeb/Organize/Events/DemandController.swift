@@ -170,10 +170,11 @@ extension OrganizeController {
         let f = Presenter(language: context.language, chapter: detail.chapter).formatter
         let threshold = try await persistence.chapters.waitlistThreshold(of: detail.chapter.id)
         let waiting = detail.occupancy.waitlisted
-        // Once a second evening is open, its offers are out: the panel lists it (with how many
-        // offers await an answer) instead of suggesting another.
-        let open = event.overflowOf == nil ? try await persistence.events.openOverflow(of: event.id, now: now) : nil
-        let suggest = open == nil && OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
+        // Once a second evening is open (not cancelled, still to come), its offers are out: the panel
+        // lists it (with how many offers await an answer) instead of suggesting another.
+        let overflows = try await persistence.events.overflowEvents(of: event.id)
+        let suggest = !overflows.contains { now < $0.startsAt }
+            && OverflowRules.suggestsOverflow(waiting: waiting, threshold: threshold, published: event.status == .published, startsAt: event.startsAt, now: now)
         var origin: String?
         var originURL: String?
         if let originID = event.overflowOf, let original = try await persistence.events.event(id: originID) {
@@ -181,7 +182,7 @@ extension OrganizeController {
             originURL = OrganizeRoute.event(originID).path
         }
         var siblings: [DemandPanel.Sibling] = []
-        for sibling in try await persistence.events.overflowEvents(of: event.id) {
+        for sibling in overflows {
             let status = try await persistence.events.overflowStatus(of: sibling.id)
             siblings.append(.init(label: t("demand.siblingLabel", context, ["date": f.longDate(sibling.startsAt), "time": f.time(sibling.startsAt)]),
                                   url: OrganizeRoute.event(sibling.id).path,
