@@ -19,15 +19,14 @@ struct ProfileForm {
     var heardFrom: HeardFromField? = nil
 
     struct HeardFromField {
-        struct Option { var value: String; var label: String; var selected: Bool }
-        var options: [Option]
+        var options: [SelectField.Option]
         var hasError: Bool
         var errorText: String
 
         init(input: RegistrationInput, errors: ValidationErrors, language: Language) {
             let chosen = input.heardFrom ?? ""
-            options = [Option(value: "", label: Strings.text("form.heardFromNone", language), selected: chosen.isEmpty)]
-                + HeardFrom.allCases.map { Option(value: $0.rawValue, label: Strings.heardFrom($0, language), selected: $0.rawValue == chosen) }
+            options = [.init(value: "", label: Strings.text("form.heardFromNone", language), selected: chosen.isEmpty)]
+                + HeardFrom.allCases.map { .init(value: $0.rawValue, label: Strings.heardFrom($0, language), selected: $0.rawValue == chosen) }
             let problem = errors["heardFrom"]
             hasError = problem != nil
             errorText = problem.map { Strings.message(for: $0, language) } ?? ""
