@@ -6,7 +6,8 @@
 #   scripts/cluster.sh stop      stop everything and delete the cluster's files
 #   scripts/cluster.sh status    which parts run
 #   scripts/cluster.sh kill N    kill -9 instance N (1-3), as a crash would
-#   scripts/cluster.sh restart N start instance N again
+#   scripts/cluster.sh restart N start instance N again (with the binary the cluster started with:
+#                                it is copied at start, so a rebuild meanwhile never mixes versions)
 #   scripts/cluster.sh psql …    run psql on the cluster's database
 #
 # Settings (environment): CLUSTER_PORT (nginx, default 8100; instances on +1..+3, PostgreSQL on +9),
@@ -50,7 +51,7 @@ start_instance() { # n
   # .eml files show which instance sent what).
   DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" TRUST_PROXY=1 BASE_URL="http://127.0.0.1:$PORT" \
     OUTBOX_DIR="$DIR/outbox-$n" LOG_FORMAT="${LOG_FORMAT:-json}" WEBHOOKS_ALLOW_PRIVATE="${WEBHOOKS_ALLOW_PRIVATE:-1}" \
-    setsid "$BIN" serve --hostname 127.0.0.1 --port "$port" >>"$DIR/instance-$n.log" 2>&1 < /dev/null &
+    setsid "$DIR/rendezvous" serve --hostname 127.0.0.1 --port "$port" >>"$DIR/instance-$n.log" 2>&1 < /dev/null &
   echo $! >"$DIR/instance-$n.pid"
   wait_for "http://127.0.0.1:$port/readyz" 60 || { echo "instance $n did not become ready:" >&2; tail -20 "$DIR/instance-$n.log" >&2; return 1; }
 }
@@ -70,9 +71,12 @@ start() {
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $DIR/pg -c max_connections=400 ${CLUSTER_PG_OPTIONS:-}" start >/dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U rendezvous rendezvous
   head -c 48 /dev/urandom >"$DIR/secret.key"; chmod 600 "$DIR/secret.key"
+  # The cluster's own copy of the binary: an instance restarted later (the kill test's) runs the
+  # same code and migrations as the others, even if the tree was rebuilt meanwhile.
+  cp "$BIN" "$DIR/rendezvous"
   # Migrations and the demo network once, before the instances start.
-  DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" "$BIN" migrate >/dev/null
-  if [ "${CLUSTER_DEMO:-1}" != 0 ]; then DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" "$BIN" demo >/dev/null; fi
+  DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" "$DIR/rendezvous" migrate >/dev/null
+  if [ "${CLUSTER_DEMO:-1}" != 0 ]; then DATABASE_URL="$URL" SECRET_KEY_FILE="$DIR/secret.key" "$DIR/rendezvous" demo >/dev/null; fi
   for n in $(seq 1 $INSTANCES); do start_instance "$n"; done
   # nginx with the deployment's configuration: only the ports and the log's path change.
   local conf="$DIR/rendezvous.conf"
