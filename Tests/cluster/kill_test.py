@@ -255,10 +255,65 @@ def hidden(page, name):
     return found.group(1)
 
 
+# Holds back the 13th event of a series titled "Stalled …" until the test releases advisory lock
+# 4242, so that one kill lands, for certain, halfway through the series' writes.
+STALL = """
+CREATE OR REPLACE FUNCTION kill_test_stall() RETURNS trigger AS $$
+BEGIN
+  IF NEW.title LIKE 'Stalled %' AND (SELECT COUNT(*) FROM events WHERE title = NEW.title) = 12 THEN
+    PERFORM pg_advisory_xact_lock(4242);
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE OR REPLACE TRIGGER kill_test_stall BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION kill_test_stall();
+"""
+
+
+def stalled_kill(cluster, organiser, port, sent, count):
+    """Instance 1 sends the series' form and is killed while its 13th event waits (the 12 before it
+    written): after the restart none may be there. Returns the problems."""
+    def waiting():
+        return int(cluster.sql("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted")[0][0])
+
+    cluster.sql(STALL)
+    holder = subprocess.Popen([CLUSTER, "psql", "-q", "-c", "SELECT pg_advisory_lock(4242)", "-c", "SELECT pg_sleep(120)"],
+                              env=dict(cluster.env, PGAPPNAME="kill-test-stall"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    problems = []
+    try:
+        deadline = time.time() + 30
+        while int(cluster.sql("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted")[0][0]) == 0:
+            if time.time() > deadline:
+                return ["the stalled series: the test never held its lock"]
+            time.sleep(0.05)
+        answered = []
+        sender = threading.Thread(target=organiser.raw_post, args=(port, "/organize/toulouse/series", sent, answered))
+        sender.start()
+        while waiting() == 0:
+            if time.time() > deadline or not sender.is_alive():
+                problems.append(f"the stalled series never waited at its 13th event (answer {answered})")
+                break
+            time.sleep(0.05)
+        cluster.run("kill", "1")
+        sender.join()
+    finally:
+        # Its session ends, and the lock with it (killing psql would leave the sleep running).
+        cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'kill-test-stall'")
+        holder.wait()
+    # The held-back statement goes on, then its transaction dies with the killed connection: the
+    # DROP waits for it (the trigger's table is in use until then).
+    cluster.sql("DROP TRIGGER kill_test_stall ON events; DROP FUNCTION kill_test_stall()")
+    cluster.run("restart", "1")
+    after_kill = int(cluster.sql(f"SELECT COUNT(*) FROM events WHERE title = '{sent['title']}'")[0][0])
+    if not problems and after_kill != 0:
+        problems.append(f"{sent['title']}: killed after 12 of {count} events were written, {after_kill} are there (expected none)")
+    return problems
+
+
 def series_round(cluster, round_number, attempts):
     """An organiser creates a series of 24 meetups on instance 1, which is killed with SIGKILL while
-    it writes them: after the restart the series is wholly there or wholly absent, and sending the
-    same form again (through nginx, as the browser's retry would) leaves exactly one series."""
+    it writes them (once held back halfway, then at random moments): after the restart the series is
+    wholly there or wholly absent, and sending the same form again (through nginx, as the browser's
+    retry would) leaves exactly one series."""
     organiser = Organiser(cluster, cluster.port)
     port = cluster.port + 1
     count = 24
@@ -279,6 +334,12 @@ def series_round(cluster, round_number, attempts):
     organiser.raw_post(port, "/organize/toulouse/series", form(title), answered)
     duration = time.time() - started
     problems = [] if answered == [303] and stored(title) == count else [f"unkilled series: answer {answered}, {stored(title)} events"]
+    # Killed halfway for certain, then sent again.
+    sent = form(f"Stalled {round_number}")
+    problems += stalled_kill(cluster, organiser, port, sent, count)
+    status, _ = organiser.post(cluster.port, "/organize/toulouse/series", sent)
+    if status != 200 or stored(sent["title"]) != count:
+        problems.append(f"{sent['title']}: the retry answered {status} and left {stored(sent['title'])} events (expected {count})")
     outcomes = {"absent": 0, "whole": 0}
     unanswered_whole = 0
     for attempt in range(attempts):
@@ -305,8 +366,8 @@ def series_round(cluster, round_number, attempts):
         status, _ = organiser.post(cluster.port, "/organize/toulouse/series", sent)
         if status != 200 or stored(title) != count:
             problems.append(f"{title}: the retry answered {status} and left {stored(title)} events (expected {count})")
-    print(f"  round {round_number}, series: {count} meetups in {duration * 1000:.0f} ms unkilled; instance 1 killed "
-          f"{attempts} times while creating one: {outcomes['absent']} absent, {outcomes['whole']} whole after the restart "
+    print(f"  round {round_number}, series: {count} meetups in {duration * 1000:.0f} ms unkilled; instance 1 killed once "
+          f"held back after 12 of them (none left), then {attempts} times at random while creating one: {outcomes['absent']} absent, {outcomes['whole']} whole after the restart "
           f"({outcomes.get('answered', 0)} answered before the kill, {unanswered_whole} whole but never answered), never half; "
           f"each retry left exactly one series"
           + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
