@@ -50,8 +50,6 @@ public struct WebhookEndpoint: Sendable, Equatable {
         self.createdAt = createdAt
         self.failingSince = failingSince
     }
-
-    public func wants(_ type: WebhookEventType) -> Bool { type == .ping || eventTypes.isEmpty || eventTypes.contains(type) }
 }
 
 public enum WebhookDeliveryStatus: String, Sendable, Codable, CaseIterable {

@@ -288,17 +288,13 @@ extension Persistence {
         return encoder
     }()
 
-    static func isoDate(_ date: Date) -> String {
-        ISO8601.format(date)
-    }
-
     struct WebhookEnvelope<Payload: Encodable>: Encodable {
         var id: String; var type: String; var createdAt: String; var chapter: String; var data: Payload
     }
 
     /// The JSON body: `{id, type, created_at, chapter, data}`, keys sorted, fixed once.
     static func webhookBody<Payload: Encodable>(id: UUID, type: WebhookEventType, chapter: String, now: Date, data: Payload) throws -> String {
-        String(decoding: try webhookEncoder.encode(WebhookEnvelope(id: id.uuidString.lowercased(), type: type.rawValue, createdAt: isoDate(now),
+        String(decoding: try webhookEncoder.encode(WebhookEnvelope(id: id.uuidString.lowercased(), type: type.rawValue, createdAt: ISO8601.format(now),
                                                                     chapter: chapter, data: data)), as: UTF8.self)
     }
 
@@ -338,7 +334,7 @@ extension Persistence {
                 let data = RegistrationWebhookData(
                     registrationId: person.id.uuidString.lowercased(), eventId: person.eventId.uuidString.lowercased(), status: person.status,
                     firstName: person.firstName, lastName: person.lastName, email: target.includeEmail && !person.email.isEmpty ? person.email : nil,
-                    checkedInAt: person.checkedInAt.map(isoDate))
+                    checkedInAt: person.checkedInAt.map { ISO8601.format($0) })
                 rows.append((id, target.id, try webhookBody(id: id, type: type, chapter: target.slug, now: now, data: data)))
             }
         }
@@ -356,8 +352,8 @@ extension Persistence {
         struct Row: Decodable { var id: UUID; var title: String; var status: String; var startsAt: Date; var endsAt: Date; var capacity: Int; var seatsTaken: Int }
         guard let row = try await sql.raw("SELECT id, title, status, starts_at, ends_at, capacity, seats_taken FROM events WHERE id = \(bind: event)")
             .row(Row.self) else { return }
-        let data = EventWebhookData(eventId: row.id.uuidString.lowercased(), title: row.title, status: row.status, startsAt: isoDate(row.startsAt),
-                                    endsAt: isoDate(row.endsAt), capacity: row.capacity, seatsTaken: row.seatsTaken)
+        let data = EventWebhookData(eventId: row.id.uuidString.lowercased(), title: row.title, status: row.status, startsAt: ISO8601.format(row.startsAt),
+                                    endsAt: ISO8601.format(row.endsAt), capacity: row.capacity, seatsTaken: row.seatsTaken)
         let rows = try targets.map { target in
             let id = UUID()
             return (id: id, endpoint: target.id, body: try webhookBody(id: id, type: type, chapter: target.slug, now: now, data: data))
