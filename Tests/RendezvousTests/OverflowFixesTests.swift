@@ -14,11 +14,6 @@ import Testing
 /// parallel requests) and they are told; the door counts overbooked seats as seats.
 @Suite("Overflow: answers, a cancelled second evening, the door's seats")
 struct OverflowFixesTests {
-    static func input(daysAfter days: Double, capacity: Int) throws -> EventInput.Valid {
-        try EventInput(title: "Deuxième soirée", startsAt: ISO8601.format(Fixture.start.addingTimeInterval(days * 86400)),
-                       endsAt: ISO8601.format(Fixture.start.addingTimeInterval(days * 86400 + 3600)), capacity: capacity, status: .published).validated().get()
-    }
-
     /// A question at the chapter's level (every meetup) and one of the original only; people answer both.
     @Test(arguments: DatabaseKind.available)
     func answersFollowToTheSecondEveningWhenItAsksTheSameQuestions(_ kind: DatabaseKind) async throws {
@@ -39,7 +34,7 @@ struct OverflowFixesTests {
                 let answers: QuestionAnswers = [.init(shared): "végétarien \(index)", .init(own): "atelier \(index)"]
                 people.append(try await db.registrations.register(profile, for: event.id, answers: answers, now: Fixture.start).registration)
             }
-            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 3), now: Fixture.start)
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 3), now: Fixture.start)
             #expect(opening.moved == 1 && opening.offered == 2)
             struct Answer: Decodable { var questionId: UUID; var answer: String }
             for index in 1..<4 {
@@ -72,7 +67,7 @@ struct OverflowFixesTests {
                 people.append(try await db.registrations.register(profile, for: event.id, now: Fixture.start).registration)
             }
             let queue = try await OverflowTests.rows(db, [event.id]).reduce(into: [UUID: Int]()) { $0[$1.id] = $1.queueNumber }
-            let (second, _) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 2), now: Fixture.start)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 2), now: Fixture.start)
             let offer = try #require(try await OverflowTests.offer(db, from: people[2].id))
             _ = try await db.registrations.accept(offer.id, token: offer.manageToken, now: Fixture.start)
             #expect(try await OverflowTests.status(db, people[2].id) == .cancelled)
@@ -97,12 +92,7 @@ struct OverflowFixesTests {
 
             // Told by mail, each in their language; the second evening's cancellation notice goes too.
             let due = try await db.outbox.claimDueMessages(now: Fixture.start.addingTimeInterval(3600))
-            let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
-            var subjects: [Registration.ID: [String]] = [:]
-            for item in due where item.payload["returned"] == "1" || item.kind == .eventCancelled {
-                guard let id = item.registrationID, case .message(let message) = try await composer.compose(item, now: Fixture.start) else { continue }
-                subjects[id, default: []].append(message.subject)
-            }
+            let subjects = try await OverflowTests.subjects(db, of: due.filter { $0.payload["returned"] == "1" || $0.kind == .eventCancelled }, now: Fixture.start)
             #expect(subjects[people[3].id] == ["Back on the waiting list: Rencontre trimestrielle"], "\(subjects)")
             #expect(subjects[people[2].id] == ["De retour en liste d’attente\u{202F}: Rencontre trimestrielle"], "\(subjects)")
             let notices = due.filter { $0.kind == .eventCancelled }.compactMap(\.registrationID)
@@ -120,7 +110,7 @@ struct OverflowFixesTests {
             person.anyDate = true
             _ = try await db.registrations.register(Fixture.profile(0), for: event.id, now: Fixture.start)
             let moved = try await db.registrations.register(person, for: event.id, now: Fixture.start).registration
-            let (second, _) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 2), now: Fixture.start)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 2), now: Fixture.start)
             _ = try await db.events.updateEvent(second.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: Fixture.start.addingTimeInterval(3 * 86400))
             #expect(try await OverflowTests.status(db, moved.id) == .cancelled)
             #expect(try await OverflowTests.offer(db, from: moved.id)?.status == .confirmed)
@@ -144,7 +134,7 @@ struct OverflowFixesTests {
                     profile.anyDate = index >= 10 && index < 30
                     people.append(try await db.registrations.register(profile, for: event.id, now: Fixture.start).registration)
                 }
-                let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 20), now: Fixture.start)
+                let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 20), now: Fixture.start)
                 #expect(opening.moved == 20)
                 let moved = Array(people[10..<30])
                 let now = Fixture.start.addingTimeInterval(600)
@@ -198,8 +188,8 @@ struct OverflowFixesTests {
             let chapter = try await Fixture.chapter(db)
             _ = try await db.webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/rendezvous", types: [], includeEmail: false, now: Fixture.start)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            let people = try await OverflowGuardTests.waiting(db, event, count: 2, anyDate: [1])
-            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 2), now: Fixture.start)
+            let people = try await OverflowTests.waiting(db, event, count: 2, anyDate: [1])
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 2), now: Fixture.start)
             #expect(opening == OverflowOpening(offered: 1, moved: 1))
             let offer = try #require(try await OverflowTests.offer(db, from: people[0].id))
             let seat = try #require(try await OverflowTests.offer(db, from: people[1].id))

@@ -15,22 +15,6 @@ import Testing
 /// checked like the form's, and the dashboard telling that a second evening is already open.
 @Suite("Overflow: guards found by an outside tester")
 struct OverflowGuardTests {
-    static func input(daysAfter days: Double = 40, capacity: Int) throws -> EventInput.Valid {
-        try OverflowFixesTests.input(daysAfter: days, capacity: capacity)
-    }
-
-    /// Waiting people of an event of capacity 1 (one confirmed first): `count` of them.
-    static func waiting(_ db: Persistence, _ event: Event, count: Int, from: Int = 0, anyDate: Set<Int> = []) async throws -> [Registration] {
-        _ = try await db.registrations.register(Fixture.profile(from + 999), for: event.id, now: Fixture.start)
-        var people: [Registration] = []
-        for index in 0..<count {
-            var profile = Fixture.profile(from + index)
-            profile.anyDate = anyDate.contains(index)
-            people.append(try await db.registrations.register(profile, for: event.id, now: Fixture.start).registration)
-        }
-        return people
-    }
-
     /// How many registrations hold a seat (confirmed or offered) per email, over `events`.
     static func seatsPerEmail(_ db: Persistence, _ events: [Event.ID], statuses: [String] = ["confirmed"]) async throws -> [String: Int] {
         try await OverflowTests.rows(db, events).filter { statuses.contains($0.status) }.reduce(into: [:]) { $0[$1.email, default: 0] += 1 }
@@ -45,8 +29,8 @@ struct OverflowGuardTests {
             let chapter = try await Fixture.chapter(db)
             for round in 0..<3 {
                 let event = try await Fixture.event(db, chapter: chapter, capacity: 1, title: "Rencontre \(round)")
-                let people = try await Self.waiting(db, event, count: 10, from: round * 100, anyDate: [4])
-                let input = try Self.input(capacity: 20)
+                let people = try await OverflowTests.waiting(db, event, count: 10, from: round * 100, anyDate: [4])
+                let input = try OverflowTests.input(capacity: 20)
                 let results = await withTaskGroup(of: Result<Event.ID, any Error>.self) { group in
                     for _ in 0..<5 {
                         group.addTask {
@@ -88,7 +72,7 @@ struct OverflowGuardTests {
             let chapter = try await Fixture.chapter(db)
             try await db.sql.raw("UPDATE chapters SET waitlist_threshold = 3 WHERE id = \(bind: chapter.id.uuid)").run()
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            _ = try await Self.waiting(db, event, count: 5)
+            _ = try await OverflowTests.waiting(db, event, count: 5)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
             let token = try await db.accounts.issueToken(for: organizer.user.id, now: app.clock.now())
             let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
@@ -156,10 +140,10 @@ struct OverflowGuardTests {
         try await withDatabase(kind) { db in
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            let people = try await Self.waiting(db, event, count: 8)
-            let (first, _) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 40, capacity: 8), now: Fixture.start)
+            let people = try await OverflowTests.waiting(db, event, count: 8)
+            let (first, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 8), now: Fixture.start)
             try await db.sql.raw("UPDATE events SET status = 'cancelled' WHERE id = \(bind: first.id.uuid)").run()
-            let (second, _) = try await db.events.createOverflow(of: event.id, try Self.input(daysAfter: 50, capacity: 8), now: Fixture.start)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(daysAfter: 50, capacity: 8), now: Fixture.start)
             try await db.sql.raw("UPDATE events SET status = 'published' WHERE id = \(bind: first.id.uuid)").run()
             struct Offer: Decodable { var id: UUID; var eventId: UUID }
             let now = Fixture.start.addingTimeInterval(600)
@@ -203,9 +187,9 @@ struct OverflowGuardTests {
         try await withDatabase(kind) { db in
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            var people = try await Self.waiting(db, event, count: 4, anyDate: [1])
+            var people = try await OverflowTests.waiting(db, event, count: 4, anyDate: [1])
             try await db.sql.raw("UPDATE registrations SET language = 'en' WHERE id = \(bind: people[0].id.uuid)").run()
-            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(capacity: 3), now: Fixture.start)
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 3), now: Fixture.start)
             #expect(opening.offered == 2 && opening.moved == 1)
             let offers = [try #require(try await OverflowTests.offer(db, from: people[0].id)), try #require(try await OverflowTests.offer(db, from: people[2].id))]
             let later = Fixture.start.addingTimeInterval(600)
@@ -224,12 +208,7 @@ struct OverflowGuardTests {
             #expect(problems == [], "\(problems)")
 
             let due = try await db.outbox.claimDueMessages(now: later.addingTimeInterval(3600))
-            let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
-            var subjects: [Registration.ID: [String]] = [:]
-            for item in due where item.payload["withdrawn"] == "1" || item.kind == .eventCancelled {
-                guard let id = item.registrationID, case .message(let message) = try await composer.compose(item, now: later) else { continue }
-                subjects[id, default: []].append(message.subject)
-            }
+            let subjects = try await OverflowTests.subjects(db, of: due.filter { $0.payload["withdrawn"] == "1" || $0.kind == .eventCancelled }, now: later)
             #expect(subjects[people[0].id] == ["Offer withdrawn, your place is kept: Rencontre trimestrielle"], "\(subjects)")
             #expect(subjects[people[2].id] == ["Proposition retirée, votre place est gardée\u{202F}: Rencontre trimestrielle"], "\(subjects)")
             #expect(subjects[offers[0].id] == nil && subjects[offers[1].id] == nil, "no 'your evening is cancelled' for a withdrawn offer")
@@ -237,8 +216,8 @@ struct OverflowGuardTests {
             // In parallel: the cancellation and the acceptances.
             for round in 0..<3 {
                 let event = try await Fixture.event(db, chapter: chapter, capacity: 1, title: "Rencontre \(round)")
-                let people = try await Self.waiting(db, event, count: 10, from: (round + 1) * 100)
-                let (second, _) = try await db.events.createOverflow(of: event.id, try Self.input(capacity: 10), now: Fixture.start)
+                let people = try await OverflowTests.waiting(db, event, count: 10, from: (round + 1) * 100)
+                let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 10), now: Fixture.start)
                 var offers: [Registration] = []
                 for person in people { offers.append(try #require(try await OverflowTests.offer(db, from: person.id))) }
                 await withTaskGroup(of: Void.self) { group in
@@ -263,8 +242,8 @@ struct OverflowGuardTests {
             let db = app.persistence
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            let people = try await Self.waiting(db, event, count: 2)
-            let (second, _) = try await db.events.createOverflow(of: event.id, try Self.input(capacity: 2), now: app.clock.now())
+            let people = try await OverflowTests.waiting(db, event, count: 2)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 2), now: app.clock.now())
             try await db.sql.raw("UPDATE events SET status = 'cancelled' WHERE id = \(bind: second.id.uuid)").run()
             let offer = try #require(try await OverflowTests.offer(db, from: people[0].id))
             try await app.application.test(.router) { client in
@@ -289,8 +268,8 @@ extension OverflowGuardTests {
         try await withDatabase(kind) { db in
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            _ = try await Self.waiting(db, event, count: 2)
-            let (second, opening) = try await db.events.createOverflow(of: event.id, try Self.input(capacity: 5), now: Fixture.start)
+            _ = try await OverflowTests.waiting(db, event, count: 2)
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 5), now: Fixture.start)
             #expect(opening.offered == 2)
             let now = Fixture.start.addingTimeInterval(600)
             var anyDate = Fixture.profile(50)
@@ -327,7 +306,7 @@ extension OverflowGuardTests {
             let db = app.persistence
             let chapter = try await Fixture.chapter(db)
             let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
-            _ = try await Self.waiting(db, event, count: 2)
+            _ = try await OverflowTests.waiting(db, event, count: 2)
             let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
             try await app.application.test(.router) { client in
                 for capacity in ["abc", "99999999999999999999999"] {

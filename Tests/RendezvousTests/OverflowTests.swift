@@ -39,6 +39,35 @@ struct OverflowTests {
         try #require(try await db.registrations.registration(id: id)).manageToken
     }
 
+    /// A second evening `days` after the fixture's start, an hour long.
+    static func input(daysAfter days: Double = 40, capacity: Int) throws -> EventInput.Valid {
+        try EventInput(title: "Deuxième soirée", startsAt: ISO8601.format(Fixture.start.addingTimeInterval(days * 86400)),
+                       endsAt: ISO8601.format(Fixture.start.addingTimeInterval(days * 86400 + 3600)), capacity: capacity, status: .published).validated().get()
+    }
+
+    /// Waiting people of an event of capacity 1 (one confirmed first): `count` of them.
+    static func waiting(_ db: Persistence, _ event: Event, count: Int, from: Int = 0, anyDate: Set<Int> = []) async throws -> [Registration] {
+        _ = try await db.registrations.register(Fixture.profile(from + 999), for: event.id, now: Fixture.start)
+        var people: [Registration] = []
+        for index in 0..<count {
+            var profile = Fixture.profile(from + index)
+            profile.anyDate = anyDate.contains(index)
+            people.append(try await db.registrations.register(profile, for: event.id, now: Fixture.start).registration)
+        }
+        return people
+    }
+
+    /// The subjects of the mails `items` compose to, per registration.
+    static func subjects(_ db: Persistence, of items: [OutboxItem], now: Date) async throws -> [Registration.ID: [String]] {
+        let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+        var subjects: [Registration.ID: [String]] = [:]
+        for item in items {
+            guard let id = item.registrationID, case .message(let message) = try await composer.compose(item, now: now) else { continue }
+            subjects[id, default: []].append(message.subject)
+        }
+        return subjects
+    }
+
     /// Seat counters agree with the rows and never pass the seat limit; nobody holds two seats.
     static func problems(_ db: Persistence, original: Event.ID, second: Event.ID) async throws -> [String] {
         var problems: [String] = []
@@ -212,8 +241,7 @@ struct OverflowTests {
             var registered: [Registration] = []
             for index in 0..<5 { registered.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
             let people = registered
-            let input = try EventInput(title: "Deuxième soirée", startsAt: ISO8601.format(Fixture.start.addingTimeInterval(40 * 86400)),
-                                       endsAt: ISO8601.format(Fixture.start.addingTimeInterval(40 * 86400 + 3600)), capacity: 1, status: .published).validated().get()
+            let input = try Self.input(capacity: 1)
             let (second, opening) = try await db.events.createOverflow(of: event.id, input, now: Fixture.start)
             #expect(opening == OverflowOpening(offered: 1, moved: 0))
             #expect(try await Self.offer(db, from: people[1].id)?.status == .offered)
@@ -263,8 +291,7 @@ struct OverflowTests {
                 registered.append(try await db.registrations.register(profile, for: event.id, now: Fixture.start).registration)
             }
             let people = registered
-            let input = try EventInput(title: "Deuxième soirée", startsAt: ISO8601.format(Fixture.start.addingTimeInterval(40 * 86400)),
-                                       endsAt: ISO8601.format(Fixture.start.addingTimeInterval(40 * 86400 + 3600)), capacity: 40, status: .published).validated().get()
+            let input = try Self.input(capacity: 40)
             let (second, _) = try await db.events.createOverflow(of: event.id, input, now: Fixture.start)
             // Five confirmed people of the original cancel: their seats are offered to the first waiting,
             // who also hold offers of the second evening.
