@@ -147,12 +147,12 @@ extension APIController {
     func doorJSON(_ detail: EventDetail) async throws -> DoorJSON {
         let state = try await services.persistence.door.doorState(of: detail.event.id)
         let hours = try await desk.windowHours(detail.event)
-        let opens = detail.event.startsAt.addingTimeInterval(-hours * 3600), closes = detail.event.endsAt.addingTimeInterval(hours * 3600)
-        let now = services.clock.now()
+        let window = DoorDesk.window(detail.event, hours: hours)
         return DoorJSON(eventId: detail.event.id.description, title: detail.event.title, startsAt: detail.event.startsAt, endsAt: detail.event.endsAt,
                         checkedIn: state.checkedIn, expected: state.expected, walkIns: state.walkIns, capacity: state.capacity,
                         seatLimit: state.seatLimit, overCapacity: state.isOverCapacity,
-                        window: DoorWindowJSON(hours: hours, opensAt: opens, closesAt: closes, open: now >= opens && now <= closes),
+                        window: DoorWindowJSON(hours: hours, opensAt: window.opens, closesAt: window.closes,
+                                                       open: DoorDesk.withinWindow(detail.event, hours: hours, at: services.clock.now())),
                         conflicts: state.conflicts.map { DoorConflictJSON(name: $0.name, device: $0.device, by: $0.by, at: $0.at) })
     }
 
@@ -204,9 +204,7 @@ extension APIController {
         if let hours = body.hours, !DoorDesk.windowChoices.contains(hours) {
             throw AppError.validation(ValidationErrors([("hours", .notAChoice)]))
         }
-        try await services.persistence.door.setDoorWindowHours(of: detail.event.id, hours: body.hours)
-        try await services.persistence.team.audit(chapter: detail.chapter.id, by: user, action: "door.window",
-                                                  subject: "\(detail.event.title): \(body.hours.map { "\($0) h" } ?? "–")", now: services.clock.now())
+        try await desk.setWindow(detail, hours: body.hours, by: user)
         return JSONBody.response(status: .ok, try await doorJSON(detail))
     }
 

@@ -93,9 +93,7 @@ struct DoorController {
         guard session.user.mayOrganize(detail.chapter.id) else { throw AppError.notFound }
         let fields = FormFields(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
         guard let hours = Int(fields.text("hours")), DoorDesk.windowChoices.contains(hours) else { throw AppError.badRequest(detail: nil) }
-        try await persistence.door.setDoorWindowHours(of: detail.event.id, hours: hours)
-        try await persistence.team.audit(chapter: detail.chapter.id, by: session.user, action: "door.window",
-                                         subject: "\(detail.event.title): \(hours) h", now: services.clock.now())
+        try await desk.setWindow(detail, hours: hours, by: session.user)
         return .redirect(to: DoorRoute.page(detail.event.id).path, type: .normal)
     }
 
@@ -143,13 +141,13 @@ struct DoorController {
         }
         let id = detail.event.id
         let hours = try await desk.windowHours(detail.event)
+        let window = DoorDesk.window(detail.event, hours: hours)
         let page = DoorPage(
             chrome: { var c = Chrome(title: t("door.title", context) + " · " + detail.event.title, language: context.language, path: DoorRoute.page(id).path); c.session = SessionNav(session); return c }(),
             eventId: detail.event.id.description, csrf: session.csrfToken, by: session.user.name, title: detail.event.title,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             notToday: t("door.notToday", context, ["date": f.longDate(detail.event.startsAt)]),
-            window: t("door.window", context, ["from": f.dateTime(detail.event.startsAt.addingTimeInterval(-hours * 3600)),
-                                                "to": f.dateTime(detail.event.endsAt.addingTimeInterval(hours * 3600))]),
+            window: t("door.window", context, ["from": f.dateTime(window.opens), "to": f.dateTime(window.closes)]),
             windowForm: session.user.mayOrganize(detail.chapter.id) ? DoorPage.WindowForm(
                 url: DoorRoute.window(id).path,
                 options: DoorDesk.windowChoices.map { .init(value: String($0), label: t("door.windowHours", context, ["hours": String($0)]), selected: Double($0) == hours) }) : nil,
@@ -185,18 +183,14 @@ struct DoorController {
 
     struct ListBody: Encodable { var people: [DoorAttendee]; var state: DoorState }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        JSONBody.response(status: status, value)
-    }
-
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
-        return Self.json(ListBody(people: try await persistence.door.doorList(of: detail.event.id), state: try await persistence.door.doorState(of: detail.event.id)))
+        return JSONBody.response(status: .ok, ListBody(people: try await persistence.door.doorList(of: detail.event.id), state: try await persistence.door.doorState(of: detail.event.id)))
     }
 
     @Sendable func state(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await event(context)
-        return Self.json(try await persistence.door.doorState(of: detail.event.id))
+        return JSONBody.response(status: .ok, try await persistence.door.doorState(of: detail.event.id))
     }
 
     struct CheckInBody: Decodable {
@@ -226,7 +220,7 @@ struct DoorController {
     }
 
     func answer(_ outcome: CheckInOutcome, detail: EventDetail, request: Request, context: AppRequestContext) -> Response {
-        if Self.wantsJSON(request) { return Self.json(outcome) }
+        if Self.wantsJSON(request) { return JSONBody.response(status: .ok, outcome) }
         let flash = [URLQueryItem(name: "r", value: outcome.result.rawValue), URLQueryItem(name: "n", value: [outcome.firstName, outcome.lastName].compactMap { $0 }.joined(separator: " ")),
                      URLQueryItem(name: "s", value: outcome.status?.rawValue), URLQueryItem(name: "by", value: outcome.checkedInBy),
                      URLQueryItem(name: "at", value: outcome.checkedInAt.map { String($0.timeIntervalSince1970) })]

@@ -23,14 +23,27 @@ struct DoorDesk {
         try await persistence.door.doorWindowHours(of: event.id).map(Double.init) ?? services.configuration.doorWindowHours
     }
 
-    /// True from `hours` before the evening's start until as many after its end.
+    /// When the door opens (`hours` before the evening's start) and closes (as many after its end).
+    static func window(_ event: Event, hours: Double) -> (opens: Date, closes: Date) {
+        (event.startsAt.addingTimeInterval(-hours * 3600), event.endsAt.addingTimeInterval(hours * 3600))
+    }
+
+    /// True while the door admits, both ends included.
     static func withinWindow(_ event: Event, hours: Double, at moment: Date) -> Bool {
-        let margin = hours * 3600
-        return moment >= event.startsAt.addingTimeInterval(-margin) && moment <= event.endsAt.addingTimeInterval(margin)
+        let window = window(event, hours: hours)
+        return moment >= window.opens && moment <= window.closes
     }
 
     func withinWindow(_ event: Event, at moment: Date) async throws -> Bool {
         Self.withinWindow(event, hours: try await windowHours(event), at: moment)
+    }
+
+    /// Organisers widen (or narrow back) the hours for one evening; nil goes back to the
+    /// deployment's. Recorded in the chapter's audit log.
+    func setWindow(_ detail: EventDetail, hours: Int?, by user: User) async throws {
+        try await persistence.door.setDoorWindowHours(of: detail.event.id, hours: hours)
+        try await persistence.team.audit(chapter: detail.chapter.id, by: user, action: "door.window",
+                                         subject: "\(detail.event.title): \(hours.map { "\($0) h" } ?? "–")", now: services.clock.now())
     }
 
     /// A device's retry key: one it sent (at most 100 characters), or a fresh one.

@@ -192,11 +192,11 @@ struct RoomLiveController {
             if request.headers[.ifNoneMatch] == etag {
                 return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
             }
-            var response = DoorController.json(value)
+            var response = JSONBody.response(status: .ok, value)
             response.headers[.eTag] = etag
             response.headers[.cacheControl] = "no-cache"
             return response
         }
-        return DoorController.json(value)
+        return JSONBody.response(status: .ok, value)
     }
 }
