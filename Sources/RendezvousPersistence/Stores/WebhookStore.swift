@@ -101,12 +101,8 @@ extension WebhookStore {
     @discardableResult
     public func deleteEndpoint(_ id: WebhookEndpoint.ID, of chapter: Chapter.ID) async throws -> Bool {
         try await write { sql in
-            guard try await !sql.raw("SELECT id FROM webhook_endpoints WHERE id = \(bind: id.uuid) AND chapter_id = \(bind: chapter.uuid)").all().isEmpty else {
-                return false
-            }
-            try await sql.raw("DELETE FROM webhook_deliveries WHERE endpoint_id = \(bind: id.uuid)").run()
-            try await sql.raw("DELETE FROM webhook_endpoints WHERE id = \(bind: id.uuid)").run()
-            return true
+            try await sql.raw("DELETE FROM webhook_deliveries WHERE endpoint_id = \(bind: id.uuid) AND chapter_id = \(bind: chapter.uuid)").run()
+            return try await !sql.raw("DELETE FROM webhook_endpoints WHERE id = \(bind: id.uuid) AND chapter_id = \(bind: chapter.uuid) RETURNING id").all().isEmpty
         }
     }
 
@@ -142,8 +138,9 @@ extension WebhookStore {
     public func enqueuePing(_ id: WebhookEndpoint.ID, of chapter: Chapter.ID, now: Date) async throws -> WebhookDelivery.ID? {
         try await write { sql in
             struct Row: Decodable { var slug: String }
-            guard try await !sql.raw("SELECT id FROM webhook_endpoints WHERE id = \(bind: id.uuid) AND chapter_id = \(bind: chapter.uuid)").all().isEmpty,
-                  let slug = try await sql.raw("SELECT slug FROM chapters WHERE id = \(bind: chapter.uuid)").row(Row.self)?.slug else { return nil }
+            guard let slug = try await sql.raw("""
+                SELECT c.slug FROM webhook_endpoints w JOIN chapters c ON c.id = w.chapter_id WHERE w.id = \(bind: id.uuid) AND w.chapter_id = \(bind: chapter.uuid)
+                """).row(Row.self)?.slug else { return nil }
             struct Ping: Encodable { var endpointId: String; var message: String }
             let delivery = WebhookDelivery.ID()
             try await Persistence.insertDeliveries([(delivery.uuid, id.uuid, Persistence.webhookBody(
@@ -187,7 +184,8 @@ extension WebhookStore {
                 status = 'delivered', attempts = \(bind: claim.attempts + 1), response_status = \(bind: status), last_error = \(bind: excerpt), \
                 last_attempt_at = \(bind: now), delivered_at = \(bind: now)
                 """, on: sql) else { return }
-            try await sql.raw("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = \(bind: claim.endpointID.uuid)").run()
+            // Written only when it was failing: a healthy endpoint's row is not rewritten (nor locked) per delivery.
+            try await sql.raw("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = \(bind: claim.endpointID.uuid) AND failing_since IS NOT NULL").run()
         }
     }
 
