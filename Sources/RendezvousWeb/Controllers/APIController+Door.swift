@@ -33,6 +33,7 @@ extension APIController {
         var window: DoorWindowJSON
         var conflicts: [DoorConflictJSON]
     }
+    /// The optional keys are written `null` when absent, as the document says.
     struct DoorPersonJSON: Encodable {
         var id: String
         var firstName: String
@@ -41,24 +42,14 @@ extension APIController {
         var company: String
         var status: String
         var walkIn: Bool
-        var checkedInAt: Date?
-        var checkedInBy: String?
+        @NullWhenAbsent var checkedInAt: Date?
+        @NullWhenAbsent var checkedInBy: String?
         var ticketHash: String
 
         init(_ person: DoorAttendee) {
             id = person.id; firstName = person.firstName; lastName = person.lastName; jobTitle = person.jobTitle; company = person.company
             status = person.status.rawValue; walkIn = person.walkIn; checkedInAt = person.checkedInAt; checkedInBy = person.checkedInBy; ticketHash = person.ticketHash
         }
-
-        /// Every key written, `null` included, as the document says.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id); try c.encode(firstName, forKey: .firstName); try c.encode(lastName, forKey: .lastName)
-            try c.encode(jobTitle, forKey: .jobTitle); try c.encode(company, forKey: .company); try c.encode(status, forKey: .status)
-            try c.encode(walkIn, forKey: .walkIn); try c.encode(checkedInAt, forKey: .checkedInAt); try c.encode(checkedInBy, forKey: .checkedInBy)
-            try c.encode(ticketHash, forKey: .ticketHash)
-        }
-        enum CodingKeys: String, CodingKey { case id, firstName, lastName, jobTitle, company, status, walkIn, checkedInAt, checkedInBy, ticketHash }
     }
     struct CheckInJSON: Encodable {
         var result: String
@@ -85,21 +76,13 @@ extension APIController {
         var company: String
         var walkIn: Bool
         var came: Bool
-        var checkedInAt: Date?
-        var checkedInBy: String?
+        @NullWhenAbsent var checkedInAt: Date?
+        @NullWhenAbsent var checkedInBy: String?
 
         init(_ person: DoorAttendee) {
             registrationId = person.id; firstName = person.firstName; lastName = person.lastName; jobTitle = person.jobTitle; company = person.company
             walkIn = person.walkIn; came = person.checkedInAt != nil; checkedInAt = person.checkedInAt; checkedInBy = person.checkedInBy
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(registrationId, forKey: .registrationId); try c.encode(firstName, forKey: .firstName); try c.encode(lastName, forKey: .lastName)
-            try c.encode(jobTitle, forKey: .jobTitle); try c.encode(company, forKey: .company); try c.encode(walkIn, forKey: .walkIn)
-            try c.encode(came, forKey: .came); try c.encode(checkedInAt, forKey: .checkedInAt); try c.encode(checkedInBy, forKey: .checkedInBy)
-        }
-        enum CodingKeys: String, CodingKey { case registrationId, firstName, lastName, jobTitle, company, walkIn, came, checkedInAt, checkedInBy }
     }
     struct AttendanceJSON: Encodable {
         var expected: Int
@@ -107,16 +90,8 @@ extension APIController {
         var showed: Int
         var walkIns: Int
         var noShows: Int
-        var noShowRate: Double?
+        @NullWhenAbsent var noShowRate: Double?
         var items: [AttendanceEntryJSON]
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(expected, forKey: .expected); try c.encode(came, forKey: .came); try c.encode(showed, forKey: .showed)
-            try c.encode(walkIns, forKey: .walkIns); try c.encode(noShows, forKey: .noShows); try c.encode(noShowRate, forKey: .noShowRate)
-            try c.encode(items, forKey: .items)
-        }
-        enum CodingKeys: String, CodingKey { case expected, came, showed, walkIns, noShows, noShowRate, items }
     }
     struct AttendanceBody: Decodable { var came: Bool? }
 
