@@ -43,16 +43,7 @@ public struct WebhookSender: Service {
 
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            var lastPrune = Date.distantPast
             while !Task.isCancelled {
-                if clock.now().timeIntervalSince(lastPrune) > 3600 {
-                    lastPrune = clock.now()
-                    do {
-                        _ = try await persistence.leases.runExclusively("webhook-prune") { try await persistence.webhooks.prune(now: clock.now()) }
-                    } catch {
-                        logger.error("Webhooks: pruning: \(LogRedaction.redact(String(describing: error)))")
-                    }
-                }
                 do {
                     while try await deliverDue() > 0 {}
                 } catch {

@@ -319,6 +319,28 @@ struct WebhookTests {
         }
     }
 
+    /// The hourly retention run deletes deliveries that ended more than 30 days after they were
+    /// queued (their bodies hold names); those still waiting, and recent ones, stay.
+    @Test(arguments: DatabaseKind.available)
+    func oldDeliveriesAreDeletedByTheRetentionRun(_ kind: DatabaseKind) async throws {
+        try await withApp(kind, configure: Self.allowPrivate) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let webhooks = app.persistence.webhooks
+            // Nothing listens on port 9: the ping fails (and waits for its retry); the 404 fails for good.
+            let (waiting, _) = try await webhooks.createEndpoint(chapter: chapter.id, url: "http://127.0.0.1:9/hook", types: [], includeEmail: false, now: app.clock.now())
+            let (done, _) = try await webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/done", types: [], includeEmail: false, now: app.clock.now())
+            _ = try await webhooks.enqueuePing(waiting.id, of: chapter.id, now: app.clock.now())
+            let old = try #require(try await webhooks.enqueuePing(done.id, of: chapter.id, now: app.clock.now()))
+            try await app.persistence.sql.raw("UPDATE webhook_deliveries SET status = 'delivered' WHERE id = \(bind: old.uuid)").run()
+            app.clock.advance(by: WebhookRules.keepDeliveries + 60)
+            let recent = try #require(try await webhooks.enqueuePing(done.id, of: chapter.id, now: app.clock.now()))
+            try await app.persistence.sql.raw("UPDATE webhook_deliveries SET status = 'failed' WHERE id = \(bind: recent.uuid)").run()
+            try await RetentionService.runOnce(app.services)
+            #expect(try await webhooks.deliveries(of: done.id, chapter: chapter.id).map(\.id) == [recent], "the old one is gone, the recent one stays")
+            #expect(try await webhooks.deliveries(of: waiting.id, chapter: chapter.id).map(\.status) == [.pending], "a waiting one stays, however old")
+        }
+    }
+
     /// Two senders at once (two instances) deliver each delivery exactly once.
     @Test(arguments: DatabaseKind.available)
     func twoSendersDeliverEachOnce(_ kind: DatabaseKind) async throws {

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// Run every hour by `LeasedJobService.retention`.
 public enum RetentionService {
     /// One run: the database, then the outbox's .eml files, then cached pages, then the rate-limit
-    /// windows that no longer count (wall-clock time, as the limiters count).
+    /// windows that no longer count (wall-clock time, as the limiters count), then the webhook
+    /// deliveries past `WebhookRules.keepDeliveries`.
     @discardableResult
     public static func runOnce(_ services: AppServices) async throws -> RetentionRun {
         let run = try await services.persistence.privacy.runRetention(now: services.clock.now())
@@ -20,6 +21,7 @@ public enum RetentionService {
             services.cache.invalidate(prefixes: ["event:", "home:", "chapter:"])
         }
         try await services.persistence.limits.prune(now: Date().timeIntervalSince1970)
+        try await services.persistence.webhooks.prune(now: services.clock.now())
         return run
     }
 
