@@ -75,6 +75,35 @@ struct ThrottleRaceTests {
         }
     }
 
+    /// Someone who came to several of the chapter's evenings and asked for its news becomes a
+    /// follower when their morning-after mails go; runs at once (instances, an organiser's "send
+    /// now") make them a follower once, none failing on the address the other just added.
+    @Test(arguments: DatabaseKind.available)
+    func morningAfterRunsAtOnceMakeAPastAttendeeAFollowerOnce(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            var events: [Event] = []
+            for index in 0..<8 {
+                let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 10, startsIn: Double(30 + index), title: "Soirée \(index)")
+                _ = try await app.persistence.registrations.register(Fixture.profile(1), for: event.id, now: app.clock.now())
+                events.append(event)
+            }
+            try await app.persistence.sql.raw("UPDATE registrations SET consent_news = \(bind: true), checked_in_at = \(bind: app.clock.now())").run()
+            let later = app.clock.now().addingTimeInterval(40 * 86400)
+            let queued = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for event in events {
+                    group.addTask { try await app.persistence.followUp.sendMorningAfterNow(event: event.id, chapter: chapter.id, now: later) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ?? 0) }
+            }
+            #expect(queued == events.count)
+            struct Member: Decodable { var email: String; var status: String }
+            let audience = try await app.persistence.sql.raw("SELECT email, status FROM chapter_audience").all(decoding: Member.self)
+            #expect(audience.map(\.email) == ["person1@example.org"])
+            #expect(audience.map(\.status) == ["following"])
+        }
+    }
+
     /// The same feedback sent twice at once (a double click, two tabs) is one answer, not an error.
     @Test(arguments: DatabaseKind.available)
     func feedbackSentTwiceAtOnceIsOneAnswer(_ kind: DatabaseKind) async throws {
