@@ -40,6 +40,20 @@ struct InsightsTests {
         #expect(ChapterHealth.assess(lastEvening: recent, came: [60, 10, 5], openedAt: opened, now: now) == .active)
     }
 
+    /// The admin's table of every chapter counts all its evenings, not the last six the health rule reads.
+    @Test func everyChapterRowCountsAllItsEvenings() {
+        let now = Fixture.start
+        let rollup = ChapterRollup(chapter: Mock.chapter, evenings: 10, lastEvening: now.addingTimeInterval(-20 * 86400), came: [10, 10, 10, 10, 10, 10],
+                                   attendees: 100, expected: 110, showed: 95, people: 60, returning: 20, contacts: 50, answers: 0, scoreSum: 0,
+                                   rotations: 0, quizzes: 0)
+        let built = AdminController.networkCharts((chapters: [rollup], quarters: [("2026 Q4", 10, 100)]), now: now, language: .fr)
+        let row = built.chapters.rows[0].cells
+        #expect(row[2] == "100", "all ten evenings, not the last six")
+        #expect(row[6] == "0,5", "contacts per person who came, over all evenings")
+        #expect(built.charts[1].rows.map(\.header) == ["T4\u{00A0}2026"], "quarters as a French page writes them")
+        #expect(Chart.shortened("Airbus Defence and Space SAS", to: 22).count == 22)
+    }
+
     @Test func theDemandCurveCountsRegistrationsMadeByEachDay() {
         let start = Fixture.start, day = 86400.0
         let made = [start.addingTimeInterval(-40 * day), start.addingTimeInterval(-10 * day), start.addingTimeInterval(-1 * day), start.addingTimeInterval(-60), start.addingTimeInterval(60)]

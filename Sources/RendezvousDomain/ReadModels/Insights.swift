@@ -131,6 +131,8 @@ public struct ChapterRollup: Sendable, Equatable {
 
     public var returnRate: Double? { people > 0 ? Double(returning) / Double(people) : nil }
     public var averageScore: Double? { answers > 0 ? Double(scoreSum) / Double(answers) : nil }
+    /// Contacts exchanged per person who came, over all its evenings.
+    public var contactsPerAttendee: Double? { attendees > 0 ? Double(contacts) / Double(attendees) : nil }
     public func health(now: Date) -> ChapterHealth {
         ChapterHealth.assess(lastEvening: lastEvening, nextEvening: nextEvening, came: came, openedAt: chapter.createdAt, now: now)
     }
@@ -138,6 +140,13 @@ public struct ChapterRollup: Sendable, Equatable {
 
 /// Evenings held and people who came, per calendar quarter ("2027 Q1").
 public enum Quarter {
+    /// A label as a page in `language` shows it: "2027 Q1" in English, "T1 2027" in French.
+    public static func display(_ label: String, _ language: Language) -> String {
+        let parts = label.split(separator: " ")
+        guard language == .fr, parts.count == 2, parts[1].hasPrefix("Q") else { return label }
+        return "T\(parts[1].dropFirst())\u{00A0}\(parts[0])"
+    }
+
     /// The quarters from the first to the last of these (sorted) labels, the empty ones included with
     /// zeros, so that a chart of growth does not hide a quarter without evenings.
     public static func filled(_ quarters: [(quarter: String, evenings: Int, people: Int)]) -> [(quarter: String, evenings: Int, people: Int)] {

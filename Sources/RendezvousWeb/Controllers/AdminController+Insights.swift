@@ -68,9 +68,10 @@ extension AdminController {
     static func networkSummary(_ chapters: [ChapterRollup], language: Language) -> [String] {
         let evenings = chapters.map(\.evenings).reduce(0, +), attendees = chapters.map(\.attendees).reduce(0, +)
         let people = chapters.map(\.people).reduce(0, +), returning = chapters.map(\.returning).reduce(0, +)
+        let f = DisplayFormatter(language: language, timeZone: TimeZone(identifier: "UTC")!, region: nil)
         return [Strings.text("insights.network.summary", language, [
-            "chapters": String(chapters.count), "countries": String(Set(chapters.map(\.chapter.countryCode)).count),
-            "evenings": String(evenings), "attendees": String(attendees)]),
+            "chapters": f.number(chapters.count), "countries": f.number(Set(chapters.map(\.chapter.countryCode)).count),
+            "evenings": f.number(evenings), "attendees": f.number(attendees)]),
                 Strings.text("insights.network.returnRate", language, ["percent": InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil, language)])]
     }
 
@@ -101,7 +102,7 @@ extension AdminController {
                                             InsightsCharts.percent(people > 0 ? Double(returning) / Double(people) : nil, language)]
         }
 
-        let quarters = rollup.quarters.suffix(8)
+        let quarters = rollup.quarters.suffix(8).map { (quarter: Quarter.display($0.quarter, language), evenings: $0.evenings, people: $0.people) }
         var growthEvenings = Chart.grouped(
             id: "growth-evenings", title: t("insights.network.growthEvenings.title"), description: t("insights.network.growthEvenings.description"),
             categories: quarters.map(\.quarter), series: [(t("insights.evenings"), quarters.map(\.evenings))],
@@ -119,12 +120,11 @@ extension AdminController {
         chapters.columns = [t("insights.chapter"), t("insights.country"), t("insights.evenings"), t("insights.came"), t("insights.noShowRate"),
                             t("insights.returnRate"), t("insights.averageScore"), t("insights.contactsPerPerson"), t("insights.health")]
         chapters.rows = (allChapters ? sorted : Array(sorted.prefix(shownChapters))).map { item in
-            let shown = item.came.reduce(0, +)
-            return Chart.Row(header: item.chapter.name, cells: [
-                country(item.chapter.countryCode), String(item.evenings), String(shown),
-                InsightsCharts.percent(Attendance.noShowRate(expected: item.expected, showed: item.showed, came: shown), language),
+            Chart.Row(header: item.chapter.name, cells: [
+                country(item.chapter.countryCode), String(item.evenings), String(item.attendees),
+                InsightsCharts.percent(Attendance.noShowRate(expected: item.expected, showed: item.showed, came: item.attendees), language),
                 InsightsCharts.percent(item.returnRate, language), decimal(item.averageScore),
-                decimal(shown > 0 ? Double(item.contacts) / Double(shown) : nil), healthLabel(item.health(now: now), language)])
+                decimal(item.contactsPerAttendee), healthLabel(item.health(now: now), language)])
         }
 
         // What the best chapters do: those whose people come back most.
@@ -139,9 +139,8 @@ extension AdminController {
             csvURL: csv("best"), csvLabel: download, empty: t("insights.network.best.empty", ["minimum": String(bestMinimumPeople)]))
         bestChart.columns += [t("insights.evenings"), t("insights.rotationsUsed"), t("insights.quizzesUsed"), t("insights.averageScore"), t("insights.contactsPerPerson")]
         for (index, item) in best.enumerated() {
-            let shown = item.attendees
             bestChart.rows[index].cells += [String(item.evenings), String(item.rotations), String(item.quizzes), decimal(item.averageScore),
-                                            decimal(shown > 0 ? Double(item.contacts) / Double(shown) : nil)]
+                                            decimal(item.contactsPerAttendee)]
         }
         return ([countries, growthEvenings, growthPeople], chapters, bestChart)
     }

@@ -37,6 +37,8 @@ struct Chart: Sendable {
 
     /// The data as CSV rows (header first), spreadsheet-safe through `CSV.write`.
     var csvRows: [[String]] { [columns] + rows.map { [$0.header] + $0.cells } }
+    /// A table of more than three columns goes below its chart rather than beside it (laptop width).
+    var hasWideTable: Bool { columns.count > 3 }
 
     private static let top = 18, bottom = 32, left = 8, right = 8
 
@@ -89,7 +91,7 @@ struct Chart: Sendable {
             let y = top + index * rowHeight
             let width = item.value == 0 ? 0 : max(2, item.value * span / maximum)
             // A long name (a company) is shortened in the picture, whole in the table beside it.
-            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: Self.shortened(item.label, to: 28), anchor: "end"))
+            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: Self.shortened(item.label, to: 22), anchor: "end"))
             chart.bars.append(Bar(x: labelWidth, y: y, width: width, height: rowHeight - 6, series: 0, value: String(item.value),
                                   valueX: labelWidth + width + 4, valueY: y + 19, hasValue: true))
         }
@@ -144,6 +146,7 @@ extension Chart: MustacheParent {
         case "empty": empty
         case "hasLegend": hasLegend
         case "hasAxis": hasAxis
+        case "hasWideTable": hasWideTable
         default: nil
         }
     }
