@@ -89,18 +89,21 @@ public struct MessageComposer: Sendable {
             let position = try await persistence.registrations.waitlistPosition(of: registration)
             subject = t("mail.waitlisted.subject", ["event": event.title])
             paragraphs = [t("result.waitlisted", ["position": f.number(position ?? 1)])]
-            // The second evening they had moved to was cancelled: their place in this queue is back
-            // (unless a seat was offered to them meanwhile: the offer's mail says so).
-            if item.payload["returned"] == "1" {
+            // The second evening they had moved to (returned) or were offered a seat at (withdrawn) was
+            // cancelled: one message says so, names its date, and where they stand on this evening's
+            // list (unless a seat was offered to them meanwhile: the offer's mail says so). The second
+            // evening's own cancellation mail is not sent to them (see .eventCancelled).
+            if let kind = ["returned", "withdrawn"].first(where: { item.payload[$0] == "1" }) {
                 guard registration.status == .waitlisted else { return .skip("no longer waiting") }
-                subject = t("mail.overflowReturned.subject", ["event": event.title])
-                paragraphs.insert(t("mail.overflowReturned.body", ["event": event.title]), at: 0)
-            }
-            // The second evening offered to them was cancelled: the offer is withdrawn, the place kept.
-            if item.payload["withdrawn"] == "1" {
-                guard registration.status == .waitlisted else { return .skip("no longer waiting") }
-                subject = t("mail.overflowWithdrawn.subject", ["event": event.title])
-                paragraphs.insert(t("mail.overflowWithdrawn.body", ["event": event.title]), at: 0)
+                var secondEvent: Event?
+                if let second = try await persistence.registrations.latestSecondEvening(from: registration.id) {
+                    secondEvent = try await persistence.events.event(id: second.eventID)
+                }
+                let values = ["event": event.title, "date": secondEvent.map { f.longDate($0.startsAt) } ?? "",
+                              "originDate": f.longDate(event.startsAt), "position": f.number(position ?? 1)]
+                let name = kind == "returned" ? "overflowReturned" : "overflowWithdrawn"
+                subject = t("mail.\(name).subject", values)
+                paragraphs = [t("mail.\(name).body", values)]
             }
         case .offer:
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }
@@ -112,6 +115,11 @@ public struct MessageComposer: Sendable {
                 subject = t("mail.overflowOffer.subject", ["event": event.title, "date": f.longDate(event.startsAt)])
                 paragraphs.insert(t("mail.overflowOffer.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]), at: 0)
                 paragraphs.append(t("mail.overflowOffer.keep"))
+            }
+            // Nobody is skipped: the person may hold an offer of the other evening too; accepting one gives up the other.
+            if let other = try await persistence.registrations.otherOpenOffer(of: registration.id),
+               let otherEvent = try await persistence.events.event(id: other.eventID) {
+                paragraphs.append(t("mail.offer.otherOffer", ["date": f.longDate(otherEvent.startsAt), "time": f.time(otherEvent.startsAt)]))
             }
             links = [(t("manage.accept"), manageURL)]
         case .offerExpired:
@@ -152,7 +160,16 @@ public struct MessageComposer: Sendable {
         case .eventCancelled:
             subject = t("mail.eventCancelled.subject", ["event": event.title])
             paragraphs = [t("mail.eventCancelled.body", ["event": event.title])]
-            facts = [(t("event.when"), when)]
+            if event.overflowOf != nil {
+                // Someone who came from the original's waitlist (moved, or offered a seat) gets one
+                // message, about their place back in that queue (.waitlisted, returned or withdrawn).
+                if registration.status == .cancelled, let origin = try await persistence.registrations.origin(of: registration.id),
+                   origin.status == .waitlisted {
+                    return .skip("told by the waitlist's mail")
+                }
+                subject = t("mail.eventCancelled.subjectSecond", ["event": event.title, "date": f.longDate(event.startsAt)])
+                paragraphs = [t("mail.eventCancelled.bodySecond", ["event": event.title, "date": f.longDate(event.startsAt)])]
+            }
             // Nothing left to cancel: the link leads to the registration's page, not to "cancel".
             links = [(t("mail.registrationLink"), manageURL)]
             method = .cancel
@@ -236,8 +253,14 @@ public struct MessageComposer: Sendable {
                           item.payload["error"] ?? ""]
             if let chapter { links = [(t("mail.outboxLink"), "\(baseURL)/organize/\(chapter.slug)/outbox")] }
         case .webhookDisabled:
-            subject = t("mail.webhookDisabled.subject", ["url": item.payload["url"] ?? ""])
-            paragraphs = [t("mail.webhookDisabled.body", ["url": item.payload["url"] ?? ""]), item.payload["error"] ?? ""]
+            // The address's query often carries a token: the subject names the host, the body the
+            // address without its query; the error is told in the reader's words.
+            let address = Self.redacted(item.payload["url"] ?? "")
+            subject = t("mail.webhookDisabled.subject", ["host": address.host])
+            paragraphs = [t("mail.webhookDisabled.body"), address.shown]
+            if let error = item.payload["error"], !error.isEmpty {
+                paragraphs.append(t("mail.webhookDisabled.lastError", ["error": Strings.webhookFailure(error, language)]))
+            }
             if let chapter { links = [(t("webhooks.title"), "\(baseURL)/organize/\(chapter.slug)/webhooks/\(item.payload["endpoint"] ?? "")")] }
         case .incidentReported:
             // Confidential: the mail says that a report arrived and where to read it, never what it says.
@@ -285,13 +308,10 @@ public struct MessageComposer: Sendable {
         for (label, url) in links { text += ["\(label)\(colon)", url, ""] }
         text += ["--", footer]
         if let (label, url) = unsubscribe { text.append("\(label)\(colon) \(url)") }
-        func e(_ value: String) -> String {
-            value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
-        }
+        func e(_ value: String) -> String { HTMLText.escape(value) }
         var html = ["<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
                     "<body style=\"margin:0;padding:16px;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:16px;line-height:1.5;color:#1b1f24;background:#f7f7f5\">",
-                    "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px\">",
+                    "<div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:20px;overflow-wrap:anywhere;word-break:break-word\">",
                     "<p>\(e(greeting))</p>"]
         html += paragraphs.map { "<p>\(e($0))</p>" }
         for section in sections {
@@ -354,6 +374,15 @@ public struct MessageComposer: Sendable {
         var url: String
         var linkLabel: String
         var image: MailMessage.InlineImage
+    }
+
+    /// An address as a message may show it: its host (with the port), and the address without its
+    /// user, query or fragment (a query often carries a token), "?…" standing for a query.
+    static func redacted(_ url: String) -> (host: String, shown: String) {
+        guard let parts = URLComponents(string: url), let host = parts.host, let scheme = parts.scheme else { return (url, url) }
+        let server = parts.port.map { "\(host):\($0)" } ?? host
+        let query = (parts.query?.isEmpty == false) ? "?…" : ""
+        return (server, "\(scheme)://\(server)\(parts.path)\(query)")
     }
 
     /// French sets a narrow no-break space before a colon.

@@ -192,6 +192,55 @@ extension Persistence {
         }
     }
 
+    /// The second evenings where a place in an original's queue holds an open offer (its copy
+    /// there), locked in a stable order. Called before the original's own lock, the order of every
+    /// path that holds both, by those that may seat the place on the original (an accepted offer of
+    /// the original's seat, an organiser's promotion): that seat settles those offers
+    /// (`withdrawSecondEveningOffers`). A registration of a second evening has none.
+    static func lockSecondEveningOffers(of registration: UUID, on sql: any SQLDatabase) async throws -> [UUID] {
+        struct Offer: Decodable { var eventId: UUID }
+        let events = Set(try await sql.raw("""
+            SELECT event_id FROM registrations WHERE origin_registration_id = \(bind: registration) AND status = 'offered'
+            """).rows(Offer.self).map(\.eventId)).sorted { $0.uuidString < $1.uuidString }
+        for event in events { _ = try await lockEvent(event, on: sql) }
+        return events
+    }
+
+    /// A second evening's offer appeared, after `lockSecondEveningOffers` looked, on an evening it
+    /// did not lock: the transaction is rolled back and run again (`retryingOnSecondEveningOffers`).
+    struct SecondEveningOffersChanged: Error {}
+
+    /// Runs `body` (one write transaction) again when it met `SecondEveningOffersChanged`.
+    static func retryingOnSecondEveningOffers<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        for _ in 0..<3 {
+            do { return try await body() } catch is SecondEveningOffersChanged { continue }
+        }
+        return try await body()
+    }
+
+    /// A place in an original's queue took a seat there (it accepted the original's offer, or an
+    /// organiser confirmed it): its open offers of second evenings are given up, each in one
+    /// conditional statement (only an offer still open moves), their seats passed on to the next
+    /// in line. Nobody ends with two seats. The caller holds those evenings' locks (`locked`, from
+    /// `lockSecondEveningOffers`), then the original's.
+    static func withdrawSecondEveningOffers(of registration: UUID, locked: [UUID], now: Date, on sql: any SQLDatabase) async throws {
+        struct Offer: Decodable { var id: UUID; var eventId: UUID }
+        let open = try await sql.raw("""
+            SELECT id, event_id FROM registrations WHERE origin_registration_id = \(bind: registration) AND status = 'offered'
+            """).rows(Offer.self)
+        guard !open.isEmpty else { return }
+        guard open.allSatisfy({ locked.contains($0.eventId) }) else { throw SecondEveningOffersChanged() }
+        let withdrawn = try await sql.raw("""
+            UPDATE registrations SET status = 'cancelled', active_email = NULL, cancelled_from = NULL, offer_expires_at = NULL,
+                updated_at = \(bind: now)
+            WHERE origin_registration_id = \(bind: registration) AND status = 'offered' RETURNING id, event_id
+            """).rows(Offer.self)
+        for offer in withdrawn {
+            try await emitRegistrationWebhooks(.registrationCancelled, registrations: [offer.id], event: offer.eventId, now: now, on: sql)
+            try await releaseSeat(event: .init(offer.eventId), now: now, on: sql)
+        }
+    }
+
     /// Before an offer of a second evening is accepted: releases the place it came from. A place
     /// still waiting is released; an offer of the original's seat meanwhile is given back (and passed
     /// on); a seat already confirmed there means this offer cannot be taken (false): nobody holds two.
@@ -336,6 +385,27 @@ extension EventStore {
 }
 
 extension RegistrationStore {
+    /// The other open offer of the same person, while they hold two (nobody is skipped: a seat freed
+    /// on the original goes to the first in its queue even when they hold a second evening's offer):
+    /// for an offer of the original's seat, the second evening's; for a second evening's, the
+    /// original's. Accepting either gives the other up; the offer mail and the page say so.
+    public func otherOpenOffer(of id: Registration.ID) async throws -> Registration? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r
+            WHERE r.status = 'offered' AND r.id <> \(bind: id.uuid)
+              AND (r.origin_registration_id = \(bind: id.uuid)
+                   OR r.id = (SELECT o.origin_registration_id FROM registrations o WHERE o.id = \(bind: id.uuid)))
+            """).row(RegistrationRow.self)?.registration(tokens)
+    }
+
+    /// For a second evening's offer given up because its person took the original's seat: that seat.
+    public func settledOnOriginal(_ id: Registration.ID) async throws -> Registration? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r
+            WHERE r.status = 'confirmed' AND r.id = (SELECT o.origin_registration_id FROM registrations o WHERE o.id = \(bind: id.uuid))
+            """).row(RegistrationRow.self)?.registration(tokens)
+    }
+
     /// For a waitlist place released by moving to a second evening: the seat there (confirmed).
     public func movedTo(from origin: Registration.ID) async throws -> Registration? {
         try await sql.raw("""

@@ -208,7 +208,7 @@ extension RegistrationStore {
                 SELECT \(unsafeRaw: RegistrationRow.columns), r.\(unsafeRaw: column) AS link_salt FROM registrations r WHERE r.id = \(bind: id)
                 """).first() else { return nil }
         guard tokens.verify(token, purpose, id: id, salt: try found.decode(column: "link_salt", as: String.self)) else { return nil }
-        return try found.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return try found.decode(model: RegistrationRow.self, keyDecodingStrategy: SnakeCaseColumns.strategy)
     }
 
     func registration(token: String, _ purpose: TokenVault.Purpose) async throws -> Registration? {
@@ -378,7 +378,10 @@ extension RegistrationStore {
     /// Accepts an open waitlist offer. Accepting twice answers with the confirmed registration.
     public func accept(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
         let actor = Actor.holder(token: token)
-        let result: Result<Registration, RegistrationActionError> = try await write { sql in
+        let result: Result<Registration, RegistrationActionError> = try await Persistence.retryingOnSecondEveningOffers { try await self.write { sql in
+            // An offer of the original's seat to someone who also holds a second evening's offer:
+            // that evening is locked first (the order of every path that holds both), its offer given up below.
+            let seconds = try await Persistence.lockSecondEveningOffers(of: id.uuid, on: sql)
             let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             if registration.status == .confirmed { return .success(registration) }
@@ -406,13 +409,15 @@ extension RegistrationStore {
                 return .failure(.noOpenOffer)
             }
             guard try await self.transition(id, from: [.offered], to: .confirmed, now: now, on: sql) else { return .failure(.noOpenOffer) }
+            // The original's seat taken: a second evening's offer held meanwhile goes to the next in line.
+            try await Persistence.withdrawSecondEveningOffers(of: row.id, locked: seconds, now: now, on: sql)
             // The seat is theirs: the confirmation (with the calendar entry and the ticket) goes out once.
             try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             try await Persistence.emitRegistrationWebhooks(.registrationConfirmed, registrations: [row.id], event: row.eventId, now: now, on: sql)
             registration.status = .confirmed
             registration.offerExpiresAt = nil
             return .success(registration)
-        }
+        } }
         return try result.get()
     }
 
@@ -441,7 +446,8 @@ extension RegistrationStore {
     /// Promoting twice answers with the confirmed registration.
     public func promote(_ id: Registration.ID, in event: Event.ID, now: Date) async throws -> Registration {
         let actor = Actor.organizer(event: event)
-        return try await write { sql in
+        return try await Persistence.retryingOnSecondEveningOffers { try await self.write { sql in
+            let seconds = try await Persistence.lockSecondEveningOffers(of: id.uuid, on: sql)
             let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
             if registration.status == .confirmed { return registration }
@@ -450,6 +456,8 @@ extension RegistrationStore {
                   try await self.transition(id, from: [status], to: .confirmed, now: now, on: sql) else {
                 throw RegistrationActionError.noOpenOffer
             }
+            // Confirmed on the original: a second evening's offer held meanwhile goes to the next in line.
+            try await Persistence.withdrawSecondEveningOffers(of: row.id, locked: seconds, now: now, on: sql)
             try await Persistence.enqueue(.confirmed, registration: row.id, event: row.eventId, chapter: try await Persistence.chapterOf(event: row.eventId, on: sql), now: now, on: sql)
             try await Persistence.emitRegistrationWebhooks(.registrationConfirmed, registrations: [row.id], event: row.eventId, now: now, on: sql)
             if status == .waitlisted {
@@ -461,7 +469,7 @@ extension RegistrationStore {
             registration.status = .confirmed
             registration.offerExpiresAt = nil
             return registration
-        }
+        } }
     }
 
     /// Updates what the attendee tells about themselves. Changing the email keeps the
@@ -549,9 +557,10 @@ extension Persistence {
         try await offerFreeSeats(event: event, now: now, on: sql)
     }
 
-    /// While a seat is free and someone waits, offers it to the first in line, time-boxed. Someone
-    /// holding an open offer of a second evening's seat (RegistrationStore+Overflow) keeps their
-    /// place but is not offered a second seat meanwhile: nobody ever holds two.
+    /// While a seat is free and someone waits, offers it to the first in line, time-boxed. Nobody is
+    /// skipped: someone holding an open offer of a second evening's seat (RegistrationStore+Overflow)
+    /// is offered this one too, in their turn; accepting either gives up the other in the same
+    /// transaction (`releaseOrigin`, `withdrawSecondEveningOffers`), so nobody ever confirms two.
     /// The caller holds the event's lock; each step is still conditional, so nothing is counted twice.
     static func offerFreeSeats(event id: Event.ID, now: Date, on sql: any SQLDatabase) async throws {
         guard let event = try await sql.raw("SELECT \(unsafeRaw: EventRow.columns) FROM events e WHERE e.id = \(bind: id.uuid)")
@@ -570,7 +579,6 @@ extension Persistence {
             struct Next: Decodable { var id: UUID }
             guard let next = try await sql.raw("""
                 SELECT r.id FROM registrations r WHERE r.event_id = \(bind: id.uuid) AND r.status = 'waitlisted'
-                  AND NOT EXISTS (SELECT 1 FROM registrations s WHERE s.origin_registration_id = r.id AND s.status = 'offered')
                 ORDER BY r.queue_number LIMIT 1
                 """).row(Next.self) else { return }
             let seated = try await sql.raw("""

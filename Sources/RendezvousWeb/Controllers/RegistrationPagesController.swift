@@ -169,7 +169,14 @@ struct RegistrationPagesController {
         case .offered:
             statusText = presenter.t("manage.statusOffered", ["deadline": f.dateTime(registration.offerExpiresAt ?? now)])
             statusClass = "wait"
-            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .accept).path, label: presenter.t("manage.accept"), style: "primary"))
+            // Nobody is skipped: they may hold an offer of the other evening too; accepting one gives up the other.
+            var otherOffer: String?
+            if let other = try await persistence.registrations.otherOpenOffer(of: registration.id),
+               let otherEvent = try await persistence.events.event(id: other.eventID) {
+                otherOffer = presenter.t("manage.otherOfferHint", ["date": f.longDate(otherEvent.startsAt), "time": f.time(otherEvent.startsAt)])
+            }
+            actions.append(.init(url: PublicRoute.manageAction(token: token, action: .accept).path, label: presenter.t("manage.accept"), style: "primary",
+                                 hint: otherOffer))
             actions.append(.init(url: PublicRoute.manageAction(token: token, action: .decline).path, label: presenter.t("manage.decline"), style: ""))
         case .cancelled:
             statusText = presenter.t("manage.statusCancelled")
@@ -178,6 +185,12 @@ struct RegistrationPagesController {
             if registration.cancelledFrom == nil, let moved = try await persistence.registrations.movedTo(from: registration.id),
                let second = try await persistence.events.event(id: moved.eventID) {
                 statusText = presenter.t("manage.statusMoved", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
+                statusClass = "ok"
+            }
+            // A second evening's offer given up because they took their seat on the original.
+            if registration.cancelledFrom == nil, let seat = try await persistence.registrations.settledOnOriginal(registration.id),
+               let original = try await persistence.events.event(id: seat.eventID) {
+                statusText = presenter.t("manage.statusOfferSettled", ["date": f.longDate(original.startsAt)])
                 statusClass = "ok"
             }
             // Offered only while it can work: a seat to come back to must still be free.
@@ -194,6 +207,9 @@ struct RegistrationPagesController {
             statusText = presenter.t("manage.statusExpired")
             statusClass = "off"
         }
+        // A seat on a second evening, from the original's waitlist: the new date, or the place kept there.
+        let second = try await secondEveningStatus(registration, effective: effectiveStatus, event: detail.event, presenter: presenter, now: now)
+        if let second { statusText = second.text }
         let open = now < detail.event.startsAt
         if effectiveStatus.isActive, open {
             if effectiveStatus == .waitlisted {
@@ -254,6 +270,8 @@ struct RegistrationPagesController {
                 action: PublicRoute.manageAction(token: token, action: .profile).path, input: shownInput, errors: errors,
                 submit: presenter.t("manage.save"), language: language, questions: questions, answers: shownAnswers ?? [:]) : nil)
         page.seat = seat
+        page.originURL = second?.originURL
+        page.originLabel = second?.originLabel
         page.dataURL = PublicRoute.manageData(token: token).path
         if effectiveStatus.isActive, detail.event.status == .published, now < detail.event.endsAt {
             page.calendarURL = PublicRoute.eventCalendar(detail.event.id).path

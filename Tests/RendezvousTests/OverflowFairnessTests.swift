@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import RendezvousDomain
+import RendezvousMail
+@testable import RendezvousPersistence
+@testable import RendezvousWeb
+import SQLKit
+import Testing
+
+/// "Nobody is skipped" and "those who decline keep their place" (issue 15): a seat freed on the
+/// first evening goes to the first in its queue even when they hold a second evening's offer. They
+/// then hold both offers; accepting one gives up the other in the same transaction, so nobody ends
+/// with two seats. The offer mail and the manage page say so.
+@Suite("Overflow: a freed seat skips nobody")
+struct OverflowFairnessTests {
+    static func emails(_ db: Persistence, _ event: Event.ID, status: String) async throws -> [String] {
+        try await OverflowTests.rows(db, [event]).filter { $0.status == status }.map(\.email)
+    }
+
+    /// Capacity 1, five registered (person0 seated, person1 … person4 waiting); a second evening of
+    /// one seat offers it to person1. person0 cancels: the freed seat goes to person1 (first in line,
+    /// an offer in hand), not to person2. Without the change, person2 gets it and person1 is skipped.
+    @Test(arguments: DatabaseKind.available)
+    func aFreedSeatGoesToTheFirstInLineWhoHoldsBothOffers(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            var registered: [Registration] = []
+            for index in 0..<5 { registered.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
+            let people = registered
+            let (second, opening) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 1), now: Fixture.start)
+            #expect(opening == OverflowOpening(offered: 1, moved: 0))
+            let offer1 = try #require(try await OverflowTests.offer(db, from: people[1].id))
+            #expect(offer1.status == .offered)
+            _ = try await db.outbox.claimDueMessages(now: Fixture.start, limit: 100)
+
+            // The original's freed seat goes to person1, first in line: they now hold both offers.
+            _ = try await db.registrations.cancel(people[0].id, token: people[0].manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[1].id) == .offered, "person1 is not skipped")
+            #expect(try await OverflowTests.status(db, people[2].id) == .waitlisted)
+            #expect(try await OverflowTests.status(db, offer1.id) == .offered, "the second evening's offer stands")
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+
+            // The offer mail names the other offer; so does each manage page, above "Accept".
+            let f = DisplayFormatter(language: .fr, timeZone: chapter.zone, region: chapter.countryCode)
+            let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+            var offerText = ""
+            for item in try await db.outbox.claimDueMessages(now: Fixture.start, limit: 100) where item.kind == .offer && item.registrationID == people[1].id {
+                if case .message(let message) = try await composer.compose(item, now: Fixture.start) { offerText = message.text }
+            }
+            #expect(offerText.contains("Une place vous est aussi proposée le \(f.longDate(second.startsAt))"), "\(offerText)")
+            let en = DisplayFormatter(language: .en, timeZone: chapter.zone, region: chapter.countryCode)
+            try await app.application.test(.router) { client in
+                let originalPage = try await client.execute(uri: "/manage/\(people[1].manageToken)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(originalPage.text.contains("You also have a seat offered on \(en.longDate(second.startsAt))"), "\(originalPage.text)")
+                let secondPage = try await client.execute(uri: "/manage/\(offer1.manageToken)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(secondPage.text.contains("You also have a seat offered on \(en.longDate(event.startsAt))"))
+
+                // person1 takes the original's seat: the second evening's offer is given up and passed on to person2.
+                let accepted = try await client.execute(uri: "/manage/\(people[1].manageToken)/accept", method: .post, headers: [.acceptLanguage: "en"])
+                #expect(accepted.status == .seeOther, "\(accepted.text)")
+                #expect(try await OverflowTests.status(db, people[1].id) == .confirmed)
+                #expect(try await OverflowTests.status(db, offer1.id) == .cancelled)
+                #expect(try await OverflowTests.offer(db, from: people[2].id)?.status == .offered)
+                let settled = try await client.execute(uri: "/manage/\(offer1.manageToken)", method: .get, headers: [.acceptLanguage: "en"])
+                #expect(settled.text.contains("You took your seat on \(en.longDate(event.startsAt)), so this offer went to the next person in line."))
+            }
+            await #expect(throws: RegistrationActionError.noOpenOffer) {
+                _ = try await db.registrations.accept(offer1.id, token: offer1.manageToken, now: Fixture.start)
+            }
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+
+            // person1 cancels after all: the seat goes to person2, who holds the second evening's offer.
+            _ = try await db.registrations.cancel(people[1].id, token: people[1].manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[2].id) == .offered)
+            // person2 declines the second evening: the original's offer is kept.
+            let offer2 = try #require(try await OverflowTests.offer(db, from: people[2].id))
+            _ = try await db.registrations.decline(offer2.id, token: offer2.manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[2].id) == .offered, "declining keeps the other offer")
+            // The second evening's seat went to person3; person2 cancels and person3 is offered the original too,
+            // then takes the second evening: the original's offer is given back and goes to person4.
+            let offer3 = try #require(try await OverflowTests.offer(db, from: people[3].id))
+            _ = try await db.registrations.cancel(people[2].id, token: people[2].manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[3].id) == .offered)
+            _ = try await db.registrations.accept(offer3.id, token: offer3.manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[3].id) == .cancelled, "the original place released")
+            #expect(try await OverflowTests.status(db, people[4].id) == .offered)
+            #expect(try await Self.emails(db, second.id, status: "confirmed") == ["person3@example.org"])
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+        }
+    }
+
+    /// An organiser confirms on the original someone who holds a second evening's offer: that offer
+    /// is given up at once (not left to lapse) and its seat passed on.
+    @Test(arguments: DatabaseKind.available)
+    func aPromotionOnTheOriginalGivesUpTheSecondEveningsOffer(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            let people = try await OverflowTests.waiting(db, event, count: 3)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 1), now: Fixture.start)
+            let offer = try #require(try await OverflowTests.offer(db, from: people[0].id))
+            _ = try await db.registrations.promote(people[0].id, in: event.id, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, offer.id) == .cancelled)
+            #expect(try await OverflowTests.offer(db, from: people[1].id)?.status == .offered)
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+        }
+    }
+
+    /// Twenty people hold both offers; each accepts both at once, twice, while others cancel. Each
+    /// ends with exactly one confirmed seat, no offer left beside it, and the counters match the rows.
+    /// Without `lockSecondEveningOffers` (the second evening's lock taken before the original's)
+    /// PostgreSQL reports deadlocks; without `withdrawSecondEveningOffers` a confirmed seat keeps an
+    /// open offer beside it.
+    @Test(arguments: DatabaseKind.available)
+    func acceptingBothOffersAtOnceSeatsOnce(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 20)
+            var registered: [Registration] = []
+            for index in 0..<60 { registered.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
+            let people = registered
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 20), now: Fixture.start)
+            // Twenty seated people cancel: their seats go to people[20…39], who hold the second evening's offers.
+            for person in people.prefix(20) { _ = try await db.registrations.cancel(person.id, token: person.manageToken, now: Fixture.start) }
+            var pairs: [(Registration, Registration)] = []
+            for person in people[20..<40] {
+                #expect(try await OverflowTests.status(db, person.id) == .offered)
+                let offer = try #require(try await OverflowTests.offer(db, from: person.id))
+                #expect(offer.status == .offered)
+                pairs.append((person, offer))
+            }
+            let now = Fixture.start.addingTimeInterval(600)
+            let failures = try await withThrowingTaskGroup(of: String?.self) { group in
+                for (original, offer) in pairs {
+                    for registration in [original, offer, offer, original] {
+                        group.addTask {
+                            do { _ = try await db.registrations.accept(registration.id, token: registration.manageToken, now: now); return nil }
+                            catch let error as RegistrationActionError where error == .noOpenOffer { return nil }
+                            catch { return "accept: \(String(reflecting: error))" }
+                        }
+                    }
+                }
+                for person in people[45..<55] {
+                    group.addTask {
+                        do { _ = try await db.registrations.cancel(person.id, token: person.manageToken, now: now); return nil }
+                        catch { return "cancel: \(String(reflecting: error))" }
+                    }
+                }
+                var failures: [String] = []
+                for try await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            #expect(failures == [], "\(failures)")
+            let seats = try await OverflowGuardTests.seatsPerEmail(db, [event.id, second.id])
+            for (original, _) in pairs {
+                #expect(seats[original.profile.normalizedEmail] == 1, "\(original.profile.email): \(seats[original.profile.normalizedEmail] ?? 0) seats")
+            }
+            let problems = try await OverflowTests.problems(db, original: event.id, second: second.id)
+            #expect(problems == [], "\(problems)")
+        }
+    }
+}
