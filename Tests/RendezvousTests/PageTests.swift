@@ -174,6 +174,27 @@ struct PageTests {
         }
     }
 
+    /// A quote followed by a combining accent is one Swift character, which Mustache's own
+    /// escaping (per character) let through: the attribute ended at the quote and the rest became
+    /// attributes of the input (an `onfocus` handler with `autofocus`). Escaped byte by byte now.
+    @Test func aQuoteWithACombiningAccentDoesNotEndTheAttribute() async throws {
+        try await withApp(.sqlite) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 5)
+            try await app.application.test(.router) { client in
+                let hostile = "x\"\u{301} autofocus onfocus=alert(1) x=\"\u{301}"
+                let fields = ["firstName": hostile, "lastName": "Doe", "email": "not-an-email", "jobTitle": "Coach"]
+                let response = try await client.execute(uri: "/events/\(event.id)/register", method: .post,
+                                                        headers: [.contentType: "application/x-www-form-urlencoded"], body: Self.form(fields))
+                #expect(response.status == .unprocessableContent)
+                let html = response.text
+                let raw = "\"\u{301} autofocus", escaped = "value=\"x&quot;\u{301} autofocus onfocus=alert(1) x=&quot;\u{301}\""
+                #expect(!html.contains(raw), "the quote reaches the page as it is")
+                #expect(html.contains(escaped))
+            }
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func hostileNamesAreEscapedEverywhere(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

@@ -6,8 +6,9 @@ import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
 
-/// Renders typed view models with Mustache templates; `{{value}}` is HTML-escaped by default,
-/// and no template uses the unescaped form.
+/// Renders typed view models with Mustache templates; `{{value}}` is HTML-escaped by default
+/// (`EscapedHTML`), and the unescaped form is used only for HTML the code wrote and escaped itself
+/// (a chart's figure, JSON-LD).
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
@@ -15,8 +16,22 @@ public struct PageRenderer: Sendable {
         guard let directory = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw AppError.notFound
         }
-        // Templates live in folders by area (`public/home`), partials in `partials/`.
-        library = try await MustacheLibrary(directory: directory)
+        library = try Self.library(directory: directory)
+    }
+
+    /// Every template of the folder, named by its path (`public/home`, partials in `partials/`),
+    /// each told first to escape its values with `HTMLText` (`EscapedHTML`) rather than with
+    /// Mustache's own escaping, which lets a quote followed by a combining accent through.
+    static func library(directory: String) throws -> MustacheLibrary {
+        MustacheContentTypes.register(EscapedHTML(), named: EscapedHTML.name)
+        var library = MustacheLibrary()
+        let root = directory.hasSuffix("/") ? directory : directory + "/"
+        guard let files = FileManager.default.enumerator(atPath: root) else { return library }
+        for case let path as String in files where path.hasSuffix(".mustache") {
+            let text = try String(contentsOfFile: root + path, encoding: .utf8)
+            try library.register("{{% CONTENT_TYPE: \(EscapedHTML.name)}}\n" + text, named: String(path.dropLast(".mustache".count)))
+        }
+        return library
     }
 
     /// Whether a template of this name exists: `PageSnapshotTests` asks it for every page type.
@@ -67,4 +82,10 @@ public struct PageRenderer: Sendable {
         answer.headers[.cacheControl] = "no-store"
         return answer
     }
+}
+
+/// Mustache's `{{value}}` escaped by `HTMLText` (byte by byte), for every page template.
+struct EscapedHTML: MustacheContentType {
+    static let name = "ESCAPED_HTML"
+    func escapeText(_ text: String) -> String { HTMLText.escape(text) }
 }
