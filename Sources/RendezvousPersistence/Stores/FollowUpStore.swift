@@ -204,7 +204,7 @@ extension FollowUpStore {
             RETURNING event_id
             """).all()
             struct Saved: Decodable { var eventId: UUID }
-            guard let event = try rows.first?.decode(model: Saved.self, keyDecodingStrategy: .convertFromSnakeCase).eventId else { return false }
+            guard let event = try rows.first?.decode(model: Saved.self, keyDecodingStrategy: SnakeCaseColumns.strategy).eventId else { return false }
             try await EveningStatsStore.invalidate(event: event, on: sql)
             return true
         }

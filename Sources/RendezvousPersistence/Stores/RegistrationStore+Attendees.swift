@@ -11,7 +11,7 @@ extension RegistrationStore {
             WHERE e.chapter_id = \(bind: chapter.uuid) ORDER BY r.created_at DESC LIMIT \(bind: limit)
             """).all()
         return try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
+            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: SnakeCaseColumns.strategy).registration(tokens)
             return (registration, try row.decode(column: "title", as: String.self))
         }
     }
@@ -24,8 +24,8 @@ extension RegistrationStore {
             WHERE r.event_id = \(bind: event.uuid) ORDER BY r.created_at, r.queue_number
             """).all()
         var records = try rows.map { row in
-            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: .convertFromSnakeCase).registration(tokens)
-            let extra = try row.decode(model: Extra.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let registration = try row.decode(model: RegistrationRow.self, keyDecodingStrategy: SnakeCaseColumns.strategy).registration(tokens)
+            let extra = try row.decode(model: Extra.self, keyDecodingStrategy: SnakeCaseColumns.strategy)
             return AttendeeRecord(registration: registration, note: extra.organizerNote, source: RegistrationSource(rawValue: extra.source) ?? .online, waitlistPosition: nil,
                                   checkedInAt: extra.checkedInAt, walkIn: extra.walkIn)
         }

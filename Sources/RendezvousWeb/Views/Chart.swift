@@ -122,70 +122,21 @@ struct Chart: Sendable {
     }
 }
 
-// Looked up by name, not by reflection: a chapter's insights draw hundreds of bars and labels, and
-// Mustache's Mirror lookup was more than half of that page's time (measured with perf). Every field
-// the chart partials read is listed; any other name (`chrome…`) is looked up further up the stack.
+// Looked up by name, not by reflection (Mustache's Mirror lookup was more than half of the chapter
+// insights page's time, measured with perf); the figure and the table are written by
+// `figureHTML` and `tableHTML` (Chart+HTML.swift). Any other name (`chrome…`) is looked up further
+// up the stack.
 extension Chart: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "id": id
         case "title": title
-        case "description": description
-        case "width": width
-        case "height": height
-        case "bars": bars
-        case "labels": labels
-        case "lines": lines
-        case "legend": legend
-        case "axisY": axisY
-        case "columns": columns
-        case "rows": rows
         case "csvURL": csvURL
         case "csvLabel": csvLabel
         case "hasCSV": hasCSV
-        case "empty": empty
-        case "hasLegend": hasLegend
-        case "hasAxis": hasAxis
         case "hasWideTable": hasWideTable
-        default: nil
-        }
-    }
-}
-
-extension Chart.Bar: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "x": x
-        case "y": y
-        case "width": width
-        case "height": height
-        case "series": series
-        case "value": value
-        case "valueX": valueX
-        case "valueY": valueY
-        case "hasValue": hasValue
-        default: nil
-        }
-    }
-}
-
-extension Chart.Label: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "x": x
-        case "y": y
-        case "text": text
-        case "anchor": anchor
-        default: nil
-        }
-    }
-}
-
-extension Chart.Row: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "header": header
-        case "cells": cells
+        case "figureHTML": figureHTML
+        case "tableHTML": tableHTML
         default: nil
         }
     }
