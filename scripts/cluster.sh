@@ -14,7 +14,7 @@
 # CLUSTER_DIR (default /tmp/rendezvous-cluster-$CLUSTER_PORT), CLUSTER_DEMO=0 for an empty network,
 # CLUSTER_PG_OPTIONS (more `postgres -c` settings; make bench turns fsync off, as for one instance),
 # BIN (default: the release build, or the debug build if it is newer), and any setting of
-# `rendezvous serve` (RATE_LIMIT, SMTP_URL, OUTBOX_LEASE, LOG_LEVEL…), passed to every instance.
+# `rendezvous serve` (RATE_LIMIT, SMTP_URL, OUTBOX_LEASE, WEBHOOK_LEASE, LOG_LEVEL…), passed to every instance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"

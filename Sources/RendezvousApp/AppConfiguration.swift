@@ -24,6 +24,10 @@ public struct AppConfiguration: Sendable {
     /// Seconds an outbox sender holds the messages it claimed before another may send them
     /// (`OUTBOX_LEASE`, 120 by default).
     public var outboxLease: TimeInterval = 120
+    /// Seconds a webhook sender holds the deliveries it claimed before another may send them
+    /// (`WEBHOOK_LEASE`, 60 by default: above the 10 s limit of one attempt, or a slow receiver
+    /// would get the delivery twice).
+    public var webhookLease: TimeInterval = 60
     /// `METRICS_TOKEN`: the bearer token for `/metrics` (without one, only this machine may read it).
     public var metricsToken: String? = nil
 
@@ -66,13 +70,15 @@ public struct AppConfiguration: Sendable {
             }
             doorWindowHours = hours
         }
-        var outboxLease: TimeInterval = 120
-        if let text = environment["OUTBOX_LEASE"], !text.isEmpty {
+        func lease(_ name: String, default value: TimeInterval) throws -> TimeInterval {
+            guard let text = environment[name], !text.isEmpty else { return value }
             guard let seconds = TimeInterval(text), seconds.isFinite, seconds >= 1 else {
-                throw Invalid(description: "OUTBOX_LEASE must be a number of seconds, at least 1, like 120; got \(text)")
+                throw Invalid(description: "\(name) must be a number of seconds, at least 1, like \(Int(value)); got \(text)")
             }
-            outboxLease = seconds
+            return seconds
         }
+        let outboxLease = try lease("OUTBOX_LEASE", default: 120)
+        let webhookLease = try lease("WEBHOOK_LEASE", default: 60)
         return AppConfiguration(
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDatabaseURL,
             hostname: environment["HOSTNAME_BIND"] ?? "0.0.0.0",
@@ -84,7 +90,7 @@ public struct AppConfiguration: Sendable {
             smtpURL: environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: environment["MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "rendezvous@localhost",
             outboxDirectory: environment["OUTBOX_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data/outbox",
-            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours, outboxLease: outboxLease,
+            serverTimeouts: serverTimeouts, doorWindowHours: doorWindowHours, outboxLease: outboxLease, webhookLease: webhookLease,
             metricsToken: environment["METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
     }
 

@@ -56,7 +56,8 @@ struct Serve: AsyncParsableCommand {
             let sender = OutboxSender(persistence: persistence, composer: composer, transport: configuration.mailTransport, clock: SystemClock(), logger: logger,
                                       lease: configuration.outboxLease)
             let webhooks = WebhookSender(persistence: persistence, clock: SystemClock(), logger: logger,
-                                         policy: WebhookURLPolicy(allowPrivate: configuration.web.webhooksAllowPrivate), baseURL: configuration.baseURL)
+                                         policy: WebhookURLPolicy(allowPrivate: configuration.web.webhooksAllowPrivate),
+                                         lease: configuration.webhookLease, baseURL: configuration.baseURL)
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
                 backgroundServices: [LeasedJobService.offerExpiry(services), LeasedJobService.insights(services), sender, LiveBusService(services: services), LeasedJobService.retention(services),

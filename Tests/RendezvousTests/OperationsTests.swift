@@ -92,6 +92,16 @@ struct OperationsTests {
             #expect(throws: AppConfiguration.Invalid.self) { try AppConfiguration.fromEnvironment(["OUTBOX_LEASE": wrong]) }
         }
     }
+
+    /// `WEBHOOK_LEASE` likewise (the kill test shortens it so that a killed sender's deliveries go
+    /// again within seconds).
+    @Test func theWebhookLeaseIsReadAndCheckedAtStart() throws {
+        #expect(try AppConfiguration.fromEnvironment([:]).webhookLease == 60)
+        #expect(try AppConfiguration.fromEnvironment(["WEBHOOK_LEASE": "4"]).webhookLease == 4)
+        for wrong in ["soon", "0", "-5", "0.5", "nan", "inf"] {
+            #expect(throws: AppConfiguration.Invalid.self) { try AppConfiguration.fromEnvironment(["WEBHOOK_LEASE": wrong]) }
+        }
+    }
 }
 
 /// `rendezvous backup` during a rush, then `rendezvous restore`: every registration acknowledged

@@ -2,21 +2,28 @@
 """Kill test with real processes (make test): a registration rush through nginx onto three
 instances on one PostgreSQL (scripts/cluster.sh), one instance killed with SIGKILL in the middle;
 then a message to everyone, another instance killed while the messages leave; then an organiser
-creating a series of meetups, the instance killed while it writes them.
+creating a series of meetups, the instance killed while it writes them; then a rush of
+registrations for a chapter with a webhook endpoint (scripts/webhook-receiver.py, answering some
+deliveries late), two instances killed while deliveries they sent wait for their answer.
 
 Afterwards: every registration acknowledged to a client is in the database with the status it was
 given, no event has more confirmed people than seats, waitlist positions are unique, and every
 outbox message has been sent, once (a message whose sender was killed mid-send may go again, with
 the same Message-ID: reported, and bounded by one claimed batch); every series is wholly there or
-wholly absent, and the form sent again leaves exactly one.
+wholly absent, and the form sent again leaves exactly one; every registration acknowledged (and
+every one stored) has its webhook delivered, received with a good signature, none lost, and a
+delivery received twice (its sender killed before the answer) has the same id and body: at least
+once is the contract, duplicates are counted.
 
 Usage: kill_test.py [ROUNDS]. Settings: KILL_TEST_PORT (a base port with the nine above it free;
 default: a free one), BIN (default .build/debug/rendezvous), KILL_TEST_RUSH (attempts, 400),
-KILL_TEST_SERIES (series killed per round, 4)."""
+KILL_TEST_SERIES (series killed per round, 4), KILL_TEST_WEBHOOKS (registrations in the webhook
+rush, 120; 0 skips it)."""
 import asyncio, http.client, http.cookiejar, json, os, random, re, socket, subprocess, sys, threading, time, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER = os.path.join(ROOT, "scripts", "cluster.sh")
+RECEIVER = os.path.join(ROOT, "scripts", "webhook-receiver.py")
 CAPACITY = 40
 
 
@@ -45,7 +52,7 @@ class Cluster:
         self.port = port
         self.env = dict(os.environ, CLUSTER_PORT=str(port), CLUSTER_DIR=f"/tmp/rendezvous-killtest-{port}",
                         BIN=os.environ.get("BIN", os.path.join(ROOT, ".build/debug/rendezvous")),
-                        RATE_LIMIT="off", OUTBOX_LEASE="3", LOG_LEVEL="warning")
+                        RATE_LIMIT="off", OUTBOX_LEASE="3", WEBHOOK_LEASE="4", LOG_LEVEL="warning")
 
     def run(self, *args, check=True):
         return subprocess.run([CLUSTER, *args], env=self.env, check=check, capture_output=True, text=True)
@@ -54,17 +61,25 @@ class Cluster:
         out = self.run("psql", "-At", "-F", "\t", "-c", query).stdout
         return [line.split("\t") for line in out.splitlines() if line]
 
-    def request(self, method, path, body=None, token=None):
-        headers = {"Content-Type": "application/json"}
+    def request(self, method, path, body=None, token=None, headers=None):
+        headers = dict(headers or {}, **{"Content-Type": "application/json"})
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method, headers=headers)
         with urllib.request.urlopen(req, timeout=30) as response:
-            return json.loads(response.read())
+            payload = response.read()
+            return json.loads(payload) if payload else None
+
+    def pid(self, n):
+        try:
+            with open(os.path.join(self.env["CLUSTER_DIR"], f"instance-{n}.pid")) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            return None
 
 
-async def register(port, event_id, index, results, gate, prefix):
+async def register(port, event_id, index, results, gate, prefix, answers=None):
     email = f"{prefix}{index}@example.org"
     body = json.dumps({"firstName": "Kill", "lastName": f"Test {index}", "email": email,
                        "jobTitle": "Tester", "company": "Cluster", "acceptCodeOfConduct": True}).encode()
@@ -81,6 +96,8 @@ async def register(port, event_id, index, results, gate, prefix):
             status = int(head.split(b" ")[1])
             data = json.loads(payload) if status == 201 else {}
             results.append((email, status, data.get("status"), data.get("waitlistPosition")))
+            if answers is not None and status == 201:
+                answers[email] = data
         except Exception as error:  # a connection the killed instance held: not acknowledged
             results.append((email, 0, repr(error), None))
 
@@ -374,12 +391,202 @@ def series_round(cluster, round_number, attempts):
     return not problems
 
 
+class Receiver:
+    """scripts/webhook-receiver.py in a process of its own: it checks every signature and keeps
+    every delivery it got, by id, with a hash of its body; some answers it holds back 0.5–2 s."""
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, RECEIVER, "--quiet"], stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline().split()[-1])
+
+    def call(self, method, body=None, query=""):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/_receiver{query}", data=data, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            payload = response.read()
+            return json.loads(payload) if payload else None
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def on_the_wire(cluster, receiver, ports):
+    """Instance number -> how many of the deliveries being answered (the receiver's client ports)
+    its process sent: from the sockets `ss` lists to the receiver."""
+    pids = {cluster.pid(n): n for n in (1, 2, 3)}
+    listing = subprocess.run(["ss", "-Htnp", "state", "established", "(", "dport", "=", f":{receiver.port}", ")"],
+                             capture_output=True, text=True).stdout
+    held = {}
+    for port, pid in re.findall(rf"127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:{receiver.port}\s+users:\(\(\"[^\"]*\",pid=(\d+)", listing):
+        if int(port) in ports and int(pid) in pids:
+            held[pids[int(pid)]] = held.get(pids[int(pid)], 0) + 1
+    return held
+
+
+def kill_mid_delivery(cluster, receiver, spare, at_least, deadline):
+    """Once the receiver has `at_least` deliveries, kills (SIGKILL) an instance other than `spare`
+    while deliveries it sent wait for their answer. Preferably one whose 8 connections
+    to the receiver (AsyncHTTPClient's limit per host) are nearly all held by late answers, so that
+    more of its claimed batch waits unsent behind them: a sender that marked deliveries delivered
+    before sending them would lose those. Returns (instance, deliveries on the wire), or (None, 0)
+    when the deliveries were over before a kill could land."""
+    first_chance = None
+    while time.time() < deadline:
+        state = receiver.call("GET", query="?summary")
+        if state["count"] >= at_least and state["inFlight"]:
+            first_chance = first_chance or time.time()
+            held = {n: c for n, c in on_the_wire(cluster, receiver, set(state["inFlight"])).items() if n not in spare}
+            if held:
+                n = max(held, key=held.get)
+                if held[n] >= 6 or time.time() - first_chance > 3:
+                    cluster.run("kill", str(n))
+                    return n, held[n]
+        time.sleep(0.02)
+    return None, 0
+
+
+def webhook_round(cluster, token, receiver, round_number, count):
+    """A rush of registrations (and some cancellations) for a chapter with a webhook endpoint, a
+    real receiver answering some deliveries late, and two instances killed with SIGKILL while
+    deliveries they sent wait for their answer. Afterwards every registration stored, and every one
+    acknowledged, has its delivery delivered, each received with a good signature; a delivery
+    received again (its sender was killed before it saw the answer) has the same id and the same
+    body: at least once, never lost. Duplicates are counted, bounded by the killed senders' batches."""
+    round_began = time.time()
+    hook = cluster.request("POST", "/api/v1/chapters/toulouse/webhooks", {
+        "url": f"http://127.0.0.1:{receiver.port}/hooks/kill-test-{round_number}",
+        "types": ["registration.created", "registration.cancelled"]}, token)
+    receiver.call("DELETE")
+    receiver.call("POST", {"secret": hook["secret"], "slow": 0.5, "delay": [0.3, 1.5]})
+    event = cluster.request("POST", "/api/v1/chapters/toulouse/events", {
+        "title": f"Webhook kill test {round_number}", "startsAt": "2099-02-20T18:30:00+01:00", "endsAt": "2099-02-20T21:30:00+01:00",
+        "capacity": CAPACITY}, token)["id"]
+    started = time.time()
+    kills = []
+
+    def killer():
+        spare, restarts = set(), []
+        for at_least in (count // 6, count // 3):
+            n, held = kill_mid_delivery(cluster, receiver, spare, at_least, time.time() + 20)
+            kills.append((n, held))
+            if n is not None:
+                spare.add(n)
+                restarts.append(threading.Thread(target=cluster.run, args=("restart", str(n))))
+                restarts[-1].start()
+        for restart in restarts:
+            restart.join()
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    results, answers = [], {}
+
+    async def rush():
+        # Spread over 3 s, so that the kills land during the rush as well as during the deliveries.
+        gate = asyncio.Semaphore(48)
+
+        async def arrive(i):
+            await asyncio.sleep(random.uniform(0, 3))
+            await register(cluster.port, event, i, results, gate, f"hook{round_number}-", answers)
+
+        await asyncio.gather(*(arrive(i) for i in range(count)))
+
+    asyncio.run(rush())
+    # A tenth cancel while the deliveries go (and the instances die).
+    cancelled = []
+    for email, data in list(answers.items())[:count // 10]:
+        try:
+            cluster.request("POST", f"/api/v1/registrations/{data['id']}/cancel", {}, headers={"X-Manage-Token": data["manageToken"]})
+            cancelled.append(data["id"])
+        except Exception:  # the instance died before answering: not acknowledged
+            pass
+    thread.join()
+    endpoint = hook["id"]
+    deadline = time.time() + 40
+    while time.time() < deadline:
+        if int(cluster.sql(f"SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = '{endpoint}' AND status = 'pending'")[0][0]) == 0:
+            break
+        time.sleep(0.25)
+    took = time.time() - started
+    rows = {row[0]: row[1:] for row in cluster.sql(f"""
+        SELECT id, status, type, body::json->'data'->>'registration_id', body::json->'data'->>'status',
+               encode(sha256(convert_to(body, 'UTF8')), 'hex')
+        FROM webhook_deliveries WHERE endpoint_id = '{endpoint}'""")}
+    received = {}
+    for delivery in receiver.call("GET")["deliveries"]:
+        received.setdefault(delivery["id"], []).append(delivery)
+    problems = []
+    statuses = {}
+    for status, *_ in rows.values():
+        statuses[status] = statuses.get(status, 0) + 1
+    if set(statuses) != {"delivered"}:
+        problems.append(f"not every delivery delivered: {statuses}")
+    told = {(kind, registration): (delivery, status) for delivery, (_, kind, registration, status, _) in rows.items()}
+    acknowledged = {data["id"]: data["status"] for data in answers.values()}
+    unqueued, unreceived, mistold = [], [], []
+    for registration, status in acknowledged.items():
+        delivery, told_status = told.get(("registration.created", registration), (None, None))
+        if delivery is None:
+            unqueued.append(registration)
+        elif delivery not in received:
+            unreceived.append(registration)
+        elif told_status != status:
+            mistold.append(f"{registration} acknowledged {status}, told {told_status}")
+    for registration in cancelled:
+        delivery, _ = told.get(("registration.cancelled", registration), (None, None))
+        if delivery is None:
+            unqueued.append(f"{registration} (cancelled)")
+        elif delivery not in received:
+            unreceived.append(f"{registration} (cancelled)")
+    if unreceived:
+        problems.append(f"{len(unreceived)} acknowledged registrations or cancellations whose webhook never reached the receiver, e.g. {unreceived[:3]}")
+    if unqueued:
+        problems.append(f"{len(unqueued)} acknowledged registrations or cancellations without a queued webhook, e.g. {unqueued[:3]}")
+    if mistold:
+        problems.append(f"{len(mistold)} told another status than acknowledged, e.g. {mistold[:3]}")
+    stored = {row[0] for row in cluster.sql(f"SELECT id FROM registrations WHERE event_id = '{event}'")}
+    untold = [r for r in stored if ("registration.created", r) not in told]
+    if untold:
+        problems.append(f"{len(untold)} stored registrations without their registration.created")
+    lost = [d for d, (status, *_) in rows.items() if status == "delivered" and d not in received]
+    if lost:
+        problems.append(f"{len(lost)} deliveries marked delivered but never received (lost), e.g. {lost[:3]}")
+    for delivery, copies in received.items():
+        if delivery not in rows:
+            problems.append(f"received {delivery}, which is not queued")
+            continue
+        if any(not c["valid"] for c in copies):
+            problems.append(f"{delivery}: a bad signature")
+        if any(c["bodyId"] != delivery for c in copies):
+            problems.append(f"{delivery}: the header's id differs from the body's")
+        if {c["sha256"] for c in copies} != {rows[delivery][4]}:
+            problems.append(f"{delivery}: received {len(copies)} times, the bodies differ (from each other or from the queued one)")
+    again = sum(len(c) - 1 for c in received.values())
+    landed = [(n, held) for n, held in kills if n is not None]
+    if not landed:
+        problems.append("no kill landed while deliveries waited for their answer: the round tested nothing")
+    if again > 20 * len(landed):
+        problems.append(f"{again} deliveries received twice (more than the killed senders' batches of 20)")
+    unanswered = sum(1 for copies in received.values() if len(copies) > 1 and not copies[0]["answered"])
+    codes = {}
+    for _, status, _, _ in results:
+        codes[status] = codes.get(status, 0) + 1
+    print(f"  round {round_number}, webhooks: {count} registrations ({codes}), {len(acknowledged)} acknowledged, {len(cancelled)} cancelled; "
+          f"instances killed while their deliveries waited for an answer: "
+          f"{', '.join(f'{n} ({held} on the wire)' if n else 'none (deliveries over)' for n, held in kills)}; "
+          f"{len(rows)} deliveries, settled in {took:.1f} s, {again} received twice (same id and body; "
+          f"{unanswered} of them unanswered when their sender died), {len(lost)} lost; the round took {time.time() - round_began:.1f} s"
+          + ("" if not problems else "\n    PROBLEMS: " + "\n    ".join(problems[:10])))
+    cluster.request("DELETE", f"/api/v1/chapters/toulouse/webhooks/{endpoint}", token=token)
+    return not problems, {"kills": len(landed), "deliveries": len(rows), "again": again, "lost": len(lost)}
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     count = int(os.environ.get("KILL_TEST_RUSH", "400"))
     port = int(os.environ.get("KILL_TEST_PORT", "0")) or free_base()
     cluster = Cluster(port)
     began = time.time()
+    receiver = None
     try:
         start = cluster.run("start", check=False)
         if start.returncode != 0:
@@ -389,10 +596,25 @@ def main():
         print("kill test: three instances behind nginx on one PostgreSQL; instance 2 killed (SIGKILL) a quarter into "
               "each rush, instance 3 while the messages leave, instance 1 while a series of meetups is written")
         series = int(os.environ.get("KILL_TEST_SERIES", "4"))
-        ok = all([one_round(cluster, token, n + 1, count) and series_round(cluster, n + 1, series) for n in range(rounds)])
+        hooks = int(os.environ.get("KILL_TEST_WEBHOOKS", "120"))
+        receiver = Receiver()
+        totals = {"kills": 0, "deliveries": 0, "again": 0, "lost": 0}
+        ok = True
+        for n in range(rounds):
+            ok = one_round(cluster, token, n + 1, count) and series_round(cluster, n + 1, series)
+            if ok and hooks:
+                ok, figures = webhook_round(cluster, token, receiver, n + 1, hooks)
+                totals = {k: totals[k] + figures[k] for k in totals}
+            if not ok:
+                break
+        if hooks:
+            print(f"kill test, webhooks: {totals['deliveries']} deliveries in {n + 1} rounds, {totals['kills']} instances killed "
+                  f"while deliveries they sent waited for an answer, {totals['again']} received twice (same id and body), {totals['lost']} lost")
         print(f"kill test: {'passed' if ok else 'FAILED'} in {time.time() - began:.0f} s")
         return 0 if ok else 1
     finally:
+        if receiver:
+            receiver.stop()
         cluster.run("stop", check=False)
 
 
