@@ -19,7 +19,7 @@ struct ForecastTests {
         #expect(forecast.confidence == .none)
         #expect(forecast.overbookingRate == 0)
         #expect(OverbookingRule.extraSeats(capacity: 70, forecast: forecast, venueLimit: 100) == 0)
-        #expect(forecast.expectedAttendance(confirmed: 70) == 70)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 70, forecast: forecast) == 70)
     }
 
     @Test func aTinyHistoryIsNotEnough() {
@@ -118,7 +118,33 @@ struct ForecastTests {
         #expect(OverbookingRule.keptExtraSeats(wanted: 0, capacity: 70, seatsTaken: 75) == 5)
         #expect(OverbookingRule.keptExtraSeats(wanted: 7, capacity: 70, seatsTaken: 60) == 7)
         #expect(OverbookingRule.keptExtraSeats(wanted: 0, capacity: 70, seatsTaken: 60) == 0)
-        #expect(OverbookingRule.expectedAttendance(confirmed: 77, capacity: 70, seatLimit: 77) == 70)
+    }
+
+    /// "We expect about N" is one rule, for the workspace, the public page and the JSON: the
+    /// confirmed people less the expected no-show rate; everyone without a forecast.
+    @Test func theExpectedAttendanceIsOneRule() {
+        // No history, or a tiny one: everyone confirmed is expected.
+        #expect(OverbookingRule.expectedAttendance(confirmed: 70, forecast: .unknown) == 70)
+        let tiny = NoShowForecast.forecast(history: [evening(1, confirmed: 70, came: 35)], venue: nil, now: now)
+        #expect(tiny.confidence == .none && tiny.rate == 0.5)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 70, forecast: tiny) == 70, "one evening says nothing")
+        #expect(OverbookingRule.expectedAttendance(confirmed: 0, forecast: .unknown) == 0)
+        // Ten evenings at 20 %: an overbooked evening (70 seats + 14) full of 84 people expects about 67,
+        // with the expected rate (not the cautious end the seats were sized with).
+        let ten = (1...10).map { evening($0, confirmed: 70, came: 56, venue: hall) }
+        let known = NoShowForecast.forecast(history: ten, venue: hall, now: now)
+        #expect(known.confidence == .high)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 84, forecast: known) == 67)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 50, forecast: known) == 40)
+        // A change of venue: the chapter's history still speaks (a step less sure) ...
+        let moved = NoShowForecast.forecast(history: ten, venue: loft, now: now)
+        #expect(moved.venueChanged && moved.confidence == .medium)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 84, forecast: moved) == 67)
+        // ... unless it was thin: two evenings elsewhere are no forecast for a new room.
+        let two = (1...2).map { evening($0, confirmed: 70, came: 56, venue: hall) }
+        let thin = NoShowForecast.forecast(history: two, venue: loft, now: now)
+        #expect(thin.venueChanged && thin.confidence == .none)
+        #expect(OverbookingRule.expectedAttendance(confirmed: 84, forecast: thin) == 84)
     }
 
     @Test func aSecondEveningIsSuggestedFromTheThreshold() {

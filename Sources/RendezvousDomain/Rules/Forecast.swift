@@ -151,11 +151,6 @@ public struct NoShowForecast: Sendable, Equatable {
         case .medium, .high: min(Self.maxRate, rate)
         }
     }
-
-    /// How many of `confirmed` people are expected to come.
-    public func expectedAttendance(confirmed: Int) -> Int {
-        Int((Double(confirmed) * (1 - rate)).rounded())
-    }
 }
 
 /// Confirming more people than seats, because some never come: capacity × (1 + expected no-show
@@ -169,11 +164,14 @@ public enum OverbookingRule {
         return max(0, min(wanted, venueLimit - capacity))
     }
 
-    /// How many of `confirmed` people an overbooked evening expects: the overbooking was sized so
-    /// that a full house (`seatLimit`) brings about `capacity` people.
-    public static func expectedAttendance(confirmed: Int, capacity: Int, seatLimit: Int) -> Int {
-        guard seatLimit > 0 else { return confirmed }
-        return Int((Double(confirmed) * Double(capacity) / Double(seatLimit)).rounded())
+    /// "We expect about N": how many of `confirmed` people are expected to come, from the chapter's
+    /// no-show forecast for the evening's venue (its expected rate, not the cautious end overbooking
+    /// sizes seats with). The one figure the organisers' workspace, the public page and the JSON give.
+    /// Without a forecast (no history, too little, or a new venue on a thin one) everyone confirmed
+    /// is expected.
+    public static func expectedAttendance(confirmed: Int, forecast: NoShowForecast) -> Int {
+        guard forecast.confidence > .none, confirmed > 0 else { return max(0, confirmed) }
+        return Int((Double(confirmed) * (1 - forecast.rate)).rounded())
     }
 
     /// The room's physical limits an organiser may give: from the capacity to twice the largest one.

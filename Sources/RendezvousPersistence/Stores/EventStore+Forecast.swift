@@ -52,6 +52,14 @@ extension DoorStore {
 }
 
 extension EventStore {
+    /// The chapter's no-show forecast for an evening at `event`'s venue, from its own last evenings
+    /// (`DoorStore.attendance`: 40 at most, by an index). The workspace, the public page, the JSON and
+    /// the overbooking rule all read this one.
+    public func noShowForecast(of event: Event, now: Date) async throws -> NoShowForecast {
+        NoShowForecast.forecast(history: try await persistence.door.attendance(of: event.chapterID, now: now).map(AttendanceRecord.init),
+                                venue: event.venueID, now: now)
+    }
+
     public enum OverbookingChange: Sendable, Equatable {
         case set(Event)
         /// Turning it on needs a no-show forecast, and the chapter's history gives none.
@@ -64,10 +72,7 @@ extension EventStore {
     /// once; turning it off keeps the seats already given (nobody loses theirs), so no new ones are
     /// handed out until the count is back under the capacity.
     public func setOverbooking(_ target: Event, enabled: Bool, venueLimit: Int?, now: Date) async throws -> OverbookingChange {
-        let forecast = enabled
-            ? NoShowForecast.forecast(history: try await persistence.door.attendance(of: target.chapterID, now: now).map(AttendanceRecord.init),
-                                      venue: target.venueID, now: now)
-            : NoShowForecast.unknown
+        let forecast = enabled ? try await noShowForecast(of: target, now: now) : NoShowForecast.unknown
         if enabled, forecast.confidence == .none { return .noForecast }
         let id = target.id
         return try await write { sql in

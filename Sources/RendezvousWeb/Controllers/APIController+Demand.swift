@@ -68,7 +68,7 @@ extension APIController {
                                           offered: status.offered, accepted: status.accepted, moved: status.moved, declined: status.declined,
                                           open: now < sibling.startsAt))
         }
-        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init), venue: event.venueID, now: now)
+        let forecast = try await persistence.events.noShowForecast(of: event, now: now)
         let checks = now < event.startsAt ? try await persistence.door.attendanceCheckCandidates(of: event.id, now: now) : (0, 0)
         return DemandJSON(
             waitlisted: occupancy.waitlisted, threshold: threshold,
@@ -78,7 +78,7 @@ extension APIController {
             forecast: ForecastJSON(events: forecast.events, confirmed: forecast.confirmed, noShows: forecast.noShows, rate: forecast.rate,
                                    low: forecast.low, high: forecast.high, confidence: forecast.confidence.rawValue, sameVenue: forecast.sameVenue,
                                    venueChanged: forecast.venueChanged, overbookingRate: forecast.overbookingRate),
-            expectedAttendance: forecast.confidence > .none ? forecast.expectedAttendance(confirmed: occupancy.confirmed) : nil,
+            expectedAttendance: forecast.confidence > .none ? OverbookingRule.expectedAttendance(confirmed: occupancy.confirmed, forecast: forecast) : nil,
             overbooking: OverbookingJSON(enabled: event.overbooking, capacity: event.capacity, extraSeats: event.overbookSeats,
                                          seatLimit: event.seatLimit, venueLimit: event.venueLimit,
                                          allowedExtraSeats: OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: event.venueLimit)),
@@ -117,7 +117,7 @@ extension APIController {
             services.eventChanged(event.id, chapterSlug: chapter.slug)
             services.eventChanged(sibling.id, chapterSlug: chapter.slug)
             guard let detail = try await services.persistence.events.eventDetail(id: sibling.id) else { throw AppError.notFound }
-            return JSONBody.response(status: .created, OverflowCreatedJSON(event: eventJSON(detail), offered: opening.offered, moved: opening.moved),
+            return JSONBody.response(status: .created, OverflowCreatedJSON(event: try await eventJSON(detail), offered: opening.offered, moved: opening.moved),
                                      headers: [.location: services.absoluteURL(PublicRoute.event(sibling.id))])
         }
     }

@@ -104,9 +104,11 @@ struct PublicPagesController {
             let language = preferred ?? detail.chapter.locale
             let look = try await services.persistence.images.look(of: id)
             let questions = try await services.persistence.questions.questions(forEvent: id)
-            var page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions)
-            // A full evening points to the second evenings opened from its waitlist.
             let now = services.clock.now()
+            let overbooking = try await PublicOverbooking.of(detail.event, confirmed: detail.occupancy.confirmed, persistence: services.persistence, now: now)
+            var page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions,
+                                 overbooking: overbooking)
+            // A full evening points to the second evenings opened from its waitlist.
             let presenter = Presenter(language: language, chapter: detail.chapter)
             page.secondEvenings = try await services.persistence.events.overflowEvents(of: id)
                 .filter { $0.status == .published && now < $0.startsAt }
@@ -118,7 +120,7 @@ struct PublicPagesController {
 
     /// The event page, with the registration form filled with `input` and marked with `errors`.
     func eventPage(_ detail: EventDetail, look: EventLook, language: Language, input: RegistrationInput, errors: ValidationErrors,
-                   questions: [RegistrationQuestion] = [], answers: [String: String] = [:]) -> EventPage {
+                   questions: [RegistrationQuestion] = [], answers: [String: String] = [:], overbooking: PublicOverbooking? = nil) -> EventPage {
         let presenter = Presenter(language: language, chapter: detail.chapter)
         let f = presenter.formatter
         let event = detail.event
@@ -180,11 +182,11 @@ struct PublicPagesController {
             calendarURL: PublicRoute.eventCalendar(event.id).path,
             share: share,
             shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))
-        // Overbooking is said plainly: how many are confirmed for how many places, and how many are expected.
-        if event.overbooking, event.overbookSeats > 0, now < event.endsAt, event.status == .published {
+        // Overbooking is said plainly: how many are confirmed for how many places, and how many are
+        // expected (the JSON says the same, from the same `PublicOverbooking`).
+        if let expected = overbooking?.expectedAttendance {
             page.expectedNote = presenter.t("event.overbookingNote", [
-                "limit": f.number(event.seatLimit), "capacity": f.number(event.capacity),
-                "expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, capacity: event.capacity, seatLimit: event.seatLimit)),
+                "limit": f.number(event.seatLimit), "capacity": f.number(event.capacity), "expected": f.number(expected),
             ])
         }
         return page

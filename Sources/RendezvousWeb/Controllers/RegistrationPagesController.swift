@@ -107,7 +107,10 @@ struct RegistrationPagesController {
         let questions = try await services.persistence.questions.questions(forEvent: id)
         func reshow(_ errors: ValidationErrors, status: HTTPResponse.Status) async throws -> Response {
             let look = try await services.persistence.images.look(of: id)
-            let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors, questions: questions, answers: typed)
+            let overbooking = try await PublicOverbooking.of(detail.event, confirmed: detail.occupancy.confirmed, persistence: services.persistence,
+                                                             now: services.clock.now())
+            let page = pages.eventPage(detail, look: look, language: language, input: input, errors: errors, questions: questions, answers: typed,
+                                       overbooking: overbooking)
             return services.renderer.response(page, status: status, language: language)
         }
         switch Self.validate(input, answers: typed, questions: questions, requireConduct: true) {

@@ -189,11 +189,11 @@ extension OrganizeController {
                                   status: t("demand.siblingStatus", context, ["offered": String(status.offered), "accepted": String(status.accepted),
                                                                              "moved": String(status.moved), "declined": String(status.declined)])))
         }
-        let forecast = NoShowForecast.forecast(history: try await persistence.door.attendance(of: detail.chapter.id, now: now).map(AttendanceRecord.init), venue: event.venueID, now: now)
+        let forecast = try await persistence.events.noShowForecast(of: event, now: now)
         let upcoming = now < event.startsAt && event.status == .published
         var expected: String?
         if upcoming, forecast.confidence > .none {
-            expected = t("demand.expected", context, ["expected": f.number(forecast.expectedAttendance(confirmed: detail.occupancy.confirmed)),
+            expected = t("demand.expected", context, ["expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, forecast: forecast)),
                                                      "confirmed": f.number(detail.occupancy.confirmed)])
         }
         var rule: String?
