@@ -217,9 +217,18 @@ struct APIController {
     @Sendable func listEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
         guard let chapter = try await services.persistence.chapters.chapter(slug: slug) else { throw AppError.notFound }
-        let summaries = try await services.persistence.events.upcomingEvents(of: chapter.id, now: services.clock.now())
-        let items = summaries.map {
-            API.EventJSON(event: $0.event, chapter: chapter, venue: $0.venue, occupancy: $0.occupancy, speakers: nil, agenda: nil, services: services)
+        let now = services.clock.now()
+        let summaries = try await services.persistence.events.upcomingEvents(of: chapter.id, now: now)
+        // The chapter's history is read once, and only if an evening's overbooking is told.
+        var history: [AttendanceRecord]?
+        var items: [API.EventJSON] = []
+        for summary in summaries {
+            let overbooking = try await PublicOverbooking.of(summary.event, confirmed: summary.occupancy.confirmed, now: now) {
+                if history == nil { history = try await services.persistence.door.attendance(of: chapter.id, now: now).map(AttendanceRecord.init) }
+                return NoShowForecast.forecast(history: history ?? [], venue: summary.event.venueID, now: now)
+            }
+            items.append(API.EventJSON(event: summary.event, chapter: chapter, venue: summary.venue, occupancy: summary.occupancy, speakers: nil, agenda: nil,
+                                       overbooking: overbooking, services: services))
         }
         return JSONBody.response(status: .ok, API.ListResponse(items: items))
     }
@@ -233,20 +242,22 @@ struct APIController {
             let event = try await services.persistence.events.createEvent(valid, in: chapter.id, now: services.clock.now())
             services.cache.invalidate(prefixes: ["home:", "chapter:\(chapter.slug):"])
             guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
-            return JSONBody.response(status: .created, eventJSON(detail), headers: [.location: services.absoluteURL(PublicRoute.event(event.id))])
+            return JSONBody.response(status: .created, try await eventJSON(detail), headers: [.location: services.absoluteURL(PublicRoute.event(event.id))])
         }
     }
 
-    func eventJSON(_ detail: EventDetail) -> API.EventJSON {
-        API.EventJSON(event: detail.event, chapter: detail.chapter, venue: detail.venue, occupancy: detail.occupancy,
-                      speakers: detail.speakers, agenda: detail.agenda, services: services)
+    func eventJSON(_ detail: EventDetail) async throws -> API.EventJSON {
+        let overbooking = try await PublicOverbooking.of(detail.event, confirmed: detail.occupancy.confirmed, persistence: services.persistence,
+                                                         now: services.clock.now())
+        return API.EventJSON(event: detail.event, chapter: detail.chapter, venue: detail.venue, occupancy: detail.occupancy,
+                             speakers: detail.speakers, agenda: detail.agenda, overbooking: overbooking, services: services)
     }
 
     @Sendable func showEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Event.ID.init(string:)),
               let detail = try await services.persistence.events.eventDetail(id: id) else { throw AppError.notFound }
         if detail.event.status == .draft, context.user?.mayOrganize(detail.chapter.id) != true { throw AppError.notFound }
-        return JSONBody.response(status: .ok, eventJSON(detail))
+        return JSONBody.response(status: .ok, try await eventJSON(detail))
     }
 
     @Sendable func updateEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -263,7 +274,7 @@ struct APIController {
             event.id, title: title, description: description, capacity: patch.capacity, status: patch.status, now: services.clock.now())
         services.eventChanged(event.id, chapterSlug: chapter.slug)
         guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
-        return JSONBody.response(status: .ok, eventJSON(detail))
+        return JSONBody.response(status: .ok, try await eventJSON(detail))
     }
 
     // MARK: Registrations

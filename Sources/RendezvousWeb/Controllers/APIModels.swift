@@ -61,9 +61,12 @@ enum API {
         var venue: VenueJSON?
         var speakers: [SpeakerJSON]?
         var agenda: [AgendaJSON]?
+        /// What the event page says of overbooking (issue 15).
+        var overbooking: PublicOverbooking
         var url: String
 
-        init(event: Event, chapter: Chapter, venue: Venue?, occupancy: Occupancy, speakers: [Speaker]?, agenda: [AgendaItem]?, services: AppServices) {
+        init(event: Event, chapter: Chapter, venue: Venue?, occupancy: Occupancy, speakers: [Speaker]?, agenda: [AgendaItem]?,
+             overbooking: PublicOverbooking, services: AppServices) {
             id = event.id.description
             self.chapter = chapter.slug
             title = event.title
@@ -79,6 +82,7 @@ enum API {
             self.venue = venue.map { VenueJSON(name: $0.name, address: $0.address, mapUrl: $0.mapURL) }
             self.speakers = speakers?.map { SpeakerJSON(name: $0.name, jobTitle: $0.jobTitle, company: $0.company.isEmpty ? nil : $0.company) }
             self.agenda = agenda?.map { AgendaJSON(startsAt: ISO8601.format($0.startsAt, in: chapter.zone), title: $0.title) }
+            self.overbooking = overbooking
             url = services.absoluteURL(PublicRoute.event(event.id))
         }
     }
