@@ -238,7 +238,13 @@ struct InsightsTests {
                 #expect(evenings.map { $0["came"] as? Int } == [8, 6, 10])
                 #expect(evenings.map { $0["regulars"] as? Int } == [0, 3, 0])
                 #expect(evenings.map { $0["waitlisted"] as? Int } == [0, 0, 1])
-                #expect((evenings[2]["demand"] as? [Int])?.count == 31)
+                // The demand curve runs as the page's table: from 30 days before (index 0) to the day of
+                // (index 30); the last evening had 1 registration three days before, 12 on the day.
+                let demand = try #require(evenings[2]["demand"] as? [Int])
+                #expect(demand.count == 31)
+                #expect(demand[0] == 0 && demand[27] == 1 && demand[30] == 12, "\(demand)")
+                #expect(demand == demand.sorted(), "cumulative, oldest first")
+                #expect(evenings.map { ($0["demand"] as? [Int])?.last } == [11, 11, 12], "the table's day-of row")
                 #expect((json["scoreCounts"] as? [Int])?[10] == 1)
                 #expect(!response.text.contains("person"), "counts only, never a person")
                 #expect(try await client.execute(uri: "/api/v1/chapters/toulouse/insights", method: .get, headers: jsonHeaders(strangerToken)).status == .notFound)

@@ -10,7 +10,8 @@ extension APIController {
         var id: String; var title: String; var startsAt: String
         var expected: Int; var came: Int; var walkIns: Int; var noShowRate: Double?
         var newcomers: Int; var regulars: Int; var waitlisted: Int
-        /// Cumulative registrations d days before the evening, index d = 0…30.
+        /// Cumulative registrations from 30 days before the evening (index 0) to the day itself
+        /// (index 30): oldest to newest, as the page's chart, table and CSV read.
         var demand: [Int]
         var feedbackAnswers: Int; var averageScore: Double?; var contacts: Int; var contactsPerAttendee: Double?
     }
@@ -51,7 +52,7 @@ extension APIController {
             evenings: data.evenings.map { e in
                 EveningInsightJSON(id: e.eventID.description, title: e.title, startsAt: ISO8601.format(e.startsAt, in: chapter.zone),
                                    expected: e.expected, came: e.came, walkIns: e.walkIns, noShowRate: e.noShowRate,
-                                   newcomers: e.newcomers, regulars: e.regulars, waitlisted: e.waitlisted, demand: e.demand,
+                                   newcomers: e.newcomers, regulars: e.regulars, waitlisted: e.waitlisted, demand: e.demand.reversed(),
                                    feedbackAnswers: e.answers, averageScore: e.averageScore, contacts: e.contacts, contactsPerAttendee: e.contactsPerAttendee)
             },
             jobFamilies: data.jobFamilies.map { CountJSON(name: $0.family.rawValue, count: $0.count) },
