@@ -14,8 +14,14 @@ struct Presenter {
     /// The form of `key` for `count`, the number written the language's way.
     func plural(_ key: String, _ count: Int) -> String { Strings.plural(key, count: count, language, ["count": formatter.number(count)]) }
 
-    func availability(_ occupancy: Occupancy) -> String {
+    /// "3 seats left", "Full · 4 on the waitlist"; for the organisers, seats held by offers not
+    /// answered yet are not "full": "2 seats offered, awaiting an answer".
+    func availability(_ occupancy: Occupancy, organiser: Bool = false) -> String {
         if occupancy.seatsLeft > 0 { return plural("event.seatsLeft", occupancy.seatsLeft) }
+        if organiser, occupancy.offered > 0 {
+            let offered = plural("event.seatsOffered", occupancy.offered)
+            return occupancy.waitlisted > 0 ? offered + " · " + t("event.waitlistCount", ["count": formatter.number(occupancy.waitlisted)]) : offered
+        }
         if occupancy.waitlisted > 0 {
             return t("event.full") + " · " + t("event.waitlistCount", ["count": formatter.number(occupancy.waitlisted)])
         }

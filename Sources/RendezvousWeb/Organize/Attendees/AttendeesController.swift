@@ -174,7 +174,7 @@ extension OrganizeController {
             importURL: OrganizeRoute.importCSV(id).path, badgesURL: OrganizeRoute.badges(id).path, doorURL: DoorRoute.page(id).path, messageURL: OrganizeRoute.message(id).path,
             date: "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))",
             statusLabel: eventStatusLabel(detail.event.status, context), status: detail.event.status.rawValue,
-            availability: "\(detail.occupancy.confirmed) / \(detail.occupancy.capacity) · " + presenter.availability(detail.occupancy),
+            availability: "\(f.number(detail.occupancy.confirmed)) / \(f.number(detail.occupancy.capacity)) · " + presenter.availability(detail.occupancy, organiser: true),
             notice: request.uri.queryParameters.get("done").flatMap { notices[String($0)] }.map { t($0, context) },
             error: error, actions: actions, capacityURL: OrganizeRoute.capacity(id).path, capacity: detail.event.capacity,
             duplicateURL: OrganizeRoute.duplicate(id).path,

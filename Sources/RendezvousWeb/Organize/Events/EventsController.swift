@@ -256,12 +256,25 @@ struct EventsController: OrganizeController {
             let f = Presenter(language: context.language, chapter: detail.chapter).formatter
             // Those who will get the mail: active registrations with an address (a walk-in may have none).
             let told = try await persistence.registrations.registrations(of: detail.event.id).filter { $0.status.isActive && !$0.profile.email.isEmpty }.count
+            var title = t("org.confirmCancelEventTitle", context)
+            var lines = [t(detail.event.status == .published ? "org.confirmCancelEventText" : "org.confirmCancelDraftText", context)]
+            var facts = [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"]
+                + (detail.event.status == .published ? [Strings.plural("org.confirmCancelEventPeople", count: told, context.language)] : [])
+            // A second evening: named as such, with what becomes of the people who came from the original's waitlist.
+            if detail.event.status == .published, let origin = detail.event.overflowOf, let original = try await persistence.events.event(id: origin) {
+                let status = try await persistence.events.overflowStatus(of: detail.event.id)
+                let values = ["date": f.longDate(detail.event.startsAt), "originDate": f.longDate(original.startsAt)]
+                title = t("org.confirmCancelSecondTitle", context, values)
+                lines = [t("org.confirmCancelSecondText", context, values)]
+                facts.append(Strings.plural("org.confirmCancelSecondBack", count: status.accepted + status.moved, context.language,
+                                            ["count": f.number(status.accepted + status.moved), "originDate": values["originDate"] ?? ""]))
+                facts.append(Strings.plural("org.confirmCancelSecondOffers", count: status.offered, context.language, ["count": f.number(status.offered)]))
+            }
             let page = ConfirmStepPage(
-                chrome: try chrome(t("org.confirmCancelEventTitle", context), context, path: OrganizeRoute.event(detail.event.id).path),
-                heading: t("org.confirmCancelEventTitle", context),
-                lines: [t(detail.event.status == .published ? "org.confirmCancelEventText" : "org.confirmCancelDraftText", context)],
-                facts: [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"]
-                    + (detail.event.status == .published ? [Strings.plural("org.confirmCancelEventPeople", count: told, context.language)] : []),
+                chrome: try chrome(title, context, path: OrganizeRoute.event(detail.event.id).path),
+                heading: title,
+                lines: lines,
+                facts: facts,
                 action: OrganizeRoute.cancelEvent(detail.event.id).path, csrf: session.csrfToken,
                 confirmLabel: t("org.confirmCancelEvent", context),
                 backURL: OrganizeRoute.event(detail.event.id).path, backLabel: t("org.keepEvent", context))

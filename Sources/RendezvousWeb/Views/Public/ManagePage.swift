@@ -29,6 +29,9 @@ struct ManagePage: Page {
     var ticketURL: String?
     var badgeURL: String?
     var renewURL: String?
+    /// An offer of a second evening's seat that was not taken: the waitlist place kept on the original.
+    var originURL: String? = nil
+    var originLabel: String? = nil
     /// "Your bingo card", for a confirmed registration.
     var bingoURL: String? = nil
     var form: ProfileForm?
