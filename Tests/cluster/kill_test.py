@@ -412,14 +412,26 @@ class Receiver:
 
 def on_the_wire(cluster, receiver, ports):
     """Instance number -> how many of the deliveries being answered (the receiver's client ports)
-    its process sent: from the sockets `ss` lists to the receiver."""
-    pids = {cluster.pid(n): n for n in (1, 2, 3)}
-    listing = subprocess.run(["ss", "-Htnp", "state", "established", "(", "dport", "=", f":{receiver.port}", ")"],
-                             capture_output=True, text=True).stdout
+    its process sent: the established sockets to the receiver in /proc/net/tcp, by the process
+    holding each (what `ss -tnp` shows)."""
+    inodes = {}
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if state == "01" and int(remote.split(":")[1], 16) == receiver.port and int(local.split(":")[1], 16) in ports:
+                inodes[f"socket:[{inode}]"] = True
     held = {}
-    for port, pid in re.findall(rf"127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:{receiver.port}\s+users:\(\(\"[^\"]*\",pid=(\d+)", listing):
-        if int(port) in ports and int(pid) in pids:
-            held[pids[int(pid)]] = held.get(pids[int(pid)], 0) + 1
+    for n in (1, 2, 3):
+        folder = f"/proc/{cluster.pid(n)}/fd"
+        count = 0
+        for fd in os.listdir(folder) if os.path.isdir(folder) else []:
+            try:
+                count += os.readlink(f"{folder}/{fd}") in inodes
+            except OSError:  # closed meanwhile
+                pass
+        if count:
+            held[n] = count
     return held
 
 
