@@ -393,7 +393,8 @@ def series_round(cluster, round_number, attempts):
 
 class Receiver:
     """scripts/webhook-receiver.py in a process of its own: it checks every signature and keeps
-    every delivery it got, by id, with a hash of its body; some answers it holds back 0.5–2 s."""
+    every delivery it got, by id, with a hash of its body; it holds back half of its answers
+    0.3–1.5 s (set per round)."""
     def __init__(self):
         self.process = subprocess.Popen([sys.executable, RECEIVER, "--quiet"], stdout=subprocess.PIPE, text=True)
         self.port = int(self.process.stdout.readline().split()[-1])
@@ -437,10 +438,10 @@ def on_the_wire(cluster, receiver, ports):
 
 def kill_mid_delivery(cluster, receiver, spare, at_least, deadline):
     """Once the receiver has `at_least` deliveries, kills (SIGKILL) an instance other than `spare`
-    while deliveries it sent wait for their answer. Preferably one whose 8 connections
-    to the receiver (AsyncHTTPClient's limit per host) are nearly all held by late answers, so that
-    more of its claimed batch waits unsent behind them: a sender that marked deliveries delivered
-    before sending them would lose those. Returns (instance, deliveries on the wire), or (None, 0)
+    while deliveries it sent wait for their answer. Preferably one whose 8 connections to the
+    receiver (AsyncHTTPClient's limit per host) are nearly all held by late answers, so that more of
+    its claimed batch waits unsent behind them: a sender that marked deliveries delivered before
+    sending them would lose those. Returns (instance, deliveries on the wire), or (None, 0)
     when the deliveries were over before a kill could land."""
     first_chance = None
     while time.time() < deadline:
