@@ -101,9 +101,9 @@ public struct MessageComposer: Sendable {
                 }
                 let values = ["event": event.title, "date": secondEvent.map { f.longDate($0.startsAt) } ?? "",
                               "originDate": f.longDate(event.startsAt), "position": f.number(position ?? 1)]
-                let name = kind == "returned" ? "overflowReturned" : "overflowWithdrawn"
-                subject = t("mail.\(name).subject", values)
-                paragraphs = [t("mail.\(name).body", values)]
+                let returned = kind == "returned"
+                subject = t(returned ? "mail.overflowReturned.subject" : "mail.overflowWithdrawn.subject", values)
+                paragraphs = [t(returned ? "mail.overflowReturned.body" : "mail.overflowWithdrawn.body", values)]
             }
         case .offer:
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import RendezvousDomain
+import RendezvousLocalization
 import RendezvousMail
 @testable import RendezvousPersistence
 @testable import RendezvousWeb
@@ -501,9 +502,9 @@ struct WebhookTests {
                     let ping = try #require(await receiver.received.first)
                     #expect(ping.type == "ping" && WebhookSignature.verify(header: ping.signature, body: ping.body, secret: secret, now: Date()))
                     let detail = try await client.get(detailPath, as: organizer)
-                    #expect(detail.text.contains("<code>ping</code>") && detail.text.contains("Delivered") && detail.text.contains("HTTP 200"))
+                    #expect(detail.text.contains("<td>Test<br><code class=\"meta\">ping</code></td>") && detail.text.contains("Delivered") && detail.text.contains("HTTP 200 answer"))
                     let french = try await client.get(detailPath, as: organizer, language: "fr")
-                    #expect(french.text.contains("Distribué") && french.text.contains("Envoyer un test"))
+                    #expect(french.text.contains("Distribué") && french.text.contains("Envoyer un test") && french.text.contains("Réponse HTTP 200"))
 
                     // Send again: the same id.
                     let delivery = try #require(try await app.persistence.webhooks.deliveries(of: endpoint.id, chapter: chapter.id).first)
@@ -616,6 +617,19 @@ struct WebhookTests {
                 #expect(try await client.execute(uri: "/api/v1/chapters/toulouse/webhooks", method: .get, headers: jsonHeaders()).status == .unauthorized)
             }
         }
+    }
+
+    /// Why an attempt failed, as the sender records it (in English), is shown in the reader's
+    /// language for the known kinds; anything else as recorded.
+    @Test func failuresAreToldInTheReadersLanguage() {
+        #expect(Strings.webhookFailure("timeout (10 s)", .fr) == "Pas de réponse en 10\u{00A0}s (délai dépassé)".replacingOccurrences(of: "\u{00A0}", with: " "))
+        #expect(Strings.webhookFailure("connection reset (error set): Connection refused (errno: 111)", .fr) == "Connexion refusée\u{202F}: rien n’écoute à cette adresse")
+        #expect(Strings.webhookFailure("hooks.example resolves to a private address (10.0.0.1)", .en) == "Not sent: hooks.example points to a private address (10.0.0.1)")
+        #expect(Strings.webhookFailure("hooks.example does not resolve", .fr) == "Non envoyé\u{202F}: hooks.example est introuvable (DNS)")
+        #expect(Strings.webhookFailure("handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 268435581 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED]))", .en)
+                == "Secure connection failed (TLS: certificate or encryption)")
+        #expect(Strings.webhookAnswer(status: 500, excerpt: " oops ", .fr) == "Réponse HTTP 500 · oops")
+        #expect(Strings.webhookFailure("something new", .fr) == "something new")
     }
 
     /// An endpoint failing for three days is turned off and its organisers are told by mail, once.

@@ -49,10 +49,10 @@ extension WebhookPage {
             rotateURL: OrganizeRoute.webhookRotate(slug: "toulouse", endpoint).path, deleteURL: OrganizeRoute.webhookDelete(slug: "toulouse", endpoint).path,
             confirmDelete: confirmDelete,
             deliveries: [
-                .init(when: "15 Jan 2027 09:02", type: "ping", status: "Delivered", statusClass: "confirmed", answer: "HTTP 200 · ok", attempts: "1", next: "—", redeliverURL: redeliver),
-                .init(when: "15 Jan 2027 09:01", type: "registration.created", status: "Waiting", statusClass: "waitlisted",
-                      answer: "HTTP 503 · Service Unavailable", attempts: "1", next: "15 Jan 2027 09:02", redeliverURL: redeliver),
-                .init(when: "15 Jan 2027 09:00", type: "registration.cancelled", status: "Failed", statusClass: "cancelled", answer: "HTTP 410 · gone",
+                .init(when: "15 Jan 2027 09:02", type: "Test", code: "ping", status: "Delivered", statusClass: "confirmed", answer: "HTTP 200 answer · ok", attempts: "1", next: "—", redeliverURL: redeliver),
+                .init(when: "15 Jan 2027 09:01", type: "New registration", code: "registration.created", status: "Waiting", statusClass: "waitlisted",
+                      answer: "HTTP 503 answer · Service Unavailable", attempts: "1", next: "15 Jan 2027 09:02", redeliverURL: redeliver),
+                .init(when: "15 Jan 2027 09:00", type: "Registration cancelled", code: "registration.cancelled", status: "Failed", statusClass: "cancelled", answer: "HTTP 410 answer · gone",
                       attempts: "1", next: "—", redeliverURL: redeliver),
             ])
     }

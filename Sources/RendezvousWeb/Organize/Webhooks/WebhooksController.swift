@@ -42,7 +42,7 @@ struct WebhooksController: OrganizeController {
     }
 
     static func typesSummary(_ endpoint: WebhookEndpoint, _ language: Language) -> String {
-        endpoint.eventTypes.isEmpty ? Strings.text("webhooks.allTypes", language) : endpoint.eventTypes.map(\.rawValue).joined(separator: ", ")
+        endpoint.eventTypes.isEmpty ? Strings.text("webhooks.allTypes", language) : endpoint.eventTypes.map { typeLabel($0, language) }.joined(separator: ", ")
     }
 
     /// The URL's problem in the organiser's words, on the URL field.
@@ -66,7 +66,7 @@ struct WebhooksController: OrganizeController {
             endpoints: endpoints.map { endpoint in
                 .init(url: endpoint.url, detailURL: OrganizeRoute.webhook(slug: chapter.slug, endpoint.id).path, types: Self.typesSummary(endpoint, language),
                       state: t(endpoint.enabled ? "webhooks.active" : "webhooks.off", context), stateClass: endpoint.enabled ? "confirmed" : "cancelled",
-                      reason: endpoint.disabledReason.isEmpty ? nil : t("webhooks.turnedOff", context, ["error": endpoint.disabledReason]))
+                      reason: endpoint.disabledReason.isEmpty ? nil : t("webhooks.turnedOff", context, ["error": Strings.webhookFailure(endpoint.disabledReason, language)]))
             },
             addURL: OrganizeRoute.webhooks(slug: chapter.slug).path,
             url: FormField(name: "url", label: t("webhooks.url", context), value: url, type: "url", required: true, hint: t("webhooks.urlHint", context),
@@ -105,7 +105,7 @@ struct WebhooksController: OrganizeController {
         } catch WebhookStoreError.tooManyEndpoints {
             return try await refuse(nil, formError: t("webhooks.full", context))
         }
-        try await log(context, chapter: chapter.id, "webhook.created", "\(endpoint.url) (\(Self.typesSummary(endpoint, .en))\(includeEmail ? ", email" : ""))")
+        try await log(context, chapter: chapter.id, "webhook.created", "\(endpoint.url) (\(endpoint.eventTypes.isEmpty ? "all" : endpoint.eventTypes.map(\.rawValue).joined(separator: ", "))\(includeEmail ? ", email" : ""))")
         return html(try await listPage(chapter, context: context, notice: t("webhooks.added", context),
                                        secret: WebhookSecretView(heading: t("webhooks.secretFor", context, ["url": endpoint.url]), secret: secret)), context)
     }
@@ -137,15 +137,16 @@ struct WebhooksController: OrganizeController {
             csrf: try session(context).csrfToken, url: endpoint.url, listURL: OrganizeRoute.webhooks(slug: chapter.slug).path,
             selfURL: OrganizeRoute.webhook(slug: chapter.slug, endpoint.id).path, notice: notice,
             newSecret: secret, facts: facts, enabled: endpoint.enabled,
-            reason: endpoint.disabledReason.isEmpty ? nil : t("webhooks.turnedOff", context, ["error": endpoint.disabledReason]),
+            reason: endpoint.disabledReason.isEmpty ? nil : t("webhooks.turnedOff", context, ["error": Strings.webhookFailure(endpoint.disabledReason, language)]),
             pingURL: OrganizeRoute.webhookPing(slug: chapter.slug, endpoint.id).path,
             enabledURL: OrganizeRoute.webhookEnabled(slug: chapter.slug, endpoint.id).path,
             rotateURL: OrganizeRoute.webhookRotate(slug: chapter.slug, endpoint.id).path,
             deleteURL: OrganizeRoute.webhookDelete(slug: chapter.slug, endpoint.id).path, confirmDelete: confirmDelete,
             deliveries: deliveries.map { delivery in
-                var answer = delivery.responseStatus.map { "HTTP \($0)" } ?? ""
-                if !delivery.lastError.isEmpty { answer += (answer.isEmpty ? "" : " · ") + delivery.lastError }
-                return .init(when: when(delivery.createdAt), type: delivery.type.rawValue,
+                // An answer's status and first words, or why there was none, in the organiser's words.
+                let answer = delivery.responseStatus.map { Strings.webhookAnswer(status: $0, excerpt: delivery.lastError, language) }
+                    ?? Strings.webhookFailure(delivery.lastError, language)
+                return .init(when: when(delivery.createdAt), type: Self.typeLabel(delivery.type, language), code: delivery.type.rawValue,
                              status: t("webhooks.status.\(delivery.status.rawValue)", context), statusClass: classes[delivery.status] ?? "draft",
                              answer: answer.isEmpty ? "—" : answer, attempts: String(delivery.attempts),
                              next: delivery.nextAttemptAt.map(when) ?? "—",

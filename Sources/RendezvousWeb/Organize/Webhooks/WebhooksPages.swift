@@ -62,10 +62,12 @@ struct WebhookPage: Page {
 
     struct Delivery {
         var when: String
+        /// The type's name in the reader's language, and its code (what the receiver sees).
         var type: String
+        var code: String
         var status: String
         var statusClass: String
-        /// "HTTP 500", "timeout (10 s)", with the first words of the answer.
+        /// "HTTP 500 answer" with its first words, or why there was none, in the reader's language.
         var answer: String
         var attempts: String
         var next: String
