@@ -164,3 +164,65 @@ struct OverflowFairnessTests {
         }
     }
 }
+
+/// "Any date works for me" on a full evening whose second evening has a seat (issue 15: "is moved
+/// directly"): moved in the registration's own transaction, the person is told once, of the seat
+/// (the answer page and one confirmation mail; never "you are on the waitlist"), and integrators
+/// hear of it once, as `registration.created` on the second evening, confirmed (never a
+/// waitlisted place created and cancelled, in whatever order the deliveries go).
+@Suite("Overflow: any date, moved at once, told once")
+struct OverflowAnyDateTests {
+    @Test(arguments: DatabaseKind.available)
+    func anyDateIsToldOnceOfTheSeat(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            _ = try await db.webhooks.createEndpoint(chapter: chapter.id, url: "https://hooks.example.org/rendezvous", types: [], includeEmail: true, now: Fixture.start)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            _ = try await OverflowTests.waiting(db, event, count: 1)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 5), now: Fixture.start)
+            let since = app.clock.now()
+            _ = try await db.outbox.claimDueMessages(now: since.addingTimeInterval(3600), limit: 1000)
+            try await db.sql.raw("DELETE FROM webhook_deliveries").run()
+            try await app.application.test(.router) { client in
+                // The form: the answer is the second evening's page, confirmed.
+                let posted = try await client.execute(uri: "/events/\(event.id)/register", method: .post, headers: PageTests.formHeaders,
+                                                      body: ByteBuffer(string: "firstName=Ana&lastName=Lopez&email=ana%40example.org&jobTitle=Dev&anyDate=on&acceptCodeOfConduct=on"))
+                #expect(posted.status == .seeOther, "\(posted.text.prefix(400))")
+                let location = try #require(posted.headers[.location])
+                let seat = try #require(try await OverflowTests.rows(db, [second.id]).first { $0.email == "ana@example.org" })
+                #expect(seat.status == "confirmed")
+                let page = try await client.execute(uri: location, method: .get, headers: [.acceptLanguage: "en"])
+                #expect(page.text.contains("<h1>You are registered</h1>") && page.text.contains("Your seat is confirmed for Deuxième soirée."))
+                #expect(page.text.contains("Confirmed: your seat is reserved."))
+
+                // The API: 201, confirmed, on the second evening.
+                let body = #"{"firstName":"Bo","lastName":"Ek","email":"bo@example.org","jobTitle":"Dev","acceptCodeOfConduct":true,"anyDate":true}"#
+                let created = try await client.execute(uri: "/api/v1/events/\(event.id)/registrations", method: .post,
+                                                       headers: [.contentType: "application/json"], body: ByteBuffer(string: body))
+                #expect(created.status == .created)
+                let json = try created.json()
+                #expect(json["status"] as? String == "confirmed" && json["eventId"] as? String == second.id.description, "\(created.text)")
+            }
+            // The mails: one confirmation each, naming the move; no waitlist mail.
+            let composer = MessageComposer(persistence: db, baseURL: "https://rendezvous.test", from: .init(name: "Rendezvous", email: "noreply@rendezvous.test"))
+            var told: [String] = []
+            for item in try await db.outbox.claimDueMessages(now: since.addingTimeInterval(3600), limit: 1000) {
+                guard case .message(let message) = try await composer.compose(item, now: since) else { continue }
+                told.append("\(message.to.email) \(item.kind.rawValue) \(item.eventID == second.id ? "second" : "first")")
+            }
+            #expect(told.sorted() == ["ana@example.org confirmed second", "bo@example.org confirmed second"], "\(told)")
+            // Integrators: one delivery each, created on the second evening, confirmed.
+            struct Delivery: Decodable { var type: String; var body: String }
+            var deliveries: [String] = []
+            for delivery in try await db.sql.raw("SELECT type, body FROM webhook_deliveries").rows(Delivery.self) {
+                let data = try #require((try JSONSerialization.jsonObject(with: Data(delivery.body.utf8)) as? [String: Any])?["data"] as? [String: Any])
+                guard let email = data["email"] as? String, ["ana@example.org", "bo@example.org"].contains(email) else { continue }
+                deliveries.append("\(email) \(delivery.type) \(data["status"] as? String ?? "") \(data["event_id"] as? String == second.id.description ? "second" : "first")")
+            }
+            #expect(deliveries.sorted() == ["ana@example.org registration.created confirmed second", "bo@example.org registration.created confirmed second"],
+                    "\(deliveries)")
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+        }
+    }
+}

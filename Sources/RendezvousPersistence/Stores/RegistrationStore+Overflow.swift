@@ -178,6 +178,49 @@ extension Persistence {
         try await emitRegistrationWebhooks(.registrationCancelled, registrations: withdrawn, event: sibling, now: now, on: sql)
     }
 
+    /// Registrations of the running transaction not yet announced to integrators (arrivals moved to
+    /// a second evening before their `registration.created`): releasing their place says nothing.
+    @TaskLocal static var unannounced: Set<UUID> = []
+
+    /// For each of `events` (originals), its open second evening with a seat free, if any.
+    static func secondEveningsWithSeats(for events: [Event.ID], now: Date, on sql: any SQLDatabase) async throws -> [Event.ID: UUID] {
+        guard !events.isEmpty else { return [:] }
+        struct Open: Decodable { var id: UUID; var overflowOf: UUID }
+        var found: [Event.ID: UUID] = [:]
+        for open in try await sql.raw("""
+            SELECT id, overflow_of FROM events WHERE overflow_of IN \(SQLBind.group(events.map(\.uuid))) AND status = 'published'
+              AND starts_at > \(bind: now) AND seats_taken < capacity + overbook_seats ORDER BY starts_at
+            """).rows(Open.self) where found[.init(open.overflowOf)] == nil {
+            found[.init(open.overflowOf)] = open.id
+        }
+        return found
+    }
+
+    /// Arrivals of this transaction just put on an original's waitlist, while its second evening
+    /// (`second`, whose lock the caller took first) has seats: the second evening draws from the queue
+    /// in order (`offerFreeSeats`), so "any date" people among them are moved there at once. Answers,
+    /// per arrival moved, its seat there (confirmed). Their place on the original is released without
+    /// a `registration.cancelled`: nobody was told of it.
+    static func moveAnyDateArrivals(_ arrivals: [UUID], to second: UUID, now: Date, tokens: TokenVault, on sql: any SQLDatabase) async throws -> [UUID: Registration] {
+        try await $unannounced.withValue(Set(arrivals)) {
+            try await offerFreeSeats(event: .init(second), now: now, on: sql)
+        }
+        struct Seat: Decodable { var id: UUID; var originRegistrationId: UUID }
+        let seats = try await sql.raw("""
+            SELECT id, origin_registration_id FROM registrations
+            WHERE origin_registration_id IN \(SQLBind.group(arrivals)) AND status = 'confirmed'
+            """).rows(Seat.self)
+        guard !seats.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r WHERE r.id IN \(SQLBind.group(seats.map(\.id)))
+            """).rows(RegistrationRow.self)
+        var moved: [UUID: Registration] = [:]
+        for seat in seats {
+            if let row = rows.first(where: { $0.id == seat.id }) { moved[seat.originRegistrationId] = row.registration(tokens) }
+        }
+        return moved
+    }
+
     /// Takes a waitlisted registration out of its queue (it moved to a second evening): not
     /// undoable, no cancellation mail. The caller holds the event's lock.
     static func releaseWaitlistPlace(_ id: UUID, event: UUID, now: Date, on sql: any SQLDatabase) async throws {
@@ -188,7 +231,9 @@ extension Persistence {
             """).all()
         if !moved.isEmpty {
             try await sql.raw("UPDATE events SET waiting_count = waiting_count - 1 WHERE id = \(bind: event) AND waiting_count > 0").run()
-            try await emitRegistrationWebhooks(.registrationCancelled, registrations: [id], event: event, now: now, on: sql)
+            if !unannounced.contains(id) {
+                try await emitRegistrationWebhooks(.registrationCancelled, registrations: [id], event: event, now: now, on: sql)
+            }
         }
     }
 

@@ -67,7 +67,11 @@ extension RegistrationStore {
             if byEvent[request.eventID] == nil { order.append(request.eventID) }
             byEvent[request.eventID, default: []].append(index)
         }
-        if order.count > 1 {
+        // "Any date works for me" on a full evening whose second evening has a seat: moved there in
+        // this transaction (below), so they are told once, of the seat, and never "you are waiting".
+        let secondOf = try await Persistence.secondEveningsWithSeats(for: order.filter { id in byEvent[id]!.contains { batch[$0].profile.anyDate } },
+                                                                     now: batch.map(\.now).max()!, on: sql)
+        if order.count > 1 || !secondOf.isEmpty {
             // Second evenings are locked before any other event, the order of every path that holds
             // two (a second evening, then its original: RegistrationStore+Overflow), so no two
             // transactions wait on each other. Each event's arrivals keep their order.
@@ -76,6 +80,9 @@ extension RegistrationStore {
                 SELECT id FROM events WHERE id IN \(SQLBind.group(order.map(\.uuid))) AND overflow_of IS NOT NULL
                 """).rows(Second.self).map(\.id))
             order.sort { (seconds.contains($0.uuid) ? 0 : 1, $0.uuid.uuidString) < (seconds.contains($1.uuid) ? 0 : 1, $1.uuid.uuidString) }
+            for second in seconds.union(secondOf.values).sorted(by: { $0.uuidString < $1.uuidString }) {
+                _ = try await Persistence.lockEvent(second, on: sql)
+            }
         }
         for eventID in order {
             let indices = byEvent[eventID]!
@@ -137,12 +144,23 @@ extension RegistrationStore {
             try await insert(registrations, on: sql)
             // The answers to the organisers' questions commit with their registration.
             try await QuestionStore.insertAnswers(zip(registrations, admitted).map { ($0.id.uuid, batch[$1].answers) }, on: sql)
+            // "Any date" arrivals put on the waitlist go to the open second evening's seats now (its
+            // lock is held, taken first): their answer is that seat (its own page and confirmation
+            // mail), and their place here, released at once, is announced to nobody.
+            var moved: [UUID: Registration] = [:]
+            if let second = secondOf[eventID], registrations.contains(where: { $0.status == .waitlisted && $0.profile.anyDate }) {
+                moved = try await Persistence.moveAnyDateArrivals(registrations.map(\.id.uuid), to: second, now: latest, tokens: tokens, on: sql)
+                for (offset, index) in admitted.enumerated() {
+                    if let seat = moved[registrations[offset].id.uuid] { results[index] = .success(RegistrationOutcome(registration: seat, waitlistPosition: nil)) }
+                }
+            }
+            let announced = registrations.filter { moved[$0.id.uuid] == nil }
             // Their confirmation or waitlist messages commit with them, or not at all.
             let chapter = try await Persistence.chapterOf(event: eventID.uuid, on: sql)
-            try await Persistence.enqueue(registrations.map {
+            try await Persistence.enqueue(announced.map {
                 PendingMessage($0.status == .confirmed ? .confirmed : .waitlisted, registration: $0.id.uuid, event: eventID.uuid, chapter: chapter)
             }, now: latest, on: sql)
-            try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: registrations.map(\.id.uuid), event: eventID.uuid, now: latest, on: sql)
+            try await Persistence.emitRegistrationWebhooks(.registrationCreated, registrations: announced.map(\.id.uuid), event: eventID.uuid, now: latest, on: sql)
         }
         return results.map { $0! }
     }

@@ -297,11 +297,13 @@ struct APIController {
             MetricsController.registered(outcome.registration.status.rawValue)
             services.eventChanged(id)
             let registration = outcome.registration
+            // "Any date works for me", moved at once: the registration is the seat on the second evening.
+            if registration.eventID != id { services.eventChanged(registration.eventID) }
             let manageURL = services.absoluteURL(PublicRoute.manage(token: registration.manageToken))
             return JSONBody.response(
                 status: .created,
                 API.RegistrationCreated(
-                    id: registration.id.description, status: registration.status.rawValue,
+                    id: registration.id.description, eventId: registration.eventID.description, status: registration.status.rawValue,
                     waitlistPosition: outcome.waitlistPosition, manageToken: registration.manageToken, manageUrl: manageURL),
                 headers: [.location: manageURL])
         }

@@ -96,6 +96,8 @@ enum API {
 
     struct RegistrationCreated: Encodable {
         var id: String
+        /// The event asked for, or its second evening for someone moved there at once ("any date").
+        var eventId: String
         var status: String
         var waitlistPosition: Int?
         var manageToken: String

@@ -123,6 +123,8 @@ struct RegistrationPagesController {
                 let outcome = try await services.persistence.registrations.register(profile, for: id, answers: answers, now: services.clock.now())
                 MetricsController.registered(outcome.registration.status.rawValue)
                 services.eventChanged(id, chapterSlug: detail.chapter.slug)
+                // "Any date works for me", moved at once: the answer is the seat on the second evening.
+                if outcome.registration.eventID != id { services.eventChanged(outcome.registration.eventID, chapterSlug: detail.chapter.slug) }
                 return Response.redirect(to: PublicRoute.manage(token: outcome.registration.manageToken).path("welcome", "1"), type: .normal)
             } catch RegistrationActionError.duplicateEmail {
                 var errors = ValidationErrors()
