@@ -1,6 +1,7 @@
 """The door on a phone: scan a ticket link, search and check in, lose the connection, check in two
 people offline, get the connection back, and see both reach the server."""
 import json
+import re
 import subprocess
 import time
 import urllib.request
@@ -192,3 +193,34 @@ def test_a_lost_session_keeps_check_ins_not_yet_sent(server, browser):
     browser.get(door)
     WebDriverWait(browser, 15).until(lambda b: door_state(server, b, event["id"])["checkedIn"] == 1)
     assert {a["id"] for a in door_state(server, browser, event["id"])["admissions"]} == {created["id"]}
+
+
+def test_the_door_list_speaks_the_page_language(server, browser):
+    """The list drawn by door.js: a status in the page's words (not the code "waitlisted"), and
+    arrival times on the 24-hour clock, in English as in French."""
+    base, token = server["base"], server["token"]
+    event = api(base, "POST", "/api/v1/chapters/toulouse/events", {
+        "title": "Soirée des langues", "startsAt": "2099-03-18T18:30:00+01:00", "endsAt": "2099-03-18T21:30:00+01:00", "capacity": 1}, token)
+    for first in ["Hélène", "Hugo"]:
+        api(base, "POST", f"/api/v1/events/{event['id']}/registrations",
+            {"firstName": first, "lastName": "Langue", "email": f"{first.lower()}.lang@example.org", "jobTitle": "Traductrice"})
+    sign_in(server, browser)
+    browser.set_window_size(390, 844)
+    for lang, waiting in [("en", "Waitlisted"), ("fr", "En attente")]:
+        browser.get(f"{base}/door/{event['id']}?lang={lang}")
+        WebDriverWait(browser, 10).until(lambda b: b.execute_script("return JSON.parse(localStorage.getItem('rv-door-%s') || '{}').people?.length" % event["id"]) == 2)
+        search = browser.find_element(By.ID, "q")
+        search.clear()
+        search.send_keys("langue")
+        WebDriverWait(browser, 5).until(lambda b: "Hugo" in b.find_element(By.ID, "people").text)
+        listed = browser.find_element(By.ID, "people").text
+        assert waiting in listed and "waitlisted" not in listed, listed
+        if lang == "en":
+            browser.find_element(By.CSS_SELECTOR, "#people button.primary").click()
+            WebDriverWait(browser, 5).until(lambda b: "Welcome, Hélène" in b.find_element(By.ID, "result").text)
+            search.clear()
+            search.send_keys("helene")
+        WebDriverWait(browser, 5).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#people li .meta + .meta, #people li > .meta"))
+        arrival = browser.find_element(By.CSS_SELECTOR, "#people li > .meta").text
+        assert re.match(r"^\d{2}:\d{2} · ", arrival) and "AM" not in arrival and "PM" not in arrival, arrival
+        browser.save_screenshot(f".build/browser-shots/door-lang-{lang}-390.png")

@@ -70,6 +70,14 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
     assert "4\u202fpersonnes attendent\u202f: ouvrir une deuxième soirée\u202f?" in browser.page_source.replace("4 personnes", "4\u202fpersonnes")
     browser.save_screenshot(str(SHOTS / "overflow-dashboard.png"))
     assert serious_violations(browser) == []
+    # On a phone the table scrolls sideways; the notice stays within the screen and wraps there.
+    browser.set_window_size(390, 844)
+    notice = browser.find_element(By.CSS_SELECTOR, "p.overflow-notice")
+    right = browser.execute_script("return arguments[0].getBoundingClientRect().right", notice)
+    assert right <= browser.execute_script("return document.documentElement.clientWidth"), right
+    browser.execute_script("arguments[0].scrollIntoView()", notice)
+    browser.save_screenshot(str(SHOTS / "overflow-dashboard-390.png"))
+    browser.set_window_size(1280, 900)
 
     # One step: the form is pre-filled from the original (programme, venue, capacity); a new date.
     click_and_wait(browser, "p.overflow-notice a")

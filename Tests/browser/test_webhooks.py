@@ -112,3 +112,26 @@ def test_organiser_adds_an_endpoint_and_sees_the_test_delivered(hooked, browser)
     browser.set_window_size(390, 844)
     browser.get(f"{base}/organize/toulouse/webhooks?lang=en")
     browser.save_screenshot(shot("helperB-webhooks-390-en.png"))
+
+
+def test_a_long_address_wraps_on_a_phone(hooked, browser):
+    """The "Signing secret for <URL>" heading of a long address (a token in its query) stays
+    within a phone's screen, in French; the endpoint's types are named, not coded."""
+    server, port = hooked
+    base = server.base
+    browser.set_window_size(390, 844)
+    browser.get(f"{base}/organize/toulouse/webhooks?lang=fr")
+    if "f-url" not in browser.page_source:
+        fill(browser, {"email": "admin@example.org", "password": "browser-admin-pw"})
+        click_and_wait(browser, "main form button[type=submit]")
+    url = f"http://127.0.0.1:{port}/integrations/crm/very-long-path/registrations?tenant=linkedinlocal-toulouse-occitanie&token=abcdefghijklmnopqrstuvwxyz0123456789"
+    fill(browser, {"url": url})
+    browser.execute_script("document.getElementById('f-type-registration-created').checked = true")
+    click_and_wait(browser, "#add button[type=submit]")
+    heading = browser.find_element(By.ID, "secret-title")
+    assert "Secret de signature pour" in heading.text
+    assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", heading)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.save_screenshot(shot("webhook-secret-long-390-fr.png"))
+    assert "Nouvelle inscription" in browser.find_element(By.ID, "endpoints").text
+    assert "registration.created" not in browser.find_element(By.ID, "endpoints").text

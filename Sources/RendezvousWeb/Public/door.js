@@ -49,11 +49,13 @@
   function nonce() { return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : device + '-' + Date.now() + '-' + Math.random().toString(36).slice(2); }
   // Times in the chapter's time zone (the page says which), whatever the phone's own setting.
   function time(iso) {
-    var d = new Date(iso), options = { hour: '2-digit', minute: '2-digit' };
+    var d = new Date(iso), options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
     if (root.dataset.zone) { options.timeZone = root.dataset.zone; }
     try { return d.toLocaleTimeString(document.documentElement.lang, options); } catch (e) { delete options.timeZone; return d.toLocaleTimeString(document.documentElement.lang, options); }
   }
   function person(id) { for (var i = 0; i < store.people.length; i++) { if (store.people[i].id === id) { return store.people[i]; } } return null; }
+  // A status in the page's language (data-status-waitlisted …); the code only if the page has none.
+  function statusLabel(code) { return text['status' + code.charAt(0).toUpperCase() + code.slice(1)] || code; }
   function fill(template, values) { return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] || ''; }); }
 
   function show(ok, title, detail) {
@@ -75,7 +77,7 @@
       var who = document.createElement('span'); who.className = 'who';
       var name = document.createElement('strong'); name.textContent = p.firstName + ' ' + p.lastName; who.appendChild(name);
       var role = document.createElement('span'); role.className = 'meta'; role.textContent = ' ' + [p.jobTitle, p.company].filter(Boolean).join(' · '); who.appendChild(role);
-      if (p.status !== 'confirmed') { var s = document.createElement('span'); s.className = 'badge ' + p.status; s.textContent = p.status; who.appendChild(s); }
+      if (p.status !== 'confirmed') { var s = document.createElement('span'); s.className = 'badge ' + p.status; s.textContent = statusLabel(p.status); who.appendChild(s); }
       li.appendChild(who);
       var button = document.createElement('button'); button.type = 'button';
       if (p.checkedInAt) {
