@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A coarse family of work, read from a free-text job title in French or English. The planner
 /// spreads families across tables; bingo asks to "find someone who works in …".
@@ -31,7 +32,18 @@ public enum JobFamily: String, Sendable, Codable, CaseIterable {
                        "directrice", "head", "manager", "gerant", "gerante", "president", "presidente", "owner", "entrepreneur", "entrepreneuse", "vp", "chief", "responsable", "dirigeant", "dirigeante", "associe", "partner"]),
     ]
 
+    /// Titles already classified (a network's people share a few thousand titles; the insights
+    /// pages classify the same ones on every view).
+    private static let classified = Mutex<[String: JobFamily]>([:])
+
     public static func classify(_ jobTitle: String) -> JobFamily {
+        if let family = classified.withLock({ $0[jobTitle] }) { return family }
+        let family = classifyAnew(jobTitle)
+        classified.withLock { if $0.count < 20_000 { $0[jobTitle] = family } }
+        return family
+    }
+
+    private static func classifyAnew(_ jobTitle: String) -> JobFamily {
         let folded = Folding.key(jobTitle)
         guard !folded.isEmpty else { return .other }
         let words = folded.split(separator: " ").map(String.init)
