@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// with several instances each goes once), POSTs each signed body with a 10 s limit, and records
 /// the answer. 2xx: delivered. 5xx, 408, 429, a timeout or no connection: tried again after 1 min,
 /// 5 min, 30 min, 2 h, 12 h, then failed. Any other 4xx, or an address the policy refuses: failed
-/// at once. A retry sends the same id and body, signed anew. An endpoint failing for three days is
+/// at once. Each attempt connects to an address the policy has just checked (a retry to the next
+/// one when the name has several), so DNS rebinding cannot turn it to this machine's network. A retry sends the same id and body, signed anew. An endpoint failing for three days is
 /// turned off and its organisers mailed (`WebhookStore.markAttemptFailed`).
 public struct WebhookSender: Service {
     let persistence: Persistence
@@ -59,23 +60,52 @@ public struct WebhookSender: Service {
     public func deliverDue(limit: Int = 20) async throws -> Int {
         let claims = try await persistence.webhooks.claimDue(now: clock.now(), limit: limit, lease: lease)
         guard !claims.isEmpty else { return 0 }
-        // One client per batch, shut down after it: nothing outlives the batch.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(timeout * 1000)), read: .milliseconds(Int64(timeout * 1000)))))
+        // Clients for this batch, one per vetted host and address, shut down after it: nothing
+        // outlives the batch (a graceful shutdown waits for the batch, then for these).
+        let clients = Clients(timeout: timeout)
         await withTaskGroup(of: Void.self) { group in
             for claim in claims {
                 group.addTask {
                     do {
-                        try await deliver(claim, client: client)
+                        try await deliver(claim, clients: clients)
                     } catch {
                         logger.error("Webhook \(claim.id): \(LogRedaction.redact(String(describing: error)))")
                     }
                 }
             }
         }
-        try? await client.shutdown()
+        await clients.shutdown()
         return claims.count
+    }
+
+    /// HTTP clients that connect to a vetted address instead of resolving the name again (the
+    /// client's `dnsOverride`: the connection goes to the address, while the Host header, TLS SNI
+    /// and certificate check keep the name). One per host and address, so deliveries of a batch to
+    /// the same endpoint share connections.
+    actor Clients {
+        struct Key: Hashable { var host: String; var address: String }
+        let timeout: TimeInterval
+        private var clients: [Key: HTTPClient] = [:]
+
+        init(timeout: TimeInterval) { self.timeout = timeout }
+
+        func client(for host: String, connectingTo address: String) -> HTTPClient {
+            let key = Key(host: host, address: address)
+            if let client = clients[key] { return client }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .milliseconds(Int64(timeout * 1000)), read: .milliseconds(Int64(timeout * 1000))))
+            configuration.dnsOverride = [host: address]
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = client
+            return client
+        }
+
+        func shutdown() async {
+            let all = clients.values
+            clients = [:]
+            for client in all { try? await client.shutdown() }
+        }
     }
 
     /// What one attempt came to.
@@ -87,8 +117,8 @@ public struct WebhookSender: Service {
         case refused(String)
     }
 
-    func deliver(_ claim: WebhookClaim, client: HTTPClient) async throws {
-        let attempt = await send(claim, client: client)
+    func deliver(_ claim: WebhookClaim, clients: Clients) async throws {
+        let attempt = await send(claim, clients: clients)
         let now = clock.now()
         switch attempt {
         case .answered(let status, let excerpt) where WebhookRules.isSuccess(status: status):
@@ -112,9 +142,15 @@ public struct WebhookSender: Service {
         }
     }
 
-    func send(_ claim: WebhookClaim, client: HTTPClient) async -> Attempt {
-        // Checked again before each attempt: a name may resolve elsewhere since it was saved.
-        if let problem = await policy.problem(with: claim.url) { return .refused(Self.describe(problem)) }
+    func send(_ claim: WebhookClaim, clients: Clients) async -> Attempt {
+        // Checked again before each attempt: a name may resolve elsewhere since it was saved. The
+        // connection goes to an address that was checked, never to a second answer for the name.
+        let vetted: WebhookURLPolicy.Vetted
+        switch await policy.vet(claim.url) {
+        case .failure(let problem): return .refused(Self.describe(problem))
+        case .success(let checked): vetted = checked
+        }
+        let client = await clients.client(for: vetted.host, connectingTo: vetted.address(forAttempt: claim.attempts))
         var request = HTTPClientRequest(url: claim.url)
         request.method = .POST
         let timestamp = Int(wallClock().timeIntervalSince1970)

@@ -13,7 +13,10 @@ import Darwin
 /// be public — no loopback, private, link-local, shared or multicast address — unless the
 /// deployment sets `WEBHOOKS_ALLOW_PRIVATE=1` (tests, `make cluster`), which also allows plain
 /// http to a loopback address. Checked when an endpoint is saved and again before every attempt
-/// (a name may later resolve elsewhere); redirects are never followed.
+/// (a name may later resolve elsewhere); redirects are never followed. Before an attempt, `vet`
+/// returns the addresses it checked and the sender connects to one of them (the HTTP client's
+/// `dnsOverride`), so the name is resolved once: a DNS server that answers a public address to
+/// the check and 127.0.0.1 to the connection (DNS rebinding) gets nowhere.
 public struct WebhookURLPolicy: Sendable {
     public enum Problem: Error, Equatable, Sendable {
         /// Not an absolute http(s) URL with a host, too long, or with a user name or password in it.
@@ -37,22 +40,48 @@ public struct WebhookURLPolicy: Sendable {
 
     public static let maxLength = 500
 
+    /// Where a vetted URL may be sent: its host as the HTTP client reads it, and the addresses
+    /// that were checked (IPv4 first). The sender connects to one of these, never to a fresh
+    /// answer for `host`.
+    public struct Vetted: Sendable, Equatable {
+        public var host: String
+        public var addresses: [String]
+
+        /// The address for an attempt: the first, then the next one on each retry.
+        public func address(forAttempt attempt: Int) -> String { addresses[max(attempt, 0) % addresses.count] }
+    }
+
     /// The URL's problem, or nil when a webhook may be sent there.
     public func problem(with text: String) async -> Problem? {
+        if case .failure(let problem) = await vet(text) { return problem }
+        return nil
+    }
+
+    /// The URL checked: the addresses a webhook may be sent to, or its problem.
+    public func vet(_ text: String) async -> Result<Vetted, Problem> {
         guard text.count <= Self.maxLength, !text.contains(where: { $0.isWhitespace }),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil else { return .invalid }
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+              components.user == nil, components.password == nil else { return .failure(.invalid) }
+        let bare = Self.trimBrackets(host)
+        // The host exactly as async-http-client reads it (`URL.host`, brackets trimmed): the key of
+        // its `dnsOverride`. Were they to differ, the client would resolve the name itself.
+        guard let clientHost = URL(string: text)?.host.map(Self.trimBrackets), clientHost == bare else { return .failure(.invalid) }
         let addresses = await resolve(bare)
-        guard !addresses.isEmpty else { return .unresolvable(host: bare) }
+        guard !addresses.isEmpty else { return .failure(.unresolvable(host: bare)) }
         if scheme == "http" {
             // Plain http only to this machine, and only where the deployment allows it.
-            guard allowPrivate, addresses.allSatisfy(Self.isLoopback) else { return .notHTTPS }
-            return nil
+            guard allowPrivate, addresses.allSatisfy(Self.isLoopback) else { return .failure(.notHTTPS) }
+        } else if !allowPrivate, let inner = addresses.first(where: { !Self.isPublic($0) }) {
+            return .failure(.privateAddress(host: bare, address: inner))
         }
-        if !allowPrivate, let inner = addresses.first(where: { !Self.isPublic($0) }) { return .privateAddress(host: bare, address: inner) }
-        return nil
+        // IPv4 first: a host without IPv6 connectivity then reaches the endpoint on the first attempt.
+        let ordered = addresses.filter { Self.ipv4Bytes($0) != nil } + addresses.filter { Self.ipv4Bytes($0) == nil }
+        return .success(Vetted(host: clientHost, addresses: ordered))
+    }
+
+    static func trimBrackets(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
     func resolve(_ host: String) async -> [String] {

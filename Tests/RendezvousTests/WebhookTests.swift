@@ -17,7 +17,7 @@ import Testing
 /// A real HTTP receiver on loopback, as an integrator runs one: it records every request and
 /// answers with the statuses it was told (then 200).
 actor WebhookReceiver {
-    struct Received: Sendable { var path: String; var id: String; var type: String; var signature: String; var userAgent: String; var body: String }
+    struct Received: Sendable { var path: String; var id: String; var type: String; var signature: String; var userAgent: String; var body: String; var host = "" }
     private(set) var received: [Received] = []
     private var script: [String: [Int]] = [:]
     var delay: Duration = .zero
@@ -33,8 +33,8 @@ actor WebhookReceiver {
         return status
     }
 
-    /// Runs the receiver on a free loopback port for the duration of `body`.
-    static func run<T: Sendable>(_ body: @Sendable (WebhookReceiver, Int) async throws -> T) async throws -> T {
+    /// Runs the receiver on a free loopback port (of `address`) for the duration of `body`.
+    static func run<T: Sendable>(on address: String = "127.0.0.1", _ body: @Sendable (WebhookReceiver, Int) async throws -> T) async throws -> T {
         let receiver = WebhookReceiver()
         let router = Router()
         router.post("/hook/:name") { request, context -> Response in
@@ -42,13 +42,14 @@ actor WebhookReceiver {
             let status = await receiver.record(Received(
                 path: request.uri.path, id: request.headers[HTTPField.Name("Rendezvous-Webhook-Id")!] ?? "",
                 type: request.headers[HTTPField.Name("Rendezvous-Webhook-Type")!] ?? "",
-                signature: request.headers[HTTPField.Name("Rendezvous-Signature")!] ?? "", userAgent: request.headers[.userAgent] ?? "", body: text))
+                signature: request.headers[HTTPField.Name("Rendezvous-Signature")!] ?? "", userAgent: request.headers[.userAgent] ?? "", body: text,
+                host: request.head.authority ?? ""))
             let pause = await receiver.delay
             if pause > .zero { try await Task.sleep(for: pause) }
             return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(string: "answer \(status) " + String(repeating: "x", count: 400))))
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let application = Application(router: router, configuration: .init(address: .hostname(address, port: 0)),
                                       onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
                                       logger: Logger(label: "webhook-receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
         return try await withThrowingTaskGroup(of: T?.self) { group in
