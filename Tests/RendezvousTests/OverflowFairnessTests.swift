@@ -225,4 +225,29 @@ struct OverflowAnyDateTests {
             #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
         }
     }
+
+    /// One batch (arrivals committed together): "any date" Ana, then Bo. Ana moves; Bo's answer gives
+    /// his place as it is once hers was released (2nd, not 3rd), and the second evening's last seat
+    /// is offered to him in his turn.
+    @Test(arguments: DatabaseKind.available)
+    func aBatchTellsThePlaceAsItIsAfterTheMove(_ kind: DatabaseKind) async throws {
+        try await withDatabase(kind) { db in
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            let waiting = try await OverflowTests.waiting(db, event, count: 1)
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 3), now: Fixture.start)
+            var ana = Fixture.profile(70)
+            ana.anyDate = true
+            let results = await db.registrations.registerBatch([RegistrationRequest(profile: ana, eventID: event.id, now: Fixture.start),
+                                                                RegistrationRequest(profile: Fixture.profile(71), eventID: event.id, now: Fixture.start)])
+            let moved = try results[0].get()
+            #expect(moved.registration.eventID == second.id && moved.registration.status == .confirmed && moved.waitlistPosition == nil)
+            let bo = try results[1].get()
+            #expect(bo.registration.status == .waitlisted && bo.waitlistPosition == 2, "\(String(describing: bo.waitlistPosition))")
+            #expect(try await db.registrations.waitlistPosition(of: try #require(try await db.registrations.registration(id: bo.registration.id))) == 2)
+            #expect(try await OverflowTests.offer(db, from: waiting[0].id)?.status == .offered)
+            #expect(try await OverflowTests.offer(db, from: bo.registration.id)?.status == .offered)
+            #expect(try await OverflowTests.problems(db, original: event.id, second: second.id) == [])
+        }
+    }
 }

@@ -151,7 +151,16 @@ extension RegistrationStore {
             if let second = secondOf[eventID], registrations.contains(where: { $0.status == .waitlisted && $0.profile.anyDate }) {
                 moved = try await Persistence.moveAnyDateArrivals(registrations.map(\.id.uuid), to: second, now: latest, tokens: tokens, on: sql)
                 for (offset, index) in admitted.enumerated() {
-                    if let seat = moved[registrations[offset].id.uuid] { results[index] = .success(RegistrationOutcome(registration: seat, waitlistPosition: nil)) }
+                    if let seat = moved[registrations[offset].id.uuid] {
+                        results[index] = .success(RegistrationOutcome(registration: seat, waitlistPosition: nil))
+                    } else if !moved.isEmpty, let number = registrations[offset].queueNumber, case .success(var outcome) = results[index] {
+                        // Places released ahead of them: their place is told as it now is.
+                        outcome.waitlistPosition = try await sql.raw("""
+                            SELECT COUNT(*) AS count FROM registrations
+                            WHERE event_id = \(bind: eventID.uuid) AND status = 'waitlisted' AND queue_number <= \(bind: number)
+                            """).row(CountRow.self)?.count
+                        results[index] = .success(outcome)
+                    }
                 }
             }
             let announced = registrations.filter { moved[$0.id.uuid] == nil }
