@@ -84,3 +84,44 @@ struct SecondEveningWordingTests {
         }
     }
 }
+
+/// Forms the visual review found unclear: a series starting in the past, the confirmation after a
+/// series, a second evening's form sent without a date.
+@Suite("Organiser forms: one clear error, a confirmation")
+struct OrganiserFormWordingTests {
+    @Test(arguments: DatabaseKind.available)
+    func aPastSeriesIsRefusedAndACreatedOneIsConfirmed(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let chapter = try await Fixture.chapter(app.persistence)
+            let event = try await Fixture.event(app.persistence, chapter: chapter, capacity: 1)
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: ["toulouse"])
+            try await app.application.test(.router) { client in
+                func post(_ uri: String, _ fields: [String: String], language: String = "en") async throws -> TestResponse {
+                    var (headers, body) = organizer.form(fields, csrf: nil)
+                    headers[.acceptLanguage] = language
+                    return try await client.execute(uri: uri, method: .post, headers: headers, body: body)
+                }
+                var fields = ["title": "#LinkedInLocal Toulouse", "from": "2026-06-01", "startTime": "18:30", "hours": "3", "capacity": "70",
+                              "count": "3", "pattern": "monthly3", "ordinal": "3", "weekday": "4"]
+                let past = try await post("/organize/toulouse/series", fields)
+                #expect(past.status == .unprocessableContent)
+                #expect(past.text.contains("id=\"f-from-error\">Choose a date to come: this one has passed."), "\(past.text)")
+                #expect(try await app.persistence.events.upcomingEvents(of: chapter.id, now: Fixture.start, includeDrafts: true).count == 1)
+                fields["from"] = "2027-02-01"
+                let made = try await post("/organize/toulouse/series", fields)
+                #expect(made.headers[.location] == "/organize/toulouse?done=series&count=3")
+                let dashboard = try await client.get("/organize/toulouse?done=series&count=3", as: organizer, language: "fr")
+                #expect(dashboard.text.contains("<p class=\"ok-note\" role=\"status\">3 rencontres créées en brouillon\u{202F}: relisez-les, puis publiez chacune.</p>"))
+
+                // A second evening without a date: one error, on the date, in French; the times and programme are not blamed.
+                let overflow = try await post("/organize/events/\(event.id)/overflow", [
+                    "title": "Rencontre trimestrielle", "date": "", "startTime": "18:30", "endTime": "21:30", "capacity": "3",
+                    "agenda": "18:30 Accueil"], language: "fr")
+                #expect(overflow.status == .unprocessableContent)
+                #expect(overflow.text.contains("id=\"f-date-error\">Ce champ est obligatoire."), "\(overflow.text)")
+                #expect(overflow.text.components(separatedBy: "class=\"error\"").count == 2, "one error: \(overflow.text)")
+                #expect(!overflow.text.contains("2027-01-16T18:30"))
+            }
+        }
+    }
+}

@@ -141,3 +141,28 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
     section = browser.find_element(By.CSS_SELECTOR, "section.demand")
     browser.execute_script("arguments[0].scrollIntoView()", section)
     section.screenshot(str(SHOTS / "overflow-demand-panel.png"))
+
+    # What people read (the visual review): David declined, he keeps his place, linked; Emma's offer
+    # names the new evening; the organiser's cancellation of the second evening says who goes back.
+    second_id = demand["overflows"][0]["id"]
+    for lang, keeps in [("fr", "Vous gardez votre place dans la liste d’attente"), ("en", "You keep your place on the waitlist")]:
+        for width in [390, 1280]:
+            browser.set_window_size(width, 1000)
+            browser.get(f"{base}/manage/{david_token}?lang={lang}")
+            assert keeps in browser.page_source
+            assert browser.find_elements(By.CSS_SELECTOR, "p.origin-link a")
+            assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+            browser.save_screenshot(str(SHOTS / f"overflow-declined-{lang}-{width}.png"))
+            browser.get(f"{base}/organize/events/{second_id}?lang={lang}")
+            browser.save_screenshot(str(SHOTS / f"overflow-second-head-{lang}-{width}.png"))
+            click_and_wait(browser, "form[action$='/cancel'] button.danger")
+            assert ("Annuler la deuxième soirée" if lang == "fr" else "Cancel the second evening") in browser.page_source
+            browser.save_screenshot(str(SHOTS / f"overflow-cancel-ask-{lang}-{width}.png"))
+    emma_token = re.search(r"/manage/([^\s/?]+)", emma.get_body(preferencelist=("plain",)).get_content()).group(1)
+    browser.get(f"{base}/manage/{emma_token}?lang=fr")
+    assert "Une deuxième soirée a été ouverte le" in browser.page_source
+    browser.save_screenshot(str(SHOTS / "overflow-offer-fr-1280.png"))
+    browser.set_window_size(390, 1000)
+    browser.get(f"{base}/manage/{emma_token}?lang=en")
+    assert "A second evening has been opened on" in browser.page_source
+    browser.save_screenshot(str(SHOTS / "overflow-offer-en-390.png"))

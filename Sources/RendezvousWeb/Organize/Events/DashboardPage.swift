@@ -28,6 +28,8 @@ struct DashboardPage: Page {
 
     var chrome: Chrome
     var name: String
+    /// "3 meetups created as drafts" after a series.
+    var notice: String? = nil
     var links: [Link]
     var upcoming: [EventRow]
     var past: [PastRow]

@@ -90,8 +90,14 @@ struct EventForm {
         var errors = ValidationErrors()
         let start = Self.instant(day: date, time: startTime, zone: zone)
         var end = Self.instant(day: date, time: endTime, zone: zone)
-        if start == nil { errors.add(date.isEmpty ? "date" : "startTime", date.isEmpty ? .required : .invalidDate) }
-        if end == nil { errors.add("endTime", .invalidDate) }
+        // One error, on the field that is wrong, in words a person reads: a missing or unreadable
+        // date is the date's error only (the times and the programme hang on it, they are not
+        // blamed too); a time that does not read asks for "18:30".
+        let day = Self.instant(day: date, time: "00:00", zone: zone)
+        if date.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("date", .required) }
+        else if day == nil { errors.add("date", .format(example: "2027-03-17")) }
+        else if start == nil { errors.add("startTime", .format(example: "18:30")) }
+        if day != nil, end == nil { errors.add("endTime", .format(example: "21:30")) }
         // An evening that ends after midnight ends the next day; an end just before the start is a mistake.
         if let s = start, let e = end, e <= s {
             let nextDay = e.addingTimeInterval(86400)
@@ -112,8 +118,8 @@ struct EventForm {
             let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
             if parts.count == 2, let when = Self.instant(day: date, time: parts[0], zone: zone) {
                 agendaItems.append(.init(startsAt: ISO8601.format(when), title: parts[1]))
-            } else {
-                errors.add("agenda", .invalidDate)
+            } else if day != nil, errors["agenda"] == nil {
+                errors.add("agenda", .format(example: "18:30 …"))
             }
         }
         let input = EventInput(

@@ -123,6 +123,10 @@ struct EventsController: OrganizeController {
             }
         }
         page.forecast = forecastLines(NoShowForecast.forecast(history: attendance.map(AttendanceRecord.init), venue: nil, now: now), context: context)
+        let query = request.uri.queryParameters
+        if query.get("done") == "series", let count = query.get("count").flatMap({ Int($0) }), count > 0 {
+            page.notice = Strings.plural("series.created", count: count, context.language, ["count": f.number(count)])
+        }
         return html(page, context)
     }
 
@@ -179,7 +183,10 @@ struct EventsController: OrganizeController {
         switch input.validated() {
         case .success(let valid) where formErrors.isEmpty: return .success(valid)
         case .success: return .failure(formErrors)
-        case .failure(var errors):
+        case .failure(let found):
+            // Without a date the times cannot be read either: the date's error alone, not "required" on the end too.
+            let hanging: Set<String> = formErrors["date"] == nil ? [] : ["startTime", "endTime", "startsAt", "endsAt", "agenda"]
+            var errors = ValidationErrors(found.problems.filter { !hanging.contains($0.field) })
             for problem in formErrors.problems where errors[problem.field] == nil { errors.add(problem.field, problem.problem) }
             return .failure(errors)
         }

@@ -60,9 +60,11 @@ struct SeriesController: OrganizeController {
         let title = TextRules.clean(form["title"], field: "title", required: true, maxLength: 140, into: &textErrors)
         if let problem = textErrors["title"] { errors["title"] = message(problem) }
         let time = form.text("startTime").split(separator: ":").compactMap { Int($0) }
-        if time.count < 2 || !(0...23).contains(time[0]) || !(0...59).contains(time[1]) { errors["startTime"] = message(.invalidDate) }
-        let from = EventForm.instant(day: form.text("from"), time: "00:00", zone: chapter.zone)
-        if from == nil { errors["from"] = message(.invalidDate) }
+        if time.count < 2 || !(0...23).contains(time[0]) || !(0...59).contains(time[1]) { errors["startTime"] = message(.format(example: "18:30")) }
+        let fromText = form.text("from").trimmingCharacters(in: .whitespaces)
+        let from = EventForm.instant(day: fromText, time: "00:00", zone: chapter.zone)
+        if fromText.isEmpty { errors["from"] = message(.required) }
+        else if from == nil { errors["from"] = message(.format(example: "2027-03-17")) }
         let hours = Double(form.text("hours")) ?? 0
         if !(0.5...24).contains(hours) { errors["hours"] = message(.outOfRange(min: 1, max: 24)) }
         let capacity = Int(form.text("capacity")) ?? 0
@@ -87,6 +89,11 @@ struct SeriesController: OrganizeController {
             return html(try await seriesPage(chapter, form: form, errors: errors, context: context), context, status: .unprocessableContent)
         }
         let starts = rule.occurrences(from: from, count: count, hour: time[0], minute: time[1], zone: chapter.zone)
+        // No evening in the past: a first date already gone (or a custom one) is refused on its field.
+        if starts.contains(where: { $0 < now() }) {
+            errors[form.text("pattern") == "custom" ? "count" : "from"] = message(.inThePast)
+            return html(try await seriesPage(chapter, form: form, errors: errors, context: context), context, status: .unprocessableContent)
+        }
         let venue = try await persistence.events.directoryVenues(for: chapter.id).first { $0.id.description == form.text("venueId") }
         let inputs = starts.map { start in
             EventInput.Valid(
@@ -98,6 +105,6 @@ struct SeriesController: OrganizeController {
         if case .created = try await persistence.events.createSeries(inputs, in: chapter.id, key: key, now: now()) {
             try await log(context, chapter: chapter.id, "series.created", "\(title) × \(starts.count)")
         }
-        return .redirect(to: OrganizeRoute.dashboard(slug: chapter.slug).path("done", "series"), type: .normal)
+        return .redirect(to: OrganizeRoute.dashboard(slug: chapter.slug).path("done", "series") + "&count=\(starts.count)", type: .normal)
     }
 }
