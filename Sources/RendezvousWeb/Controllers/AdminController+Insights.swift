@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import Hummingbird
 import RendezvousDomain
 import RendezvousLocalization
@@ -158,4 +159,33 @@ struct NetworkInsightsPage: Page {
     var attention: [Attention]
     var hasAttention: Bool
     var moreChapters: String?
+}
+
+/// By name, not by reflection (as `InsightsPage`).
+extension NetworkInsightsPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "chrome": chrome
+        case "adminURL": adminURL
+        case "summary": summary
+        case "charts": charts
+        case "chapters": chapters
+        case "best": best
+        case "attention": attention
+        case "hasAttention": hasAttention
+        case "moreChapters": moreChapters
+        default: nil
+        }
+    }
+}
+
+extension NetworkInsightsPage.Attention: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "health": health
+        case "detail": detail
+        default: nil
+        }
+    }
 }

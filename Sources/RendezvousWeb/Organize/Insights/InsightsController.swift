@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mustache
 import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
@@ -48,6 +49,22 @@ struct InsightsPage: Page {
     var summary: [String]
     var hasSummary: Bool
     var charts: [Chart]
+}
+
+/// By name, not by reflection (every `chrome.t.…` inside a chart passes through the page).
+extension InsightsPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "chrome": chrome
+        case "name": self.name
+        case "dashboardURL": dashboardURL
+        case "intro": intro
+        case "summary": summary
+        case "hasSummary": hasSummary
+        case "charts": charts
+        default: nil
+        }
+    }
 }
 
 /// The charts of a chapter's insights, in the page's language (the CSV uses the same).

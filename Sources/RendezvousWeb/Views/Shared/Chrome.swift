@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import RendezvousDomain
 import RendezvousLocalization
 import RendezvousPersistence
@@ -66,5 +67,58 @@ struct SessionNav {
         self.name = name
         self.csrf = csrf
         self.isAdmin = isAdmin
+    }
+}
+
+// Looked up by name, not by reflection: every page reads `chrome.t.…` dozens of times, and each
+// lookup reflected the whole frame with Mirror (perf: the largest part of rendering a page's
+// frame). Every field `layout.mustache` and the pages read is listed; the snapshot tests render
+// every page, so a field left out shows there.
+extension Chrome: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "t": t
+        case "title": title
+        case "lang": lang
+        case "languages": languages
+        case "stylesheet": stylesheet
+        case "script": script
+        case "favicon": favicon
+        case "homeURL": homeURL
+        case "applyURL": applyURL
+        case "signInURL": signInURL
+        case "apiURL": apiURL
+        case "description": description
+        case "session": session
+        case "wide": wide
+        default: nil
+        }
+    }
+}
+
+extension Chrome.LanguageLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "code": code
+        case "name": self.name
+        case "url": url
+        case "current": current
+        default: nil
+        }
+    }
+}
+
+extension SessionNav: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "csrf": csrf
+        case "organizeURL": organizeURL
+        case "isAdmin": isAdmin
+        case "adminURL": adminURL
+        case "passwordURL": passwordURL
+        case "signOutURL": signOutURL
+        default: nil
+        }
     }
 }
