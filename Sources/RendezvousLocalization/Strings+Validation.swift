@@ -1,3 +1,4 @@
+import Foundation
 import RendezvousDomain
 
 extension Strings {
@@ -19,10 +20,15 @@ extension Strings {
         case .inThePast: text("v.inThePast", language)
         case .notAChoice: text("v.notAChoice", language)
         case .notAccepted: text("v.notAccepted", language)
-        case .outOfRange(let min, let max): text("v.range", language, ["min": String(min), "max": String(max)])
+        // "entre 1 et 100 000" (a narrow no-break space in French), "between 1 and 100,000".
+        case .outOfRange(let min, let max): text("v.range", language, ["min": grouped(min, language), "max": grouped(max, language)])
         case .alreadyTaken: text("v.taken", language)
         case .format(let example): text("v.format", language, ["example": example])
         case .notALink(let line): text("v.notALink", language, ["line": String(line)])
         }
+    }
+
+    static func grouped(_ value: Int, _ language: Language) -> String {
+        DisplayFormatter(language: language, timeZone: TimeZone(identifier: "UTC") ?? .current).number(value)
     }
 }

@@ -33,7 +33,7 @@ struct APIContractTests {
                 // Lowering the capacity below the seats held conflicts with what is stored: 409, naming the field.
                 let lower = try await client.execute(uri: "/api/v1/events/\(event.id)", method: .patch, headers: headers, body: ByteBuffer(string: #"{"capacity":1}"#))
                 #expect(lower.status == .conflict)
-                #expect((try lower.json()["fields"] as? [String: String])?["capacity"] == "Must be between 2 and 100000.")
+                #expect((try lower.json()["fields"] as? [String: String])?["capacity"] == "Must be between 2 and 100,000.")
 
                 // Registering for a cancelled meetup: 409 (the request is fine, the meetup is closed).
                 _ = try await client.execute(uri: "/api/v1/events/\(event.id)", method: .patch, headers: headers, body: ByteBuffer(string: #"{"status":"cancelled"}"#))

@@ -122,7 +122,7 @@ struct OverflowTests {
                 let badThreshold = try await client.post("/organize/\(chapter.slug)/settings", as: organizer,
                                                          ["offerHours": "48", "reminderHours": "24", "waitlistThreshold": "0", "description": ""])
                 #expect(badThreshold.status == .unprocessableContent)
-                #expect(badThreshold.text.contains("<p class=\"error\" id=\"f-waitlistThreshold-error\">Must be between 1 and 1000.</p>"))
+                #expect(badThreshold.text.contains("<p class=\"error\" id=\"f-waitlistThreshold-error\">Must be between 1 and 1,000.</p>"))
                 let saved = try await client.post("/organize/\(chapter.slug)/settings", as: organizer,
                                                   ["offerHours": "48", "reminderHours": "24", "waitlistThreshold": "5", "description": ""])
                 #expect(saved.status == .ok)

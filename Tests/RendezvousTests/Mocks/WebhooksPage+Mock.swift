@@ -20,7 +20,7 @@ extension WebhooksPage {
                 .init(url: "https://crm.example.org/hooks/rendezvous", detailURL: OrganizeRoute.webhook(slug: "toulouse", mockEndpoint).path,
                       types: "registration.created, registration.cancelled", state: "Active", stateClass: "confirmed", reason: nil),
                 .init(url: "https://sheets.example.com/a/very/long/path/that/wraps/on/a/phone?token=abcdef", detailURL: OrganizeRoute.webhook(slug: "toulouse", mockEndpoint).path,
-                      types: "All events", state: "Off", stateClass: "cancelled", reason: "Turned off after failing for three days. Last error: timeout (10 s)"),
+                      types: "All events", state: "Turned off", stateClass: "cancelled", reason: "Turned off after failing for three days. Last error: timeout (10 s)"),
             ],
             addURL: OrganizeRoute.webhooks(slug: "toulouse").path,
             url: FormField(name: "url", label: "Address (URL)", value: error ? "https://10.0.0.7/hook" : "", type: "url", required: true,
