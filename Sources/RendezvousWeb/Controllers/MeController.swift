@@ -351,7 +351,10 @@ struct MeController {
         guard let (session, _) = try await session(request) else {
             return Response(status: .noContent, headers: [.cacheControl: "no-store", .vary: "Cookie"])
         }
-        let language = request.uri.queryParameters.get("in").flatMap { Language(code: String($0)) } ?? context.language
+        let asked = request.uri.queryParameters.get("in").map { String($0) }
+        // A language the document does not list is refused, not replaced by the page's.
+        if let asked, Language(code: asked) == nil { throw AppError.validation(ValidationErrors([("in", .notAChoice)])) }
+        let language = asked.flatMap { Language(code: $0) } ?? context.language
         let p = try await services.persistence.attendees.profile(email: session.email)
         let body: [String: String] = ["firstName": p.firstName, "lastName": p.lastName, "email": session.email, "jobTitle": p.jobTitle,
                                       "company": p.company, "linkedinUrl": p.linkedinURL, "askMeAbout": p.askMeAbout,
