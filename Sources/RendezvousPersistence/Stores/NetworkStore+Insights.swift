@@ -53,12 +53,16 @@ extension NetworkStore {
     /// chapter (`chapter_stats`) and per chapter and quarter, after computing the evenings missing
     /// or out of date (the background refresh leaves few).
     /// `maxAge`: a roll-up made at most that many seconds ago is reused (the admin's page, its CSVs
-    /// and the network JSON: reloading them does not redo the work; a change shows within `maxAge`).
+    /// and the network JSON: reloading them does not redo the work). Past `maxAge` one request
+    /// computes it anew while the others are served the last one, up to twice `maxAge` old; past
+    /// that they wait for that one computation. So a change shows within `2 × maxAge`, and many
+    /// admins reloading at once never compute it more than once per instance.
     public func networkRollup(now: Date, maxAge: TimeInterval = 0) async throws -> NetworkRollup {
-        if maxAge > 0, let kept = persistence.networkMemo.value(now: now, maxAge: maxAge) { return kept }
-        let rollup = try await computeNetworkRollup(now: now)
-        persistence.networkMemo.keep(rollup, at: now)
-        return rollup
+        guard maxAge > 0 else { return try await computeNetworkRollup(now: now) }
+        switch persistence.networkMemo.decide(now: now, maxAge: maxAge, compute: { try await computeNetworkRollup(now: now) }) {
+        case .kept(let rollup): return rollup
+        case .wait(let computing): return try await computing.value
+        }
     }
 
     private func computeNetworkRollup(now: Date) async throws -> NetworkRollup {
@@ -121,14 +125,33 @@ extension NetworkStore {
 
 public typealias NetworkRollup = (chapters: [ChapterRollup], quarters: [(quarter: String, evenings: Int, people: Int)])
 
-/// The last network roll-up of this instance, and when it was made.
+/// The last network roll-up of this instance, when it was made, and the computation under way.
 final class NetworkMemo: @unchecked Sendable {
+    enum Decision { case kept(NetworkRollup), wait(Task<NetworkRollup, any Error>) }
+
     private let lock = NSLock()
     private var kept: (at: Date, rollup: NetworkRollup)?
+    private var computing: Task<NetworkRollup, any Error>?
 
-    func value(now: Date, maxAge: TimeInterval) -> NetworkRollup? {
-        lock.withLock { kept.flatMap { abs(now.timeIntervalSince($0.at)) < maxAge ? $0.rollup : nil } }
+    func decide(now: Date, maxAge: TimeInterval, compute: @escaping @Sendable () async throws -> NetworkRollup) -> Decision {
+        lock.withLock {
+            let age = kept.map { abs(now.timeIntervalSince($0.at)) }
+            if let kept, let age, age < maxAge { return .kept(kept.rollup) }
+            let task = computing ?? start(compute, at: now)
+            if let kept, let age, age < 2 * maxAge { return .kept(kept.rollup) }
+            return .wait(task)
+        }
     }
 
-    func keep(_ rollup: NetworkRollup, at: Date) { lock.withLock { kept = (at, rollup) } }
+    /// Called under the lock.
+    private func start(_ compute: @escaping @Sendable () async throws -> NetworkRollup, at now: Date) -> Task<NetworkRollup, any Error> {
+        let task = Task {
+            defer { lock.withLock { computing = nil } }
+            let rollup = try await compute()
+            lock.withLock { kept = (now, rollup) }
+            return rollup
+        }
+        computing = task
+        return task
+    }
 }
