@@ -10,7 +10,7 @@ import Testing
 /// Schemathesis' negative_data_rejection found): a door window without `hours`, a registration id
 /// that is not one beside a ticket, a phone name over 64 characters, badge ids that are not ids,
 /// more speakers or agenda lines than an evening holds, more right words than a quiz question
-/// holds (whatever its kind).
+/// holds (whatever its kind), a door search or a registration answer over its length.
 @Suite("JSON API: invalid requests are refused")
 struct APIRefusesInvalidTests {
     @Test(arguments: DatabaseKind.available)
@@ -37,12 +37,20 @@ struct APIRefusesInvalidTests {
                 app.clock.set(event.startsAt)
                 #expect(try await fields(.post, door + "/check-ins", #"{"registrationId":"g176606b-8ef3-50e7-a279-044616f03b57","ticket":"\#(ticket)"}"#)["registrationId"] != nil)
                 #expect(try await fields(.post, door + "/check-ins", #"{"ticket":"\#(ticket)","device":"\#(String(repeating: "p", count: 65))"}"#)["device"] != nil)
+                #expect(try await fields(.post, door + "/check-ins", #"{"ticket":"","registrationId":"\#(zoe.registration.id)"}"#)["ticket"] != nil)
+                #expect(try await fields(.post, door + "/check-ins", #"{"ticket":"\#(String(repeating: "t", count: 501))"}"#)["ticket"] != nil)
                 #expect(try await fields(.post, door + "/undo", #"{"registrationId":"\#(zoe.registration.id)","device":"\#(String(repeating: "p", count: 65))"}"#)["device"] != nil)
                 // Nobody was let in by the refused requests; 64 characters are fine.
                 let admitted = try await APIDoorTests.call(client, .post, door + "/check-ins", tokens.organizer, #"{"ticket":"\#(ticket)","device":"\#(String(repeating: "p", count: 64))"}"#)
                 #expect(try admitted.json()["result"] as? String == "admitted")
 
                 #expect(try await fields(.get, "/api/v1/events/\(event.id)/badges?ids=not-an-id")["ids"] != nil)
+                // 200 characters as the document counts them (code points): 101 accented letters written with combining accents are 202.
+                let accented = String(repeating: "e%CC%81", count: 101)
+                #expect(try await fields(.get, door + "/people?q=\(accented)")["q"] != nil)
+                // An answer over 500 characters, even to a question the evening does not ask.
+                let registration = #"{"firstName":"Ada","lastName":"Fuzz","email":"ada@example.org","jobTitle":"Testeuse","company":"Acme","conductAccepted":true"#
+                #expect(try await fields(.post, "/api/v1/events/\(event.id)/registrations", registration + #","answers":{"nope":"\#(String(repeating: "a", count: 501))"}}"#)["answers.nope"] != nil)
 
                 let speakers = (1...21).map { #"{"name":"Oratrice \#($0)"}"# }.joined(separator: ",")
                 let evening = #"{"title":"Rencontre","startsAt":"2099-04-20T18:30:00+02:00","endsAt":"2099-04-20T21:30:00+02:00","capacity":40"#

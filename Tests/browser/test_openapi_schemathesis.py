@@ -72,8 +72,8 @@ def run(world, config, examples, label):
         f.write(auth + config + OUTSIDE_WORLD)
     command = [str(SCHEMATHESIS), "--config-file", f.name, "run", str(DOCUMENT), "--url", world["base"],
                "-H", f"Authorization: Bearer {world['token']}", "-H", f"X-Manage-Token: {world['manage']}",
-               # negative_data_rejection stays off: on, it still finds invalid requests accepted (a
-               # search text or a registration answer over its maxLength, cut instead of refused), and generating invalid bodies sometimes crashes inside Hypothesis
+               # negative_data_rejection stays off: on, it still finds follow-up `resources` accepted that
+               # break the document's pattern (docs/architecture.md), and generating invalid bodies sometimes crashes inside Hypothesis
                # under Schemathesis 4.32 (an AST recursion error). SCHEMATHESIS_CHECKS=...,negative_data_rejection runs it.
                "--checks", os.environ.get("SCHEMATHESIS_CHECKS", "not_a_server_error,response_schema_conformance,positive_data_acceptance"),
                # The coverage phase crashes inside Schemathesis 4.32 on this document (a Python AST

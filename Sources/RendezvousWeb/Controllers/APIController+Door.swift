@@ -150,7 +150,7 @@ extension APIController {
     @Sendable func listDoorPeople(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, _) = try await doorEvent(context)
         let query = request.uri.queryParameters.get("q").map { String($0) } ?? ""
-        guard query.count <= 200 else { throw AppError.validation(ValidationErrors([("q", .tooLong(max: 200))])) }
+        guard query.unicodeScalars.count <= 200 else { throw AppError.validation(ValidationErrors([("q", .tooLong(max: 200))])) }
         let people = DoorDesk.search(try await services.persistence.door.doorList(of: detail.event.id), query: query)
         return JSONBody.response(status: .ok, API.ListResponse(items: people.map(DoorPersonJSON.init)))
     }
@@ -158,9 +158,12 @@ extension APIController {
     @Sendable func doorCheckIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (detail, user) = try await doorEvent(context)
         let body = try await Self.decode(CheckInBody.self, from: request, context: context)
-        // An id that is not one is refused, not passed over for the ticket beside it.
+        // An id that is not one, or a ticket empty or over 500 characters, is refused, not passed over for the other.
         if let id = body.registrationId, Registration.ID(string: id) == nil {
             throw AppError.validation(ValidationErrors([("registrationId", .format(example: "0f8fad5b-d9cb-469f-a165-70867728950e"))]))
+        }
+        if let ticket = body.ticket, ticket.isEmpty || ticket.unicodeScalars.count > 500 {
+            throw AppError.validation(ValidationErrors([("ticket", ticket.isEmpty ? .required : .tooLong(max: 500))]))
         }
         let outcome = try await desk.checkIn(detail.event, target: try DoorDesk.target(registrationId: body.registrationId, ticket: body.ticket), nonce: body.nonce,
                                              device: try Self.apiDevice(body.device), by: user.name, at: body.at, offline: body.offline)

@@ -284,6 +284,10 @@ struct APIController {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let input = try Self.decode(RegistrationInput.self, from: body, request: request, context: context)
         let given = try Self.decode(API.AnswersBody.self, from: body, request: request, context: context).answers ?? [:]
+        // Over the document's 500 characters is refused, whether or not the id names one of the evening's questions.
+        if let long = given.first(where: { $0.value.unicodeScalars.count > 500 }) {
+            throw AppError.validation(ValidationErrors([("answers.\(long.key)", .tooLong(max: 500))]))
+        }
         let questions = try await services.persistence.questions.questions(forEvent: id)
         // The answers by question id, checked as the form checks them; errors name `answers.<id>`.
         let typed = Dictionary(given.map { ("q-" + $0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
