@@ -79,7 +79,10 @@ def run(world, config, examples, label):
                # The coverage phase crashes inside Schemathesis 4.32 on this document (a Python AST
                # recursion SystemError, not a finding): examples and fuzzing only.
                "--phases", "examples,fuzzing", "--max-examples", str(examples), "--seed", SEED,
-               "--workers", "2", "--request-timeout", "20", "--no-color"]
+               # One worker: with two, Hypothesis sometimes crashes in CPython 3.11's compile()
+               # ("AST constructor recursion depth mismatch": its recursion counter is not safe
+               # across threads; 2 of 4 runs on 2026-12-01), which is no finding and failed make test.
+               "--workers", "1", "--request-timeout", "20", "--no-color"]
     started = time.monotonic()
     # The rules the document cannot say (across fields, relative to the clock) for positive examples.
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks",
