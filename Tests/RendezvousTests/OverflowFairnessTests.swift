@@ -22,6 +22,30 @@ struct OverflowFairnessTests {
     /// Capacity 1, five registered (person0 seated, person1 … person4 waiting); a second evening of
     /// one seat offers it to person1. person0 cancels: the freed seat goes to person1 (first in line,
     /// an offer in hand), not to person2. Without the change, person2 gets it and person1 is skipped.
+    /// Once the first evening is cancelled its queue is gone: a seat freed on the second evening
+    /// goes to the second evening's own waitlist, not to someone still listed on the cancelled one
+    /// (an outside tester saw person2 seated right after their "cancelled" mail while the second
+    /// evening's first in line waited).
+    @Test(arguments: DatabaseKind.available)
+    func aCancelledOriginalsQueueIsNoLongerDrawn(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            var registered: [Registration] = []
+            for index in 0..<4 { registered.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
+            let people = registered
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 1), now: Fixture.start)
+            let offer1 = try #require(try await OverflowTests.offer(db, from: people[1].id))
+            let direct = try await db.registrations.register(Fixture.profile(40), for: second.id, now: Fixture.start).registration
+            #expect(direct.status == .waitlisted)
+            _ = try await db.events.updateEvent(event.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: Fixture.start)
+            _ = try await db.registrations.decline(offer1.id, token: offer1.manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, direct.id) == .offered, "the second evening's own first in line")
+            #expect(try await OverflowTests.offer(db, from: people[2].id) == nil, "nobody from the cancelled evening")
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func aFreedSeatGoesToTheFirstInLineWhoHoldsBothOffers(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
@@ -67,6 +91,10 @@ struct OverflowFairnessTests {
                 #expect(try await OverflowTests.offer(db, from: people[2].id)?.status == .offered)
                 let settled = try await client.execute(uri: "/manage/\(offer1.manageToken)", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(settled.text.contains("You took your seat on \(en.longDate(event.startsAt)), so this offer went to the next person in line."))
+                // "Decline" on that page left open: no false "you declined", the page as it stands.
+                let stale = try await client.execute(uri: "/manage/\(offer1.manageToken)/decline", method: .post, headers: [.acceptLanguage: "en"])
+                #expect(stale.status == .seeOther)
+                #expect(stale.headers[.location] == "/manage/\(offer1.manageToken)")
             }
             await #expect(throws: RegistrationActionError.noOpenOffer) {
                 _ = try await db.registrations.accept(offer1.id, token: offer1.manageToken, now: Fixture.start)

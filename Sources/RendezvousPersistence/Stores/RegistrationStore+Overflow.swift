@@ -31,7 +31,9 @@ extension Persistence {
     /// Offers up to `free` seats of a second evening to its original's queue, in queue order.
     /// The caller holds the second evening's lock. Answers how many seats are still free.
     static func offerOverflowSeats(event: EventRow, origin: UUID, deadline: Date, free: Int, now: Date, on sql: any SQLDatabase) async throws -> Int {
-        guard try await lockEvent(origin, on: sql) != nil else { return free }
+        // A cancelled original has no queue any more: its seats go to the second evening's own
+        // waitlist (its people were told the original is cancelled; none of them is drawn now).
+        guard let original = try await lockEvent(origin, on: sql), original.status != .cancelled else { return free }
         var free = free
         while free > 0 {
             struct Next: Decodable { var id: UUID; var anyDate: Bool }

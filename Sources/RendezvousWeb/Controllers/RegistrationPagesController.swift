@@ -328,6 +328,9 @@ struct RegistrationPagesController {
                 _ = try await persistence.registrations.accept(registration.id, token: token, now: now)
                 done = "accepted"
             case .decline:
+                // A page left open after the offer was settled otherwise (taken elsewhere, run out,
+                // withdrawn): no "you declined", the manage page says what became of it.
+                guard registration.status == .offered else { return .redirect(to: PublicRoute.manage(token: token).path, type: .normal) }
                 _ = try await persistence.registrations.decline(registration.id, token: token, now: now)
                 done = "declined"
             case .contact:
