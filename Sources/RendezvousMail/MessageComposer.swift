@@ -94,7 +94,10 @@ public struct MessageComposer: Sendable {
             // list (unless a seat was offered to them meanwhile: the offer's mail says so). The second
             // evening's own cancellation mail is not sent to them (see .eventCancelled).
             if let kind = ["returned", "withdrawn"].first(where: { item.payload[$0] == "1" }) {
-                guard registration.status == .waitlisted else { return .skip("no longer waiting") }
+                // Holding an offer of this evening too (a seat freed here meanwhile): the withdrawn
+                // one is told, and the one that stands with its deadline.
+                let stillOffered = kind == "withdrawn" && registration.status == .offered ? registration.offerExpiresAt : nil
+                guard registration.status == .waitlisted || stillOffered != nil else { return .skip("no longer waiting") }
                 var secondEvent: Event?
                 if let second = try await persistence.registrations.latestSecondEvening(from: registration.id) {
                     secondEvent = try await persistence.events.event(id: second.eventID)
@@ -102,8 +105,14 @@ public struct MessageComposer: Sendable {
                 let values = ["event": event.title, "date": secondEvent.map { f.longDate($0.startsAt) } ?? "",
                               "originDate": f.longDate(event.startsAt), "position": f.number(position ?? 1)]
                 let returned = kind == "returned"
-                subject = t(returned ? "mail.overflowReturned.subject" : "mail.overflowWithdrawn.subject", values)
-                paragraphs = [t(returned ? "mail.overflowReturned.body" : "mail.overflowWithdrawn.body", values)]
+                if let deadline = stillOffered {
+                    let offered = values.merging(["deadline": f.dateTime(deadline)]) { $1 }
+                    subject = t("mail.overflowWithdrawnOffered.subject", offered)
+                    paragraphs = [t("mail.overflowWithdrawnOffered.body", offered)]
+                } else {
+                    subject = t(returned ? "mail.overflowReturned.subject" : "mail.overflowWithdrawn.subject", values)
+                    paragraphs = [t(returned ? "mail.overflowReturned.body" : "mail.overflowWithdrawn.body", values)]
+                }
             }
         case .offer:
             guard registration.status == .offered, let deadline = registration.offerExpiresAt else { return .skip("offer no longer open") }

@@ -22,6 +22,32 @@ struct OverflowFairnessTests {
     /// Capacity 1, five registered (person0 seated, person1 … person4 waiting); a second evening of
     /// one seat offers it to person1. person0 cancels: the freed seat goes to person1 (first in line,
     /// an offer in hand), not to person2. Without the change, person2 gets it and person1 is skipped.
+    /// Someone holding both offers when the second evening is cancelled is told: that offer is
+    /// withdrawn, the first evening's stands with its deadline (an outside tester found these
+    /// people got no mail at all, their second-evening link just saying "Cancelled").
+    @Test(arguments: DatabaseKind.available)
+    func holdingBothOffersWhenTheSecondEveningIsCancelledIsTold(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            let event = try await Fixture.event(db, chapter: chapter, capacity: 1)
+            var registered: [Registration] = []
+            for index in 0..<4 { registered.append(try await db.registrations.register(Fixture.profile(index), for: event.id, now: Fixture.start).registration) }
+            let people = registered
+            let (second, _) = try await db.events.createOverflow(of: event.id, try OverflowTests.input(capacity: 1), now: Fixture.start)
+            _ = try await db.registrations.cancel(people[0].id, token: people[0].manageToken, now: Fixture.start)
+            #expect(try await OverflowTests.status(db, people[1].id) == .offered)
+            _ = try await db.outbox.claimDueMessages(now: Fixture.start, limit: 100)
+            _ = try await db.events.updateEvent(second.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: Fixture.start)
+            let items = try await db.outbox.claimDueMessages(now: Fixture.start, limit: 100)
+            let subjects = try await OverflowTests.subjects(db, of: items, now: Fixture.start)
+            let f = DisplayFormatter(language: .fr, timeZone: chapter.zone, region: chapter.countryCode)
+            #expect(subjects[people[1].id] == ["Deuxième soirée du \(f.longDate(second.startsAt)) annulée : la place proposée le \(f.longDate(event.startsAt)) vous attend toujours"],
+                    "\(subjects)")
+            #expect(try await OverflowTests.status(db, people[1].id) == .offered, "the first evening's offer stands")
+        }
+    }
+
     /// Once the first evening is cancelled its queue is gone: a seat freed on the second evening
     /// goes to the second evening's own waitlist, not to someone still listed on the cancelled one
     /// (an outside tester saw person2 seated right after their "cancelled" mail while the second
