@@ -42,7 +42,7 @@ struct OverflowFairnessTests {
             let items = try await db.outbox.claimDueMessages(now: Fixture.start, limit: 100)
             let subjects = try await OverflowTests.subjects(db, of: items, now: Fixture.start)
             let f = DisplayFormatter(language: .fr, timeZone: chapter.zone, region: chapter.countryCode)
-            #expect(subjects[people[1].id] == ["Deuxième soirée du \(f.longDate(second.startsAt)) annulée : la place proposée le \(f.longDate(event.startsAt)) vous attend toujours"],
+            #expect(subjects[people[1].id] == ["Deuxième soirée du \(f.longDate(second.startsAt)) annulée\u{202F}: la place proposée le \(f.longDate(event.startsAt)) vous attend toujours"],
                     "\(subjects)")
             #expect(try await OverflowTests.status(db, people[1].id) == .offered, "the first evening's offer stands")
         }
