@@ -63,6 +63,14 @@ struct OverbookingTests {
                 #expect(try await db.events.occupancy(of: stored).offered == 1)
                 let after = try await client.get("/organize/events/\(event.id)", as: organizer)
                 #expect(after.text.contains("Overbooking is on: up to 11 confirmations for 10 places (1 extra)."))
+                // A room limit below the 11 seats given (10 confirmed, 1 offered) is refused, not stored
+                // beside them (an outside tester saw 22 confirmed for a room limit of 21).
+                let below = try await client.post("/organize/events/\(event.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "10"])
+                #expect(below.status == .unprocessableContent)
+                #expect(below.text.contains("11 people already have a seat: the room limit cannot be lower than that."))
+                #expect(try await db.events.event(id: event.id)?.venueLimit == 11)
+                let belowAPI = try await db.events.setOverbooking(stored, enabled: true, venueLimit: 10, now: Fixture.start)
+                #expect(belowAPI == .belowConfirmed(11))
 
                 // The public page says it plainly, in the visitor's language; nothing about anyone's attendance.
                 let page = try await client.execute(uri: "/events/\(event.id)", method: .get, headers: [.acceptLanguage: "en"])

@@ -64,6 +64,8 @@ extension EventStore {
         case set(Event)
         /// Turning it on needs a no-show forecast, and the chapter's history gives none.
         case noForecast
+        /// The room's limit is below the people already confirmed (their number).
+        case belowConfirmed(Int)
     }
 
     /// Turns overbooking on (with the room's physical limit, `venueLimit`, and the seats the rule
@@ -77,6 +79,8 @@ extension EventStore {
         let id = target.id
         return try await write { sql in
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
+            // A room cannot hold fewer than the people who already have a seat in it.
+            if let venueLimit, venueLimit < row.seatsTaken { return .belowConfirmed(row.seatsTaken) }
             let wanted = enabled ? OverbookingRule.extraSeats(capacity: row.capacity, forecast: forecast, venueLimit: venueLimit) : 0
             let kept = OverbookingRule.keptExtraSeats(wanted: wanted, capacity: row.capacity, seatsTaken: row.seatsTaken)
             try await sql.raw("""

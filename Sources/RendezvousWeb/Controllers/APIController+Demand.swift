@@ -133,8 +133,12 @@ extension APIController {
             throw AppError.validation(ValidationErrors([("venueLimit", .outOfRange(min: limits.lowerBound, max: limits.upperBound))]))
         }
         if enable, body.venueLimit == nil { throw AppError.validation(ValidationErrors([("venueLimit", .required)])) }
-        guard case .set(let updated) = try await services.persistence.events.setOverbooking(event, enabled: enable, venueLimit: body.venueLimit, now: now) else {
-            throw AppError.conflict(messageKey: "demand.overbookingNoForecast")
+        let updated: Event
+        switch try await services.persistence.events.setOverbooking(event, enabled: enable, venueLimit: body.venueLimit, now: now) {
+        case .set(let event): updated = event
+        case .noForecast: throw AppError.conflict(messageKey: "demand.overbookingNoForecast")
+        case .belowConfirmed(let confirmed):
+            throw AppError.validation(ValidationErrors([("venueLimit", .outOfRange(min: confirmed, max: limits.upperBound))]))
         }
         try await services.persistence.team.audit(chapter: chapter.id, by: try requireUser(context), action: "event.overbooking",
                                                   subject: "\(event.title): \(updated.capacity) + \(updated.overbookSeats)", now: now)

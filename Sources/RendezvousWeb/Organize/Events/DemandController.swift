@@ -101,8 +101,15 @@ struct DemandController: OrganizeController {
             }
             limit = value
         }
-        guard case .set(let updated) = try await persistence.events.setOverbooking(detail.event, enabled: enable, venueLimit: limit, now: now()) else {
+        let updated: Event
+        switch try await persistence.events.setOverbooking(detail.event, enabled: enable, venueLimit: limit, now: now()) {
+        case .set(let event): updated = event
+        case .noForecast:
             return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
+                                       status: .unprocessableContent)
+        case .belowConfirmed(let confirmed):
+            return try await eventPage(detail, request: request, context: context,
+                                       error: Strings.plural("demand.venueLimitBelowConfirmed", count: confirmed, context.language),
                                        status: .unprocessableContent)
         }
         try await log(context, chapter: detail.chapter.id, "event.overbooking",
