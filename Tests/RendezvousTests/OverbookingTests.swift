@@ -47,7 +47,7 @@ struct OverbookingTests {
                 #expect(workspace.text.contains("How sure: fairly."))
                 #expect(workspace.text.contains("Expected: about 8 of the 10 people confirmed."))
                 #expect(workspace.text.contains("Overbooking is off"))
-                #expect(workspace.text.contains("10 × (1 + 20%) = 12"))
+                #expect(workspace.text.contains("10 × (1 + 20%) = 12; no room limit given yet, so no extra seat."))
                 let dashboard = try await client.get("/organize/\(chapter.slug)", as: organizer)
                 #expect(dashboard.text.contains("Over the last 4 evenings (80 people with a seat), 20% did not come"))
 
@@ -63,6 +63,7 @@ struct OverbookingTests {
                 #expect(try await db.events.occupancy(of: stored).offered == 1)
                 let after = try await client.get("/organize/events/\(event.id)", as: organizer)
                 #expect(after.text.contains("Overbooking is on: up to 11 confirmations for 10 places (1 extra)."))
+                #expect(after.text.contains("room limit 11: 1 extra seat."), "one seat, said in the singular")
                 // A room limit below the 11 seats given (10 confirmed, 1 offered) is refused, not stored
                 // beside them (an outside tester saw 22 confirmed for a room limit of 21).
                 let below = try await client.post("/organize/events/\(event.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "10"])

@@ -210,7 +210,7 @@ extension OrganizeController {
             rule = t("demand.rule", context, [
                 "capacity": String(event.capacity), "rate": f.percent(forecast.overbookingRate),
                 "target": String(event.capacity + Int((Double(event.capacity) * forecast.overbookingRate).rounded(.down))),
-                "limit": limit.map(String.init) ?? "—", "extra": String(extra),
+                "room": limit.map { Strings.plural("demand.ruleRoom", count: extra, context.language, ["limit": f.number($0)]) } ?? t("demand.ruleNoRoom", context),
             ]) + (forecast.confidence == .low ? " " + t("demand.cautious", context) : "")
         }
         var nudge: String?
