@@ -31,6 +31,33 @@ struct OverbookingTests {
         return event
     }
 
+    /// The room limit is the venue's: given once at an evening there, it is recorded on the venue
+    /// (whose directory had none) and the next evening there starts from it.
+    @Test(arguments: DatabaseKind.available)
+    func theRoomLimitIsRememberedForTheVenue(_ kind: DatabaseKind) async throws {
+        try await withApp(kind) { app in
+            let db = app.persistence
+            let chapter = try await Fixture.chapter(db)
+            for week in 1...4 { _ = try await Self.pastEvening(db, chapter: chapter, daysAgo: Double(week * 30), confirmed: 20, came: 16) }
+            let venue = UUID()
+            try await db.sql.raw("""
+                INSERT INTO venues (id, chapter_id, name, address, city, created_at) VALUES
+                (\(bind: venue), \(bind: chapter.id.uuid), 'La Cartoucherie', '1 rue X', 'Toulouse', \(bind: Fixture.start))
+                """).run()
+            let first = try await Fixture.event(db, chapter: chapter, capacity: 10)
+            let next = try await Fixture.event(db, chapter: chapter, capacity: 10, startsIn: 60)
+            try await db.sql.raw("UPDATE events SET venue_id = \(bind: venue) WHERE id IN (\(bind: first.id.uuid), \(bind: next.id.uuid))").run()
+            let organizer = try await Accounts.signIn(app, email: "orga@example.org", chapters: [chapter.slug])
+            try await app.application.test(.router) { client in
+                #expect(try await client.get("/organize/events/\(next.id)", as: organizer).text.contains("name=\"venueLimit\" type=\"number\" min=\"1\" value=\"\""))
+                let on = try await client.post("/organize/events/\(first.id)/overbooking", as: organizer, ["overbooking": "on", "venueLimit": "14"])
+                #expect(on.status == .seeOther)
+                let page = try await client.get("/organize/events/\(next.id)", as: organizer).text
+                #expect(page.contains("value=\"14\""), "the next evening at that venue starts from its limit")
+            }
+        }
+    }
+
     @Test(arguments: DatabaseKind.available)
     func forecastOverbookingAndTheFriendlyNote(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in

@@ -87,6 +87,11 @@ extension EventStore {
                 UPDATE events SET overbook_seats = \(bind: kept), overbooking = \(bind: enabled), venue_limit = \(bind: venueLimit),
                     updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
                 """).run()
+            // The room's limit belongs to the venue: recorded there when the directory has none, so
+            // the next evening at that venue starts from it (`venueCapacity`).
+            if let venueLimit, let venue = row.venueId {
+                try await sql.raw("UPDATE venues SET capacity = \(bind: venueLimit) WHERE id = \(bind: venue) AND capacity = 0").run()
+            }
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             var event = row.event
             event.overbookSeats = kept
@@ -94,6 +99,17 @@ extension EventStore {
             event.venueLimit = venueLimit
             return .set(event)
         }
+    }
+}
+
+extension EventStore {
+    /// How many people the evening's venue holds, as the venue directory says (nil when unknown):
+    /// the room limit an evening there starts from.
+    public func venueCapacity(of event: Event) async throws -> Int? {
+        guard let venue = event.venueID else { return nil }
+        struct Row: Decodable { var capacity: Int }
+        let capacity = try await sql.raw("SELECT capacity FROM venues WHERE id = \(bind: venue.uuid)").row(Row.self)?.capacity ?? 0
+        return capacity > 0 ? capacity : nil
     }
 }
 

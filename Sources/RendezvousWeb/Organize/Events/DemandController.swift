@@ -203,6 +203,8 @@ extension OrganizeController {
             expected = t("demand.expected", context, ["expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, forecast: forecast)),
                                                      "confirmed": f.number(detail.occupancy.confirmed)])
         }
+        // The evening's room limit, or else what its venue holds (the directory's, or the limit given at an earlier evening there).
+        let roomLimit: Int? = if let limit = event.venueLimit { limit } else { try await persistence.events.venueCapacity(of: event) }
         var rule: String?
         if forecast.confidence > .none {
             let limit = event.venueLimit
@@ -230,7 +232,7 @@ extension OrganizeController {
             overbookingState: event.overbooking
                 ? t("demand.overbookingOn", context, ["limit": String(event.seatLimit), "capacity": String(event.capacity), "extra": String(event.overbookSeats)])
                 : t("demand.overbookingOff", context),
-            overbookingRule: rule, venueLimit: event.venueLimit.map(String.init) ?? "",
+            overbookingRule: rule, venueLimit: roomLimit.map(String.init) ?? "",
             canOverbook: upcoming && forecast.confidence > .none,
             attendanceCheck: nudge, attendanceCheckURL: nudge == nil ? nil : OrganizeRoute.attendanceCheck(event.id).path)
         panel.upcoming = upcoming
