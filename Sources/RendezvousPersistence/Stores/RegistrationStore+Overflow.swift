@@ -445,14 +445,6 @@ extension RegistrationStore {
             """).row(RegistrationRow.self)?.registration(tokens)
     }
 
-    /// For a second evening's offer given up because its person took the original's seat: that seat.
-    public func settledOnOriginal(_ id: Registration.ID) async throws -> Registration? {
-        try await sql.raw("""
-            SELECT \(unsafeRaw: RegistrationRow.columns) FROM registrations r
-            WHERE r.status = 'confirmed' AND r.id = (SELECT o.origin_registration_id FROM registrations o WHERE o.id = \(bind: id.uuid))
-            """).row(RegistrationRow.self)?.registration(tokens)
-    }
-
     /// For a waitlist place released by moving to a second evening: the seat there (confirmed).
     public func movedTo(from origin: Registration.ID) async throws -> Registration? {
         try await sql.raw("""

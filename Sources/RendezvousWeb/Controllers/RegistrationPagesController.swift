@@ -193,7 +193,7 @@ struct RegistrationPagesController {
                 statusClass = "ok"
             }
             // A second evening's offer given up because they took their seat on the original.
-            if registration.cancelledFrom == nil, let seat = try await persistence.registrations.settledOnOriginal(registration.id),
+            if registration.cancelledFrom == nil, let seat = try await persistence.registrations.origin(of: registration.id), seat.status == .confirmed,
                let original = try await persistence.events.event(id: seat.eventID) {
                 statusText = presenter.t("manage.statusOfferSettled", ["date": f.longDate(original.startsAt)])
                 statusClass = "ok"
