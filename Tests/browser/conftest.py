@@ -11,6 +11,26 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "rendezvous"
 
 
+def page_replaced(page):
+    """A wait condition: the page whose <html> element was taken has been replaced by the next.
+    Like selenium's staleness_of, but chromedriver sometimes answers a question about a node of a
+    page being torn down with "Node with given id does not belong to the document" (an unknown
+    error, not a stale reference): that also means the page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def replaced(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+    return replaced
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,9 +6,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import page_replaced
 from test_registration import click_and_wait, shot
 
 
@@ -28,7 +28,7 @@ def phone_without_js():
 def submit(driver, selector):
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(page_replaced(page))
 
 
 def test_report_from_a_phone_without_javascript_and_the_organiser_handles_it(server, phone_without_js, browser):

@@ -3,8 +3,9 @@ and the next person is waitlisted and later offered the seat."""
 import pathlib
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import page_replaced
 
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
 
@@ -20,7 +21,7 @@ def click_and_wait(browser, selector):
     when the navigation it caused has already begun."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.execute_script("arguments[0].click()", browser.find_element(By.CSS_SELECTOR, selector))
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10).until(page_replaced(page))
 
 
 def fill(browser, values):

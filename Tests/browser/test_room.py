@@ -3,10 +3,9 @@ the big screen and an attendee's phone follow without anyone reloading them."""
 import pathlib
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import api
+from conftest import api, page_replaced
 from test_organizer import sign_in
 from test_registration import click_and_wait
 
@@ -71,7 +70,7 @@ def test_plan_rounds_and_the_screen_and_phone_follow(server, browser):
         to.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
         to.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
     """, round3)
-    WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10).until(page_replaced(page))
     assert browser.find_element(By.ID, "round-2").get_attribute("open") is not None, "the round just changed is unfolded"
     moved_to = browser.find_element(By.CSS_SELECTOR, f"{round3}:nth-child(2)").text
     assert name in moved_to, f"{name} not at table 2 after the drop: {moved_to}"
