@@ -68,6 +68,8 @@ let package = Package(
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
         ),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // glibc's malloc tuning, for ResidentMemory.
+        .systemLibrary(name: "CMalloc"),
         // Debian's gdk-pixbuf: uploaded pictures decoded, resized and encoded again.
         .systemLibrary(
             name: "CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0",
@@ -159,6 +161,7 @@ let package = Package(
                 "RendezvousWeb",
                 "RendezvousMail",
                 "RendezvousWebhooks",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),

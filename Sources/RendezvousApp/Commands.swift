@@ -42,6 +42,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the demo network first if the database is empty.") var demo = false
 
     func run() async throws {
+        ResidentMemory.limitArenas()
         let configuration = try AppConfiguration.fromEnvironment()
         let logger = makeLogger(configuration)
         let persistence = try openPersistence(configuration, logger: logger)
@@ -61,7 +62,7 @@ struct Serve: AsyncParsableCommand {
             let app = try buildApplication(
                 services: services, hostname: hostname ?? configuration.hostname, port: port,
                 backgroundServices: [LeasedJobService.offerExpiry(services), LeasedJobService.insights(services), sender, LiveBusService(services: services), LeasedJobService.retention(services),
-                                     CacheBusService(services: services), webhooks])
+                                     CacheBusService(services: services), webhooks, ResidentMemoryService(logger: logger)])
             logger.notice("Rendezvous on \(configuration.baseURL) (\(persistence.kind.rawValue)); mail: \(configuration.smtpURL == nil ? ".eml files in " + configuration.outboxDirectory : "SMTP")")
             try await app.runService()
             services.live.stop()

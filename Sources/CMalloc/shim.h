@@ -1,0 +1,2 @@
+// glibc's malloc tuning (mallopt, malloc_trim): not in Swift's Glibc module.
+#include <malloc.h>
