@@ -3,12 +3,13 @@
 # Loopback only, bounded in time and count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/rendezvous
+BIN="${BIN:-.build/release/rendezvous}"
 PORT="${BENCH_PORT:-8099}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 DURATION="${BENCH_DURATION:-10s}"
 RUSH="${BENCH_RUSH:-5000}"
-# BENCH_ONLY=quiz runs the live quiz's sections alone.
+# BENCH_ONLY=quiz runs the live quiz's sections alone; BENCH_ONLY=http the one-instance HTTP sections
+# (pages, rush, memory) on both databases. BIN=path measures another build.
 ONLY="${BENCH_ONLY:-}"
 QUIZ_ARGS="--players ${BENCH_QUIZ_PLAYERS:-2000} --questions ${BENCH_QUIZ_QUESTIONS:-5} --workers ${BENCH_QUIZ_WORKERS:-2}"
 PY=.build/venv/bin/python
@@ -140,6 +141,7 @@ if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   PG_TEST_PORT=55433 scripts/with-postgres.sh bash -c "$(declare -f wrk_run bench_database); BIN=$BIN PORT=$PORT CONNECTIONS=$CONNECTIONS DURATION=$DURATION RUSH=$RUSH; bench_database PostgreSQL \"\$TEST_POSTGRES_URL\""
 fi
 fi
+[ "$ONLY" = http ] && exit 0
 
 bench_cluster() { # make cluster's three instances behind nginx: a rush through the proxy, then on one instance; kill rounds
   local cport="${BENCH_CLUSTER_PORT:-8140}" token event direct proxied

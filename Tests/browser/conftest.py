@@ -8,7 +8,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "rendezvous"
+# The debug build by default; BIN=path runs the same tests against another build (a release).
+BINARY = pathlib.Path(os.environ.get("BIN") or ROOT / ".build" / "debug" / "rendezvous")
 
 
 def page_replaced(page):
