@@ -19,7 +19,9 @@ TEST_PACKAGES = $(RUN_PACKAGES) postgresql nginx python3 python3-venv chromium c
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk python3 python3-venv time postgresql nginx
 CLUSTER_PACKAGES = $(RUN_PACKAGES) postgresql nginx curl
 
-.PHONY: help run build test fuzz bench cluster cluster-stop deps deps-test deps-bench deps-cluster migrate demo openapi clean
+PREFIX ?= /opt/rendezvous
+
+.PHONY: help run build install test fuzz bench cluster cluster-stop deps deps-test deps-bench deps-cluster migrate demo openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +32,13 @@ run: deps build ## Build, migrate, load the demo network if empty, serve on http
 
 build: ## Build the rendezvous command ($(CONFIG))
 	swift build -c $(CONFIG) $(if $(filter release,$(CONFIG)),$(RELEASE_FLAGS)) --product rendezvous
+
+install: deps build ## Install the release in $(PREFIX) with its resources, linked from /usr/local/bin (docs/operations.md)
+	install -d $(PREFIX)
+	install -m 0755 .build/release/rendezvous $(PREFIX)/rendezvous
+	rm -rf $(PREFIX)/Rendezvous_*.resources
+	cp -R .build/release/Rendezvous_*.resources $(PREFIX)/
+	ln -sfn $(PREFIX)/rendezvous /usr/local/bin/rendezvous
 
 test: deps-test ## Every test, against SQLite and a throwaway PostgreSQL
 	@scripts/python-venv.sh
