@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Sources/RendezvousWeb/openapi.json, the API's contract. Edit here, run, commit both.
 A test checks that the document lists exactly the routes the server registers."""
-import json, pathlib
+import json, pathlib, sys
 
 def ref(name): return {"$ref": f"#/components/schemas/{name}"}
 def body(name): return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
@@ -94,13 +94,19 @@ doc = {
       "EventPatch": {"type": "object", "properties": {
           "title": text(140), "description": text(5000, required=False, multiline=True), "capacity": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "Raising it offers the new seats to the waitlist; lowering it below the seats held is refused (409, naming capacity)"},
           "status": {"type": "string", "enum": ["draft", "published", "cancelled"]}}},
-      "Event": {"type": "object", "required": ["id", "chapter", "title", "description", "startsAt", "endsAt", "timeZone", "status", "capacity", "confirmedCount", "waitlistCount", "seatsLeft", "url"], "properties": {
+      "Event": {"type": "object", "required": ["id", "chapter", "title", "description", "startsAt", "endsAt", "timeZone", "status", "capacity", "confirmedCount", "waitlistCount", "seatsLeft", "overbooking", "url"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "chapter": {"type": "string", "description": "Chapter slug"}, "title": s, "description": s,
           "startsAt": dt, "endsAt": dt, "timeZone": s, "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
           "capacity": {"type": "integer"}, "confirmedCount": {"type": "integer"}, "waitlistCount": {"type": "integer"},
           "seatsLeft": {"type": "integer", "description": "Capacity minus confirmed seats and seats held by open waitlist offers"},
           "venue": ref("Venue"), "speakers": {"type": "array", "items": ref("Speaker")}, "agenda": {"type": "array", "items": ref("AgendaItem")},
+          "overbooking": ref("PublicOverbooking"),
           "url": {"type": "string", "format": "uri", "description": "The event's public page"}}},
+      "PublicOverbooking": {"type": "object", "description": "What the event page says of overbooking: seats are confirmed beyond the capacity because some never come (issue 15)",
+          "required": ["enabled", "seatsConfirmedUpTo", "expectedAttendance"], "additionalProperties": False, "properties": {
+          "enabled": {"type": "boolean", "description": "The organisers turned overbooking on"},
+          "seatsConfirmedUpTo": {"type": "integer", "minimum": 0, "description": "Seats are confirmed up to this many: the capacity plus the extra seats overbooking gives (the capacity when off)"},
+          "expectedAttendance": {"type": ["integer", "null"], "minimum": 0, "description": "About how many of the confirmed people are expected to come, from the chapter's no-show forecast for the evening's venue (the same figure as the organisers' workspace); null when the page says nothing: overbooking off or giving no extra seat, the meetup not public or over"}}},
       "EventList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Event")}}},
       "Consents": {"type": "object", "properties": {
           "attendeeList": {"type": "boolean", "description": "Appear on the public attendee list"},
@@ -117,7 +123,7 @@ doc = {
           "email": {"type": "string", "format": "email", "maxLength": 254}, "jobTitle": text(100),
           "company": text(100, required=False), "linkedinUrl": {"type": "string", "pattern": "^(https://(www\\.)?linkedin\\.com/(in|company)/[A-Za-z0-9_-]{1,100}/?)?$", "description": "A linkedin.com/in/… address"},
           "askMeAbout": text(140, required=False), "consents": ref("Consents"),
-          "bingoFacts": {"type": "array", "uniqueItems": True, "description": "Facts shared for the evening's bingo; used only with gamesConsent",
+          "bingoFacts": {"type": "array", "description": "Facts shared for the evening's bingo; used only with gamesConsent; a fact given twice counts once",
                          "items": {"type": "string", "enum": ["livedAbroad", "speaksThreeLanguages", "changedCareer", "foundedCompany", "runsMarathons",
                                                               "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
                                                               "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
@@ -131,9 +137,11 @@ doc = {
           "choices": {"type": "array", "items": s}, "required": {"type": "boolean"},
           "thisEventOnly": {"type": "boolean", "description": "False: asked at every meetup of the chapter"}}},
       "QuestionList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Question")}}},
-      "RegistrationCreated": {"type": "object", "required": ["id", "status", "manageToken", "manageUrl"], "properties": {
-          "id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
-          "waitlistPosition": {"type": "integer", "minimum": 1}, "manageToken": s, "manageUrl": {"type": "string", "format": "uri"}}},
+      "RegistrationCreated": {"type": "object", "required": ["id", "eventId", "status", "manageToken", "manageUrl"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "eventId": {"type": "string", "format": "uuid", "description": "The meetup asked for, or its second evening"},
+          "status": {"type": "string", "enum": ["confirmed", "waitlisted"]},
+          "waitlistPosition": {"type": "integer", "minimum": 1}, "manageToken": s, "manageUrl": {"type": "string", "format": "uri"}},
+          "description": "The registration made. With anyDate on a full meetup whose second evening has a free seat, the person is moved there at once: this is that seat (confirmed, on the second evening: see eventId), and integrators hear of it once, as registration.created on the second evening"},
       "RegistrationState": {"type": "object", "required": ["id", "eventId", "status"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "eventId": {"type": "string", "format": "uuid"},
           "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered", "cancelled", "expired"]},
@@ -254,14 +262,14 @@ integer = {"type": "integer"}
 doc["components"]["schemas"].update({
     "RoomSetupInput": {"type": "object", "required": ["tables", "seats", "rounds", "roundMinutes"], "properties": {
         "tables": {"type": "integer", "minimum": 1, "maximum": 200}, "seats": {"type": "integer", "minimum": 2, "maximum": 20, "description": "Seats per table"},
-        "names": {"type": "array", "maxItems": 200, "items": text(40, required=False), "description": "Table names in order (default: numbers); one line each"},
+        "names": {"type": ["array", "null"], "maxItems": 200, "items": text(40, required=False), "description": "Table names in order, one line each; absent or null: numbers"},
         "smaller": {"type": "object", "propertyNames": {"pattern": "^[1-9][0-9]{0,2}$"}, "additionalProperties": {"type": "integer", "minimum": 2, "maximum": 20},
                     "description": "Tables with fewer seats: {\"5\": 4} (a table among `tables`, at most `seats`)"},
         "rounds": {"type": "integer", "minimum": 1, "maximum": 12}, "roundMinutes": {"type": "integer", "minimum": 1, "maximum": 120},
         "priorities": ref("RoomPriorities")}},
-    "RoomPriorities": {"type": "object", "description": "What matters beyond the rules that always hold (nobody meets twice, colleagues apart); each defaults to true",
-        "properties": {"mixNewcomers": {"type": "boolean"}, "mixJobs": {"type": "boolean"}, "spreadTopics": {"type": "boolean"},
-                       "avoidMetBefore": {"type": "boolean", "description": "Keep apart people who met at an earlier meetup of the network"}}},
+    "RoomPriorities": {"type": "object", "description": "What matters beyond the rules that always hold (nobody meets twice, colleagues apart); each defaults to true (absent or null)",
+        "properties": {"mixNewcomers": {"type": ["boolean", "null"]}, "mixJobs": {"type": ["boolean", "null"]}, "spreadTopics": {"type": ["boolean", "null"]},
+                       "avoidMetBefore": {"type": ["boolean", "null"], "description": "Keep apart people who met at an earlier meetup of the network"}}},
     "RoomMove": {"type": "object", "required": ["registration", "round", "table"], "properties": {
         "registration": {"type": "string", "format": "uuid"}, "round": {"type": "integer", "minimum": 1, "maximum": 12, "description": "A round not yet started"},
         "table": {"type": "integer", "minimum": 1, "maximum": 200}}},
@@ -520,7 +528,7 @@ doc["paths"]["/me/people.json"] = {
             "security": attendee, "responses": {**ok("MetPeople"), **err("401")}}}
 doc["paths"]["/me/profile.json"] = {
     "get": {"summary": "The caller's saved profile, to fill a registration form (never cached); 204 when not signed in", "operationId": "myProfile",
-            "security": attendee, "parameters": [{"name": "in", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
+            "security": attendee + [{}], "parameters": [{"name": "in", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
             "responses": {**ok("AttendeeProfile"), "204": {"description": "Not signed in"}}}}
 
 # After the evening: its result, the speaker's links, the morning-after mail now, and feedback.
@@ -634,7 +642,7 @@ doc["components"]["schemas"].update({
         "walkIns": {"type": "integer"}, "noShowRate": num_or_null,
         "newcomers": {"type": "integer", "description": "Came for the first time to one of the chapter's evenings"}, "regulars": {"type": "integer"},
         "waitlisted": {"type": "integer", "description": "People who joined the waitlist"},
-        "demand": {"type": "array", "items": {"type": "integer"}, "description": "Cumulative registrations d days before the evening, index d = 0…30"},
+        "demand": {"type": "array", "items": {"type": "integer"}, "description": "Cumulative registrations from 30 days before the evening (index 0) to the day itself (index 30): oldest to newest, as the insights page's chart, table and CSV read", "minItems": 31, "maxItems": 31},
         "feedbackAnswers": {"type": "integer"}, "averageScore": num_or_null, "contacts": {"type": "integer"}, "contactsPerAttendee": num_or_null}},
     "NamedCount": {"type": "object", "required": ["name", "count"], "properties": {"name": s, "count": {"type": "integer"}}},
     "ChapterInsights": {"type": "object", "required": ["chapter", "evenings", "jobFamilies", "companies", "scoreCounts", "heardFrom", "heardFromUnanswered"], "properties": {
@@ -802,6 +810,8 @@ doc["paths"]["/api/v1/chapters/{slug}/webhooks/{webhook}/deliveries"] = {"parame
     "get": {"summary": "The endpoint's latest deliveries: type, state, attempts, the receiver's answer, the next attempt", "operationId": "listWebhookDeliveries",
             "security": bearer, "responses": {**ok("WebhookDeliveries"), **err("401", "404")}}}
 
-out = pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
+# `python3 scripts/openapi.py [FILE]`: the committed document by default; a test writes elsewhere
+# and compares, so a hand edit of openapi.json that this script would undo fails make test.
+out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent / "Sources/RendezvousWeb/openapi.json"
 out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

@@ -127,3 +127,12 @@ parameters = {{ "path.id" = "{world['quiz']}" }}
 def test_made_up_paths_are_refused_cleanly(world):
     """Made-up slugs and ids: a 404 in the documented shape, never a 5xx."""
     run(world, "", max(3, EXAMPLES // 4), "made-up-ids")
+
+
+def test_the_document_is_what_its_generator_writes(tmp_path):
+    """openapi.json is written by scripts/openapi.py (`make openapi`): a hand edit of the JSON that
+    the script does not make would be undone by the next `make openapi`, and the API would drift."""
+    written = tmp_path / "openapi.json"
+    subprocess.run(["python3", str(ROOT / "scripts" / "openapi.py"), str(written)], check=True, capture_output=True)
+    assert json.loads(written.read_text()) == json.loads(DOCUMENT.read_text()), \
+        "Sources/RendezvousWeb/openapi.json differs from what scripts/openapi.py writes: change the script, then run make openapi"
