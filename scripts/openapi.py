@@ -108,6 +108,10 @@ doc = {
           "seatsConfirmedUpTo": {"type": "integer", "minimum": 0, "description": "Seats are confirmed up to this many: the capacity plus the extra seats overbooking gives (the capacity when off)"},
           "expectedAttendance": {"type": ["integer", "null"], "minimum": 0, "description": "About how many of the confirmed people are expected to come, from the chapter's no-show forecast for the evening's venue (the same figure as the organisers' workspace); null when the page says nothing: overbooking off or giving no extra seat, the meetup not public or over"}}},
       "EventList": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": ref("Event")}}},
+      "ConsentsInput": {"type": "object", "description": "Each null or left out: no", "properties": {
+          "attendeeList": {"type": ["boolean", "null"], "description": "Appear on the public attendee list"},
+          "profileSharing": {"type": ["boolean", "null"], "description": "Show my profile to people I meet"},
+          "news": {"type": ["boolean", "null"], "description": "Once attended, receive the chapter's announcements of its next meetups"}}},
       "Consents": {"type": "object", "properties": {
           "attendeeList": {"type": "boolean", "description": "Appear on the public attendee list"},
           "profileSharing": {"type": "boolean", "description": "Show my profile to people I meet"},
@@ -122,14 +126,14 @@ doc = {
           "firstName": text(80), "lastName": text(80),
           "email": {"type": "string", "format": "email", "maxLength": 254}, "jobTitle": text(100),
           "company": text(100, required=False), "linkedinUrl": {"type": "string", "pattern": "^(https://(www\\.)?linkedin\\.com/(in|company)/[A-Za-z0-9_-]{1,100}/?)?$", "description": "A linkedin.com/in/… address"},
-          "askMeAbout": text(140, required=False), "consents": ref("Consents"),
+          "askMeAbout": text(140, required=False), "consents": ref("ConsentsInput"),
           "bingoFacts": {"type": "array", "description": "Facts shared for the evening's bingo; used only with gamesConsent; a fact given twice counts once",
                          "items": {"type": "string", "enum": ["livedAbroad", "speaksThreeLanguages", "changedCareer", "foundedCompany", "runsMarathons",
                                                               "playsMusic", "volunteers", "worksRemotely", "hasPet", "cooksWell", "readsSciFi",
                                                               "travelledFiveContinents", "teachesOrMentors", "podcastOrBlog", "sportsTeam", "firstJobNotInField"]}},
           "gamesConsent": {"type": "boolean", "default": False, "description": "Use my job, company, topics and bingoFacts in the evening's bingo"},
           "heardFrom": {"type": "string", "enum": heard_from_codes + [""], "description": "How did you hear about us? (optional; empty or left out: not said). Any other value: 422 naming this field"},
-          "anyDate": {"type": "boolean", "default": False, "description": "Any date works for me: when a second evening is opened from the waitlist, move me there directly (confirmed, in my turn) instead of offering me the seat"},
+          "anyDate": {"type": ["boolean", "null"], "default": False, "description": "(null or left out: no) Any date works for me: when a second evening is opened from the waitlist, move me there directly (confirmed, in my turn) instead of offering me the seat"},
           "answers": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500},
                       "description": "Answers to the event's registration questions (GET /api/v1/events/{id}/questions), by question id; a choice is one of its choices, yes/no is \"yes\" or \"no\"; an error names answers.<id>"}}},
       "Question": {"type": "object", "required": ["id", "label", "kind", "choices", "required", "thisEventOnly"], "properties": {
@@ -275,7 +279,7 @@ doc["components"]["schemas"].update({
         "table": {"type": "integer", "minimum": 1, "maximum": 200}}},
     "RoomRoundAction": {"type": "object", "required": ["action", "version"], "properties": {
         "action": {"type": "string", "enum": ["next", "pause", "resume", "finish"]},
-        "version": {"type": "integer", "description": "The room version the caller saw (required); a press meant for an older version changes nothing, so tools pressing at once move the evening on once"}}},
+        "version": {"type": "integer", "minimum": 0, "maximum": 9007199254740991, "description": "The room version the caller saw (required); a press meant for an older version changes nothing, so tools pressing at once move the evening on once"}}},
     "RotationQuality": {"type": "object", "properties": {
         "repeatedPairs": {"type": "integer", "description": "Pairs sharing a table more than once"},
         "colleaguePairs": {"type": "integer", "description": "Colleagues (same company) at one table, per round"},
@@ -331,7 +335,7 @@ doc["components"]["schemas"].update({
     "BingoGenerate": {"type": "object", "required": ["size"], "properties": {
         "size": {"type": "integer", "enum": [4, 5], "description": "Squares per side; a holder whose room offers too few squares gets a smaller card (3, or 0 with none)"}}},
     "BingoTick": {"type": "object", "required": ["square", "person"], "properties": {
-        "square": {"type": "integer", "minimum": 0, "description": "0-based index of the square on the card"},
+        "square": {"type": "integer", "minimum": 0, "maximum": 24, "description": "0-based index of the square on the card (a 5×5 card has 25)"},
         "person": {**uuid, "description": "The registration id of the person who matches it (one of the card's `people`)"}}},
     "BingoSquare": {"type": "object", "required": ["index", "kind", "value", "label", "text"], "properties": {
         "index": {"type": "integer", "minimum": 0},

@@ -158,13 +158,39 @@ public struct EventInput: Sendable, Codable, Equatable {
 }
 
 public enum ISO8601 {
+    /// An RFC 3339 date-time with its offset: `2027-01-15T18:30:00+01:00`, `…Z`, with or without a
+    /// fraction of a second. Nothing before or after: Foundation's parser alone reads
+    /// `2027-01-15T18:30:00+01:00*` as a date.
     public static func parse(_ text: String) -> Date? {
+        guard hasRFC3339Shape(text) else { return nil }
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
         if let date = plain.date(from: text) { return date }
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return fractional.date(from: text)
+    }
+
+    static func hasRFC3339Shape(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool {
+            range.upperBound <= b.count && b[range].allSatisfy { (0x30...0x39).contains($0) }
+        }
+        let dash = UInt8(ascii: "-"), colon = UInt8(ascii: ":")
+        guard b.count >= 20, digits(0..<4), b[4] == dash, digits(5..<7), b[7] == dash, digits(8..<10),
+              b[10] == UInt8(ascii: "T"), digits(11..<13), b[13] == colon, digits(14..<16), b[16] == colon, digits(17..<19)
+        else { return false }
+        var i = 19
+        if b[i] == UInt8(ascii: ".") {
+            i += 1
+            let start = i
+            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+            guard i > start else { return false }
+        }
+        guard i < b.count else { return false }
+        if b[i] == UInt8(ascii: "Z") { return i + 1 == b.count }
+        return (b[i] == UInt8(ascii: "+") || b[i] == dash) && i + 6 == b.count
+            && digits(i + 1..<i + 3) && b[i + 3] == colon && digits(i + 4..<i + 6)
     }
 
     /// The dates an event, an agenda item or a report may carry: 2000-01-01 to 9999-12-31 (UTC).
