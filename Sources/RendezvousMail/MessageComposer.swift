@@ -76,6 +76,11 @@ public struct MessageComposer: Sendable {
             if item.payload["moved"] == "1" {
                 paragraphs.insert(t("mail.overflowMoved.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]), at: 0)
             }
+            // Moved here because the first evening was cancelled: says so, with both dates.
+            if item.payload["originCancelled"] == "1", let moved = try await movedFromCancelled(registration, on: event, position: nil, f: f, t: t) {
+                subject = moved.subject
+                paragraphs[0] = moved.paragraph
+            }
             method = .publish
             // The ticket's QR code, shown in the message itself; its link for text-only readers.
             if let token = try await persistence.door.ticketToken(of: registration.id) {
@@ -89,6 +94,11 @@ public struct MessageComposer: Sendable {
             let position = try await persistence.registrations.waitlistPosition(of: registration)
             subject = t("mail.waitlisted.subject", ["event": event.title])
             paragraphs = [t("result.waitlisted", ["position": f.number(position ?? 1)])]
+            // Put on this evening's waitlist because the first evening was cancelled ("any date").
+            if item.payload["originCancelled"] == "1", let moved = try await movedFromCancelled(registration, on: event, position: position, f: f, t: t) {
+                subject = moved.subject
+                paragraphs = [moved.paragraph]
+            }
             // The second evening they had moved to (returned) or were offered a seat at (withdrawn) was
             // cancelled: one message says so, names its date, and where they stand on this evening's
             // list (unless a seat was offered to them meanwhile: the offer's mail says so). The second
@@ -181,6 +191,11 @@ public struct MessageComposer: Sendable {
             }
             // Nothing left to cancel: the link leads to the registration's page, not to "cancel".
             links = [(t("mail.registrationLink"), manageURL)]
+            // Its second evening is open: where this person stands there, or where to register.
+            if let note = try await secondEveningNote(for: registration, cancelled: event, f: f, now: now, t: t) {
+                paragraphs.append(note.paragraph)
+                links.insert(note.link, at: 0)
+            }
             method = .cancel
         case .manageLink:
             subject = t("mail.manageLink.subject", ["event": event.title])

@@ -133,10 +133,11 @@ struct OverflowTests {
                 let workspace = try await client.get("/organize/events/\(event.id)", as: organizer)
                 #expect(workspace.text.contains("5 people are waiting: open a second evening?"))
 
-                // The form is pre-filled from the original: title, venue, programme; a week later.
+                // The form is pre-filled from the original: title (told apart from the first
+                // evening's, in the chapter's language), venue, programme; a week later.
                 let form = try await client.get("/organize/events/\(event.id)/overflow", as: organizer)
                 #expect(form.status == .ok)
-                #expect(form.text.contains("value=\"Rencontre trimestrielle\""))
+                #expect(form.text.contains("value=\"Rencontre trimestrielle — deuxième soirée\""))
                 #expect(form.text.contains("Jean-Christophe Boussion"))
                 #expect(form.text.contains("5 people are waiting for Rencontre trimestrielle."))
                 #expect(form.text.contains("name=\"capacity\" type=\"number\" value=\"2\""), "the original's capacity")
@@ -196,7 +197,7 @@ struct OverflowTests {
                 #expect(!secondPage.text.contains("open a second evening?"))
                 // The first evening's public page points to the second.
                 let publicPage = try await client.execute(uri: "/events/\(event.id)", method: .get, headers: [.acceptLanguage: "en"])
-                #expect(publicPage.text.contains("A second evening on Sunday, 21 February 2027"))
+                #expect(publicPage.text.contains("Also on Sunday, 21 February 2027 at 18:30"))
                 #expect(publicPage.text.contains("href=\"/events/\(second.id)\""))
                 // The released place's page says where the seat went, not "cancelled".
                 let movedPage = try await client.execute(uri: "/manage/\(people[3].manageToken)", method: .get, headers: [.acceptLanguage: "en"])

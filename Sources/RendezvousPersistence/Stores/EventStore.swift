@@ -141,9 +141,20 @@ extension EventStore {
 
     /// `webhooks`: false when the caller tells integrators itself (an edit that also moves the date).
     func updateEvent(_ id: Event.ID, title: String?, description: String?, capacity: Int?, status: EventStatus?, webhooks: Bool, now: Date) async throws -> Event {
-        try await write { sql in
+        try await Persistence.retryingOnSecondEveningOffers { try await self.write { sql in
+            // Cancelling an evening whose second evening is open moves its "any date" people there
+            // (EventStore+SeriesCancellation): that evening's lock first, the order of every path
+            // that holds both; read again under the original's lock (one opened meanwhile: again).
+            var second: EventRow?
+            if status == .cancelled, let open = try await Persistence.openOverflow(of: id.uuid, now: now, on: sql) {
+                second = try await Persistence.lockEvent(open, on: sql)
+            }
             // Under the event's lock: a capacity change and a cancellation or an offer never interleave.
             guard let row = try await Persistence.lockEvent(id.uuid, on: sql) else { throw RegistrationActionError.notFound }
+            if status == .cancelled, row.overflowOf == nil,
+               try await Persistence.openOverflow(of: id.uuid, now: now, on: sql) != second?.id {
+                throw Persistence.SecondEveningOffersChanged()
+            }
             var event = row.event
             if let capacity {
                 // Overbooked seats count as held beyond the capacity, never below it.
@@ -173,7 +184,14 @@ extension EventStore {
                 if row.overflowOf != nil {
                     try await Persistence.withdrawOverflowOffers(sibling: id.uuid, now: now, on: sql)
                 }
+                // An original whose second evening is open: its "any date" people move there (told
+                // by their own mail, not by the cancellation's).
+                if row.overflowOf == nil, let second, second.status == .published, now < second.startsAt {
+                    try await Persistence.moveAnyDateToSecondEvening(origin: row, sibling: second, now: now, on: sql)
+                }
                 try await Persistence.announceEventChange(id.uuid, cancelled: true, now: now, on: sql)
+                // Open offers of its seats lapse with it (their holders were just told).
+                try await Persistence.lapseOffers(of: id.uuid, now: now, on: sql)
                 // A second evening: those who moved here from the original's waitlist get their place back.
                 if let origin = row.overflowOf {
                     try await Persistence.restoreOverflowPlaces(sibling: id.uuid, origin: origin, now: now, on: sql)
@@ -183,7 +201,7 @@ extension EventStore {
                 try await Persistence.emitEventWebhook(type, event: id.uuid, now: now, on: sql)
             }
             return event
-        }
+        } }
     }
 }
 

@@ -55,20 +55,9 @@ extension Persistence {
             let id = UUID()
             // The offer carries the person's registration over: profile, consents (an opt-out of
             // news, the code of conduct accepted), language, and (below) the answers to the
-            // questions the second evening asks too.
-            try await sql.raw("""
-                INSERT INTO registrations (id, event_id, first_name, last_name, email, active_email, job_title, company,
-                    linkedin_url, ask_me_about, consent_list, consent_profile, status, queue_number, offer_expires_at,
-                    manage_token, created_at, updated_at, contact_token, ticket_token, language, bingo_facts, games_consent,
-                    consent_news, any_date, origin_registration_id, source, unsubscribed, conduct_accepted_at, heard_from)
-                SELECT \(bind: id), \(bind: event.id), o.first_name, o.last_name, o.email, o.active_email, o.job_title, o.company,
-                    o.linkedin_url, o.ask_me_about, o.consent_list, o.consent_profile, \(bind: status.rawValue), NULL,
-                    \(bind: status == .offered ? deadline : nil), \(bind: Secret.token()), \(bind: now), \(bind: now),
-                    \(bind: Secret.token()), \(bind: Secret.token()), o.language, o.bingo_facts, o.games_consent,
-                    o.consent_news, o.any_date, o.id, o.source, o.unsubscribed, o.conduct_accepted_at, o.heard_from
-                FROM registrations o WHERE o.id = \(bind: next.id)
-                """).run()
-            try await copyAnswers(from: next.id, to: id, event: event.id, chapter: event.chapterId, on: sql)
+            // questions the second evening asks too (`insertSecondEveningCopy`).
+            try await insertSecondEveningCopy(id, of: next.id, event: event, status: status, queueNumber: nil,
+                                              offerExpiresAt: status == .offered ? deadline : nil, now: now, on: sql)
             if status == .confirmed {
                 // Moved: the original place is released and everyone behind moves up.
                 try await releaseWaitlistPlace(next.id, event: origin, now: now, on: sql)

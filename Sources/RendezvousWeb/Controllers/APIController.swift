@@ -272,7 +272,7 @@ struct APIController {
         guard errors.isEmpty else { throw AppError.validation(errors) }
         _ = try await services.persistence.events.updateEvent(
             event.id, title: title, description: description, capacity: patch.capacity, status: patch.status, now: services.clock.now())
-        services.eventChanged(event.id, chapterSlug: chapter.slug)
+        try await services.seriesChanged(event.id, chapterSlug: chapter.slug)
         guard let detail = try await services.persistence.events.eventDetail(id: event.id) else { throw AppError.notFound }
         return JSONBody.response(status: .ok, try await eventJSON(detail))
     }

@@ -108,11 +108,11 @@ struct PublicPagesController {
             let overbooking = try await PublicOverbooking.of(detail.event, confirmed: detail.occupancy.confirmed, persistence: services.persistence, now: now)
             var page = eventPage(detail, look: look, language: language, input: RegistrationInput(), errors: ValidationErrors(), questions: questions,
                                  overbooking: overbooking)
-            // A full evening points to the second evenings opened from its waitlist.
+            // The other dates of the same series (the first evening and the second evenings opened
+            // from its waitlist) anyone can still register for: "Also on …", each with its page.
             let presenter = Presenter(language: language, chapter: detail.chapter)
-            page.secondEvenings = try await services.persistence.events.overflowEvents(of: id)
-                .filter { $0.status == .published && now < $0.startsAt }
-                .map { .init(label: presenter.t("event.secondEvening", ["date": presenter.formatter.longDate($0.startsAt), "time": presenter.formatter.time($0.startsAt)]),
+            page.secondEvenings = try await services.persistence.events.otherOpenDates(of: id, now: now)
+                .map { .init(label: presenter.t("event.alsoOn", ["date": presenter.formatter.longDate($0.startsAt), "time": presenter.formatter.time($0.startsAt)]),
                              url: PublicRoute.event($0.id).path) }
             return (services.renderer.render(page), language)
         }

@@ -191,6 +191,12 @@ struct RegistrationPagesController {
                let second = try await persistence.events.event(id: moved.eventID) {
                 statusText = presenter.t("manage.statusMoved", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
                 statusClass = "ok"
+            } else if registration.cancelledFrom == nil, detail.event.status == .cancelled,
+                      let moved = try await persistence.registrations.latestSecondEvening(from: registration.id), moved.status.isActive,
+                      let second = try await persistence.events.event(id: moved.eventID) {
+                // This evening was cancelled and they said any date works: on the other evening's waitlist.
+                statusText = presenter.t("manage.statusMovedWaitlist", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
+                statusClass = "wait"
             }
             // A second evening's offer given up because they took their seat on the original.
             if registration.cancelledFrom == nil, let seat = try await persistence.registrations.origin(of: registration.id), seat.status == .confirmed,

@@ -50,6 +50,11 @@ struct DemandController: OrganizeController {
             return .redirect(to: OrganizeRoute.event(open.id).path("done", "overflowExists"), type: .normal)
         }
         var form = EventForm(detail)
+        // Told apart from the first evening everywhere (pages, listings, mails, the organisers'
+        // list), in the chapter's language, within the title's 140 characters; editable.
+        let suffix = Strings.text("demand.siblingTitle", detail.chapter.locale, ["title": ""])
+        form.title = Strings.text("demand.siblingTitle", detail.chapter.locale,
+                                  ["title": String(detail.event.title.prefix(max(0, 140 - suffix.count)))])
         form.date = EventForm.localDay(detail.event.startsAt.addingTimeInterval(7 * 86400), detail.chapter.zone)
         form.status = "published"
         return html(try await overflowPage(detail, form: form, errors: ValidationErrors(), context: context), context)

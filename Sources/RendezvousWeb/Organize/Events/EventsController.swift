@@ -236,7 +236,7 @@ struct EventsController: OrganizeController {
                 return try await reshow(ValidationErrors([("capacity", .outOfRange(min: held, max: EventInput.maxCapacity))]))
             }
             try await log(context, chapter: detail.chapter.id, "event.edited", valid.title)
-            services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+            try await services.seriesChanged(detail.event.id, chapterSlug: detail.chapter.slug)
             return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", "saved"), type: .normal)
         }
     }
@@ -245,7 +245,7 @@ struct EventsController: OrganizeController {
         let detail = try await event(context)
         _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
         try await log(context, chapter: detail.chapter.id, action, detail.event.title)
-        services.eventChanged(detail.event.id, chapterSlug: detail.chapter.slug)
+        try await services.seriesChanged(detail.event.id, chapterSlug: detail.chapter.slug)
         return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", status.rawValue), type: .normal)
     }
 
@@ -276,6 +276,13 @@ struct EventsController: OrganizeController {
                 facts.append(Strings.plural("org.confirmCancelSecondBack", count: status.accepted + status.moved, context.language,
                                             ["count": f.number(status.accepted + status.moved), "originDate": values["originDate"] ?? ""]))
                 facts.append(Strings.plural("org.confirmCancelSecondOffers", count: status.offered, context.language, ["count": f.number(status.offered)]))
+            }
+            // Its second evening is open: the "any date" people waiting move there, the others are pointed to it.
+            if detail.event.status == .published, detail.event.overflowOf == nil,
+               let second = try await persistence.events.openOverflow(of: detail.event.id, now: now()), second.status == .published {
+                let moving = try await persistence.events.anyDateMoving(from: detail.event.id, to: second.id)
+                facts.append(Strings.plural("org.confirmCancelMovesToSecond", count: moving, context.language,
+                                            ["count": f.number(moving), "date": f.longDate(second.startsAt)]))
             }
             let page = ConfirmStepPage(
                 chrome: try chrome(title, context, path: OrganizeRoute.event(detail.event.id).path),
