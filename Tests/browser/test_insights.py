@@ -1,7 +1,9 @@
 """Insights on a phone (issue 15): a generated chapter's evenings (rendezvous demo --scale large,
 one small chapter), the organiser's insights page at 390 px: every chart an SVG image with its
 title and description, its table, its CSV link; nothing wider than the screen; no serious
-accessibility violation. Runs its own server (port 8094). The screenshot is for a person to look at."""
+accessibility violation; every text of every chart at least 11 CSS pixels high and none over
+another, on the chapter's page and the network's, at 390 px and 1280 px. Runs its own server
+(port 8094). The screenshots are for a person to look at."""
 import pathlib, subprocess, urllib.request
 
 import pytest
@@ -13,6 +15,34 @@ from test_registration import click_and_wait
 
 SHOTS = pathlib.Path(__file__).resolve().parents[2] / ".build" / "browser-shots"
 PORT = 8094
+
+# Each chart's texts as drawn: their font size in CSS pixels (the computed size scaled by the text's
+# transform to the screen, so a picture shrunk to the width would show it) and their boxes. Hidden
+# ones (a label only for the other width) are left out.
+CHART_TEXTS = """
+return [...document.querySelectorAll('svg.insight-chart')].map(svg => {
+  const shown = [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).display != 'none');
+  const card = svg.closest('section').getBoundingClientRect();
+  return {id: svg.closest('section').id, width: svg.getBoundingClientRect().width, card: [card.left, card.right],
+          texts: shown.map(t => { const r = t.getBoundingClientRect();
+            return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a, box: [r.left, r.top, r.right, r.bottom]}; })};
+});"""
+
+
+def check_chart_texts(browser, smallest):
+    """Every chart's texts are at least `smallest` pixels, inside their card, and none covers another."""
+    charts = browser.execute_script(CHART_TEXTS)
+    assert charts
+    for chart in charts:
+        assert chart["texts"], chart["id"]
+        for text in chart["texts"]:
+            assert text["size"] >= smallest, (chart["id"], text)
+            assert chart["card"][0] <= text["box"][0] and text["box"][2] <= chart["card"][1], (chart["id"], text)
+        for i, a in enumerate(chart["texts"]):
+            for b in chart["texts"][i + 1:]:
+                apart = a["box"][2] <= b["box"][0] + 1 or b["box"][2] <= a["box"][0] + 1 or a["box"][3] <= b["box"][1] + 1 or b["box"][3] <= a["box"][1] + 1
+                assert apart, (chart["id"], a, b)
+    return charts
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +65,9 @@ def test_the_chapter_insights_on_a_phone(insights_server, browser):
     browser.find_element(By.NAME, "email").send_keys("orga@example.org")
     browser.find_element(By.NAME, "password").send_keys("browser-orga-pw")
     click_and_wait(browser, "main form button[type=submit]")
-    if "/insights" not in browser.current_url:
-        browser.get(f"{base}/organize/bench-1/insights")
+    # A phone's width (the window's --window-size gives at least 500 pixels in headless Chromium).
+    browser.set_window_size(390, 844)
+    browser.get(f"{base}/organize/bench-1/insights")
     assert "Présence et absences" in browser.page_source
     screen = browser.execute_script("return document.documentElement.clientWidth")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg[role=img]")
@@ -52,12 +83,23 @@ def test_the_chapter_insights_on_a_phone(insights_server, browser):
     # Nothing pushes the page sideways on a phone (wide tables scroll inside their own box).
     assert browser.execute_script("return document.documentElement.scrollWidth") <= screen
     assert serious_violations(browser) == []
+    # Legible on the phone: the texts keep 12 pixels (they were 7 when the picture shrank to the width).
+    charts = check_chart_texts(browser, 11)
+    assert all(chart["width"] < 360 for chart in charts)
     for chart in ("demand", "attendance", "jobs"):
         section = browser.find_element(By.ID, chart)
         browser.execute_script("arguments[0].scrollIntoView()", section)
         section.screenshot(str(SHOTS / f"insights-phone-{chart}.png"))
     browser.set_window_size(390, 5200)
     browser.save_screenshot(str(SHOTS / "insights-phone.png"))
+    # A laptop: the same page, its charts at their full width, more labels and values shown.
+    browser.set_window_size(1280, 900)
+    browser.get(f"{base}/organize/bench-1/insights")
+    wide = check_chart_texts(browser, 14)
+    assert all(chart["width"] == 640 for chart in wide)
+    assert sum(len(c["texts"]) for c in wide) > sum(len(c["texts"]) for c in charts)
+    browser.find_element(By.ID, "attendance").screenshot(str(SHOTS / "insights-laptop-attendance.png"))
+    browser.set_window_size(390, 844)
     # The CSV of a chart, as the link downloads it.
     cookie = browser.get_cookie("rv_session")["value"]
     request = urllib.request.Request(f"{base}/organize/bench-1/insights/csv/attendance", headers={"Cookie": f"rv_session={cookie}", "Accept-Language": "fr"})
@@ -65,3 +107,28 @@ def test_the_chapter_insights_on_a_phone(insights_server, browser):
         text = response.read().decode("utf-8-sig")
     assert text.startswith("Soirée,Avec une place,Venues,Sans inscription,Absences\r\n")
     assert len(text.strip().split("\r\n")) == 7
+
+
+def test_the_network_insights_on_a_phone_and_a_laptop(insights_server, browser):
+    """The network's charts (admin) in English: legible at 390 px, the table beside each kept."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = insights_server.base
+    browser.get(f"{base}/signin")
+    browser.find_element(By.NAME, "email").send_keys("admin@example.org")
+    browser.find_element(By.NAME, "password").send_keys("browser-admin-pw")
+    click_and_wait(browser, "main form button[type=submit]")
+    browser.set_window_size(390, 844)
+    browser.get(f"{base}/admin/insights?lang=en")
+    assert "Evenings per quarter" in browser.page_source
+    charts = check_chart_texts(browser, 11)
+    assert {chart["id"] for chart in charts} >= {"countries", "growth-evenings", "growth-people"}
+    for chart in charts:
+        assert browser.find_element(By.ID, chart["id"]).find_element(By.CSS_SELECTOR, "table.data")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= browser.execute_script("return document.documentElement.clientWidth")
+    section = browser.find_element(By.ID, "growth-evenings")
+    browser.execute_script("arguments[0].scrollIntoView()", section)
+    section.screenshot(str(SHOTS / "network-insights-phone-growth.png"))
+    browser.set_window_size(1280, 900)
+    browser.get(f"{base}/admin/insights?lang=en")
+    check_chart_texts(browser, 14)
+    browser.find_element(By.ID, "countries").screenshot(str(SHOTS / "network-insights-laptop-countries.png"))

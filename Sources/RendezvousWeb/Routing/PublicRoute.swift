@@ -195,7 +195,7 @@ enum PublicRoute: Route {
     }
 
     /// Bumped when app.css or app.js change, so browsers fetch them again despite a year of caching.
-    static let assetVersion = "13"
+    static let assetVersion = "14"
     static var stylesheet: String { staticFile("app.css").path("v", assetVersion) }
     static var script: String { staticFile("app.js").path("v", assetVersion) }
 }

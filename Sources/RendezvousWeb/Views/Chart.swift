@@ -8,8 +8,10 @@ import RendezvousDomain
 /// evening). Rendered by `partials/chart.mustache` as a card of its own, or by
 /// `partials/chart-figure.mustache` (the figure and its table) inside another card.
 struct Chart: Sendable {
-    struct Bar: Sendable { var x: Int; var y: Int; var width: Int; var height: Int; var series: Int; var value: String; var valueX: Int; var valueY: Int; var hasValue: Bool }
-    struct Label: Sendable { var x: Int; var y: Int; var text: String; var anchor: String }
+    /// Where a text is drawn: at every width, only on a wide chart, or only on a narrow one (a phone).
+    enum Shown: String, Sendable { case always = "", wide = "on-wide", narrow = "on-narrow" }
+    struct Bar: Sendable { var x: Int; var y: Int; var width: Int; var height: Int; var series: Int; var value: String; var valueX: Int; var valueY: Int; var valueShown: Shown? }
+    struct Label: Sendable { var x: Int; var y: Int; var text: String; var anchor: String; var shown: Shown = .always }
     struct Line: Sendable { var points: String; var series: Int }
     struct Legend: Sendable { var name: String; var series: Int }
     struct Row: Sendable { var header: String; var cells: [String] }
@@ -42,6 +44,43 @@ struct Chart: Sendable {
 
     private static let top = 18, bottom = 32, left = 8, right = 8
 
+    // The picture is drawn across whatever width it gets (Chart+HTML.swift): its shapes stretch
+    // sideways, its texts keep their size in CSS pixels. Positions are computed on a `width` of 640;
+    // what fits is decided for the two sizes the style sheet gives the texts (app.css): a narrow chart
+    // (a phone: from `narrowWidth` pixels, 12-pixel text) and a wide one (from `wideWidth`, the
+    // container query's 36rem, 15-pixel text, 14 for the values).
+    static let narrowWidth = 256, wideWidth = 576
+    static let narrowFont = 12.0, wideFont = 15.0, wideValueFont = 14.0
+
+    /// About how wide `text` is drawn at `font` pixels: 0.6 em a character for bold digits, less for dates and words.
+    static func textWidth(_ text: String, font: Double, em: Double = 0.6) -> Double { Double(text.count) * em * font }
+
+    /// `units` of the 640-wide drawing in pixels, on a chart `pixels` wide.
+    static func pixels(_ units: Int, on pixels: Int) -> Double { Double(units) * Double(pixels) / 640 }
+
+    /// Which sizes a bar's value fits above it without touching its neighbours' (`spacing` units apart).
+    static func valueShown(_ value: String, spacing: Int) -> Shown? {
+        let narrow = textWidth(value, font: narrowFont) + 2 <= pixels(spacing, on: narrowWidth)
+        let wide = textWidth(value, font: wideValueFont) + 2 <= pixels(spacing, on: wideWidth)
+        return narrow && wide ? .always : narrow ? .narrow : wide ? .wide : nil
+    }
+
+    /// Labels under evenly spaced categories (`spacing` units apart): every one where they fit, else
+    /// every second, third…, decided for each size; a label is drawn where either size shows it.
+    static func axisLabels(_ texts: [String], x: (Int) -> Int, y: Int, spacing: Int) -> [Label] {
+        let longest = texts.max { $0.count < $1.count } ?? ""
+        func step(font: Double, on width: Int) -> Int {
+            let needed = textWidth(longest, font: font, em: 0.55) + 6
+            return max(1, Int((needed / max(1, pixels(spacing, on: width))).rounded(.up)))
+        }
+        let narrow = step(font: narrowFont, on: narrowWidth), wide = step(font: wideFont, on: wideWidth)
+        return texts.enumerated().compactMap { index, text in
+            let inNarrow = index % narrow == 0, inWide = index % wide == 0
+            guard inNarrow || inWide else { return nil }
+            return Label(x: x(index), y: y, text: text, anchor: "middle", shown: inNarrow && inWide ? .always : inNarrow ? .narrow : .wide)
+        }
+    }
+
     /// Vertical bars grouped by category (an evening), one bar per series.
     static func grouped(id: String, title: String, description: String, categories: [String], series: [(name: String, values: [Int])],
                         axisLabels: [String]? = nil, csvURL: String, csvLabel: String, empty: String) -> Chart {
@@ -63,11 +102,13 @@ struct Chart: Sendable {
                 let value = line.values[index]
                 let height = value == 0 ? 0 : max(2, value * plot / maximum)
                 let x = start + s * barWidth
+                // A value above its bar where it fits at that size (next to the next bar's, or the next group's).
                 chart.bars.append(Bar(x: x, y: chart.axisY - height, width: barWidth - 2, height: height, series: s, value: String(value),
-                                      valueX: x + (barWidth - 2) / 2, valueY: chart.axisY - height - 3, hasValue: value > 0 && barWidth >= 24))
+                                      valueX: x + (barWidth - 2) / 2, valueY: chart.axisY - height - 3,
+                                      valueShown: value > 0 ? valueShown(String(value), spacing: series.count > 1 ? barWidth : group) : nil))
             }
-            chart.labels.append(Label(x: left + index * group + group / 2, y: chart.height - 10, text: axisLabels?[index] ?? category, anchor: "middle"))
         }
+        chart.labels = Self.axisLabels(axisLabels ?? categories, x: { left + $0 * group + group / 2 }, y: chart.height - 10, spacing: group)
         return chart
     }
 
@@ -86,14 +127,28 @@ struct Chart: Sendable {
         let rowHeight = 30, labelWidth = 230
         chart.height = top + items.count * rowHeight + 4
         let maximum = max(1, items.map(\.value).max() ?? 1)
-        let span = chart.width - labelWidth - right - 56
+        // Room right of the longest bar for the largest value, at either size.
+        let digits = items.map { String($0.value).count }.max() ?? 1
+        let widest = String(repeating: "0", count: digits)
+        let room = max(56, Int(max((textWidth(widest, font: narrowFont) + 8) / pixels(1, on: narrowWidth),
+                                   (textWidth(widest, font: wideValueFont) + 8) / pixels(1, on: wideWidth)).rounded(.up)))
+        let span = chart.width - labelWidth - right - room
+        // A long name (a company) is shortened in the picture to what its column holds at each size
+        // (letters are about half an em wide on average), whole in the table beside it.
+        func fits(font: Double, on width: Int) -> Int { Int(pixels(labelWidth - 6, on: width) / textWidth("x", font: font, em: 0.5)) }
+        let narrowLimit = fits(font: narrowFont, on: narrowWidth), wideLimit = fits(font: wideFont, on: wideWidth)
         for (index, item) in items.enumerated() {
             let y = top + index * rowHeight
             let width = item.value == 0 ? 0 : max(2, item.value * span / maximum)
-            // A long name (a company) is shortened in the picture, whole in the table beside it.
-            chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: Self.shortened(item.label, to: 22), anchor: "end"))
+            let narrow = Self.shortened(item.label, to: narrowLimit), wide = Self.shortened(item.label, to: wideLimit)
+            if narrow == wide {
+                chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: wide, anchor: "end"))
+            } else {
+                chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: narrow, anchor: "end", shown: .narrow))
+                chart.labels.append(Label(x: labelWidth - 6, y: y + 19, text: wide, anchor: "end", shown: .wide))
+            }
             chart.bars.append(Bar(x: labelWidth, y: y, width: width, height: rowHeight - 6, series: 0, value: String(item.value),
-                                  valueX: labelWidth + width + 4, valueY: y + 19, hasValue: true))
+                                  valueX: labelWidth + width + 8, valueY: y + 19, valueShown: .always))
         }
         return chart
     }
