@@ -211,7 +211,10 @@ public struct MessageComposer: Sendable {
             // Friendly and about this evening only: it never says what was counted before.
             guard registration.status == .confirmed, event.status == .published, now < event.startsAt else { return .skip("no longer confirmed") }
             subject = t("mail.attendanceCheck.subject", ["event": event.title])
-            paragraphs = [t("mail.attendanceCheck.body", ["event": event.title]), t("mail.attendanceCheck.cancel")]
+            // "People are waiting" only when someone is, as the evening stands when the note goes.
+            let waits = try await persistence.events.someoneWaits(for: event)
+            paragraphs = [t(waits ? "mail.attendanceCheck.body" : "mail.attendanceCheck.bodyNobodyWaits", ["event": event.title]),
+                          t(waits ? "mail.attendanceCheck.cancel" : "mail.attendanceCheck.cancelNobodyWaits")]
             links = [(t("mail.registrationLink"), manageURL)]
         default:
             return .skip("not an attendee message")

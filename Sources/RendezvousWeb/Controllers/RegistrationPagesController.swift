@@ -227,8 +227,10 @@ struct RegistrationPagesController {
                 actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.leaveWaitlist"),
                                      style: "danger", hint: presenter.t("manage.leaveWaitlistHint")))
             } else {
+                // "For someone on the waitlist" only when someone waits.
+                let waits = try await persistence.events.someoneWaits(for: detail.event)
                 actions.append(.init(url: PublicRoute.manageAction(token: token, action: .cancel).path, label: presenter.t("manage.cancel"),
-                                     style: "danger", hint: presenter.t("manage.cancelHint")))
+                                     style: "danger", hint: presenter.t(waits ? "manage.cancelHint" : "manage.cancelHintNobodyWaits")))
             }
         }
         var welcomeTitle: String?, welcomeText: String?
@@ -384,11 +386,15 @@ struct RegistrationPagesController {
         let f = presenter.formatter
         let token = registration.manageToken
         let waitlisted = registration.status == .waitlisted
+        // "Offered to the first person on the waitlist" only when someone waits.
+        let text = if waitlisted { "manage.confirmLeaveText" }
+            else if try await services.persistence.events.someoneWaits(for: detail.event) { "manage.confirmCancelText" }
+            else { "manage.confirmCancelTextNobodyWaits" }
         let page = ConfirmStepPage(
             chrome: Chrome(title: presenter.t(waitlisted ? "manage.confirmLeaveTitle" : "manage.confirmCancelTitle"), language: language,
                            path: PublicRoute.manage(token: token).path),
             heading: presenter.t(waitlisted ? "manage.confirmLeaveTitle" : "manage.confirmCancelTitle"),
-            lines: [presenter.t(waitlisted ? "manage.confirmLeaveText" : "manage.confirmCancelText")],
+            lines: [presenter.t(text)],
             facts: [detail.event.title, "\(f.longDate(detail.event.startsAt)) · \(f.time(detail.event.startsAt))"],
             action: PublicRoute.manageAction(token: token, action: .cancel).path,
             confirmLabel: presenter.t(waitlisted ? "manage.confirmLeave" : "manage.confirmCancel"),
