@@ -82,7 +82,7 @@ print(f"  rush {rush['attempts']} for 70 seats: {rush['registrations_per_second'
       f"statuses {rush['statuses']}, confirmed {rush['confirmed']} (stored {confirmed}), waitlisted {rush['waitlisted']}, "
       f"positions contiguous {rush['positions_unique_and_contiguous']}, p50 {rush['p50_ms']} ms, p99 {rush['p99_ms']} ms")
 print(f"  a phone's table (70 seated, round 1) {float(s_rps):>8,.0f} req/s   p50 {s_p50:>8}   p99 {s_p99:>8}   (every phone polls every 2 s: {float(s_rps)*2:,.0f} phones)")
-print(f"  peak resident memory {rss}")
+print(f"  peak resident memory over the whole run (VmHWM: start-up, the rush and the room included) {rss}")
 PY
   rm -rf "$dir"
 }
