@@ -63,8 +63,7 @@ extension APIController {
     }
 
     @Sendable func showNetworkInsights(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try requireUser(context)
-        guard user.role == .networkAdmin else { throw AppError.forbidden(messageKey: "error.unauthorized") }
+        try requireNetworkAdmin(context)
         let now = services.clock.now()
         let rollup = try await services.persistence.network.networkRollup(now: now, maxAge: NetworkStore.rollupMaxAge)
         return JSONBody.response(status: .ok, NetworkInsightsJSON(

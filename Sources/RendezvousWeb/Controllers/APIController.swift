@@ -149,6 +149,14 @@ struct APIController {
         return user
     }
 
+    /// A network admin, or 403 saying so: the caller is signed in (a missing or wrong token is 401).
+    @discardableResult
+    func requireNetworkAdmin(_ context: AppRequestContext) throws -> User {
+        let user = try requireUser(context)
+        guard user.role == .networkAdmin else { throw AppError.forbidden(messageKey: "error.networkAdminOnly") }
+        return user
+    }
+
     /// The chapter if the caller organises it; otherwise 404, never a hint that it exists.
     func organizedChapter(slug: String, context: AppRequestContext) async throws -> Chapter {
         let user = try requireUser(context)
@@ -194,8 +202,7 @@ struct APIController {
     }
 
     @Sendable func createChapter(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try requireUser(context)
-        guard user.role == .networkAdmin else { throw AppError.forbidden(messageKey: "error.unauthorized") }
+        try requireNetworkAdmin(context)
         let input = try await Self.decode(ChapterInput.self, from: request, context: context)
         switch input.validated() {
         case .failure(let errors): throw AppError.validation(errors)
