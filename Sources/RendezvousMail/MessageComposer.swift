@@ -132,7 +132,9 @@ public struct MessageComposer: Sendable {
             // says the place in the first evening's queue is kept unless the offer is accepted.
             if item.payload["overflow"] == "1" {
                 subject = t("mail.overflowOffer.subject", ["event": event.title, "date": f.longDate(event.startsAt)])
-                paragraphs.insert(t("mail.overflowOffer.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]), at: 0)
+                // A new evening's seat, not one "freed up".
+                paragraphs = [t("mail.overflowOffer.body", ["date": f.longDate(event.startsAt), "time": f.time(event.startsAt)]),
+                              t("mail.overflowOffer.seat", ["deadline": f.dateTime(deadline)])]
                 paragraphs.append(t("mail.overflowOffer.keep"))
             }
             // Nobody is skipped: the person may hold an offer of the other evening too; accepting one gives up the other.

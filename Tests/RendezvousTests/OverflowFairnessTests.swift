@@ -120,7 +120,7 @@ struct OverflowFairnessTests {
                 // "Decline" on that page left open: no false "you declined", the page as it stands.
                 let stale = try await client.execute(uri: "/manage/\(offer1.manageToken)/decline", method: .post, headers: [.acceptLanguage: "en"])
                 #expect(stale.status == .seeOther)
-                #expect(stale.headers[.location] == "/manage/\(offer1.manageToken)")
+                #expect(stale.headers[.location] == "/manage/\(offer1.manageToken)?done=offerSettled")
             }
             await #expect(throws: RegistrationActionError.noOpenOffer) {
                 _ = try await db.registrations.accept(offer1.id, token: offer1.manageToken, now: Fixture.start)

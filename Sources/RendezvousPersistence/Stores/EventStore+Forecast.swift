@@ -88,9 +88,14 @@ extension EventStore {
                     updated_at = \(bind: now) WHERE id = \(bind: id.uuid)
                 """).run()
             // The room's limit belongs to the venue: recorded there when the directory has none, so
-            // the next evening at that venue starts from it (`venueCapacity`).
+            // the next evening at that venue starts from it (`venueCapacity`). A limit corrected at
+            // the evening that gave it is corrected on the venue too (71 typed, then 80, left the
+            // next evening starting from 71); a limit the directory had otherwise is left alone.
             if let venueLimit, let venue = row.venueId {
-                try await sql.raw("UPDATE venues SET capacity = \(bind: venueLimit) WHERE id = \(bind: venue) AND capacity = 0").run()
+                try await sql.raw("""
+                    UPDATE venues SET capacity = \(bind: venueLimit)
+                    WHERE id = \(bind: venue) AND (capacity = 0 OR capacity = \(bind: row.venueLimit ?? 0))
+                    """).run()
             }
             try await Persistence.offerFreeSeats(event: id, now: now, on: sql)
             var event = row.event

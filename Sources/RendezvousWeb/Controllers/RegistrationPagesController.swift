@@ -247,7 +247,8 @@ struct RegistrationPagesController {
         let noticeKeys = ["cancelled": "manage.cancelledNotice", "left": "manage.leftWaitlistNotice", "accepted": "manage.acceptedNotice",
                           "declined": "manage.declinedNotice", "saved": "manage.saved", "renewed": "badges.renewed",
                           "restored": "manage.restoredNotice", "backOnWaitlist": "manage.backOnWaitlistNotice",
-                          "seatGiven": "manage.seatGivenNotice", "registeredAgain": "manage.registeredAgainNotice"]
+                          "seatGiven": "manage.seatGivenNotice", "registeredAgain": "manage.registeredAgainNotice",
+                          "offerSettled": "manage.offerSettledNotice"]
         let profile = registration.profile
         let shownInput = input ?? RegistrationInput(
             firstName: profile.firstName, lastName: profile.lastName, email: profile.email, jobTitle: profile.jobTitle,
@@ -337,8 +338,11 @@ struct RegistrationPagesController {
                 done = "accepted"
             case .decline:
                 // A page left open after the offer was settled otherwise (taken elsewhere, run out,
-                // withdrawn): no "you declined", the manage page says what became of it.
-                guard registration.status == .offered else { return .redirect(to: PublicRoute.manage(token: token).path, type: .normal) }
+                // withdrawn): no "you declined", but a word that nothing changed, and the manage page
+                // says what became of it.
+                guard registration.status == .offered else {
+                    return .redirect(to: PublicRoute.manage(token: token).path("done", "offerSettled"), type: .normal)
+                }
                 _ = try await persistence.registrations.decline(registration.id, token: token, now: now)
                 done = "declined"
             case .contact:

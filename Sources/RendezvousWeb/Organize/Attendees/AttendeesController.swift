@@ -112,7 +112,8 @@ extension OrganizeController {
     /// The event's page, also shown again with an error by the forms on it (capacity, copy,
     /// add an attendee, note).
     func eventPage(_ detail: EventDetail, request: Request, context: AppRequestContext, error: String?, status: HTTPResponse.Status,
-                   addInput: RegistrationInput = RegistrationInput(), addErrors: ValidationErrors = ValidationErrors()) async throws -> Response {
+                   addInput: RegistrationInput = RegistrationInput(), addErrors: ValidationErrors = ValidationErrors(),
+                   overbookingForm: DemandPanel.Submitted? = nil) async throws -> Response {
         let session = try session(context)
         let presenter = Presenter(language: context.language, chapter: detail.chapter)
         let f = presenter.formatter
@@ -218,6 +219,8 @@ extension OrganizeController {
             page.hasResult = true
         }
         page.demand = try await demandPanel(detail, csrf: session.csrfToken, context: context)
+        // A refused room limit: what was typed stays, with the reason on the field itself.
+        if let overbookingForm { page.demand?.show(overbookingForm) }
         return html(page, context, status: status)
     }
 }

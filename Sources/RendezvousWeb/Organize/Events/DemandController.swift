@@ -98,11 +98,15 @@ struct DemandController: OrganizeController {
         let enable = form.text("overbooking") == "on"
         let limitText = form.text("venueLimit").trimmingCharacters(in: .whitespaces)
         var limit: Int? = nil
+        // Refused: the page again with what was typed and ticked, the reason on the room limit's
+        // field (and at the top of the page, where a phone lands after sending).
+        func refused(_ message: String, onField: Bool = true) async throws -> Response {
+            try await eventPage(detail, request: request, context: context, error: message, status: .unprocessableContent,
+                                overbookingForm: .init(venueLimit: String(limitText.prefix(12)), enable: enable, error: onField ? message : nil))
+        }
         if !limitText.isEmpty || enable {
             guard let value = Int(limitText), OverbookingRule.venueLimits(capacity: detail.event.capacity).contains(value) else {
-                return try await eventPage(detail, request: request, context: context,
-                                                  error: t("demand.venueLimitError", context, ["capacity": String(detail.event.capacity)]),
-                                                  status: .unprocessableContent)
+                return try await refused(t("demand.venueLimitError", context, ["capacity": String(detail.event.capacity)]))
             }
             limit = value
         }
@@ -110,12 +114,9 @@ struct DemandController: OrganizeController {
         switch try await persistence.events.setOverbooking(detail.event, enabled: enable, venueLimit: limit, now: now()) {
         case .set(let event): updated = event
         case .noForecast:
-            return try await eventPage(detail, request: request, context: context, error: t("demand.overbookingNoForecast", context),
-                                       status: .unprocessableContent)
+            return try await refused(t("demand.overbookingNoForecast", context), onField: false)
         case .belowConfirmed(let confirmed):
-            return try await eventPage(detail, request: request, context: context,
-                                       error: Strings.plural("demand.venueLimitBelowConfirmed", count: confirmed, context.language),
-                                       status: .unprocessableContent)
+            return try await refused(Strings.plural("demand.venueLimitBelowConfirmed", count: confirmed, context.language))
         }
         try await log(context, chapter: detail.chapter.id, "event.overbooking",
                       "\(detail.event.title): \(updated.capacity) + \(updated.overbookSeats) (≤ \(limit.map(String.init) ?? "—"))")
@@ -148,14 +149,33 @@ struct DemandPanel {
     var overbookingState: String
     var overbookingRule: String?
     var venueLimit: String
+    /// Why the room limit sent was refused (shown on the field).
+    var venueLimitError: String?
     var canOverbook: Bool
     /// Overbooking and the note concern evenings to come only.
     var upcoming: Bool = true
     var attendanceCheck: String?
     var attendanceCheckURL: String?
+
+    /// The overbooking form as it was sent, when it was refused.
+    struct Submitted { var venueLimit: String; var enable: Bool; var error: String? }
+
+    mutating func show(_ submitted: Submitted) {
+        venueLimit = submitted.venueLimit
+        overbookingOn = submitted.enable
+        venueLimitError = submitted.error
+    }
 }
 
 extension OrganizeController {
+    /// The rule's rate to a tenth of a percent, so its sum adds up on the page: "70 × (1 + 7.3%) = 75",
+    /// not "70 × (1 + 7%) = 75" (the whole percent shown elsewhere rounds 7.31% down).
+    static func ruleRate(_ rate: Double, _ language: Language) -> String {
+        let tenths = Int((rate * 1000).rounded())
+        let number = tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10)\(language == .fr ? "," : ".")\(tenths % 10)"
+        return language == .fr ? "\(number)\u{202F}%" : "\(number)%"
+    }
+
     /// The forecast in words: what it is based on, how sure it is, and (for an evening) who is expected.
     func forecastLines(_ forecast: NoShowForecast, context: AppRequestContext) -> [String] {
         let percent = { (rate: Double) in DisplayFormatter.percent(rate, context.language) }
@@ -204,28 +224,38 @@ extension OrganizeController {
         let forecast = try await persistence.events.noShowForecast(of: event, now: now)
         let upcoming = now < event.startsAt && event.status == .published
         var expected: String?
-        if upcoming, forecast.confidence > .none {
-            expected = t("demand.expected", context, ["expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, forecast: forecast)),
-                                                     "confirmed": f.number(detail.occupancy.confirmed)])
+        // Nobody confirmed yet (a second evening just opened): nothing to expect ("about 0 of the 0").
+        if upcoming, forecast.confidence > .none, detail.occupancy.confirmed > 0 {
+            expected = Strings.plural("demand.expected", count: detail.occupancy.confirmed, context.language, [
+                "expected": f.number(OverbookingRule.expectedAttendance(confirmed: detail.occupancy.confirmed, forecast: forecast))])
         }
         // The evening's room limit, or else what its venue holds (the directory's, or the limit given at an earlier evening there).
         let roomLimit: Int? = if let limit = event.venueLimit { limit } else { try await persistence.events.venueCapacity(of: event) }
         var rule: String?
         if forecast.confidence > .none {
-            let limit = event.venueLimit
+            // The limit the form shows (the venue's when the evening has none yet): the rule says
+            // what saving it would give, not "no room limit" beside a filled-in field.
+            let limit = roomLimit
             let extra = OverbookingRule.extraSeats(capacity: event.capacity, forecast: forecast, venueLimit: limit)
             rule = t("demand.rule", context, [
-                "capacity": String(event.capacity), "rate": f.percent(forecast.overbookingRate),
+                "capacity": String(event.capacity), "rate": Self.ruleRate(forecast.overbookingRate, context.language),
                 "target": String(event.capacity + Int((Double(event.capacity) * forecast.overbookingRate).rounded(.down))),
                 "room": limit.map { Strings.plural("demand.ruleRoom", count: extra, context.language, ["limit": f.number($0)]) } ?? t("demand.ruleNoRoom", context),
             ]) + (forecast.confidence == .low ? " " + t("demand.cautious", context) : "")
         }
         var nudge: String?
+        var allAsked = false
         if upcoming {
             let candidates = try await persistence.door.attendanceCheckCandidates(of: event.id, now: now)
             if candidates.people > 0 {
-                nudge = Strings.plural("demand.attendanceCheck", count: candidates.people, context.language)
-                    + (candidates.alreadyAsked > 0 ? " " + Strings.plural("demand.attendanceCheckAsked", count: candidates.alreadyAsked, context.language) : "")
+                var lines = [Strings.plural("demand.attendanceCheck", count: candidates.people, context.language)]
+                allAsked = candidates.alreadyAsked >= candidates.people
+                if allAsked {
+                    lines.append(t("demand.attendanceCheckAllAsked", context))
+                } else if candidates.alreadyAsked > 0 {
+                    lines.append(Strings.plural("demand.attendanceCheckAsked", count: candidates.alreadyAsked, context.language))
+                }
+                nudge = lines.joined(separator: " ")
             }
         }
         var panel = DemandPanel(
@@ -236,10 +266,13 @@ extension OrganizeController {
             overbookingURL: OrganizeRoute.overbooking(event.id).path, overbookingOn: event.overbooking,
             overbookingState: event.overbooking
                 ? t("demand.overbookingOn", context, ["limit": String(event.seatLimit), "capacity": String(event.capacity), "extra": String(event.overbookSeats)])
+                // Turned off, the extra seats already given stay until freed: said, not hidden.
+                : event.overbookSeats > 0 ? Strings.plural("demand.overbookingOffKept", count: event.overbookSeats, context.language)
                 : t("demand.overbookingOff", context),
             overbookingRule: rule, venueLimit: roomLimit.map(String.init) ?? "",
             canOverbook: upcoming && forecast.confidence > .none,
-            attendanceCheck: nudge, attendanceCheckURL: nudge == nil ? nil : OrganizeRoute.attendanceCheck(event.id).path)
+            // Everyone was asked already: said so, without a button that would send nothing.
+            attendanceCheck: nudge, attendanceCheckURL: nudge == nil || allAsked ? nil : OrganizeRoute.attendanceCheck(event.id).path)
         panel.upcoming = upcoming
         return panel
     }
