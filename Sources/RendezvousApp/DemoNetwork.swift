@@ -109,6 +109,8 @@ public enum DemoNetwork {
     static func loadNetwork(_ persistence: Persistence, clock: any Clock) async throws {
         let now = clock.now()
         var random = SeededGenerator(seed: 2019)
+        // Who came through the door at past evenings (about 85 %), drawn apart so the people above stay the same.
+        var door = SeededGenerator(seed: 2027)
         let toulouse = try await persistence.chapters.createChapter(Chapter(
             slug: "toulouse", name: "#LinkedInLocal Toulouse", city: "Toulouse", countryCode: "FR", timeZone: "Europe/Paris",
             locale: .fr,
@@ -125,18 +127,39 @@ public enum DemoNetwork {
         let paris = "Europe/Paris"
         let melee = EventInput.VenueInput(name: "La Mêlée", address: "27 rue d'Aubuisson, 31000 Toulouse")
         let halles = EventInput.VenueInput(name: "Halles de la Cartoucherie", address: "Rue Gisèle Halimi, 31300 Toulouse")
+        // Two people who registered for the last two evenings and came to neither: they hold a seat
+        // at the next one, so its organisers see the friendly "tell us if you can't come" note.
+        let absentees = [
+            AttendeeProfile(firstName: "Bastien", lastName: "Roux", email: "bastien.roux@example.org", jobTitle: "Consultant", company: "Indépendant",
+                            linkedinURL: "", askMeAbout: "", consents: Consents(attendeeList: false, profileSharing: false)),
+            AttendeeProfile(firstName: "Inès", lastName: "Garnier", email: "ines.garnier@example.org", jobTitle: "Cheffe de projet", company: "Occitanie Drones",
+                            linkedinURL: "", askMeAbout: "", consents: Consents(attendeeList: false, profileSharing: false)),
+        ]
         // The first meetup, at La Mêlée, March 2018.
         try await pastEvent(persistence, chapter: toulouse, title: "#LinkedInLocalToulouse #1", start: date(2018, 3, 21, 18, 30, paris),
-                            venue: melee, speakers: [], attendees: 42, random: &random)
+                            venue: melee, speakers: [], attendees: 42, random: &random, door: &door)
         try await pastEvent(persistence, chapter: toulouse, title: "#LinkedInLocalToulouse — rentrée", start: date(2018, 9, 19, 18, 30, paris),
-                            venue: halles, speakers: [], attendees: 70, random: &random)
+                            venue: halles, speakers: [], attendees: 70, random: &random, door: &door)
         // The meetup of the article: 16 January 2019, with a speaker.
         try await pastEvent(persistence, chapter: toulouse, title: "#LinkedInLocalToulouse — janvier 2019", start: date(2019, 1, 16, 18, 30, paris),
                             venue: halles,
                             speakers: [.init(name: "Jean-Christophe Boussion", jobTitle: "Fondateur", company: "PowerPitch",
                                              bio: "Formateur au pitch : convaincre en quelques minutes, à l'oral.")],
-                            attendees: 69, random: &random,
+                            attendees: 69, random: &random, door: &door,
                             description: "Passer du virtuel au réel. Une intervention de Jean-Christophe Boussion (PowerPitch), des ateliers ludiques et des quiz brise-glace, et surtout des conversations en face à face.")
+        // The last two quarterly meetups, within the retention period (older registrations are
+        // anonymised, so only these can tell who missed an evening); their people are drawn apart
+        // so the rest of the demo stays the same.
+        var recent = SeededGenerator(seed: 2026)
+        let monthTitle = DateFormatter()
+        monthTitle.locale = Locale(identifier: "fr_FR")
+        monthTitle.timeZone = TimeZone(identifier: paris)
+        monthTitle.dateFormat = "LLLL yyyy"
+        for days in [160.0, 70.0] {
+            let start = thirdWednesday(after: now.addingTimeInterval(-days * 86400), hour: 18, minute: 30, zone: paris)
+            try await pastEvent(persistence, chapter: toulouse, title: "#LinkedInLocalToulouse — \(monthTitle.string(from: start))", start: start,
+                                venue: halles, speakers: [], attendees: 66, random: &recent, door: &door, absentees: absentees)
+        }
 
         // The next quarterly meetup: full, two seats freed and offered to the waitlist.
         let nextStart = thirdWednesday(after: now.addingTimeInterval(21 * 86400), hour: 18, minute: 30, zone: paris)
@@ -148,7 +171,10 @@ public enum DemoNetwork {
             description: "La rencontre trimestrielle des membres LinkedIn de Toulouse. Badges avec nom et fonction, intervention, quiz brise-glace, et du temps pour se parler.",
             now: now)
         var registered: [Registration] = []
-        for _ in 0..<75 {
+        for index in 0..<75 {
+            if index == 10 {
+                for absentee in absentees { _ = try await persistence.registrations.register(absentee, for: next.id, now: now.addingTimeInterval(-3600)) }
+            }
             let outcome = try await persistence.registrations.register(attendee(&random), for: next.id, now: now.addingTimeInterval(-3600))
             registered.append(outcome.registration)
         }
@@ -173,7 +199,7 @@ public enum DemoNetwork {
             let venue = EventInput.VenueInput(name: city.venue.0, address: city.venue.1)
             try await pastEvent(persistence, chapter: chapter, title: city.language == .fr ? "Rencontre de \(city.city)" : "\(city.city) meetup",
                                 start: now.addingTimeInterval(-Double(60 + index * 7) * 86400), venue: venue, speakers: [],
-                                attendees: 25 + (index * 7) % 40, random: &random)
+                                attendees: 25 + (index * 7) % 40, random: &random, door: &door)
             // Most chapters have their next meetup scheduled; two are quiet.
             guard index % 6 != 5 else { continue }
             let start = thirdWednesday(after: now.addingTimeInterval(Double(10 + index * 4) * 86400), hour: 18, minute: 30, zone: city.zone)
@@ -213,14 +239,23 @@ public enum DemoNetwork {
 
     static func pastEvent(
         _ persistence: Persistence, chapter: Chapter, title: String, start: Date, venue: EventInput.VenueInput,
-        speakers: [EventInput.SpeakerInput], attendees: Int, random: inout SeededGenerator, description: String = ""
+        speakers: [EventInput.SpeakerInput], attendees: Int, random: inout SeededGenerator, door: inout SeededGenerator,
+        absentees: [AttendeeProfile] = [], description: String = ""
     ) async throws {
         let created = start.addingTimeInterval(-40 * 86400)
         let event = try await createEvent(
-            persistence, chapter: chapter, title: title, start: start, hours: 3, capacity: max(70, attendees), venue: venue, speakers: speakers,
+            persistence, chapter: chapter, title: title, start: start, hours: 3, capacity: max(70, attendees + absentees.count), venue: venue, speakers: speakers,
             agenda: [], description: description, now: created)
+        var seated: [Registration] = []
         for _ in 0..<attendees {
-            _ = try await persistence.registrations.register(attendee(&random), for: event.id, now: start.addingTimeInterval(-Double(Int.random(in: 1...30, using: &random)) * 86400))
+            seated.append(try await persistence.registrations.register(attendee(&random), for: event.id, now: start.addingTimeInterval(-Double(Int.random(in: 1...30, using: &random)) * 86400)).registration)
+        }
+        for absentee in absentees { _ = try await persistence.registrations.register(absentee, for: event.id, now: start.addingTimeInterval(-10 * 86400)) }
+        // The door's record: most came, some did not (the chapter's no-show forecast is drawn from it).
+        for person in seated where person.status == .confirmed && Int.random(in: 0..<100, using: &door) < 85 {
+            let arrived = start.addingTimeInterval(Double(Int.random(in: 0..<45, using: &door)) * 60)
+            _ = try await persistence.door.checkIn(event: event.id, target: .registration(person.id), nonce: UUID().uuidString, device: "demo",
+                                                   by: "Natalajia Princeva", happenedAt: arrived, offline: false, now: arrived)
         }
     }
 
