@@ -81,7 +81,7 @@ def test_a_long_waitlist_becomes_a_second_evening(overflow_server, browser):
 
     # One step: the form is pre-filled from the original (programme, venue, capacity); a new date.
     click_and_wait(browser, "p.overflow-notice a")
-    assert browser.find_element(By.NAME, "title").get_attribute("value") == "Rencontre de janvier"
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == "Rencontre de janvier — deuxième soirée"
     assert browser.find_element(By.NAME, "speaker1Name").get_attribute("value") == "Jean-Christophe Boussion"
     assert browser.find_element(By.NAME, "capacity").get_attribute("value") == "2"
     assert "4 personnes attendent une place pour Rencontre de janvier." in browser.page_source
