@@ -138,7 +138,7 @@ struct DemandWalkTests {
     }
 
     @Test(arguments: DatabaseKind.available)
-    func declineOnAStalePageSaysNothingChanged(_ kind: DatabaseKind) async throws {
+    func acceptOrDeclineOnAStalePageSaysWhatStands(_ kind: DatabaseKind) async throws {
         try await withApp(kind) { app in
             let db = app.persistence
             let chapter = try await Fixture.chapter(db)
@@ -158,6 +158,13 @@ struct DemandWalkTests {
                 #expect(page.text.contains("Cette proposition n’est plus ouverte\u{202F}: rien n’a été changé."), "\(page.text)")
                 let en = try await client.execute(uri: "/manage/\(second.manageToken)?done=offerSettled", method: .get, headers: [.acceptLanguage: "en"])
                 #expect(en.text.contains("This offer is no longer open: nothing was changed."))
+                // "Accept" pressed again: the seat is theirs, said as such (it was a 409 error page).
+                let again = try await client.execute(uri: "/manage/\(second.manageToken)/accept", method: .post, headers: [.acceptLanguage: "en"])
+                #expect(again.status == .seeOther)
+                #expect(again.headers[.location] == "/manage/\(second.manageToken)?done=accepted")
+                // "Accept" on the first person's page, whose registration was cancelled: nothing changed, said so.
+                let cancelled = try await client.execute(uri: "/manage/\(first.manageToken)/accept", method: .post, headers: [.acceptLanguage: "en"])
+                #expect(cancelled.headers[.location] == "/manage/\(first.manageToken)?done=offerSettled")
             }
             #expect(try await db.registrations.registration(id: second.id)?.status == .confirmed, "the seat taken stands")
         }

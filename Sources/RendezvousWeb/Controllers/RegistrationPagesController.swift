@@ -334,6 +334,12 @@ struct RegistrationPagesController {
                     return try await managePage(registration, request: request, welcome: false, notice: "registeredAgain", errors: ValidationErrors(), input: nil, status: .conflict)
                 }
             case .accept:
+                // Pressed twice, or on a page left open after the offer was settled: the manage page as
+                // it stands (the seat is theirs, or a word that nothing changed), not an error page.
+                guard registration.status == .offered else {
+                    return .redirect(to: PublicRoute.manage(token: token).path("done", registration.status == .confirmed ? "accepted" : "offerSettled"),
+                                     type: .normal)
+                }
                 _ = try await persistence.registrations.accept(registration.id, token: token, now: now)
                 done = "accepted"
             case .decline:
