@@ -254,12 +254,16 @@ doc["paths"]["/api/v1/me/consents"] = {
 
 for action, summary in [("cancel", "Cancel; a held seat is offered to the first in line"),
                         ("accept", "Accept an open waitlist offer before it expires"),
-                        ("decline", "Decline a waitlist offer; it passes to the next in line")]:
+                        ("decline", "Decline a waitlist offer; it passes to the next in line. Declining twice answers with the declined registration")]:
     doc["paths"][f"/api/v1/registrations/{{id}}/{action}"] = {
         "parameters": [param("id", "Registration id", "uuid"), manage_header],
         "post": {"summary": summary, "operationId": f"{action}Registration",
                  "requestBody": {"required": False, "content": {"application/json": {"schema": ref("ManageTokenBody")}}},
                  "responses": {**ok("RegistrationState"), **err("400", "404", "409", "415", "429")}}}
+# A decline's conflict: no offer open any more, whatever settled it (the page left open says so too).
+doc["paths"]["/api/v1/registrations/{id}/decline"]["post"]["responses"]["409"]["description"] = (
+    "No open offer: it was accepted or ran out, or was settled otherwise meanwhile (the seat taken at the other evening, "
+    "the offer withdrawn, the evening cancelled); nothing is changed")
 
 # The room: tables and rounds of an evening (organisers). Rounds and tables are 1-based.
 integer = {"type": "integer"}

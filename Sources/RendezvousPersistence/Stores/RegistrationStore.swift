@@ -449,13 +449,17 @@ extension RegistrationStore {
     }
 
     /// Declines an open offer: the seat passes to the next in line. Declining twice answers with
-    /// the cancelled registration.
+    /// the declined registration; an offer settled otherwise meanwhile (`settledOtherwise`: the seat
+    /// taken at the other evening, withdrawn, cancelled) is not declined after the fact: no open offer.
     public func decline(_ id: Registration.ID, token: String, now: Date) async throws -> Registration {
         let actor = Actor.holder(token: token)
         return try await write { sql in
             let row = try await self.lockedRegistration(id, actor: actor, on: sql)
             var registration = row.registration(self.tokens)
-            if registration.status == .cancelled { return registration }
+            if registration.status == .cancelled {
+                guard try await Self.settledOtherwise(row, on: sql) == false else { throw RegistrationActionError.noOpenOffer }
+                return registration
+            }
             guard registration.status == .offered,
                   try await self.transition(id, from: [.offered], to: .cancelled, now: now, on: sql) else {
                 throw RegistrationActionError.noOpenOffer
