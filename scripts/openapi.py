@@ -175,7 +175,7 @@ doc = {
     "/api/v1/events/{id}": {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "An event with its seat counts", "operationId": "showEvent", "responses": {**ok("Event"), **err("404")}},
-        "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "operationId": "updateEvent", "security": bearer,
+        "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "description": "Setting `status` to `cancelled` mails everyone registered and lets the open offers of its seats lapse. An evening whose second evening is open moves its waiting \"any date\" people there in queue order (a seat while one is free, else its waitlist), each told by mail; the others' cancellation mail names the second evening.", "operationId": "updateEvent", "security": bearer,
                   "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "409", "415", "422")}}},
     "/api/v1/events/{id}/registrations": {
         "parameters": [param("id", "Event id", "uuid")],
