@@ -71,7 +71,7 @@ struct OverbookingTests {
             try await app.application.test(.router) { client in
                 let workspace = try await client.get("/organize/events/\(event.id)", as: organizer)
                 #expect(workspace.text.contains("Over the last 4 evenings (80 people with a seat), 20% did not come"))
-                #expect(workspace.text.contains("How sure: fairly."))
+                #expect(workspace.text.contains("How sure: fairly (fewer than 8 evenings or 300 people)."))
                 #expect(workspace.text.contains("Expected: about 8 of the 10 people confirmed."))
                 #expect(workspace.text.contains("Overbooking is off"))
                 #expect(workspace.text.contains("10 × (1 + 20%) = 12; no room limit given yet, so no extra seat."))

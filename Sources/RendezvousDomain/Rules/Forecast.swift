@@ -57,6 +57,8 @@ public struct NoShowForecast: Sendable, Equatable {
     /// Below this many usable evenings, or this many people, nothing is forecast.
     public static let minEvents = 2
     public static let minPeople = 30
+    /// Confidence is medium from this many evenings, high from `highEvents` evenings and `highPeople` people.
+    public static let mediumEvents = 4, highEvents = 8, highPeople = 300
     /// The same venue's history is used alone when it has at least this many evenings.
     public static let minSameVenueEvents = 3
     /// Overbooking never assumes more than this share of no-shows, whatever the history says.
@@ -98,8 +100,8 @@ public struct NoShowForecast: Sendable, Equatable {
     /// Rules: only evenings whose door was used count; the `maxEvents` most recent are pooled (their
     /// people summed, so a tiny evening weighs little). When the venue has `minSameVenueEvents` of
     /// its own, only those are used; when the venue is new to the history, confidence drops a step.
-    /// Confidence: none under `minEvents` evenings or `minPeople` people; low under 4 evenings;
-    /// medium under 8 evenings or 300 people; high beyond.
+    /// Confidence: none under `minEvents` evenings or `minPeople` people; low under `mediumEvents`
+    /// evenings; medium under `highEvents` evenings or `highPeople` people; high beyond.
     public static func forecast(history: [AttendanceRecord], venue: Venue.ID?, now: Date) -> NoShowForecast {
         let usable = history.filter { $0.isUsable && $0.startsAt < now }.sorted { $0.startsAt > $1.startsAt }
         var used = Array(usable.prefix(maxEvents))
@@ -127,7 +129,7 @@ public struct NoShowForecast: Sendable, Equatable {
         }
         let rate = Double(noShows) / Double(confirmed)
         let (low, high) = wilson(successes: noShows, trials: confirmed, z: 1.645)
-        var confidence: Confidence = used.count < 4 ? .low : (used.count < 8 || confirmed < 300) ? .medium : .high
+        var confidence: Confidence = used.count < mediumEvents ? .low : (used.count < highEvents || confirmed < highPeople) ? .medium : .high
         if venueChanged { confidence = confidence.lower }
         return NoShowForecast(events: used.count, confirmed: confirmed, noShows: noShows, rate: rate, low: low, high: high,
                               confidence: confidence, sameVenue: sameVenue, venueChanged: venueChanged)

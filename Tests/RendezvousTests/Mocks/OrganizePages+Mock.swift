@@ -39,7 +39,7 @@ extension DashboardPage {
         var page = mockBase
         page.upcoming[0].overflow = "23 people are waiting: open a second evening?"
         page.upcoming[0].overflowURL = OrganizeRoute.overflow(Mock.event).path
-        page.forecast = ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly."]
+        page.forecast = ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly (fewer than 8 evenings or 300 people)."]
         return page
     }
 
@@ -114,7 +114,7 @@ extension OrganizerEventPage {
             origin: nil, originURL: nil,
             siblings: [.init(label: "Second evening on Sunday, 21 February 2027, 18:30", url: OrganizeRoute.event(Mock.pastEvent).path,
                              status: "offers awaiting an answer: 12 · accepted: 20 · moved directly: 5 · declined or expired: 3")],
-            forecast: ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly."],
+            forecast: ["Over the last 6 evenings (412 people with a seat), 18 % did not come (likely between 15 % and 21 %).", "How sure: fairly (fewer than 8 evenings or 300 people)."],
             expected: "Expected: about 31 of the 38 people confirmed.", overbookingURL: OrganizeRoute.overbooking(id).path, overbookingOn: true,
             overbookingState: "Overbooking is on: up to 47 confirmations for 40 places (7 extra).",
             overbookingRule: "Rule: capacity × (1 + expected no-show rate), never beyond the room's limit. Here: 40 × (1 + 18 %) = 47; room limit 50: 7 extra seats.",

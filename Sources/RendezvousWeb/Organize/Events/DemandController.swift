@@ -185,14 +185,8 @@ extension OrganizeController {
             "people": String(forecast.confirmed), "rate": percent(forecast.rate), "low": percent(forecast.low), "high": percent(forecast.high),
         ])]
         if forecast.sameVenue { lines.append(t("demand.sameVenue", context)) }
-        if forecast.venueChanged { lines.append(t("demand.venueChanged", context)) }
-        let confidence = switch forecast.confidence {
-        case .none: "demand.confidence.none"
-        case .low: "demand.confidence.low"
-        case .medium: "demand.confidence.medium"
-        case .high: "demand.confidence.high"
-        }
-        lines.append(t(confidence, context))
+        // How sure, and why (a new venue included): the one sentence every page says it with.
+        lines.append(ForecastWording.howSure(forecast, context.language))
         return lines
     }
 
