@@ -58,16 +58,21 @@ def insights_server():
         stop_server(server)
 
 
-def test_the_chapter_insights_on_a_phone(insights_server, browser):
+def open_on_a_phone(browser, base, path, email, password):
+    """Signs in, then opens `path` 390 pixels wide (the window's --window-size gives at least 500 in
+    headless Chromium; set_window_size goes narrower)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    base = insights_server.base
-    browser.get(f"{base}/organize/bench-1/insights")
-    browser.find_element(By.NAME, "email").send_keys("orga@example.org")
-    browser.find_element(By.NAME, "password").send_keys("browser-orga-pw")
+    browser.get(f"{base}/signin")
+    browser.find_element(By.NAME, "email").send_keys(email)
+    browser.find_element(By.NAME, "password").send_keys(password)
     click_and_wait(browser, "main form button[type=submit]")
-    # A phone's width (the window's --window-size gives at least 500 pixels in headless Chromium).
     browser.set_window_size(390, 844)
-    browser.get(f"{base}/organize/bench-1/insights")
+    browser.get(base + path)
+
+
+def test_the_chapter_insights_on_a_phone(insights_server, browser):
+    base = insights_server.base
+    open_on_a_phone(browser, base, "/organize/bench-1/insights", "orga@example.org", "browser-orga-pw")
     assert "Présence et absences" in browser.page_source
     screen = browser.execute_script("return document.documentElement.clientWidth")
     charts = browser.find_elements(By.CSS_SELECTOR, "svg[role=img]")
@@ -111,14 +116,8 @@ def test_the_chapter_insights_on_a_phone(insights_server, browser):
 
 def test_the_network_insights_on_a_phone_and_a_laptop(insights_server, browser):
     """The network's charts (admin) in English: legible at 390 px, the table beside each kept."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     base = insights_server.base
-    browser.get(f"{base}/signin")
-    browser.find_element(By.NAME, "email").send_keys("admin@example.org")
-    browser.find_element(By.NAME, "password").send_keys("browser-admin-pw")
-    click_and_wait(browser, "main form button[type=submit]")
-    browser.set_window_size(390, 844)
-    browser.get(f"{base}/admin/insights?lang=en")
+    open_on_a_phone(browser, base, "/admin/insights?lang=en", "admin@example.org", "browser-admin-pw")
     assert "Evenings per quarter" in browser.page_source
     charts = check_chart_texts(browser, 11)
     assert {chart["id"] for chart in charts} >= {"countries", "growth-evenings", "growth-people"}
