@@ -11,6 +11,21 @@ import Testing
 struct DoorTests {
     struct Outcome: Decodable, Sendable { var result: String; var conflict: Bool; var firstName: String? }
 
+    /// Schemathesis (2026-12-01): an evening in 9753 with the tests' window of ten million hours
+    /// answered `closesAt: "10894-02-16T01:36:19Z"`, which is no date-time. The window stays within
+    /// the years 2000 to 9999 and still holds the evening.
+    @Test func aWideWindowStaysWithinWritableDates() throws {
+        let starts = try #require(ISO8601.parse("9753-05-02T07:36:19Z")), ends = starts.addingTimeInterval(7200)
+        let event = Event(chapterID: .init(), title: "Far", startsAt: starts, endsAt: ends, capacity: 10)
+        let window = DoorDesk.window(event, hours: 10_000_000)
+        #expect(ISO8601.format(window.closes) == "9999-12-31T23:59:59Z")
+        #expect(ISO8601.format(window.opens) == "8612-07-16T15:36:19Z")
+        #expect(ISO8601.format(DoorDesk.window(Event(chapterID: .init(), title: "Near", startsAt: ISO8601.plausible.lowerBound.addingTimeInterval(86_400), endsAt: ISO8601.plausible.lowerBound.addingTimeInterval(93_600), capacity: 10), hours: 10_000_000).opens) == "2000-01-01T00:00:00Z")
+        #expect(DoorDesk.withinWindow(event, hours: 10_000_000, at: starts))
+        let usual = DoorDesk.window(event, hours: 3)
+        #expect(usual.opens == starts.addingTimeInterval(-3 * 3600) && usual.closes == ends.addingTimeInterval(3 * 3600))
+    }
+
     /// Five door phones scan the same ticket at the same moment: one welcome, four "already".
     func fiveDevices(_ app: TestApp) async throws -> [String] {
         let chapter = try await Fixture.chapter(app.persistence)

@@ -24,8 +24,13 @@ struct DoorDesk {
     }
 
     /// When the door opens (`hours` before the evening's start) and closes (as many after its end).
+    /// Within the dates any date-time here may carry (ISO8601.plausible, years 2000 to 9999): a wide
+    /// window (`DOOR_WINDOW_HOURS` in years, as the tests set it) around an evening in 9753 would
+    /// otherwise close in the year 10894, which no RFC 3339 date-time can write.
     static func window(_ event: Event, hours: Double) -> (opens: Date, closes: Date) {
-        (event.startsAt.addingTimeInterval(-hours * 3600), event.endsAt.addingTimeInterval(hours * 3600))
+        let range = ISO8601.plausible
+        return (max(event.startsAt.addingTimeInterval(-hours * 3600), range.lowerBound),
+                min(event.endsAt.addingTimeInterval(hours * 3600), range.upperBound))
     }
 
     /// True while the door admits, both ends included.
