@@ -148,9 +148,10 @@ struct PublicPagesController {
             timeZoneNote: presenter.t("event.timeZone", ["zone": "\(detail.chapter.zone.identifier) (\(f.zoneName(event.startsAt)))"]),
             venue: detail.venue.map { VenueView(name: $0.name, address: $0.address, mapURL: $0.mapURL) },
             venueAccess: detail.venue == nil || look.venueAccess.isEmpty ? nil : look.venueAccess,
-            availability: presenter.availability(detail.occupancy),
-            isFull: full,
-            waitlistNote: full ? presenter.t("event.waitlistJoin") : nil,
+            // A cancelled evening has no seats nor waitlist to speak of (issue 15).
+            availability: event.status == .cancelled ? presenter.t("eventStatus.cancelled") : presenter.availability(detail.occupancy),
+            isFull: full && event.status != .cancelled,
+            waitlistNote: full && event.status != .cancelled ? presenter.t("event.waitlistJoin") : nil,
             notice: notice,
             registerLabel: open ? presenter.t(full ? "form.submitWaitlist" : "event.registerButton") : nil,
             description: paragraphs(event.description),

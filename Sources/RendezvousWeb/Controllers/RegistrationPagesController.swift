@@ -159,6 +159,8 @@ struct RegistrationPagesController {
         var statusClass = "ok"
         var actions: [ManagePage.Action] = []
         var effectiveStatus = registration.status
+        // A sentence already saying where they went from this evening (kept if it was cancelled).
+        var wentElsewhere = false
         // An offer of a seat at a cancelled evening, or one already begun, cannot be accepted: no button.
         if effectiveStatus == .offered, !WaitlistRules.isOfferOpen(expiresAt: registration.offerExpiresAt, now: now)
             || detail.event.status != .published || now >= detail.event.startsAt {
@@ -191,18 +193,21 @@ struct RegistrationPagesController {
                let second = try await persistence.events.event(id: moved.eventID) {
                 statusText = presenter.t("manage.statusMoved", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
                 statusClass = "ok"
+                wentElsewhere = true
             } else if registration.cancelledFrom == nil, detail.event.status == .cancelled,
                       let moved = try await persistence.registrations.latestSecondEvening(from: registration.id), moved.status.isActive,
                       let second = try await persistence.events.event(id: moved.eventID) {
                 // This evening was cancelled and they said any date works: on the other evening's waitlist.
                 statusText = presenter.t("manage.statusMovedWaitlist", ["date": f.longDate(second.startsAt), "time": f.time(second.startsAt)])
                 statusClass = "wait"
+                wentElsewhere = true
             }
             // A second evening's offer given up because they took their seat on the original.
             if registration.cancelledFrom == nil, let seat = try await persistence.registrations.origin(of: registration.id), seat.status == .confirmed,
                let original = try await persistence.events.event(id: seat.eventID) {
                 statusText = presenter.t("manage.statusOfferSettled", ["date": f.longDate(original.startsAt)])
                 statusClass = "ok"
+                wentElsewhere = true
             }
             // Offered only while it can work: a seat to come back to must still be free.
             let seatFree = detail.occupancy.confirmed + detail.occupancy.offered < detail.occupancy.capacity
@@ -219,8 +224,17 @@ struct RegistrationPagesController {
             statusClass = "off"
         }
         // A seat on a second evening, from the original's waitlist: the new date, or the place kept there.
-        let second = try await secondEveningStatus(registration, effective: effectiveStatus, event: detail.event, presenter: presenter, now: now)
+        var second = try await secondEveningStatus(registration, effective: effectiveStatus, event: detail.event, presenter: presenter, now: now)
+        // The evening was cancelled (issue 15): said plainly, with the series' other open evening;
+        // nothing left to use here (no ticket, bingo, profile) nor to cancel.
+        let eveningCancelled = detail.event.status == .cancelled
+        if eveningCancelled, second == nil {
+            second = try await cancelledEveningStatus(registration, event: detail.event, keep: wentElsewhere ? statusText : nil,
+                                                      presenter: presenter, now: now)
+            if !wentElsewhere { statusClass = "off" }
+        }
         if let second { statusText = second.text }
+        if eveningCancelled { effectiveStatus = effectiveStatus.isActive ? .expired : effectiveStatus }
         let open = now < detail.event.startsAt
         if effectiveStatus.isActive, open {
             if effectiveStatus == .waitlisted {
