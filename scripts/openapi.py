@@ -175,8 +175,9 @@ doc = {
     "/api/v1/events/{id}": {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "An event with its seat counts", "operationId": "showEvent", "responses": {**ok("Event"), **err("404")}},
-        "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "description": "Setting `status` to `cancelled` mails everyone registered and lets the open offers of its seats lapse. An evening whose second evening is open moves its waiting \"any date\" people there in queue order (a seat while one is free, else its waitlist), each told by mail; the others' cancellation mail names the second evening.", "operationId": "updateEvent", "security": bearer,
-                  "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "409", "415", "422")}}},
+        "patch": {"summary": "Change an event; raising capacity offers seats to the waitlist", "description": "Setting `status` to `cancelled` mails everyone registered and lets the open offers of its seats lapse. An evening whose second evening is open moves its waiting \"any date\" people there in queue order (a seat while one is free, else its waitlist), each told by mail; the others' cancellation mail names the second evening. Cancelling is final: on a cancelled event, a `status` other than `cancelled` or a different `capacity` is refused with 409 and nothing changes (cancelling again changes nothing and answers 200).", "operationId": "updateEvent", "security": bearer,
+                  "requestBody": body("EventPatch"), "responses": {**ok("Event"), **err("400", "401", "404", "409", "415", "422"),
+                                                                  "409": {"description": "The event is cancelled, which is final (no publishing again, no capacity change), or the capacity is below the seats held (naming `capacity`)", "content": {"application/json": {"schema": ref("Error")}}}}}},
     "/api/v1/events/{id}/registrations": {
         "parameters": [param("id", "Event id", "uuid")],
         "get": {"summary": "Registrations of an event (organisers)", "operationId": "listRegistrations", "security": bearer,

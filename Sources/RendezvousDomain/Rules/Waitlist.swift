@@ -40,6 +40,8 @@ public enum RegistrationActionError: Error, Sendable, Equatable {
     case notRestorable
     /// The network admins blocked this address: refused with a neutral message that does not say why.
     case refused
+    /// The meetup is cancelled, which is final: it is not published again and its capacity no longer changes.
+    case eventCancelled
 }
 
 /// Undoing one's own cancellation: what comes back, if anything.

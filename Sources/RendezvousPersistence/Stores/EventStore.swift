@@ -155,6 +155,12 @@ extension EventStore {
                try await Persistence.openOverflow(of: id.uuid, now: now, on: sql) != second?.id {
                 throw Persistence.SecondEveningOffersChanged()
             }
+            // Cancelling is final, as its confirmation says: checked under the event's lock, in the
+            // same transaction as the write, so a stale tab can't bring the evening back (cancelling
+            // again, or keeping the same capacity, stays a no-op).
+            if row.event.status == .cancelled, (status.map { $0 != .cancelled } ?? false) || (capacity.map { $0 != row.event.capacity } ?? false) {
+                throw RegistrationActionError.eventCancelled
+            }
             var event = row.event
             if let capacity {
                 // Overbooked seats count as held beyond the capacity, never below it.

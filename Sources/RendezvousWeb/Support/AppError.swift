@@ -68,6 +68,7 @@ public enum AppError: Error, Sendable {
         case .seatGiven: .conflict(messageKey: "error.seatGiven")
         case .notRestorable: .conflict(messageKey: "error.notRestorable")
         case .refused: .unprocessable(messageKey: "error.registrationRefused")
+        case .eventCancelled: .conflict(messageKey: "error.eventCancelledFinal")
         case .capacityBelowConfirmed(let confirmed):
             .stateConflict(ValidationErrors([("capacity", .outOfRange(min: confirmed, max: EventInput.maxCapacity))]))
         }

@@ -144,7 +144,7 @@ extension OrganizeController {
         let listPath = OrganizeRoute.event(id).path
         let kept = [("q", query), ("status", filter)]
         let notices = ["created": "org.created", "saved": "manage.saved", "published": "org.published", "draft": "org.unpublished",
-                       "cancelled": "org.cancelled", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
+                       "cancelled": "org.cancelled", "cancelledFinal": "org.cancelledNothingChanged", "capacity": "org.capacityChanged", "added": "org.added", "note": "manage.saved",
                        "promoted": "org.promoted", "attendeeCancelled": "org.attendeeCancelled",
                        "overflow": "demand.overflowOpened", "overflowExists": "demand.overflowExists", "overbooking": "manage.saved", "attendanceCheck": "demand.attendanceCheckSent"]
         var actions: [OrganizerEventPage.Action] = []
@@ -212,6 +212,8 @@ extension OrganizeController {
             ], roomURL: OrganizeRoute.room(id).path, bingoURL: OrganizeRoute.bingo(id).path,
             quizURL: OrganizeRoute.quizzes(slug: detail.chapter.slug).path)
         page.questionsURL = OrganizeRoute.questions(id).path
+        // Cancelled is final: no publishing or capacity form, said instead.
+        if detail.event.status == .cancelled { page.cancelledNote = t("org.cancelledFinal", context) }
         page.followUpURL = OrganizeRoute.followUp(id).path
         if detail.event.startsAt <= now() {
             let f = DisplayFormatter(language: context.language, timeZone: detail.chapter.zone, region: detail.chapter.countryCode)

@@ -50,6 +50,8 @@ struct OrganizerEventPage: Page {
     var actions: [Action]
     var capacityURL: String
     var capacity: Int
+    /// A cancelled meetup: why it has no publish button or capacity form (set after the init).
+    var cancelledNote: String? = nil
     var duplicateURL: String
     var duplicateDate: String
     var query: String

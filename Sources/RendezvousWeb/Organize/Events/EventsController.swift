@@ -229,7 +229,8 @@ struct EventsController: OrganizeController {
         switch try await validate(form, chapter: detail.chapter, original: detail.event.startsAt) {
         case .failure(let errors): return try await reshow(errors)
         case .success(var valid):
-            if detail.event.status == .cancelled { valid.status = .cancelled }
+            // Cancelling is final: the words may still be corrected, the status and capacity stay.
+            if detail.event.status == .cancelled { valid.status = .cancelled; valid.capacity = detail.event.capacity }
             do {
                 _ = try await persistence.events.editEvent(detail.event.id, valid, now: now())
             } catch RegistrationActionError.capacityBelowConfirmed(let held) {
@@ -243,10 +244,21 @@ struct EventsController: OrganizeController {
 
     func setStatus(_ status: EventStatus, action: String, _ context: AppRequestContext) async throws -> Response {
         let detail = try await event(context)
-        _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
+        // A cancelled meetup stays cancelled (a stale tab's press): said on its page, nothing changed.
+        do {
+            guard detail.event.status != .cancelled else { throw RegistrationActionError.eventCancelled }
+            _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: nil, status: status, now: now())
+        } catch RegistrationActionError.eventCancelled {
+            return Self.cancelledIsFinal(detail.event.id)
+        }
         try await log(context, chapter: detail.chapter.id, action, detail.event.title)
         try await services.seriesChanged(detail.event.id, chapterSlug: detail.chapter.slug)
         return .redirect(to: OrganizeRoute.event(detail.event.id).path("done", status.rawValue), type: .normal)
+    }
+
+    /// Back to the event's page, saying nothing changed because the meetup is cancelled.
+    static func cancelledIsFinal(_ id: Event.ID) -> Response {
+        .redirect(to: OrganizeRoute.event(id).path("done", "cancelledFinal"), type: .normal)
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response { try await setStatus(.published, action: "event.published", context) }
@@ -304,7 +316,10 @@ struct EventsController: OrganizeController {
             return try await eventPage(detail, request: request, context: context, error: Strings.message(for: .outOfRange(min: 1, max: EventInput.maxCapacity), context.language), status: .unprocessableContent)
         }
         do {
+            guard detail.event.status != .cancelled else { throw RegistrationActionError.eventCancelled }
             _ = try await persistence.events.updateEvent(detail.event.id, title: nil, description: nil, capacity: capacity, status: nil, now: now())
+        } catch RegistrationActionError.eventCancelled {
+            return Self.cancelledIsFinal(detail.event.id)
         } catch RegistrationActionError.capacityBelowConfirmed(let held) {
             return try await eventPage(detail, request: request, context: context,
                                        error: Strings.plural("org.capacityTooLow", count: held, context.language), status: .unprocessableContent)
