@@ -146,6 +146,11 @@ public struct MessageComposer: Sendable {
         case .offerExpired:
             subject = t("mail.expired.subject", ["event": event.title])
             paragraphs = [t("manage.statusExpired")]
+            // A second evening's seat whose first evening was cancelled meanwhile: no waitlist place is left there (issue 15).
+            if event.overflowOf != nil, let origin = try await persistence.registrations.origin(of: registration.id),
+               let original = try await persistence.events.event(id: origin.eventID), original.status == .cancelled {
+                paragraphs = [t("manage.secondExpiredOriginCancelled", ["originDate": f.longDate(original.startsAt)])]
+            }
         case .cancelled where registration.cancelledFrom == .waitlisted:
             // Leaving the waitlist frees no seat, and there was no invitation to take back.
             subject = t("mail.leftWaitlist.subject", ["event": event.title])

@@ -43,8 +43,14 @@ struct CancelledEveningPagesTests {
             _ = try await db.registrations.cancel(leaving.id, token: leaving.manageToken, now: Fixture.start)
             #expect(try await T.status(db, people[0].id) == .offered)
 
+            _ = try await db.outbox.claimDueMessages(now: Fixture.start, limit: 500)
             _ = try await db.events.updateEvent(event.id, title: nil, description: nil, capacity: nil, status: .cancelled, now: Fixture.start)
             #expect(try await T.status(db, people[0].id) == .expired, "the first evening's offer lapsed")
+            // The cancellation mail of someone holding the second evening's offer: declining leaves nothing.
+            let told = try await OverflowOriginCancelledTests.mails(db, try await db.outbox.claimDueMessages(now: Fixture.start, limit: 500),
+                                                                    now: Fixture.start)
+            let told1 = try #require(told["eventCancelled-person1@example.org"], "\(told.keys.sorted())")
+            #expect(told1.text.contains("Si vous la refusez ou laissez passer le délai, vous n’aurez plus de place."), "\(told1.text)")
             #expect(try await T.status(db, people[2].id) == .cancelled, "moved to the second evening's waitlist")
             let moved2 = try #require(try await T.offer(db, from: people[2].id))
             #expect(moved2.status == .waitlisted)
@@ -104,6 +110,12 @@ struct CancelledEveningPagesTests {
             // … and letting the other one run out.
             app.clock.advance(by: 72 * 3600)
             _ = try await db.registrations.expireOffers(now: app.clock.now())
+            // The "offer ran out" mail says the same.
+            let expired = try await OverflowOriginCancelledTests.mails(db, try await db.outbox.claimDueMessages(now: app.clock.now(), limit: 500),
+                                                                       now: app.clock.now())
+            let expired0 = try #require(expired["offerExpired-person0@example.org"], "\(expired.keys.sorted())")
+            #expect(expired0.text.contains("La soirée du dimanche 14 février 2027 étant annulée, vous n’avez plus de place."), "\(expired0.text)")
+            #expect(!expired0.text.contains("passée à la personne suivante"))
             try await app.application.test(.router) { client in
                 var text = try await Self.page(client, "/manage/\(offer1.manageToken)", "fr")
                 #expect(text.contains("Vous avez refusé cette place à la deuxième soirée. La soirée du dimanche 14 février 2027 étant annulée, vous n’avez plus de place."), "\(text)")
