@@ -99,7 +99,7 @@ struct CancelledEveningPagesTests {
 
                 // 4. The public page: cancelled, not "full · 2 waiting".
                 text = try await Self.page(client, "/events/\(event.id)", "fr")
-                #expect(text.contains("id=\"availability\">Annulée<"), "\(text)")
+                #expect(text.contains("class=\"seats off\" id=\"availability\">Annulée<"), "\(text)")
                 #expect(!text.contains("en liste d’attente"))
                 text = try await Self.page(client, "/events/\(event.id)", "en")
                 #expect(text.contains("id=\"availability\">Cancelled<"))

@@ -183,6 +183,7 @@ struct PublicPagesController {
             calendarURL: PublicRoute.eventCalendar(event.id).path,
             share: share,
             shareLinks: ShareLinks(url: share.url, title: event.title, mailBody: "\(event.title) · \(share.description)"))
+        page.isCancelled = event.status == .cancelled
         // Overbooking is said plainly: how many are confirmed for how many places, and how many are
         // expected (the JSON says the same, from the same `PublicOverbooking`).
         if let expected = overbooking?.expectedAttendance {

@@ -47,6 +47,8 @@ struct EventPage: Page {
     var venueAccess: String?
     var availability: String
     var isFull: Bool
+    /// The availability line says "Cancelled" (muted, not the colour of free seats).
+    var isCancelled = false
     var waitlistNote: String?
     /// With overbooking on: "Up to 77 people are confirmed for 70 places… we expect about 70."
     var expectedNote: String? = nil
