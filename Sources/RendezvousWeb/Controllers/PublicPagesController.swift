@@ -111,7 +111,7 @@ struct PublicPagesController {
             // The other dates of the same series (the first evening and the second evenings opened
             // from its waitlist) anyone can still register for: "Also on …", each with its page.
             let presenter = Presenter(language: language, chapter: detail.chapter)
-            page.secondEvenings = try await services.persistence.events.otherOpenDates(of: id, now: now)
+            page.otherDates = try await services.persistence.events.otherOpenDates(of: id, now: now)
                 .map { .init(label: presenter.t("event.alsoOn", ["date": presenter.formatter.longDate($0.startsAt), "time": presenter.formatter.time($0.startsAt)]),
                              url: PublicRoute.event($0.id).path) }
             return (services.renderer.render(page), language)

@@ -52,9 +52,10 @@ struct EventPage: Page {
     var waitlistNote: String?
     /// With overbooking on: "Up to 77 people are confirmed for 70 places… we expect about 70."
     var expectedNote: String? = nil
-    /// Second evenings opened from this one's waitlist (issue 15): links to their pages.
-    struct SecondEvening { var label: String; var url: String }
-    var secondEvenings: [SecondEvening] = []
+    /// The series' other dates still open ("Also on …": the first evening and the second evenings
+    /// opened from its waitlist, issue 15): links to their pages.
+    struct OtherDate { var label: String; var url: String }
+    var otherDates: [OtherDate] = []
     var notice: String?
     /// The card's button to the form ("Register", or "Join the waitlist"); nil when closed.
     var registerLabel: String?
